@@ -1,0 +1,14 @@
+// ESM + ts-jest: .ts sources are ESM (package.json "type": "module"), relative imports carry
+// a .js suffix (NodeNext), which the mapper strips so jest finds the .ts file.
+export default {
+  preset: 'ts-jest/presets/default-esm',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
+  },
+  testTimeout: 60000,
+  reporters: ['default', ['<rootDir>/scripts/totals-reporter.cjs', {}]]
+}

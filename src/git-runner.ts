@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process'
+import { devNull } from 'node:os'
+import { basicAuth } from './redact.js'
+
+export interface GitResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+  /** Killed because the deadline passed. */
+  timedOut: boolean
+}
+
+export interface GitRunnerOptions {
+  serverUrl: string
+  token: string
+  /** Deadline per git command; the whole process group is killed when it passes. */
+  timeoutMs: number
+}
+
+/**
+ * Runs git with the token and every safety setting in the environment, never in argv (argv is
+ * logged and visible in process listings) and never on disk (GIT_CONFIG_COUNT, git >= 2.31).
+ *
+ * This is the one place that spawns git directly rather than through @actions/exec: exec offers
+ * no timeout and no handle on the child, and a git stuck on a server that accepts a connection and
+ * never answers must be killed when its deadline passes, not waited for.
+ */
+export class GitRunner {
+  private readonly env: NodeJS.ProcessEnv
+
+  constructor(private readonly options: GitRunnerOptions) {
+    this.env = gitEnvironment(options)
+  }
+
+  run(args: string[], cwd?: string, input?: string): Promise<GitResult> {
+    return new Promise((resolve) => {
+      // Own process group (POSIX), so the deadline also kills git-remote-http and pack-objects.
+      const detached = process.platform !== 'win32'
+      const child = spawn('git', args, { cwd, env: this.env, detached, stdio: ['pipe', 'pipe', 'pipe'] })
+      const out: Buffer[] = []
+      const err: Buffer[] = []
+      let timedOut = false
+      const timer = setTimeout(() => {
+        timedOut = true
+        try {
+          if (detached && child.pid) process.kill(-child.pid, 'SIGKILL')
+          else child.kill('SIGKILL')
+        } catch {
+          // already gone
+        }
+      }, this.options.timeoutMs)
+      child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
+      child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
+      child.stdin.on('error', () => {}) // git may exit before reading all input; its exit code tells
+      child.on('error', (error) => {
+        clearTimeout(timer)
+        resolve({ exitCode: 127, stdout: '', stderr: `cannot run git: ${error.message}`, timedOut })
+      })
+      child.on('close', (code) => {
+        clearTimeout(timer)
+        resolve({
+          exitCode: code ?? 128,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          timedOut
+        })
+      })
+      child.stdin.end(input ?? '')
+    })
+  }
+}
+
+/** The environment every git command runs with. Exported for the test that checks it. */
+export function gitEnvironment(options: GitRunnerOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    // No GIT_* from the runner (GIT_DIR, GIT_CONFIG_PARAMETERS, GIT_ASKPASS, traces...), and no
+    // INPUT_* (the token input among them) handed down to git and its helpers.
+    if (/^(GIT_|INPUT_|SSH_ASKPASS$)/.test(key)) continue
+    env[key] = value
+  }
+  const lowSpeedSeconds = Math.max(1, Math.min(30, Math.ceil(options.timeoutMs / 2000)))
+  const config: Array<[string, string]> = [
+    // Scoped to the server, so a redirect elsewhere never carries the token.
+    [`http.${options.serverUrl}/.extraheader`, `AUTHORIZATION: basic ${basicAuth(options.token)}`],
+    ['credential.helper', ''],
+    ['core.askPass', ''],
+    // A stalled transfer aborts on its own well before the deadline kills it.
+    ['http.lowSpeedLimit', '1000'],
+    ['http.lowSpeedTime', String(lowSpeedSeconds)],
+    ['gc.auto', '0'],
+    ['maintenance.auto', 'false'],
+    ['fetch.writeCommitGraph', 'false'],
+    ['init.defaultBranch', 'main'],
+    ['core.hooksPath', devNull]
+  ]
+  Object.assign(env, {
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: devNull,
+    GCM_INTERACTIVE: 'never',
+    // Machine-readable output in one language: classification must not depend on a locale.
+    LANG: 'C',
+    LC_ALL: 'C',
+    GIT_CONFIG_COUNT: String(config.length)
+  })
+  config.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key
+    env[`GIT_CONFIG_VALUE_${i}`] = value
+  })
+  return env
+}

@@ -1,0 +1,29 @@
+/**
+ * One place that knows the secret forms. Everything the action prints, outputs or writes passes
+ * through it, so a token echoed back by a server or a tool cannot leak even where the runner's
+ * own masking (setSecret) does not apply: job summaries, outputs, forge-side logs.
+ */
+export class Redactor {
+  private readonly secrets: string[]
+
+  constructor(token: string) {
+    const forms = [token, Buffer.from(token).toString('base64'), basicAuth(token)]
+    // Longest first, so a form that contains another is replaced whole.
+    this.secrets = [...new Set(forms.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length)
+  }
+
+  get forms(): readonly string[] {
+    return this.secrets
+  }
+
+  redact(text: string): string {
+    let out = text
+    for (const secret of this.secrets) out = out.split(secret).join('***')
+    return out
+  }
+}
+
+/** The value git sends in its Authorization header: basic auth as x-access-token:<token>. */
+export function basicAuth(token: string): string {
+  return Buffer.from(`x-access-token:${token}`).toString('base64')
+}

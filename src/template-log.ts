@@ -1,0 +1,28 @@
+import * as core from '@actions/core'
+import type { Redactor } from './redact.js'
+import type { TemplateResult } from './results.js'
+
+/**
+ * A template's log lines, held until the template is done and then printed as one collapsible
+ * group, so templates worked on at once never interleave.
+ */
+export class TemplateLog {
+  private readonly lines: string[] = []
+  private readonly started = Date.now()
+
+  constructor(
+    readonly template: string,
+    private readonly redactor: Redactor
+  ) {}
+
+  readonly line = (text: string): void => {
+    const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5)
+    this.lines.push(`[${seconds} s] ${this.redactor.redact(text)}`)
+  }
+
+  flush(outcome: TemplateResult): void {
+    core.startGroup(`${this.template}: ${outcome.status}${outcome.reason ? ` (${this.redactor.redact(outcome.reason)})` : ''}`)
+    for (const text of this.lines) core.info(text)
+    core.endGroup()
+  }
+}

@@ -1,0 +1,112 @@
+import { join } from 'node:path'
+import { TokenRejectedError } from './errors.js'
+import { ApiError, type ForgeClient, type RepoFile } from './forge-client.js'
+import type { GitRunner } from './git-runner.js'
+import type { Inputs } from './inputs.js'
+import { pinWithRetry } from './pin-push.js'
+import { pinnedVersion, result, type TemplateResult } from './results.js'
+import type { TemplateRef } from './template-list.js'
+
+export interface PipelineContext {
+  inputs: Inputs
+  forge: ForgeClient
+  git: GitRunner
+  /** Per-run temporary directory; each template clones into its own folder below it. */
+  workDir: string
+}
+
+type Log = (line: string) => void
+
+/**
+ * One template, start to finish. The API stage decides everything it can without git: a
+ * missing repository fails, an archived one or one without publish-image.yml is skipped, one
+ * already pinned is unchanged. Only a template that needs a commit is cloned.
+ * Throws only TokenRejectedError (the run stops); every other failure is this template's result.
+ */
+export async function processTemplate(ref: TemplateRef, index: number, ctx: PipelineContext, log: Log): Promise<TemplateResult> {
+  try {
+    return await pipeline(ref, index, ctx, log)
+  } catch (error) {
+    if (error instanceof TokenRejectedError) throw error
+    const message = error instanceof ApiError ? error.message : `unexpected error: ${(error as Error).message}`
+    return result(ref.fullName, 'failed', message)
+  }
+}
+
+async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, log: Log): Promise<TemplateResult> {
+  const { inputs, forge } = ctx
+  const { owner, repo, fullName } = ref
+  const failed = (reason: string, branch: string | null = null) => result(fullName, 'failed', reason, { branch })
+  const skipped = (reason: string, branch: string | null = null) => result(fullName, 'skipped', reason, { branch })
+
+  log(`looking up ${fullName}`)
+  const info = await forge.getRepo(owner, repo, log).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 404) return 'not found' as const
+    if (error instanceof ApiError) throw new ApiError(error.status, `repository lookup failed: ${error.message}`)
+    throw error
+  })
+  if (info === 'not found') return failed('repository not found, or the token cannot see it (HTTP 404)')
+  if (info.archived) return skipped('archived repository')
+  if (info.mirror) return skipped('mirror repository (read-only)')
+  if (info.empty) return skipped('empty repository (no branch to pin)')
+  if (info.canPush === false) return failed('the token has no push permission on this repository')
+
+  const branch = inputs.branch || info.defaultBranch
+  if (!branch) return failed('the forge reported no default branch')
+  log(`branch ${branch}${inputs.branch ? '' : ' (default)'}`)
+  if (inputs.branch) {
+    // A 404 on the probe below must mean "no workflow", never "no such branch".
+    const exists = await forge.json('GET', `/repos/${enc(owner)}/${enc(repo)}/branches/${enc(branch)}`, log).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof ApiError && error.status === 404) return false
+        throw error instanceof ApiError ? new ApiError(error.status, `branch lookup failed: ${error.message}`) : error
+      }
+    )
+    if (!exists) return failed(`branch ${branch} not found`, branch)
+  }
+
+  // Probe and version file together: one round trip decides skip, unchanged or clone.
+  const [probe, current] = await Promise.allSettled([
+    probeWorkflow(ctx, ref, branch, log),
+    forge.getFile(owner, repo, inputs.versionFile, branch, log)
+  ])
+  if (probe.status === 'rejected') throw rethrowAs('probe failed', probe.reason)
+  if (probe.value === 'absent') return skipped(`no publish-image.yml (looked for ${inputs.probePaths.join(', ')})`, branch)
+  if (current.status === 'rejected') throw rethrowAs(`reading ${inputs.versionFile} failed`, current.reason)
+
+  const file: RepoFile | null = current.value
+  if (file && file.content === undefined) return failed(`${inputs.versionFile} is not a regular file`, branch)
+  const was = file?.content === undefined ? null : pinnedVersion(file.content)
+  if (was === inputs.version) {
+    log(`${inputs.versionFile} already pins ${inputs.version}: nothing to do`)
+    return result(fullName, 'unchanged', `already pinned to ${inputs.version}`, { branch })
+  }
+  log(was === null ? `${inputs.versionFile} is absent: it will be created` : `${inputs.versionFile} pins ${was || '(empty)'}`)
+
+  const dir = join(ctx.workDir, `${index}-${owner}-${repo}`.replace(/[^A-Za-z0-9_.-]/g, '_'))
+  return pinWithRetry({ ctx, ref, branch, dir, was, knownBlob: file?.sha, log })
+}
+
+/** 'present' when any probe path exists; 'absent' only when every one is a 404. */
+async function probeWorkflow(ctx: PipelineContext, ref: TemplateRef, branch: string, log: Log): Promise<'present' | 'absent'> {
+  const paths = ctx.inputs.probePaths
+  if (paths.length === 0) return 'present'
+  const found = await Promise.allSettled(paths.map((path) => ctx.forge.getFile(ref.owner, ref.repo, path, branch, log)))
+  const hit = found.findIndex((f) => f.status === 'fulfilled' && f.value !== null)
+  if (hit >= 0) {
+    log(`found ${paths[hit]}`)
+    return 'present'
+  }
+  // Never skip on an error: one path we could not read might be the workflow.
+  const error = found.find((f): f is PromiseRejectedResult => f.status === 'rejected')
+  if (error) throw error.reason
+  return 'absent'
+}
+
+function rethrowAs(what: string, error: unknown): unknown {
+  if (error instanceof ApiError) return new ApiError(error.status, `${what}: ${error.message}`)
+  return error
+}
+
+const enc = encodeURIComponent

@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runHttpBackend } from './git-cgi.js'
+import { apiError, GiteaApi, type ApiAnswer } from './gitea-api.js'
+import { RepoStore, type RepoMeta, type RepoOptions } from './repo-store.js'
+
+export type RequestKind = 'api' | 'git'
+export type GitService = 'upload-pack' | 'receive-pack'
+
+export interface RequestRecord {
+  method: string
+  path: string
+  kind: RequestKind
+  /** owner/repo as asked for. */
+  repo: string | null
+  service?: GitService
+  /** advertise: GET info/refs; rpc: the POST that does the work. */
+  phase?: 'advertise' | 'rpc'
+  status?: number
+  /** Whether a valid token came with it. */
+  authorized: boolean
+}
+
+export interface Match {
+  kind?: RequestKind
+  repo?: string
+  method?: string
+  path?: RegExp
+  service?: GitService
+  phase?: 'advertise' | 'rpc'
+}
+
+export type FaultAction = 'reset' | 'hang' | { status: number; body?: unknown; headers?: Record<string, string> } | { delayMs: number }
+
+interface Rule<T> {
+  match: Match
+  what: T
+  remaining: number
+}
+
+/**
+ * A loopback forge for tests, the demo and the benchmark: real git smart HTTP through
+ * `git http-backend` and the Gitea REST subset the action uses, both answered from the same
+ * bare repositories, with token auth and knobs for latency, faults and races.
+ */
+export class TestForge {
+  readonly token = `gta_${randomBytes(20).toString('hex')}`
+  readonly requests: RequestRecord[] = []
+  latencyMs = 0
+  private readonly faults: Rule<FaultAction>[] = []
+  private readonly hooks: Rule<(record: RequestRecord) => Promise<void>>[] = []
+  private readonly sockets = new Set<Socket>()
+  private readonly api: GiteaApi
+
+  private constructor(
+    private readonly server: Server,
+    readonly store: RepoStore,
+    readonly url: string
+  ) {
+    this.api = new GiteaApi(store, url)
+  }
+
+  static async start(options: { latencyMs?: number } = {}): Promise<TestForge> {
+    const root = await mkdtemp(join(tmpdir(), 'test-forge-'))
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const address = server.address()
+    if (address === null || typeof address === 'string') throw new Error('no port')
+    const forge = new TestForge(server, new RepoStore(root), `http://127.0.0.1:${address.port}`)
+    forge.latencyMs = options.latencyMs ?? 0
+    server.on('connection', (socket) => {
+      forge.sockets.add(socket)
+      socket.on('close', () => forge.sockets.delete(socket))
+    })
+    server.on('request', (req, res) => void forge.handle(req, res))
+    return forge
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/v1`
+  }
+
+  createRepo(fullName: string, options?: RepoOptions): Promise<RepoMeta> {
+    return this.store.create(fullName, options)
+  }
+
+  repo(fullName: string): RepoMeta {
+    const [owner, name] = fullName.split('/')
+    const meta = this.store.find(owner, name)
+    if (!meta) throw new Error(`no repo ${fullName}`)
+    return meta
+  }
+
+  /** Injects a fault for the next `times` matching requests (default: every one). */
+  fault(match: Match, what: FaultAction, times = Infinity): void {
+    this.faults.push({ match, what, remaining: times })
+  }
+
+  /** Runs `hook` before the next `times` matching requests are served (races, deletions). */
+  before(match: Match, hook: (record: RequestRecord) => Promise<void>, times = 1): void {
+    this.hooks.push({ match, what: hook, remaining: times })
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0
+    this.hooks.length = 0
+  }
+
+  count(match: Match): number {
+    return this.requests.filter((r) => matches(match, r)).length
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+    await rm(this.store.root, { recursive: true, force: true })
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req)
+    const url = new URL(req.url ?? '/', this.url)
+    const record = this.classify(req.method ?? 'GET', url.pathname, url.searchParams)
+    record.authorized = this.authorized(req)
+    this.requests.push(record)
+    if (this.latencyMs > 0) await sleep(this.latencyMs)
+    for (const hook of take(this.hooks, record)) await hook(record)
+    const fault = take(this.faults, record, 1)[0]
+    if (fault === 'reset') {
+      req.socket.destroy()
+      record.status = 0
+      return
+    }
+    if (fault === 'hang') return // never answers; close() destroys the socket
+    if (fault && 'delayMs' in fault) await sleep(fault.delayMs)
+    else if (fault) return this.send(res, record, { status: fault.status, body: fault.body ?? { message: `injected ${fault.status}`, url: '' } }, fault.headers)
+    try {
+      if (record.kind === 'api') return await this.serveApi(req, res, url, record)
+      return await this.serveGit(req, res, body, url, record)
+    } catch (error) {
+      return this.send(res, record, { status: 500, body: { message: `forge bug: ${(error as Error).message}` } })
+    }
+  }
+
+  private classify(method: string, path: string, query: URLSearchParams): RequestRecord {
+    if (path.startsWith('/api/v1/')) {
+      const m = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)/.exec(path)
+      return { method, path, kind: 'api', repo: m ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}` : null, authorized: false }
+    }
+    const m = /^\/([^/]+)\/([^/]+?)(?:\.git)?\/(info\/refs|git-upload-pack|git-receive-pack)$/.exec(path)
+    if (!m) return { method, path, kind: 'git', repo: null, authorized: false }
+    const service = (m[3] === 'info/refs' ? query.get('service') ?? '' : m[3]).replace(/^git-/, '') as GitService
+    return { method, path, kind: 'git', repo: `${m[1]}/${m[2]}`, service, phase: m[3] === 'info/refs' ? 'advertise' : 'rpc', authorized: false }
+  }
+
+  /** `token X`, `Bearer X`, or basic auth with the token as password (git's extraheader). */
+  private authorized(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? ''
+    const [scheme, value = ''] = header.split(' ', 2)
+    if (/^(token|bearer)$/i.test(scheme)) return value === this.token
+    if (/^basic$/i.test(scheme)) return Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':') === this.token
+    return false
+  }
+
+  private async serveApi(req: IncomingMessage, res: ServerResponse, url: URL, record: RequestRecord): Promise<void> {
+    if (req.headers.authorization && !record.authorized) {
+      return this.send(res, record, apiError(401, 'invalid username, password or token', this.url))
+    }
+    const answer = await this.api.handle(record.method, url.pathname.slice('/api/v1'.length), url.searchParams, record.authorized)
+    this.send(res, record, answer)
+  }
+
+  private async serveGit(req: IncomingMessage, res: ServerResponse, body: Buffer, url: URL, record: RequestRecord): Promise<void> {
+    const [owner, name] = (record.repo ?? '/').split('/')
+    const meta = record.repo ? this.store.find(owner, name) : undefined
+    if (!meta || !record.service) return this.sendText(res, record, 404, 'Not found\n')
+    if (!record.authorized) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="Gitea"')
+      return this.sendText(res, record, 401, 'Unauthorized\n')
+    }
+    if (record.service === 'receive-pack' && (meta.readOnly || meta.archived || meta.mirror)) {
+      return this.sendText(res, record, 403, 'User permission denied for writing.\n')
+    }
+    const suffix = url.pathname.slice(url.pathname.indexOf(record.phase === 'advertise' ? '/info/refs' : `/git-${record.service}`))
+    record.status = 200
+    await runHttpBackend(req, res, body, this.store.root, `/${meta.owner}/${meta.name}.git${suffix}`, 'cascade-bot')
+    record.status = res.statusCode
+  }
+
+  private send(res: ServerResponse, record: RequestRecord, answer: ApiAnswer, headers: Record<string, string> = {}): void {
+    record.status = answer.status
+    res.writeHead(answer.status, { 'Content-Type': 'application/json;charset=utf-8', ...headers })
+    res.end(JSON.stringify(answer.body))
+  }
+
+  private sendText(res: ServerResponse, record: RequestRecord, status: number, text: string): void {
+    record.status = status
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' })
+    res.end(text)
+  }
+}
+
+function matches(match: Match, record: RequestRecord): boolean {
+  return (
+    (match.kind === undefined || match.kind === record.kind) &&
+    (match.repo === undefined || match.repo.toLowerCase() === record.repo?.toLowerCase()) &&
+    (match.method === undefined || match.method === record.method) &&
+    (match.path === undefined || match.path.test(record.path)) &&
+    (match.service === undefined || match.service === record.service) &&
+    (match.phase === undefined || match.phase === record.phase)
+  )
+}
+
+/** The rules that fire for this request, each spending one of its remaining uses. */
+function take<T>(rules: Rule<T>[], record: RequestRecord, limit = Infinity): T[] {
+  const fired: T[] = []
+  for (const rule of rules) {
+    if (fired.length < limit && rule.remaining > 0 && matches(rule.match, record)) {
+      rule.remaining--
+      fired.push(rule.what)
+    }
+  }
+  return fired
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', () => resolve(Buffer.concat(chunks)))
+  })
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

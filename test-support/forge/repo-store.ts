@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process'
+import { appendFile, chmod, mkdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { serverGitEnv } from './git-cgi.js'
+
+const run = promisify(execFile)
+
+export interface RepoOptions {
+  /** Files of the first commit (path -> content). */
+  files?: Record<string, string>
+  defaultBranch?: string
+  archived?: boolean
+  mirror?: boolean
+  /** No commits at all (Gitea's `empty`). */
+  empty?: boolean
+  /** The token may read but not push (permissions.push false, receive-pack 403). */
+  readOnly?: boolean
+  /** A pre-receive hook that declines every push with this message. */
+  declineWith?: string
+}
+
+export interface RepoMeta extends RepoOptions {
+  id: number
+  owner: string
+  name: string
+  fullName: string
+  dir: string
+}
+
+export const PUBLISH_WORKFLOW = '.github/workflows/publish-image.yml'
+export const WORKFLOW_TEXT = 'on:\n  push:\n    branches: [main]\njobs: {}\n'
+
+/** The bare repositories behind both the git and the API side of the forge. */
+export class RepoStore {
+  private readonly repos = new Map<string, RepoMeta>()
+  private nextId = 1
+
+  constructor(readonly root: string) {}
+
+  /** Forges match owner and repository names case-insensitively. */
+  find(owner: string, name: string): RepoMeta | undefined {
+    return this.repos.get(`${owner}/${name}`.toLowerCase())
+  }
+
+  all(): RepoMeta[] {
+    return [...this.repos.values()]
+  }
+
+  async create(fullName: string, options: RepoOptions = {}): Promise<RepoMeta> {
+    const [owner, name] = fullName.split('/')
+    const dir = join(this.root, owner, `${name}.git`)
+    const branch = options.defaultBranch ?? 'main'
+    await mkdir(dir, { recursive: true })
+    await this.git(dir, ['init', '--bare', '--quiet', `--initial-branch=${branch}`])
+    // What Gitea configures: partial clone and any-sha wants served, pushes over HTTP accepted.
+    await appendFile(join(dir, 'config'), '[uploadpack]\n\tallowFilter = true\n\tallowAnySHA1InWant = true\n[http]\n\treceivepack = true\n')
+    const meta: RepoMeta = { ...options, id: this.nextId++, owner, name, fullName, dir, defaultBranch: branch }
+    this.repos.set(fullName.toLowerCase(), meta)
+    if (!options.empty) {
+      const files = options.files ?? { 'README.md': `# ${name}\n` }
+      await this.commit(meta, files, 'initial commit', { name: 'Template Owner', email: 'owner@example.com' }, false)
+    }
+    if (options.declineWith !== undefined) await this.declinePushes(meta, options.declineWith)
+    return meta
+  }
+
+  async declinePushes(meta: RepoMeta, message: string): Promise<void> {
+    const hook = join(meta.dir, 'hooks', 'pre-receive')
+    await writeFile(hook, `#!/bin/sh\ncat >/dev/null\necho ${JSON.stringify(message)} >&2\nexit 1\n`)
+    await chmod(hook, 0o755)
+  }
+
+  async remove(meta: RepoMeta): Promise<void> {
+    this.repos.delete(meta.fullName.toLowerCase())
+    await rm(meta.dir, { recursive: true, force: true })
+  }
+
+  /** A commit made on the server, as another user pushing would (used for races and seeds). */
+  async commit(meta: RepoMeta, files: Record<string, string>, message: string, author = { name: 'Someone Else', email: 'someone@example.com' }, hasParent = true): Promise<string> {
+    const ref = `refs/heads/${meta.defaultBranch}`
+    const ident = `${author.name} <${author.email}> ${Math.floor(Date.now() / 1000)} +0000`
+    const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}`
+    const lines = ['commit ' + ref, 'mark :1', `author ${ident}`, `committer ${ident}`, data(message)]
+    if (hasParent) lines.push(`from ${ref}^0`)
+    for (const [path, content] of Object.entries(files)) lines.push(`M 100644 inline ${path}`, data(content))
+    lines.push('', 'get-mark :1', '')
+    const out = await this.git(meta.dir, ['fast-import', '--quiet', '--force'], lines.join('\n'))
+    return out.trim()
+  }
+
+  async git(dir: string, args: string[], input?: string): Promise<string> {
+    const child = run('git', ['--git-dir', dir, ...args], { env: serverGitEnv(), maxBuffer: 64 << 20 })
+    if (input !== undefined) child.child.stdin?.end(input)
+    const { stdout } = await child
+    return stdout
+  }
+
+  async resolve(meta: RepoMeta, ref: string): Promise<string | null> {
+    try {
+      return (await this.git(meta.dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim()
+    } catch {
+      return null
+    }
+  }
+
+  async hasCommits(meta: RepoMeta): Promise<boolean> {
+    return (await this.git(meta.dir, ['for-each-ref', '--count=1', 'refs/heads/'])).trim() !== ''
+  }
+}

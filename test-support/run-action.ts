@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const DIST = join(PROJECT_ROOT, 'dist', 'index.js')
+
+export interface ActionRun {
+  exitCode: number
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  /** What the action left in RUNNER_TEMP (it should leave nothing). */
+  leftovers: string[]
+  /** Wall time of the process, in ms. */
+  ms: number
+}
+
+/**
+ * Runs `node dist/index.js` as a runner does: inputs as INPUT_<NAME> variables (name upper-cased,
+ * hyphens kept), real GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, a private RUNNER_TEMP.
+ */
+export async function runAction(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'action-run-'))
+  const outputFile = join(dir, 'output')
+  const summaryFile = join(dir, 'summary')
+  const runnerTemp = join(dir, 'temp')
+  await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')])
+  await (await import('node:fs/promises')).mkdir(runnerTemp)
+  const childEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_ACTIONS: 'true',
+    ...env
+  }
+  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const started = Date.now()
+  const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [DIST], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (c: Buffer) => out.push(c))
+    child.stderr.on('data', (c: Buffer) => err.push(c))
+    child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }))
+  })
+  const ms = Date.now() - started
+  const result: ActionRun = {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+    leftovers: await readdir(runnerTemp),
+    ms
+  }
+  await rm(dir, { recursive: true, force: true })
+  return result
+}
+
+/** Parses GITHUB_OUTPUT's `name<<delimiter` blocks (and plain name=value lines). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i])
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const value: string[] = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
+      outputs[name] = value.join('\n')
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=')
+      outputs[lines[i].slice(0, at)] = lines[i].slice(at + 1)
+    }
+  }
+  return outputs
+}
