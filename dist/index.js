@@ -32086,6 +32086,7 @@ function repoPath(name, raw) {
     const segments = path.split('/');
     const bad = path.length === 0 ||
         path.length > 255 ||
+        // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
         /[\x00-\x1f\x7f\\"]/.test(path) ||
         segments.some((s) => s === '' || s === '.' || s === '..') ||
         segments[0].toLowerCase() === '.git';
@@ -32299,6 +32300,7 @@ function remoteMessage(stderr) {
     const lines = stderr
         .split(/\r?\n/)
         .filter((line) => line.startsWith('remote: '))
+        // eslint-disable-next-line no-control-regex -- strips ANSI colour codes some forges send
         .map((line) => line.slice('remote: '.length).replace(/\x1b\[[0-9;]*m/g, '').trim())
         .filter((line) => line !== '' && !/^(error: )?(hint|To create a merge request|Processing|Resolving deltas)/i.test(line));
     return lines.join(' / ').slice(0, 400);
@@ -32496,7 +32498,6 @@ async function pinWithRetry(job) {
     let pushes = 0;
     let transient = 0;
     let cloned = false;
-    let needTip = true;
     let unconfirmed = null; // a commit whose push died mid-flight: it may have landed
     let lastReason = '';
     const backOff = async (reason) => {
@@ -32506,23 +32507,21 @@ async function pinWithRetry(job) {
         await sleep(delay);
     };
     for (let round = 1; round <= inputs.maxAttempts; round++) {
-        if (needTip) {
-            if (!cloned)
-                await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }); // a failed clone leaves debris
-            const got = cloned ? await repo.fetchTip() : await repo.clone();
-            if (got.kind === 'final')
-                return done('failed', got.reason);
-            if (got.kind !== 'ok') {
-                await backOff(got.reason);
-                continue;
-            }
-            cloned = true;
-            needTip = false;
-            if (unconfirmed !== null && (await repo.tip()) === unconfirmed) {
-                return done('updated', `${change}; the interrupted push had landed`, unconfirmed);
-            }
-            unconfirmed = null;
+        // Every round starts from the branch's current tip: the clone, then only the new tip.
+        if (!cloned)
+            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }); // a failed clone leaves debris
+        const got = cloned ? await repo.fetchTip() : await repo.clone();
+        if (got.kind === 'final')
+            return done('failed', got.reason);
+        if (got.kind !== 'ok') {
+            await backOff(got.reason);
+            continue;
         }
+        cloned = true;
+        if (unconfirmed !== null && (await repo.tip()) === unconfirmed) {
+            return done('updated', `${change}; the interrupted push had landed`, unconfirmed);
+        }
+        unconfirmed = null;
         const pin = await repo.buildPin(inputs.versionFile, `${inputs.version}\n`, inputs.commitMessage, { name: inputs.authorName, email: inputs.authorEmail }, (text) => pinnedVersion(text) === inputs.version, job.knownBlob);
         if (pin.kind === 'already-pinned')
             return done('unchanged', `already pinned to ${inputs.version} on the branch tip`);
@@ -32541,7 +32540,6 @@ async function pinWithRetry(job) {
             return done('updated', pushes > 1 ? `${change} after ${pushes} pushes` : change, pin.sha);
         if (pushed.kind === 'final')
             return done('failed', pushed.reason);
-        needTip = true;
         if (pushed.kind === 'race') {
             lastReason = `the branch kept moving (${pushed.reason})`;
             log('the branch moved since the clone: fetching the new tip to replay the pin on it');

@@ -40,6 +40,7 @@ export function remoteMessage(stderr: string): string {
   const lines = stderr
     .split(/\r?\n/)
     .filter((line) => line.startsWith('remote: '))
+    // eslint-disable-next-line no-control-regex -- strips ANSI colour codes some forges send
     .map((line) => line.slice('remote: '.length).replace(/\x1b\[[0-9;]*m/g, '').trim())
     .filter((line) => line !== '' && !/^(error: )?(hint|To create a merge request|Processing|Resolving deltas)/i.test(line))
   return lines.join(' / ').slice(0, 400)

@@ -104,6 +104,7 @@ export function repoPath(name: string, raw: string): string {
   const bad =
     path.length === 0 ||
     path.length > 255 ||
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
     /[\x00-\x1f\x7f\\"]/.test(path) ||
     segments.some((s) => s === '' || s === '.' || s === '..') ||
     segments[0].toLowerCase() === '.git'

@@ -35,7 +35,6 @@ export async function pinWithRetry(job: PinJob): Promise<TemplateResult> {
   let pushes = 0
   let transient = 0
   let cloned = false
-  let needTip = true
   let unconfirmed: string | null = null // a commit whose push died mid-flight: it may have landed
   let lastReason = ''
   const backOff = async (reason: string): Promise<void> => {
@@ -46,21 +45,19 @@ export async function pinWithRetry(job: PinJob): Promise<TemplateResult> {
   }
 
   for (let round = 1; round <= inputs.maxAttempts; round++) {
-    if (needTip) {
-      if (!cloned) await rm(dir, { recursive: true, force: true }) // a failed clone leaves debris
-      const got = cloned ? await repo.fetchTip() : await repo.clone()
-      if (got.kind === 'final') return done('failed', got.reason)
-      if (got.kind !== 'ok') {
-        await backOff(got.reason)
-        continue
-      }
-      cloned = true
-      needTip = false
-      if (unconfirmed !== null && (await repo.tip()) === unconfirmed) {
-        return done('updated', `${change}; the interrupted push had landed`, unconfirmed)
-      }
-      unconfirmed = null
+    // Every round starts from the branch's current tip: the clone, then only the new tip.
+    if (!cloned) await rm(dir, { recursive: true, force: true }) // a failed clone leaves debris
+    const got = cloned ? await repo.fetchTip() : await repo.clone()
+    if (got.kind === 'final') return done('failed', got.reason)
+    if (got.kind !== 'ok') {
+      await backOff(got.reason)
+      continue
     }
+    cloned = true
+    if (unconfirmed !== null && (await repo.tip()) === unconfirmed) {
+      return done('updated', `${change}; the interrupted push had landed`, unconfirmed)
+    }
+    unconfirmed = null
 
     const pin = await repo.buildPin(
       inputs.versionFile,
@@ -83,7 +80,6 @@ export async function pinWithRetry(job: PinJob): Promise<TemplateResult> {
     const pushed = await repo.push(pin.sha)
     if (pushed.kind === 'ok') return done('updated', pushes > 1 ? `${change} after ${pushes} pushes` : change, pin.sha)
     if (pushed.kind === 'final') return done('failed', pushed.reason)
-    needTip = true
     if (pushed.kind === 'race') {
       lastReason = `the branch kept moving (${pushed.reason})`
       log('the branch moved since the clone: fetching the new tip to replay the pin on it')

@@ -1,0 +1,34 @@
+import { TestForge } from '../../test-support/forge/forge.js'
+import { runAction } from '../../test-support/run-action.js'
+import { inputsFor, template } from '../../test-support/scenario.js'
+
+let forge: TestForge
+beforeAll(async () => {
+  forge = await TestForge.start()
+  await template(forge, 'tpl-a')
+})
+afterAll(async () => {
+  await forge.close()
+})
+
+describe('bad inputs stop the run before any network call', () => {
+  it.each([
+    ['a version with a space', { version: '1.2 3' }, 'version: "1.2 3" is not a version'],
+    ['a version with a newline', { version: '1.2.3\nmalicious' }, 'version: "1.2.3\nmalicious" is not a version'],
+    ['a version with a shell metacharacter', { version: '1.2;id' }, 'version: "1.2;id"'],
+    ['a template with a slash too many', { templates: 'acme/x/y' }, 'templates: "acme/x/y" is not repo or owner/repo'],
+    ['a template with ..', { templates: 'acme/..' }, 'templates: "acme/.." has an invalid repository name ".."'],
+    ['an empty template list', { templates: '# nothing\n' }, 'templates: the list is empty'],
+    ['no token', { token: '' }, 'token: required'],
+    ['a version file outside the repository', { 'version-file': '../x' }, 'version-file: "../x"'],
+    ['zero attempts', { 'max-attempts': '0' }, 'max-attempts: "0" is not a whole number from 1 to 10']
+  ])('%s', async (_what, bad, message) => {
+    const before = forge.requests.length
+    const run = await runAction({ ...inputsFor(forge, 'tpl-a'), ...bad })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain(`::error::${message.replace(/\n/g, '%0A')}`)
+    if ((bad as Record<string, string>).token === '') expect(run.stdout).toMatch(/runner's own token will not do: it cannot push to other repositories, and on GitHub the pushes it makes start no workflows/)
+    expect(forge.requests.length).toBe(before)
+    expect(run.outputs).toEqual({})
+  })
+})

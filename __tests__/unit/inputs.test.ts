@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { DEFAULTS, readInputs } from '../../src/inputs.js'
+import { PROJECT_ROOT } from '../../test-support/run-action.js'
+
+const base = {
+  version: '1.2.3',
+  templates: 'tpl-a',
+  token: 'secret-token',
+  owner: 'acme',
+  'server-url': 'https://git.example.com',
+  'api-url': 'https://git.example.com/api/v1'
+}
+
+function withInputs(inputs: Record<string, string | undefined>): () => ReturnType<typeof readInputs> {
+  return () => {
+    for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
+    for (const [name, value] of Object.entries(inputs)) {
+      if (value !== undefined) process.env[`INPUT_${name.toUpperCase()}`] = value
+    }
+    return readInputs()
+  }
+}
+
+const read = (overrides: Record<string, string | undefined> = {}) => withInputs({ ...base, ...overrides })()
+
+describe('version', () => {
+  it.each(['1.2.3', '0.1.7', '1.0.0-rc.1+build.5', '2.0.0a1', '1.0.post2.dev3', '2024.11.22', 'v3'])('accepts %s', (version) => {
+    expect(read({ version }).version).toBe(version)
+  })
+
+  it.each(['', ' ', '1.2 3', '1.2.3\n4', '../1', 'a/b', '1;rm -rf', '$(id)', '`x`', '-1.0', '.1', 'x'.repeat(129)])('rejects %j naming it', (version) => {
+    expect(() => read({ version })).toThrow(/^version: /)
+  })
+})
+
+describe('templates', () => {
+  it('splits on newlines, commas and spaces, drops comments, resolves bare names to owner', () => {
+    const inputs = read({ templates: 'tpl-a, tpl-b\n# a comment line\nother/tpl-c  tpl-d # trailing comment\n\n' })
+    expect(inputs.templates.map((t) => t.fullName)).toEqual(['acme/tpl-a', 'acme/tpl-b', 'other/tpl-c', 'acme/tpl-d'])
+  })
+
+  it('collapses duplicates case-insensitively, keeping the first spelling', () => {
+    const inputs = read({ templates: 'Tpl-A acme/tpl-a ACME/TPL-A tpl-b' })
+    expect(inputs.templates.map((t) => t.fullName)).toEqual(['acme/Tpl-A', 'acme/tpl-b'])
+  })
+
+  it.each([
+    ['an empty list', '  # only a comment\n', /empty/],
+    ['a path with two slashes', 'a/b/c', /"a\/b\/c"/],
+    ['a name with ..', 'acme/..', /invalid repository name/],
+    ['a shell metacharacter', 'tpl;ls', /"tpl;ls"/],
+    ['an owner with a space-like character', 'ac$me/x', /invalid owner/]
+  ])('rejects %s', (_what, templates, message) => {
+    expect(() => read({ templates })).toThrow(message)
+  })
+
+  it('asks for owner/repo when a bare name has no owner to fall back on', () => {
+    const saved = process.env.GITHUB_REPOSITORY_OWNER
+    delete process.env.GITHUB_REPOSITORY_OWNER
+    try {
+      expect(() => read({ owner: undefined })).toThrow(/no owner/)
+    } finally {
+      if (saved !== undefined) process.env.GITHUB_REPOSITORY_OWNER = saved
+    }
+  })
+})
+
+describe('token', () => {
+  it('is required, and the error says why the runner token will not do', () => {
+    expect(() => read({ token: '' })).toThrow(/cannot push to other repositories.*start no workflows/s)
+  })
+})
+
+describe('urls', () => {
+  it('strips a trailing slash', () => {
+    expect(read({ 'server-url': 'https://git.example.com/' }).serverUrl).toBe('https://git.example.com')
+  })
+
+  it('rejects credentials in a URL, never echoing them', () => {
+    let message = ''
+    try {
+      read({ 'server-url': 'https://bot:hunter2@git.example.com' })
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toMatch(/must not contain credentials/)
+    expect(message).not.toContain('hunter2')
+  })
+
+  it('rejects a non-http scheme', () => {
+    expect(() => read({ 'api-url': 'ftp://x' })).toThrow(/api-url: "ftp:\/\/x" is not an http\(s\) URL/)
+  })
+
+  it('falls back to the runner environment', () => {
+    process.env.GITHUB_SERVER_URL = 'https://gitea.local'
+    try {
+      expect(read({ 'server-url': undefined }).serverUrl).toBe('https://gitea.local')
+    } finally {
+      delete process.env.GITHUB_SERVER_URL
+    }
+  })
+})
+
+describe('paths and numbers', () => {
+  it('uses the three workflow folders when probe-path is not given at all', () => {
+    expect(read().probePaths).toEqual(DEFAULTS['probe-path'].split('\n'))
+  })
+
+  it('disables the probe when probe-path is set empty', () => {
+    expect(read({ 'probe-path': '' }).probePaths).toEqual([])
+  })
+
+  it.each(['/etc/passwd', '../x', 'a//b', '.git/config', 'a\\b'])('rejects version-file %j', (file) => {
+    expect(() => read({ 'version-file': file })).toThrow(/^version-file: /)
+  })
+
+  it.each([
+    ['max-attempts', '0'],
+    ['max-attempts', 'three'],
+    ['concurrency', '33'],
+    ['concurrency', '1.5']
+  ])('rejects %s=%j', (name, value) => {
+    expect(() => read({ [name]: value })).toThrow(new RegExp(`^${name}: "${value}"`))
+  })
+
+  it('rejects a boolean that is not true or false', () => {
+    expect(() => read({ 'dry-run': 'yes' })).toThrow(/dry-run: "yes" is not true or false/)
+  })
+
+  it('replaces {version} in the commit message', () => {
+    expect(read({ 'commit-message': 'pin {version} ({version})' }).commitMessage).toBe('pin 1.2.3 (1.2.3)')
+  })
+})
+
+describe('action.yml', () => {
+  const action = parse(readFileSync(join(PROJECT_ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string; required?: boolean }>
+    outputs: Record<string, unknown>
+    runs: { using: string; main: string }
+  }
+
+  it('runs the committed bundle on node24', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+
+  it('declares the same defaults the code falls back to', () => {
+    for (const [name, value] of Object.entries(DEFAULTS)) {
+      expect([name, String(action.inputs[name]?.default ?? '').trim()]).toEqual([name, value])
+    }
+  })
+
+  it('declares the interface that workflows depend on', () => {
+    expect(Object.keys(action.outputs).sort()).toEqual(['failed-templates', 'results', 'skipped-templates', 'unchanged-templates', 'updated-templates'])
+    expect(action.inputs.token.default).toBeUndefined()
+    for (const name of ['version', 'templates', 'token']) expect(action.inputs[name].required).toBe(true)
+  })
+})
