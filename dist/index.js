@@ -31738,10 +31738,8 @@ class ForgeClient {
             if (Array.isArray(data))
                 return { sha: '', content: undefined };
             const file = data;
-            const content = file.type === 'file' && typeof file.content === 'string' && file.encoding === 'base64'
-                ? Buffer.from(file.content, 'base64').toString('utf8')
-                : undefined;
-            return { sha: String(file.sha ?? ''), content };
+            const raw = file.type === 'file' && typeof file.content === 'string' && file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : undefined;
+            return { sha: String(file.sha ?? ''), content: raw?.toString('utf8'), raw };
         }
         catch (error) {
             if (error instanceof ApiError && error.status === 404)
@@ -32414,25 +32412,20 @@ class TemplateRepo {
      * `isPinned` says its content counts as pinned, the commit is dropped: it never left this
      * machine.
      */
-    async buildPin(path, content, message, author, isPinned, knownUnpinnedBlob) {
+    async buildPin(path, content, message, author, isPinned, known) {
         const now = Math.floor(Date.now() / 1000);
         const ident = `${author.name} <${author.email}> ${now} +0000`;
-        const stream = [
-            'feature done',
-            `commit refs/cascade/pin`,
-            'mark :1',
-            `author ${ident}`,
-            `committer ${ident}`,
+        const stream = Buffer.concat([
+            template_repo_text('feature done\n'),
+            // The old version file, as the API returned it: written locally so that the push's thin
+            // pack finds its delta base here instead of lazily fetching it (one more round trip).
+            known?.raw ? Buffer.concat([template_repo_text('blob\n'), data(known.raw)]) : Buffer.alloc(0),
+            template_repo_text(`commit refs/cascade/pin\nmark :1\nauthor ${ident}\ncommitter ${ident}\n`),
             data(message),
-            `from ${this.ref}^0`,
-            `ls "${path}"`,
-            `M 100644 inline ${path}`,
+            template_repo_text(`from ${this.ref}^0\nls "${path}"\nM 100644 inline ${path}\n`),
             data(content),
-            '',
-            'get-mark :1',
-            'done',
-            ''
-        ].join('\n');
+            template_repo_text('get-mark :1\ndone\n')
+        ]);
         const result = await this.git.run(['fast-import', '--quiet', '--force'], this.dir, stream);
         if (result.exitCode !== 0)
             return { kind: 'error', reason: `fast-import: ${gitError(result)}` };
@@ -32450,7 +32443,7 @@ class TemplateRepo {
             return { kind: 'already-pinned' };
         // A blob that is neither ours nor the one the API showed changed after the API read: look
         // at it (one lazy fetch in a rare race) so "first line is the version" is honoured.
-        if (blob !== knownUnpinnedBlob) {
+        if (blob !== known?.sha) {
             const text = await this.git.run(['cat-file', 'blob', blob], this.dir);
             if (text.exitCode === 0 && isPinned(text.stdout))
                 return { kind: 'already-pinned' };
@@ -32467,8 +32460,11 @@ class TemplateRepo {
         return outcome;
     }
 }
-function data(text) {
-    return `data ${Buffer.byteLength(text)}\n${text}`;
+const template_repo_text = (s) => Buffer.from(s, 'utf8');
+/** fast-import's exact-length data block. */
+function data(body) {
+    const bytes = typeof body === 'string' ? template_repo_text(body) : body;
+    return Buffer.concat([template_repo_text(`data ${bytes.length}\n`), bytes, template_repo_text('\n')]);
 }
 /** The id git gives a blob with this content (SHA-1, or SHA-256 in a sha256 repository). */
 function blobId(content, hexLength = 40) {
@@ -32522,14 +32518,15 @@ async function pinWithRetry(job) {
             return done('updated', `${change}; the interrupted push had landed`, unconfirmed);
         }
         unconfirmed = null;
-        const pin = await repo.buildPin(inputs.versionFile, `${inputs.version}\n`, inputs.commitMessage, { name: inputs.authorName, email: inputs.authorEmail }, (text) => pinnedVersion(text) === inputs.version, job.knownBlob);
+        const pin = await repo.buildPin(inputs.versionFile, `${inputs.version}\n`, inputs.commitMessage, { name: inputs.authorName, email: inputs.authorEmail }, (text) => pinnedVersion(text) === inputs.version, job.known);
         if (pin.kind === 'already-pinned')
             return done('unchanged', `already pinned to ${inputs.version} on the branch tip`);
         if (pin.kind === 'not-a-file')
             return done('failed', `${inputs.versionFile} is not a regular file`);
         if (pin.kind === 'error')
             return done('failed', pin.reason);
-        job.knownBlob = pin.previousBlob ?? undefined;
+        // After a race the tip's blob is what a replay compares against; its bytes are not known.
+        job.known = pin.previousBlob === null ? undefined : { sha: pin.previousBlob, raw: job.known?.sha === pin.previousBlob ? job.known.raw : undefined };
         if (inputs.dryRun) {
             log(`dry run: built ${pin.sha.slice(0, 12)}, not pushing`);
             return done('would-update', change);
@@ -32632,7 +32629,7 @@ async function pipeline(ref, index, ctx, log) {
     }
     log(was === null ? `${inputs.versionFile} is absent: it will be created` : `${inputs.versionFile} pins ${was || '(empty)'}`);
     const dir = (0,external_node_path_namespaceObject.join)(ctx.workDir, `${index}-${owner}-${repo}`.replace(/[^A-Za-z0-9_.-]/g, '_'));
-    return pinWithRetry({ ctx, ref, branch, dir, was, knownBlob: file?.sha, log });
+    return pinWithRetry({ ctx, ref, branch, dir, was, known: file ? { sha: file.sha, raw: file.raw } : undefined, log });
 }
 /** 'present' when any probe path exists; 'absent' only when every one is a 404. */
 async function probeWorkflow(ctx, ref, branch, log) {

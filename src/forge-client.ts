@@ -19,6 +19,8 @@ export interface RepoFile {
   sha: string
   /** Decoded content; undefined for a directory or a file the API did not inline. */
   content: string | undefined
+  /** The exact bytes, when inlined. */
+  raw?: Buffer
 }
 
 /** A final API failure. status 0 means no HTTP answer (reset, refused, timed out). */
@@ -93,11 +95,8 @@ export class ForgeClient {
       const data = await this.json('GET', url, log)
       if (Array.isArray(data)) return { sha: '', content: undefined }
       const file = data as Record<string, unknown>
-      const content =
-        file.type === 'file' && typeof file.content === 'string' && file.encoding === 'base64'
-          ? Buffer.from(file.content, 'base64').toString('utf8')
-          : undefined
-      return { sha: String(file.sha ?? ''), content }
+      const raw = file.type === 'file' && typeof file.content === 'string' && file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : undefined
+      return { sha: String(file.sha ?? ''), content: raw?.toString('utf8'), raw }
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return null
       throw error

@@ -32,7 +32,7 @@ export class GitRunner {
     this.env = gitEnvironment(options)
   }
 
-  run(args: string[], cwd?: string, input?: string): Promise<GitResult> {
+  run(args: string[], cwd?: string, input?: string | Buffer): Promise<GitResult> {
     return new Promise((resolve) => {
       // Own process group (POSIX), so the deadline also kills git-remote-http and pack-objects.
       const detached = process.platform !== 'win32'

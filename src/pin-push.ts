@@ -3,7 +3,7 @@ import { pinnedVersion, result, type TemplateResult } from './results.js'
 import { backoffDelay, sleep } from './retry.js'
 import type { TemplateRef } from './template-list.js'
 import type { PipelineContext } from './template-pipeline.js'
-import { TemplateRepo } from './template-repo.js'
+import { TemplateRepo, type KnownFile } from './template-repo.js'
 
 export interface PinJob {
   ctx: PipelineContext
@@ -12,8 +12,8 @@ export interface PinJob {
   dir: string
   /** The pin the API showed (null: no file). */
   was: string | null
-  /** Blob id of the version file the API showed, to spot a change made after that read. */
-  knownBlob?: string
+  /** The version file the API showed: to spot a change made after that read, and as delta base. */
+  known?: KnownFile
   log: (line: string) => void
 }
 
@@ -65,12 +65,13 @@ export async function pinWithRetry(job: PinJob): Promise<TemplateResult> {
       inputs.commitMessage,
       { name: inputs.authorName, email: inputs.authorEmail },
       (text) => pinnedVersion(text) === inputs.version,
-      job.knownBlob
+      job.known
     )
     if (pin.kind === 'already-pinned') return done('unchanged', `already pinned to ${inputs.version} on the branch tip`)
     if (pin.kind === 'not-a-file') return done('failed', `${inputs.versionFile} is not a regular file`)
     if (pin.kind === 'error') return done('failed', pin.reason)
-    job.knownBlob = pin.previousBlob ?? undefined
+    // After a race the tip's blob is what a replay compares against; its bytes are not known.
+    job.known = pin.previousBlob === null ? undefined : { sha: pin.previousBlob, raw: job.known?.sha === pin.previousBlob ? job.known.raw : undefined }
     if (inputs.dryRun) {
       log(`dry run: built ${pin.sha.slice(0, 12)}, not pushing`)
       return done('would-update', change)

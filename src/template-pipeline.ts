@@ -85,7 +85,7 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
   log(was === null ? `${inputs.versionFile} is absent: it will be created` : `${inputs.versionFile} pins ${was || '(empty)'}`)
 
   const dir = join(ctx.workDir, `${index}-${owner}-${repo}`.replace(/[^A-Za-z0-9_.-]/g, '_'))
-  return pinWithRetry({ ctx, ref, branch, dir, was, knownBlob: file?.sha, log })
+  return pinWithRetry({ ctx, ref, branch, dir, was, known: file ? { sha: file.sha, raw: file.raw } : undefined, log })
 }
 
 /** 'present' when any probe path exists; 'absent' only when every one is a 404. */

@@ -60,25 +60,20 @@ export class TemplateRepo {
    * `isPinned` says its content counts as pinned, the commit is dropped: it never left this
    * machine.
    */
-  async buildPin(path: string, content: string, message: string, author: Author, isPinned: (text: string) => boolean, knownUnpinnedBlob?: string): Promise<PinCommit> {
+  async buildPin(path: string, content: string, message: string, author: Author, isPinned: (text: string) => boolean, known?: KnownFile): Promise<PinCommit> {
     const now = Math.floor(Date.now() / 1000)
     const ident = `${author.name} <${author.email}> ${now} +0000`
-    const stream = [
-      'feature done',
-      `commit refs/cascade/pin`,
-      'mark :1',
-      `author ${ident}`,
-      `committer ${ident}`,
+    const stream = Buffer.concat([
+      text('feature done\n'),
+      // The old version file, as the API returned it: written locally so that the push's thin
+      // pack finds its delta base here instead of lazily fetching it (one more round trip).
+      known?.raw ? Buffer.concat([text('blob\n'), data(known.raw)]) : Buffer.alloc(0),
+      text(`commit refs/cascade/pin\nmark :1\nauthor ${ident}\ncommitter ${ident}\n`),
       data(message),
-      `from ${this.ref}^0`,
-      `ls "${path}"`,
-      `M 100644 inline ${path}`,
+      text(`from ${this.ref}^0\nls "${path}"\nM 100644 inline ${path}\n`),
       data(content),
-      '',
-      'get-mark :1',
-      'done',
-      ''
-    ].join('\n')
+      text('get-mark :1\ndone\n')
+    ])
     const result = await this.git.run(['fast-import', '--quiet', '--force'], this.dir, stream)
     if (result.exitCode !== 0) return { kind: 'error', reason: `fast-import: ${gitError(result)}` }
     const [listing = '', mark = ''] = result.stdout.trim().split('\n')
@@ -91,7 +86,7 @@ export class TemplateRepo {
     if (blob === blobId(content, blob.length)) return { kind: 'already-pinned' }
     // A blob that is neither ours nor the one the API showed changed after the API read: look
     // at it (one lazy fetch in a rare race) so "first line is the version" is honoured.
-    if (blob !== knownUnpinnedBlob) {
+    if (blob !== known?.sha) {
       const text = await this.git.run(['cat-file', 'blob', blob], this.dir)
       if (text.exitCode === 0 && isPinned(text.stdout)) return { kind: 'already-pinned' }
     }
@@ -109,8 +104,18 @@ export class TemplateRepo {
   }
 }
 
-function data(text: string): string {
-  return `data ${Buffer.byteLength(text)}\n${text}`
+/** The version file as the API showed it (blob id and raw bytes). */
+export interface KnownFile {
+  sha: string
+  raw?: Buffer
+}
+
+const text = (s: string): Buffer => Buffer.from(s, 'utf8')
+
+/** fast-import's exact-length data block. */
+function data(body: string | Buffer): Buffer {
+  const bytes = typeof body === 'string' ? text(body) : body
+  return Buffer.concat([text(`data ${bytes.length}\n`), bytes, text('\n')])
 }
 
 /** The id git gives a blob with this content (SHA-1, or SHA-256 in a sha256 repository). */
