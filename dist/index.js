@@ -31750,7 +31750,16 @@ class ForgeClient {
     /** Sends one request with bounded retries; returns the parsed JSON of a 2xx answer. */
     async json(method, path, log, body) {
         const what = `${method} ${path.replace(/\?.*/, '')}`;
-        return withRetry(this.options.retry, () => this.once(method, path, body), classifyApiError, (error, delay, n) => log(`${what}: ${error.message}; retry ${n} in ${(delay / 1000).toFixed(1)} s`));
+        let tries = 0;
+        try {
+            return await withRetry(this.options.retry, () => (tries++, this.once(method, path, body)), classifyApiError, (error, delay, n) => log(`${what}: ${error.message}; retry ${n} in ${(delay / 1000).toFixed(1)} s`));
+        }
+        catch (error) {
+            // Say how hard we tried, so "HTTP 503" reads as "down", not "flaked once".
+            if (error instanceof ApiError && tries > 1)
+                throw new ApiError(error.status, `${error.message} (after ${tries} attempts)`, error.retryAfterMs, error.timedOut);
+            throw error;
+        }
     }
     async once(method, path, body) {
         const headers = {
@@ -32303,16 +32312,22 @@ function remoteMessage(stderr) {
         .filter((line) => line !== '' && !/^(error: )?(hint|To create a merge request|Processing|Resolving deltas)/i.test(line));
     return lines.join(' / ').slice(0, 400);
 }
-/** The last fatal/error line of git's stderr, for failures that happen before any ref status. */
+/**
+ * git's own error lines, for failures that happen before any ref status: the one naming an
+ * HTTP status or cause first (git often follows it with a vaguer "remote end hung up").
+ */
 function gitError(result) {
     if (result.timedOut)
         return 'timed out (git killed at its deadline)';
     const lines = result.stderr
         .split(/\r?\n/)
         .map((line) => line.trim())
-        .filter((line) => /^(fatal|error):/.test(line));
-    const line = lines.length > 0 ? lines[lines.length - 1] : result.stderr.trim().split(/\r?\n/).pop() ?? '';
-    return (line || `git exited with code ${result.exitCode}`).replace(/^(fatal|error):\s*/, '').slice(0, 300);
+        .filter((line) => /^(fatal|error):/.test(line))
+        .map((line) => line.replace(/^(fatal|error):\s*/, ''));
+    if (lines.length === 0)
+        lines.push(result.stderr.trim().split(/\r?\n/).pop() || `git exited with code ${result.exitCode}`);
+    const telling = lines.filter((line) => /HTTP \d{3}|returned error|Connection|timed out|too slow|not found/i.test(line));
+    return [...new Set([...telling, ...lines])].join('; ').slice(0, 300);
 }
 function classifyFailure(result) {
     const reason = gitError(result);
@@ -32494,7 +32509,9 @@ async function pinWithRetry(job) {
     let pushes = 0;
     let transient = 0;
     let cloned = false;
-    let unconfirmed = null; // a commit whose push died mid-flight: it may have landed
+    // Every commit we tried to push: a push whose answer was lost (or that git's HTTP layer resent
+    // and then saw refused as stale) may have landed all the same.
+    const attempted = new Set();
     let lastReason = '';
     const backOff = async (reason) => {
         lastReason = reason;
@@ -32514,10 +32531,11 @@ async function pinWithRetry(job) {
             continue;
         }
         cloned = true;
-        if (unconfirmed !== null && (await repo.tip()) === unconfirmed) {
-            return done('updated', `${change}; the interrupted push had landed`, unconfirmed);
+        if (attempted.size > 0) {
+            const tip = await repo.tip();
+            if (tip !== null && attempted.has(tip))
+                return done('updated', `${change}; the interrupted push had landed`, tip);
         }
-        unconfirmed = null;
         const pin = await repo.buildPin(inputs.versionFile, `${inputs.version}\n`, inputs.commitMessage, { name: inputs.authorName, email: inputs.authorEmail }, (text) => pinnedVersion(text) === inputs.version, job.known);
         if (pin.kind === 'already-pinned')
             return done('unchanged', `already pinned to ${inputs.version} on the branch tip`);
@@ -32532,6 +32550,7 @@ async function pinWithRetry(job) {
             return done('would-update', change);
         }
         pushes++;
+        attempted.add(pin.sha);
         const pushed = await repo.push(pin.sha);
         if (pushed.kind === 'ok')
             return done('updated', pushes > 1 ? `${change} after ${pushes} pushes` : change, pin.sha);
@@ -32542,7 +32561,6 @@ async function pinWithRetry(job) {
             log('the branch moved since the clone: fetching the new tip to replay the pin on it');
             continue;
         }
-        unconfirmed = pin.sha;
         await backOff(pushed.reason);
     }
     return done('failed', `gave up after ${inputs.maxAttempts} attempts: ${lastReason}`);
@@ -32689,8 +32707,9 @@ async function run() {
         core_setSecret(secret);
     info(`Pinning ${inputs.version} in ${inputs.templates.length} template(s), ${inputs.concurrency} at a time${inputs.dryRun ? ' (dry run: nothing is pushed)' : ''}`);
     const { results, tokenRejected } = await cascade(inputs, redactor);
-    await report(inputs, results, redactor);
+    await report(inputs, results, redactor, tokenRejected === null);
     if (tokenRejected) {
+        // One error for the one cause, not one per template.
         setFailed(tokenRejected.message);
         return;
     }
@@ -32742,14 +32761,15 @@ async function cascade(inputs, redactor) {
         await (0,promises_namespaceObject.rm)(workDir, { recursive: true, force: true });
     }
 }
-async function report(inputs, results, redactor) {
+async function report(inputs, results, redactor, annotate) {
     for (const [name, value] of Object.entries(buildOutputs(results)))
         setOutput(name, redactor.redact(value));
     info('');
     info(`Runtime cascade ${inputs.version}: ${counts(results)}`);
     info(redactor.redact(renderText(results)));
-    for (const r of results.filter((x) => x.status === 'failed'))
-        error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' });
+    if (annotate)
+        for (const r of results.filter((x) => x.status === 'failed'))
+            error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' });
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary
             .addRaw(redactor.redact(renderMarkdown(inputs.version, results, inputs.dryRun)))

@@ -106,12 +106,19 @@ export class ForgeClient {
   /** Sends one request with bounded retries; returns the parsed JSON of a 2xx answer. */
   async json(method: string, path: string, log: Log, body?: unknown): Promise<unknown> {
     const what = `${method} ${path.replace(/\?.*/, '')}`
-    return withRetry(
-      this.options.retry,
-      () => this.once(method, path, body),
-      classifyApiError,
-      (error, delay, n) => log(`${what}: ${(error as Error).message}; retry ${n} in ${(delay / 1000).toFixed(1)} s`)
-    )
+    let tries = 0
+    try {
+      return await withRetry(
+        this.options.retry,
+        () => (tries++, this.once(method, path, body)),
+        classifyApiError,
+        (error, delay, n) => log(`${what}: ${(error as Error).message}; retry ${n} in ${(delay / 1000).toFixed(1)} s`)
+      )
+    } catch (error) {
+      // Say how hard we tried, so "HTTP 503" reads as "down", not "flaked once".
+      if (error instanceof ApiError && tries > 1) throw new ApiError(error.status, `${error.message} (after ${tries} attempts)`, error.retryAfterMs, error.timedOut)
+      throw error
+    }
   }
 
   private async once(method: string, path: string, body?: unknown): Promise<unknown> {

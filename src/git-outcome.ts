@@ -46,15 +46,20 @@ export function remoteMessage(stderr: string): string {
   return lines.join(' / ').slice(0, 400)
 }
 
-/** The last fatal/error line of git's stderr, for failures that happen before any ref status. */
+/**
+ * git's own error lines, for failures that happen before any ref status: the one naming an
+ * HTTP status or cause first (git often follows it with a vaguer "remote end hung up").
+ */
 export function gitError(result: GitResult): string {
   if (result.timedOut) return 'timed out (git killed at its deadline)'
   const lines = result.stderr
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => /^(fatal|error):/.test(line))
-  const line = lines.length > 0 ? lines[lines.length - 1] : result.stderr.trim().split(/\r?\n/).pop() ?? ''
-  return (line || `git exited with code ${result.exitCode}`).replace(/^(fatal|error):\s*/, '').slice(0, 300)
+    .map((line) => line.replace(/^(fatal|error):\s*/, ''))
+  if (lines.length === 0) lines.push(result.stderr.trim().split(/\r?\n/).pop() || `git exited with code ${result.exitCode}`)
+  const telling = lines.filter((line) => /HTTP \d{3}|returned error|Connection|timed out|too slow|not found/i.test(line))
+  return [...new Set([...telling, ...lines])].join('; ').slice(0, 300)
 }
 
 function classifyFailure(result: GitResult): Outcome {

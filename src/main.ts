@@ -33,8 +33,9 @@ export async function run(): Promise<void> {
   core.info(`Pinning ${inputs.version} in ${inputs.templates.length} template(s), ${inputs.concurrency} at a time${inputs.dryRun ? ' (dry run: nothing is pushed)' : ''}`)
   const { results, tokenRejected } = await cascade(inputs, redactor)
 
-  await report(inputs, results, redactor)
+  await report(inputs, results, redactor, tokenRejected === null)
   if (tokenRejected) {
+    // One error for the one cause, not one per template.
     core.setFailed(tokenRejected.message)
     return
   }
@@ -82,12 +83,12 @@ async function cascade(inputs: Inputs, redactor: Redactor): Promise<{ results: T
   }
 }
 
-async function report(inputs: Inputs, results: TemplateResult[], redactor: Redactor): Promise<void> {
+async function report(inputs: Inputs, results: TemplateResult[], redactor: Redactor, annotate: boolean): Promise<void> {
   for (const [name, value] of Object.entries(buildOutputs(results))) core.setOutput(name, redactor.redact(value))
   core.info('')
   core.info(`Runtime cascade ${inputs.version}: ${counts(results)}`)
   core.info(redactor.redact(renderText(results)))
-  for (const r of results.filter((x) => x.status === 'failed')) core.error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' })
+  if (annotate) for (const r of results.filter((x) => x.status === 'failed')) core.error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' })
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary
       .addRaw(redactor.redact(renderMarkdown(inputs.version, results, inputs.dryRun)))

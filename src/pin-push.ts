@@ -35,7 +35,9 @@ export async function pinWithRetry(job: PinJob): Promise<TemplateResult> {
   let pushes = 0
   let transient = 0
   let cloned = false
-  let unconfirmed: string | null = null // a commit whose push died mid-flight: it may have landed
+  // Every commit we tried to push: a push whose answer was lost (or that git's HTTP layer resent
+  // and then saw refused as stale) may have landed all the same.
+  const attempted = new Set<string>()
   let lastReason = ''
   const backOff = async (reason: string): Promise<void> => {
     lastReason = reason
@@ -54,10 +56,10 @@ export async function pinWithRetry(job: PinJob): Promise<TemplateResult> {
       continue
     }
     cloned = true
-    if (unconfirmed !== null && (await repo.tip()) === unconfirmed) {
-      return done('updated', `${change}; the interrupted push had landed`, unconfirmed)
+    if (attempted.size > 0) {
+      const tip = await repo.tip()
+      if (tip !== null && attempted.has(tip)) return done('updated', `${change}; the interrupted push had landed`, tip)
     }
-    unconfirmed = null
 
     const pin = await repo.buildPin(
       inputs.versionFile,
@@ -78,6 +80,7 @@ export async function pinWithRetry(job: PinJob): Promise<TemplateResult> {
     }
 
     pushes++
+    attempted.add(pin.sha)
     const pushed = await repo.push(pin.sha)
     if (pushed.kind === 'ok') return done('updated', pushes > 1 ? `${change} after ${pushes} pushes` : change, pin.sha)
     if (pushed.kind === 'final') return done('failed', pushed.reason)
@@ -86,7 +89,6 @@ export async function pinWithRetry(job: PinJob): Promise<TemplateResult> {
       log('the branch moved since the clone: fetching the new tip to replay the pin on it')
       continue
     }
-    unconfirmed = pin.sha
     await backOff(pushed.reason)
   }
   return done('failed', `gave up after ${inputs.maxAttempts} attempts: ${lastReason}`)

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,19 +17,21 @@ export interface ActionRun {
   leftovers: string[]
   /** Wall time of the process, in ms. */
   ms: number
+  /** Every byte the run produced: stdout, stderr, the output and summary files, files left behind. */
+  everything: string
 }
 
 /**
  * Runs `node dist/index.js` as a runner does: inputs as INPUT_<NAME> variables (name upper-cased,
  * hyphens kept), real GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, a private RUNNER_TEMP.
  */
-export async function runAction(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+export async function runAction(inputs: Record<string, string>, env: Record<string, string> = {}, options: { runnerTemp?: string } = {}): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'action-run-'))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
-  const runnerTemp = join(dir, 'temp')
+  const runnerTemp = options.runnerTemp ?? join(dir, 'temp')
   await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')])
-  await (await import('node:fs/promises')).mkdir(runnerTemp)
+  await mkdir(runnerTemp, { recursive: true })
   const childEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -50,14 +52,19 @@ export async function runAction(inputs: Record<string, string>, env: Record<stri
     child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }))
   })
   const ms = Date.now() - started
+  const outputText = await readFile(outputFile, 'utf8')
+  const summary = await readFile(summaryFile, 'utf8')
+  const leftovers = await readdir(runnerTemp, { recursive: true })
+  const leftText = await Promise.all(leftovers.map((f) => readFile(join(runnerTemp, f)).then((b) => b.toString('latin1'), () => '')))
   const result: ActionRun = {
     exitCode,
     stdout,
     stderr,
-    outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
-    summary: await readFile(summaryFile, 'utf8'),
-    leftovers: await readdir(runnerTemp),
-    ms
+    outputs: parseOutputFile(outputText),
+    summary,
+    leftovers,
+    ms,
+    everything: [stdout, stderr, outputText, summary, ...leftText].join('\n')
   }
   await rm(dir, { recursive: true, force: true })
   return result

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http'
 import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,6 +23,8 @@ export interface RequestRecord {
   status?: number
   /** Whether a valid token came with it. */
   authorized: boolean
+  /** When it arrived (ms since the epoch). */
+  at: number
 }
 
 export interface Match {
@@ -34,7 +36,17 @@ export interface Match {
   phase?: 'advertise' | 'rpc'
 }
 
-export type FaultAction = 'reset' | 'hang' | { status: number; body?: unknown; headers?: Record<string, string> } | { delayMs: number }
+/**
+ * reset: drop the connection before serving; hang: accept and never answer; swallow: serve the
+ * request for real (a push lands), then drop the connection before the answer gets out;
+ * status: answer with it instead of serving; delayMs: serve late.
+ */
+export type FaultAction =
+  | 'reset'
+  | 'hang'
+  | 'swallow'
+  | { status: number; body?: unknown; headers?: Record<string, string>; echoAuthorization?: boolean }
+  | { delayMs: number }
 
 interface Rule<T> {
   match: Match
@@ -135,8 +147,21 @@ export class TestForge {
       return
     }
     if (fault === 'hang') return // never answers; close() destroys the socket
+    if (fault === 'swallow') {
+      const sink = new ServerResponse(req)
+      sink.write = () => true
+      sink.end = () => sink
+      await (record.kind === 'git' ? this.serveGit(req, sink, body, url, record) : this.serveApi(req, sink, url, record))
+      req.socket.destroy()
+      record.status = 0
+      return
+    }
     if (fault && 'delayMs' in fault) await sleep(fault.delayMs)
-    else if (fault) return this.send(res, record, { status: fault.status, body: fault.body ?? { message: `injected ${fault.status}`, url: '' } }, fault.headers)
+    else if (fault) {
+      // echoAuthorization: a misbehaving proxy that reflects the credentials it was sent.
+      const message = fault.echoAuthorization ? `upstream said: Authorization: ${req.headers.authorization ?? ''}` : `injected ${fault.status}`
+      return this.send(res, record, { status: fault.status, body: fault.body ?? { message, url: '' } }, fault.headers)
+    }
     try {
       if (record.kind === 'api') return await this.serveApi(req, res, url, record)
       return await this.serveGit(req, res, body, url, record)
@@ -148,12 +173,12 @@ export class TestForge {
   private classify(method: string, path: string, query: URLSearchParams): RequestRecord {
     if (path.startsWith('/api/v1/')) {
       const m = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)/.exec(path)
-      return { method, path, kind: 'api', repo: m ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}` : null, authorized: false }
+      return { method, path, kind: 'api', repo: m ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}` : null, authorized: false, at: Date.now() }
     }
     const m = /^\/([^/]+)\/([^/]+?)(?:\.git)?\/(info\/refs|git-upload-pack|git-receive-pack)$/.exec(path)
-    if (!m) return { method, path, kind: 'git', repo: null, authorized: false }
+    if (!m) return { method, path, kind: 'git', repo: null, authorized: false, at: Date.now() }
     const service = (m[3] === 'info/refs' ? query.get('service') ?? '' : m[3]).replace(/^git-/, '') as GitService
-    return { method, path, kind: 'git', repo: `${m[1]}/${m[2]}`, service, phase: m[3] === 'info/refs' ? 'advertise' : 'rpc', authorized: false }
+    return { method, path, kind: 'git', repo: `${m[1]}/${m[2]}`, service, phase: m[3] === 'info/refs' ? 'advertise' : 'rpc', authorized: false, at: Date.now() }
   }
 
   /** `token X`, `Bearer X`, or basic auth with the token as password (git's extraheader). */
