@@ -31730,9 +31730,13 @@ class ForgeClient {
             canPush: typeof permissions?.push === 'boolean' ? permissions.push : undefined
         };
     }
-    /** A file on a branch; null when it does not exist (404). Any other failure throws. */
+    /**
+     * A file on a branch (the default branch when `ref` is undefined); null when it does not exist
+     * (404). Any other failure throws.
+     */
     async getFile(owner, repo, path, ref, log) {
-        const url = `/repos/${enc(owner)}/${enc(repo)}/contents/${path.split('/').map(enc).join('/')}?ref=${enc(ref)}`;
+        const query = ref === undefined ? '' : `?ref=${enc(ref)}`;
+        const url = `/repos/${enc(owner)}/${enc(repo)}/contents/${path.split('/').map(enc).join('/')}${query}`;
         try {
             const data = await this.json('GET', url, log);
             if (Array.isArray(data))
@@ -32573,9 +32577,9 @@ async function pinWithRetry(job) {
 
 
 /**
- * One template, start to finish. The API stage decides everything it can without git: a
- * missing repository fails, an archived one or one without publish-image.yml is skipped, one
- * already pinned is unchanged. Only a template that needs a commit is cloned.
+ * One template, start to finish. The API stage decides everything it can without git, in one
+ * round trip: a missing repository fails, an archived one or one without publish-image.yml is
+ * skipped, one already pinned is unchanged. Only a template that needs a commit is cloned.
  * Throws only TokenRejectedError (the run stops); every other failure is this template's result.
  */
 async function processTemplate(ref, index, ctx, log) {
@@ -32594,16 +32598,22 @@ async function pipeline(ref, index, ctx, log) {
     const { owner, repo, fullName } = ref;
     const failed = (reason, branch = null) => result(fullName, 'failed', reason, { branch });
     const skipped = (reason, branch = null) => result(fullName, 'skipped', reason, { branch });
-    log(`looking up ${fullName}`);
-    const info = await forge.getRepo(owner, repo, log).catch((error) => {
-        if (error instanceof ApiError && error.status === 404)
-            return 'not found';
-        if (error instanceof ApiError)
-            throw new ApiError(error.status, `repository lookup failed: ${error.message}`);
-        throw error;
-    });
-    if (info === 'not found')
-        return failed('repository not found, or the token cannot see it (HTTP 404)');
+    // Everything the API can tell goes out at once: one round trip decides failed, skipped,
+    // unchanged or clone. Without a branch input the contents API reads the default branch.
+    log(`looking up ${fullName}${inputs.branch ? ` (branch ${inputs.branch})` : ''}`);
+    const ref_ = inputs.branch || undefined;
+    const [lookup, branchCheck, probe, current] = await Promise.allSettled([
+        forge.getRepo(owner, repo, log),
+        inputs.branch ? forge.json('GET', `/repos/${template_pipeline_enc(owner)}/${template_pipeline_enc(repo)}/branches/${template_pipeline_enc(inputs.branch)}`, log) : Promise.resolve(null),
+        probeWorkflow(ctx, ref, ref_, log),
+        forge.getFile(owner, repo, inputs.versionFile, ref_, log)
+    ]);
+    if (lookup.status === 'rejected') {
+        if (lookup.reason instanceof ApiError && lookup.reason.status === 404)
+            return failed('repository not found, or the token cannot see it (HTTP 404)');
+        throw rethrowAs('repository lookup failed', lookup.reason);
+    }
+    const info = lookup.value;
     if (info.archived)
         return skipped('archived repository');
     if (info.mirror)
@@ -32616,21 +32626,12 @@ async function pipeline(ref, index, ctx, log) {
     if (!branch)
         return failed('the forge reported no default branch');
     log(`branch ${branch}${inputs.branch ? '' : ' (default)'}`);
-    if (inputs.branch) {
-        // A 404 on the probe below must mean "no workflow", never "no such branch".
-        const exists = await forge.json('GET', `/repos/${template_pipeline_enc(owner)}/${template_pipeline_enc(repo)}/branches/${template_pipeline_enc(branch)}`, log).then(() => true, (error) => {
-            if (error instanceof ApiError && error.status === 404)
-                return false;
-            throw error instanceof ApiError ? new ApiError(error.status, `branch lookup failed: ${error.message}`) : error;
-        });
-        if (!exists)
+    // A 404 from the probe must mean "no workflow", never "no such branch".
+    if (branchCheck.status === 'rejected') {
+        if (branchCheck.reason instanceof ApiError && branchCheck.reason.status === 404)
             return failed(`branch ${branch} not found`, branch);
+        throw rethrowAs('branch lookup failed', branchCheck.reason);
     }
-    // Probe and version file together: one round trip decides skip, unchanged or clone.
-    const [probe, current] = await Promise.allSettled([
-        probeWorkflow(ctx, ref, branch, log),
-        forge.getFile(owner, repo, inputs.versionFile, branch, log)
-    ]);
     if (probe.status === 'rejected')
         throw rethrowAs('probe failed', probe.reason);
     if (probe.value === 'absent')

@@ -88,9 +88,13 @@ export class ForgeClient {
     }
   }
 
-  /** A file on a branch; null when it does not exist (404). Any other failure throws. */
-  async getFile(owner: string, repo: string, path: string, ref: string, log: Log): Promise<RepoFile | null> {
-    const url = `/repos/${enc(owner)}/${enc(repo)}/contents/${path.split('/').map(enc).join('/')}?ref=${enc(ref)}`
+  /**
+   * A file on a branch (the default branch when `ref` is undefined); null when it does not exist
+   * (404). Any other failure throws.
+   */
+  async getFile(owner: string, repo: string, path: string, ref: string | undefined, log: Log): Promise<RepoFile | null> {
+    const query = ref === undefined ? '' : `?ref=${enc(ref)}`
+    const url = `/repos/${enc(owner)}/${enc(repo)}/contents/${path.split('/').map(enc).join('/')}${query}`
     try {
       const data = await this.json('GET', url, log)
       if (Array.isArray(data)) return { sha: '', content: undefined }

@@ -18,9 +18,9 @@ export interface PipelineContext {
 type Log = (line: string) => void
 
 /**
- * One template, start to finish. The API stage decides everything it can without git: a
- * missing repository fails, an archived one or one without publish-image.yml is skipped, one
- * already pinned is unchanged. Only a template that needs a commit is cloned.
+ * One template, start to finish. The API stage decides everything it can without git, in one
+ * round trip: a missing repository fails, an archived one or one without publish-image.yml is
+ * skipped, one already pinned is unchanged. Only a template that needs a commit is cloned.
  * Throws only TokenRejectedError (the run stops); every other failure is this template's result.
  */
 export async function processTemplate(ref: TemplateRef, index: number, ctx: PipelineContext, log: Log): Promise<TemplateResult> {
@@ -39,13 +39,22 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
   const failed = (reason: string, branch: string | null = null) => result(fullName, 'failed', reason, { branch })
   const skipped = (reason: string, branch: string | null = null) => result(fullName, 'skipped', reason, { branch })
 
-  log(`looking up ${fullName}`)
-  const info = await forge.getRepo(owner, repo, log).catch((error: unknown) => {
-    if (error instanceof ApiError && error.status === 404) return 'not found' as const
-    if (error instanceof ApiError) throw new ApiError(error.status, `repository lookup failed: ${error.message}`)
-    throw error
-  })
-  if (info === 'not found') return failed('repository not found, or the token cannot see it (HTTP 404)')
+  // Everything the API can tell goes out at once: one round trip decides failed, skipped,
+  // unchanged or clone. Without a branch input the contents API reads the default branch.
+  log(`looking up ${fullName}${inputs.branch ? ` (branch ${inputs.branch})` : ''}`)
+  const ref_ = inputs.branch || undefined
+  const [lookup, branchCheck, probe, current] = await Promise.allSettled([
+    forge.getRepo(owner, repo, log),
+    inputs.branch ? forge.json('GET', `/repos/${enc(owner)}/${enc(repo)}/branches/${enc(inputs.branch)}`, log) : Promise.resolve(null),
+    probeWorkflow(ctx, ref, ref_, log),
+    forge.getFile(owner, repo, inputs.versionFile, ref_, log)
+  ])
+
+  if (lookup.status === 'rejected') {
+    if (lookup.reason instanceof ApiError && lookup.reason.status === 404) return failed('repository not found, or the token cannot see it (HTTP 404)')
+    throw rethrowAs('repository lookup failed', lookup.reason)
+  }
+  const info = lookup.value
   if (info.archived) return skipped('archived repository')
   if (info.mirror) return skipped('mirror repository (read-only)')
   if (info.empty) return skipped('empty repository (no branch to pin)')
@@ -54,23 +63,12 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
   const branch = inputs.branch || info.defaultBranch
   if (!branch) return failed('the forge reported no default branch')
   log(`branch ${branch}${inputs.branch ? '' : ' (default)'}`)
-  if (inputs.branch) {
-    // A 404 on the probe below must mean "no workflow", never "no such branch".
-    const exists = await forge.json('GET', `/repos/${enc(owner)}/${enc(repo)}/branches/${enc(branch)}`, log).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof ApiError && error.status === 404) return false
-        throw error instanceof ApiError ? new ApiError(error.status, `branch lookup failed: ${error.message}`) : error
-      }
-    )
-    if (!exists) return failed(`branch ${branch} not found`, branch)
+  // A 404 from the probe must mean "no workflow", never "no such branch".
+  if (branchCheck.status === 'rejected') {
+    if (branchCheck.reason instanceof ApiError && branchCheck.reason.status === 404) return failed(`branch ${branch} not found`, branch)
+    throw rethrowAs('branch lookup failed', branchCheck.reason)
   }
 
-  // Probe and version file together: one round trip decides skip, unchanged or clone.
-  const [probe, current] = await Promise.allSettled([
-    probeWorkflow(ctx, ref, branch, log),
-    forge.getFile(owner, repo, inputs.versionFile, branch, log)
-  ])
   if (probe.status === 'rejected') throw rethrowAs('probe failed', probe.reason)
   if (probe.value === 'absent') return skipped(`no publish-image.yml (looked for ${inputs.probePaths.join(', ')})`, branch)
   if (current.status === 'rejected') throw rethrowAs(`reading ${inputs.versionFile} failed`, current.reason)
@@ -89,7 +87,7 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
 }
 
 /** 'present' when any probe path exists; 'absent' only when every one is a 404. */
-async function probeWorkflow(ctx: PipelineContext, ref: TemplateRef, branch: string, log: Log): Promise<'present' | 'absent'> {
+async function probeWorkflow(ctx: PipelineContext, ref: TemplateRef, branch: string | undefined, log: Log): Promise<'present' | 'absent'> {
   const paths = ctx.inputs.probePaths
   if (paths.length === 0) return 'present'
   const found = await Promise.allSettled(paths.map((path) => ctx.forge.getFile(ref.owner, ref.repo, path, branch, log)))

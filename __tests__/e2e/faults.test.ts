@@ -41,7 +41,7 @@ describe('forge API faults', () => {
     const [downResult, aResult] = resultsOf(run.outputs)
     expect(downResult.status).toBe('failed')
     expect(downResult.reason).toBe('repository lookup failed: HTTP 503: Service Unavailable: maintenance (after 4 attempts)')
-    expect(forge.count({ kind: 'api', repo: down })).toBe(4)
+    expect(forge.count({ kind: 'api', path: /\/repos\/acme\/tpl-down$/ })).toBe(4)
     expect(aResult.status).toBe('updated')
     await intact(down, before)
   })
@@ -61,7 +61,7 @@ describe('forge API faults', () => {
     const run = await runAction(inputsFor(forge, 'tpl-hung tpl-a', { 'request-timeout-ms': '300' }))
     const [hungResult, aResult] = resultsOf(run.outputs)
     expect(hungResult).toMatchObject({ status: 'failed', reason: 'repository lookup failed: timed out after 0.3 s (after 4 attempts)' })
-    expect(forge.count({ kind: 'api', repo: hung })).toBe(4)
+    expect(forge.count({ kind: 'api', path: /\/repos\/acme\/tpl-hung$/ })).toBe(4)
     expect(aResult.status).toBe('updated')
     // 4 × 0.3 s plus 3 short backoffs; a generous bound that only a hang would break.
     expect(run.ms).toBeLessThan(15000)
@@ -84,8 +84,10 @@ describe('forge API faults', () => {
     expect(run.exitCode).toBe(1)
     const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'))
     expect(errors).toEqual([`::error::the token was rejected by ${forge.url} (HTTP 401): it is wrong, expired or revoked. Mint a new token with write access to every template and update the secret.`])
-    // Only the lookups already in flight were sent, each once.
-    expect(forge.count({ kind: 'api' })).toBeLessThanOrEqual(2)
+    // Only the two templates already in flight were asked about, each request once.
+    const api = forge.requests.filter((r) => r.kind === 'api')
+    expect(new Set(api.map((r) => r.repo)).size).toBeLessThanOrEqual(2)
+    expect(new Set(api.map((r) => r.path)).size).toBe(api.length)
     expect(forge.count({ kind: 'git' })).toBe(0)
     expect(run.outputs['failed-templates']).toBe('acme/t1 acme/t2 acme/t3 acme/t4 acme/t5 acme/t6')
   })
@@ -97,7 +99,8 @@ describe('forge API faults', () => {
     const run = await runAction(inputsFor(forge, 'tpl-a tpl-b'))
     const [aResult, bResult] = resultsOf(run.outputs)
     expect(aResult.reason).toBe('repository lookup failed: HTTP 403: token does not have at least one of required scope(s): [read:repository]')
-    expect(forge.count({ kind: 'api', repo: a })).toBe(1)
+    const asked = forge.requests.filter((r) => r.kind === 'api' && r.repo === a).map((r) => r.path)
+    expect(new Set(asked).size).toBe(asked.length) // nothing retried
     expect(bResult.status).toBe('updated')
   })
 

@@ -25,6 +25,9 @@ export interface RequestRecord {
   authorized: boolean
   /** When it arrived (ms since the epoch). */
   at: number
+  /** When it was answered, and how many body bytes git http-backend sent. */
+  doneAt?: number
+  bytes?: number
 }
 
 export interface Match {
@@ -211,12 +214,14 @@ export class TestForge {
     }
     const suffix = url.pathname.slice(url.pathname.indexOf(record.phase === 'advertise' ? '/info/refs' : `/git-${record.service}`))
     record.status = 200
-    await runHttpBackend(req, res, body, this.store.root, `/${meta.owner}/${meta.name}.git${suffix}`, 'cascade-bot')
+    record.bytes = await runHttpBackend(req, res, body, this.store.root, `/${meta.owner}/${meta.name}.git${suffix}`, 'cascade-bot')
     record.status = res.statusCode
+    record.doneAt = Date.now()
   }
 
   private send(res: ServerResponse, record: RequestRecord, answer: ApiAnswer, headers: Record<string, string> = {}): void {
     record.status = answer.status
+    record.doneAt = Date.now()
     res.writeHead(answer.status, { 'Content-Type': 'application/json;charset=utf-8', ...headers })
     res.end(JSON.stringify(answer.body))
   }

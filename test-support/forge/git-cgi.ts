@@ -11,7 +11,8 @@ export function serverGitEnv(extra: Record<string, string> = {}): NodeJS.Process
  * Serves one smart-HTTP request through `git http-backend` (CGI), streaming its answer.
  * `pathInfo` is the canonical /owner/repo.git/... path below `root`.
  */
-export function runHttpBackend(req: IncomingMessage, res: ServerResponse, body: Buffer, root: string, pathInfo: string, user: string): Promise<void> {
+/** Resolves with the number of body bytes sent. */
+export function runHttpBackend(req: IncomingMessage, res: ServerResponse, body: Buffer, root: string, pathInfo: string, user: string): Promise<number> {
   const url = new URL(req.url ?? '/', 'http://forge')
   const env = serverGitEnv({
     GIT_PROJECT_ROOT: root,
@@ -30,8 +31,10 @@ export function runHttpBackend(req: IncomingMessage, res: ServerResponse, body: 
     const cgi = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] })
     let head = Buffer.alloc(0)
     let headersSent = false
+    let sent = 0
     cgi.stdout.on('data', (chunk: Buffer) => {
       if (headersSent) {
+        sent += chunk.length
         res.write(chunk)
         return
       }
@@ -50,6 +53,7 @@ export function runHttpBackend(req: IncomingMessage, res: ServerResponse, body: 
       }
       res.statusCode = status
       headersSent = true
+      sent += head.length - end - sep
       res.write(head.subarray(end + sep))
     })
     cgi.stderr.on('data', () => {})
@@ -60,7 +64,7 @@ export function runHttpBackend(req: IncomingMessage, res: ServerResponse, body: 
         res.write('http-backend failed')
       }
       res.end()
-      resolve()
+      resolve(sent)
     })
     cgi.stdin.end(body)
   })

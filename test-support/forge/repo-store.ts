@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { appendFile, chmod, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -87,6 +88,22 @@ export class RepoStore {
     lines.push('', 'get-mark :1', '')
     const out = await this.git(meta.dir, ['fast-import', '--quiet', '--force'], lines.join('\n'))
     return out.trim()
+  }
+
+  /** Adds `count` commits, each rewriting `path` with `bytes` of fresh content, in one process. */
+  async grow(meta: RepoMeta, count: number, bytes: number, path = 'assets/data.bin'): Promise<void> {
+    const ref = `refs/heads/${meta.defaultBranch}`
+    const ident = `History Maker <history@example.com> ${Math.floor(Date.now() / 1000)} +0000`
+    const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}`
+    const parts: string[] = []
+    for (let i = 0; i < count; i++) {
+      const content = randomBytes(Math.ceil(bytes / 2)).toString('hex').slice(0, bytes) // incompressible
+      parts.push(`commit ${ref}`, `author ${ident}`, `committer ${ident}`, data(`history ${i}`))
+      if (i === 0) parts.push(`from ${ref}^0`)
+      parts.push(`M 100644 inline ${path}`, data(content))
+    }
+    parts.push('')
+    await this.git(meta.dir, ['fast-import', '--quiet'], parts.join('\n'))
   }
 
   async git(dir: string, args: string[], input?: string): Promise<string> {

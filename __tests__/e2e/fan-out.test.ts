@@ -1,0 +1,81 @@
+import { TestForge } from '../../test-support/forge/forge.js'
+import { runAction } from '../../test-support/run-action.js'
+import { fileAt, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
+
+let forge: TestForge
+beforeEach(async () => {
+  forge = await TestForge.start()
+})
+afterEach(async () => {
+  await forge.close()
+})
+
+/** The most templates the forge saw being worked on at the same time. */
+function peakInFlight(): number {
+  const spans = new Map<string, { from: number; to: number }>()
+  for (const r of forge.requests) {
+    if (!r.repo) continue
+    const span = spans.get(r.repo) ?? { from: r.at, to: r.doneAt ?? r.at }
+    spans.set(r.repo, { from: Math.min(span.from, r.at), to: Math.max(span.to, r.doneAt ?? r.at) })
+  }
+  const events = [...spans.values()].flatMap((s) => [[s.from, 1] as const, [s.to, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  let now = 0
+  let peak = 0
+  for (const [, delta] of events) peak = Math.max(peak, (now += delta))
+  return peak
+}
+
+describe('fan-out', () => {
+  it('works on exactly `concurrency` templates at once', async () => {
+    forge.latencyMs = 40
+    const names = ['t1', 't2', 't3', 't4', 't5', 't6', 't7']
+    for (const name of names) await template(forge, name)
+    const run = await runAction(inputsFor(forge, names.join(' '), { concurrency: '3' }))
+    expect(run.exitCode).toBe(0)
+    expect(peakInFlight()).toBe(3)
+  })
+
+  it('keeps results and the summary in input order whatever finishes first', async () => {
+    for (const name of ['slow', 'fast1', 'fast2']) await template(forge, name)
+    forge.fault({ kind: 'api', repo: 'acme/slow' }, { delayMs: 600 })
+    const run = await runAction(inputsFor(forge, 'slow fast1 fast2', { concurrency: '3' }))
+    expect(resultsOf(run.outputs).map((r) => r.template)).toEqual(['acme/slow', 'acme/fast1', 'acme/fast2'])
+    const rows = run.summary.split('\n').filter((l) => l.startsWith('| acme/'))
+    expect(rows.map((r) => r.split(' | ')[0])).toEqual(['| acme/slow', '| acme/fast1', '| acme/fast2'])
+    // ...while the log shows groups in the order they finished.
+    const groups = run.stdout.split('\n').filter((l) => l.startsWith('::group::'))
+    expect(groups[groups.length - 1]).toMatch(/^::group::acme\/slow: updated/)
+  })
+
+  it('clone cost does not grow with history or with files the cascade never touches', async () => {
+    const small = await template(forge, 'small')
+    const big = await template(forge, 'big')
+    await forge.store.grow(forge.repo(big), 300, 4000) // 300 commits, ~1.2 MB of blobs in history
+    const run = await runAction(inputsFor(forge, 'small big'))
+    expect(resultsOf(run.outputs).map((r) => r.status)).toEqual(['updated', 'updated'])
+    const fetched = (repo: string) =>
+      forge.requests.filter((r) => r.repo === repo && r.service === 'upload-pack').reduce((sum, r) => sum + (r.bytes ?? 0), 0)
+    // The tip's 4 KB blob is never downloaded either: trees and one commit only.
+    expect(fetched(big)).toBeLessThan(fetched(small) + 1500)
+    expect(await fileAt(forge, big, '.runtime-version')).toBe('1.2.3\n')
+    expect((await fileAt(forge, big, 'assets/data.bin'))?.length).toBe(4000)
+  })
+
+  it('an update costs no more git requests than one fetch and one push', async () => {
+    const a = await template(forge, 'tpl-a')
+    await runAction(inputsFor(forge, 'tpl-a'))
+    // v2 fetch: advertisement, ls-refs, fetch; push: advertisement, pack. No lazy fetches.
+    expect(forge.count({ kind: 'git', repo: a, service: 'upload-pack' })).toBe(3)
+    expect(forge.count({ kind: 'git', repo: a, service: 'receive-pack' })).toBe(2)
+  })
+
+  it('the API stage is one round trip: every API request of a template goes out before any answer', async () => {
+    forge.latencyMs = 100
+    const a = await template(forge, 'tpl-a')
+    await runAction(inputsFor(forge, 'tpl-a'))
+    const api = forge.requests.filter((r) => r.kind === 'api' && r.repo === a)
+    expect(api).toHaveLength(5) // lookup, three probe paths, version file
+    const firstAnswer = Math.min(...api.map((r) => r.doneAt ?? Infinity))
+    expect(api.every((r) => r.at < firstAnswer)).toBe(true)
+  })
+})
