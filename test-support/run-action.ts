@@ -32,16 +32,7 @@ export async function runAction(inputs: Record<string, string>, env: Record<stri
   const runnerTemp = options.runnerTemp ?? join(dir, 'temp')
   await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')])
   await mkdir(runnerTemp, { recursive: true })
-  const childEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: runnerTemp,
-    GITHUB_ACTIONS: 'true',
-    ...env
-  }
-  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const childEnv = actionEnv(inputs, { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_TEMP: runnerTemp, ...env })
   const started = Date.now()
   const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [DIST], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -68,6 +59,13 @@ export async function runAction(inputs: Record<string, string>, env: Record<stri
   }
   await rm(dir, { recursive: true, force: true })
   return result
+}
+
+/** A runner's environment for the action: its files and inputs as INPUT_<NAME> (hyphens kept). */
+export function actionEnv(inputs: Record<string, string>, env: Record<string, string>): Record<string, string> {
+  const childEnv: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GITHUB_ACTIONS: 'true', ...env }
+  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  return childEnv
 }
 
 /** Parses GITHUB_OUTPUT's `name<<delimiter` blocks (and plain name=value lines). */

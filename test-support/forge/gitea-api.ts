@@ -65,23 +65,22 @@ export class GiteaApi {
   }
 
   private async branch(meta: RepoMeta, name: string): Promise<ApiAnswer> {
-    const sha = await this.store.resolve(meta, `refs/heads/${name}`)
+    const sha = await this.store.tip(meta, name)
     if (!sha) return apiError(404, 'branch does not exist', this.baseUrl, [`branch does not exist [name: ${name}]`])
     return { status: 200, body: { name, commit: { id: sha }, protected: meta.declineWith !== undefined } }
   }
 
   private async contents(meta: RepoMeta, path: string, ref: string): Promise<ApiAnswer> {
-    const commit = (await this.store.resolve(meta, `refs/heads/${ref}`)) ?? (await this.store.resolve(meta, ref))
+    const commit = (await this.store.tip(meta, ref)) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : null)
     if (!commit) return notFound(this.baseUrl, [`no such ref: ${ref}`])
-    const listing = (await this.store.git(meta.dir, ['ls-tree', '-z', commit, '--', path])).split('\0')[0]
-    const m = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(listing)
-    if (!m || m[4] !== path) return notFound(this.baseUrl, [`object does not exist [id: , rel_path: ${path}]`])
-    const [, , type, sha] = m
+    const entry = (await this.store.listing(meta, commit)).get(path)
+    if (!entry) return notFound(this.baseUrl, [`object does not exist [id: , rel_path: ${path}]`])
+    const { type, sha } = entry
     const name = path.split('/').pop()
     if (type === 'tree') {
       return { status: 200, body: [] }
     }
-    const content = Buffer.from(await this.store.git(meta.dir, ['cat-file', 'blob', sha]), 'utf8')
+    const content = await this.store.blob(meta, sha)
     return {
       status: 200,
       body: {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { appendFile, chmod, mkdir, rm, writeFile } from 'node:fs/promises'
+import { appendFile, chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { serverGitEnv } from './git-cgi.js'
@@ -113,6 +113,54 @@ export class RepoStore {
     return stdout
   }
 
+  // Promises, so concurrent requests for the same commit or blob share one git process.
+  private readonly trees = new Map<string, Promise<Map<string, { type: string; sha: string }>>>()
+  private readonly blobs = new Map<string, Promise<Buffer>>()
+
+  /**
+   * A branch tip read straight from the ref files, as a forge's ref cache would: the API side
+   * must not spend a git process per request, or the forge, not the client, is what a
+   * benchmark measures.
+   */
+  async tip(meta: RepoMeta, branch: string): Promise<string | null> {
+    const loose = await readFile(join(meta.dir, 'refs', 'heads', branch), 'utf8').catch(() => null)
+    if (loose !== null) return loose.trim()
+    const packed = await readFile(join(meta.dir, 'packed-refs'), 'utf8').catch(() => '')
+    const line = packed.split('\n').find((l) => l.endsWith(` refs/heads/${branch}`))
+    return line ? line.split(' ')[0] : null
+  }
+
+  /** Every path of a commit's tree (cached: a commit never changes). */
+  listing(meta: RepoMeta, commit: string): Promise<Map<string, { type: string; sha: string }>> {
+    let cached = this.trees.get(commit)
+    if (!cached) {
+      cached = this.git(meta.dir, ['ls-tree', '-r', '-t', '-z', commit]).then((out) => {
+        const entries = new Map<string, { type: string; sha: string }>()
+        for (const entry of out.split('\0')) {
+          const m = /^\d+ (\w+) ([0-9a-f]+)\t(.*)$/s.exec(entry)
+          if (m) entries.set(m[3], { type: m[1], sha: m[2] })
+        }
+        return entries
+      })
+      this.trees.set(commit, cached)
+    }
+    return cached
+  }
+
+  blob(meta: RepoMeta, sha: string): Promise<Buffer> {
+    let cached = this.blobs.get(sha)
+    if (!cached) {
+      const child = execFile('git', ['--git-dir', meta.dir, 'cat-file', 'blob', sha], { env: serverGitEnv(), encoding: 'buffer', maxBuffer: 64 << 20 })
+      cached = new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = []
+        child.stdout?.on('data', (c: Buffer) => chunks.push(c))
+        child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`cat-file ${sha} failed`))))
+      })
+      this.blobs.set(sha, cached)
+    }
+    return cached
+  }
+
   async resolve(meta: RepoMeta, ref: string): Promise<string | null> {
     try {
       return (await this.git(meta.dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim()
@@ -122,6 +170,8 @@ export class RepoStore {
   }
 
   async hasCommits(meta: RepoMeta): Promise<boolean> {
-    return (await this.git(meta.dir, ['for-each-ref', '--count=1', 'refs/heads/'])).trim() !== ''
+    const loose = await readdir(join(meta.dir, 'refs', 'heads'), { recursive: true }).catch(() => [] as string[])
+    if (loose.length > 0) return true
+    return (await readFile(join(meta.dir, 'packed-refs'), 'utf8').catch(() => '')).includes(' refs/heads/')
   }
 }

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench`: the action against a sequential shell-loop baseline on the loopback forge,
+ * with latency injected on every request. Both sides run against their own copies of the same
+ * templates, in the same run, so the ratios compare like with like on a noisy machine.
+ *
+ * Env: BENCH_SIZES (default 8,50,200), BENCH_LATENCY_MS (default 100), BENCH_CONCURRENCY (8).
+ */
+import { spawn } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { TestForge } from '../test-support/forge/forge.js'
+import { actionEnv, DIST, PROJECT_ROOT } from '../test-support/run-action.js'
+import { template } from '../test-support/scenario.js'
+
+const SIZES = (process.env.BENCH_SIZES ?? '8,50,200').split(',').map(Number)
+const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 100)
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
+const VERSION = '2.0.0'
+
+interface Measure {
+  exit: number
+  wall: number
+  cpu: number
+  maxrss_mb: number
+}
+
+interface Row {
+  n: number
+  side: 'action' | 'baseline'
+  phase: 'first' | 're-run'
+  m: Measure
+  updated: number
+  api: number
+  git: number
+  packs: number
+}
+
+async function measured(command: string[], env: Record<string, string>, scratch: string): Promise<Measure> {
+  const out = join(scratch, `measure-${Date.now()}.json`)
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('python3', [join(PROJECT_ROOT, 'scripts', 'measure.py'), out, ...command], { env, stdio: ['ignore', 'ignore', 'inherit'] })
+    child.on('error', reject)
+    child.on('close', () => resolve())
+  })
+  return JSON.parse(await readFile(out, 'utf8')) as Measure
+}
+
+async function phase(forge: TestForge, n: number, side: Row['side'], name: Row['phase'], owner: string, run: () => Promise<Measure>): Promise<Row> {
+  const before = forge.requests.length
+  const tipsBefore = await tips(forge, owner)
+  const m = await run()
+  const requests = forge.requests.slice(before)
+  const tipsAfter = await tips(forge, owner)
+  const updated = [...tipsAfter].filter(([repo, sha]) => tipsBefore.get(repo) !== sha).length
+  return {
+    n,
+    side,
+    phase: name,
+    m,
+    updated,
+    api: requests.filter((r) => r.kind === 'api').length,
+    git: requests.filter((r) => r.kind === 'git').length,
+    packs: requests.filter((r) => r.phase === 'rpc').length
+  }
+}
+
+async function tips(forge: TestForge, owner: string): Promise<Map<string, string>> {
+  const map = new Map<string, string>()
+  for (const meta of forge.store.all().filter((m) => m.owner === owner)) map.set(meta.fullName, (await forge.store.resolve(meta, 'refs/heads/main')) ?? '')
+  return map
+}
+
+async function benchSize(n: number, scratch: string): Promise<Row[]> {
+  const forge = await TestForge.start()
+  try {
+    const names = Array.from({ length: n }, (_, i) => `tpl-${String(i).padStart(3, '0')}`)
+    for (const owner of ['act', 'base']) {
+      for (const [i, name] of names.entries()) {
+        // A quarter without publish-image.yml; some history and a few files, like a real template.
+        await template(forge, `${owner}/${name}`, { workflow: i % 4 !== 3, pin: '1.9.0', files: { 'Dockerfile': 'FROM python:3.12\n', 'src/app.py': 'print(1)\n'.repeat(200) } })
+      }
+    }
+    forge.latencyMs = LATENCY
+    const outputs = join(scratch, 'outputs')
+    await mkdir(outputs, { recursive: true })
+    const inputs = {
+      version: VERSION,
+      templates: names.join('\n'),
+      token: forge.token,
+      owner: 'act',
+      'server-url': forge.url,
+      'api-url': forge.apiUrl,
+      concurrency: String(CONCURRENCY)
+    }
+    const runAction = async (): Promise<Measure> => {
+      const files = { GITHUB_OUTPUT: join(outputs, 'out'), GITHUB_STEP_SUMMARY: join(outputs, 'summary'), RUNNER_TEMP: scratch }
+      await writeFile(files.GITHUB_OUTPUT, '')
+      await writeFile(files.GITHUB_STEP_SUMMARY, '')
+      return measured(['node', DIST], actionEnv(inputs, files), scratch)
+    }
+    const baselineEnv = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      SERVER: forge.url,
+      API: forge.apiUrl,
+      OWNER: 'base',
+      TOKEN: forge.token,
+      VERSION,
+      WORK: await mkdtemp(join(scratch, 'baseline-')),
+      TEMPLATES: names.join(' ')
+    }
+    const runBaseline = () => measured(['bash', join(PROJECT_ROOT, 'scripts', 'baseline.sh')], baselineEnv, scratch)
+    const rows: Row[] = []
+    rows.push(await phase(forge, n, 'action', 'first', 'act', runAction))
+    rows.push(await phase(forge, n, 'action', 're-run', 'act', runAction))
+    rows.push(await phase(forge, n, 'baseline', 'first', 'base', runBaseline))
+    rows.push(await phase(forge, n, 'baseline', 're-run', 'base', runBaseline))
+    for (const row of rows) report(row)
+    return rows
+  } finally {
+    await forge.close()
+  }
+}
+
+const f = (x: number, digits = 2) => x.toFixed(digits)
+
+function report(row: Row): void {
+  const per = (x: number) => f(x / row.n, 1)
+  const cpuPerUpdated = row.updated > 0 ? `${f((row.m.cpu / row.updated) * 1000, 0)} ms` : '-'
+  const gitPerUpdated = row.updated > 0 ? f(row.git / row.updated, 1) : '-'
+  const rss = row.side === 'action' ? `${f(row.m.maxrss_mb, 0)} MB` : '-'
+  console.log(
+    `| ${row.n} | ${row.side} | ${row.phase} | ${f(row.m.wall)} s | ${f(row.m.cpu)} s | ${row.updated} | ${cpuPerUpdated} | ${per(row.api)} | ${per(row.git)} | ${gitPerUpdated} | ${row.packs} | ${rss} |`
+  )
+}
+
+const scratch = await mkdtemp(join(tmpdir(), 'cascade-bench-'))
+console.log(`Runtime Cascade benchmark: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`)
+console.log(`latency ${LATENCY} ms per request, concurrency ${CONCURRENCY}, sizes ${SIZES.join(', ')}; a quarter of the templates have no publish-image.yml\n`)
+console.log('| N | side | phase | wall | CPU (user+sys) | updated | CPU per updated | API req/template | git req/template | git req per updated | upload/receive-pack POSTs | peak RSS |')
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|')
+const all: Row[] = []
+try {
+  for (const n of SIZES) all.push(...(await benchSize(n, scratch)))
+} finally {
+  await rm(scratch, { recursive: true, force: true })
+}
+
+console.log('\nRatios (baseline ÷ action, same run):')
+const find = (n: number, side: Row['side'], p: Row['phase']) => all.find((r) => r.n === n && r.side === side && r.phase === p)!
+for (const n of SIZES) {
+  const [af, ar, bf, br] = [find(n, 'action', 'first'), find(n, 'action', 're-run'), find(n, 'baseline', 'first'), find(n, 'baseline', 're-run')]
+  const cpuUpdated = (r: Row) => r.m.cpu / Math.max(1, r.updated)
+  console.log(
+    `N=${n}: first cascade ${f(bf.m.wall / af.m.wall, 1)}× faster; re-run ${f(br.m.wall / ar.m.wall, 1)}× faster ` +
+      `(re-run pack POSTs: ${ar.packs}); CPU per updated template ${f(cpuUpdated(bf) / cpuUpdated(af), 1)}× lower; ` +
+      `action wall per (N/concurrency) batch ${f(af.m.wall / (n / CONCURRENCY))} s; peak RSS ${f(Math.max(af.m.maxrss_mb, ar.m.maxrss_mb), 0)} MB`
+  )
+}
+const failedRuns = all.filter((r) => r.m.exit !== 0)
+if (failedRuns.length > 0) console.log(`\nWARNING: ${failedRuns.length} run(s) exited non-zero: ${failedRuns.map((r) => `${r.n}/${r.side}/${r.phase}`).join(', ')}`)
