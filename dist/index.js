@@ -31825,6 +31825,12 @@ class ForgeClient {
             const parsed = JSON.parse(text);
             if (typeof parsed.message === 'string')
                 message = parsed.message;
+            // GitHub puts the useful part in errors[].message ("A pull request already exists...").
+            const details = Array.isArray(parsed.errors)
+                ? parsed.errors.map((e) => (typeof e === 'string' ? e : typeof e?.message === 'string' ? e.message : '')).filter((e) => e && e !== message)
+                : [];
+            if (details.length > 0)
+                message = `${message}: ${details.join('; ')}`;
         }
         catch {
             // not JSON: keep the raw text (an HTML error page from a proxy, say)
@@ -31993,7 +31999,7 @@ function splitTemplateList(text) {
  */
 function resolveTemplates(words, defaultOwner) {
     if (words.length === 0) {
-        throw new InputError('templates: the list is empty; name at least one repository (repo or owner/repo)');
+        throw new InputError('templates: the list is empty; name at least one repository (repo or owner/repo), or give templates-file');
     }
     const seen = new Set();
     const refs = [];
@@ -32018,7 +32024,48 @@ function resolveTemplates(words, defaultOwner) {
     return refs;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/templates-file.ts
+
+
+
+
+/**
+ * Reads `templates-file`: a path in the workspace holding one template a line (`#` comments),
+ * or a JSON array of names. One list shared with the rest of a team's tooling cannot drift.
+ */
+function readTemplatesFile(path, workspace) {
+    const full = (0,external_node_path_namespaceObject.resolve)(workspace, path);
+    const inside = (0,external_node_path_namespaceObject.relative)(workspace, full);
+    if ((0,external_node_path_namespaceObject.isAbsolute)(path) || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
+        throw new InputError(`templates-file: "${path}" is not a path inside the workspace`);
+    }
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(full, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new InputError(`templates-file: cannot read "${path}" (${code === 'ENOENT' ? 'no such file in the workspace' : code})`);
+    }
+    if (!text.trimStart().startsWith('['))
+        return splitTemplateList(text);
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new InputError(`templates-file: "${path}" looks like JSON but does not parse: ${error.message}`);
+    }
+    if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
+        throw new InputError(`templates-file: "${path}" must be a JSON array of template names (strings)`);
+    }
+    return parsed.map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -32039,7 +32086,12 @@ const DEFAULTS = {
     'author-email': 'publish-runtime-cascade@users.noreply.github.com',
     'retry-delay-ms': '1000',
     'request-timeout-ms': '30000',
-    'git-timeout-ms': '300000'
+    'git-timeout-ms': '300000',
+    mode: 'push',
+    'pr-branch': 'bump/runtime-{version}',
+    'pr-title': 'chore: pin runtime to {version}',
+    'pr-body': 'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
+    downgrade: 'allow'
 };
 const TOKEN_HELP = 'token: required. Pass a token with write access to every template (for example ' +
     '`token: ${{ secrets.CASCADE_TOKEN }}`). The runner\'s own token will not do: it cannot push ' +
@@ -32068,6 +32120,23 @@ function inputs_boolean(name) {
     if (/^(false|False|FALSE)$/.test(raw))
         return false;
     throw new InputError(`${name}: "${raw}" is not true or false`);
+}
+function choice(name, options) {
+    const raw = input(name).trim();
+    if (!options.includes(raw))
+        throw new InputError(`${name}: "${raw}" is not one of ${options.join(', ')}`);
+    return raw;
+}
+/** `templates` or `templates-file`: exactly one of them. */
+function templateWords() {
+    const inline = getInput('templates');
+    const file = getInput('templates-file').trim();
+    if (inline.trim() && file) {
+        throw new InputError('templates and templates-file are both set: use one of them, so there is one list of templates');
+    }
+    if (file)
+        return readTemplatesFile(file, process.env.GITHUB_WORKSPACE || process.cwd());
+    return splitTemplateList(inline);
 }
 function baseUrl(name, fallbackEnv) {
     const raw = (getInput(name) || process.env[fallbackEnv] || '').trim();
@@ -32116,6 +32185,9 @@ function probePaths() {
         .filter((p) => p.length > 0)
         .map((p) => repoPath('probe-path', p));
 }
+function validBranch(name) {
+    return /^[A-Za-z0-9._/+-]{1,200}$/.test(name) && !/\.\.|\/\/|^[-/.]|[/.]$|\.lock$|@\{/.test(name);
+}
 function readInputs() {
     const token = getInput('token');
     if (!token.trim())
@@ -32128,11 +32200,16 @@ function readInputs() {
             'starting with a letter or digit');
     }
     const owner = (getInput('owner') || process.env.GITHUB_REPOSITORY_OWNER || '').trim();
-    const templates = resolveTemplates(splitTemplateList(getInput('templates')), owner);
+    const templates = resolveTemplates(templateWords(), owner);
     const branch = getInput('branch').trim();
-    if (branch && (!/^[A-Za-z0-9._/-]{1,200}$/.test(branch) || branch.includes('..') || branch.startsWith('-'))) {
+    if (branch && !validBranch(branch))
         throw new InputError(`branch: "${branch}" is not a valid branch name`);
-    }
+    const mode = choice('mode', ['push', 'pull-request']);
+    const prBranch = input('pr-branch').trim().split('{version}').join(version);
+    if (mode === 'pull-request' && !validBranch(prBranch))
+        throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`);
+    if (mode === 'pull-request' && branch && branch === prBranch)
+        throw new InputError('pr-branch: must differ from branch, the pull request\'s base');
     const commitMessage = input('commit-message');
     if (!commitMessage.trim())
         throw new InputError('commit-message: empty');
@@ -32162,7 +32239,12 @@ function readInputs() {
         authorEmail,
         retryDelayMs: integer('retry-delay-ms', 0, 60000),
         requestTimeoutMs: integer('request-timeout-ms', 100, 600000),
-        gitTimeoutMs: integer('git-timeout-ms', 1000, 3600000)
+        gitTimeoutMs: integer('git-timeout-ms', 1000, 3600000),
+        mode,
+        prBranch,
+        prTitle: input('pr-title').split('{version}').join(version).trim() || `chore: pin runtime to ${version}`,
+        prBody: input('pr-body').split('{version}').join(version),
+        downgrade: choice('downgrade', ['allow', 'skip', 'fail'])
     };
 }
 
@@ -32196,11 +32278,13 @@ function buildOutputs(results) {
         'updated-templates': names('updated'),
         'unchanged-templates': names('unchanged'),
         'skipped-templates': names('skipped'),
-        results: JSON.stringify(results)
+        // Exactly the documented fields, whatever the results carry internally.
+        results: JSON.stringify(results.map(({ template, status, reason, commit, branch, attempts }) => ({ template, status, reason, commit, branch, attempts }))),
+        'pull-requests': JSON.stringify(results.filter((r) => r.pullRequest).map((r) => ({ template: r.template, number: r.pullRequest.number, url: r.pullRequest.url })))
     };
 }
 function counts(results) {
-    const order = ['updated', 'would-update', 'unchanged', 'skipped', 'failed'];
+    const order = ['updated', 'pr-opened', 'pr-exists', 'would-update', 'unchanged', 'skipped', 'failed'];
     return order
         .map((status) => [status, results.filter((r) => r.status === status).length])
         .filter(([, n]) => n > 0)
@@ -32210,6 +32294,8 @@ function counts(results) {
 const ICON = {
     updated: '✅',
     'would-update': '📝',
+    'pr-opened': '🔀',
+    'pr-exists': '🔀',
     unchanged: '➖',
     skipped: '⏭️',
     failed: '❌'
@@ -32219,7 +32305,10 @@ function cell(text) {
 }
 /** Markdown for the job summary (GITHUB_STEP_SUMMARY). */
 function renderMarkdown(version, results, dryRun) {
-    const rows = results.map((r) => `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${cell(r.reason)} |`);
+    const rows = results.map((r) => {
+        const link = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : '';
+        return `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${link}${cell(r.reason)} |`;
+    });
     const failed = results.filter((r) => r.status === 'failed').map((r) => r.template);
     const lines = [
         `## Runtime cascade: ${version}${dryRun ? ' (dry run)' : ''}`,
@@ -32282,6 +32371,58 @@ class TemplateLog {
         endGroup();
     }
 }
+
+;// CONCATENATED MODULE: ./src/pull-request.ts
+
+const PAGE = 50;
+const MAX_PAGES = 20;
+/**
+ * Opens the bump pull request, or finds the one that already exists for the same head and base
+ * (Gitea answers 409 "pull request already exists for these targets", GitHub 422 "A pull
+ * request already exists for owner:branch"). The POST is retried on 5xx and connection faults:
+ * a lost POST would leave a pushed branch with no pull request. A retried POST whose first try
+ * did land is answered "already exists", which finds it.
+ */
+async function ensurePullRequest(forge, ref, spec, log) {
+    const base = `/repos/${pull_request_enc(ref.owner)}/${pull_request_enc(ref.repo)}/pulls`;
+    try {
+        const created = (await forge.json('POST', base, log, spec));
+        const pr = toRef(created);
+        log(`opened pull request #${pr.number}: ${pr.url}`);
+        return { opened: true, pr };
+    }
+    catch (error) {
+        if (!(error instanceof ApiError) || !alreadyExists(error))
+            throw error;
+    }
+    log('a pull request for this branch already exists; looking it up');
+    for (let page = 1; page <= MAX_PAGES; page++) {
+        // GitHub filters by head and base; Gitea ignores those and pages with `limit`: filter here.
+        const query = `?state=open&head=${pull_request_enc(`${ref.owner}:${spec.head}`)}&base=${pull_request_enc(spec.base)}&per_page=${PAGE}&limit=${PAGE}&page=${page}`;
+        const list = (await forge.json('GET', base + query, log));
+        if (!Array.isArray(list) || list.length === 0)
+            break;
+        const match = list.find((p) => refName(p.head) === spec.head && refName(p.base) === spec.base);
+        if (match)
+            return { opened: false, pr: toRef(match) };
+    }
+    // The forge said it exists but we cannot see it: report, never guess a number.
+    throw new ApiError(409, `the forge says a pull request from ${spec.head} into ${spec.base} exists, but it was not found among the open pull requests`);
+}
+function alreadyExists(error) {
+    return (error.status === 409 || error.status === 422) && /already exists/i.test(error.message);
+}
+function refName(side) {
+    return typeof side === 'object' && side !== null ? String(side.ref ?? '') : undefined;
+}
+function toRef(pr) {
+    const number = Number(pr.number);
+    const url = String(pr.html_url ?? pr.url ?? '');
+    if (!Number.isInteger(number) || number <= 0)
+        throw new ApiError(0, 'the forge answered the pull request call without a pull request number');
+    return { number, url };
+}
+const pull_request_enc = encodeURIComponent;
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -32417,9 +32558,36 @@ class TemplateRepo {
     async fetchTip() {
         return this.network(['fetch', '--depth=1', '--no-tags', 'origin', `+${this.ref}:${this.ref}`], this.dir, classifyFetch);
     }
-    async push(sha) {
+    /** Fetches another branch's tip (depth 1); 'absent' when the server has no such branch. */
+    async fetchBranch(branch) {
+        const ref = `refs/heads/${branch}`;
+        const outcome = await this.network(['fetch', '--depth=1', '--no-tags', 'origin', `+${ref}:${ref}`], this.dir, classifyFetch);
+        return outcome.kind === 'final' && /^branch not found/.test(outcome.reason) ? { kind: 'absent' } : outcome;
+    }
+    /** Pushes `sha` to `branch` (default: the branch cloned). */
+    async push(sha, branch) {
+        const ref = branch === undefined ? this.ref : `refs/heads/${branch}`;
         // Never --force: a push that is not a fast-forward is a race to replay, not to overwrite.
-        return this.network(['push', '--porcelain', '--no-verify', 'origin', `${sha}:${this.ref}`], this.dir, classifyPush);
+        return this.network(['push', '--porcelain', '--no-verify', 'origin', `${sha}:${ref}`], this.dir, classifyPush);
+    }
+    /** Whether `rev` holds exactly `content` at `path`. */
+    async holds(rev, path, content) {
+        const result = await this.git.run(['rev-parse', '--verify', '--quiet', `${rev}:${path}`], this.dir);
+        const blob = result.stdout.trim();
+        return result.exitCode === 0 && blob === blobId(content, blob.length);
+    }
+    /** Tree and author email of each commit-ish, in one process. */
+    async describe(revs) {
+        const result = await this.git.run(['log', '--no-walk=unsorted', '--format=%H %T %ae', ...revs, '--'], this.dir);
+        if (result.exitCode !== 0)
+            return null;
+        return result.stdout
+            .trim()
+            .split('\n')
+            .map((line) => {
+            const [sha, tree, email = ''] = line.split(' ');
+            return { sha, tree, email };
+        });
     }
     async tip() {
         const result = await this.git.run(['rev-parse', '--verify', '--quiet', `${this.ref}^{commit}`], this.dir);
@@ -32431,7 +32599,7 @@ class TemplateRepo {
      * `isPinned` says its content counts as pinned, the commit is dropped: it never left this
      * machine.
      */
-    async buildPin(path, content, message, author, isPinned, known) {
+    async buildPin(path, content, message, author, isPinned, known, mergeParent) {
         const now = Math.floor(Date.now() / 1000);
         const ident = `${author.name} <${author.email}> ${now} +0000`;
         const stream = Buffer.concat([
@@ -32441,7 +32609,8 @@ class TemplateRepo {
             known?.raw ? Buffer.concat([template_repo_text('blob\n'), data(known.raw)]) : Buffer.alloc(0),
             template_repo_text(`commit refs/cascade/pin\nmark :1\nauthor ${ident}\ncommitter ${ident}\n`),
             data(message),
-            template_repo_text(`from ${this.ref}^0\nls "${path}"\nM 100644 inline ${path}\n`),
+            // A second parent keeps an existing bump branch's tip in history: a fast-forward for it.
+            template_repo_text(`from ${this.ref}^0\n${mergeParent ? `merge ${mergeParent}\n` : ''}ls "${path}"\nM 100644 inline ${path}\n`),
             data(content),
             template_repo_text('get-mark :1\ndone\n')
         ]);
@@ -32497,22 +32666,55 @@ function blobId(content, hexLength = 40) {
 
 
 
+
 /**
- * Clone, commit, push; when the push loses a race, fetch the new tip and replay the pin on it.
+ * Push mode: clone, commit, push; when the push loses a race, fetch the new tip and replay the
+ * pin on it. Pull-request mode: the same onto the bump branch, then open (or find) the PR.
+ */
+async function pinTemplate(job) {
+    const { inputs } = job.ctx;
+    const outcome = await landPin(job);
+    if ('status' in outcome)
+        return outcome;
+    const extra = [outcome.note, job.note].filter(Boolean).join('; ');
+    const change = describeChange(job);
+    const withNote = (text) => (extra ? `${text}; ${extra}` : text);
+    if (!job.pr) {
+        const after = outcome.pushes > 1 ? ` after ${outcome.pushes} pushes` : '';
+        return result(job.ref.fullName, 'updated', withNote(`${change}${after}`), { branch: job.branch, commit: outcome.landed, attempts: outcome.pushes });
+    }
+    const spec = { head: job.pr.head, base: job.branch, title: inputs.prTitle, body: inputs.prBody };
+    const base = { branch: job.pr.head, commit: outcome.landed, attempts: outcome.pushes };
+    try {
+        const { opened, pr } = await ensurePullRequest(job.ctx.forge, job.ref, spec, job.log);
+        const what = opened ? `opened #${pr.number}` : `#${pr.number} already open`;
+        return result(job.ref.fullName, opened ? 'pr-opened' : 'pr-exists', withNote(`${what}: ${change}`), { ...base, pullRequest: pr });
+    }
+    catch (error) {
+        const message = error.message;
+        return result(job.ref.fullName, 'failed', `${job.pr.head} is pushed, but the pull request could not be opened: ${message}`, base);
+    }
+}
+function describeChange(job) {
+    const { version, versionFile, dryRun } = job.ctx.inputs;
+    const verb = dryRun ? 'would pin' : 'pinned';
+    return job.was === null ? `${verb} ${version} (created ${versionFile})` : `${verb} ${version} (was ${job.was || 'empty'})`;
+}
+/**
  * At most `max-attempts` rounds, each ending in one push or one transient failure. Never forces:
  * whatever someone else pushed stays below our commit, and a failure leaves the branch as it was.
  */
-async function pinWithRetry(job) {
+async function landPin(job) {
     const { ctx, ref, branch, dir, log } = job;
     const { inputs } = ctx;
     const repo = new TemplateRepo(ctx.git, dir, `${inputs.serverUrl}/${ref.owner}/${ref.repo}.git`, branch, log);
     const policy = { attempts: inputs.maxAttempts, baseDelayMs: inputs.retryDelayMs, maxRetryAfterMs: 0 };
-    const done = (status, reason, commit = null) => result(ref.fullName, status, reason, { branch, commit, attempts: pushes });
-    const pinned = inputs.dryRun ? 'would pin' : 'pinned';
-    const change = job.was === null ? `${pinned} ${inputs.version} (created ${inputs.versionFile})` : `${pinned} ${inputs.version} (was ${job.was || 'empty'})`;
+    const target = job.pr?.head ?? branch;
+    const stop = (status, reason) => result(ref.fullName, status, reason, { branch: target, attempts: pushes });
     let pushes = 0;
     let transient = 0;
     let cloned = false;
+    let headMayExist = job.pr?.exists ?? false;
     // Every commit we tried to push: a push whose answer was lost (or that git's HTTP layer resent
     // and then saw refused as stale) may have landed all the same.
     const attempted = new Set();
@@ -32524,53 +32726,157 @@ async function pinWithRetry(job) {
         await sleep(delay);
     };
     for (let round = 1; round <= inputs.maxAttempts; round++) {
-        // Every round starts from the branch's current tip: the clone, then only the new tip.
+        // Every round starts from the current tips: the clone, then only the new tips.
         if (!cloned)
             await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }); // a failed clone leaves debris
         const got = cloned ? await repo.fetchTip() : await repo.clone();
         if (got.kind === 'final')
-            return done('failed', got.reason);
+            return stop('failed', got.reason);
         if (got.kind !== 'ok') {
             await backOff(got.reason);
             continue;
         }
         cloned = true;
-        if (attempted.size > 0) {
-            const tip = await repo.tip();
-            if (tip !== null && attempted.has(tip))
-                return done('updated', `${change}; the interrupted push had landed`, tip);
+        let head = null;
+        if (job.pr && headMayExist) {
+            const fetched = await repo.fetchBranch(job.pr.head);
+            if (fetched.kind === 'final')
+                return stop('failed', fetched.reason);
+            if (fetched.kind === 'transient' || fetched.kind === 'race') {
+                await backOff(fetched.reason);
+                continue;
+            }
+            head = fetched.kind === 'ok' ? ((await repo.describe([`refs/heads/${job.pr.head}`]))?.[0] ?? null) : null;
         }
-        const pin = await repo.buildPin(inputs.versionFile, `${inputs.version}\n`, inputs.commitMessage, { name: inputs.authorName, email: inputs.authorEmail }, (text) => pinnedVersion(text) === inputs.version, job.known);
+        if (attempted.size > 0) {
+            const tip = job.pr ? (head?.sha ?? null) : await repo.tip();
+            if (tip !== null && attempted.has(tip))
+                return { landed: tip, pushes, note: 'the interrupted push had landed' };
+        }
+        // Our own earlier bump branch may be brought up to date; someone else's is left alone.
+        const ours = head !== null && head.email === inputs.authorEmail;
+        const pin = await repo.buildPin(inputs.versionFile, `${inputs.version}\n`, inputs.commitMessage, { name: inputs.authorName, email: inputs.authorEmail }, (text) => pinnedVersion(text) === inputs.version, job.known, ours ? head.sha : undefined);
         if (pin.kind === 'already-pinned')
-            return done('unchanged', `already pinned to ${inputs.version} on the branch tip`);
+            return stop('unchanged', `already pinned to ${inputs.version} on ${branch}`);
         if (pin.kind === 'not-a-file')
-            return done('failed', `${inputs.versionFile} is not a regular file`);
+            return stop('failed', `${inputs.versionFile} is not a regular file`);
         if (pin.kind === 'error')
-            return done('failed', pin.reason);
+            return stop('failed', pin.reason);
         // After a race the tip's blob is what a replay compares against; its bytes are not known.
         job.known = pin.previousBlob === null ? undefined : { sha: pin.previousBlob, raw: job.known?.sha === pin.previousBlob ? job.known.raw : undefined };
+        if (job.pr && head) {
+            if (!ours) {
+                // Rewriting it would need a force, and a tree cut from the base would revert their work.
+                if (await repo.holds(`refs/heads/${job.pr.head}`, inputs.versionFile, `${inputs.version}\n`)) {
+                    return { landed: null, pushes, note: `${job.pr.head} has commits the cascade did not make; it holds the pin, so it was left as it is` };
+                }
+                return stop('failed', `${job.pr.head} exists with commits the cascade did not make and does not pin ${inputs.version}; merge or delete it, then re-run`);
+            }
+            const [candidate] = (await repo.describe([pin.sha])) ?? [];
+            if (candidate?.tree === head.tree) {
+                log(`${job.pr.head} already holds the pin on the current ${branch}`);
+                return { landed: null, pushes };
+            }
+        }
         if (inputs.dryRun) {
             log(`dry run: built ${pin.sha.slice(0, 12)}, not pushing`);
-            return done('would-update', change);
+            const what = job.pr ? `would push ${job.pr.head} and open a pull request into ${branch}` : describeChange(job);
+            return stop('would-update', job.note ? `${what}; ${job.note}` : what);
         }
         pushes++;
         attempted.add(pin.sha);
-        const pushed = await repo.push(pin.sha);
+        const pushed = await repo.push(pin.sha, target);
         if (pushed.kind === 'ok')
-            return done('updated', pushes > 1 ? `${change} after ${pushes} pushes` : change, pin.sha);
+            return { landed: pin.sha, pushes };
         if (pushed.kind === 'final')
-            return done('failed', pushed.reason);
+            return stop('failed', pushed.reason);
+        headMayExist = true;
         if (pushed.kind === 'race') {
             lastReason = `the branch kept moving (${pushed.reason})`;
-            log('the branch moved since the clone: fetching the new tip to replay the pin on it');
+            log(`${target} moved: fetching the new tip to replay the pin on it`);
             continue;
         }
         await backOff(pushed.reason);
     }
-    return done('failed', `gave up after ${inputs.maxAttempts} attempts: ${lastReason}`);
+    return stop('failed', `gave up after ${inputs.maxAttempts} attempts: ${lastReason}`);
+}
+
+;// CONCATENATED MODULE: ./src/version-order.ts
+const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+// PEP 440, with the spellings its normalisation accepts (case, separators, alpha/beta/c/pre...).
+const PEP440 = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|rc|c|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
+const sign = (n) => (n < 0 ? -1 : n > 0 ? 1 : 0);
+function compareSemver(a, b) {
+    for (let i = 1; i <= 3; i++) {
+        const d = Number(a[i]) - Number(b[i]);
+        if (d !== 0)
+            return sign(d);
+    }
+    const [pa, pb] = [a[4], b[4]];
+    if (pa === undefined || pb === undefined)
+        return pa === pb ? 0 : pa === undefined ? 1 : -1;
+    const xs = pa.split('.');
+    const ys = pb.split('.');
+    for (let i = 0; i < Math.max(xs.length, ys.length); i++) {
+        if (xs[i] === undefined)
+            return -1;
+        if (ys[i] === undefined)
+            return 1;
+        const [nx, ny] = [/^\d+$/.test(xs[i]), /^\d+$/.test(ys[i])];
+        if (nx && ny && Number(xs[i]) !== Number(ys[i]))
+            return sign(Number(xs[i]) - Number(ys[i]));
+        if (nx !== ny)
+            return nx ? -1 : 1; // numeric identifiers sort before alphanumeric ones
+        if (xs[i] !== ys[i])
+            return xs[i] < ys[i] ? -1 : 1;
+    }
+    return 0;
+}
+/** A PEP 440 version as a tuple that sorts the way PEP 440 orders versions. */
+function pepKey(m) {
+    const epoch = Number(m[1] ?? 0);
+    const release = m[2].split('.').map(Number);
+    while (release.length > 1 && release[release.length - 1] === 0)
+        release.pop();
+    const preLetter = m[3]?.toLowerCase();
+    const preRank = preLetter === undefined ? 3 : /^(a|alpha)$/.test(preLetter) ? 0 : /^(b|beta)$/.test(preLetter) ? 1 : 2;
+    const post = m[5] !== undefined ? Number(m[5]) : m[6] !== undefined ? Number(m[7] || 0) : -1;
+    const dev = m[8] !== undefined ? Number(m[9] || 0) : Infinity;
+    // A dev release of a final release sorts before its pre-releases (1.0.dev1 < 1.0a1).
+    const pre = preLetter === undefined && post === -1 && dev !== Infinity ? [-1, 0] : [preRank, Number(m[4] || 0)];
+    return [epoch, release.length, ...release, ...pre, post, dev];
+}
+function compareKeys(a, b) {
+    // Release segments differ in length: compare them padded, then the rest in order.
+    const [ra, rb] = [a.slice(2, 2 + a[1]), b.slice(2, 2 + b[1])];
+    const d0 = a[0] - b[0];
+    if (d0 !== 0)
+        return sign(d0);
+    for (let i = 0; i < Math.max(ra.length, rb.length); i++) {
+        const d = (ra[i] ?? 0) - (rb[i] ?? 0);
+        if (d !== 0)
+            return sign(d);
+    }
+    const [ta, tb] = [a.slice(2 + a[1]), b.slice(2 + b[1])];
+    for (let i = 0; i < ta.length; i++) {
+        if (ta[i] !== tb[i])
+            return ta[i] < tb[i] ? -1 : 1;
+    }
+    return 0;
+}
+/** -1 when a < b, 0 when equal, 1 when a > b, null when the two cannot be compared. */
+function compareVersions(a, b) {
+    const [sa, sb] = [SEMVER.exec(a), SEMVER.exec(b)];
+    if (sa && sb)
+        return compareSemver(sa, sb);
+    const [pa, pb] = [PEP440.exec(a), PEP440.exec(b)];
+    if (pa && pb)
+        return compareKeys(pepKey(pa), pepKey(pb));
+    return null;
 }
 
 ;// CONCATENATED MODULE: ./src/template-pipeline.ts
+
 
 
 
@@ -32602,11 +32908,13 @@ async function pipeline(ref, index, ctx, log) {
     // unchanged or clone. Without a branch input the contents API reads the default branch.
     log(`looking up ${fullName}${inputs.branch ? ` (branch ${inputs.branch})` : ''}`);
     const ref_ = inputs.branch || undefined;
-    const [lookup, branchCheck, probe, current] = await Promise.allSettled([
+    const pullRequestMode = inputs.mode === 'pull-request';
+    const [lookup, branchCheck, probe, current, bump] = await Promise.allSettled([
         forge.getRepo(owner, repo, log),
-        inputs.branch ? forge.json('GET', `/repos/${template_pipeline_enc(owner)}/${template_pipeline_enc(repo)}/branches/${template_pipeline_enc(inputs.branch)}`, log) : Promise.resolve(null),
+        inputs.branch ? forge.json('GET', branchPath(ref, inputs.branch), log) : Promise.resolve(null),
         probeWorkflow(ctx, ref, ref_, log),
-        forge.getFile(owner, repo, inputs.versionFile, ref_, log)
+        forge.getFile(owner, repo, inputs.versionFile, ref_, log),
+        pullRequestMode ? branchExists(ctx, ref, inputs.prBranch, log) : Promise.resolve(false)
     ]);
     if (lookup.status === 'rejected') {
         if (lookup.reason instanceof ApiError && lookup.reason.status === 404)
@@ -32647,8 +32955,40 @@ async function pipeline(ref, index, ctx, log) {
         return result(fullName, 'unchanged', `already pinned to ${inputs.version}`, { branch });
     }
     log(was === null ? `${inputs.versionFile} is absent: it will be created` : `${inputs.versionFile} pins ${was || '(empty)'}`);
+    let note;
+    if (was !== null && was !== '') {
+        const order = compareVersions(inputs.version, was);
+        if (order === null)
+            note = `versions could not be compared (${was} → ${inputs.version})`;
+        else if (order < 0) {
+            if (inputs.downgrade === 'skip')
+                return skipped(`pin ${was} is newer`, branch);
+            if (inputs.downgrade === 'fail')
+                return failed(`pin ${was} is newer than ${inputs.version} (downgrade: fail)`, branch);
+            note = `a downgrade from ${was}`;
+        }
+    }
+    if (bump.status === 'rejected')
+        throw rethrowAs(`looking up ${inputs.prBranch} failed`, bump.reason);
     const dir = (0,external_node_path_namespaceObject.join)(ctx.workDir, `${index}-${owner}-${repo}`.replace(/[^A-Za-z0-9_.-]/g, '_'));
-    return pinWithRetry({ ctx, ref, branch, dir, was, known: file ? { sha: file.sha, raw: file.raw } : undefined, log });
+    const known = file ? { sha: file.sha, raw: file.raw } : undefined;
+    const pr = pullRequestMode ? { head: inputs.prBranch, exists: bump.value } : undefined;
+    return pinTemplate({ ctx, ref, branch, dir, was, known, note, pr, log });
+}
+/** Branch names keep their slashes in the path (bump/runtime-1.2.3); each part is encoded. */
+function branchPath(ref, branch) {
+    return `/repos/${template_pipeline_enc(ref.owner)}/${template_pipeline_enc(ref.repo)}/branches/${branch.split('/').map(template_pipeline_enc).join('/')}`;
+}
+async function branchExists(ctx, ref, branch, log) {
+    try {
+        await ctx.forge.json('GET', branchPath(ref, branch), log);
+        return true;
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return false;
+        throw error;
+    }
 }
 /** 'present' when any probe path exists; 'absent' only when every one is a 404. */
 async function probeWorkflow(ctx, ref, branch, log) {

@@ -176,6 +176,11 @@ export class ForgeClient {
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>
       if (typeof parsed.message === 'string') message = parsed.message
+      // GitHub puts the useful part in errors[].message ("A pull request already exists...").
+      const details = Array.isArray(parsed.errors)
+        ? parsed.errors.map((e) => (typeof e === 'string' ? e : typeof e?.message === 'string' ? e.message : '')).filter((e) => e && e !== message)
+        : []
+      if (details.length > 0) message = `${message}: ${details.join('; ')}`
     } catch {
       // not JSON: keep the raw text (an HTML error page from a proxy, say)
     }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { InputError } from './errors.js'
 import { resolveTemplates, splitTemplateList, type TemplateRef } from './template-list.js'
+import { readTemplatesFile } from './templates-file.js'
 
 export interface Inputs {
   version: string
@@ -24,6 +25,12 @@ export interface Inputs {
   retryDelayMs: number
   requestTimeoutMs: number
   gitTimeoutMs: number
+  mode: 'push' | 'pull-request'
+  /** Branch the pull request comes from, `{version}` replaced. */
+  prBranch: string
+  prTitle: string
+  prBody: string
+  downgrade: 'allow' | 'skip' | 'fail'
 }
 
 /** Mirrors action.yml (a unit test keeps the two in step) for runs that do not apply defaults. */
@@ -43,7 +50,13 @@ export const DEFAULTS = {
   'author-email': 'publish-runtime-cascade@users.noreply.github.com',
   'retry-delay-ms': '1000',
   'request-timeout-ms': '30000',
-  'git-timeout-ms': '300000'
+  'git-timeout-ms': '300000',
+  mode: 'push',
+  'pr-branch': 'bump/runtime-{version}',
+  'pr-title': 'chore: pin runtime to {version}',
+  'pr-body':
+    'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
+  downgrade: 'allow'
 } as const
 
 const TOKEN_HELP =
@@ -75,6 +88,23 @@ function boolean(name: string): boolean {
   if (/^(true|True|TRUE)$/.test(raw)) return true
   if (/^(false|False|FALSE)$/.test(raw)) return false
   throw new InputError(`${name}: "${raw}" is not true or false`)
+}
+
+function choice<T extends string>(name: string, options: readonly T[]): T {
+  const raw = input(name).trim()
+  if (!(options as readonly string[]).includes(raw)) throw new InputError(`${name}: "${raw}" is not one of ${options.join(', ')}`)
+  return raw as T
+}
+
+/** `templates` or `templates-file`: exactly one of them. */
+function templateWords(): string[] {
+  const inline = core.getInput('templates')
+  const file = core.getInput('templates-file').trim()
+  if (inline.trim() && file) {
+    throw new InputError('templates and templates-file are both set: use one of them, so there is one list of templates')
+  }
+  if (file) return readTemplatesFile(file, process.env.GITHUB_WORKSPACE || process.cwd())
+  return splitTemplateList(inline)
 }
 
 function baseUrl(name: string, fallbackEnv: string): string {
@@ -124,6 +154,10 @@ function probePaths(): string[] {
     .map((p) => repoPath('probe-path', p))
 }
 
+function validBranch(name: string): boolean {
+  return /^[A-Za-z0-9._/+-]{1,200}$/.test(name) && !/\.\.|\/\/|^[-/.]|[/.]$|\.lock$|@\{/.test(name)
+}
+
 export function readInputs(): Inputs {
   const token = core.getInput('token')
   if (!token.trim()) throw new InputError(TOKEN_HELP)
@@ -138,12 +172,15 @@ export function readInputs(): Inputs {
   }
 
   const owner = (core.getInput('owner') || process.env.GITHUB_REPOSITORY_OWNER || '').trim()
-  const templates = resolveTemplates(splitTemplateList(core.getInput('templates')), owner)
+  const templates = resolveTemplates(templateWords(), owner)
 
   const branch = core.getInput('branch').trim()
-  if (branch && (!/^[A-Za-z0-9._/-]{1,200}$/.test(branch) || branch.includes('..') || branch.startsWith('-'))) {
-    throw new InputError(`branch: "${branch}" is not a valid branch name`)
-  }
+  if (branch && !validBranch(branch)) throw new InputError(`branch: "${branch}" is not a valid branch name`)
+
+  const mode = choice('mode', ['push', 'pull-request'] as const)
+  const prBranch = input('pr-branch').trim().split('{version}').join(version)
+  if (mode === 'pull-request' && !validBranch(prBranch)) throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`)
+  if (mode === 'pull-request' && branch && branch === prBranch) throw new InputError('pr-branch: must differ from branch, the pull request\'s base')
 
   const commitMessage = input('commit-message')
   if (!commitMessage.trim()) throw new InputError('commit-message: empty')
@@ -173,6 +210,11 @@ export function readInputs(): Inputs {
     authorEmail,
     retryDelayMs: integer('retry-delay-ms', 0, 60000),
     requestTimeoutMs: integer('request-timeout-ms', 100, 600000),
-    gitTimeoutMs: integer('git-timeout-ms', 1000, 3600000)
+    gitTimeoutMs: integer('git-timeout-ms', 1000, 3600000),
+    mode,
+    prBranch,
+    prTitle: input('pr-title').split('{version}').join(version).trim() || `chore: pin runtime to ${version}`,
+    prBody: input('pr-body').split('{version}').join(version),
+    downgrade: choice('downgrade', ['allow', 'skip', 'fail'] as const)
   }
 }

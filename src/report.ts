@@ -12,12 +12,14 @@ export function buildOutputs(results: readonly TemplateResult[]): Record<string,
     'updated-templates': names('updated'),
     'unchanged-templates': names('unchanged'),
     'skipped-templates': names('skipped'),
-    results: JSON.stringify(results)
+    // Exactly the documented fields, whatever the results carry internally.
+    results: JSON.stringify(results.map(({ template, status, reason, commit, branch, attempts }) => ({ template, status, reason, commit, branch, attempts }))),
+    'pull-requests': JSON.stringify(results.filter((r) => r.pullRequest).map((r) => ({ template: r.template, number: r.pullRequest!.number, url: r.pullRequest!.url })))
   }
 }
 
 export function counts(results: readonly TemplateResult[]): string {
-  const order: Status[] = ['updated', 'would-update', 'unchanged', 'skipped', 'failed']
+  const order: Status[] = ['updated', 'pr-opened', 'pr-exists', 'would-update', 'unchanged', 'skipped', 'failed']
   return order
     .map((status) => [status, results.filter((r) => r.status === status).length] as const)
     .filter(([, n]) => n > 0)
@@ -28,6 +30,8 @@ export function counts(results: readonly TemplateResult[]): string {
 const ICON: Record<Status, string> = {
   updated: '✅',
   'would-update': '📝',
+  'pr-opened': '🔀',
+  'pr-exists': '🔀',
   unchanged: '➖',
   skipped: '⏭️',
   failed: '❌'
@@ -39,10 +43,10 @@ function cell(text: string): string {
 
 /** Markdown for the job summary (GITHUB_STEP_SUMMARY). */
 export function renderMarkdown(version: string, results: readonly TemplateResult[], dryRun: boolean): string {
-  const rows = results.map(
-    (r) =>
-      `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${cell(r.reason)} |`
-  )
+  const rows = results.map((r) => {
+    const link = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : ''
+    return `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${link}${cell(r.reason)} |`
+  })
   const failed = results.filter((r) => r.status === 'failed').map((r) => r.template)
   const lines = [
     `## Runtime cascade: ${version}${dryRun ? ' (dry run)' : ''}`,

@@ -1,4 +1,9 @@
-export type Status = 'updated' | 'unchanged' | 'skipped' | 'failed' | 'would-update'
+export type Status = 'updated' | 'unchanged' | 'skipped' | 'failed' | 'would-update' | 'pr-opened' | 'pr-exists'
+
+export interface PullRequestRef {
+  number: number
+  url: string
+}
 
 /** One template's outcome: the shape of each element of the `results` output. */
 export interface TemplateResult {
@@ -8,6 +13,8 @@ export interface TemplateResult {
   commit: string | null
   branch: string | null
   attempts: number
+  /** Pull-request mode: the pull request opened or found (not part of the `results` output). */
+  pullRequest?: PullRequestRef
 }
 
 export function result(template: string, status: Status, reason: string, extra: Partial<TemplateResult> = {}): TemplateResult {

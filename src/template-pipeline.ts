@@ -3,7 +3,8 @@ import { TokenRejectedError } from './errors.js'
 import { ApiError, type ForgeClient, type RepoFile } from './forge-client.js'
 import type { GitRunner } from './git-runner.js'
 import type { Inputs } from './inputs.js'
-import { pinWithRetry } from './pin-push.js'
+import { pinTemplate } from './pin-push.js'
+import { compareVersions } from './version-order.js'
 import { pinnedVersion, result, type TemplateResult } from './results.js'
 import type { TemplateRef } from './template-list.js'
 
@@ -43,11 +44,13 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
   // unchanged or clone. Without a branch input the contents API reads the default branch.
   log(`looking up ${fullName}${inputs.branch ? ` (branch ${inputs.branch})` : ''}`)
   const ref_ = inputs.branch || undefined
-  const [lookup, branchCheck, probe, current] = await Promise.allSettled([
+  const pullRequestMode = inputs.mode === 'pull-request'
+  const [lookup, branchCheck, probe, current, bump] = await Promise.allSettled([
     forge.getRepo(owner, repo, log),
-    inputs.branch ? forge.json('GET', `/repos/${enc(owner)}/${enc(repo)}/branches/${enc(inputs.branch)}`, log) : Promise.resolve(null),
+    inputs.branch ? forge.json('GET', branchPath(ref, inputs.branch), log) : Promise.resolve(null),
     probeWorkflow(ctx, ref, ref_, log),
-    forge.getFile(owner, repo, inputs.versionFile, ref_, log)
+    forge.getFile(owner, repo, inputs.versionFile, ref_, log),
+    pullRequestMode ? branchExists(ctx, ref, inputs.prBranch, log) : Promise.resolve(false)
   ])
 
   if (lookup.status === 'rejected') {
@@ -82,8 +85,37 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
   }
   log(was === null ? `${inputs.versionFile} is absent: it will be created` : `${inputs.versionFile} pins ${was || '(empty)'}`)
 
+  let note: string | undefined
+  if (was !== null && was !== '') {
+    const order = compareVersions(inputs.version, was)
+    if (order === null) note = `versions could not be compared (${was} → ${inputs.version})`
+    else if (order < 0) {
+      if (inputs.downgrade === 'skip') return skipped(`pin ${was} is newer`, branch)
+      if (inputs.downgrade === 'fail') return failed(`pin ${was} is newer than ${inputs.version} (downgrade: fail)`, branch)
+      note = `a downgrade from ${was}`
+    }
+  }
+  if (bump.status === 'rejected') throw rethrowAs(`looking up ${inputs.prBranch} failed`, bump.reason)
+
   const dir = join(ctx.workDir, `${index}-${owner}-${repo}`.replace(/[^A-Za-z0-9_.-]/g, '_'))
-  return pinWithRetry({ ctx, ref, branch, dir, was, known: file ? { sha: file.sha, raw: file.raw } : undefined, log })
+  const known = file ? { sha: file.sha, raw: file.raw } : undefined
+  const pr = pullRequestMode ? { head: inputs.prBranch, exists: bump.value } : undefined
+  return pinTemplate({ ctx, ref, branch, dir, was, known, note, pr, log })
+}
+
+/** Branch names keep their slashes in the path (bump/runtime-1.2.3); each part is encoded. */
+function branchPath(ref: TemplateRef, branch: string): string {
+  return `/repos/${enc(ref.owner)}/${enc(ref.repo)}/branches/${branch.split('/').map(enc).join('/')}`
+}
+
+async function branchExists(ctx: PipelineContext, ref: TemplateRef, branch: string, log: Log): Promise<boolean> {
+  try {
+    await ctx.forge.json('GET', branchPath(ref, branch), log)
+    return true
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return false
+    throw error
+  }
 }
 
 /** 'present' when any probe path exists; 'absent' only when every one is a 404. */

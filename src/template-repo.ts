@@ -44,9 +44,38 @@ export class TemplateRepo {
     return this.network(['fetch', '--depth=1', '--no-tags', 'origin', `+${this.ref}:${this.ref}`], this.dir, classifyFetch)
   }
 
-  async push(sha: string): Promise<Outcome> {
+  /** Fetches another branch's tip (depth 1); 'absent' when the server has no such branch. */
+  async fetchBranch(branch: string): Promise<Outcome | { kind: 'absent' }> {
+    const ref = `refs/heads/${branch}`
+    const outcome = await this.network(['fetch', '--depth=1', '--no-tags', 'origin', `+${ref}:${ref}`], this.dir, classifyFetch)
+    return outcome.kind === 'final' && /^branch not found/.test(outcome.reason) ? { kind: 'absent' } : outcome
+  }
+
+  /** Pushes `sha` to `branch` (default: the branch cloned). */
+  async push(sha: string, branch?: string): Promise<Outcome> {
+    const ref = branch === undefined ? this.ref : `refs/heads/${branch}`
     // Never --force: a push that is not a fast-forward is a race to replay, not to overwrite.
-    return this.network(['push', '--porcelain', '--no-verify', 'origin', `${sha}:${this.ref}`], this.dir, classifyPush)
+    return this.network(['push', '--porcelain', '--no-verify', 'origin', `${sha}:${ref}`], this.dir, classifyPush)
+  }
+
+  /** Whether `rev` holds exactly `content` at `path`. */
+  async holds(rev: string, path: string, content: string): Promise<boolean> {
+    const result = await this.git.run(['rev-parse', '--verify', '--quiet', `${rev}:${path}`], this.dir)
+    const blob = result.stdout.trim()
+    return result.exitCode === 0 && blob === blobId(content, blob.length)
+  }
+
+  /** Tree and author email of each commit-ish, in one process. */
+  async describe(revs: string[]): Promise<Array<{ sha: string; tree: string; email: string }> | null> {
+    const result = await this.git.run(['log', '--no-walk=unsorted', '--format=%H %T %ae', ...revs, '--'], this.dir)
+    if (result.exitCode !== 0) return null
+    return result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [sha, tree, email = ''] = line.split(' ')
+        return { sha, tree, email }
+      })
   }
 
   async tip(): Promise<string | null> {
@@ -60,7 +89,7 @@ export class TemplateRepo {
    * `isPinned` says its content counts as pinned, the commit is dropped: it never left this
    * machine.
    */
-  async buildPin(path: string, content: string, message: string, author: Author, isPinned: (text: string) => boolean, known?: KnownFile): Promise<PinCommit> {
+  async buildPin(path: string, content: string, message: string, author: Author, isPinned: (text: string) => boolean, known?: KnownFile, mergeParent?: string): Promise<PinCommit> {
     const now = Math.floor(Date.now() / 1000)
     const ident = `${author.name} <${author.email}> ${now} +0000`
     const stream = Buffer.concat([
@@ -70,7 +99,8 @@ export class TemplateRepo {
       known?.raw ? Buffer.concat([text('blob\n'), data(known.raw)]) : Buffer.alloc(0),
       text(`commit refs/cascade/pin\nmark :1\nauthor ${ident}\ncommitter ${ident}\n`),
       data(message),
-      text(`from ${this.ref}^0\nls "${path}"\nM 100644 inline ${path}\n`),
+      // A second parent keeps an existing bump branch's tip in history: a fast-forward for it.
+      text(`from ${this.ref}^0\n${mergeParent ? `merge ${mergeParent}\n` : ''}ls "${path}"\nM 100644 inline ${path}\n`),
       data(content),
       text('get-mark :1\ndone\n')
     ])

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { DEFAULTS, readInputs } from '../../src/inputs.js'
@@ -152,8 +153,77 @@ describe('action.yml', () => {
   })
 
   it('declares the interface that workflows depend on', () => {
-    expect(Object.keys(action.outputs).sort()).toEqual(['failed-templates', 'results', 'skipped-templates', 'unchanged-templates', 'updated-templates'])
+    expect(Object.keys(action.outputs).sort()).toEqual(['failed-templates', 'pull-requests', 'results', 'skipped-templates', 'unchanged-templates', 'updated-templates'])
     expect(action.inputs.token.default).toBeUndefined()
-    for (const name of ['version', 'templates', 'token']) expect(action.inputs[name].required).toBe(true)
+    for (const name of ['version', 'token']) expect(action.inputs[name].required).toBe(true)
+    // templates or templates-file: the code demands exactly one.
+    expect(action.inputs.templates.required).toBe(false)
+  })
+})
+
+describe('templates-file', () => {
+  let workspace: string
+  beforeEach(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'workspace-'))
+    process.env.GITHUB_WORKSPACE = workspace
+  })
+  afterEach(() => {
+    delete process.env.GITHUB_WORKSPACE
+    rmSync(workspace, { recursive: true, force: true })
+  })
+  const file = (name: string, text: string) => writeFileSync(join(workspace, name), text)
+
+  it('reads one template a line with comments', () => {
+    file('templates.txt', '# the cascade list\ntpl-a\nother/tpl-b   # adk\n\n')
+    expect(read({ templates: '', 'templates-file': 'templates.txt' }).templates.map((t) => t.fullName)).toEqual(['acme/tpl-a', 'other/tpl-b'])
+  })
+
+  it('reads a JSON array of names', () => {
+    mkdirSync(join(workspace, 'ci'))
+    file('ci/templates.json', '["tpl-a", "other/tpl-b", "TPL-A"]\n')
+    expect(read({ templates: '', 'templates-file': 'ci/templates.json' }).templates.map((t) => t.fullName)).toEqual(['acme/tpl-a', 'other/tpl-b'])
+  })
+
+  it.each([
+    ['both inputs given', { templates: 'tpl-a', 'templates-file': 'x.txt' }, /templates and templates-file are both set/],
+    ['a missing file', { templates: '', 'templates-file': 'missing.txt' }, /templates-file: cannot read "missing.txt" \(no such file in the workspace\)/],
+    ['a path outside the workspace', { templates: '', 'templates-file': '../etc/passwd' }, /not a path inside the workspace/],
+    ['an absolute path', { templates: '', 'templates-file': '/etc/passwd' }, /not a path inside the workspace/]
+  ])('rejects %s', (_what, inputs, message) => {
+    expect(() => read(inputs)).toThrow(message)
+  })
+
+  it('rejects malformed JSON, naming the file', () => {
+    file('t.json', '["tpl-a",]')
+    expect(() => read({ templates: '', 'templates-file': 't.json' })).toThrow(/templates-file: "t.json" looks like JSON but does not parse/)
+  })
+
+  it('rejects JSON that is not an array of names', () => {
+    file('t.json', '[{"name": "tpl-a"}]')
+    expect(() => read({ templates: '', 'templates-file': 't.json' })).toThrow(/must be a JSON array of template names/)
+  })
+
+  it('validates the names it reads like inline ones', () => {
+    file('t.txt', 'tpl-a\nbad;name\n')
+    expect(() => read({ templates: '', 'templates-file': 't.txt' })).toThrow(/"bad;name"/)
+  })
+})
+
+describe('pull-request mode and downgrade', () => {
+  it('defaults to push mode, downgrades allowed', () => {
+    expect(read()).toMatchObject({ mode: 'push', downgrade: 'allow' })
+  })
+
+  it('replaces {version} in the branch, title and body', () => {
+    const inputs = read({ mode: 'pull-request', 'pr-branch': 'cascade/{version}', 'pr-title': 'Runtime {version}', 'pr-body': 'Bump to {version}.' })
+    expect(inputs).toMatchObject({ prBranch: 'cascade/1.2.3', prTitle: 'Runtime 1.2.3', prBody: 'Bump to 1.2.3.' })
+  })
+
+  it.each([
+    ['mode', 'merge-request', /^mode: "merge-request" is not one of push, pull-request/],
+    ['downgrade', 'never', /^downgrade: "never" is not one of allow, skip, fail/],
+    ['pr-branch', 'bad..branch', /^pr-branch: "bad..branch" is not a valid branch name/]
+  ])('rejects %s=%j', (name, value, message) => {
+    expect(() => read({ mode: 'pull-request', [name]: value })).toThrow(message)
   })
 })

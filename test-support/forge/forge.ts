@@ -69,7 +69,8 @@ export class TestForge {
   private readonly faults: Rule<FaultAction>[] = []
   private readonly hooks: Rule<(record: RequestRecord) => Promise<void>>[] = []
   private readonly sockets = new Set<Socket>()
-  private readonly api: GiteaApi
+  /** The REST side; `forge.api.flavor = 'github'` answers duplicates the way GitHub does. */
+  readonly api: GiteaApi
 
   private constructor(
     private readonly server: Server,
@@ -154,7 +155,7 @@ export class TestForge {
       const sink = new ServerResponse(req)
       sink.write = () => true
       sink.end = () => sink
-      await (record.kind === 'git' ? this.serveGit(req, sink, body, url, record) : this.serveApi(req, sink, url, record))
+      await (record.kind === 'git' ? this.serveGit(req, sink, body, url, record) : this.serveApi(req, sink, url, record, body))
       req.socket.destroy()
       record.status = 0
       return
@@ -166,7 +167,7 @@ export class TestForge {
       return this.send(res, record, { status: fault.status, body: fault.body ?? { message, url: '' } }, fault.headers)
     }
     try {
-      if (record.kind === 'api') return await this.serveApi(req, res, url, record)
+      if (record.kind === 'api') return await this.serveApi(req, res, url, record, body)
       return await this.serveGit(req, res, body, url, record)
     } catch (error) {
       return this.send(res, record, { status: 500, body: { message: `forge bug: ${(error as Error).message}` } })
@@ -193,11 +194,17 @@ export class TestForge {
     return false
   }
 
-  private async serveApi(req: IncomingMessage, res: ServerResponse, url: URL, record: RequestRecord): Promise<void> {
+  private async serveApi(req: IncomingMessage, res: ServerResponse, url: URL, record: RequestRecord, raw: Buffer): Promise<void> {
     if (req.headers.authorization && !record.authorized) {
       return this.send(res, record, apiError(401, 'invalid username, password or token', this.url))
     }
-    const answer = await this.api.handle(record.method, url.pathname.slice('/api/v1'.length), url.searchParams, record.authorized)
+    let body: unknown
+    try {
+      body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined
+    } catch {
+      return this.send(res, record, apiError(422, 'invalid JSON body', this.url))
+    }
+    const answer = await this.api.handle(record.method, url.pathname.slice('/api/v1'.length), url.searchParams, record.authorized, body)
     this.send(res, record, answer)
   }
 

@@ -17,12 +17,15 @@ const notFound = (baseUrl: string, errors: string[] = []) => apiError(404, "The 
  * (never canned): repository, branch and contents.
  */
 export class GiteaApi {
+  /** 'github' answers a duplicate pull request the way GitHub does (422), else Gitea's 409. */
+  flavor: 'gitea' | 'github' = 'gitea'
+
   constructor(
     private readonly store: RepoStore,
     private readonly baseUrl: string
   ) {}
 
-  async handle(method: string, path: string, query: URLSearchParams, authenticated: boolean): Promise<ApiAnswer> {
+  async handle(method: string, path: string, query: URLSearchParams, authenticated: boolean, body?: unknown): Promise<ApiAnswer> {
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path)
     if (!m) return notFound(this.baseUrl)
     const meta = this.store.find(decodeURIComponent(m[1]), decodeURIComponent(m[2]))
@@ -36,7 +39,64 @@ export class GiteaApi {
       const file = contents[1].split('/').map(decodeURIComponent).join('/')
       return this.contents(meta, file, query.get('ref') || meta.defaultBranch!)
     }
+    if (rest === '/pulls' && method === 'POST') return this.createPull(meta, body as Record<string, unknown> | undefined)
+    if (rest === '/pulls' && method === 'GET') return this.listPulls(meta, query)
+    const pull = /^\/pulls\/(\d+)$/.exec(rest)
+    if (pull && method === 'GET') {
+      const found = meta.pulls.find((p) => p.number === Number(pull[1]))
+      return found ? { status: 200, body: this.pullJson(meta, found) } : notFound(this.baseUrl)
+    }
     return notFound(this.baseUrl)
+  }
+
+  private async createPull(meta: RepoMeta, body: Record<string, unknown> | undefined): Promise<ApiAnswer> {
+    const head = String(body?.head ?? '')
+    const base = String(body?.base ?? '')
+    const title = String(body?.title ?? '')
+    if (!head || !base || !title) return apiError(422, 'Validation failed: head, base and title are required', this.baseUrl)
+    if (!(await this.store.tip(meta, head)) || !(await this.store.tip(meta, base))) return notFound(this.baseUrl)
+    const existing = meta.pulls.find((p) => p.state === 'open' && p.head === head && p.base === base)
+    if (existing) {
+      if (this.flavor === 'github') {
+        return {
+          status: 422,
+          body: {
+            message: 'Validation Failed',
+            errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${meta.owner}:${head}.` }],
+            documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request'
+          }
+        }
+      }
+      const detail = `[id: ${existing.number}, issue_id: ${existing.number}, head_repo_id: ${meta.id}, base_repo_id: ${meta.id}, head_branch: ${head}, base_branch: ${base}]`
+      return apiError(409, `pull request already exists for these targets ${detail}`, this.baseUrl)
+    }
+    const created = { number: meta.pulls.length + 1, head, base, title, body: String(body?.body ?? ''), state: 'open' as const }
+    meta.pulls.push(created)
+    return { status: 201, body: this.pullJson(meta, created) }
+  }
+
+  /** Gitea pages with `limit` (at most 50), GitHub with `per_page`; neither filters by head here. */
+  private listPulls(meta: RepoMeta, query: URLSearchParams): ApiAnswer {
+    const state = query.get('state') ?? 'open'
+    const size = Math.min(50, Number(query.get('limit') ?? query.get('per_page') ?? 30))
+    const page = Math.max(1, Number(query.get('page') ?? 1))
+    const all = meta.pulls.filter((p) => state === 'all' || p.state === state).sort((a, b) => b.number - a.number)
+    return { status: 200, body: all.slice((page - 1) * size, page * size).map((p) => this.pullJson(meta, p)) }
+  }
+
+  private pullJson(meta: RepoMeta, pull: { number: number; head: string; base: string; title: string; body: string; state: string }): Record<string, unknown> {
+    const html = `${this.baseUrl}/${meta.fullName}/pulls/${pull.number}`
+    return {
+      id: meta.id * 1000 + pull.number,
+      number: pull.number,
+      url: `${this.baseUrl}/api/v1/repos/${meta.fullName}/pulls/${pull.number}`,
+      html_url: html,
+      state: pull.state,
+      title: pull.title,
+      body: pull.body,
+      head: { label: pull.head, ref: pull.head, repo: { full_name: meta.fullName } },
+      base: { label: pull.base, ref: pull.base, repo: { full_name: meta.fullName } }
+    }
   }
 
   private async repository(meta: RepoMeta, authenticated: boolean): Promise<Record<string, unknown>> {

@@ -19,9 +19,21 @@ export interface RepoOptions {
   readOnly?: boolean
   /** A pre-receive hook that declines every push with this message. */
   declineWith?: string
+  /** A pre-receive hook that declines pushes to this branch only (a protected default branch). */
+  protectBranch?: string
+}
+
+export interface PullRequest {
+  number: number
+  head: string
+  base: string
+  title: string
+  body: string
+  state: 'open' | 'closed'
 }
 
 export interface RepoMeta extends RepoOptions {
+  pulls: PullRequest[]
   id: number
   owner: string
   name: string
@@ -56,19 +68,36 @@ export class RepoStore {
     await this.git(dir, ['init', '--bare', '--quiet', `--initial-branch=${branch}`])
     // What Gitea configures: partial clone and any-sha wants served, pushes over HTTP accepted.
     await appendFile(join(dir, 'config'), '[uploadpack]\n\tallowFilter = true\n\tallowAnySHA1InWant = true\n[http]\n\treceivepack = true\n')
-    const meta: RepoMeta = { ...options, id: this.nextId++, owner, name, fullName, dir, defaultBranch: branch }
+    const meta: RepoMeta = { ...options, pulls: [], id: this.nextId++, owner, name, fullName, dir, defaultBranch: branch }
     this.repos.set(fullName.toLowerCase(), meta)
     if (!options.empty) {
       const files = options.files ?? { 'README.md': `# ${name}\n` }
       await this.commit(meta, files, 'initial commit', { name: 'Template Owner', email: 'owner@example.com' }, false)
     }
     if (options.declineWith !== undefined) await this.declinePushes(meta, options.declineWith)
+    if (options.protectBranch !== undefined) await this.protect(meta, options.protectBranch)
     return meta
   }
 
   async declinePushes(meta: RepoMeta, message: string): Promise<void> {
     const hook = join(meta.dir, 'hooks', 'pre-receive')
     await writeFile(hook, `#!/bin/sh\ncat >/dev/null\necho ${JSON.stringify(message)} >&2\nexit 1\n`)
+    await chmod(hook, 0o755)
+  }
+
+  /** Gitea's protected-branch check, as a hook: pushes to `branch` are declined, others pass. */
+  async protect(meta: RepoMeta, branch: string): Promise<void> {
+    const hook = join(meta.dir, 'hooks', 'pre-receive')
+    const script = [
+      '#!/bin/sh',
+      'status=0',
+      'while read old new ref; do',
+      `  if [ "$ref" = "refs/heads/${branch}" ]; then echo "Gitea: Not allowed to push to protected branch ${branch}" >&2; status=1; fi`,
+      'done',
+      'exit $status',
+      ''
+    ].join('\n')
+    await writeFile(hook, script)
     await chmod(hook, 0o755)
   }
 
