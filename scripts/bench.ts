@@ -135,17 +135,31 @@ function report(row: Row): void {
   )
 }
 
+/** Start-up: loading the bundle and validating inputs, up to the error for a bad version. */
+async function startup(scratch: string): Promise<Measure> {
+  const runs: Measure[] = []
+  for (let i = 0; i < 5; i++) {
+    const env = actionEnv({ version: 'not a version', templates: 'x', token: 't' }, { GITHUB_OUTPUT: join(scratch, 'o'), RUNNER_TEMP: scratch })
+    runs.push(await measured(['node', DIST], env, scratch))
+  }
+  runs.sort((a, b) => a.wall - b.wall)
+  return runs[2] // the median of five
+}
+
 const scratch = await mkdtemp(join(tmpdir(), 'cascade-bench-'))
 console.log(`Runtime Cascade benchmark: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`)
 console.log(`latency ${LATENCY} ms per request, concurrency ${CONCURRENCY}, sizes ${SIZES.join(', ')}; a quarter of the templates have no publish-image.yml\n`)
 console.log('| N | side | phase | wall | CPU (user+sys) | updated | CPU per updated | API req/template | git req/template | git req per updated | upload/receive-pack POSTs | peak RSS |')
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|')
 const all: Row[] = []
+let start: Measure
 try {
+  start = await startup(scratch)
   for (const n of SIZES) all.push(...(await benchSize(n, scratch)))
 } finally {
   await rm(scratch, { recursive: true, force: true })
 }
+console.log(`\nStart-up (bundle load and input validation, median of 5): ${f(start.wall)} s wall, ${f(start.cpu)} s CPU, ${f(start.maxrss_mb, 0)} MB`)
 
 console.log('\nRatios (baseline ÷ action, same run):')
 const find = (n: number, side: Row['side'], p: Row['phase']) => all.find((r) => r.n === n && r.side === side && r.phase === p)!

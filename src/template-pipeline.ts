@@ -43,13 +43,13 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
   // Everything the API can tell goes out at once: one round trip decides failed, skipped,
   // unchanged or clone. Without a branch input the contents API reads the default branch.
   log(`looking up ${fullName}${inputs.branch ? ` (branch ${inputs.branch})` : ''}`)
-  const ref_ = inputs.branch || undefined
+  const apiRef = inputs.branch || undefined
   const pullRequestMode = inputs.mode === 'pull-request'
   const [lookup, branchCheck, probe, current, bump] = await Promise.allSettled([
     forge.getRepo(owner, repo, log),
-    inputs.branch ? forge.json('GET', branchPath(ref, inputs.branch), log) : Promise.resolve(null),
-    probeWorkflow(ctx, ref, ref_, log),
-    forge.getFile(owner, repo, inputs.versionFile, ref_, log),
+    inputs.branch ? branchExists(ctx, ref, inputs.branch, log) : Promise.resolve(true),
+    probeWorkflow(ctx, ref, apiRef, log),
+    forge.getFile(owner, repo, inputs.versionFile, apiRef, log),
     pullRequestMode ? branchExists(ctx, ref, inputs.prBranch, log) : Promise.resolve(false)
   ])
 
@@ -67,10 +67,8 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
   if (!branch) return failed('the forge reported no default branch')
   log(`branch ${branch}${inputs.branch ? '' : ' (default)'}`)
   // A 404 from the probe must mean "no workflow", never "no such branch".
-  if (branchCheck.status === 'rejected') {
-    if (branchCheck.reason instanceof ApiError && branchCheck.reason.status === 404) return failed(`branch ${branch} not found`, branch)
-    throw rethrowAs('branch lookup failed', branchCheck.reason)
-  }
+  if (branchCheck.status === 'rejected') throw rethrowAs('branch lookup failed', branchCheck.reason)
+  if (!branchCheck.value) return failed(`branch ${branch} not found`, branch)
 
   if (probe.status === 'rejected') throw rethrowAs('probe failed', probe.reason)
   if (probe.value === 'absent') return skipped(`no publish-image.yml (looked for ${inputs.probePaths.join(', ')})`, branch)
