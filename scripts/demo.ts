@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: a loopback forge with four sample templates, the bundled action run against it
- * as a runner would, then run again to show the no-op re-run. Exits 0 when everything behaved as
- * described below, 1 otherwise.
+ * as a runner would, then run again to show the no-op re-run, then the failed template retried
+ * alone (its failed-templates output fed back) in pull-request mode, as its branch is protected.
+ * Exits 0 when everything behaved as described below, 1 otherwise.
  */
 import { TestForge } from '../test-support/forge/forge.js'
 import { runAction, type ActionRun } from '../test-support/run-action.js'
@@ -43,7 +44,7 @@ try {
   await template(forge, 'workspace-template-claude', { pin: '0.1.6' })
   await template(forge, 'workspace-template-codex', { workflow: false })
   await template(forge, 'other-org/workspace-template-adk', { pin: '0.1.6', defaultBranch: 'trunk', workflow: '.gitea/workflows/publish-image.yml' })
-  await template(forge, 'workspace-template-locked', { declineWith: 'Gitea: Not allowed to push to protected branch main' })
+  await template(forge, 'workspace-template-locked', { protectBranch: 'main' })
   const inputs = inputsFor(forge, TEMPLATES, { version: '0.1.7' })
   console.log(`Loopback forge at ${forge.url} with 4 templates; publishing runtime 0.1.7.`)
 
@@ -69,6 +70,18 @@ try {
   const gitAfter = forge.count({ kind: 'git' }) - forge.count({ kind: 'git', repo: 'acme/workspace-template-locked' })
   check(gitAfter === gitBefore, `no git request for any template but the failing one (${gitAfter - gitBefore})`)
   check((await history(forge, 'acme/workspace-template-claude')).length === commitsBefore, 'no new commit on claude')
+
+  rule('run 3: retry only failed-templates, in pull-request mode (the branch is protected)')
+  const retry = await runAction({ ...inputs, templates: second.outputs['failed-templates'], mode: 'pull-request' })
+  process.stdout.write(retry.stdout)
+  rule('job summary of run 3')
+  process.stdout.write(retry.summary)
+  rule('checks')
+  const locked = forge.repo('acme/workspace-template-locked')
+  check(retry.exitCode === 0, `the retry is green (exit ${retry.exitCode})`)
+  check(JSON.stringify(statusOf(retry.outputs)) === JSON.stringify({ 'acme/workspace-template-locked': 'pr-opened' }), 'only the locked template was worked on, and a pull request was opened')
+  check(locked.pulls.length === 1 && locked.pulls[0].head === 'bump/runtime-0.1.7' && locked.pulls[0].base === 'main', 'the pull request is bump/runtime-0.1.7 → main')
+  check((await fileAt(forge, 'acme/workspace-template-locked', '.runtime-version')) === '0.1.0\n', 'the protected main was not pushed to')
 
   rule(problems.length === 0 ? 'demo behaved as shown' : `demo FAILED: ${problems.length} check(s)`)
 } finally {
