@@ -32667,6 +32667,7 @@ function blobId(content, hexLength = 40) {
 
 
 
+
 /**
  * Push mode: clone, commit, push; when the push loses a race, fetch the new tip and replay the
  * pin on it. Pull-request mode: the same onto the bump branch, then open (or find) the PR.
@@ -32691,6 +32692,8 @@ async function pinTemplate(job) {
         return result(job.ref.fullName, opened ? 'pr-opened' : 'pr-exists', withNote(`${what}: ${change}`), { ...base, pullRequest: pr });
     }
     catch (error) {
+        if (error instanceof TokenRejectedError)
+            throw error; // the run stops, as for any 401
         const message = error.message;
         return result(job.ref.fullName, 'failed', `${job.pr.head} is pushed, but the pull request could not be opened: ${message}`, base);
     }

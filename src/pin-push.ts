@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises'
+import { TokenRejectedError } from './errors.js'
 import { ensurePullRequest } from './pull-request.js'
 import { pinnedVersion, result, type TemplateResult } from './results.js'
 import { backoffDelay, sleep } from './retry.js'
@@ -48,6 +49,7 @@ export async function pinTemplate(job: PinJob): Promise<TemplateResult> {
     const what = opened ? `opened #${pr.number}` : `#${pr.number} already open`
     return result(job.ref.fullName, opened ? 'pr-opened' : 'pr-exists', withNote(`${what}: ${change}`), { ...base, pullRequest: pr })
   } catch (error) {
+    if (error instanceof TokenRejectedError) throw error // the run stops, as for any 401
     const message = (error as Error).message
     return result(job.ref.fullName, 'failed', `${job.pr.head} is pushed, but the pull request could not be opened: ${message}`, base)
   }

@@ -178,3 +178,24 @@ describe('downgrade policy', () => {
     expect(await fileAt(forge, t, '.runtime-version')).toBe('1.2.3\n')
   })
 })
+
+describe('pull-request mode faults', () => {
+  it('a token rejected at the pull request stops the run with the one token error', async () => {
+    const t = await protectedTemplate('tpl-a')
+    forge.fault({ kind: 'api', method: 'POST', path: /\/pulls$/ }, { status: 401, body: { message: 'token expired' } })
+    const run = await runAction(inputsFor(forge, 'tpl-a', prMode()))
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([expect.stringMatching(/^::error::the token was rejected by /)])
+    expect(pulls(t)).toHaveLength(0)
+  })
+
+  it('a pull request the forge will not open fails that template, saying the branch is pushed', async () => {
+    const t = await protectedTemplate('tpl-a')
+    forge.fault({ kind: 'api', method: 'POST', path: /\/pulls$/ }, { status: 403, body: { message: 'pull requests are disabled for this repository' } })
+    const run = await runAction(inputsFor(forge, 'tpl-a', prMode()))
+    const [result] = resultsOf(run.outputs)
+    expect(result.status).toBe('failed')
+    expect(result.reason).toBe(`${HEAD} is pushed, but the pull request could not be opened: HTTP 403: pull requests are disabled for this repository`)
+    expect(await fileAt(forge, t, '.runtime-version', HEAD)).toBe('1.2.3\n')
+  })
+})
