@@ -224,4 +224,30 @@ describe('a cascade', () => {
     }
     expect(lines.filter((l) => l.startsWith('::group::'))).toHaveLength(5)
   })
+
+  it('uses the configured author and a multi-line message, byte for byte', async () => {
+    const a = await template(forge, 'tpl-a')
+    const run = await runAction(
+      inputsFor(forge, 'tpl-a', { 'author-name': 'Zoë Bötström', 'author-email': 'cascade@bots.example', 'commit-message': 'build: runtime {version}\n\nRefs: release {version}' })
+    )
+    expect(run.exitCode).toBe(0)
+    const meta = forge.repo(a)
+    const raw = await forge.store.git(meta.dir, ['log', '-1', '--format=%an <%ae>%n%cn <%ce>%n%B', 'main'])
+    expect(raw.trim()).toBe('Zoë Bötström <cascade@bots.example>\nZoë Bötström <cascade@bots.example>\nbuild: runtime 1.2.3\n\nRefs: release 1.2.3')
+  })
+
+  it('writes a version file in a subdirectory, creating it or replacing it, siblings untouched', async () => {
+    const fresh = await template(forge, 'tpl-fresh', { files: { 'config/app.toml': 'x = 1\n' } })
+    const existing = await template(forge, 'tpl-existing', { files: { 'config/app.toml': 'x = 1\n', 'config/runtime/version': '0.9.0\n' } })
+    const run = await runAction(inputsFor(forge, 'tpl-fresh tpl-existing', { 'version-file': 'config/runtime/version' }))
+    expect(resultsOf(run.outputs).map((r) => r.reason)).toEqual([
+      'pinned 1.2.3 (created config/runtime/version)',
+      'pinned 1.2.3 (was 0.9.0)'
+    ])
+    for (const t of [fresh, existing]) {
+      expect(await fileAt(forge, t, 'config/runtime/version')).toBe('1.2.3\n')
+      expect(await fileAt(forge, t, 'config/app.toml')).toBe('x = 1\n')
+      expect(await fileAt(forge, t, '.runtime-version')).toBe('0.1.0\n')
+    }
+  })
 })
