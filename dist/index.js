@@ -32556,13 +32556,15 @@ class TemplateRepo {
     }
     /** Fetches only the new tip of the branch (depth 1), after a rejected or failed push. */
     async fetchTip() {
-        return this.network(['fetch', '--depth=1', '--no-tags', 'origin', `+${this.ref}:${this.ref}`], this.dir, classifyFetch);
+        return this.fetchRef(this.ref);
     }
     /** Fetches another branch's tip (depth 1); 'absent' when the server has no such branch. */
     async fetchBranch(branch) {
-        const ref = `refs/heads/${branch}`;
-        const outcome = await this.network(['fetch', '--depth=1', '--no-tags', 'origin', `+${ref}:${ref}`], this.dir, classifyFetch);
+        const outcome = await this.fetchRef(`refs/heads/${branch}`);
         return outcome.kind === 'final' && /^branch not found/.test(outcome.reason) ? { kind: 'absent' } : outcome;
+    }
+    fetchRef(ref) {
+        return this.network(['fetch', '--depth=1', '--no-tags', 'origin', `+${ref}:${ref}`], this.dir, classifyFetch);
     }
     /** Pushes `sha` to `branch` (default: the branch cloned). */
     async push(sha, branch) {
