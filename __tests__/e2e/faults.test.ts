@@ -216,4 +216,17 @@ describe('git faults', () => {
     expect(result).toMatchObject({ status: 'failed', attempts: 1 })
     expect(result.reason).toMatch(/authentication or permission failure: .*403/)
   })
+
+  it('git refused with a 401 fails at once: no prompt to hang on, no retry', async () => {
+    const a = await template(forge, 'tpl-a')
+    await template(forge, 'tpl-b')
+    forge.fault({ kind: 'git', repo: a }, { status: 401, body: 'Unauthorized', headers: { 'WWW-Authenticate': 'Basic realm="Gitea"' } })
+    const run = await runAction(inputsFor(forge, 'tpl-a tpl-b', { 'git-timeout-ms': '60000' }))
+    const [aResult, bResult] = resultsOf(run.outputs)
+    expect(aResult).toMatchObject({ status: 'failed', attempts: 0 })
+    expect(aResult.reason).toMatch(/^authentication or permission failure: /)
+    expect(forge.count({ kind: 'git', repo: a })).toBe(1)
+    expect(bResult.status).toBe('updated')
+    expect(run.ms).toBeLessThan(15000) // a prompt would wait for the 60 s deadline
+  })
 })
