@@ -31718,7 +31718,7 @@ class ForgeClient {
         this.http.dispose();
     }
     async getRepo(owner, repo, log) {
-        const data = (await this.json('GET', `/repos/${enc(owner)}/${enc(repo)}`, log));
+        const data = (await this.json('GET', repoApiPath(owner, repo), log));
         const permissions = data.permissions;
         return {
             fullName: String(data.full_name ?? `${owner}/${repo}`),
@@ -31735,8 +31735,8 @@ class ForgeClient {
      * (404). Any other failure throws.
      */
     async getFile(owner, repo, path, ref, log) {
-        const query = ref === undefined ? '' : `?ref=${enc(ref)}`;
-        const url = `/repos/${enc(owner)}/${enc(repo)}/contents/${path.split('/').map(enc).join('/')}${query}`;
+        const query = ref === undefined ? '' : `?${new URLSearchParams({ ref })}`;
+        const url = `${repoApiPath(owner, repo, 'contents', path)}${query}`;
         try {
             const data = await this.json('GET', url, log);
             if (Array.isArray(data))
@@ -31840,7 +31840,15 @@ class ForgeClient {
         return this.options.redactor.redact(trimmed || 'no message');
     }
 }
-const enc = encodeURIComponent;
+/**
+ * `/repos/{owner}/{repo}` and more path parts, every segment encoded. A part with slashes (a
+ * file path, a branch such as bump/runtime-1.2.3) keeps them as separators, which is how Gitea
+ * and GitHub both take it.
+ */
+function repoApiPath(owner, repo, ...parts) {
+    const tail = parts.flatMap((part) => part.split('/'));
+    return ['', 'repos', owner, repo, ...tail].map((segment) => encodeURIComponent(segment)).join('/');
+}
 const seconds = (ms) => `${+(ms / 1000).toFixed(1)} s`;
 function headerValue(value) {
     return Array.isArray(value) ? value[0] : value;
@@ -32365,7 +32373,8 @@ class TemplateLog {
         this.lines.push(`[${seconds} s] ${this.redactor.redact(text)}`);
     };
     flush(outcome) {
-        startGroup(`${this.template}: ${outcome.status}${outcome.reason ? ` (${this.redactor.redact(outcome.reason)})` : ''}`);
+        // The reason arrives redacted (main.ts redacts it once, for every place it goes).
+        startGroup(`${this.template}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`);
         for (const text of this.lines)
             info(text);
         endGroup();
@@ -32384,7 +32393,7 @@ const MAX_PAGES = 20;
  * did land is answered "already exists", which finds it.
  */
 async function ensurePullRequest(forge, ref, spec, log) {
-    const base = `/repos/${pull_request_enc(ref.owner)}/${pull_request_enc(ref.repo)}/pulls`;
+    const base = repoApiPath(ref.owner, ref.repo, 'pulls');
     try {
         const created = (await forge.json('POST', base, log, spec));
         const pr = toRef(created);
@@ -32398,7 +32407,7 @@ async function ensurePullRequest(forge, ref, spec, log) {
     log('a pull request for this branch already exists; looking it up');
     for (let page = 1; page <= MAX_PAGES; page++) {
         // GitHub filters by head and base; Gitea ignores those and pages with `limit`: filter here.
-        const query = `?state=open&head=${pull_request_enc(`${ref.owner}:${spec.head}`)}&base=${pull_request_enc(spec.base)}&per_page=${PAGE}&limit=${PAGE}&page=${page}`;
+        const query = `?${new URLSearchParams({ state: 'open', head: `${ref.owner}:${spec.head}`, base: spec.base, per_page: `${PAGE}`, limit: `${PAGE}`, page: `${page}` })}`;
         const list = (await forge.json('GET', base + query, log));
         if (!Array.isArray(list) || list.length === 0)
             break;
@@ -32422,7 +32431,6 @@ function toRef(pr) {
         throw new ApiError(0, 'the forge answered the pull request call without a pull request number');
     return { number, url };
 }
-const pull_request_enc = encodeURIComponent;
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -32979,13 +32987,9 @@ async function pipeline(ref, index, ctx, log) {
     const pr = pullRequestMode ? { head: inputs.prBranch, exists: bump.value } : undefined;
     return pinTemplate({ ctx, ref, branch, dir, was, known, note, pr, log });
 }
-/** Branch names keep their slashes in the path (bump/runtime-1.2.3); each part is encoded. */
-function branchPath(ref, branch) {
-    return `/repos/${template_pipeline_enc(ref.owner)}/${template_pipeline_enc(ref.repo)}/branches/${branch.split('/').map(template_pipeline_enc).join('/')}`;
-}
 async function branchExists(ctx, ref, branch, log) {
     try {
-        await ctx.forge.json('GET', branchPath(ref, branch), log);
+        await ctx.forge.json('GET', repoApiPath(ref.owner, ref.repo, 'branches', branch), log);
         return true;
     }
     catch (error) {
@@ -33016,7 +33020,6 @@ function rethrowAs(what, error) {
         return new ApiError(error.status, `${what}: ${error.message}`);
     return error;
 }
-const template_pipeline_enc = encodeURIComponent;
 
 ;// CONCATENATED MODULE: ./src/main.ts
 

@@ -75,7 +75,7 @@ export class ForgeClient {
   }
 
   async getRepo(owner: string, repo: string, log: Log): Promise<RepoInfo> {
-    const data = (await this.json('GET', `/repos/${enc(owner)}/${enc(repo)}`, log)) as Record<string, unknown>
+    const data = (await this.json('GET', repoApiPath(owner, repo), log)) as Record<string, unknown>
     const permissions = data.permissions as Record<string, unknown> | undefined
     return {
       fullName: String(data.full_name ?? `${owner}/${repo}`),
@@ -93,8 +93,8 @@ export class ForgeClient {
    * (404). Any other failure throws.
    */
   async getFile(owner: string, repo: string, path: string, ref: string | undefined, log: Log): Promise<RepoFile | null> {
-    const query = ref === undefined ? '' : `?ref=${enc(ref)}`
-    const url = `/repos/${enc(owner)}/${enc(repo)}/contents/${path.split('/').map(enc).join('/')}${query}`
+    const query = ref === undefined ? '' : `?${new URLSearchParams({ ref })}`
+    const url = `${repoApiPath(owner, repo, 'contents', path)}${query}`
     try {
       const data = await this.json('GET', url, log)
       if (Array.isArray(data)) return { sha: '', content: undefined }
@@ -190,7 +190,15 @@ export class ForgeClient {
   }
 }
 
-const enc = encodeURIComponent
+/**
+ * `/repos/{owner}/{repo}` and more path parts, every segment encoded. A part with slashes (a
+ * file path, a branch such as bump/runtime-1.2.3) keeps them as separators, which is how Gitea
+ * and GitHub both take it.
+ */
+export function repoApiPath(owner: string, repo: string, ...parts: string[]): string {
+  const tail = parts.flatMap((part) => part.split('/'))
+  return ['', 'repos', owner, repo, ...tail].map((segment) => encodeURIComponent(segment)).join('/')
+}
 const seconds = (ms: number): string => `${+(ms / 1000).toFixed(1)} s`
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { ApiError, type ForgeClient } from './forge-client.js'
+import { ApiError, repoApiPath, type ForgeClient } from './forge-client.js'
 import type { PullRequestRef } from './results.js'
 import type { TemplateRef } from './template-list.js'
 
@@ -22,7 +22,7 @@ const MAX_PAGES = 20
  * did land is answered "already exists", which finds it.
  */
 export async function ensurePullRequest(forge: ForgeClient, ref: TemplateRef, spec: PullRequestSpec, log: Log): Promise<{ opened: boolean; pr: PullRequestRef }> {
-  const base = `/repos/${enc(ref.owner)}/${enc(ref.repo)}/pulls`
+  const base = repoApiPath(ref.owner, ref.repo, 'pulls')
   try {
     const created = (await forge.json('POST', base, log, spec)) as Record<string, unknown>
     const pr = toRef(created)
@@ -34,7 +34,7 @@ export async function ensurePullRequest(forge: ForgeClient, ref: TemplateRef, sp
   log('a pull request for this branch already exists; looking it up')
   for (let page = 1; page <= MAX_PAGES; page++) {
     // GitHub filters by head and base; Gitea ignores those and pages with `limit`: filter here.
-    const query = `?state=open&head=${enc(`${ref.owner}:${spec.head}`)}&base=${enc(spec.base)}&per_page=${PAGE}&limit=${PAGE}&page=${page}`
+    const query = `?${new URLSearchParams({ state: 'open', head: `${ref.owner}:${spec.head}`, base: spec.base, per_page: `${PAGE}`, limit: `${PAGE}`, page: `${page}` })}`
     const list = (await forge.json('GET', base + query, log)) as Array<Record<string, unknown>>
     if (!Array.isArray(list) || list.length === 0) break
     const match = list.find((p) => refName(p.head) === spec.head && refName(p.base) === spec.base)
@@ -59,4 +59,3 @@ function toRef(pr: Record<string, unknown>): PullRequestRef {
   return { number, url }
 }
 
-const enc = encodeURIComponent

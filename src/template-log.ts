@@ -21,7 +21,8 @@ export class TemplateLog {
   }
 
   flush(outcome: TemplateResult): void {
-    core.startGroup(`${this.template}: ${outcome.status}${outcome.reason ? ` (${this.redactor.redact(outcome.reason)})` : ''}`)
+    // The reason arrives redacted (main.ts redacts it once, for every place it goes).
+    core.startGroup(`${this.template}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`)
     for (const text of this.lines) core.info(text)
     core.endGroup()
   }

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { TokenRejectedError } from './errors.js'
-import { ApiError, type ForgeClient, type RepoFile } from './forge-client.js'
+import { ApiError, repoApiPath, type ForgeClient, type RepoFile } from './forge-client.js'
 import type { GitRunner } from './git-runner.js'
 import type { Inputs } from './inputs.js'
 import { pinTemplate } from './pin-push.js'
@@ -101,14 +101,9 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
   return pinTemplate({ ctx, ref, branch, dir, was, known, note, pr, log })
 }
 
-/** Branch names keep their slashes in the path (bump/runtime-1.2.3); each part is encoded. */
-function branchPath(ref: TemplateRef, branch: string): string {
-  return `/repos/${enc(ref.owner)}/${enc(ref.repo)}/branches/${branch.split('/').map(enc).join('/')}`
-}
-
 async function branchExists(ctx: PipelineContext, ref: TemplateRef, branch: string, log: Log): Promise<boolean> {
   try {
-    await ctx.forge.json('GET', branchPath(ref, branch), log)
+    await ctx.forge.json('GET', repoApiPath(ref.owner, ref.repo, 'branches', branch), log)
     return true
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return false
@@ -137,4 +132,3 @@ function rethrowAs(what: string, error: unknown): unknown {
   return error
 }
 
-const enc = encodeURIComponent

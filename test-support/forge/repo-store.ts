@@ -44,6 +44,10 @@ export interface RepoMeta extends RepoOptions {
 export const PUBLISH_WORKFLOW = '.github/workflows/publish-image.yml'
 export const WORKFLOW_TEXT = 'on:\n  push:\n    branches: [main]\njobs: {}\n'
 
+/** fast-import's exact-length data block, and an author/committer line dated now. */
+const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}`
+const ident = (who: { name: string; email: string }) => `${who.name} <${who.email}> ${Math.floor(Date.now() / 1000)} +0000`
+
 /** The bare repositories behind both the git and the API side of the forge. */
 export class RepoStore {
   private readonly repos = new Map<string, RepoMeta>()
@@ -109,9 +113,8 @@ export class RepoStore {
   /** A commit made on the server, as another user pushing would (used for races and seeds). */
   async commit(meta: RepoMeta, files: Record<string, string>, message: string, author = { name: 'Someone Else', email: 'someone@example.com' }, hasParent = true): Promise<string> {
     const ref = `refs/heads/${meta.defaultBranch}`
-    const ident = `${author.name} <${author.email}> ${Math.floor(Date.now() / 1000)} +0000`
-    const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}`
-    const lines = ['commit ' + ref, 'mark :1', `author ${ident}`, `committer ${ident}`, data(message)]
+    const who = ident(author)
+    const lines = ['commit ' + ref, 'mark :1', `author ${who}`, `committer ${who}`, data(message)]
     if (hasParent) lines.push(`from ${ref}^0`)
     for (const [path, content] of Object.entries(files)) lines.push(`M 100644 inline ${path}`, data(content))
     lines.push('', 'get-mark :1', '')
@@ -122,12 +125,11 @@ export class RepoStore {
   /** Adds `count` commits, each rewriting `path` with `bytes` of fresh content, in one process. */
   async grow(meta: RepoMeta, count: number, bytes: number, path = 'assets/data.bin'): Promise<void> {
     const ref = `refs/heads/${meta.defaultBranch}`
-    const ident = `History Maker <history@example.com> ${Math.floor(Date.now() / 1000)} +0000`
-    const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}`
+    const who = ident({ name: 'History Maker', email: 'history@example.com' })
     const parts: string[] = []
     for (let i = 0; i < count; i++) {
       const content = randomBytes(Math.ceil(bytes / 2)).toString('hex').slice(0, bytes) // incompressible
-      parts.push(`commit ${ref}`, `author ${ident}`, `committer ${ident}`, data(`history ${i}`))
+      parts.push(`commit ${ref}`, `author ${who}`, `committer ${who}`, data(`history ${i}`))
       if (i === 0) parts.push(`from ${ref}^0`)
       parts.push(`M 100644 inline ${path}`, data(content))
     }
