@@ -39,14 +39,24 @@ interface Row {
 async function measured(command: string[], env: Record<string, string>, scratch: string): Promise<Measure> {
   const out = join(scratch, `measure-${Date.now()}.json`)
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('python3', [join(PROJECT_ROOT, 'scripts', 'measure.py'), out, ...command], { env, stdio: ['ignore', 'ignore', 'inherit'] })
+    const child = spawn('python3', [join(PROJECT_ROOT, 'scripts', 'measure.py'), out, ...command], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit']
+    })
     child.on('error', reject)
     child.on('close', () => resolve())
   })
   return JSON.parse(await readFile(out, 'utf8')) as Measure
 }
 
-async function phase(forge: TestForge, n: number, side: Row['side'], name: Row['phase'], owner: string, run: () => Promise<Measure>): Promise<Row> {
+async function phase(
+  forge: TestForge,
+  n: number,
+  side: Row['side'],
+  name: Row['phase'],
+  owner: string,
+  run: () => Promise<Measure>
+): Promise<Row> {
   const before = forge.requests.length
   const tipsBefore = await tips(forge, owner)
   const m = await run()
@@ -67,7 +77,8 @@ async function phase(forge: TestForge, n: number, side: Row['side'], name: Row['
 
 async function tips(forge: TestForge, owner: string): Promise<Map<string, string>> {
   const map = new Map<string, string>()
-  for (const meta of forge.store.all().filter((m) => m.owner === owner)) map.set(meta.fullName, (await forge.store.resolve(meta, 'refs/heads/main')) ?? '')
+  for (const meta of forge.store.all().filter((m) => m.owner === owner))
+    map.set(meta.fullName, (await forge.store.resolve(meta, 'refs/heads/main')) ?? '')
   return map
 }
 
@@ -78,7 +89,11 @@ async function benchSize(n: number, scratch: string): Promise<Row[]> {
     for (const owner of ['act', 'base']) {
       for (const [i, name] of names.entries()) {
         // A quarter without publish-image.yml; some history and a few files, like a real template.
-        await template(forge, `${owner}/${name}`, { workflow: i % 4 !== 3, pin: '1.9.0', files: { 'Dockerfile': 'FROM python:3.12\n', 'src/app.py': 'print(1)\n'.repeat(200) } })
+        await template(forge, `${owner}/${name}`, {
+          workflow: i % 4 !== 3,
+          pin: '1.9.0',
+          files: { Dockerfile: 'FROM python:3.12\n', 'src/app.py': 'print(1)\n'.repeat(200) }
+        })
       }
     }
     forge.latencyMs = LATENCY
@@ -94,7 +109,11 @@ async function benchSize(n: number, scratch: string): Promise<Row[]> {
       concurrency: String(CONCURRENCY)
     }
     const runAction = async (): Promise<Measure> => {
-      const files = { GITHUB_OUTPUT: join(outputs, 'out'), GITHUB_STEP_SUMMARY: join(outputs, 'summary'), RUNNER_TEMP: scratch }
+      const files = {
+        GITHUB_OUTPUT: join(outputs, 'out'),
+        GITHUB_STEP_SUMMARY: join(outputs, 'summary'),
+        RUNNER_TEMP: scratch
+      }
       await writeFile(files.GITHUB_OUTPUT, '')
       await writeFile(files.GITHUB_STEP_SUMMARY, '')
       return measured(['node', DIST], actionEnv(inputs, files), scratch)
@@ -139,7 +158,10 @@ function report(row: Row): void {
 async function startup(scratch: string): Promise<Measure> {
   const runs: Measure[] = []
   for (let i = 0; i < 5; i++) {
-    const env = actionEnv({ version: 'not a version', templates: 'x', token: 't' }, { GITHUB_OUTPUT: join(scratch, 'o'), RUNNER_TEMP: scratch })
+    const env = actionEnv(
+      { version: 'not a version', templates: 'x', token: 't' },
+      { GITHUB_OUTPUT: join(scratch, 'o'), RUNNER_TEMP: scratch }
+    )
     runs.push(await measured(['node', DIST], env, scratch))
   }
   runs.sort((a, b) => a.wall - b.wall)
@@ -147,9 +169,15 @@ async function startup(scratch: string): Promise<Measure> {
 }
 
 const scratch = await mkdtemp(join(tmpdir(), 'cascade-bench-'))
-console.log(`Runtime Cascade benchmark: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`)
-console.log(`latency ${LATENCY} ms per request, concurrency ${CONCURRENCY}, sizes ${SIZES.join(', ')}; a quarter of the templates have no publish-image.yml\n`)
-console.log('| N | side | phase | wall | CPU (user+sys) | updated | CPU per updated | API req/template | git req/template | git req per updated | upload/receive-pack POSTs | peak RSS |')
+console.log(
+  `Runtime Cascade benchmark: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`
+)
+console.log(
+  `latency ${LATENCY} ms per request, concurrency ${CONCURRENCY}, sizes ${SIZES.join(', ')}; a quarter of the templates have no publish-image.yml\n`
+)
+console.log(
+  '| N | side | phase | wall | CPU (user+sys) | updated | CPU per updated | API req/template | git req/template | git req per updated | upload/receive-pack POSTs | peak RSS |'
+)
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|')
 const all: Row[] = []
 let start: Measure
@@ -159,12 +187,20 @@ try {
 } finally {
   await rm(scratch, { recursive: true, force: true })
 }
-console.log(`\nStart-up (bundle load and input validation, median of 5): ${f(start.wall)} s wall, ${f(start.cpu)} s CPU, ${f(start.maxrss_mb, 0)} MB`)
+console.log(
+  `\nStart-up (bundle load and input validation, median of 5): ${f(start.wall)} s wall, ${f(start.cpu)} s CPU, ${f(start.maxrss_mb, 0)} MB`
+)
 
 console.log('\nRatios (baseline ÷ action, same run):')
-const find = (n: number, side: Row['side'], p: Row['phase']) => all.find((r) => r.n === n && r.side === side && r.phase === p)!
+const find = (n: number, side: Row['side'], p: Row['phase']) =>
+  all.find((r) => r.n === n && r.side === side && r.phase === p)!
 for (const n of SIZES) {
-  const [af, ar, bf, br] = [find(n, 'action', 'first'), find(n, 'action', 're-run'), find(n, 'baseline', 'first'), find(n, 'baseline', 're-run')]
+  const [af, ar, bf, br] = [
+    find(n, 'action', 'first'),
+    find(n, 'action', 're-run'),
+    find(n, 'baseline', 'first'),
+    find(n, 'baseline', 're-run')
+  ]
   const cpuUpdated = (r: Row) => r.m.cpu / Math.max(1, r.updated)
   console.log(
     `N=${n}: first cascade ${f(bf.m.wall / af.m.wall, 1)}× faster; re-run ${f(br.m.wall / ar.m.wall, 1)}× faster ` +
@@ -173,4 +209,7 @@ for (const n of SIZES) {
   )
 }
 const failedRuns = all.filter((r) => r.m.exit !== 0)
-if (failedRuns.length > 0) console.log(`\nWARNING: ${failedRuns.length} run(s) exited non-zero: ${failedRuns.map((r) => `${r.n}/${r.side}/${r.phase}`).join(', ')}`)
+if (failedRuns.length > 0)
+  console.log(
+    `\nWARNING: ${failedRuns.length} run(s) exited non-zero: ${failedRuns.map((r) => `${r.n}/${r.side}/${r.phase}`).join(', ')}`
+  )

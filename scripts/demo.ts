@@ -21,7 +21,11 @@ const EXPECTED_FIRST = {
   'other-org/workspace-template-adk': 'updated',
   'acme/workspace-template-locked': 'failed'
 }
-const EXPECTED_RERUN = { ...EXPECTED_FIRST, 'acme/workspace-template-claude': 'unchanged', 'other-org/workspace-template-adk': 'unchanged' }
+const EXPECTED_RERUN = {
+  ...EXPECTED_FIRST,
+  'acme/workspace-template-claude': 'unchanged',
+  'other-org/workspace-template-adk': 'unchanged'
+}
 
 const rule = (title: string) => console.log(`\n${'='.repeat(8)} ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`)
 const problems: string[] = []
@@ -43,7 +47,11 @@ const forge = await TestForge.start()
 try {
   await template(forge, 'workspace-template-claude', { pin: '0.1.6' })
   await template(forge, 'workspace-template-codex', { workflow: false })
-  await template(forge, 'other-org/workspace-template-adk', { pin: '0.1.6', defaultBranch: 'trunk', workflow: '.gitea/workflows/publish-image.yml' })
+  await template(forge, 'other-org/workspace-template-adk', {
+    pin: '0.1.6',
+    defaultBranch: 'trunk',
+    workflow: '.gitea/workflows/publish-image.yml'
+  })
   await template(forge, 'workspace-template-locked', { protectBranch: 'main' })
   const inputs = inputsFor(forge, TEMPLATES, { version: '0.1.7' })
   console.log(`Loopback forge at ${forge.url} with 4 templates; publishing runtime 0.1.7.`)
@@ -53,12 +61,24 @@ try {
   show(first)
   rule('checks')
   check(first.exitCode === 1, `the step fails because one template failed (exit ${first.exitCode})`)
-  check(JSON.stringify(statusOf(first.outputs)) === JSON.stringify(EXPECTED_FIRST), 'statuses: claude and adk updated, codex skipped, locked failed')
-  check((await fileAt(forge, 'acme/workspace-template-claude', '.runtime-version')) === '0.1.7\n', 'claude now pins 0.1.7')
-  check((await fileAt(forge, 'other-org/workspace-template-adk', '.runtime-version', 'trunk')) === '0.1.7\n', 'adk pins 0.1.7 on trunk')
+  check(
+    JSON.stringify(statusOf(first.outputs)) === JSON.stringify(EXPECTED_FIRST),
+    'statuses: claude and adk updated, codex skipped, locked failed'
+  )
+  check(
+    (await fileAt(forge, 'acme/workspace-template-claude', '.runtime-version')) === '0.1.7\n',
+    'claude now pins 0.1.7'
+  )
+  check(
+    (await fileAt(forge, 'other-org/workspace-template-adk', '.runtime-version', 'trunk')) === '0.1.7\n',
+    'adk pins 0.1.7 on trunk'
+  )
   check((await fileAt(forge, 'acme/workspace-template-codex', '.runtime-version')) === '0.1.0\n', 'codex untouched')
   check(forge.count({ kind: 'git', repo: 'acme/workspace-template-codex' }) === 0, 'codex was never cloned')
-  check(first.outputs['failed-templates'] === 'acme/workspace-template-locked', 'failed-templates names only the locked template')
+  check(
+    first.outputs['failed-templates'] === 'acme/workspace-template-locked',
+    'failed-templates names only the locked template'
+  )
 
   rule('run 2: the same version again (the no-op re-run)')
   const gitBefore = forge.count({ kind: 'git' }) - forge.count({ kind: 'git', repo: 'acme/workspace-template-locked' })
@@ -66,7 +86,10 @@ try {
   const second = await runAction(inputs)
   process.stdout.write(second.stdout)
   rule('checks')
-  check(JSON.stringify(statusOf(second.outputs)) === JSON.stringify(EXPECTED_RERUN), 'updated templates are now unchanged')
+  check(
+    JSON.stringify(statusOf(second.outputs)) === JSON.stringify(EXPECTED_RERUN),
+    'updated templates are now unchanged'
+  )
   const gitAfter = forge.count({ kind: 'git' }) - forge.count({ kind: 'git', repo: 'acme/workspace-template-locked' })
   check(gitAfter === gitBefore, `no git request for any template but the failing one (${gitAfter - gitBefore})`)
   check((await history(forge, 'acme/workspace-template-claude')).length === commitsBefore, 'no new commit on claude')
@@ -79,9 +102,18 @@ try {
   rule('checks')
   const locked = forge.repo('acme/workspace-template-locked')
   check(retry.exitCode === 0, `the retry is green (exit ${retry.exitCode})`)
-  check(JSON.stringify(statusOf(retry.outputs)) === JSON.stringify({ 'acme/workspace-template-locked': 'pr-opened' }), 'only the locked template was worked on, and a pull request was opened')
-  check(locked.pulls.length === 1 && locked.pulls[0].head === 'bump/runtime-0.1.7' && locked.pulls[0].base === 'main', 'the pull request is bump/runtime-0.1.7 → main')
-  check((await fileAt(forge, 'acme/workspace-template-locked', '.runtime-version')) === '0.1.0\n', 'the protected main was not pushed to')
+  check(
+    JSON.stringify(statusOf(retry.outputs)) === JSON.stringify({ 'acme/workspace-template-locked': 'pr-opened' }),
+    'only the locked template was worked on, and a pull request was opened'
+  )
+  check(
+    locked.pulls.length === 1 && locked.pulls[0].head === 'bump/runtime-0.1.7' && locked.pulls[0].base === 'main',
+    'the pull request is bump/runtime-0.1.7 → main'
+  )
+  check(
+    (await fileAt(forge, 'acme/workspace-template-locked', '.runtime-version')) === '0.1.0\n',
+    'the protected main was not pushed to'
+  )
 
   rule(problems.length === 0 ? 'demo behaved as shown' : `demo FAILED: ${problems.length} check(s)`)
 } finally {

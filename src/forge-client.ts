@@ -37,11 +37,20 @@ export class ApiError extends Error {
 }
 
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504])
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND'])
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND'
+])
 
 export function classifyApiError(error: unknown): Verdict {
   if (error instanceof ApiError) {
-    if (error.status === 0 || TRANSIENT_STATUS.has(error.status)) return { retry: true, retryAfterMs: error.retryAfterMs }
+    if (error.status === 0 || TRANSIENT_STATUS.has(error.status))
+      return { retry: true, retryAfterMs: error.retryAfterMs }
   }
   return { retry: false }
 }
@@ -92,14 +101,23 @@ export class ForgeClient {
    * A file on a branch (the default branch when `ref` is undefined); null when it does not exist
    * (404). Any other failure throws.
    */
-  async getFile(owner: string, repo: string, path: string, ref: string | undefined, log: Log): Promise<RepoFile | null> {
+  async getFile(
+    owner: string,
+    repo: string,
+    path: string,
+    ref: string | undefined,
+    log: Log
+  ): Promise<RepoFile | null> {
     const query = ref === undefined ? '' : `?${new URLSearchParams({ ref })}`
     const url = `${repoApiPath(owner, repo, 'contents', path)}${query}`
     try {
       const data = await this.json('GET', url, log)
       if (Array.isArray(data)) return { sha: '', content: undefined }
       const file = data as Record<string, unknown>
-      const raw = file.type === 'file' && typeof file.content === 'string' && file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : undefined
+      const raw =
+        file.type === 'file' && typeof file.content === 'string' && file.encoding === 'base64'
+          ? Buffer.from(file.content, 'base64')
+          : undefined
       return { sha: String(file.sha ?? ''), content: raw?.toString('utf8'), raw }
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return null
@@ -120,7 +138,13 @@ export class ForgeClient {
       )
     } catch (error) {
       // Say how hard we tried, so "HTTP 503" reads as "down", not "flaked once".
-      if (error instanceof ApiError && tries > 1) throw new ApiError(error.status, `${error.message} (after ${tries} attempts)`, error.retryAfterMs, error.timedOut)
+      if (error instanceof ApiError && tries > 1)
+        throw new ApiError(
+          error.status,
+          `${error.message} (after ${tries} attempts)`,
+          error.retryAfterMs,
+          error.timedOut
+        )
       throw error
     }
   }
@@ -136,11 +160,18 @@ export class ForgeClient {
     // The socket timeout only covers silence; this deadline also bounds a server that trickles.
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ApiError(0, `timed out after ${seconds(timeoutMs)}`, undefined, true)), timeoutMs)
+      timer = setTimeout(
+        () => reject(new ApiError(0, `timed out after ${seconds(timeoutMs)}`, undefined, true)),
+        timeoutMs
+      )
     })
     const exchange = (async () => {
       const response = await this.http.request(method, this.options.apiUrl + path, payload, headers)
-      return { status: response.message.statusCode ?? 0, headers: response.message.headers, text: await response.readBody() }
+      return {
+        status: response.message.statusCode ?? 0,
+        headers: response.message.headers,
+        text: await response.readBody()
+      }
     })()
     let answer: Awaited<typeof exchange>
     try {
@@ -150,7 +181,8 @@ export class ForgeClient {
       if (error instanceof ApiError) throw error
       const message = (error as Error).message ?? String(error)
       const code = (error as NodeJS.ErrnoException).code
-      if (message.startsWith('Request timeout')) throw new ApiError(0, `timed out after ${seconds(timeoutMs)}`, undefined, true)
+      if (message.startsWith('Request timeout'))
+        throw new ApiError(0, `timed out after ${seconds(timeoutMs)}`, undefined, true)
       if (code && TRANSIENT_CODES.has(code)) throw new ApiError(0, `connection failed (${code})`)
       throw new ApiError(0, this.options.redactor.redact(`request failed: ${message}`))
     } finally {
@@ -178,13 +210,18 @@ export class ForgeClient {
       if (typeof parsed.message === 'string') message = parsed.message
       // GitHub puts the useful part in errors[].message ("A pull request already exists...").
       const details = Array.isArray(parsed.errors)
-        ? parsed.errors.map((e) => (typeof e === 'string' ? e : typeof e?.message === 'string' ? e.message : '')).filter((e) => e && e !== message)
+        ? parsed.errors
+            .map((e) => (typeof e === 'string' ? e : typeof e?.message === 'string' ? e.message : ''))
+            .filter((e) => e && e !== message)
         : []
       if (details.length > 0) message = `${message}: ${details.join('; ')}`
     } catch {
       // not JSON: keep the raw text (an HTML error page from a proxy, say)
     }
-    const line = message.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()
+    const line = message
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
     const trimmed = line.length > 200 ? `${line.slice(0, 200)}…` : line
     return this.options.redactor.redact(trimmed || 'no message')
   }

@@ -33,16 +33,21 @@ const AUTH = [
 ]
 
 // Reasons the receiving side gives for losing a race on the ref (git and forge wordings).
-const RACE = /fetch first|non-fast-forward|stale info|failed to lock|cannot lock ref|failed to update ref|incorrect old value|reference already exists/i
+const RACE =
+  /fetch first|non-fast-forward|stale info|failed to lock|cannot lock ref|failed to update ref|incorrect old value|reference already exists/i
+
+// eslint-disable-next-line no-control-regex -- strips ANSI colour codes some forges send
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g
 
 /** The lines the server sent (git prefixes them "remote: "): a hook's or forge's own reason. */
 export function remoteMessage(stderr: string): string {
   const lines = stderr
     .split(/\r?\n/)
     .filter((line) => line.startsWith('remote: '))
-    // eslint-disable-next-line no-control-regex -- strips ANSI colour codes some forges send
-    .map((line) => line.slice('remote: '.length).replace(/\x1b\[[0-9;]*m/g, '').trim())
-    .filter((line) => line !== '' && !/^(error: )?(hint|To create a merge request|Processing|Resolving deltas)/i.test(line))
+    .map((line) => line.slice('remote: '.length).replace(ANSI_COLOUR, '').trim())
+    .filter(
+      (line) => line !== '' && !/^(error: )?(hint|To create a merge request|Processing|Resolving deltas)/i.test(line)
+    )
   return lines.join(' / ').slice(0, 400)
 }
 
@@ -57,8 +62,11 @@ export function gitError(result: GitResult): string {
     .map((line) => line.trim())
     .filter((line) => /^(fatal|error):/.test(line))
     .map((line) => line.replace(/^(fatal|error):\s*/, ''))
-  if (lines.length === 0) lines.push(result.stderr.trim().split(/\r?\n/).pop() || `git exited with code ${result.exitCode}`)
-  const telling = lines.filter((line) => /HTTP \d{3}|returned error|Connection|timed out|too slow|not found/i.test(line))
+  if (lines.length === 0)
+    lines.push(result.stderr.trim().split(/\r?\n/).pop() || `git exited with code ${result.exitCode}`)
+  const telling = lines.filter((line) =>
+    /HTTP \d{3}|returned error|Connection|timed out|too slow|not found/i.test(line)
+  )
   return [...new Set([...telling, ...lines])].join('; ').slice(0, 300)
 }
 
@@ -68,7 +76,8 @@ function classifyFailure(result: GitResult): Outcome {
   if (/repository '.*' not found|returned error: 404|HTTP 404/i.test(result.stderr)) {
     return { kind: 'final', reason: `repository not found by git (${reason})` }
   }
-  if (AUTH.some((re) => re.test(result.stderr))) return { kind: 'final', reason: `authentication or permission failure: ${reason}` }
+  if (AUTH.some((re) => re.test(result.stderr)))
+    return { kind: 'final', reason: `authentication or permission failure: ${reason}` }
   if (TRANSIENT.some((re) => re.test(result.stderr))) return { kind: 'transient', reason }
   return { kind: 'final', reason }
 }
@@ -103,7 +112,10 @@ export function classifyPush(result: GitResult): Outcome {
   const remote = remoteMessage(result.stderr)
   const reason = remote ? `${summary.trim()}: ${remote}` : summary.trim()
   // A remote rejection the server blames on itself (HTTP 5xx inside the exchange) may pass.
-  if (/\[remote failure\]|unpacker error|unpack failed/i.test(summary) && TRANSIENT.some((re) => re.test(result.stderr))) {
+  if (
+    /\[remote failure\]|unpacker error|unpack failed/i.test(summary) &&
+    TRANSIENT.some((re) => re.test(result.stderr))
+  ) {
     return { kind: 'transient', reason }
   }
   return { kind: 'final', reason: `push rejected: ${reason}` }

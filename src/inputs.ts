@@ -61,7 +61,7 @@ export const DEFAULTS = {
 
 const TOKEN_HELP =
   'token: required. Pass a token with write access to every template (for example ' +
-  '`token: ${{ secrets.CASCADE_TOKEN }}`). The runner\'s own token will not do: it cannot push ' +
+  "`token: ${{ secrets.CASCADE_TOKEN }}`). The runner's own token will not do: it cannot push " +
   'to other repositories, and on GitHub the pushes it makes start no workflows, so no template ' +
   'would rebuild.'
 
@@ -92,7 +92,8 @@ function boolean(name: string): boolean {
 
 function choice<T extends string>(name: string, options: readonly T[]): T {
   const raw = input(name).trim()
-  if (!(options as readonly string[]).includes(raw)) throw new InputError(`${name}: "${raw}" is not one of ${options.join(', ')}`)
+  if (!(options as readonly string[]).includes(raw))
+    throw new InputError(`${name}: "${raw}" is not one of ${options.join(', ')}`)
   return raw as T
 }
 
@@ -101,7 +102,9 @@ function templateWords(): string[] {
   const inline = core.getInput('templates')
   const file = core.getInput('templates-file').trim()
   if (inline.trim() && file) {
-    throw new InputError('templates and templates-file are both set: use one of them, so there is one list of templates')
+    throw new InputError(
+      'templates and templates-file are both set: use one of them, so there is one list of templates'
+    )
   }
   if (file) return readTemplatesFile(file, process.env.GITHUB_WORKSPACE || process.cwd())
   return splitTemplateList(inline)
@@ -179,8 +182,10 @@ export function readInputs(): Inputs {
 
   const mode = choice('mode', ['push', 'pull-request'] as const)
   const prBranch = input('pr-branch').trim().split('{version}').join(version)
-  if (mode === 'pull-request' && !validBranch(prBranch)) throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`)
-  if (mode === 'pull-request' && branch && branch === prBranch) throw new InputError('pr-branch: must differ from branch, the pull request\'s base')
+  if (mode === 'pull-request' && !validBranch(prBranch))
+    throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`)
+  if (mode === 'pull-request' && branch && branch === prBranch)
+    throw new InputError("pr-branch: must differ from branch, the pull request's base")
 
   const commitMessage = input('commit-message')
   if (!commitMessage.trim()) throw new InputError('commit-message: empty')

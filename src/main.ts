@@ -30,7 +30,9 @@ export async function run(): Promise<void> {
   const redactor = new Redactor(inputs.token)
   for (const secret of redactor.forms) core.setSecret(secret)
 
-  core.info(`Pinning ${inputs.version} in ${inputs.templates.length} template(s), ${inputs.concurrency} at a time${inputs.dryRun ? ' (dry run: nothing is pushed)' : ''}`)
+  core.info(
+    `Pinning ${inputs.version} in ${inputs.templates.length} template(s), ${inputs.concurrency} at a time${inputs.dryRun ? ' (dry run: nothing is pushed)' : ''}`
+  )
   const { results, tokenRejected } = await cascade(inputs, redactor)
 
   await report(inputs, results, redactor, tokenRejected === null)
@@ -47,7 +49,10 @@ export async function run(): Promise<void> {
   }
 }
 
-async function cascade(inputs: Inputs, redactor: Redactor): Promise<{ results: TemplateResult[]; tokenRejected: TokenRejectedError | null }> {
+async function cascade(
+  inputs: Inputs,
+  redactor: Redactor
+): Promise<{ results: TemplateResult[]; tokenRejected: TokenRejectedError | null }> {
   const workDir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'runtime-cascade-'))
   const forge = new ForgeClient({
     apiUrl: inputs.apiUrl,
@@ -88,7 +93,9 @@ async function report(inputs: Inputs, results: TemplateResult[], redactor: Redac
   core.info('')
   core.info(`Runtime cascade ${inputs.version}: ${counts(results)}`)
   core.info(redactor.redact(renderText(results)))
-  if (annotate) for (const r of results.filter((x) => x.status === 'failed')) core.error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' })
+  if (annotate)
+    for (const r of results.filter((x) => x.status === 'failed'))
+      core.error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' })
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary
       .addRaw(redactor.redact(renderMarkdown(inputs.version, results, inputs.dryRun)))

@@ -40,25 +40,39 @@ export async function pinTemplate(job: PinJob): Promise<TemplateResult> {
   const withNote = (text: string) => (extra ? `${text}; ${extra}` : text)
   if (!job.pr) {
     const after = outcome.pushes > 1 ? ` after ${outcome.pushes} pushes` : ''
-    return result(job.ref.fullName, 'updated', withNote(`${change}${after}`), { branch: job.branch, commit: outcome.landed, attempts: outcome.pushes })
+    return result(job.ref.fullName, 'updated', withNote(`${change}${after}`), {
+      branch: job.branch,
+      commit: outcome.landed,
+      attempts: outcome.pushes
+    })
   }
   const spec = { head: job.pr.head, base: job.branch, title: inputs.prTitle, body: inputs.prBody }
   const base = { branch: job.pr.head, commit: outcome.landed, attempts: outcome.pushes }
   try {
     const { opened, pr } = await ensurePullRequest(job.ctx.forge, job.ref, spec, job.log)
     const what = opened ? `opened #${pr.number}` : `#${pr.number} already open`
-    return result(job.ref.fullName, opened ? 'pr-opened' : 'pr-exists', withNote(`${what}: ${change}`), { ...base, pullRequest: pr })
+    return result(job.ref.fullName, opened ? 'pr-opened' : 'pr-exists', withNote(`${what}: ${change}`), {
+      ...base,
+      pullRequest: pr
+    })
   } catch (error) {
     if (error instanceof TokenRejectedError) throw error // the run stops, as for any 401
     const message = (error as Error).message
-    return result(job.ref.fullName, 'failed', `${job.pr.head} is pushed, but the pull request could not be opened: ${message}`, base)
+    return result(
+      job.ref.fullName,
+      'failed',
+      `${job.pr.head} is pushed, but the pull request could not be opened: ${message}`,
+      base
+    )
   }
 }
 
 function describeChange(job: PinJob): string {
   const { version, versionFile, dryRun } = job.ctx.inputs
   const verb = dryRun ? 'would pin' : 'pinned'
-  return job.was === null ? `${verb} ${version} (created ${versionFile})` : `${verb} ${version} (was ${job.was || 'empty'})`
+  return job.was === null
+    ? `${verb} ${version} (created ${versionFile})`
+    : `${verb} ${version} (was ${job.was || 'empty'})`
 }
 
 /**
@@ -129,15 +143,25 @@ async function landPin(job: PinJob): Promise<TemplateResult | Landed> {
     if (pin.kind === 'not-a-file') return stop('failed', `${inputs.versionFile} is not a regular file`)
     if (pin.kind === 'error') return stop('failed', pin.reason)
     // After a race the tip's blob is what a replay compares against; its bytes are not known.
-    job.known = pin.previousBlob === null ? undefined : { sha: pin.previousBlob, raw: job.known?.sha === pin.previousBlob ? job.known.raw : undefined }
+    job.known =
+      pin.previousBlob === null
+        ? undefined
+        : { sha: pin.previousBlob, raw: job.known?.sha === pin.previousBlob ? job.known.raw : undefined }
 
     if (job.pr && head) {
       if (!ours) {
         // Rewriting it would need a force, and a tree cut from the base would revert their work.
         if (await repo.holds(`refs/heads/${job.pr.head}`, inputs.versionFile, `${inputs.version}\n`)) {
-          return { landed: null, pushes, note: `${job.pr.head} has commits the cascade did not make; it holds the pin, so it was left as it is` }
+          return {
+            landed: null,
+            pushes,
+            note: `${job.pr.head} has commits the cascade did not make; it holds the pin, so it was left as it is`
+          }
         }
-        return stop('failed', `${job.pr.head} exists with commits the cascade did not make and does not pin ${inputs.version}; merge or delete it, then re-run`)
+        return stop(
+          'failed',
+          `${job.pr.head} exists with commits the cascade did not make and does not pin ${inputs.version}; merge or delete it, then re-run`
+        )
       }
       const [candidate] = (await repo.describe([pin.sha])) ?? []
       if (candidate?.tree === head.tree) {

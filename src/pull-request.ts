@@ -21,7 +21,12 @@ const MAX_PAGES = 20
  * a lost POST would leave a pushed branch with no pull request. A retried POST whose first try
  * did land is answered "already exists", which finds it.
  */
-export async function ensurePullRequest(forge: ForgeClient, ref: TemplateRef, spec: PullRequestSpec, log: Log): Promise<{ opened: boolean; pr: PullRequestRef }> {
+export async function ensurePullRequest(
+  forge: ForgeClient,
+  ref: TemplateRef,
+  spec: PullRequestSpec,
+  log: Log
+): Promise<{ opened: boolean; pr: PullRequestRef }> {
   const base = repoApiPath(ref.owner, ref.repo, 'pulls')
   try {
     const created = (await forge.json('POST', base, log, spec)) as Record<string, unknown>
@@ -41,7 +46,10 @@ export async function ensurePullRequest(forge: ForgeClient, ref: TemplateRef, sp
     if (match) return { opened: false, pr: toRef(match) }
   }
   // The forge said it exists but we cannot see it: report, never guess a number.
-  throw new ApiError(409, `the forge says a pull request from ${spec.head} into ${spec.base} exists, but it was not found among the open pull requests`)
+  throw new ApiError(
+    409,
+    `the forge says a pull request from ${spec.head} into ${spec.base} exists, but it was not found among the open pull requests`
+  )
 }
 
 function alreadyExists(error: ApiError): boolean {
@@ -55,7 +63,7 @@ function refName(side: unknown): string | undefined {
 function toRef(pr: Record<string, unknown>): PullRequestRef {
   const number = Number(pr.number)
   const url = String(pr.html_url ?? pr.url ?? '')
-  if (!Number.isInteger(number) || number <= 0) throw new ApiError(0, 'the forge answered the pull request call without a pull request number')
+  if (!Number.isInteger(number) || number <= 0)
+    throw new ApiError(0, 'the forge answered the pull request call without a pull request number')
   return { number, url }
 }
-

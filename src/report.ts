@@ -13,8 +13,21 @@ export function buildOutputs(results: readonly TemplateResult[]): Record<string,
     'unchanged-templates': names('unchanged'),
     'skipped-templates': names('skipped'),
     // Exactly the documented fields, whatever the results carry internally.
-    results: JSON.stringify(results.map(({ template, status, reason, commit, branch, attempts }) => ({ template, status, reason, commit, branch, attempts }))),
-    'pull-requests': JSON.stringify(results.filter((r) => r.pullRequest).map((r) => ({ template: r.template, number: r.pullRequest!.number, url: r.pullRequest!.url })))
+    results: JSON.stringify(
+      results.map(({ template, status, reason, commit, branch, attempts }) => ({
+        template,
+        status,
+        reason,
+        commit,
+        branch,
+        attempts
+      }))
+    ),
+    'pull-requests': JSON.stringify(
+      results
+        .filter((r) => r.pullRequest)
+        .map((r) => ({ template: r.template, number: r.pullRequest!.number, url: r.pullRequest!.url }))
+    )
   }
 }
 
@@ -66,7 +79,14 @@ export function renderMarkdown(version: string, results: readonly TemplateResult
 /** The same table as plain text, for the log (Gitea renders step summaries only from 1.27). */
 export function renderText(results: readonly TemplateResult[]): string {
   const header = ['TEMPLATE', 'STATUS', 'BRANCH', 'COMMIT', 'PUSHES', 'DETAIL']
-  const rows = results.map((r) => [r.template, r.status, r.branch ?? '-', r.commit ? r.commit.slice(0, 12) : '-', String(r.attempts), r.reason])
+  const rows = results.map((r) => [
+    r.template,
+    r.status,
+    r.branch ?? '-',
+    r.commit ? r.commit.slice(0, 12) : '-',
+    String(r.attempts),
+    r.reason
+  ])
   const widths = header.slice(0, 5).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
   const line = (row: string[]) =>
     row

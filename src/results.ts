@@ -17,7 +17,12 @@ export interface TemplateResult {
   pullRequest?: PullRequestRef
 }
 
-export function result(template: string, status: Status, reason: string, extra: Partial<TemplateResult> = {}): TemplateResult {
+export function result(
+  template: string,
+  status: Status,
+  reason: string,
+  extra: Partial<TemplateResult> = {}
+): TemplateResult {
   return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra }
 }
 

@@ -30,7 +30,9 @@ export function splitTemplateList(text: string): string[] {
  */
 export function resolveTemplates(words: string[], defaultOwner: string): TemplateRef[] {
   if (words.length === 0) {
-    throw new InputError('templates: the list is empty; name at least one repository (repo or owner/repo), or give templates-file')
+    throw new InputError(
+      'templates: the list is empty; name at least one repository (repo or owner/repo), or give templates-file'
+    )
   }
   const seen = new Set<string>()
   const refs: TemplateRef[] = []

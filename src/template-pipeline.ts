@@ -24,7 +24,12 @@ type Log = (line: string) => void
  * skipped, one already pinned is unchanged. Only a template that needs a commit is cloned.
  * Throws only TokenRejectedError (the run stops); every other failure is this template's result.
  */
-export async function processTemplate(ref: TemplateRef, index: number, ctx: PipelineContext, log: Log): Promise<TemplateResult> {
+export async function processTemplate(
+  ref: TemplateRef,
+  index: number,
+  ctx: PipelineContext,
+  log: Log
+): Promise<TemplateResult> {
   try {
     return await pipeline(ref, index, ctx, log)
   } catch (error) {
@@ -54,7 +59,8 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
   ])
 
   if (lookup.status === 'rejected') {
-    if (lookup.reason instanceof ApiError && lookup.reason.status === 404) return failed('repository not found, or the token cannot see it (HTTP 404)')
+    if (lookup.reason instanceof ApiError && lookup.reason.status === 404)
+      return failed('repository not found, or the token cannot see it (HTTP 404)')
     throw rethrowAs('repository lookup failed', lookup.reason)
   }
   const info = lookup.value
@@ -71,7 +77,8 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
   if (!branchCheck.value) return failed(`branch ${branch} not found`, branch)
 
   if (probe.status === 'rejected') throw rethrowAs('probe failed', probe.reason)
-  if (probe.value === 'absent') return skipped(`no publish-image.yml (looked for ${inputs.probePaths.join(', ')})`, branch)
+  if (probe.value === 'absent')
+    return skipped(`no publish-image.yml (looked for ${inputs.probePaths.join(', ')})`, branch)
   if (current.status === 'rejected') throw rethrowAs(`reading ${inputs.versionFile} failed`, current.reason)
 
   const file: RepoFile | null = current.value
@@ -81,7 +88,11 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
     log(`${inputs.versionFile} already pins ${inputs.version}: nothing to do`)
     return result(fullName, 'unchanged', `already pinned to ${inputs.version}`, { branch })
   }
-  log(was === null ? `${inputs.versionFile} is absent: it will be created` : `${inputs.versionFile} pins ${was || '(empty)'}`)
+  log(
+    was === null
+      ? `${inputs.versionFile} is absent: it will be created`
+      : `${inputs.versionFile} pins ${was || '(empty)'}`
+  )
 
   let note: string | undefined
   if (was !== null && was !== '') {
@@ -89,7 +100,8 @@ async function pipeline(ref: TemplateRef, index: number, ctx: PipelineContext, l
     if (order === null) note = `versions could not be compared (${was} → ${inputs.version})`
     else if (order < 0) {
       if (inputs.downgrade === 'skip') return skipped(`pin ${was} is newer`, branch)
-      if (inputs.downgrade === 'fail') return failed(`pin ${was} is newer than ${inputs.version} (downgrade: fail)`, branch)
+      if (inputs.downgrade === 'fail')
+        return failed(`pin ${was} is newer than ${inputs.version} (downgrade: fail)`, branch)
       note = `a downgrade from ${was}`
     }
   }
@@ -112,7 +124,12 @@ async function branchExists(ctx: PipelineContext, ref: TemplateRef, branch: stri
 }
 
 /** 'present' when any probe path exists; 'absent' only when every one is a 404. */
-async function probeWorkflow(ctx: PipelineContext, ref: TemplateRef, branch: string | undefined, log: Log): Promise<'present' | 'absent'> {
+async function probeWorkflow(
+  ctx: PipelineContext,
+  ref: TemplateRef,
+  branch: string | undefined,
+  log: Log
+): Promise<'present' | 'absent'> {
   const paths = ctx.inputs.probePaths
   if (paths.length === 0) return 'present'
   const found = await Promise.allSettled(paths.map((path) => ctx.forge.getFile(ref.owner, ref.repo, path, branch, log)))
@@ -131,4 +148,3 @@ function rethrowAs(what: string, error: unknown): unknown {
   if (error instanceof ApiError) return new ApiError(error.status, `${what}: ${error.message}`)
   return error
 }
-

@@ -35,7 +35,19 @@ export class TemplateRepo {
   }
 
   async clone(): Promise<Outcome> {
-    const args = ['clone', '--bare', '--depth=1', '--filter=blob:none', '--single-branch', '--no-tags', '--branch', this.branch, '--', this.url, this.dir]
+    const args = [
+      'clone',
+      '--bare',
+      '--depth=1',
+      '--filter=blob:none',
+      '--single-branch',
+      '--no-tags',
+      '--branch',
+      this.branch,
+      '--',
+      this.url,
+      this.dir
+    ]
     return this.network(args, undefined, classifyFetch)
   }
 
@@ -92,7 +104,15 @@ export class TemplateRepo {
    * `isPinned` says its content counts as pinned, the commit is dropped: it never left this
    * machine.
    */
-  async buildPin(path: string, content: string, message: string, author: Author, isPinned: (text: string) => boolean, known?: KnownFile, mergeParent?: string): Promise<PinCommit> {
+  async buildPin(
+    path: string,
+    content: string,
+    message: string,
+    author: Author,
+    isPinned: (text: string) => boolean,
+    known?: KnownFile,
+    mergeParent?: string
+  ): Promise<PinCommit> {
     const now = Math.floor(Date.now() / 1000)
     const ident = `${author.name} <${author.email}> ${now} +0000`
     const stream = Buffer.concat([
@@ -126,7 +146,11 @@ export class TemplateRepo {
     return { kind: 'commit', sha, previousBlob: blob }
   }
 
-  private async network(args: string[], cwd: string | undefined, classify: (r: Awaited<ReturnType<GitRunner['run']>>) => Outcome): Promise<Outcome> {
+  private async network(
+    args: string[],
+    cwd: string | undefined,
+    classify: (r: Awaited<ReturnType<GitRunner['run']>>) => Outcome
+  ): Promise<Outcome> {
     this.log(`git ${args.filter((a) => a !== '--').join(' ')}`)
     const started = Date.now()
     const result = await this.git.run(args, cwd)

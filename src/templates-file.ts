@@ -18,7 +18,9 @@ export function readTemplatesFile(path: string, workspace: string): string[] {
     text = readFileSync(full, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new InputError(`templates-file: cannot read "${path}" (${code === 'ENOENT' ? 'no such file in the workspace' : code})`)
+    throw new InputError(
+      `templates-file: cannot read "${path}" (${code === 'ENOENT' ? 'no such file in the workspace' : code})`
+    )
   }
   if (!text.trimStart().startsWith('[')) return splitTemplateList(text)
   let parsed: unknown

@@ -25,28 +25,48 @@ export interface ActionRun {
  * Runs `node dist/index.js` as a runner does: inputs as INPUT_<NAME> variables (name upper-cased,
  * hyphens kept), real GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, a private RUNNER_TEMP.
  */
-export async function runAction(inputs: Record<string, string>, env: Record<string, string> = {}, options: { runnerTemp?: string } = {}): Promise<ActionRun> {
+export async function runAction(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  options: { runnerTemp?: string } = {}
+): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'action-run-'))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
   const runnerTemp = options.runnerTemp ?? join(dir, 'temp')
   await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')])
   await mkdir(runnerTemp, { recursive: true })
-  const childEnv = actionEnv(inputs, { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_TEMP: runnerTemp, ...env })
-  const started = Date.now()
-  const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [DIST], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (c: Buffer) => out.push(c))
-    child.stderr.on('data', (c: Buffer) => err.push(c))
-    child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }))
+  const childEnv = actionEnv(inputs, {
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: runnerTemp,
+    ...env
   })
+  const started = Date.now()
+  const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>(
+    (resolve) => {
+      const child = spawn(process.execPath, [DIST], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+      const out: Buffer[] = []
+      const err: Buffer[] = []
+      child.stdout.on('data', (c: Buffer) => out.push(c))
+      child.stderr.on('data', (c: Buffer) => err.push(c))
+      child.on('close', (code) =>
+        resolve({ exitCode: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() })
+      )
+    }
+  )
   const ms = Date.now() - started
   const outputText = await readFile(outputFile, 'utf8')
   const summary = await readFile(summaryFile, 'utf8')
   const leftovers = await readdir(runnerTemp, { recursive: true })
-  const leftText = await Promise.all(leftovers.map((f) => readFile(join(runnerTemp, f)).then((b) => b.toString('latin1'), () => '')))
+  const leftText = await Promise.all(
+    leftovers.map((f) =>
+      readFile(join(runnerTemp, f)).then(
+        (b) => b.toString('latin1'),
+        () => ''
+      )
+    )
+  )
   const result: ActionRun = {
     exitCode,
     stdout,
@@ -63,7 +83,12 @@ export async function runAction(inputs: Record<string, string>, env: Record<stri
 
 /** A runner's environment for the action: its files and inputs as INPUT_<NAME> (hyphens kept). */
 export function actionEnv(inputs: Record<string, string>, env: Record<string, string>): Record<string, string> {
-  const childEnv: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GITHUB_ACTIONS: 'true', ...env }
+  const childEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    GITHUB_ACTIONS: 'true',
+    ...env
+  }
   for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   return childEnv
 }

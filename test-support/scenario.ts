@@ -4,7 +4,11 @@ import { PUBLISH_WORKFLOW, WORKFLOW_TEXT, type RepoOptions } from './forge/repo-
 export const OWNER = 'acme'
 
 /** A template with publish-image.yml (unless `workflow: false`) pinned to `pin` (unless null). */
-export async function template(forge: TestForge, name: string, options: RepoOptions & { pin?: string | null; workflow?: boolean | string } = {}): Promise<string> {
+export async function template(
+  forge: TestForge,
+  name: string,
+  options: RepoOptions & { pin?: string | null; workflow?: boolean | string } = {}
+): Promise<string> {
   const { pin = '0.1.0', workflow = true, files = {}, ...rest } = options
   const seed: Record<string, string> = { 'README.md': `# ${name}\n`, ...files }
   if (workflow) seed[typeof workflow === 'string' ? workflow : PUBLISH_WORKFLOW] = WORKFLOW_TEXT
@@ -14,7 +18,11 @@ export async function template(forge: TestForge, name: string, options: RepoOpti
   return fullName
 }
 
-export function inputsFor(forge: TestForge, templates: string, extra: Record<string, string> = {}): Record<string, string> {
+export function inputsFor(
+  forge: TestForge,
+  templates: string,
+  extra: Record<string, string> = {}
+): Record<string, string> {
   return {
     version: '1.2.3',
     templates,
@@ -34,7 +42,12 @@ export async function history(forge: TestForge, fullName: string, branch?: strin
   return out.trim().split('\n')
 }
 
-export async function fileAt(forge: TestForge, fullName: string, path: string, branch?: string): Promise<string | null> {
+export async function fileAt(
+  forge: TestForge,
+  fullName: string,
+  path: string,
+  branch?: string
+): Promise<string | null> {
   const meta = forge.repo(fullName)
   try {
     return await forge.store.git(meta.dir, ['show', `${branch ?? meta.defaultBranch}:${path}`])
@@ -47,7 +60,14 @@ export function gitRequests(forge: TestForge, fullName?: string): number {
   return forge.count({ kind: 'git', repo: fullName })
 }
 
-export function resultsOf(outputs: Record<string, string>): Array<{ template: string; status: string; reason: string; commit: string | null; branch: string | null; attempts: number }> {
+export function resultsOf(outputs: Record<string, string>): Array<{
+  template: string
+  status: string
+  reason: string
+  commit: string | null
+  branch: string | null
+  attempts: number
+}> {
   return JSON.parse(outputs.results ?? '[]')
 }
 

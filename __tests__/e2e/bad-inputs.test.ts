@@ -27,7 +27,10 @@ describe('bad inputs stop the run before any network call', () => {
     const run = await runAction({ ...inputsFor(forge, 'tpl-a'), ...bad })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(`::error::${message.replace(/\n/g, '%0A')}`)
-    if ((bad as Record<string, string>).token === '') expect(run.stdout).toMatch(/runner's own token will not do: it cannot push to other repositories, and on GitHub the pushes it makes start no workflows/)
+    if ((bad as Record<string, string>).token === '')
+      expect(run.stdout).toMatch(
+        /runner's own token will not do: it cannot push to other repositories, and on GitHub the pushes it makes start no workflows/
+      )
     expect(forge.requests.length).toBe(before)
     expect(run.outputs).toEqual({})
   })

@@ -23,14 +23,24 @@ describe('a cascade', () => {
     expect(run.exitCode).toBe(0)
     expect(await fileAt(forge, a, '.runtime-version')).toBe('1.2.3\n')
     expect(await fileAt(forge, b, '.runtime-version')).toBe('1.2.3\n')
-    expect(await history(forge, a)).toEqual([`${BOT}|publish-runtime cascade|${MESSAGE}`, 'Template Owner <owner@example.com>|Template Owner|initial commit'])
+    expect(await history(forge, a)).toEqual([
+      `${BOT}|publish-runtime cascade|${MESSAGE}`,
+      'Template Owner <owner@example.com>|Template Owner|initial commit'
+    ])
     // The rest of the tree is untouched.
     expect(await fileAt(forge, a, 'README.md')).toBe('# tpl-a\n')
     expect(run.outputs['updated-templates']).toBe('acme/tpl-a acme/tpl-b')
     expect(run.outputs['failed-templates']).toBe('')
     const [first] = resultsOf(run.outputs)
     const tip = (await forge.store.resolve(forge.repo(a), 'refs/heads/main'))!
-    expect(first).toEqual({ template: 'acme/tpl-a', status: 'updated', reason: 'pinned 1.2.3 (was 0.1.0)', commit: tip, branch: 'main', attempts: 1 })
+    expect(first).toEqual({
+      template: 'acme/tpl-a',
+      status: 'updated',
+      reason: 'pinned 1.2.3 (was 0.1.0)',
+      commit: tip,
+      branch: 'main',
+      attempts: 1
+    })
     expect(run.summary).toContain('| acme/tpl-a | ✅ updated | main |')
     expect(run.stdout).toMatch(/TEMPLATE\s+STATUS/)
     expect(run.leftovers).toEqual([]) // clones removed
@@ -52,7 +62,10 @@ describe('a cascade', () => {
   })
 
   it('treats a pin with other whitespace or a second line as already pinned', async () => {
-    const a = await template(forge, 'tpl-a', { files: { '.runtime-version': '  1.2.3  \r\n# managed by the cascade\n' }, pin: null })
+    const a = await template(forge, 'tpl-a', {
+      files: { '.runtime-version': '  1.2.3  \r\n# managed by the cascade\n' },
+      pin: null
+    })
     const run = await runAction(inputsFor(forge, 'tpl-a'))
     expect(statusOf(run.outputs)).toEqual({ 'acme/tpl-a': 'unchanged' })
     expect(await history(forge, a)).toHaveLength(1)
@@ -72,12 +85,15 @@ describe('a cascade', () => {
     expect(await fileAt(forge, codex, '.runtime-version')).toBe('0.1.0\n')
   })
 
-  it.each(['.gitea/workflows/publish-image.yml', '.forgejo/workflows/publish-image.yml'])('does not skip a template whose workflow lives in %s', async (path) => {
-    const t = await template(forge, 'tpl-g', { workflow: path })
-    const run = await runAction(inputsFor(forge, 'tpl-g'))
-    expect(statusOf(run.outputs)).toEqual({ 'acme/tpl-g': 'updated' })
-    expect(await fileAt(forge, t, '.runtime-version')).toBe('1.2.3\n')
-  })
+  it.each(['.gitea/workflows/publish-image.yml', '.forgejo/workflows/publish-image.yml'])(
+    'does not skip a template whose workflow lives in %s',
+    async (path) => {
+      const t = await template(forge, 'tpl-g', { workflow: path })
+      const run = await runAction(inputsFor(forge, 'tpl-g'))
+      expect(statusOf(run.outputs)).toEqual({ 'acme/tpl-g': 'updated' })
+      expect(await fileAt(forge, t, '.runtime-version')).toBe('1.2.3\n')
+    }
+  )
 
   it('probes nothing when probe-path is empty', async () => {
     const t = await template(forge, 'tpl-x', { workflow: false })
@@ -119,7 +135,11 @@ describe('a cascade', () => {
     const [result] = resultsOf(run.outputs)
     expect(result.status).toBe('updated')
     expect(result.attempts).toBe(2)
-    expect((await history(forge, a)).map((line) => line.split('|')[2])).toEqual([MESSAGE, 'feat: someone else', 'initial commit'])
+    expect((await history(forge, a)).map((line) => line.split('|')[2])).toEqual([
+      MESSAGE,
+      'feat: someone else',
+      'initial commit'
+    ])
     expect(await fileAt(forge, a, 'app.py')).toBe('print("hi")\n')
     expect(await fileAt(forge, a, '.runtime-version')).toBe('1.2.3\n')
   })
@@ -137,9 +157,13 @@ describe('a cascade', () => {
   it('gives up after max-attempts pushes when the branch keeps moving, leaving others intact', async () => {
     const a = await template(forge, 'tpl-a')
     let n = 0
-    forge.before({ repo: a, service: 'receive-pack', phase: 'advertise' }, async () => {
-      await forge.store.commit(forge.repo(a), { 'busy.txt': `${++n}\n` }, `busy ${n}`)
-    }, Infinity)
+    forge.before(
+      { repo: a, service: 'receive-pack', phase: 'advertise' },
+      async () => {
+        await forge.store.commit(forge.repo(a), { 'busy.txt': `${++n}\n` }, `busy ${n}`)
+      },
+      Infinity
+    )
     const run = await runAction(inputsFor(forge, 'tpl-a', { 'max-attempts': '2' }))
     const [result] = resultsOf(run.outputs)
     expect(run.exitCode).toBe(1)
@@ -151,7 +175,9 @@ describe('a cascade', () => {
   })
 
   it('fails a template whose pre-receive hook declines, with the hook message, while others update', async () => {
-    const locked = await template(forge, 'tpl-locked', { declineWith: 'Gitea: Not allowed to push to protected branch main' })
+    const locked = await template(forge, 'tpl-locked', {
+      declineWith: 'Gitea: Not allowed to push to protected branch main'
+    })
     const a = await template(forge, 'tpl-a')
 
     const run = await runAction(inputsFor(forge, 'tpl-locked tpl-a'))
@@ -183,7 +209,11 @@ describe('a cascade', () => {
     const a = await template(forge, 'tpl-a')
     const run = await runAction(inputsFor(forge, 'tpl-a', { 'dry-run': 'true' }))
     expect(run.exitCode).toBe(0)
-    expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'would-update', commit: null, reason: 'would pin 1.2.3 (was 0.1.0)' })
+    expect(resultsOf(run.outputs)[0]).toMatchObject({
+      status: 'would-update',
+      commit: null,
+      reason: 'would pin 1.2.3 (was 0.1.0)'
+    })
     expect(forge.count({ service: 'receive-pack' })).toBe(0)
     expect(await history(forge, a)).toHaveLength(1)
     expect(run.summary).toContain('(dry run)')
@@ -205,7 +235,10 @@ describe('a cascade', () => {
   it('fails before any clone when the token has no push permission', async () => {
     const t = await template(forge, 'tpl-ro', { readOnly: true })
     const run = await runAction(inputsFor(forge, 'tpl-ro'))
-    expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'failed', reason: 'the token has no push permission on this repository' })
+    expect(resultsOf(run.outputs)[0]).toMatchObject({
+      status: 'failed',
+      reason: 'the token has no push permission on this repository'
+    })
     expect(gitRequests(forge, t)).toBe(0)
   })
 
@@ -228,18 +261,28 @@ describe('a cascade', () => {
   it('uses the configured author and a multi-line message, byte for byte', async () => {
     const a = await template(forge, 'tpl-a')
     const run = await runAction(
-      inputsFor(forge, 'tpl-a', { 'author-name': 'Zoë Bötström', 'author-email': 'cascade@bots.example', 'commit-message': 'build: runtime {version}\n\nRefs: release {version}' })
+      inputsFor(forge, 'tpl-a', {
+        'author-name': 'Zoë Bötström',
+        'author-email': 'cascade@bots.example',
+        'commit-message': 'build: runtime {version}\n\nRefs: release {version}'
+      })
     )
     expect(run.exitCode).toBe(0)
     const meta = forge.repo(a)
     const raw = await forge.store.git(meta.dir, ['log', '-1', '--format=%an <%ae>%n%cn <%ce>%n%B', 'main'])
-    expect(raw.trim()).toBe('Zoë Bötström <cascade@bots.example>\nZoë Bötström <cascade@bots.example>\nbuild: runtime 1.2.3\n\nRefs: release 1.2.3')
+    expect(raw.trim()).toBe(
+      'Zoë Bötström <cascade@bots.example>\nZoë Bötström <cascade@bots.example>\nbuild: runtime 1.2.3\n\nRefs: release 1.2.3'
+    )
   })
 
   it('writes a version file in a subdirectory, creating it or replacing it, siblings untouched', async () => {
     const fresh = await template(forge, 'tpl-fresh', { files: { 'config/app.toml': 'x = 1\n' } })
-    const existing = await template(forge, 'tpl-existing', { files: { 'config/app.toml': 'x = 1\n', 'config/runtime/version': '0.9.0\n' } })
-    const run = await runAction(inputsFor(forge, 'tpl-fresh tpl-existing', { 'version-file': 'config/runtime/version' }))
+    const existing = await template(forge, 'tpl-existing', {
+      files: { 'config/app.toml': 'x = 1\n', 'config/runtime/version': '0.9.0\n' }
+    })
+    const run = await runAction(
+      inputsFor(forge, 'tpl-fresh tpl-existing', { 'version-file': 'config/runtime/version' })
+    )
     expect(resultsOf(run.outputs).map((r) => r.reason)).toEqual([
       'pinned 1.2.3 (created config/runtime/version)',
       'pinned 1.2.3 (was 0.9.0)'

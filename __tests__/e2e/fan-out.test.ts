@@ -18,7 +18,9 @@ function peakInFlight(): number {
     const span = spans.get(r.repo) ?? { from: r.at, to: r.doneAt ?? r.at }
     spans.set(r.repo, { from: Math.min(span.from, r.at), to: Math.max(span.to, r.doneAt ?? r.at) })
   }
-  const events = [...spans.values()].flatMap((s) => [[s.from, 1] as const, [s.to, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  const events = [...spans.values()]
+    .flatMap((s) => [[s.from, 1] as const, [s.to, -1] as const])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
   let now = 0
   let peak = 0
   for (const [, delta] of events) peak = Math.max(peak, (now += delta))
@@ -54,7 +56,9 @@ describe('fan-out', () => {
     const run = await runAction(inputsFor(forge, 'small big'))
     expect(resultsOf(run.outputs).map((r) => r.status)).toEqual(['updated', 'updated'])
     const fetched = (repo: string) =>
-      forge.requests.filter((r) => r.repo === repo && r.service === 'upload-pack').reduce((sum, r) => sum + (r.bytes ?? 0), 0)
+      forge.requests
+        .filter((r) => r.repo === repo && r.service === 'upload-pack')
+        .reduce((sum, r) => sum + (r.bytes ?? 0), 0)
     // The tip's 4 KB blob is never downloaded either: trees and one commit only.
     expect(fetched(big)).toBeLessThan(fetched(small) + 1500)
     expect(await fileAt(forge, big, '.runtime-version')).toBe('1.2.3\n')

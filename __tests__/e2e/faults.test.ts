@@ -40,7 +40,9 @@ describe('forge API faults', () => {
     expect(run.exitCode).toBe(1)
     const [downResult, aResult] = resultsOf(run.outputs)
     expect(downResult.status).toBe('failed')
-    expect(downResult.reason).toBe('repository lookup failed: HTTP 503: Service Unavailable: maintenance (after 4 attempts)')
+    expect(downResult.reason).toBe(
+      'repository lookup failed: HTTP 503: Service Unavailable: maintenance (after 4 attempts)'
+    )
     expect(forge.count({ kind: 'api', path: /\/repos\/acme\/tpl-down$/ })).toBe(4)
     expect(aResult.status).toBe('updated')
     await intact(down, before)
@@ -60,7 +62,10 @@ describe('forge API faults', () => {
     forge.fault({ kind: 'api', repo: hung }, 'hang')
     const run = await runAction(inputsFor(forge, 'tpl-hung tpl-a', { 'request-timeout-ms': '300' }))
     const [hungResult, aResult] = resultsOf(run.outputs)
-    expect(hungResult).toMatchObject({ status: 'failed', reason: 'repository lookup failed: timed out after 0.3 s (after 4 attempts)' })
+    expect(hungResult).toMatchObject({
+      status: 'failed',
+      reason: 'repository lookup failed: timed out after 0.3 s (after 4 attempts)'
+    })
     expect(forge.count({ kind: 'api', path: /\/repos\/acme\/tpl-hung$/ })).toBe(4)
     expect(aResult.status).toBe('updated')
     // 4 × 0.3 s plus 3 short backoffs; a generous bound that only a hang would break.
@@ -69,7 +74,11 @@ describe('forge API faults', () => {
 
   it('honours Retry-After on a 429', async () => {
     const a = await template(forge, 'tpl-a')
-    forge.fault({ kind: 'api', repo: a, path: /\/repos\/acme\/tpl-a$/ }, { status: 429, headers: { 'Retry-After': '1' }, body: { message: 'rate limited' } }, 1)
+    forge.fault(
+      { kind: 'api', repo: a, path: /\/repos\/acme\/tpl-a$/ },
+      { status: 429, headers: { 'Retry-After': '1' }, body: { message: 'rate limited' } },
+      1
+    )
     const run = await runAction(inputsFor(forge, 'tpl-a'))
     expect(statusOf(run.outputs)).toEqual({ 'acme/tpl-a': 'updated' })
     const lookups = forge.requests.filter((r) => r.kind === 'api' && /\/repos\/acme\/tpl-a$/.test(r.path))
@@ -80,10 +89,14 @@ describe('forge API faults', () => {
 
   it('a 401 stops the whole run at once with one clear error and no retries', async () => {
     for (const name of ['t1', 't2', 't3', 't4', 't5', 't6']) await template(forge, name)
-    const run = await runAction(inputsFor(forge, 't1 t2 t3 t4 t5 t6', { token: 'gta_expired_0000000000', concurrency: '2' }))
+    const run = await runAction(
+      inputsFor(forge, 't1 t2 t3 t4 t5 t6', { token: 'gta_expired_0000000000', concurrency: '2' })
+    )
     expect(run.exitCode).toBe(1)
     const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'))
-    expect(errors).toEqual([`::error::the token was rejected by ${forge.url} (HTTP 401): it is wrong, expired or revoked. Mint a new token with write access to every template and update the secret.`])
+    expect(errors).toEqual([
+      `::error::the token was rejected by ${forge.url} (HTTP 401): it is wrong, expired or revoked. Mint a new token with write access to every template and update the secret.`
+    ])
     // Only the two templates already in flight were asked about, each request once.
     const api = forge.requests.filter((r) => r.kind === 'api')
     expect(new Set(api.map((r) => r.repo)).size).toBeLessThanOrEqual(2)
@@ -95,10 +108,15 @@ describe('forge API faults', () => {
   it('a 403 stays with its template and is not retried', async () => {
     const a = await template(forge, 'tpl-a')
     await template(forge, 'tpl-b')
-    forge.fault({ kind: 'api', repo: a }, { status: 403, body: { message: 'token does not have at least one of required scope(s): [read:repository]' } })
+    forge.fault(
+      { kind: 'api', repo: a },
+      { status: 403, body: { message: 'token does not have at least one of required scope(s): [read:repository]' } }
+    )
     const run = await runAction(inputsFor(forge, 'tpl-a tpl-b'))
     const [aResult, bResult] = resultsOf(run.outputs)
-    expect(aResult.reason).toBe('repository lookup failed: HTTP 403: token does not have at least one of required scope(s): [read:repository]')
+    expect(aResult.reason).toBe(
+      'repository lookup failed: HTTP 403: token does not have at least one of required scope(s): [read:repository]'
+    )
     const asked = forge.requests.filter((r) => r.kind === 'api' && r.repo === a).map((r) => r.path)
     expect(new Set(asked).size).toBe(asked.length) // nothing retried
     expect(bResult.status).toBe('updated')
@@ -108,7 +126,10 @@ describe('forge API faults', () => {
     const a = await template(forge, 'tpl-a', { workflow: false })
     forge.fault({ kind: 'api', repo: a, path: /\.gitea\/workflows/ }, { status: 500 })
     const run = await runAction(inputsFor(forge, 'tpl-a'))
-    expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'failed', reason: 'probe failed: HTTP 500: injected 500 (after 4 attempts)' })
+    expect(resultsOf(run.outputs)[0]).toMatchObject({
+      status: 'failed',
+      reason: 'probe failed: HTTP 500: injected 500 (after 4 attempts)'
+    })
   })
 
   it('a 2xx that is not JSON fails closed', async () => {
@@ -205,12 +226,19 @@ describe('git faults', () => {
     const run = await runAction(inputsFor(forge, 'tpl-a'))
     expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'updated', attempts: 2 })
     expect(run.stdout).toMatch(/race: .*(failed to update ref|failed to lock|cannot lock ref)/)
-    expect((await history(forge, a)).map((l) => l.split('|')[2])).toEqual([PIN, 'feat: landed mid-push', 'initial commit'])
+    expect((await history(forge, a)).map((l) => l.split('|')[2])).toEqual([
+      PIN,
+      'feat: landed mid-push',
+      'initial commit'
+    ])
   })
 
   it('a push refused for permission is final, with no retry', async () => {
     const a = await template(forge, 'tpl-a')
-    forge.fault({ kind: 'git', repo: a, service: 'receive-pack' }, { status: 403, body: 'User permission denied for writing.' })
+    forge.fault(
+      { kind: 'git', repo: a, service: 'receive-pack' },
+      { status: 403, body: 'User permission denied for writing.' }
+    )
     const run = await runAction(inputsFor(forge, 'tpl-a'))
     const [result] = resultsOf(run.outputs)
     expect(result).toMatchObject({ status: 'failed', attempts: 1 })
@@ -220,7 +248,10 @@ describe('git faults', () => {
   it('git refused with a 401 fails at once: no prompt to hang on, no retry', async () => {
     const a = await template(forge, 'tpl-a')
     await template(forge, 'tpl-b')
-    forge.fault({ kind: 'git', repo: a }, { status: 401, body: 'Unauthorized', headers: { 'WWW-Authenticate': 'Basic realm="Gitea"' } })
+    forge.fault(
+      { kind: 'git', repo: a },
+      { status: 401, body: 'Unauthorized', headers: { 'WWW-Authenticate': 'Basic realm="Gitea"' } }
+    )
     const run = await runAction(inputsFor(forge, 'tpl-a tpl-b', { 'git-timeout-ms': '60000' }))
     const [aResult, bResult] = resultsOf(run.outputs)
     expect(aResult).toMatchObject({ status: 'failed', attempts: 0 })

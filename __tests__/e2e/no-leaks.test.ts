@@ -23,7 +23,14 @@ function withoutMaskCommands(text: string): string {
 
 async function filesUnder(dir: string): Promise<string> {
   const names = await readdir(dir, { recursive: true }).catch(() => [] as string[])
-  const texts = await Promise.all(names.map((n) => readFile(join(dir, n)).then((b) => b.toString('latin1'), () => '')))
+  const texts = await Promise.all(
+    names.map((n) =>
+      readFile(join(dir, n)).then(
+        (b) => b.toString('latin1'),
+        () => ''
+      )
+    )
+  )
   return texts.join('\n')
 }
 
@@ -72,7 +79,9 @@ describe('the token never leaks', () => {
 
     const all = 'ok-a race echo-500 hook git-502 hang reset swallow missing'
     runs.push(await runAction(inputsFor(forge, all, { 'request-timeout-ms': '300' }), {}, { runnerTemp }))
-    runs.push(await runAction(inputsFor(forge, all, { 'dry-run': 'true', 'request-timeout-ms': '300' }), {}, { runnerTemp }))
+    runs.push(
+      await runAction(inputsFor(forge, all, { 'dry-run': 'true', 'request-timeout-ms': '300' }), {}, { runnerTemp })
+    )
     // A rejected token: that token must not leak either.
     const wrong = 'gta_wrong_token_1234567890abcdef'
     runs.push(await runAction(inputsFor(forge, all, { token: wrong }), {}, { runnerTemp }))

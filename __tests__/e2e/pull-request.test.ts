@@ -19,7 +19,8 @@ async function protectedTemplate(name: string): Promise<string> {
 }
 
 const pulls = (fullName: string) => forge.repo(fullName).pulls
-const subjects = async (fullName: string, branch?: string) => (await history(forge, fullName, branch)).map((l) => l.split('|')[2])
+const subjects = async (fullName: string, branch?: string) =>
+  (await history(forge, fullName, branch)).map((l) => l.split('|')[2])
 
 describe('pull-request mode', () => {
   it('push mode fails on a protected default branch; pull-request mode opens a PR instead', async () => {
@@ -37,9 +38,18 @@ describe('pull-request mode', () => {
     expect(await subjects(t, HEAD)).toEqual([PIN, 'initial commit']) // cut from main
     expect(await fileAt(forge, t, '.runtime-version', HEAD)).toBe('1.2.3\n')
     expect(pulls(t)).toEqual([
-      expect.objectContaining({ number: 1, head: HEAD, base: 'main', title: 'chore: pin runtime to 1.2.3', state: 'open', body: expect.stringContaining('1.2.3') })
+      expect.objectContaining({
+        number: 1,
+        head: HEAD,
+        base: 'main',
+        title: 'chore: pin runtime to 1.2.3',
+        state: 'open',
+        body: expect.stringContaining('1.2.3')
+      })
     ])
-    expect(JSON.parse(run.outputs['pull-requests'])).toEqual([{ template: 'acme/tpl-a', number: 1, url: `${forge.url}/acme/tpl-a/pulls/1` }])
+    expect(JSON.parse(run.outputs['pull-requests'])).toEqual([
+      { template: 'acme/tpl-a', number: 1, url: `${forge.url}/acme/tpl-a/pulls/1` }
+    ])
     expect(run.summary).toContain(`[#1](${forge.url}/acme/tpl-a/pulls/1)`)
     expect(run.outputs['updated-templates']).toBe('')
   })
@@ -51,13 +61,19 @@ describe('pull-request mode', () => {
 
     const rerun = await runAction(inputsFor(forge, 'tpl-a', prMode()))
 
-    expect(resultsOf(rerun.outputs)[0]).toMatchObject({ status: 'pr-exists', commit: null, reason: '#1 already open: pinned 1.2.3 (was 0.1.0)' })
+    expect(resultsOf(rerun.outputs)[0]).toMatchObject({
+      status: 'pr-exists',
+      commit: null,
+      reason: '#1 already open: pinned 1.2.3 (was 0.1.0)'
+    })
     expect(forge.count({ service: 'receive-pack', phase: 'rpc' })).toBe(receivePacks)
     expect(pulls(t)).toHaveLength(1)
-    expect(JSON.parse(rerun.outputs['pull-requests'])).toEqual([{ template: 'acme/tpl-a', number: 1, url: `${forge.url}/acme/tpl-a/pulls/1` }])
+    expect(JSON.parse(rerun.outputs['pull-requests'])).toEqual([
+      { template: 'acme/tpl-a', number: 1, url: `${forge.url}/acme/tpl-a/pulls/1` }
+    ])
   })
 
-  it('answers GitHub\'s 422 for a duplicate the same way', async () => {
+  it("answers GitHub's 422 for a duplicate the same way", async () => {
     forge.api.flavor = 'github'
     const t = await protectedTemplate('tpl-a')
     await runAction(inputsFor(forge, 'tpl-a', prMode()))
@@ -94,7 +110,9 @@ describe('pull-request mode', () => {
 
     expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'pr-exists', attempts: 1 })
     const meta = forge.repo(t)
-    const parents = (await forge.store.git(meta.dir, ['log', '-1', '--format=%P', `refs/heads/${HEAD}`])).trim().split(' ')
+    const parents = (await forge.store.git(meta.dir, ['log', '-1', '--format=%P', `refs/heads/${HEAD}`]))
+      .trim()
+      .split(' ')
     const mainTip = await forge.store.resolve(meta, 'refs/heads/main')
     expect(parents).toEqual([mainTip, oldHead]) // a fast-forward of the old head, on the new base
     expect(await fileAt(forge, t, 'app.py', HEAD)).toBe('print(2)\n')
@@ -102,7 +120,7 @@ describe('pull-request mode', () => {
     expect(pulls(t)).toHaveLength(1)
   })
 
-  it('leaves a bump branch with someone else\'s commits alone, and says so', async () => {
+  it("leaves a bump branch with someone else's commits alone, and says so", async () => {
     const t = await protectedTemplate('tpl-a')
     await runAction(inputsFor(forge, 'tpl-a', prMode()))
     // A maintainer adds a fix-up on top of the cascade's commit.
@@ -128,7 +146,9 @@ describe('pull-request mode', () => {
     await forge.store.git(meta.dir, ['branch', HEAD, 'main'])
     const run = await runAction(inputsFor(forge, 'tpl-a', prMode()))
     expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'failed' })
-    expect(resultsOf(run.outputs)[0].reason).toMatch(/exists with commits the cascade did not make and does not pin 1.2.3; merge or delete it/)
+    expect(resultsOf(run.outputs)[0].reason).toMatch(
+      /exists with commits the cascade did not make and does not pin 1.2.3; merge or delete it/
+    )
     expect(pulls(t)).toHaveLength(0)
   })
 
@@ -143,7 +163,10 @@ describe('pull-request mode', () => {
   it('dry run says what it would open and opens nothing', async () => {
     const t = await protectedTemplate('tpl-a')
     const run = await runAction(inputsFor(forge, 'tpl-a', prMode({ 'dry-run': 'true' })))
-    expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'would-update', reason: `would push ${HEAD} and open a pull request into main` })
+    expect(resultsOf(run.outputs)[0]).toMatchObject({
+      status: 'would-update',
+      reason: `would push ${HEAD} and open a pull request into main`
+    })
     expect(pulls(t)).toHaveLength(0)
     expect(forge.count({ service: 'receive-pack' })).toBe(0)
   })
@@ -174,7 +197,10 @@ describe('downgrade policy', () => {
   it('writes the pin and says so when the versions cannot be compared', async () => {
     const t = await template(forge, 'tpl-a', { pin: 'nightly' })
     const run = await runAction(inputsFor(forge, 'tpl-a', { downgrade: 'fail' }))
-    expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'updated', reason: 'pinned 1.2.3 (was nightly); versions could not be compared (nightly → 1.2.3)' })
+    expect(resultsOf(run.outputs)[0]).toMatchObject({
+      status: 'updated',
+      reason: 'pinned 1.2.3 (was nightly); versions could not be compared (nightly → 1.2.3)'
+    })
     expect(await fileAt(forge, t, '.runtime-version')).toBe('1.2.3\n')
   })
 })
@@ -185,17 +211,24 @@ describe('pull-request mode faults', () => {
     forge.fault({ kind: 'api', method: 'POST', path: /\/pulls$/ }, { status: 401, body: { message: 'token expired' } })
     const run = await runAction(inputsFor(forge, 'tpl-a', prMode()))
     expect(run.exitCode).toBe(1)
-    expect(run.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([expect.stringMatching(/^::error::the token was rejected by /)])
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([
+      expect.stringMatching(/^::error::the token was rejected by /)
+    ])
     expect(pulls(t)).toHaveLength(0)
   })
 
   it('a pull request the forge will not open fails that template, saying the branch is pushed', async () => {
     const t = await protectedTemplate('tpl-a')
-    forge.fault({ kind: 'api', method: 'POST', path: /\/pulls$/ }, { status: 403, body: { message: 'pull requests are disabled for this repository' } })
+    forge.fault(
+      { kind: 'api', method: 'POST', path: /\/pulls$/ },
+      { status: 403, body: { message: 'pull requests are disabled for this repository' } }
+    )
     const run = await runAction(inputsFor(forge, 'tpl-a', prMode()))
     const [result] = resultsOf(run.outputs)
     expect(result.status).toBe('failed')
-    expect(result.reason).toBe(`${HEAD} is pushed, but the pull request could not be opened: HTTP 403: pull requests are disabled for this repository`)
+    expect(result.reason).toBe(
+      `${HEAD} is pushed, but the pull request could not be opened: HTTP 403: pull requests are disabled for this repository`
+    )
     expect(await fileAt(forge, t, '.runtime-version', HEAD)).toBe('1.2.3\n')
   })
 })

@@ -24,9 +24,16 @@ const run = (file: string, extra: Record<string, string> = {}) =>
 
 describe('templates-file', () => {
   it('reads one template a line with comments', async () => {
-    await writeFile(join(workspace, 'templates.txt'), '# shared with the image tooling\ntpl-a\nother/tpl-b  # adk\ntpl-c\n')
+    await writeFile(
+      join(workspace, 'templates.txt'),
+      '# shared with the image tooling\ntpl-a\nother/tpl-b  # adk\ntpl-c\n'
+    )
     const result = await run('templates.txt', { 'dry-run': 'true' })
-    expect(statusOf(result.outputs)).toEqual({ 'acme/tpl-a': 'would-update', 'other/tpl-b': 'would-update', 'acme/tpl-c': 'skipped' })
+    expect(statusOf(result.outputs)).toEqual({
+      'acme/tpl-a': 'would-update',
+      'other/tpl-b': 'would-update',
+      'acme/tpl-c': 'skipped'
+    })
   })
 
   it('reads a JSON array of names', async () => {
@@ -49,7 +56,10 @@ describe('templates-file', () => {
   })
 
   it('both templates and templates-file is an error that says so', async () => {
-    const result = await runAction({ ...inputsFor(forge, 'tpl-a', { 'templates-file': 'templates.txt' }) }, { GITHUB_WORKSPACE: workspace })
+    const result = await runAction(
+      { ...inputsFor(forge, 'tpl-a', { 'templates-file': 'templates.txt' }) },
+      { GITHUB_WORKSPACE: workspace }
+    )
     expect(result.exitCode).toBe(1)
     expect(result.stdout).toContain('::error::templates and templates-file are both set')
   })

@@ -15,7 +15,10 @@ describe('git environment', () => {
     process.env.GIT_CONFIG_PARAMETERS = "'credential.helper'='store'"
     const env = gitEnvironment(options)
     const config = Object.fromEntries(
-      Array.from({ length: Number(env.GIT_CONFIG_COUNT) }, (_, i) => [env[`GIT_CONFIG_KEY_${i}`], env[`GIT_CONFIG_VALUE_${i}`]])
+      Array.from({ length: Number(env.GIT_CONFIG_COUNT) }, (_, i) => [
+        env[`GIT_CONFIG_KEY_${i}`],
+        env[`GIT_CONFIG_VALUE_${i}`]
+      ])
     )
     expect(config['http.https://git.example.com/.extraheader']).toBe(
       `AUTHORIZATION: basic ${Buffer.from('x-access-token:gta_secret_value').toString('base64')}`
@@ -49,7 +52,10 @@ describe('deadline', () => {
     expect(result.exitCode).not.toBe(0)
     expect(Date.now() - started).toBeLessThan(5000)
     // The shell and its sleep were in git's process group: none survive.
-    const survivors = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes(marker) && !l.includes('ps -eo'))
+    const survivors = execFileSync('ps', ['-eo', 'args'])
+      .toString()
+      .split('\n')
+      .filter((l) => l.includes(marker) && !l.includes('ps -eo'))
     expect(survivors).toEqual([])
   })
 

@@ -27,13 +27,19 @@ function withInputs(inputs: Record<string, string | undefined>): () => ReturnTyp
 const read = (overrides: Record<string, string | undefined> = {}) => withInputs({ ...base, ...overrides })()
 
 describe('version', () => {
-  it.each(['1.2.3', '0.1.7', '1.0.0-rc.1+build.5', '2.0.0a1', '1.0.post2.dev3', '2024.11.22', 'v3'])('accepts %s', (version) => {
-    expect(read({ version }).version).toBe(version)
-  })
+  it.each(['1.2.3', '0.1.7', '1.0.0-rc.1+build.5', '2.0.0a1', '1.0.post2.dev3', '2024.11.22', 'v3'])(
+    'accepts %s',
+    (version) => {
+      expect(read({ version }).version).toBe(version)
+    }
+  )
 
-  it.each(['', ' ', '1.2 3', '1.2.3\n4', '../1', 'a/b', '1;rm -rf', '$(id)', '`x`', '-1.0', '.1', 'x'.repeat(129)])('rejects %j naming it', (version) => {
-    expect(() => read({ version })).toThrow(/^version: /)
-  })
+  it.each(['', ' ', '1.2 3', '1.2.3\n4', '../1', 'a/b', '1;rm -rf', '$(id)', '`x`', '-1.0', '.1', 'x'.repeat(129)])(
+    'rejects %j naming it',
+    (version) => {
+      expect(() => read({ version })).toThrow(/^version: /)
+    }
+  )
 })
 
 describe('templates', () => {
@@ -153,7 +159,14 @@ describe('action.yml', () => {
   })
 
   it('declares the interface that workflows depend on', () => {
-    expect(Object.keys(action.outputs).sort()).toEqual(['failed-templates', 'pull-requests', 'results', 'skipped-templates', 'unchanged-templates', 'updated-templates'])
+    expect(Object.keys(action.outputs).sort()).toEqual([
+      'failed-templates',
+      'pull-requests',
+      'results',
+      'skipped-templates',
+      'unchanged-templates',
+      'updated-templates'
+    ])
     expect(action.inputs.token.default).toBeUndefined()
     for (const name of ['version', 'token']) expect(action.inputs[name].required).toBe(true)
     // templates or templates-file: the code demands exactly one.
@@ -175,19 +188,37 @@ describe('templates-file', () => {
 
   it('reads one template a line with comments', () => {
     file('templates.txt', '# the cascade list\ntpl-a\nother/tpl-b   # adk\n\n')
-    expect(read({ templates: '', 'templates-file': 'templates.txt' }).templates.map((t) => t.fullName)).toEqual(['acme/tpl-a', 'other/tpl-b'])
+    expect(read({ templates: '', 'templates-file': 'templates.txt' }).templates.map((t) => t.fullName)).toEqual([
+      'acme/tpl-a',
+      'other/tpl-b'
+    ])
   })
 
   it('reads a JSON array of names', () => {
     mkdirSync(join(workspace, 'ci'))
     file('ci/templates.json', '["tpl-a", "other/tpl-b", "TPL-A"]\n')
-    expect(read({ templates: '', 'templates-file': 'ci/templates.json' }).templates.map((t) => t.fullName)).toEqual(['acme/tpl-a', 'other/tpl-b'])
+    expect(read({ templates: '', 'templates-file': 'ci/templates.json' }).templates.map((t) => t.fullName)).toEqual([
+      'acme/tpl-a',
+      'other/tpl-b'
+    ])
   })
 
   it.each([
-    ['both inputs given', { templates: 'tpl-a', 'templates-file': 'x.txt' }, /templates and templates-file are both set/],
-    ['a missing file', { templates: '', 'templates-file': 'missing.txt' }, /templates-file: cannot read "missing.txt" \(no such file in the workspace\)/],
-    ['a path outside the workspace', { templates: '', 'templates-file': '../etc/passwd' }, /not a path inside the workspace/],
+    [
+      'both inputs given',
+      { templates: 'tpl-a', 'templates-file': 'x.txt' },
+      /templates and templates-file are both set/
+    ],
+    [
+      'a missing file',
+      { templates: '', 'templates-file': 'missing.txt' },
+      /templates-file: cannot read "missing.txt" \(no such file in the workspace\)/
+    ],
+    [
+      'a path outside the workspace',
+      { templates: '', 'templates-file': '../etc/passwd' },
+      /not a path inside the workspace/
+    ],
     ['an absolute path', { templates: '', 'templates-file': '/etc/passwd' }, /not a path inside the workspace/]
   ])('rejects %s', (_what, inputs, message) => {
     expect(() => read(inputs)).toThrow(message)
@@ -195,7 +226,9 @@ describe('templates-file', () => {
 
   it('rejects malformed JSON, naming the file', () => {
     file('t.json', '["tpl-a",]')
-    expect(() => read({ templates: '', 'templates-file': 't.json' })).toThrow(/templates-file: "t.json" looks like JSON but does not parse/)
+    expect(() => read({ templates: '', 'templates-file': 't.json' })).toThrow(
+      /templates-file: "t.json" looks like JSON but does not parse/
+    )
   })
 
   it('rejects JSON that is not an array of names', () => {
@@ -215,7 +248,12 @@ describe('pull-request mode and downgrade', () => {
   })
 
   it('replaces {version} in the branch, title and body', () => {
-    const inputs = read({ mode: 'pull-request', 'pr-branch': 'cascade/{version}', 'pr-title': 'Runtime {version}', 'pr-body': 'Bump to {version}.' })
+    const inputs = read({
+      mode: 'pull-request',
+      'pr-branch': 'cascade/{version}',
+      'pr-title': 'Runtime {version}',
+      'pr-body': 'Bump to {version}.'
+    })
     expect(inputs).toMatchObject({ prBranch: 'cascade/1.2.3', prTitle: 'Runtime 1.2.3', prBody: 'Bump to 1.2.3.' })
   })
 

@@ -55,7 +55,13 @@ describe('summary', () => {
     expect(lines).toHaveLength(6)
     expect(lines[0]).toMatch(/^TEMPLATE\s+STATUS\s+BRANCH\s+COMMIT\s+PUSHES\s+DETAIL$/)
     const statusColumn = lines[0].indexOf('STATUS')
-    expect(lines.slice(1).map((l) => l.slice(statusColumn).split(' ')[0])).toEqual(['updated', 'failed', 'skipped', 'unchanged', 'failed'])
+    expect(lines.slice(1).map((l) => l.slice(statusColumn).split(' ')[0])).toEqual([
+      'updated',
+      'failed',
+      'skipped',
+      'unchanged',
+      'failed'
+    ])
   })
 })
 

@@ -35,7 +35,15 @@ describe('withRetry', () => {
     let calls = 0
     const retries: number[] = []
     await expect(
-      withRetry(fast, async () => { calls++; throw new Error('503') }, () => ({ retry: true }), (_e, _d, n) => retries.push(n))
+      withRetry(
+        fast,
+        async () => {
+          calls++
+          throw new Error('503')
+        },
+        () => ({ retry: true }),
+        (_e, _d, n) => retries.push(n)
+      )
     ).rejects.toThrow('503')
     expect(calls).toBe(3)
     expect(retries).toEqual([1, 2])
@@ -43,13 +51,29 @@ describe('withRetry', () => {
 
   it('never retries what classify calls permanent', async () => {
     let calls = 0
-    await expect(withRetry(fast, async () => { calls++; throw new Error('404') }, () => ({ retry: false }))).rejects.toThrow('404')
+    await expect(
+      withRetry(
+        fast,
+        async () => {
+          calls++
+          throw new Error('404')
+        },
+        () => ({ retry: false })
+      )
+    ).rejects.toThrow('404')
     expect(calls).toBe(1)
   })
 
   it('returns the first success', async () => {
     let calls = 0
-    const value = await withRetry(fast, async () => { if (++calls < 2) throw new Error('reset'); return 'ok' }, () => ({ retry: true }))
+    const value = await withRetry(
+      fast,
+      async () => {
+        if (++calls < 2) throw new Error('reset')
+        return 'ok'
+      },
+      () => ({ retry: true })
+    )
     expect([value, calls]).toEqual(['ok', 2])
   })
 })

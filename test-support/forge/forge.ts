@@ -155,7 +155,9 @@ export class TestForge {
       const sink = new ServerResponse(req)
       sink.write = () => true
       sink.end = () => sink
-      await (record.kind === 'git' ? this.serveGit(req, sink, body, url, record) : this.serveApi(req, sink, url, record, body))
+      await (record.kind === 'git'
+        ? this.serveGit(req, sink, body, url, record)
+        : this.serveApi(req, sink, url, record, body))
       req.socket.destroy()
       record.status = 0
       return
@@ -163,7 +165,9 @@ export class TestForge {
     if (fault && 'delayMs' in fault) await sleep(fault.delayMs)
     else if (fault) {
       // echoAuthorization: a misbehaving proxy that reflects the credentials it was sent.
-      const message = fault.echoAuthorization ? `upstream said: Authorization: ${req.headers.authorization ?? ''}` : `injected ${fault.status}`
+      const message = fault.echoAuthorization
+        ? `upstream said: Authorization: ${req.headers.authorization ?? ''}`
+        : `injected ${fault.status}`
       return this.send(res, record, { status: fault.status, body: fault.body ?? { message, url: '' } }, fault.headers)
     }
     try {
@@ -177,12 +181,28 @@ export class TestForge {
   private classify(method: string, path: string, query: URLSearchParams): RequestRecord {
     if (path.startsWith('/api/v1/')) {
       const m = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)/.exec(path)
-      return { method, path, kind: 'api', repo: m ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}` : null, authorized: false, at: Date.now() }
+      return {
+        method,
+        path,
+        kind: 'api',
+        repo: m ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}` : null,
+        authorized: false,
+        at: Date.now()
+      }
     }
     const m = /^\/([^/]+)\/([^/]+?)(?:\.git)?\/(info\/refs|git-upload-pack|git-receive-pack)$/.exec(path)
     if (!m) return { method, path, kind: 'git', repo: null, authorized: false, at: Date.now() }
-    const service = (m[3] === 'info/refs' ? query.get('service') ?? '' : m[3]).replace(/^git-/, '') as GitService
-    return { method, path, kind: 'git', repo: `${m[1]}/${m[2]}`, service, phase: m[3] === 'info/refs' ? 'advertise' : 'rpc', authorized: false, at: Date.now() }
+    const service = (m[3] === 'info/refs' ? (query.get('service') ?? '') : m[3]).replace(/^git-/, '') as GitService
+    return {
+      method,
+      path,
+      kind: 'git',
+      repo: `${m[1]}/${m[2]}`,
+      service,
+      phase: m[3] === 'info/refs' ? 'advertise' : 'rpc',
+      authorized: false,
+      at: Date.now()
+    }
   }
 
   /** `token X`, `Bearer X`, or basic auth with the token as password (git's extraheader). */
@@ -190,11 +210,18 @@ export class TestForge {
     const header = req.headers.authorization ?? ''
     const [scheme, value = ''] = header.split(' ', 2)
     if (/^(token|bearer)$/i.test(scheme)) return value === this.token
-    if (/^basic$/i.test(scheme)) return Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':') === this.token
+    if (/^basic$/i.test(scheme))
+      return Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':') === this.token
     return false
   }
 
-  private async serveApi(req: IncomingMessage, res: ServerResponse, url: URL, record: RequestRecord, raw: Buffer): Promise<void> {
+  private async serveApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    record: RequestRecord,
+    raw: Buffer
+  ): Promise<void> {
     if (req.headers.authorization && !record.authorized) {
       return this.send(res, record, apiError(401, 'invalid username, password or token', this.url))
     }
@@ -204,11 +231,23 @@ export class TestForge {
     } catch {
       return this.send(res, record, apiError(422, 'invalid JSON body', this.url))
     }
-    const answer = await this.api.handle(record.method, url.pathname.slice('/api/v1'.length), url.searchParams, record.authorized, body)
+    const answer = await this.api.handle(
+      record.method,
+      url.pathname.slice('/api/v1'.length),
+      url.searchParams,
+      record.authorized,
+      body
+    )
     this.send(res, record, answer)
   }
 
-  private async serveGit(req: IncomingMessage, res: ServerResponse, body: Buffer, url: URL, record: RequestRecord): Promise<void> {
+  private async serveGit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    url: URL,
+    record: RequestRecord
+  ): Promise<void> {
     const [owner, name] = (record.repo ?? '/').split('/')
     const meta = record.repo ? this.store.find(owner, name) : undefined
     if (!meta || !record.service) return this.sendText(res, record, 404, 'Not found\n')
@@ -219,14 +258,28 @@ export class TestForge {
     if (record.service === 'receive-pack' && (meta.readOnly || meta.archived || meta.mirror)) {
       return this.sendText(res, record, 403, 'User permission denied for writing.\n')
     }
-    const suffix = url.pathname.slice(url.pathname.indexOf(record.phase === 'advertise' ? '/info/refs' : `/git-${record.service}`))
+    const suffix = url.pathname.slice(
+      url.pathname.indexOf(record.phase === 'advertise' ? '/info/refs' : `/git-${record.service}`)
+    )
     record.status = 200
-    record.bytes = await runHttpBackend(req, res, body, this.store.root, `/${meta.owner}/${meta.name}.git${suffix}`, 'cascade-bot')
+    record.bytes = await runHttpBackend(
+      req,
+      res,
+      body,
+      this.store.root,
+      `/${meta.owner}/${meta.name}.git${suffix}`,
+      'cascade-bot'
+    )
     record.status = res.statusCode
     record.doneAt = Date.now()
   }
 
-  private send(res: ServerResponse, record: RequestRecord, answer: ApiAnswer, headers: Record<string, string> = {}): void {
+  private send(
+    res: ServerResponse,
+    record: RequestRecord,
+    answer: ApiAnswer,
+    headers: Record<string, string> = {}
+  ): void {
     record.status = answer.status
     record.doneAt = Date.now()
     res.writeHead(answer.status, { 'Content-Type': 'application/json;charset=utf-8', ...headers })

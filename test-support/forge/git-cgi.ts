@@ -12,7 +12,14 @@ export function serverGitEnv(extra: Record<string, string> = {}): NodeJS.Process
  * `pathInfo` is the canonical /owner/repo.git/... path below `root`.
  */
 /** Resolves with the number of body bytes sent. */
-export function runHttpBackend(req: IncomingMessage, res: ServerResponse, body: Buffer, root: string, pathInfo: string, user: string): Promise<number> {
+export function runHttpBackend(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  root: string,
+  pathInfo: string,
+  user: string
+): Promise<number> {
   const url = new URL(req.url ?? '/', 'http://forge')
   const env = serverGitEnv({
     GIT_PROJECT_ROOT: root,

@@ -10,7 +10,8 @@ export function apiError(status: number, message: string, baseUrl: string, error
   return { status, body: { errors, message, url: `${baseUrl}/api/swagger` } }
 }
 
-const notFound = (baseUrl: string, errors: string[] = []) => apiError(404, "The target couldn't be found.", baseUrl, errors)
+const notFound = (baseUrl: string, errors: string[] = []) =>
+  apiError(404, "The target couldn't be found.", baseUrl, errors)
 
 /**
  * The subset of Gitea's REST API the action uses, answered from the bare repositories
@@ -25,7 +26,13 @@ export class GiteaApi {
     private readonly baseUrl: string
   ) {}
 
-  async handle(method: string, path: string, query: URLSearchParams, authenticated: boolean, body?: unknown): Promise<ApiAnswer> {
+  async handle(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    authenticated: boolean,
+    body?: unknown
+  ): Promise<ApiAnswer> {
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path)
     if (!m) return notFound(this.baseUrl)
     const meta = this.store.find(decodeURIComponent(m[1]), decodeURIComponent(m[2]))
@@ -39,7 +46,8 @@ export class GiteaApi {
       const file = contents[1].split('/').map(decodeURIComponent).join('/')
       return this.contents(meta, file, query.get('ref') || meta.defaultBranch!)
     }
-    if (rest === '/pulls' && method === 'POST') return this.createPull(meta, body as Record<string, unknown> | undefined)
+    if (rest === '/pulls' && method === 'POST')
+      return this.createPull(meta, body as Record<string, unknown> | undefined)
     if (rest === '/pulls' && method === 'GET') return this.listPulls(meta, query)
     const pull = /^\/pulls\/(\d+)$/.exec(rest)
     if (pull && method === 'GET') {
@@ -53,7 +61,8 @@ export class GiteaApi {
     const head = String(body?.head ?? '')
     const base = String(body?.base ?? '')
     const title = String(body?.title ?? '')
-    if (!head || !base || !title) return apiError(422, 'Validation failed: head, base and title are required', this.baseUrl)
+    if (!head || !base || !title)
+      return apiError(422, 'Validation failed: head, base and title are required', this.baseUrl)
     if (!(await this.store.tip(meta, head)) || !(await this.store.tip(meta, base))) return notFound(this.baseUrl)
     const existing = meta.pulls.find((p) => p.state === 'open' && p.head === head && p.base === base)
     if (existing) {
@@ -62,7 +71,13 @@ export class GiteaApi {
           status: 422,
           body: {
             message: 'Validation Failed',
-            errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${meta.owner}:${head}.` }],
+            errors: [
+              {
+                resource: 'PullRequest',
+                code: 'custom',
+                message: `A pull request already exists for ${meta.owner}:${head}.`
+              }
+            ],
             documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request'
           }
         }
@@ -70,7 +85,14 @@ export class GiteaApi {
       const detail = `[id: ${existing.number}, issue_id: ${existing.number}, head_repo_id: ${meta.id}, base_repo_id: ${meta.id}, head_branch: ${head}, base_branch: ${base}]`
       return apiError(409, `pull request already exists for these targets ${detail}`, this.baseUrl)
     }
-    const created = { number: meta.pulls.length + 1, head, base, title, body: String(body?.body ?? ''), state: 'open' as const }
+    const created = {
+      number: meta.pulls.length + 1,
+      head,
+      base,
+      title,
+      body: String(body?.body ?? ''),
+      state: 'open' as const
+    }
     meta.pulls.push(created)
     return { status: 201, body: this.pullJson(meta, created) }
   }
@@ -84,7 +106,10 @@ export class GiteaApi {
     return { status: 200, body: all.slice((page - 1) * size, page * size).map((p) => this.pullJson(meta, p)) }
   }
 
-  private pullJson(meta: RepoMeta, pull: { number: number; head: string; base: string; title: string; body: string; state: string }): Record<string, unknown> {
+  private pullJson(
+    meta: RepoMeta,
+    pull: { number: number; head: string; base: string; title: string; body: string; state: string }
+  ): Record<string, unknown> {
     const html = `${this.baseUrl}/${meta.fullName}/pulls/${pull.number}`
     return {
       id: meta.id * 1000 + pull.number,

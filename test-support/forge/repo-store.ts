@@ -46,7 +46,8 @@ export const WORKFLOW_TEXT = 'on:\n  push:\n    branches: [main]\njobs: {}\n'
 
 /** fast-import's exact-length data block, and an author/committer line dated now. */
 const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}`
-const ident = (who: { name: string; email: string }) => `${who.name} <${who.email}> ${Math.floor(Date.now() / 1000)} +0000`
+const ident = (who: { name: string; email: string }) =>
+  `${who.name} <${who.email}> ${Math.floor(Date.now() / 1000)} +0000`
 
 /** The bare repositories behind both the git and the API side of the forge. */
 export class RepoStore {
@@ -71,8 +72,20 @@ export class RepoStore {
     await mkdir(dir, { recursive: true })
     await this.git(dir, ['init', '--bare', '--quiet', `--initial-branch=${branch}`])
     // What Gitea configures: partial clone and any-sha wants served, pushes over HTTP accepted.
-    await appendFile(join(dir, 'config'), '[uploadpack]\n\tallowFilter = true\n\tallowAnySHA1InWant = true\n[http]\n\treceivepack = true\n')
-    const meta: RepoMeta = { ...options, pulls: [], id: this.nextId++, owner, name, fullName, dir, defaultBranch: branch }
+    await appendFile(
+      join(dir, 'config'),
+      '[uploadpack]\n\tallowFilter = true\n\tallowAnySHA1InWant = true\n[http]\n\treceivepack = true\n'
+    )
+    const meta: RepoMeta = {
+      ...options,
+      pulls: [],
+      id: this.nextId++,
+      owner,
+      name,
+      fullName,
+      dir,
+      defaultBranch: branch
+    }
     this.repos.set(fullName.toLowerCase(), meta)
     if (!options.empty) {
       const files = options.files ?? { 'README.md': `# ${name}\n` }
@@ -111,7 +124,13 @@ export class RepoStore {
   }
 
   /** A commit made on the server, as another user pushing would (used for races and seeds). */
-  async commit(meta: RepoMeta, files: Record<string, string>, message: string, author = { name: 'Someone Else', email: 'someone@example.com' }, hasParent = true): Promise<string> {
+  async commit(
+    meta: RepoMeta,
+    files: Record<string, string>,
+    message: string,
+    author = { name: 'Someone Else', email: 'someone@example.com' },
+    hasParent = true
+  ): Promise<string> {
     const ref = `refs/heads/${meta.defaultBranch}`
     const who = ident(author)
     const lines = ['commit ' + ref, 'mark :1', `author ${who}`, `committer ${who}`, data(message)]
@@ -128,7 +147,9 @@ export class RepoStore {
     const who = ident({ name: 'History Maker', email: 'history@example.com' })
     const parts: string[] = []
     for (let i = 0; i < count; i++) {
-      const content = randomBytes(Math.ceil(bytes / 2)).toString('hex').slice(0, bytes) // incompressible
+      const content = randomBytes(Math.ceil(bytes / 2))
+        .toString('hex')
+        .slice(0, bytes) // incompressible
       parts.push(`commit ${ref}`, `author ${who}`, `committer ${who}`, data(`history ${i}`))
       if (i === 0) parts.push(`from ${ref}^0`)
       parts.push(`M 100644 inline ${path}`, data(content))
@@ -181,11 +202,17 @@ export class RepoStore {
   blob(meta: RepoMeta, sha: string): Promise<Buffer> {
     let cached = this.blobs.get(sha)
     if (!cached) {
-      const child = execFile('git', ['--git-dir', meta.dir, 'cat-file', 'blob', sha], { env: serverGitEnv(), encoding: 'buffer', maxBuffer: 64 << 20 })
+      const child = execFile('git', ['--git-dir', meta.dir, 'cat-file', 'blob', sha], {
+        env: serverGitEnv(),
+        encoding: 'buffer',
+        maxBuffer: 64 << 20
+      })
       cached = new Promise<Buffer>((resolve, reject) => {
         const chunks: Buffer[] = []
         child.stdout?.on('data', (c: Buffer) => chunks.push(c))
-        child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`cat-file ${sha} failed`))))
+        child.on('close', (code) =>
+          code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`cat-file ${sha} failed`))
+        )
       })
       this.blobs.set(sha, cached)
     }
