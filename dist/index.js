@@ -31616,27 +31616,374 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/errors.ts
-/** A bad input: reported before any network call, naming the value at fault. */
-class InputError extends Error {
-    name = 'InputError';
+;// CONCATENATED MODULE: ./src/forge/api-error.ts
+/**
+ * A final answer (or no answer) from the forge's API. status 0 means no HTTP answer at all:
+ * reset, refused, timed out. `transient` says whether another try could change it.
+ */
+class ApiError extends Error {
+    status;
+    transient;
+    serverText;
+    retryAfterMs;
+    name = 'ApiError';
+    /** Set when the answer was a rate limit (GitHub): when the quota returns. */
+    rateLimited;
+    constructor(status, message, transient = false, 
+    /** The server's own words (redacted, one line), when it sent any. */
+    serverText = '', retryAfterMs) {
+        super(message);
+        this.status = status;
+        this.transient = transient;
+        this.serverText = serverText;
+        this.retryAfterMs = retryAfterMs;
+    }
+    /** The same failure, its message prefixed with what was being done. */
+    during(what) {
+        return this.withMessage(`${what}: ${this.message}`);
+    }
+    withMessage(message) {
+        const copy = new ApiError(this.status, message, this.transient, this.serverText, this.retryAfterMs);
+        copy.rateLimited = this.rateLimited;
+        return copy;
+    }
 }
 /**
- * The forge answered 401: the token itself is wrong or expired. Every template would fail the
- * same way, so the run stops at once with one clear error instead of N identical ones.
+ * Something that stops the whole run, not just one template: every remaining template would
+ * fail the same way, so the run reports one error for the one cause. `notAttempted` is the
+ * reason given to templates that were never started.
  */
-class TokenRejectedError extends Error {
-    server;
-    name = 'TokenRejectedError';
+class RunStopError extends Error {
+    notAttempted;
+    inFlight;
+    name = 'RunStopError';
+    constructor(message, notAttempted, 
+    /** The reason for the template in flight whose request met the cause. */
+    inFlight) {
+        super(message);
+        this.notAttempted = notAttempted;
+        this.inFlight = inFlight;
+    }
+}
+/** The forge answered 401: the token itself is wrong, expired or revoked. */
+class TokenRejectedError extends RunStopError {
     constructor(server) {
         super(`the token was rejected by ${server} (HTTP 401): it is wrong, expired or revoked. ` +
-            'Mint a new token with write access to every template and update the secret.');
-        this.server = server;
+            'Mint a new token with write access to every template and update the secret.', 'not attempted: the token was rejected', 'the token was rejected (HTTP 401)');
+    }
+}
+/** The forge's API rate limit will not return within rate-limit-wait. */
+class RateLimitStopError extends RunStopError {
+    constructor(what, resetAt, boundSeconds) {
+        const when = resetAt.toISOString().replace(/\.\d+Z$/, 'Z');
+        const minutes = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 60_000));
+        super(`${what}: the quota returns at ${when} (in about ${minutes} min), later than rate-limit-wait ` +
+            `(${boundSeconds} s) allows. Stopped; re-run with failed-templates after ${when}.`, 'not attempted: rate limit', `rate limit: ${what}, until ${when}`);
+    }
+}
+/** Every recent request failed transiently and none succeeded: stop asking. */
+class ForgeFailingError extends RunStopError {
+    constructor(server, failure, streak) {
+        super(`the forge at ${server} is failing: the last ${streak} requests failed (${failure}) and none succeeded. ` +
+            'Stopped starting templates; re-run with failed-templates when it is back.', `not attempted: the forge is failing (${failure})`, `${failure} (the forge is failing: not retried)`);
+    }
+}
+/** The runner cancelled the step. */
+class CancelledError extends RunStopError {
+    constructor(signal) {
+        super(`cancelled (${signal}): stopped; templates not finished are listed as failed`, 'cancelled', 'cancelled');
     }
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+;// CONCATENATED MODULE: ./src/forge/forge-shapes.ts
+
+/** What kind of thing `data` is, for a message: "null", "a list", "a string". */
+function describe(data) {
+    if (data === null)
+        return 'null';
+    if (data === undefined)
+        return 'an empty body';
+    if (Array.isArray(data))
+        return 'a list';
+    return `a ${typeof data}`;
+}
+function object(data, what) {
+    if (typeof data === 'object' && data !== null && !Array.isArray(data))
+        return data;
+    throw new ApiError(0, `the forge answered ${what} with ${describe(data)} where an object belongs`);
+}
+function list(data, what) {
+    if (Array.isArray(data))
+        return data;
+    throw new ApiError(0, `the forge answered ${what} with ${describe(data)} where a list belongs`);
+}
+const forge_shapes_text = (value) => (typeof value === 'string' ? value : '');
+const maybeObject = (value) => (typeof value === 'object' && value !== null ? value : {});
+function parseRepo(kind, data, what) {
+    const repo = object(data, what);
+    const fullName = forge_shapes_text(repo.full_name);
+    const [owner = '', name = ''] = fullName.split('/');
+    if (!fullName.includes('/'))
+        throw new ApiError(0, `the forge answered ${what} without the repository's full_name`);
+    const permissions = maybeObject(repo.permissions);
+    const push = typeof permissions.push === 'boolean' ? permissions.push : undefined;
+    return {
+        fullName,
+        owner,
+        name,
+        defaultBranch: forge_shapes_text(repo.default_branch),
+        archived: repo.archived === true,
+        // Gitea says `mirror`; GitHub says `mirror_url` (a string, or null).
+        mirror: repo.mirror === true || (typeof repo.mirror_url === 'string' && repo.mirror_url !== ''),
+        fork: repo.fork === true,
+        empty: repo.empty === true,
+        canPush: kind === 'github' ? undefined : push,
+        htmlUrl: forge_shapes_text(repo.html_url)
+    };
+}
+function parseBranch(data, what) {
+    const branch = object(data, what);
+    const commit = maybeObject(branch.commit);
+    // Gitea: commit {id, author{email}}; GitHub: commit {sha, commit{author{email}}, parents[{sha}]}.
+    const sha = forge_shapes_text(commit.id) || forge_shapes_text(commit.sha);
+    if (!sha)
+        throw new ApiError(0, `the forge answered ${what} without the branch's commit`);
+    const author = maybeObject(commit.author);
+    const nested = maybeObject(maybeObject(commit.commit).author);
+    const parents = Array.isArray(commit.parents)
+        ? commit.parents.map((p) => forge_shapes_text(maybeObject(p).sha)).filter(Boolean)
+        : undefined;
+    return { name: forge_shapes_text(branch.name), sha, authorEmail: forge_shapes_text(author.email) || forge_shapes_text(nested.email) || undefined, parents };
+}
+function parseFile(data, what) {
+    if (Array.isArray(data))
+        return { kind: 'other', sha: '', type: 'dir' };
+    const file = object(data, what);
+    const sha = forge_shapes_text(file.sha);
+    const type = forge_shapes_text(file.type);
+    if (type === 'file' && typeof file.content === 'string' && file.encoding === 'base64') {
+        return { kind: 'file', sha, bytes: Buffer.from(file.content, 'base64') };
+    }
+    return { kind: 'other', sha, type: type === 'file' ? 'file too large to be inlined' : type || 'unknown' };
+}
+/** The commit a contents write made: `{content, commit: {sha}}` on both forges. */
+function parseWrite(data, what) {
+    const commit = maybeObject(object(data, what).commit);
+    const sha = forge_shapes_text(commit.sha);
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha))
+        throw new ApiError(0, `the forge answered ${what} without the commit it made`);
+    return sha;
+}
+function parsePull(data, what) {
+    const pull = object(data, what);
+    const number = Number(pull.number);
+    if (!Number.isInteger(number) || number <= 0)
+        throw new ApiError(0, `the forge answered ${what} without a pull request number`);
+    return {
+        number,
+        url: forge_shapes_text(pull.html_url) || forge_shapes_text(pull.url),
+        head: forge_shapes_text(maybeObject(pull.head).ref) || undefined,
+        base: forge_shapes_text(maybeObject(pull.base).ref) || undefined
+    };
+}
+
+;// CONCATENATED MODULE: ./src/forge/forge-api.ts
+
+
+/**
+ * The forge's REST endpoints the cascade uses, one typed method each. Gitea/Forgejo `/api/v1`
+ * and GitHub share most paths; where they differ (creating a file, creating a branch, finding a
+ * pull request) the difference is decided here, from the kind of forge the answers showed.
+ */
+class ForgeApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    get kind() {
+        return this.client.kind;
+    }
+    /** null when the forge says there is no such repository (or the token cannot see it). */
+    async repo(owner, name, call) {
+        const path = repoApiPath(owner, name);
+        const answer = await absentOn404(this.client.call('GET', path, call));
+        return answer && parseRepo(this.kind, answer.data, `GET ${path}`);
+    }
+    async branch(owner, repo, branch, call) {
+        const path = repoApiPath(owner, repo, 'branches', branch);
+        const answer = await absentOn404(this.client.call('GET', path, call));
+        return answer && parseBranch(answer.data, `GET ${path}`);
+    }
+    /** A file on a branch (the default branch when `ref` is undefined). */
+    async file(owner, repo, path, ref, call) {
+        const query = ref === undefined ? '' : `?${new URLSearchParams({ ref })}`;
+        const url = `${repoApiPath(owner, repo, 'contents', path)}${query}`;
+        try {
+            const answer = await this.client.call('GET', url, call);
+            return parseFile(answer.data, `GET ${url.replace(/\?.*/, '')}`);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.status !== 404)
+                throw error;
+            return /This repository is empty/i.test(error.serverText) ? { kind: 'empty-repository' } : { kind: 'absent' };
+        }
+    }
+    /**
+     * Writes one file as one commit on the branch's current tip (the forge makes it, through the
+     * repository's hooks and branch protection) and returns that commit. Gitea creates with POST
+     * and updates with PUT; GitHub does both with PUT, with or without the old sha.
+     */
+    async writeFile(owner, repo, write, call) {
+        const path = repoApiPath(owner, repo, 'contents', write.path);
+        // No committer: the forge then uses the author (Gitea) or the token's user, and signs where
+        // it can (GitHub App tokens give Verified commits).
+        const body = {
+            branch: write.branch,
+            content: write.bytes.toString('base64'),
+            message: write.message,
+            author: { name: write.author.name, email: write.author.email }
+        };
+        if (write.sha !== null)
+            body.sha = write.sha;
+        const method = this.kind === 'github' || write.sha !== null ? 'PUT' : 'POST';
+        const answer = await this.client.call(method, path, { ...call, body });
+        return parseWrite(answer.data, `${method} ${path}`);
+    }
+    /** Creates `branch` at `from` (a branch this forge has). 'exists' when it is already there. */
+    async createBranch(owner, repo, branch, from, call) {
+        const github = this.kind === 'github';
+        const path = github ? repoApiPath(owner, repo, 'git', 'refs') : repoApiPath(owner, repo, 'branches');
+        const body = github
+            ? { ref: `refs/heads/${branch}`, sha: from.sha }
+            : { new_branch_name: branch, old_branch_name: from.name };
+        try {
+            await this.client.call('POST', path, { ...call, body });
+            return 'created';
+        }
+        catch (error) {
+            // Gitea 409 when it exists; GitHub 422 "Reference already exists".
+            if (error instanceof ApiError &&
+                (error.status === 409 || (error.status === 422 && /already exists/i.test(error.serverText)))) {
+                return 'exists';
+            }
+            throw error;
+        }
+    }
+    /** Opens a pull request; 'exists' when the forge says one is open for that head and base. */
+    async openPull(owner, repo, spec, call) {
+        const path = repoApiPath(owner, repo, 'pulls');
+        try {
+            const answer = await this.client.call('POST', path, { ...call, body: spec });
+            return parsePull(answer.data, `POST ${path}`);
+        }
+        catch (error) {
+            // Gitea 409 "pull request already exists for these targets"; GitHub 422 with
+            // errors[].message "A pull request already exists for owner:branch.".
+            if (error instanceof ApiError &&
+                (error.status === 409 || error.status === 422) &&
+                /already exists/i.test(error.serverText)) {
+                return 'exists';
+            }
+            throw error;
+        }
+    }
+    /**
+     * The open pull request from `head` into `base`, or null. Gitea 1.22+ and Forgejo find it
+     * directly (`GET /pulls/{base}/{head}`); their list ignores the head and base filters, so
+     * paging it is the fallback. GitHub's list does filter.
+     */
+    async findPull(owner, repo, head, base, call) {
+        if (this.kind !== 'github' && !base.includes('/')) {
+            const path = repoApiPath(owner, repo, 'pulls', base, head);
+            const answer = await absentOn404(this.client.call('GET', path, call));
+            if (answer) {
+                const state = object(answer.data, `GET ${path}`).state;
+                if (state === undefined || state === 'open')
+                    return parsePull(answer.data, `GET ${path}`);
+            }
+        }
+        for (let page = 1; page <= 20; page++) {
+            const query = new URLSearchParams({
+                state: 'open',
+                head: `${owner}:${head}`,
+                base,
+                per_page: '50',
+                limit: '50',
+                page: `${page}`
+            });
+            const path = `${repoApiPath(owner, repo, 'pulls')}?${query}`;
+            const pulls = list((await this.client.call('GET', path, call)).data, `GET ${repoApiPath(owner, repo, 'pulls')}`);
+            const match = pulls
+                .map((p) => parsePull(p, 'a pull request in the list'))
+                .find((p) => p.head === head && p.base === base);
+            if (match)
+                return match;
+            if (pulls.length < 50)
+                break;
+        }
+        return null;
+    }
+    /** Gitea/Forgejo: who the token belongs to. */
+    async user(call) {
+        const user = object((await this.client.call('GET', '/user', call)).data, 'GET /user');
+        return String(user.login ?? user.username ?? '');
+    }
+    /** GitHub: the core quota (costs none of it). */
+    async rateLimit(call) {
+        const body = object((await this.client.call('GET', '/rate_limit', call)).data, 'GET /rate_limit');
+        const core = object(object(body.resources ?? {}, 'GET /rate_limit resources').core ?? body.rate ?? {}, 'GET /rate_limit core');
+        const [limit, remaining, reset] = [Number(core.limit), Number(core.remaining), Number(core.reset)];
+        if (![limit, remaining, reset].every(Number.isFinite))
+            return null;
+        return { limit, remaining, reset: new Date(reset * 1000) };
+    }
+}
+/** A 404 answer as null; any other failure rethrown. */
+async function absentOn404(request) {
+    try {
+        return await request;
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return null;
+        throw error;
+    }
+}
+/**
+ * `/repos/{owner}/{repo}` and more path parts, every segment encoded. A part with slashes (a
+ * file path, a branch such as bump/runtime-1.2.3) keeps them as separators, which is how Gitea
+ * and GitHub both take it.
+ */
+function repoApiPath(owner, repo, ...parts) {
+    const tail = parts.flatMap((part) => part.split('/'));
+    return ['', 'repos', owner, repo, ...tail].map((segment) => encodeURIComponent(segment)).join('/');
+}
+
+;// CONCATENATED MODULE: ./src/shared/retry-policy.ts
+/** API requests: 4 tries (3 retries: about 1 s, 2 s, 4 s with the default retry-delay-ms). */
+const API_ATTEMPTS = 4;
+/** Longest Retry-After honoured for a transient fault (rate limits have their own bound). */
+const MAX_RETRY_AFTER_MS = 30_000;
+/** HTTP statuses that say "try again later". 4xx never are, except 429 (too many requests). */
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Socket errors that say the connection, not the request, failed. */
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'ENOTFOUND',
+    'UND_ERR_SOCKET'
+]);
+function apiPolicy(baseDelayMs) {
+    return { attempts: API_ATTEMPTS, baseDelayMs, maxRetryAfterMs: MAX_RETRY_AFTER_MS };
+}
+/** git rounds: `max-attempts` rounds in all, the same backoff, no Retry-After (git has none). */
+function gitPolicy(maxAttempts, baseDelayMs) {
+    return { attempts: maxAttempts, baseDelayMs, maxRetryAfterMs: 0 };
+}
 /** Backoff before retry number `retry` (1-based): base × 2^(retry-1), ±20 % jitter. */
 function backoffDelay(policy, retry, retryAfterMs, random = Math.random) {
     const exponential = policy.baseDelayMs * 2 ** (retry - 1);
@@ -31655,137 +32002,101 @@ function parseRetryAfter(value, now = Date.now()) {
     const date = Date.parse(trimmed);
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+/** A wait that ends early (resolving false) when `signal` aborts: a cancelled run never sleeps on. */
+function sleep(ms, signal) {
+    if (signal?.aborted)
+        return Promise.resolve(false);
+    return new Promise((resolve) => {
+        const done = (completed) => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            resolve(completed);
+        };
+        const onAbort = () => done(false);
+        const timer = setTimeout(() => done(true), ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+const seconds = (ms) => `${+(ms / 1000).toFixed(1)} s`;
+
+;// CONCATENATED MODULE: ./src/forge/http-transport.ts
+
+
+
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 /**
- * Runs `attempt` until it succeeds, `classify` says the error is permanent, or the attempts run
- * out; the last error is rethrown. `onRetry` is told before each wait (for the template's log).
+ * Sends one request: the token, a deadline, and redirects followed here rather than by the
+ * library. @actions/http-client follows a redirect with `new URL(location)`, which throws on the
+ * root-relative Location that Gitea and Forgejo send for a renamed repository; and it would
+ * follow one to any host, token and all. Here a Location is resolved against the request URL,
+ * followed only within the same origin, and at most five times.
  */
-async function withRetry(policy, attempt, classify, onRetry = () => { }) {
-    for (let n = 1;; n++) {
-        try {
-            return await attempt(n);
-        }
-        catch (error) {
-            const verdict = classify(error);
-            if (!verdict.retry || n >= policy.attempts)
-                throw error;
-            const delay = backoffDelay(policy, n, verdict.retryAfterMs);
-            onRetry(error, delay, n);
-            await sleep(delay);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/forge-client.ts
-
-
-
-/** A final API failure. status 0 means no HTTP answer (reset, refused, timed out). */
-class ApiError extends Error {
-    status;
-    retryAfterMs;
-    timedOut;
-    name = 'ApiError';
-    constructor(status, message, retryAfterMs, timedOut = false) {
-        super(message);
-        this.status = status;
-        this.retryAfterMs = retryAfterMs;
-        this.timedOut = timedOut;
-    }
-}
-const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
-function classifyApiError(error) {
-    if (error instanceof ApiError) {
-        if (error.status === 0 || TRANSIENT_STATUS.has(error.status))
-            return { retry: true, retryAfterMs: error.retryAfterMs };
-    }
-    return { retry: false };
-}
-/** Forge REST client: Gitea/Forgejo `/api/v1` and GitHub share every path used here. */
-class ForgeClient {
-    options;
+class HttpTransport {
+    token;
+    timeoutMs;
+    redactor;
     http;
-    constructor(options) {
-        this.options = options;
-        // Retries, redirects to other hosts and timeouts are decided here, not by the library.
+    constructor(token, timeoutMs, redactor) {
+        this.token = token;
+        this.timeoutMs = timeoutMs;
+        this.redactor = redactor;
         this.http = new lib_HttpClient('runtime-cascade', [], {
             allowRetries: false,
+            allowRedirects: false,
             keepAlive: true,
-            socketTimeout: options.timeoutMs
+            socketTimeout: timeoutMs
         });
     }
+    /** Ends every request in flight (their callers see a connection failure). */
     dispose() {
         this.http.dispose();
     }
-    async getRepo(owner, repo, log) {
-        const data = (await this.json('GET', repoApiPath(owner, repo), log));
-        const permissions = data.permissions;
-        return {
-            fullName: String(data.full_name ?? `${owner}/${repo}`),
-            defaultBranch: String(data.default_branch ?? ''),
-            archived: data.archived === true,
-            // Gitea says `mirror`; GitHub says `mirror_url`.
-            mirror: data.mirror === true || (typeof data.mirror_url === 'string' && data.mirror_url !== ''),
-            empty: data.empty === true,
-            canPush: typeof permissions?.push === 'boolean' ? permissions.push : undefined
-        };
-    }
-    /**
-     * A file on a branch (the default branch when `ref` is undefined); null when it does not exist
-     * (404). Any other failure throws.
-     */
-    async getFile(owner, repo, path, ref, log) {
-        const query = ref === undefined ? '' : `?${new URLSearchParams({ ref })}`;
-        const url = `${repoApiPath(owner, repo, 'contents', path)}${query}`;
-        try {
-            const data = await this.json('GET', url, log);
-            if (Array.isArray(data))
-                return { sha: '', content: undefined };
-            const file = data;
-            const raw = file.type === 'file' && typeof file.content === 'string' && file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : undefined;
-            return { sha: String(file.sha ?? ''), content: raw?.toString('utf8'), raw };
-        }
-        catch (error) {
-            if (error instanceof ApiError && error.status === 404)
-                return null;
-            throw error;
+    async send(method, url, body) {
+        let current = url;
+        for (let hop = 0;; hop++) {
+            const answer = await this.once(method, current, body);
+            if (!REDIRECT.has(answer.status))
+                return answer;
+            const location = first(answer.headers.location);
+            if (!location)
+                return answer;
+            const next = new URL(location, current);
+            if (next.origin !== new URL(current).origin) {
+                // The token was given for this forge; another origin never sees it.
+                throw new ApiError(answer.status, `HTTP ${answer.status}: redirected to another origin (${this.show(next)}); not followed with the token`);
+            }
+            // 301/302/303 turn a write into a GET in every browser; a write is never re-sent blindly.
+            if (method !== 'GET' && answer.status !== 307 && answer.status !== 308) {
+                throw new ApiError(answer.status, `HTTP ${answer.status}: ${method} redirected to ${this.show(next)}; not re-sent`);
+            }
+            if (hop + 1 >= MAX_REDIRECTS)
+                throw new ApiError(answer.status, `HTTP ${answer.status}: too many redirects`);
+            current = next.toString();
         }
     }
-    /** Sends one request with bounded retries; returns the parsed JSON of a 2xx answer. */
-    async json(method, path, log, body) {
-        const what = `${method} ${path.replace(/\?.*/, '')}`;
-        let tries = 0;
-        try {
-            return await withRetry(this.options.retry, () => (tries++, this.once(method, path, body)), classifyApiError, (error, delay, n) => log(`${what}: ${error.message}; retry ${n} in ${(delay / 1000).toFixed(1)} s`));
-        }
-        catch (error) {
-            // Say how hard we tried, so "HTTP 503" reads as "down", not "flaked once".
-            if (error instanceof ApiError && tries > 1)
-                throw new ApiError(error.status, `${error.message} (after ${tries} attempts)`, error.retryAfterMs, error.timedOut);
-            throw error;
-        }
-    }
-    async once(method, path, body) {
+    async once(method, url, body) {
         const headers = {
             Accept: 'application/json',
-            Authorization: `token ${this.options.token}`
+            Authorization: `token ${this.token}`,
+            // GitHub's REST version; other forges ignore it.
+            'X-GitHub-Api-Version': '2022-11-28'
         };
         if (body !== undefined)
             headers['Content-Type'] = 'application/json';
         const payload = body === undefined ? null : JSON.stringify(body);
-        const timeoutMs = this.options.timeoutMs;
         // The socket timeout only covers silence; this deadline also bounds a server that trickles.
         let timer;
         const deadline = new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new ApiError(0, `timed out after ${seconds(timeoutMs)}`, undefined, true)), timeoutMs);
+            timer = setTimeout(() => reject(timedOut(this.timeoutMs)), this.timeoutMs);
         });
         const exchange = (async () => {
-            const response = await this.http.request(method, this.options.apiUrl + path, payload, headers);
-            return { status: response.message.statusCode ?? 0, headers: response.message.headers, text: await response.readBody() };
+            const response = await this.http.request(method, url, payload, headers);
+            const text = await response.readBody();
+            return { status: response.message.statusCode ?? 0, headers: response.message.headers, text, url };
         })();
-        let answer;
         try {
-            answer = await Promise.race([exchange, deadline]);
+            return await Promise.race([exchange, deadline]);
         }
         catch (error) {
             exchange.catch(() => { }); // the abandoned request may still fail later; nobody listens
@@ -31794,40 +32105,307 @@ class ForgeClient {
             const message = error.message ?? String(error);
             const code = error.code;
             if (message.startsWith('Request timeout'))
-                throw new ApiError(0, `timed out after ${seconds(timeoutMs)}`, undefined, true);
+                throw timedOut(this.timeoutMs);
             if (code && TRANSIENT_CODES.has(code))
-                throw new ApiError(0, `connection failed (${code})`);
-            throw new ApiError(0, this.options.redactor.redact(`request failed: ${message}`));
+                throw new ApiError(0, `connection failed (${code})`, true);
+            if (/socket hang up|aborted/i.test(message))
+                throw new ApiError(0, 'connection failed (closed)', true);
+            throw new ApiError(0, `request failed: ${this.redactor.clip(message, 200)}`);
         }
         finally {
             clearTimeout(timer);
         }
-        if (answer.status === 401)
-            throw new TokenRejectedError(this.options.serverUrl);
-        if (answer.status < 200 || answer.status > 299) {
-            const retryAfter = parseRetryAfter(headerValue(answer.headers['retry-after']));
-            throw new ApiError(answer.status, `HTTP ${answer.status}: ${this.serverMessage(answer.text)}`, retryAfter);
+    }
+    /** A URL fit for a message: no query (it may carry anything), redacted. */
+    show(url) {
+        return this.redactor.clip(`${url.origin}${url.pathname}`, 200);
+    }
+}
+function timedOut(ms) {
+    return new ApiError(0, `timed out after ${seconds(ms)}`, true);
+}
+function first(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+
+;// CONCATENATED MODULE: ./src/forge/rate-limit.ts
+
+
+const SECONDARY_DEFAULT_MS = 60_000;
+/**
+ * GitHub's rate-limit answers (Gitea and Forgejo limit nothing): 403 or 429 with
+ * `x-ratelimit-remaining: 0` is the primary limit, back at `x-ratelimit-reset` (epoch seconds);
+ * "secondary rate limit" in the body is the secondary one: honour `retry-after`, or wait at least
+ * a minute. Anything else, a plain 403 included, is not a rate limit.
+ */
+function rateLimitOf(status, headers, body, now = Date.now()) {
+    if (status !== 403 && status !== 429)
+        return null;
+    const retryAfter = parseRetryAfter(first(headers['retry-after']), now);
+    const remaining = first(headers['x-ratelimit-remaining']);
+    const reset = Number(first(headers['x-ratelimit-reset']));
+    const resetAt = Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined;
+    if (/secondary rate limit/i.test(body)) {
+        const wait = retryAfter ?? (remaining === '0' && resetAt ? resetAt - now : SECONDARY_DEFAULT_MS);
+        return { kind: 'secondary', until: new Date(now + Math.max(wait, 0)), what: 'GitHub secondary rate limit' };
+    }
+    if (remaining === '0') {
+        const until = retryAfter !== undefined ? now + retryAfter : (resetAt ?? now + SECONDARY_DEFAULT_MS);
+        return { kind: 'primary', until: new Date(Math.max(until, now)), what: 'GitHub API rate limit exhausted' };
+    }
+    return null;
+}
+/**
+ * The gate every API request passes: a pause shared by all requests while a rate limit lasts
+ * (one answer is enough to know; the others need not each find out), and a cap on requests in
+ * flight that halves after each secondary limit, which GitHub sets for too much concurrency.
+ */
+class RateGate {
+    pausedUntil = 0;
+    limit = Infinity;
+    inFlight = 0;
+    queue = [];
+    async enter(signal) {
+        while (Date.now() < this.pausedUntil) {
+            if (!(await sleep(this.pausedUntil - Date.now(), signal)))
+                return;
         }
-        if (answer.status === 204 || answer.text === '')
-            return null;
+        while (this.inFlight >= this.limit && !signal?.aborted)
+            await new Promise((resolve) => this.queue.push(resolve));
+        this.inFlight++;
+    }
+    leave() {
+        this.inFlight--;
+        this.queue.shift()?.();
+    }
+    /** Pauses every request until `until`; after a secondary limit also fewer at once. */
+    pause(limited) {
+        this.pausedUntil = Math.max(this.pausedUntil, limited.until.getTime());
+        if (limited.kind === 'secondary')
+            this.limit = Math.max(1, Math.floor(Math.min(this.limit, this.inFlight + 1) / 2));
+    }
+    get maxInFlight() {
+        return this.limit;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/forge/retry-group.ts
+/**
+ * Retries shared by requests sent together (one template's look-up round: repository, probes,
+ * version file). When several fail at once they back off together, then one of them, the
+ * canary (the earliest sent: the repository look-up, which decides the most), tries again
+ * while the others wait for its word. If the forge answers it, they go again at once; if it
+ * does not, they give up with it. So a persistent fault costs the round plus `retries`
+ * requests (5 + 3), not the round times four (20), and a blip that hit every request still
+ * recovers.
+ *
+ * A request on its own gets a group of its own: then this is plain bounded retry.
+ */
+class RetryGroup {
+    retries;
+    left;
+    orders = new WeakMap();
+    joined = 0;
+    round = null;
+    canary = null;
+    waiters = [];
+    constructor(retries) {
+        this.retries = retries;
+        this.left = retries;
+    }
+    /** Every request says when it is sent first, so the group knows which one was earliest. */
+    join(request) {
+        if (!this.orders.has(request))
+            this.orders.set(request, this.joined++);
+    }
+    /**
+     * A request of the group failed transiently. Resolves true when it should be sent again:
+     * after the backoff (`wait`, given the retry number) when it is the canary, or as soon as the
+     * canary got an answer. False: give up.
+     */
+    retry(request, wait) {
+        if (this.canary !== null && this.canary !== request)
+            return new Promise((go) => this.waiters.push(go));
+        if (this.canary === request)
+            this.canary = null; // it failed again: it joins the next round
+        return new Promise((go) => {
+            if (this.round === null) {
+                if (this.left <= 0) {
+                    go(false);
+                    this.release(false);
+                    return;
+                }
+                this.left--;
+                const round = (this.round = []);
+                void wait(this.retries - this.left).then((waited) => this.endRound(round, waited));
+            }
+            this.round.push({ request, order: this.orders.get(request) ?? Infinity, go });
+        });
+    }
+    /** The request is done: `answered` when the forge answered it (success or a final error). */
+    settle(request, answered) {
+        if (this.canary !== request)
+            return;
+        this.canary = null;
+        this.release(answered);
+    }
+    endRound(round, waited) {
+        this.round = null;
+        if (!waited) {
+            for (const member of round)
+                member.go(false);
+            this.release(false);
+            return;
+        }
+        const [first, ...rest] = round.sort((a, b) => a.order - b.order);
+        this.canary = first.request;
+        for (const member of rest)
+            this.waiters.push(member.go);
+        first.go(true);
+    }
+    release(send) {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const go of waiters)
+            go(send);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/forge/forge-client.ts
+
+
+
+
+
+// A rate limit waited out is not a fault, but a forge that keeps answering it is: bounded too.
+const MAX_RATE_WAITS = 3;
+/**
+ * The one road to the forge's REST API: every request passes the rate gate, goes out through
+ * the transport, and comes back as parsed JSON or an ApiError. Transient faults (5xx, 429,
+ * resets, timeouts) are retried with backoff within the request's group; 4xx never are. A 401,
+ * a rate limit too far away and a failing forge stop the run (RunStopError).
+ */
+class ForgeClient {
+    options;
+    /** Learnt from the answers: GitHub marks every one with x-github-request-id. */
+    kind;
+    constructor(options) {
+        this.options = options;
+    }
+    get apiUrl() {
+        return this.options.apiUrl;
+    }
+    async call(method, path, call = {}) {
+        const { policy, health, gate, signal } = this.options;
+        const group = call.group ?? new RetryGroup(policy.attempts - 1);
+        const subject = call.subject ?? 'run';
+        const what = `${method} ${path.replace(/\?.*/, '')}`;
+        const me = {};
+        group.join(me);
+        let rateWaits = 0;
+        let tries = 0;
         try {
-            return JSON.parse(answer.text);
+            for (;;) {
+                const failing = health.failing;
+                if (failing && tries > 0)
+                    throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak);
+                await gate.enter(signal);
+                tries++;
+                let answer;
+                let failure;
+                try {
+                    answer = await this.exchange(method, path, call.body);
+                    health.answered();
+                    group.settle(me, true);
+                    return answer;
+                }
+                catch (error) {
+                    if (!(error instanceof ApiError))
+                        throw error;
+                    failure = error;
+                }
+                finally {
+                    gate.leave();
+                }
+                if (signal?.aborted)
+                    throw failure;
+                const limited = failure.rateLimited;
+                if (limited) {
+                    if (limited.until.getTime() - Date.now() > this.options.rateLimitWaitMs || ++rateWaits > MAX_RATE_WAITS) {
+                        throw new RateLimitStopError(limited.what, limited.until, Math.round(this.options.rateLimitWaitMs / 1000));
+                    }
+                    gate.pause(limited);
+                    call.log?.(`${what}: ${limited.what}; waiting until ${limited.until.toISOString()}`);
+                    tries--;
+                    continue;
+                }
+                if (!failure.transient) {
+                    health.answered();
+                    group.settle(me, true);
+                    throw failure;
+                }
+                health.failedTransiently(subject, failure.message);
+                const nowFailing = health.failing;
+                if (nowFailing)
+                    throw new ForgeFailingError(this.options.apiUrl, nowFailing.failure, nowFailing.streak);
+                const wait = (retry) => {
+                    const delay = backoffDelay(policy, retry, failure.retryAfterMs);
+                    call.log?.(`${what}: ${failure.message}; retry ${retry} in ${seconds(delay)}`);
+                    return sleep(delay, signal);
+                };
+                if (tries >= policy.attempts || !(await group.retry(me, wait))) {
+                    throw tries > 1 ? failure.withMessage(`${failure.message} (after ${tries} attempts)`) : failure;
+                }
+            }
+        }
+        finally {
+            group.settle(me, false);
+        }
+    }
+    /** One exchange, classified: a 2xx comes back parsed, anything else throws. */
+    async exchange(method, path, body) {
+        const reply = await this.options.transport.send(method, this.options.apiUrl + path, body);
+        if (reply.headers['x-github-request-id'] !== undefined)
+            this.kind = 'github';
+        else if (this.kind === undefined && reply.status > 0)
+            this.kind = 'gitea';
+        if (reply.status === 401)
+            throw new TokenRejectedError(new URL(this.options.apiUrl).origin);
+        if (reply.status < 200 || reply.status > 299) {
+            const text = this.serverMessage(reply.text);
+            const error = new ApiError(reply.status, `HTTP ${reply.status}: ${text || 'no message'}`, TRANSIENT_STATUS.has(reply.status), text, parseRetryAfter(first(reply.headers['retry-after'])));
+            error.rateLimited = rateLimitOf(reply.status, reply.headers, reply.text) ?? undefined;
+            throw error;
+        }
+        if (reply.status === 204 || reply.text === '')
+            return { status: reply.status, data: undefined, headers: reply.headers, url: reply.url };
+        try {
+            return { status: reply.status, data: JSON.parse(reply.text), headers: reply.headers, url: reply.url };
         }
         catch {
             // Unreadable state fails closed: never guess what a garbled answer meant.
-            throw new ApiError(answer.status, `HTTP ${answer.status} with a body that is not JSON`);
+            const type = first(reply.headers['content-type'])?.split(';')[0] ?? 'no content type';
+            throw new ApiError(reply.status, `HTTP ${reply.status} with a body that is not JSON (${type})`);
         }
     }
-    /** The server's own words, trimmed to one line and stripped of anything secret. */
+    /**
+     * The server's own words: the JSON `message` (with GitHub's errors[].message details), or the
+     * raw text with HTML tags dropped; redacted before it is shortened, never after.
+     */
     serverMessage(text) {
         let message = text;
         try {
             const parsed = JSON.parse(text);
-            if (typeof parsed.message === 'string')
+            if (typeof parsed?.message === 'string')
                 message = parsed.message;
-            // GitHub puts the useful part in errors[].message ("A pull request already exists...").
-            const details = Array.isArray(parsed.errors)
-                ? parsed.errors.map((e) => (typeof e === 'string' ? e : typeof e?.message === 'string' ? e.message : '')).filter((e) => e && e !== message)
+            const details = Array.isArray(parsed?.errors)
+                ? parsed.errors
+                    .map((e) => typeof e === 'string'
+                    ? e
+                    : typeof e?.message === 'string'
+                        ? e.message
+                        : '')
+                    .filter((e) => e && e !== message)
                 : [];
             if (details.length > 0)
                 message = `${message}: ${details.join('; ')}`;
@@ -31835,28 +32413,101 @@ class ForgeClient {
         catch {
             // not JSON: keep the raw text (an HTML error page from a proxy, say)
         }
-        const line = message.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-        const trimmed = line.length > 200 ? `${line.slice(0, 200)}…` : line;
-        return this.options.redactor.redact(trimmed || 'no message');
+        return this.options.redactor.clip(message.replace(/<[^>]*>/g, ' '), 200);
     }
 }
+
+;// CONCATENATED MODULE: ./src/forge/forge-health.ts
 /**
- * `/repos/{owner}/{repo}` and more path parts, every segment encoded. A part with slashes (a
- * file path, a branch such as bump/runtime-1.2.3) keeps them as separators, which is how Gitea
- * and GitHub both take it.
+ * Whether the forge itself is failing, as opposed to one repository: every recent request failed
+ * transiently, nothing succeeded, and the failures came from more than one template. Then new
+ * templates are not started and no failed request is retried: a forge in trouble is not hammered.
+ * One broken repository (its requests alone failing) never trips it; any answer resets it.
  */
-function repoApiPath(owner, repo, ...parts) {
-    const tail = parts.flatMap((part) => part.split('/'));
-    return ['', 'repos', owner, repo, ...tail].map((segment) => encodeURIComponent(segment)).join('/');
+class ForgeHealth {
+    threshold;
+    streak = 0;
+    subjects = new Set();
+    last = '';
+    constructor(threshold = 8) {
+        this.threshold = threshold;
+    }
+    /** The forge answered (2xx, or a final 4xx: it is up, it just said no). */
+    answered() {
+        this.streak = 0;
+        this.subjects.clear();
+    }
+    failedTransiently(subject, what) {
+        this.streak++;
+        this.subjects.add(subject);
+        this.last = what;
+    }
+    /** The last failure when the forge counts as failing; null while it does not. */
+    get failing() {
+        return this.streak >= this.threshold && this.subjects.size >= 2 ? { failure: this.last, streak: this.streak } : null;
+    }
 }
-const seconds = (ms) => `${+(ms / 1000).toFixed(1)} s`;
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value;
+
+;// CONCATENATED MODULE: ./src/forge/token-check.ts
+
+
+/**
+ * Checks the token once, before any template: Gitea/Forgejo `GET /user` and GitHub
+ * `GET /rate_limit` (which works for every GitHub token kind, costs no quota and says how much
+ * is left) go out together, one round trip. A rejected token (401) stops the run there: two
+ * requests in all, no git. The answers also say which kind of forge this is.
+ */
+async function checkToken(api, apiUrl, retries) {
+    const call = { group: new RetryGroup(retries), subject: 'token check' };
+    const [user, rate] = await Promise.allSettled([api.user(call), api.rateLimit(call)]);
+    for (const outcome of [user, rate]) {
+        if (outcome.status === 'rejected' && outcome.reason instanceof TokenRejectedError)
+            throw outcome.reason;
+    }
+    for (const outcome of [user, rate]) {
+        if (outcome.status === 'rejected' && !(outcome.reason instanceof ApiError))
+            throw outcome.reason;
+    }
+    const failure = (o) => (o.status === 'rejected' ? o.reason : null);
+    const [userError, rateError] = [failure(user), failure(rate)];
+    if (userError?.transient && rateError?.transient) {
+        throw new ForgeFailingError(apiUrl, userError.message, 2);
+    }
+    const kind = api.kind ?? 'gitea';
+    if (kind === 'github') {
+        const quota = rate.status === 'fulfilled' ? rate.value : null;
+        // App installation tokens may not read /user (403 "Resource not accessible by integration").
+        const who = user.status === 'fulfilled' ? user.value : undefined;
+        const left = quota ? `; quota ${quota.remaining} of ${quota.limit} left until ${quota.reset.toISOString()}` : '';
+        const whose = who
+            ? `, user ${who}`
+            : userError?.status === 403
+                ? ' (an App installation token: GitHub does not say whose)'
+                : '';
+        return { kind, who, quota, summary: `token accepted by GitHub${whose}${left}` };
+    }
+    if (user.status === 'fulfilled') {
+        return { kind, who: user.value, quota: null, summary: `token accepted by Gitea/Forgejo, user ${user.value}` };
+    }
+    // A 403 is an accepted token that may not read the user (no read:user scope): fine here.
+    if (userError?.status === 403) {
+        return {
+            kind,
+            who: undefined,
+            quota: null,
+            summary: `token accepted by Gitea/Forgejo (it may not read /user: ${userError.message})`
+        };
+    }
+    if (userError?.transient)
+        throw new ForgeFailingError(apiUrl, userError.message, 2);
+    // Neither answered as a forge API would: the base URL is most likely wrong.
+    throw new RunStopError(`api-url ${apiUrl} does not answer like a forge's API (GET /user: ${userError?.message}; ` +
+        `GET /rate_limit: ${rateError?.message ?? 'ok'}). Gitea/Forgejo use <server>/api/v1, GitHub https://api.github.com.`, 'not attempted: the API could not be used', 'the API could not be used');
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/redact.ts
+;// CONCATENATED MODULE: ./src/shared/redact.ts
 /**
  * One place that knows the secret forms. Everything the action prints, outputs or writes passes
  * through it, so a token echoed back by a server or a tool cannot leak even where the runner's
@@ -31878,13 +32529,22 @@ class Redactor {
             out = out.split(secret).join('***');
         return out;
     }
+    /**
+     * A server's words made fit to show: redacted first, then folded to one line and shortened.
+     * In that order, always: shortening first could cut a token in two, and the half left over
+     * would no longer match any secret form.
+     */
+    clip(text, max) {
+        const line = this.redact(text).replace(/\s+/g, ' ').trim();
+        return line.length > max ? `${line.slice(0, max)}…` : line;
+    }
 }
 /** The value git sends in its Authorization header: basic auth as x-access-token:<token>. */
 function basicAuth(token) {
     return Buffer.from(`x-access-token:${token}`).toString('base64');
 }
 
-;// CONCATENATED MODULE: ./src/git-runner.ts
+;// CONCATENATED MODULE: ./src/git/git-runner.ts
 
 
 
@@ -31892,56 +32552,80 @@ function basicAuth(token) {
  * Runs git with the token and every safety setting in the environment, never in argv (argv is
  * logged and visible in process listings) and never on disk (GIT_CONFIG_COUNT, git >= 2.31).
  *
- * This is the one place that spawns git directly rather than through @actions/exec: exec offers
- * no timeout and no handle on the child, and a git stuck on a server that accepts a connection and
- * never answers must be killed when its deadline passes, not waited for.
+ * This is the one place that spawns git, and it does so directly rather than through
+ * @actions/exec: exec offers no timeout and no handle on the child, and a git stuck on a server
+ * that accepts a connection and never answers must be killed when its deadline passes. Each
+ * git runs in its own process group (so git-remote-http and pack-objects die with it), and the
+ * runner knows every group alive, so a cancelled run can kill them all.
  */
 class GitRunner {
     options;
     env;
+    redactor;
+    alive = new Set();
+    closed = false;
     constructor(options) {
         this.options = options;
         this.env = gitEnvironment(options);
+        this.redactor = new Redactor(options.token);
     }
     run(args, cwd, input) {
+        if (this.closed)
+            return Promise.resolve(failed('git not started: the run was cancelled'));
         return new Promise((resolve) => {
-            // Own process group (POSIX), so the deadline also kills git-remote-http and pack-objects.
             const detached = process.platform !== 'win32';
             const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, { cwd, env: this.env, detached, stdio: ['pipe', 'pipe', 'pipe'] });
+            this.alive.add(child);
             const out = [];
             const err = [];
             let timedOut = false;
             const timer = setTimeout(() => {
                 timedOut = true;
-                try {
-                    if (detached && child.pid)
-                        process.kill(-child.pid, 'SIGKILL');
-                    else
-                        child.kill('SIGKILL');
-                }
-                catch {
-                    // already gone
-                }
+                kill(child);
             }, this.options.timeoutMs);
             child.stdout.on('data', (chunk) => out.push(chunk));
             child.stderr.on('data', (chunk) => err.push(chunk));
             child.stdin.on('error', () => { }); // git may exit before reading all input; its exit code tells
             child.on('error', (error) => {
                 clearTimeout(timer);
-                resolve({ exitCode: 127, stdout: '', stderr: `cannot run git: ${error.message}`, timedOut });
+                this.alive.delete(child);
+                resolve(failed(`cannot run git: ${error.message}`));
             });
             child.on('close', (code) => {
                 clearTimeout(timer);
+                this.alive.delete(child);
+                const stdoutBytes = Buffer.concat(out);
                 resolve({
                     exitCode: code ?? 128,
-                    stdout: Buffer.concat(out).toString('utf8'),
-                    stderr: Buffer.concat(err).toString('utf8'),
+                    stdout: stdoutBytes.toString('utf8'),
+                    stdoutBytes,
+                    stderr: this.redactor.redact(Buffer.concat(err).toString('utf8')),
                     timedOut
                 });
             });
             child.stdin.end(input ?? '');
         });
     }
+    /** Kills every git process group still running, and starts no more. */
+    killAll() {
+        this.closed = true;
+        for (const child of this.alive)
+            kill(child);
+    }
+}
+function kill(child) {
+    try {
+        if (process.platform !== 'win32' && child.pid)
+            process.kill(-child.pid, 'SIGKILL');
+        else
+            child.kill('SIGKILL');
+    }
+    catch {
+        // already gone
+    }
+}
+function failed(stderr) {
+    return { exitCode: 127, stdout: '', stdoutBytes: Buffer.alloc(0), stderr, timedOut: false };
 }
 /** The environment every git command runs with. Exported for the test that checks it. */
 function gitEnvironment(options) {
@@ -31985,7 +32669,127 @@ function gitEnvironment(options) {
     return env;
 }
 
-;// CONCATENATED MODULE: ./src/template-list.ts
+;// CONCATENATED MODULE: ./src/shared/errors.ts
+/** A bad input: reported before any network call, naming the value at fault. */
+class InputError extends Error {
+    name = 'InputError';
+}
+
+;// CONCATENATED MODULE: ./src/inputs/defaults.ts
+/**
+ * The defaults action.yml declares, for runners that do not apply them (a unit test keeps the
+ * two in step). Inputs whose action.yml default is a `${{ }}` expression are not here: they fall
+ * back to the runner's GITHUB_* variables instead.
+ */
+const DEFAULTS = {
+    'version-file': '.runtime-version',
+    'probe-path': [
+        '.github/workflows/publish-image.yml',
+        '.gitea/workflows/publish-image.yml',
+        '.forgejo/workflows/publish-image.yml'
+    ].join('\n'),
+    'max-attempts': '3',
+    concurrency: '4',
+    'dry-run': 'false',
+    'fail-on-error': 'true',
+    'commit-message': 'chore: pin runtime to {version} (publish-runtime cascade)',
+    'author-name': 'publish-runtime cascade',
+    'author-email': 'publish-runtime-cascade@users.noreply.github.com',
+    'retry-delay-ms': '1000',
+    'request-timeout-ms': '30000',
+    'git-timeout-ms': '300000',
+    mode: 'push',
+    'pr-branch': 'bump/runtime-{version}',
+    'pr-title': 'chore: pin runtime to {version}',
+    'pr-body': 'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
+    downgrade: 'allow'
+};
+
+;// CONCATENATED MODULE: ./src/inputs/input-values.ts
+
+
+
+// A runner that does not evaluate expressions (GitHub's local-action tool, say) passes an
+// action.yml default such as `${{ github.server_url }}` through as literal text. No input can
+// mean that literally, so it counts as unset and the fallback applies.
+const UNEVALUATED = /\$\{\{[\s\S]*\}\}/;
+/** The input as given; '' when unset or an unevaluated expression. */
+function raw(name) {
+    const value = getInput(name);
+    return UNEVALUATED.test(value) ? '' : value;
+}
+/** The input, or action.yml's default when the runner left it unset. */
+function input(name) {
+    const value = raw(name);
+    if (value !== '')
+        return value;
+    return DEFAULTS[name] ?? '';
+}
+function integer(name, min, max) {
+    const text = input(name).trim();
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+        throw new InputError(`${name}: "${text}" is not a whole number from ${min} to ${max}`);
+    }
+    return value;
+}
+function input_values_boolean(name) {
+    const text = input(name).trim();
+    if (/^(true|True|TRUE)$/.test(text))
+        return true;
+    if (/^(false|False|FALSE)$/.test(text))
+        return false;
+    throw new InputError(`${name}: "${text}" is not true or false`);
+}
+function choice(name, options) {
+    const text = input(name).trim();
+    if (!options.includes(text)) {
+        throw new InputError(`${name}: "${text}" is not one of ${options.join(', ')}`);
+    }
+    return text;
+}
+/** An http(s) base URL from the input, else from the runner's variable; no credentials, no query. */
+function baseUrl(name, fallbackEnv) {
+    const text = (raw(name) || process.env[fallbackEnv] || '').trim();
+    if (!text)
+        throw new InputError(`${name}: empty, and ${fallbackEnv} is not set`);
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError(`${name}: "${text}" is not a URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError(`${name}: "${text}" is not an http(s) URL`);
+    }
+    // Credentials in a URL end up in logs and process listings; the token input is the only way in.
+    if (url.username || url.password) {
+        throw new InputError(`${name}: must not contain credentials; pass them through the token input`);
+    }
+    if (url.search || url.hash)
+        throw new InputError(`${name}: "${text}" must not have a query or fragment`);
+    return url.toString().replace(/\/+$/, '');
+}
+/** A path inside the repository, as git and the contents API both take it. */
+function repoPath(name, text) {
+    const path = text.trim();
+    const segments = path.split('/');
+    const bad = path.length === 0 ||
+        path.length > 255 ||
+        // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+        /[\x00-\x1f\x7f\\"]/.test(path) ||
+        segments.some((s) => s === '' || s === '.' || s === '..') ||
+        segments[0].toLowerCase() === '.git';
+    if (bad)
+        throw new InputError(`${name}: "${text}" is not a relative file path inside the repository`);
+    return path;
+}
+function validBranch(name) {
+    return /^[A-Za-z0-9._/+-]{1,200}$/.test(name) && !/\.\.|\/\/|^[-/.]|[/.]$|\.lock$|@\{/.test(name);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/template-list.ts
 
 // Gitea/Forgejo and GitHub accept letters, digits, '-', '_' and '.' in owner and repository
 // names. Anything else (a space, a slash too many, a shell metacharacter) is a typo or worse.
@@ -32034,7 +32838,7 @@ function resolveTemplates(words, defaultOwner) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/templates-file.ts
+;// CONCATENATED MODULE: ./src/inputs/templates-file.ts
 
 
 
@@ -32072,73 +32876,23 @@ function readTemplatesFile(path, workspace) {
     return parsed.map((item) => item.trim()).filter((item) => item.length > 0);
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
 
 
 
 
-/** Mirrors action.yml (a unit test keeps the two in step) for runs that do not apply defaults. */
-const DEFAULTS = {
-    'version-file': '.runtime-version',
-    'probe-path': [
-        '.github/workflows/publish-image.yml',
-        '.gitea/workflows/publish-image.yml',
-        '.forgejo/workflows/publish-image.yml'
-    ].join('\n'),
-    'max-attempts': '3',
-    concurrency: '4',
-    'dry-run': 'false',
-    'fail-on-error': 'true',
-    'commit-message': 'chore: pin runtime to {version} (publish-runtime cascade)',
-    'author-name': 'publish-runtime cascade',
-    'author-email': 'publish-runtime-cascade@users.noreply.github.com',
-    'retry-delay-ms': '1000',
-    'request-timeout-ms': '30000',
-    'git-timeout-ms': '300000',
-    mode: 'push',
-    'pr-branch': 'bump/runtime-{version}',
-    'pr-title': 'chore: pin runtime to {version}',
-    'pr-body': 'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
-    downgrade: 'allow'
-};
+
+
 const TOKEN_HELP = 'token: required. Pass a token with write access to every template (for example ' +
-    '`token: ${{ secrets.CASCADE_TOKEN }}`). The runner\'s own token will not do: it cannot push ' +
+    "`token: ${{ secrets.CASCADE_TOKEN }}`). The runner's own token will not do: it cannot push " +
     'to other repositories, and on GitHub the pushes it makes start no workflows, so no template ' +
     'would rebuild.';
 // Semver and PEP 440 both fit; whitespace, '/', quotes and shell metacharacters do not.
 const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,127}$/;
-function input(name) {
-    const value = getInput(name);
-    if (value !== '')
-        return value;
-    return DEFAULTS[name] ?? '';
-}
-function integer(name, min, max) {
-    const raw = input(name).trim();
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-        throw new InputError(`${name}: "${raw}" is not a whole number from ${min} to ${max}`);
-    }
-    return value;
-}
-function inputs_boolean(name) {
-    const raw = input(name).trim();
-    if (/^(true|True|TRUE)$/.test(raw))
-        return true;
-    if (/^(false|False|FALSE)$/.test(raw))
-        return false;
-    throw new InputError(`${name}: "${raw}" is not true or false`);
-}
-function choice(name, options) {
-    const raw = input(name).trim();
-    if (!options.includes(raw))
-        throw new InputError(`${name}: "${raw}" is not one of ${options.join(', ')}`);
-    return raw;
-}
 /** `templates` or `templates-file`: exactly one of them. */
 function templateWords() {
-    const inline = getInput('templates');
-    const file = getInput('templates-file').trim();
+    const inline = raw('templates');
+    const file = raw('templates-file').trim();
     if (inline.trim() && file) {
         throw new InputError('templates and templates-file are both set: use one of them, so there is one list of templates');
     }
@@ -32146,78 +32900,43 @@ function templateWords() {
         return readTemplatesFile(file, process.env.GITHUB_WORKSPACE || process.cwd());
     return splitTemplateList(inline);
 }
-function baseUrl(name, fallbackEnv) {
-    const raw = (getInput(name) || process.env[fallbackEnv] || '').trim();
-    if (!raw)
-        throw new InputError(`${name}: empty, and ${fallbackEnv} is not set`);
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new InputError(`${name}: "${raw}" is not a URL`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`${name}: "${raw}" is not an http(s) URL`);
-    }
-    // Credentials in a URL end up in logs and process listings; the token input is the only way in.
-    if (url.username || url.password) {
-        throw new InputError(`${name}: must not contain credentials; pass them through the token input`);
-    }
-    if (url.search || url.hash)
-        throw new InputError(`${name}: "${raw}" must not have a query or fragment`);
-    return url.toString().replace(/\/+$/, '');
-}
-/** A path inside the repository, as git and the contents API both take it. */
-function repoPath(name, raw) {
-    const path = raw.trim();
-    const segments = path.split('/');
-    const bad = path.length === 0 ||
-        path.length > 255 ||
-        // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-        /[\x00-\x1f\x7f\\"]/.test(path) ||
-        segments.some((s) => s === '' || s === '.' || s === '..') ||
-        segments[0].toLowerCase() === '.git';
-    if (bad)
-        throw new InputError(`${name}: "${raw}" is not a relative file path inside the repository`);
-    return path;
-}
 // An explicitly empty probe-path disables the probe; a runner always sets INPUT_PROBE-PATH (to the
 // action.yml default when the workflow leaves it out), so only a missing variable means "default".
 function probePaths() {
     const unset = process.env['INPUT_PROBE-PATH'] === undefined;
-    const raw = unset ? DEFAULTS['probe-path'] : getInput('probe-path');
-    return raw
+    const text = unset ? DEFAULTS['probe-path'] : getInput('probe-path');
+    return text
         .split(/\r?\n/)
         .map((p) => p.trim())
         .filter((p) => p.length > 0)
         .map((p) => repoPath('probe-path', p));
 }
-function validBranch(name) {
-    return /^[A-Za-z0-9._/+-]{1,200}$/.test(name) && !/\.\.|\/\/|^[-/.]|[/.]$|\.lock$|@\{/.test(name);
-}
+/** Every input parsed and validated before any network call; the first bad one throws. */
 function readInputs() {
-    const token = getInput('token');
-    if (!token.trim())
+    const token = raw('token').trim();
+    if (!token)
         throw new InputError(TOKEN_HELP);
-    if (/\s/.test(token.trim()))
+    if (/\s/.test(token))
         throw new InputError('token: contains whitespace; check how the secret was stored');
-    const version = getInput('version').trim();
+    const version = raw('version').trim();
     if (!VERSION.test(version)) {
         throw new InputError(`version: "${version}" is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
             'starting with a letter or digit');
     }
-    const owner = (getInput('owner') || process.env.GITHUB_REPOSITORY_OWNER || '').trim();
+    const withVersion = (text) => text.split('{version}').join(version);
+    const owner = (raw('owner') || process.env.GITHUB_REPOSITORY_OWNER || '').trim();
     const templates = resolveTemplates(templateWords(), owner);
-    const branch = getInput('branch').trim();
+    const branch = raw('branch').trim();
     if (branch && !validBranch(branch))
         throw new InputError(`branch: "${branch}" is not a valid branch name`);
     const mode = choice('mode', ['push', 'pull-request']);
-    const prBranch = input('pr-branch').trim().split('{version}').join(version);
-    if (mode === 'pull-request' && !validBranch(prBranch))
+    const prBranch = withVersion(input('pr-branch').trim());
+    if (mode === 'pull-request' && !validBranch(prBranch)) {
         throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`);
-    if (mode === 'pull-request' && branch && branch === prBranch)
-        throw new InputError('pr-branch: must differ from branch, the pull request\'s base');
+    }
+    if (mode === 'pull-request' && branch && branch === prBranch) {
+        throw new InputError("pr-branch: must differ from branch, the pull request's base");
+    }
     const commitMessage = input('commit-message');
     if (!commitMessage.trim())
         throw new InputError('commit-message: empty');
@@ -32229,212 +32948,39 @@ function readInputs() {
         throw new InputError(`author-email: "${authorEmail}" is not an email address`);
     }
     return {
-        version,
-        templates,
-        token: token.trim(),
-        owner,
-        serverUrl: baseUrl('server-url', 'GITHUB_SERVER_URL'),
-        apiUrl: baseUrl('api-url', 'GITHUB_API_URL'),
-        branch,
-        versionFile: repoPath('version-file', input('version-file')),
-        probePaths: probePaths(),
-        maxAttempts: integer('max-attempts', 1, 10),
-        concurrency: integer('concurrency', 1, 32),
-        dryRun: inputs_boolean('dry-run'),
-        failOnError: inputs_boolean('fail-on-error'),
-        commitMessage: commitMessage.split('{version}').join(version),
-        authorName,
-        authorEmail,
-        retryDelayMs: integer('retry-delay-ms', 0, 60000),
-        requestTimeoutMs: integer('request-timeout-ms', 100, 600000),
-        gitTimeoutMs: integer('git-timeout-ms', 1000, 3600000),
-        mode,
-        prBranch,
-        prTitle: input('pr-title').split('{version}').join(version).trim() || `chore: pin runtime to ${version}`,
-        prBody: input('pr-body').split('{version}').join(version),
-        downgrade: choice('downgrade', ['allow', 'skip', 'fail'])
-    };
-}
-
-;// CONCATENATED MODULE: ./src/pool.ts
-/**
- * Runs `worker` over `items` with at most `limit` in flight; results keep the input order.
- * A worker must not throw: each template turns its own failures into a result.
- */
-async function runPool(items, limit, worker) {
-    const results = new Array(items.length);
-    let next = 0;
-    const lane = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await worker(items[index], index);
+        token,
+        settings: {
+            version,
+            templates,
+            owner,
+            serverUrl: baseUrl('server-url', 'GITHUB_SERVER_URL'),
+            apiUrl: baseUrl('api-url', 'GITHUB_API_URL'),
+            branch,
+            versionFile: repoPath('version-file', input('version-file')),
+            probePaths: probePaths(),
+            maxAttempts: integer('max-attempts', 1, 10),
+            concurrency: integer('concurrency', 1, 32),
+            dryRun: input_values_boolean('dry-run'),
+            failOnError: input_values_boolean('fail-on-error'),
+            commitMessage: withVersion(commitMessage),
+            author: { name: authorName, email: authorEmail },
+            retryDelayMs: integer('retry-delay-ms', 0, 60000),
+            requestTimeoutMs: integer('request-timeout-ms', 100, 600000),
+            gitTimeoutMs: integer('git-timeout-ms', 1000, 3600000),
+            mode,
+            pr: {
+                branch: prBranch,
+                title: withVersion(input('pr-title')).trim() || `chore: pin runtime to ${version}`,
+                body: withVersion(input('pr-body'))
+            },
+            downgrade: choice('downgrade', ['allow', 'skip', 'fail'])
         }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-/** The action's outputs, from the results in input order. */
-function buildOutputs(results) {
-    const names = (status) => results
-        .filter((r) => r.status === status)
-        .map((r) => r.template)
-        .join(' ');
-    return {
-        'failed-templates': names('failed'),
-        'updated-templates': names('updated'),
-        'unchanged-templates': names('unchanged'),
-        'skipped-templates': names('skipped'),
-        // Exactly the documented fields, whatever the results carry internally.
-        results: JSON.stringify(results.map(({ template, status, reason, commit, branch, attempts }) => ({ template, status, reason, commit, branch, attempts }))),
-        'pull-requests': JSON.stringify(results.filter((r) => r.pullRequest).map((r) => ({ template: r.template, number: r.pullRequest.number, url: r.pullRequest.url })))
-    };
-}
-function counts(results) {
-    const order = ['updated', 'pr-opened', 'pr-exists', 'would-update', 'unchanged', 'skipped', 'failed'];
-    return order
-        .map((status) => [status, results.filter((r) => r.status === status).length])
-        .filter(([, n]) => n > 0)
-        .map(([status, n]) => `${n} ${status}`)
-        .join(', ');
-}
-const ICON = {
-    updated: '✅',
-    'would-update': '📝',
-    'pr-opened': '🔀',
-    'pr-exists': '🔀',
-    unchanged: '➖',
-    skipped: '⏭️',
-    failed: '❌'
-};
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/** Markdown for the job summary (GITHUB_STEP_SUMMARY). */
-function renderMarkdown(version, results, dryRun) {
-    const rows = results.map((r) => {
-        const link = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : '';
-        return `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${link}${cell(r.reason)} |`;
-    });
-    const failed = results.filter((r) => r.status === 'failed').map((r) => r.template);
-    const lines = [
-        `## Runtime cascade: ${version}${dryRun ? ' (dry run)' : ''}`,
-        '',
-        counts(results),
-        '',
-        '| Template | Status | Branch | Commit | Pushes | Detail |',
-        '| --- | --- | --- | --- | --- | --- |',
-        ...rows
-    ];
-    if (failed.length > 0) {
-        lines.push('', 'Re-run only the failed templates with:', '', '```', `templates: ${failed.join(' ')}`, '```');
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** The same table as plain text, for the log (Gitea renders step summaries only from 1.27). */
-function renderText(results) {
-    const header = ['TEMPLATE', 'STATUS', 'BRANCH', 'COMMIT', 'PUSHES', 'DETAIL'];
-    const rows = results.map((r) => [r.template, r.status, r.branch ?? '-', r.commit ? r.commit.slice(0, 12) : '-', String(r.attempts), r.reason]);
-    const widths = header.slice(0, 5).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-    const line = (row) => row
-        .map((value, i) => (i < 5 ? value.padEnd(widths[i]) : value))
-        .join('  ')
-        .trimEnd();
-    return [line(header), ...rows.map(line)].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/results.ts
-function result(template, status, reason, extra = {}) {
-    return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra };
-}
-/** Templates read the pin as the file's first line with whitespace trimmed; so does the cascade. */
-function pinnedVersion(text) {
-    return text.split(/\r?\n/, 1)[0].trim();
-}
-
-;// CONCATENATED MODULE: ./src/template-log.ts
-
-/**
- * A template's log lines, held until the template is done and then printed as one collapsible
- * group, so templates worked on at once never interleave.
- */
-class TemplateLog {
-    template;
-    redactor;
-    lines = [];
-    started = Date.now();
-    constructor(template, redactor) {
-        this.template = template;
-        this.redactor = redactor;
-    }
-    line = (text) => {
-        const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5);
-        this.lines.push(`[${seconds} s] ${this.redactor.redact(text)}`);
-    };
-    flush(outcome) {
-        // The reason arrives redacted (main.ts redacts it once, for every place it goes).
-        startGroup(`${this.template}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`);
-        for (const text of this.lines)
-            info(text);
-        endGroup();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pull-request.ts
-
-const PAGE = 50;
-const MAX_PAGES = 20;
-/**
- * Opens the bump pull request, or finds the one that already exists for the same head and base
- * (Gitea answers 409 "pull request already exists for these targets", GitHub 422 "A pull
- * request already exists for owner:branch"). The POST is retried on 5xx and connection faults:
- * a lost POST would leave a pushed branch with no pull request. A retried POST whose first try
- * did land is answered "already exists", which finds it.
- */
-async function ensurePullRequest(forge, ref, spec, log) {
-    const base = repoApiPath(ref.owner, ref.repo, 'pulls');
-    try {
-        const created = (await forge.json('POST', base, log, spec));
-        const pr = toRef(created);
-        log(`opened pull request #${pr.number}: ${pr.url}`);
-        return { opened: true, pr };
-    }
-    catch (error) {
-        if (!(error instanceof ApiError) || !alreadyExists(error))
-            throw error;
-    }
-    log('a pull request for this branch already exists; looking it up');
-    for (let page = 1; page <= MAX_PAGES; page++) {
-        // GitHub filters by head and base; Gitea ignores those and pages with `limit`: filter here.
-        const query = `?${new URLSearchParams({ state: 'open', head: `${ref.owner}:${spec.head}`, base: spec.base, per_page: `${PAGE}`, limit: `${PAGE}`, page: `${page}` })}`;
-        const list = (await forge.json('GET', base + query, log));
-        if (!Array.isArray(list) || list.length === 0)
-            break;
-        const match = list.find((p) => refName(p.head) === spec.head && refName(p.base) === spec.base);
-        if (match)
-            return { opened: false, pr: toRef(match) };
-    }
-    // The forge said it exists but we cannot see it: report, never guess a number.
-    throw new ApiError(409, `the forge says a pull request from ${spec.head} into ${spec.base} exists, but it was not found among the open pull requests`);
-}
-function alreadyExists(error) {
-    return (error.status === 409 || error.status === 422) && /already exists/i.test(error.message);
-}
-function refName(side) {
-    return typeof side === 'object' && side !== null ? String(side.ref ?? '') : undefined;
-}
-function toRef(pr) {
-    const number = Number(pr.number);
-    const url = String(pr.html_url ?? pr.url ?? '');
-    if (!Number.isInteger(number) || number <= 0)
-        throw new ApiError(0, 'the forge answered the pull request call without a pull request number');
-    return { number, url };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/git-outcome.ts
+;// CONCATENATED MODULE: ./src/git/git-outcome.ts
 const TRANSIENT = [
     /returned error: 5\d\d/i,
     /HTTP 5\d\d/,
@@ -32455,13 +33001,14 @@ const AUTH = [
 ];
 // Reasons the receiving side gives for losing a race on the ref (git and forge wordings).
 const RACE = /fetch first|non-fast-forward|stale info|failed to lock|cannot lock ref|failed to update ref|incorrect old value|reference already exists/i;
+// eslint-disable-next-line no-control-regex -- strips ANSI colour codes some forges send
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
 /** The lines the server sent (git prefixes them "remote: "): a hook's or forge's own reason. */
 function remoteMessage(stderr) {
     const lines = stderr
         .split(/\r?\n/)
         .filter((line) => line.startsWith('remote: '))
-        // eslint-disable-next-line no-control-regex -- strips ANSI colour codes some forges send
-        .map((line) => line.slice('remote: '.length).replace(/\x1b\[[0-9;]*m/g, '').trim())
+        .map((line) => line.slice('remote: '.length).replace(ANSI_COLOUR, '').trim())
         .filter((line) => line !== '' && !/^(error: )?(hint|To create a merge request|Processing|Resolving deltas)/i.test(line));
     return lines.join(' / ').slice(0, 400);
 }
@@ -32529,13 +33076,14 @@ function classifyPush(result) {
     const remote = remoteMessage(result.stderr);
     const reason = remote ? `${summary.trim()}: ${remote}` : summary.trim();
     // A remote rejection the server blames on itself (HTTP 5xx inside the exchange) may pass.
-    if (/\[remote failure\]|unpacker error|unpack failed/i.test(summary) && TRANSIENT.some((re) => re.test(result.stderr))) {
+    if (/\[remote failure\]|unpacker error|unpack failed/i.test(summary) &&
+        TRANSIENT.some((re) => re.test(result.stderr))) {
         return { kind: 'transient', reason };
     }
     return { kind: 'final', reason: `push rejected: ${reason}` };
 }
 
-;// CONCATENATED MODULE: ./src/template-repo.ts
+;// CONCATENATED MODULE: ./src/git/template-repo.ts
 
 
 /**
@@ -32559,7 +33107,19 @@ class TemplateRepo {
         this.ref = `refs/heads/${branch}`;
     }
     async clone() {
-        const args = ['clone', '--bare', '--depth=1', '--filter=blob:none', '--single-branch', '--no-tags', '--branch', this.branch, '--', this.url, this.dir];
+        const args = [
+            'clone',
+            '--bare',
+            '--depth=1',
+            '--filter=blob:none',
+            '--single-branch',
+            '--no-tags',
+            '--branch',
+            this.branch,
+            '--',
+            this.url,
+            this.dir
+        ];
         return this.network(args, undefined, classifyFetch);
     }
     /** Fetches only the new tip of the branch (depth 1), after a rejected or failed push. */
@@ -32642,8 +33202,8 @@ class TemplateRepo {
         // A blob that is neither ours nor the one the API showed changed after the API read: look
         // at it (one lazy fetch in a rare race) so "first line is the version" is honoured.
         if (blob !== known?.sha) {
-            const text = await this.git.run(['cat-file', 'blob', blob], this.dir);
-            if (text.exitCode === 0 && isPinned(text.stdout))
+            const shown = await this.git.run(['cat-file', 'blob', blob], this.dir);
+            if (shown.exitCode === 0 && isPinned(shown.stdoutBytes))
                 return { kind: 'already-pinned' };
         }
         return { kind: 'commit', sha, previousBlob: blob };
@@ -32671,150 +33231,332 @@ function blobId(content, hexLength = 40) {
     return (0,external_node_crypto_.createHash)(algorithm).update(`blob ${body.length}\0`).update(body).digest('hex');
 }
 
-;// CONCATENATED MODULE: ./src/pin-push.ts
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/shared/pin-text.ts
 /**
- * Push mode: clone, commit, push; when the push loses a race, fetch the new tip and replay the
- * pin on it. Pull-request mode: the same onto the bump branch, then open (or find) the PR.
+ * The pin exactly as a template reads it: `head -n1 .runtime-version | tr -d '[:space:]'`.
+ * On bytes, not on decoded text: JavaScript's trim() also drops a byte-order mark and other
+ * Unicode spaces, which `tr` (in the C locale a runner uses) keeps, so a file with a BOM would
+ * look pinned to the cascade and not to the template.
  */
-async function pinTemplate(job) {
-    const { inputs } = job.ctx;
-    const outcome = await landPin(job);
-    if ('status' in outcome)
-        return outcome;
-    const extra = [outcome.note, job.note].filter(Boolean).join('; ');
-    const change = describeChange(job);
-    const withNote = (text) => (extra ? `${text}; ${extra}` : text);
-    if (!job.pr) {
-        const after = outcome.pushes > 1 ? ` after ${outcome.pushes} pushes` : '';
-        return result(job.ref.fullName, 'updated', withNote(`${change}${after}`), { branch: job.branch, commit: outcome.landed, attempts: outcome.pushes });
-    }
-    const spec = { head: job.pr.head, base: job.branch, title: inputs.prTitle, body: inputs.prBody };
-    const base = { branch: job.pr.head, commit: outcome.landed, attempts: outcome.pushes };
-    try {
-        const { opened, pr } = await ensurePullRequest(job.ctx.forge, job.ref, spec, job.log);
-        const what = opened ? `opened #${pr.number}` : `#${pr.number} already open`;
-        return result(job.ref.fullName, opened ? 'pr-opened' : 'pr-exists', withNote(`${what}: ${change}`), { ...base, pullRequest: pr });
-    }
-    catch (error) {
-        if (error instanceof TokenRejectedError)
-            throw error; // the run stops, as for any 401
-        const message = error.message;
-        return result(job.ref.fullName, 'failed', `${job.pr.head} is pushed, but the pull request could not be opened: ${message}`, base);
-    }
+// POSIX [:space:] in the C locale: space, \t, \n, \v, \f, \r.
+const SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
+/** The version the template's build reads from these bytes. */
+function templateReading(bytes) {
+    const end = bytes.indexOf(0x0a);
+    const line = end < 0 ? bytes : bytes.subarray(0, end);
+    return Buffer.from(line.filter((b) => !SPACE.has(b)));
 }
-function describeChange(job) {
-    const { version, versionFile, dryRun } = job.ctx.inputs;
-    const verb = dryRun ? 'would pin' : 'pinned';
-    return job.was === null ? `${verb} ${version} (created ${versionFile})` : `${verb} ${version} (was ${job.was || 'empty'})`;
+function isPinned(bytes, version) {
+    return templateReading(bytes).equals(Buffer.from(version, 'utf8'));
 }
-/**
- * At most `max-attempts` rounds, each ending in one push or one transient failure. Never forces:
- * whatever someone else pushed stays below our commit, and a failure leaves the branch as it was.
- */
-async function landPin(job) {
-    const { ctx, ref, branch, dir, log } = job;
-    const { inputs } = ctx;
-    const repo = new TemplateRepo(ctx.git, dir, `${inputs.serverUrl}/${ref.owner}/${ref.repo}.git`, branch, log);
-    const policy = { attempts: inputs.maxAttempts, baseDelayMs: inputs.retryDelayMs, maxRetryAfterMs: 0 };
-    const target = job.pr?.head ?? branch;
-    const stop = (status, reason) => result(ref.fullName, status, reason, { branch: target, attempts: pushes });
-    let pushes = 0;
-    let transient = 0;
-    let cloned = false;
-    let headMayExist = job.pr?.exists ?? false;
-    // Every commit we tried to push: a push whose answer was lost (or that git's HTTP layer resent
-    // and then saw refused as stale) may have landed all the same.
-    const attempted = new Set();
-    let lastReason = '';
-    const backOff = async (reason) => {
-        lastReason = reason;
-        const delay = backoffDelay(policy, ++transient);
-        log(`transient failure; retrying in ${(delay / 1000).toFixed(1)} s`);
-        await sleep(delay);
+/** What the file pins, for a person: the reading, quoted and escaped when it is not plain. */
+function describePin(bytes) {
+    const reading = templateReading(bytes);
+    const text = reading.toString('utf8');
+    if (text === '')
+        return 'empty';
+    // Printable ASCII only, else show the bytes as they are (a BOM shows as \ufeff).
+    return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text).replace(/[\u007f-\uffff]/g, escapeChar);
+}
+const escapeChar = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+;// CONCATENATED MODULE: ./src/landing/bump-branch.ts
+async function bumpRule(state, ourEmail, version) {
+    if (state.tip === null)
+        return { kind: 'create' };
+    if (state.tip.authorEmail?.toLowerCase() === ourEmail.toLowerCase())
+        return { kind: 'update', tip: state.tip.sha };
+    if (await state.holdsPin()) {
+        return {
+            kind: 'keep',
+            note: `${state.branch} has commits the cascade did not make; it holds the pin, so it was left as it is`
+        };
+    }
+    return {
+        kind: 'refuse',
+        reason: `${state.branch} exists with commits the cascade did not make and does not pin ${version}; merge or delete it, then re-run`
     };
-    for (let round = 1; round <= inputs.maxAttempts; round++) {
-        // Every round starts from the current tips: the clone, then only the new tips.
-        if (!cloned)
-            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }); // a failed clone leaves debris
-        const got = cloned ? await repo.fetchTip() : await repo.clone();
-        if (got.kind === 'final')
-            return stop('failed', got.reason);
-        if (got.kind !== 'ok') {
-            await backOff(got.reason);
-            continue;
+}
+
+;// CONCATENATED MODULE: ./src/landing/git-lander.ts
+
+
+
+
+
+
+/**
+ * The git transport: a bare, shallow, blobless clone, one fast-import commit, a push. When the
+ * push loses a race, fetch the new tip and replay the pin on it. At most `max-attempts` rounds,
+ * each ending in one push or one transient failure. Never forces: whatever someone else pushed
+ * stays below our commit, and a failure leaves the branch as it was.
+ */
+class GitLander {
+    ctx;
+    transport = 'git';
+    next = 0;
+    constructor(ctx) {
+        this.ctx = ctx;
+    }
+    async land(request) {
+        const dir = (0,external_node_path_namespaceObject.join)(this.ctx.workDir, `${this.next++}-${request.owner}-${request.repo}`.replace(/[^A-Za-z0-9_.-]/g, '_'));
+        try {
+            return await this.rounds(request, dir);
         }
-        cloned = true;
-        let head = null;
-        if (job.pr && headMayExist) {
-            const fetched = await repo.fetchBranch(job.pr.head);
-            if (fetched.kind === 'final')
-                return stop('failed', fetched.reason);
-            if (fetched.kind === 'transient' || fetched.kind === 'race') {
-                await backOff(fetched.reason);
+        finally {
+            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        }
+    }
+    async rounds(request, dir) {
+        const { settings, git, signal } = this.ctx;
+        const { base, bump, log } = request;
+        const url = `${settings.serverUrl}/${request.owner}/${request.repo}.git`;
+        const repo = new TemplateRepo(git, dir, url, base, log);
+        const policy = gitPolicy(settings.maxAttempts, settings.retryDelayMs);
+        const target = bump?.branch ?? base;
+        const content = `${settings.version}\n`;
+        let pushes = 0;
+        let transient = 0;
+        let cloned = false;
+        let headMayExist = bump ? bump.tip !== null : false;
+        // The version file as the API showed it: to spot a change made after that read, and as the
+        // delta base of the push.
+        let known = request.file ? { sha: request.file.sha, raw: request.file.bytes } : undefined;
+        // Every commit we tried to push: a push whose answer was lost (or that git's HTTP layer resent
+        // and then saw refused as stale) may have landed all the same.
+        const attempted = new Set();
+        let lastReason = '';
+        const failed = (reason) => ({ kind: 'failed', reason, attempts: pushes });
+        const backOff = async (reason) => {
+            lastReason = reason;
+            const delay = backoffDelay(policy, ++transient);
+            log(`transient failure; retrying in ${seconds(delay)}`);
+            return sleep(delay, signal);
+        };
+        for (let round = 1; round <= settings.maxAttempts; round++) {
+            if (signal.aborted)
+                return failed('cancelled');
+            // Every round starts from the current tips: the clone, then only the new tips.
+            if (!cloned)
+                await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }); // a failed clone leaves debris
+            const got = cloned ? await repo.fetchTip() : await repo.clone();
+            if (got.kind === 'final')
+                return failed(got.reason);
+            if (got.kind !== 'ok') {
+                if (!(await backOff(got.reason)))
+                    return failed('cancelled');
                 continue;
             }
-            head = fetched.kind === 'ok' ? ((await repo.describe([`refs/heads/${job.pr.head}`]))?.[0] ?? null) : null;
-        }
-        if (attempted.size > 0) {
-            const tip = job.pr ? (head?.sha ?? null) : await repo.tip();
-            if (tip !== null && attempted.has(tip))
-                return { landed: tip, pushes, note: 'the interrupted push had landed' };
-        }
-        // Our own earlier bump branch may be brought up to date; someone else's is left alone.
-        const ours = head !== null && head.email === inputs.authorEmail;
-        const pin = await repo.buildPin(inputs.versionFile, `${inputs.version}\n`, inputs.commitMessage, { name: inputs.authorName, email: inputs.authorEmail }, (text) => pinnedVersion(text) === inputs.version, job.known, ours ? head.sha : undefined);
-        if (pin.kind === 'already-pinned')
-            return stop('unchanged', `already pinned to ${inputs.version} on ${branch}`);
-        if (pin.kind === 'not-a-file')
-            return stop('failed', `${inputs.versionFile} is not a regular file`);
-        if (pin.kind === 'error')
-            return stop('failed', pin.reason);
-        // After a race the tip's blob is what a replay compares against; its bytes are not known.
-        job.known = pin.previousBlob === null ? undefined : { sha: pin.previousBlob, raw: job.known?.sha === pin.previousBlob ? job.known.raw : undefined };
-        if (job.pr && head) {
-            if (!ours) {
-                // Rewriting it would need a force, and a tree cut from the base would revert their work.
-                if (await repo.holds(`refs/heads/${job.pr.head}`, inputs.versionFile, `${inputs.version}\n`)) {
-                    return { landed: null, pushes, note: `${job.pr.head} has commits the cascade did not make; it holds the pin, so it was left as it is` };
+            cloned = true;
+            let head = null;
+            if (bump && headMayExist) {
+                const fetched = await repo.fetchBranch(bump.branch);
+                if (fetched.kind === 'final')
+                    return failed(fetched.reason);
+                if (fetched.kind === 'transient' || fetched.kind === 'race') {
+                    if (!(await backOff(fetched.reason)))
+                        return failed('cancelled');
+                    continue;
                 }
-                return stop('failed', `${job.pr.head} exists with commits the cascade did not make and does not pin ${inputs.version}; merge or delete it, then re-run`);
+                head = fetched.kind === 'ok' ? ((await repo.describe([`refs/heads/${bump.branch}`]))?.[0] ?? null) : null;
             }
-            const [candidate] = (await repo.describe([pin.sha])) ?? [];
-            if (candidate?.tree === head.tree) {
-                log(`${job.pr.head} already holds the pin on the current ${branch}`);
-                return { landed: null, pushes };
+            if (attempted.size > 0) {
+                const tip = bump ? (head?.sha ?? null) : await repo.tip();
+                if (tip !== null && attempted.has(tip))
+                    return { kind: 'landed', commit: tip, attempts: pushes, note: 'the interrupted push had landed' };
             }
+            let mergeParent;
+            if (bump && head) {
+                // What git sees now decides, not what the API showed earlier.
+                const state = { sha: head.sha, authorEmail: head.email };
+                const holdsPin = () => repo.holds(`refs/heads/${bump.branch}`, settings.versionFile, content);
+                const decision = await bumpRule({ branch: bump.branch, tip: state, holdsPin }, settings.author.email, settings.version);
+                if (decision.kind === 'keep')
+                    return { kind: 'landed', commit: null, attempts: pushes, note: decision.note };
+                if (decision.kind === 'refuse')
+                    return failed(decision.reason);
+                if (decision.kind === 'update')
+                    mergeParent = decision.tip;
+            }
+            const pin = await repo.buildPin(settings.versionFile, content, settings.commitMessage, settings.author, (bytes) => isPinned(bytes, settings.version), known, mergeParent);
+            if (pin.kind === 'already-pinned')
+                return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${base}`, attempts: pushes };
+            if (pin.kind === 'not-a-file')
+                return failed(`${settings.versionFile} is not a regular file`);
+            if (pin.kind === 'error')
+                return failed(pin.reason);
+            // After a race the tip's blob is what a replay compares against; its bytes are not known.
+            known =
+                pin.previousBlob === null
+                    ? undefined
+                    : { sha: pin.previousBlob, raw: known?.sha === pin.previousBlob ? known.raw : undefined };
+            if (head && mergeParent) {
+                const [candidate] = (await repo.describe([pin.sha])) ?? [];
+                if (candidate?.tree === head.tree) {
+                    log(`${bump.branch} already holds the pin on the current ${base}`);
+                    return { kind: 'landed', commit: null, attempts: pushes };
+                }
+            }
+            if (settings.dryRun) {
+                log(`dry run: built ${pin.sha.slice(0, 12)}, not pushing`);
+                return { kind: 'would-land', reason: '' };
+            }
+            pushes++;
+            attempted.add(pin.sha);
+            const pushed = await repo.push(pin.sha, target);
+            if (pushed.kind === 'ok')
+                return { kind: 'landed', commit: pin.sha, attempts: pushes };
+            if (pushed.kind === 'final')
+                return failed(pushed.reason);
+            headMayExist = true;
+            if (pushed.kind === 'race') {
+                lastReason = `the branch kept moving (${pushed.reason})`;
+                log(`${target} moved: fetching the new tip to replay the pin on it`);
+                continue;
+            }
+            if (!(await backOff(pushed.reason)))
+                return failed('cancelled');
         }
-        if (inputs.dryRun) {
-            log(`dry run: built ${pin.sha.slice(0, 12)}, not pushing`);
-            const what = job.pr ? `would push ${job.pr.head} and open a pull request into ${branch}` : describeChange(job);
-            return stop('would-update', job.note ? `${what}; ${job.note}` : what);
-        }
-        pushes++;
-        attempted.add(pin.sha);
-        const pushed = await repo.push(pin.sha, target);
-        if (pushed.kind === 'ok')
-            return { landed: pin.sha, pushes };
-        if (pushed.kind === 'final')
-            return stop('failed', pushed.reason);
-        headMayExist = true;
-        if (pushed.kind === 'race') {
-            lastReason = `the branch kept moving (${pushed.reason})`;
-            log(`${target} moved: fetching the new tip to replay the pin on it`);
-            continue;
-        }
-        await backOff(pushed.reason);
+        return failed(`gave up after ${settings.maxAttempts} attempts: ${lastReason}`);
     }
-    return stop('failed', `gave up after ${inputs.maxAttempts} attempts: ${lastReason}`);
 }
 
-;// CONCATENATED MODULE: ./src/version-order.ts
+;// CONCATENATED MODULE: ./src/pipeline/pool.ts
+/**
+ * Runs `worker` over `items` with at most `limit` in flight; results keep the input order.
+ * A worker must not throw: each template turns its own failures into a result.
+ */
+async function runPool(items, limit, worker) {
+    const results = new Array(items.length);
+    let next = 0;
+    const lane = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await worker(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/run-control.ts
+
+/**
+ * What every template consults before it starts: whether the run has stopped (a rejected token,
+ * a rate limit too far off, a failing forge, a cancel), and the signal that ends waits and
+ * requests when the runner cancels the step.
+ */
+class RunControl {
+    reason = null;
+    controller = new AbortController();
+    get signal() {
+        return this.controller.signal;
+    }
+    get stopped() {
+        return this.reason;
+    }
+    /** The first cause wins: it is the one error the run reports. */
+    stop(reason) {
+        this.reason ??= reason;
+    }
+    cancel(signal) {
+        this.stop(new CancelledError(signal));
+        this.controller.abort();
+    }
+    get cancelled() {
+        return this.controller.signal.aborted;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/landing/pull-request.ts
+
+/**
+ * Pull-request mode's last step: open the bump pull request, or find the one that already
+ * exists for the same head and base (Gitea 409, GitHub 422). The POST is retried on 5xx and
+ * connection faults like any request: a lost POST would leave a pushed branch with no pull
+ * request, and a retried POST whose first try did land is answered "already exists", which
+ * finds it.
+ */
+async function ensurePullRequest(api, owner, repo, spec, call) {
+    const created = await api.openPull(owner, repo, spec, call);
+    if (created !== 'exists') {
+        call.log?.(`opened pull request #${created.number}: ${created.url}`);
+        return { opened: true, pr: { number: created.number, url: created.url } };
+    }
+    call.log?.('a pull request for this branch already exists; looking it up');
+    const found = await api.findPull(owner, repo, spec.head, spec.base, call);
+    // The forge said it exists but we cannot see it: report, never guess a number.
+    if (!found) {
+        throw new ApiError(409, `the forge says a pull request from ${spec.head} into ${spec.base} exists, but it was not found among the open pull requests`);
+    }
+    return { opened: false, pr: { number: found.number, url: found.url } };
+}
+
+;// CONCATENATED MODULE: ./src/report/results.ts
+function result(template, status, reason, extra = {}) {
+    return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/api-stage.ts
+
+/**
+ * Everything the API can tell goes out at once, one round trip: the repository, the branch
+ * input, each probe path and the version file (on the default branch, or on `branch`), and in
+ * pull-request mode the bump branch. The requests share one retry group, so a persistent fault
+ * costs the round plus three retries, not every request four tries. A request that fails for
+ * good throws, saying which one: a template is never skipped on an error.
+ */
+async function lookUp(api, ref, settings, call) {
+    const { owner, repo } = ref;
+    const at = settings.branch || undefined;
+    const pr = settings.mode === 'pull-request' ? settings.pr.branch : undefined;
+    const [lookup, branch, probes, versionFile, bumpTip, bumpFile] = await Promise.allSettled([
+        api.repo(owner, repo, call),
+        settings.branch ? api.branch(owner, repo, settings.branch, call).then((b) => b !== null) : Promise.resolve(true),
+        Promise.allSettled(settings.probePaths.map((path) => api.file(owner, repo, path, at, call))),
+        api.file(owner, repo, settings.versionFile, at, call),
+        pr ? api.branch(owner, repo, pr, call) : Promise.resolve(null),
+        pr ? api.file(owner, repo, settings.versionFile, pr, call) : Promise.resolve({ kind: 'absent' })
+    ]);
+    const value = (outcome, what) => {
+        if (outcome.status === 'fulfilled')
+            return outcome.value;
+        throw outcome.reason instanceof ApiError ? outcome.reason.during(what) : outcome.reason;
+    };
+    const info = value(lookup, 'repository lookup failed');
+    if (info === null)
+        return { repo: null, branchExists: false, workflow: null, versionFile: { kind: 'absent' } };
+    const answers = {
+        repo: info,
+        branchExists: value(branch, 'branch lookup failed'),
+        workflow: probeResult(settings.probePaths, value(probes, 'probe failed')),
+        versionFile: { kind: 'absent' }
+    };
+    // A probe that errored must never read as "no workflow": one path we could not read might be it.
+    if (answers.workflow === null) {
+        const error = value(probes, 'probe failed').find((p) => p.status === 'rejected');
+        if (error)
+            value(error, 'probe failed');
+    }
+    answers.versionFile = value(versionFile, `reading ${settings.versionFile} failed`);
+    if (pr)
+        answers.bump = {
+            tip: value(bumpTip, `looking up ${pr} failed`),
+            file: value(bumpFile, `reading ${settings.versionFile} on ${pr} failed`)
+        };
+    return answers;
+}
+function probeResult(paths, found) {
+    if (paths.length === 0)
+        return { path: '', bytes: null };
+    const hit = found.findIndex((f) => f.status === 'fulfilled' && f.value.kind !== 'absent' && f.value.kind !== 'empty-repository');
+    if (hit < 0)
+        return null;
+    const file = found[hit].value;
+    return { path: paths[hit], bytes: file.kind === 'file' ? file.bytes : null };
+}
+
+;// CONCATENATED MODULE: ./src/shared/version-order.ts
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 // PEP 440, with the spellings its normalisation accepts (case, separators, alpha/beta/c/pre...).
 const PEP440 = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|rc|c|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
@@ -32888,7 +33630,46 @@ function compareVersions(a, b) {
     return null;
 }
 
-;// CONCATENATED MODULE: ./src/template-pipeline.ts
+;// CONCATENATED MODULE: ./src/pipeline/pin-policy.ts
+
+
+/**
+ * The one judgement of a version file, made wherever it was read: by the look-up round, and
+ * again after a write found the file changed (the API transport re-reads before it writes
+ * again). Pinned means pinned as the template reads it; then the downgrade policy.
+ */
+function judgePin(file, settings) {
+    if (file.kind === 'absent')
+        return { kind: 'write', was: null };
+    if (file.kind === 'empty-repository')
+        return { kind: 'skip', reason: 'empty repository (no branch to pin)' };
+    if (file.kind === 'other')
+        return { kind: 'fail', reason: `${settings.versionFile} is not a regular file (${file.type})` };
+    if (isPinned(file.bytes, settings.version))
+        return { kind: 'pinned' };
+    const was = describePin(file.bytes);
+    const reading = templateReading(file.bytes).toString('utf8');
+    if (reading === '')
+        return { kind: 'write', was };
+    const order = compareVersions(settings.version, reading);
+    if (order === null)
+        return { kind: 'write', was, note: `versions could not be compared (${was} → ${settings.version})` };
+    if (order < 0) {
+        if (settings.downgrade === 'skip')
+            return { kind: 'skip', reason: `pin ${was} is newer` };
+        if (settings.downgrade === 'fail')
+            return { kind: 'fail', reason: `pin ${was} is newer than ${settings.version} (downgrade: fail)` };
+        return { kind: 'write', was, note: `a downgrade from ${was}` };
+    }
+    return { kind: 'write', was };
+}
+/** The file's new content: exactly the version and one newline. */
+function pinBytes(version) {
+    return Buffer.from(`${version}\n`, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/template-pipeline.ts
+
 
 
 
@@ -32896,129 +33677,298 @@ function compareVersions(a, b) {
 
 
 /**
- * One template, start to finish. The API stage decides everything it can without git, in one
- * round trip: a missing repository fails, an archived one or one without publish-image.yml is
- * skipped, one already pinned is unchanged. Only a template that needs a commit is cloned.
- * Throws only TokenRejectedError (the run stops); every other failure is this template's result.
+ * One template, start to finish: look up (one API round trip), decide (failed, skipped,
+ * unchanged, or a pin to land), land, and in pull-request mode open the pull request. Every
+ * failure becomes this template's result; one that stops the run (RunStopError) also tells
+ * `control`, so no further template starts.
  */
-async function processTemplate(ref, index, ctx, log) {
+async function processTemplate(ref, ctx, log) {
+    const stopped = ctx.control.stopped;
+    if (stopped)
+        return result(ref.fullName, 'failed', stopped.notAttempted);
     try {
-        return await pipeline(ref, index, ctx, log);
+        return await pipeline(ref, ctx, log);
     }
     catch (error) {
-        if (error instanceof TokenRejectedError)
-            throw error;
+        if (error instanceof RunStopError) {
+            ctx.control.stop(error);
+            return result(ref.fullName, 'failed', error.inFlight);
+        }
         const message = error instanceof ApiError ? error.message : `unexpected error: ${error.message}`;
         return result(ref.fullName, 'failed', message);
     }
 }
-async function pipeline(ref, index, ctx, log) {
-    const { inputs, forge } = ctx;
-    const { owner, repo, fullName } = ref;
+async function pipeline(ref, ctx, log) {
+    const { settings } = ctx;
+    const { fullName } = ref;
+    const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: fullName, log };
+    log(`looking up ${fullName}${settings.branch ? ` (branch ${settings.branch})` : ''}`);
+    const seen = await lookUp(ctx.api, ref, settings, call);
+    const decided = decide(seen, settings, fullName, log);
+    if ('status' in decided)
+        return decided;
+    const { verdict, branch, repo } = decided;
+    const request = {
+        owner: repo.owner,
+        repo: repo.name,
+        base: branch,
+        file: seen.versionFile.kind === 'file' ? { sha: seen.versionFile.sha, bytes: seen.versionFile.bytes } : null,
+        bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip },
+        judge: (bytes) => judgePin(bytes ? { kind: 'file', sha: '', bytes } : { kind: 'absent' }, settings),
+        log
+    };
+    const landing = await ctx.lander.land(request);
+    return outcome(landing, { ref, ctx, branch, verdict, call, owner: repo.owner, name: repo.name });
+}
+/** Everything decided from the look-up round alone, before any write. */
+function decide(seen, settings, fullName, log) {
     const failed = (reason, branch = null) => result(fullName, 'failed', reason, { branch });
     const skipped = (reason, branch = null) => result(fullName, 'skipped', reason, { branch });
-    // Everything the API can tell goes out at once: one round trip decides failed, skipped,
-    // unchanged or clone. Without a branch input the contents API reads the default branch.
-    log(`looking up ${fullName}${inputs.branch ? ` (branch ${inputs.branch})` : ''}`);
-    const apiRef = inputs.branch || undefined;
-    const pullRequestMode = inputs.mode === 'pull-request';
-    const [lookup, branchCheck, probe, current, bump] = await Promise.allSettled([
-        forge.getRepo(owner, repo, log),
-        inputs.branch ? branchExists(ctx, ref, inputs.branch, log) : Promise.resolve(true),
-        probeWorkflow(ctx, ref, apiRef, log),
-        forge.getFile(owner, repo, inputs.versionFile, apiRef, log),
-        pullRequestMode ? branchExists(ctx, ref, inputs.prBranch, log) : Promise.resolve(false)
-    ]);
-    if (lookup.status === 'rejected') {
-        if (lookup.reason instanceof ApiError && lookup.reason.status === 404)
-            return failed('repository not found, or the token cannot see it (HTTP 404)');
-        throw rethrowAs('repository lookup failed', lookup.reason);
-    }
-    const info = lookup.value;
+    const info = seen.repo;
+    if (info === null)
+        return failed('repository not found, or the token cannot see it (HTTP 404)');
     if (info.archived)
         return skipped('archived repository');
     if (info.mirror)
         return skipped('mirror repository (read-only)');
-    if (info.empty)
+    if (info.empty || seen.versionFile.kind === 'empty-repository')
         return skipped('empty repository (no branch to pin)');
+    // Only Gitea and Forgejo report this truthfully; on GitHub the write decides (see RepoInfo).
     if (info.canPush === false)
         return failed('the token has no push permission on this repository');
-    const branch = inputs.branch || info.defaultBranch;
+    const branch = settings.branch || info.defaultBranch;
     if (!branch)
         return failed('the forge reported no default branch');
-    log(`branch ${branch}${inputs.branch ? '' : ' (default)'}`);
+    log(`branch ${branch}${settings.branch ? '' : ' (default)'}`);
     // A 404 from the probe must mean "no workflow", never "no such branch".
-    if (branchCheck.status === 'rejected')
-        throw rethrowAs('branch lookup failed', branchCheck.reason);
-    if (!branchCheck.value)
+    if (!seen.branchExists)
         return failed(`branch ${branch} not found`, branch);
-    if (probe.status === 'rejected')
-        throw rethrowAs('probe failed', probe.reason);
-    if (probe.value === 'absent')
-        return skipped(`no publish-image.yml (looked for ${inputs.probePaths.join(', ')})`, branch);
-    if (current.status === 'rejected')
-        throw rethrowAs(`reading ${inputs.versionFile} failed`, current.reason);
-    const file = current.value;
-    if (file && file.content === undefined)
-        return failed(`${inputs.versionFile} is not a regular file`, branch);
-    const was = file?.content === undefined ? null : pinnedVersion(file.content);
-    if (was === inputs.version) {
-        log(`${inputs.versionFile} already pins ${inputs.version}: nothing to do`);
-        return result(fullName, 'unchanged', `already pinned to ${inputs.version}`, { branch });
+    if (seen.workflow === null)
+        return skipped(`no publish-image.yml (looked for ${settings.probePaths.join(', ')})`, branch);
+    if (seen.workflow.path)
+        log(`found ${seen.workflow.path}`);
+    const verdict = judgePin(seen.versionFile, settings);
+    if (verdict.kind === 'pinned') {
+        log(`${settings.versionFile} already pins ${settings.version}: nothing to do`);
+        return result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch });
     }
-    log(was === null ? `${inputs.versionFile} is absent: it will be created` : `${inputs.versionFile} pins ${was || '(empty)'}`);
-    let note;
-    if (was !== null && was !== '') {
-        const order = compareVersions(inputs.version, was);
-        if (order === null)
-            note = `versions could not be compared (${was} → ${inputs.version})`;
-        else if (order < 0) {
-            if (inputs.downgrade === 'skip')
-                return skipped(`pin ${was} is newer`, branch);
-            if (inputs.downgrade === 'fail')
-                return failed(`pin ${was} is newer than ${inputs.version} (downgrade: fail)`, branch);
-            note = `a downgrade from ${was}`;
+    if (verdict.kind === 'skip')
+        return skipped(verdict.reason, branch);
+    if (verdict.kind === 'fail')
+        return failed(verdict.reason, branch);
+    log(verdict.was === null
+        ? `${settings.versionFile} is absent: it will be created`
+        : `${settings.versionFile} pins ${verdict.was}`);
+    return { verdict, branch, repo: info };
+}
+/** The template's result from how landing went; in pull-request mode, after the PR step. */
+async function outcome(landing, c) {
+    const { settings } = c.ctx;
+    const { fullName } = c.ref;
+    const pr = settings.mode === 'pull-request' ? settings.pr : undefined;
+    const target = pr?.branch ?? c.branch;
+    const extra = (note) => [note, c.verdict.note].filter(Boolean).join('; ');
+    const withNote = (text, note) => (extra(note) ? `${text}; ${extra(note)}` : text);
+    switch (landing.kind) {
+        case 'cannot':
+        case 'failed':
+            return result(fullName, 'failed', landing.reason, {
+                branch: target,
+                attempts: 'attempts' in landing ? landing.attempts : 0
+            });
+        case 'unchanged':
+            return result(fullName, 'unchanged', landing.reason, { branch: target, attempts: landing.attempts });
+        case 'skipped':
+            return result(fullName, 'skipped', landing.reason, { branch: target, attempts: landing.attempts });
+        case 'would-land': {
+            const what = pr ? `would push ${pr.branch} and open a pull request into ${c.branch}` : change(c, true);
+            return result(fullName, 'would-update', withNote(what), { branch: target });
         }
     }
-    if (bump.status === 'rejected')
-        throw rethrowAs(`looking up ${inputs.prBranch} failed`, bump.reason);
-    const dir = (0,external_node_path_namespaceObject.join)(ctx.workDir, `${index}-${owner}-${repo}`.replace(/[^A-Za-z0-9_.-]/g, '_'));
-    const known = file ? { sha: file.sha, raw: file.raw } : undefined;
-    const pr = pullRequestMode ? { head: inputs.prBranch, exists: bump.value } : undefined;
-    return pinTemplate({ ctx, ref, branch, dir, was, known, note, pr, log });
-}
-async function branchExists(ctx, ref, branch, log) {
+    const done = { branch: target, commit: landing.commit, attempts: landing.attempts };
+    if (!pr) {
+        const after = landing.attempts > 1 ? ` after ${landing.attempts} ${c.ctx.lander.transport === 'git' ? 'pushes' : 'writes'}` : '';
+        return result(fullName, 'updated', withNote(`${change(c, false)}${after}`, landing.note), done);
+    }
     try {
-        await ctx.forge.json('GET', repoApiPath(ref.owner, ref.repo, 'branches', branch), log);
-        return true;
+        const spec = { head: pr.branch, base: c.branch, title: pr.title, body: pr.body };
+        const { opened, pr: pull } = await ensurePullRequest(c.ctx.api, c.owner, c.name, spec, c.call);
+        const what = opened ? `opened #${pull.number}` : `#${pull.number} already open`;
+        return result(fullName, opened ? 'pr-opened' : 'pr-exists', withNote(`${what}: ${change(c, false)}`, landing.note), { ...done, pullRequest: pull });
     }
     catch (error) {
-        if (error instanceof ApiError && error.status === 404)
-            return false;
-        throw error;
+        if (error instanceof RunStopError)
+            throw error; // the run stops, as for any 401
+        const message = error.message;
+        return result(fullName, 'failed', `${pr.branch} is pushed, but the pull request could not be opened: ${message}`, done);
     }
 }
-/** 'present' when any probe path exists; 'absent' only when every one is a 404. */
-async function probeWorkflow(ctx, ref, branch, log) {
-    const paths = ctx.inputs.probePaths;
-    if (paths.length === 0)
-        return 'present';
-    const found = await Promise.allSettled(paths.map((path) => ctx.forge.getFile(ref.owner, ref.repo, path, branch, log)));
-    const hit = found.findIndex((f) => f.status === 'fulfilled' && f.value !== null);
-    if (hit >= 0) {
-        log(`found ${paths[hit]}`);
-        return 'present';
-    }
-    // Never skip on an error: one path we could not read might be the workflow.
-    const error = found.find((f) => f.status === 'rejected');
-    if (error)
-        throw error.reason;
-    return 'absent';
+function change(c, dryRun) {
+    const { version, versionFile } = c.ctx.settings;
+    const verb = dryRun ? 'would pin' : 'pinned';
+    return c.verdict.was === null
+        ? `${verb} ${version} (created ${versionFile})`
+        : `${verb} ${version} (was ${c.verdict.was})`;
 }
-function rethrowAs(what, error) {
-    if (error instanceof ApiError)
-        return new ApiError(error.status, `${what}: ${error.message}`);
-    return error;
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** The action's outputs, from the results in input order. */
+function buildOutputs(results) {
+    const names = (status) => results
+        .filter((r) => r.status === status)
+        .map((r) => r.template)
+        .join(' ');
+    return {
+        'failed-templates': names('failed'),
+        'updated-templates': names('updated'),
+        'unchanged-templates': names('unchanged'),
+        'skipped-templates': names('skipped'),
+        // Exactly the documented fields, whatever the results carry internally.
+        results: JSON.stringify(results.map(({ template, status, reason, commit, branch, attempts }) => ({
+            template,
+            status,
+            reason,
+            commit,
+            branch,
+            attempts
+        }))),
+        'pull-requests': JSON.stringify(results
+            .filter((r) => r.pullRequest)
+            .map((r) => ({ template: r.template, number: r.pullRequest.number, url: r.pullRequest.url })))
+    };
+}
+function counts(results) {
+    const order = ['updated', 'pr-opened', 'pr-exists', 'would-update', 'unchanged', 'skipped', 'failed'];
+    return order
+        .map((status) => [status, results.filter((r) => r.status === status).length])
+        .filter(([, n]) => n > 0)
+        .map(([status, n]) => `${n} ${status}`)
+        .join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+const ICON = {
+    updated: '✅',
+    'would-update': '📝',
+    'pr-opened': '🔀',
+    'pr-exists': '🔀',
+    unchanged: '➖',
+    skipped: '⏭️',
+    failed: '❌'
+};
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+/** Markdown for the job summary (GITHUB_STEP_SUMMARY). */
+function renderMarkdown(version, results, dryRun) {
+    const rows = results.map((r) => {
+        const link = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : '';
+        return `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${link}${cell(r.reason)} |`;
+    });
+    const failed = results.filter((r) => r.status === 'failed').map((r) => r.template);
+    const lines = [
+        `## Runtime cascade: ${version}${dryRun ? ' (dry run)' : ''}`,
+        '',
+        counts(results),
+        '',
+        '| Template | Status | Branch | Commit | Pushes | Detail |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...rows
+    ];
+    if (failed.length > 0) {
+        lines.push('', 'Re-run only the failed templates with:', '', '```', `templates: ${failed.join(' ')}`, '```');
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/text-table.ts
+/** The same table as plain text, for the log (Gitea renders step summaries only from 1.27). */
+function renderText(results) {
+    const header = ['TEMPLATE', 'STATUS', 'BRANCH', 'COMMIT', 'PUSHES', 'DETAIL'];
+    const rows = results.map((r) => [
+        r.template,
+        r.status,
+        r.branch ?? '-',
+        r.commit ? r.commit.slice(0, 12) : '-',
+        String(r.attempts),
+        r.reason
+    ]);
+    const widths = header.slice(0, 5).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const line = (row) => row
+        .map((value, i) => (i < 5 ? value.padEnd(widths[i]) : value))
+        .join('  ')
+        .trimEnd();
+    return [line(header), ...rows.map(line)].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/publish.ts
+
+
+
+
+/**
+ * The end of a run, for everyone who reads it: the outputs (for later steps), the table in the
+ * log and the job summary (for people), one annotation per failed template, and the step's
+ * verdict. A run with failures never ends green (unless fail-on-error is false); a run that
+ * stopped reports its one cause once, not once per template.
+ */
+async function publish(settings, results, redactor, stopped) {
+    for (const [name, value] of Object.entries(buildOutputs(results)))
+        setOutput(name, redactor.redact(value));
+    info('');
+    info(`Runtime cascade ${settings.version}: ${counts(results)}`);
+    info(redactor.redact(renderText(results)));
+    if (!stopped) {
+        for (const r of results.filter((x) => x.status === 'failed'))
+            error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' });
+    }
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        await summary
+            .addRaw(redactor.redact(renderMarkdown(settings.version, results, settings.dryRun)))
+            .write()
+            .catch((error) => warning(`could not write the job summary: ${error.message}`));
+    }
+    if (stopped) {
+        setFailed(redactor.redact(stopped.message));
+        return;
+    }
+    const failed = results.filter((r) => r.status === 'failed').map((r) => r.template);
+    if (failed.length > 0) {
+        const message = `${failed.length} of ${results.length} template(s) failed: ${failed.join(' ')}. Re-run with templates: ${failed.join(' ')}`;
+        if (settings.failOnError)
+            setFailed(message);
+        else
+            warning(`${message} (fail-on-error is false, so the step stays green)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/template-log.ts
+
+/**
+ * A template's log lines, held until the template is done and then printed as one collapsible
+ * group, so templates worked on at once never interleave.
+ */
+class TemplateLog {
+    template;
+    redactor;
+    lines = [];
+    started = Date.now();
+    constructor(template, redactor) {
+        this.template = template;
+        this.redactor = redactor;
+    }
+    line = (text) => {
+        const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5);
+        this.lines.push(`[${seconds} s] ${this.redactor.redact(text)}`);
+    };
+    flush(outcome) {
+        // The reason arrives redacted (main.ts redacts it once, for every place it goes).
+        startGroup(`${this.template}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`);
+        for (const text of this.lines)
+            info(text);
+        endGroup();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -33036,93 +33986,76 @@ function rethrowAs(what, error) {
 
 
 
-/** API calls: tries in all (3 retries: about 1 s, 2 s, 4 s with the default retry-delay-ms). */
-const API_ATTEMPTS = 4;
-/** Longest Retry-After honoured, so a hostile value cannot stall the run. */
-const MAX_RETRY_AFTER_MS = 30_000;
+
+
+
+
+
+
+
+
+/** inputs → token check → templates through a bounded pool → outputs, summary, log. */
 async function run() {
-    let inputs;
+    let token;
+    let settings;
     try {
-        inputs = readInputs();
+        ;
+        ({ token, settings } = readInputs());
     }
     catch (error) {
         // Nothing has touched the network yet, and nothing will.
         setFailed(error instanceof InputError ? error.message : `bad input: ${error.message}`);
         return;
     }
-    const redactor = new Redactor(inputs.token);
+    const redactor = new Redactor(token);
     for (const secret of redactor.forms)
         core_setSecret(secret);
-    info(`Pinning ${inputs.version} in ${inputs.templates.length} template(s), ${inputs.concurrency} at a time${inputs.dryRun ? ' (dry run: nothing is pushed)' : ''}`);
-    const { results, tokenRejected } = await cascade(inputs, redactor);
-    await report(inputs, results, redactor, tokenRejected === null);
-    if (tokenRejected) {
-        // One error for the one cause, not one per template.
-        setFailed(tokenRejected.message);
-        return;
-    }
-    const failed = results.filter((r) => r.status === 'failed').map((r) => r.template);
-    if (failed.length > 0) {
-        const message = `${failed.length} of ${results.length} template(s) failed: ${failed.join(' ')}. Re-run with templates: ${failed.join(' ')}`;
-        if (inputs.failOnError)
-            setFailed(message);
-        else
-            warning(`${message} (fail-on-error is false, so the step stays green)`);
-    }
+    const control = new RunControl();
+    info(`Pinning ${settings.version} in ${settings.templates.length} template(s), ${settings.concurrency} at a time` +
+        `${settings.dryRun ? ' (dry run: nothing is pushed)' : ''}`);
+    const results = await cascade(token, settings, redactor, control);
+    await publish(settings, results, redactor, control.stopped);
 }
-async function cascade(inputs, redactor) {
+async function cascade(token, settings, redactor, control) {
     const workDir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'runtime-cascade-'));
-    const forge = new ForgeClient({
-        apiUrl: inputs.apiUrl,
-        serverUrl: inputs.serverUrl,
-        token: inputs.token,
-        timeoutMs: inputs.requestTimeoutMs,
-        retry: { attempts: API_ATTEMPTS, baseDelayMs: inputs.retryDelayMs, maxRetryAfterMs: MAX_RETRY_AFTER_MS },
-        redactor
+    const transport = new HttpTransport(token, settings.requestTimeoutMs, redactor);
+    const client = new ForgeClient({
+        apiUrl: settings.apiUrl,
+        transport,
+        policy: apiPolicy(settings.retryDelayMs),
+        health: new ForgeHealth(),
+        gate: new RateGate(),
+        rateLimitWaitMs: 300_000,
+        redactor,
+        signal: control.signal
     });
-    const git = new GitRunner({ serverUrl: inputs.serverUrl, token: inputs.token, timeoutMs: inputs.gitTimeoutMs });
-    let tokenRejected = null;
+    const api = new ForgeApi(client);
+    const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs });
+    const lander = new GitLander({ git, settings, workDir, signal: control.signal });
     try {
-        const results = await runPool(inputs.templates, inputs.concurrency, async (ref, index) => {
-            if (tokenRejected)
-                return result(ref.fullName, 'failed', 'not attempted: the token was rejected');
+        try {
+            const check = await checkToken(api, settings.apiUrl, API_ATTEMPTS - 1);
+            info(check.summary);
+        }
+        catch (error) {
+            if (!(error instanceof RunStopError))
+                throw error;
+            control.stop(error);
+        }
+        return await runPool(settings.templates, settings.concurrency, async (ref) => {
             const log = new TemplateLog(ref.fullName, redactor);
-            let outcome;
-            try {
-                outcome = await processTemplate(ref, index, { inputs, forge, git, workDir }, log.line);
-            }
-            catch (error) {
-                if (!(error instanceof TokenRejectedError))
-                    throw error;
-                tokenRejected = error;
-                outcome = result(ref.fullName, 'failed', 'the token was rejected (HTTP 401)');
-            }
+            let outcome = await processTemplate(ref, { settings, api, lander, control }, log.line);
             outcome = { ...outcome, reason: redactor.redact(outcome.reason) };
+            if (outcome.reason.startsWith('not attempted:'))
+                return outcome;
             log.flush(outcome);
             return outcome;
         });
-        return { results, tokenRejected };
     }
     finally {
-        forge.dispose();
+        transport.dispose();
         // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.
         await (0,promises_namespaceObject.rm)(workDir, { recursive: true, force: true });
-    }
-}
-async function report(inputs, results, redactor, annotate) {
-    for (const [name, value] of Object.entries(buildOutputs(results)))
-        setOutput(name, redactor.redact(value));
-    info('');
-    info(`Runtime cascade ${inputs.version}: ${counts(results)}`);
-    info(redactor.redact(renderText(results)));
-    if (annotate)
-        for (const r of results.filter((x) => x.status === 'failed'))
-            error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' });
-    if (process.env.GITHUB_STEP_SUMMARY) {
-        await summary
-            .addRaw(redactor.redact(renderMarkdown(inputs.version, results, inputs.dryRun)))
-            .write()
-            .catch((error) => warning(`could not write the job summary: ${error.message}`));
     }
 }
 

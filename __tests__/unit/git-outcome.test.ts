@@ -1,8 +1,9 @@
-import { classifyFetch, classifyPush, remoteMessage } from '../../src/git-outcome.js'
+import { classifyFetch, classifyPush, remoteMessage } from '../../src/git/git-outcome.js'
 
 const result = (exitCode: number, stdout: string, stderr = '', timedOut = false) => ({
   exitCode,
   stdout,
+  stdoutBytes: Buffer.from(stdout),
   stderr,
   timedOut
 })

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { GitRunner, gitEnvironment } from '../../src/git-runner.js'
+import { GitRunner, gitEnvironment } from '../../src/git/git-runner.js'
 
 const options = { serverUrl: 'https://git.example.com', token: 'gta_secret_value', timeoutMs: 60000 }
 

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { DEFAULTS, readInputs } from '../../src/inputs.js'
+import { DEFAULTS } from '../../src/inputs/defaults.js'
+import { readInputs } from '../../src/inputs/read-inputs.js'
 import { PROJECT_ROOT } from '../../test-support/run-action.js'
 
 const base = {
@@ -14,13 +15,13 @@ const base = {
   'api-url': 'https://git.example.com/api/v1'
 }
 
-function withInputs(inputs: Record<string, string | undefined>): () => ReturnType<typeof readInputs> {
+function withInputs(inputs: Record<string, string | undefined>): () => ReturnType<typeof readInputs>['settings'] {
   return () => {
     for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
     for (const [name, value] of Object.entries(inputs)) {
       if (value !== undefined) process.env[`INPUT_${name.toUpperCase()}`] = value
     }
-    return readInputs()
+    return readInputs().settings
   }
 }
 
@@ -254,7 +255,7 @@ describe('pull-request mode and downgrade', () => {
       'pr-title': 'Runtime {version}',
       'pr-body': 'Bump to {version}.'
     })
-    expect(inputs).toMatchObject({ prBranch: 'cascade/1.2.3', prTitle: 'Runtime 1.2.3', prBody: 'Bump to 1.2.3.' })
+    expect(inputs.pr).toEqual({ branch: 'cascade/1.2.3', title: 'Runtime 1.2.3', body: 'Bump to 1.2.3.' })
   })
 
   it.each([

@@ -1,7 +1,8 @@
-import { buildOutputs, renderMarkdown, renderText } from '../../src/report.js'
-import { result } from '../../src/results.js'
-import { Redactor } from '../../src/redact.js'
-import { pinnedVersion } from '../../src/results.js'
+import { buildOutputs } from '../../src/report/outputs.js'
+import { result } from '../../src/report/results.js'
+import { renderMarkdown } from '../../src/report/summary.js'
+import { renderText } from '../../src/report/text-table.js'
+import { Redactor } from '../../src/shared/redact.js'
 
 const results = [
   result('acme/a', 'updated', 'pinned 2.0.0 (was 1.0.0)', { commit: 'a'.repeat(40), branch: 'main', attempts: 2 }),
@@ -62,13 +63,6 @@ describe('summary', () => {
       'unchanged',
       'failed'
     ])
-  })
-})
-
-describe('pinnedVersion', () => {
-  it('is the first line, trimmed, as templates read it', () => {
-    expect(pinnedVersion('  1.2.3 \r\n# comment\n')).toBe('1.2.3')
-    expect(pinnedVersion('')).toBe('')
   })
 })
 

@@ -1,4 +1,5 @@
-import { backoffDelay, parseRetryAfter, withRetry } from '../../src/retry.js'
+import { RetryGroup } from '../../src/forge/retry-group.js'
+import { backoffDelay, parseRetryAfter, sleep } from '../../src/shared/retry-policy.js'
 
 const policy = { attempts: 4, baseDelayMs: 1000, maxRetryAfterMs: 30000 }
 
@@ -28,52 +29,73 @@ describe('parseRetryAfter', () => {
   })
 })
 
-describe('withRetry', () => {
-  const fast = { attempts: 3, baseDelayMs: 1, maxRetryAfterMs: 10 }
+describe('sleep', () => {
+  it('ends early, saying so, when the run is cancelled', async () => {
+    const controller = new AbortController()
+    const started = Date.now()
+    const waited = sleep(10_000, controller.signal)
+    setTimeout(() => controller.abort(), 20)
+    expect(await waited).toBe(false)
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+})
 
-  it('retries transient errors and stops at the bound', async () => {
-    let calls = 0
-    const retries: number[] = []
-    await expect(
-      withRetry(
-        fast,
-        async () => {
-          calls++
-          throw new Error('503')
-        },
-        () => ({ retry: true }),
-        (_e, _d, n) => retries.push(n)
-      )
-    ).rejects.toThrow('503')
-    expect(calls).toBe(3)
-    expect(retries).toEqual([1, 2])
+/** A request of the group: fails `failures` times, then answers; counts what it sent. */
+function member(group: RetryGroup, failures: number, attempts = 4): { sent: () => number; run: Promise<boolean> } {
+  let sent = 0
+  const me = {}
+  group.join(me)
+  const run = (async () => {
+    for (let tries = 1; ; tries++) {
+      sent++
+      if (sent > failures) {
+        group.settle(me, true)
+        return true
+      }
+      if (tries >= attempts || !(await group.retry(me, async () => true))) {
+        group.settle(me, false)
+        return false
+      }
+    }
+  })()
+  return { sent: () => sent, run }
+}
+
+describe('RetryGroup', () => {
+  it('a persistent fault costs the round plus the retries, not every request four tries', async () => {
+    const group = new RetryGroup(3)
+    const members = Array.from({ length: 5 }, () => member(group, Infinity))
+    expect(await Promise.all(members.map((m) => m.run))).toEqual([false, false, false, false, false])
+    expect(members.reduce((sum, m) => sum + m.sent(), 0)).toBe(8)
   })
 
-  it('never retries what classify calls permanent', async () => {
-    let calls = 0
-    await expect(
-      withRetry(
-        fast,
-        async () => {
-          calls++
-          throw new Error('404')
-        },
-        () => ({ retry: false })
-      )
-    ).rejects.toThrow('404')
-    expect(calls).toBe(1)
+  it('a blip that hit every request recovers: the canary answers, the rest go again', async () => {
+    const group = new RetryGroup(3)
+    const members = Array.from({ length: 5 }, () => member(group, 1))
+    expect(await Promise.all(members.map((m) => m.run))).toEqual([true, true, true, true, true])
+    expect(members.reduce((sum, m) => sum + m.sent(), 0)).toBe(10)
   })
 
-  it('returns the first success', async () => {
-    let calls = 0
-    const value = await withRetry(
-      fast,
-      async () => {
-        if (++calls < 2) throw new Error('reset')
-        return 'ok'
-      },
-      () => ({ retry: true })
-    )
-    expect([value, calls]).toEqual(['ok', 2])
+  it('the earliest request sent is the canary, whichever failed first', async () => {
+    const group = new RetryGroup(3)
+    const order: string[] = []
+    const lookup = {}
+    const probe = {}
+    group.join(lookup)
+    group.join(probe)
+    const wait = async () => true
+    const probeRetry = group.retry(probe, wait).then((go) => order.push(`probe ${go}`))
+    const lookupRetry = group.retry(lookup, wait).then((go) => {
+      order.push(`lookup ${go}`)
+      group.settle(lookup, true)
+    })
+    await Promise.all([probeRetry, lookupRetry])
+    expect(order).toEqual(['lookup true', 'probe true'])
+  })
+
+  it('alone, it is plain bounded retry', async () => {
+    const alone = member(new RetryGroup(3), Infinity)
+    expect(await alone.run).toBe(false)
+    expect(alone.sent()).toBe(4)
   })
 })

@@ -1,4 +1,4 @@
-import { compareVersions } from '../../src/version-order.js'
+import { compareVersions } from '../../src/shared/version-order.js'
 
 describe('compareVersions', () => {
   it.each([

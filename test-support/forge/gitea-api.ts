@@ -33,6 +33,9 @@ export class GiteaApi {
     authenticated: boolean,
     body?: unknown
   ): Promise<ApiAnswer> {
+    if (method === 'GET' && path === '/user' && authenticated) {
+      return { status: 200, body: { id: 1, login: 'cascade-bot', full_name: '', email: 'cascade-bot@example.com' } }
+    }
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path)
     if (!m) return notFound(this.baseUrl)
     const meta = this.store.find(decodeURIComponent(m[1]), decodeURIComponent(m[2]))

@@ -25,8 +25,3 @@ export function result(
 ): TemplateResult {
   return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra }
 }
-
-/** Templates read the pin as the file's first line with whitespace trimmed; so does the cascade. */
-export function pinnedVersion(text: string): string {
-  return text.split(/\r?\n/, 1)[0].trim()
-}

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { Redactor } from './redact.js'
+import type { Redactor } from '../shared/redact.js'
 import type { TemplateResult } from './results.js'
 
 /**

@@ -1,10 +1,13 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { devNull } from 'node:os'
-import { basicAuth } from './redact.js'
+import { basicAuth, Redactor } from '../shared/redact.js'
 
 export interface GitResult {
   exitCode: number
   stdout: string
+  /** stdout as bytes, for content that must be judged byte for byte. */
+  stdoutBytes: Buffer
+  /** Redacted: anything the server said that echoed the token is already gone. */
   stderr: string
   /** Killed because the deadline passed. */
   timedOut: boolean
@@ -21,53 +24,78 @@ export interface GitRunnerOptions {
  * Runs git with the token and every safety setting in the environment, never in argv (argv is
  * logged and visible in process listings) and never on disk (GIT_CONFIG_COUNT, git >= 2.31).
  *
- * This is the one place that spawns git directly rather than through @actions/exec: exec offers
- * no timeout and no handle on the child, and a git stuck on a server that accepts a connection and
- * never answers must be killed when its deadline passes, not waited for.
+ * This is the one place that spawns git, and it does so directly rather than through
+ * @actions/exec: exec offers no timeout and no handle on the child, and a git stuck on a server
+ * that accepts a connection and never answers must be killed when its deadline passes. Each
+ * git runs in its own process group (so git-remote-http and pack-objects die with it), and the
+ * runner knows every group alive, so a cancelled run can kill them all.
  */
 export class GitRunner {
   private readonly env: NodeJS.ProcessEnv
+  private readonly redactor: Redactor
+  private readonly alive = new Set<ChildProcess>()
+  private closed = false
 
   constructor(private readonly options: GitRunnerOptions) {
     this.env = gitEnvironment(options)
+    this.redactor = new Redactor(options.token)
   }
 
   run(args: string[], cwd?: string, input?: string | Buffer): Promise<GitResult> {
+    if (this.closed) return Promise.resolve(failed('git not started: the run was cancelled'))
     return new Promise((resolve) => {
-      // Own process group (POSIX), so the deadline also kills git-remote-http and pack-objects.
       const detached = process.platform !== 'win32'
       const child = spawn('git', args, { cwd, env: this.env, detached, stdio: ['pipe', 'pipe', 'pipe'] })
+      this.alive.add(child)
       const out: Buffer[] = []
       const err: Buffer[] = []
       let timedOut = false
       const timer = setTimeout(() => {
         timedOut = true
-        try {
-          if (detached && child.pid) process.kill(-child.pid, 'SIGKILL')
-          else child.kill('SIGKILL')
-        } catch {
-          // already gone
-        }
+        kill(child)
       }, this.options.timeoutMs)
       child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
       child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
       child.stdin.on('error', () => {}) // git may exit before reading all input; its exit code tells
       child.on('error', (error) => {
         clearTimeout(timer)
-        resolve({ exitCode: 127, stdout: '', stderr: `cannot run git: ${error.message}`, timedOut })
+        this.alive.delete(child)
+        resolve(failed(`cannot run git: ${error.message}`))
       })
       child.on('close', (code) => {
         clearTimeout(timer)
+        this.alive.delete(child)
+        const stdoutBytes = Buffer.concat(out)
         resolve({
           exitCode: code ?? 128,
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
+          stdout: stdoutBytes.toString('utf8'),
+          stdoutBytes,
+          stderr: this.redactor.redact(Buffer.concat(err).toString('utf8')),
           timedOut
         })
       })
       child.stdin.end(input ?? '')
     })
   }
+
+  /** Kills every git process group still running, and starts no more. */
+  killAll(): void {
+    this.closed = true
+    for (const child of this.alive) kill(child)
+  }
+}
+
+function kill(child: ChildProcess): void {
+  try {
+    if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, 'SIGKILL')
+    else child.kill('SIGKILL')
+  } catch {
+    // already gone
+  }
+}
+
+function failed(stderr: string): GitResult {
+  return { exitCode: 127, stdout: '', stdoutBytes: Buffer.alloc(0), stderr, timedOut: false }
 }
 
 /** The environment every git command runs with. Exported for the test that checks it. */

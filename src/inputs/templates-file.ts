@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, relative, resolve } from 'node:path'
-import { InputError } from './errors.js'
+import { InputError } from '../shared/errors.js'
 import { splitTemplateList } from './template-list.js'
 
 /**

@@ -21,6 +21,16 @@ export class Redactor {
     for (const secret of this.secrets) out = out.split(secret).join('***')
     return out
   }
+
+  /**
+   * A server's words made fit to show: redacted first, then folded to one line and shortened.
+   * In that order, always: shortening first could cut a token in two, and the half left over
+   * would no longer match any secret form.
+   */
+  clip(text: string, max: number): string {
+    const line = this.redact(text).replace(/\s+/g, ' ').trim()
+    return line.length > max ? `${line.slice(0, max)}…` : line
+  }
 }
 
 /** The value git sends in its Authorization header: basic auth as x-access-token:<token>. */

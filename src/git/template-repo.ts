@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto'
 import { classifyFetch, classifyPush, gitError, type Outcome } from './git-outcome.js'
+import type { Author } from '../inputs/settings.js'
 import type { GitRunner } from './git-runner.js'
-
-export interface Author {
-  name: string
-  email: string
-}
 
 /** What a branch tip holds at the version file, and the commit that would pin it. */
 export type PinCommit =
@@ -109,7 +105,7 @@ export class TemplateRepo {
     content: string,
     message: string,
     author: Author,
-    isPinned: (text: string) => boolean,
+    isPinned: (bytes: Buffer) => boolean,
     known?: KnownFile,
     mergeParent?: string
   ): Promise<PinCommit> {
@@ -140,8 +136,8 @@ export class TemplateRepo {
     // A blob that is neither ours nor the one the API showed changed after the API read: look
     // at it (one lazy fetch in a rare race) so "first line is the version" is honoured.
     if (blob !== known?.sha) {
-      const text = await this.git.run(['cat-file', 'blob', blob], this.dir)
-      if (text.exitCode === 0 && isPinned(text.stdout)) return { kind: 'already-pinned' }
+      const shown = await this.git.run(['cat-file', 'blob', blob], this.dir)
+      if (shown.exitCode === 0 && isPinned(shown.stdoutBytes)) return { kind: 'already-pinned' }
     }
     return { kind: 'commit', sha, previousBlob: blob }
   }

@@ -1,0 +1,225 @@
+import type { Author } from '../inputs/settings.js'
+import { ApiError } from './api-error.js'
+import type { CallOptions, ForgeClient, ForgeKind } from './forge-client.js'
+import {
+  list,
+  object,
+  parseBranch,
+  parseFile,
+  parsePull,
+  parseRepo,
+  parseWrite,
+  type BranchInfo,
+  type FileRead,
+  type PullInfo,
+  type RepoInfo
+} from './forge-shapes.js'
+
+export interface FileWrite {
+  path: string
+  branch: string
+  bytes: Buffer
+  /** The blob being replaced; null creates the file. */
+  sha: string | null
+  message: string
+  author: Author
+}
+
+export interface PullSpec {
+  head: string
+  base: string
+  title: string
+  body: string
+}
+
+/**
+ * The forge's REST endpoints the cascade uses, one typed method each. Gitea/Forgejo `/api/v1`
+ * and GitHub share most paths; where they differ (creating a file, creating a branch, finding a
+ * pull request) the difference is decided here, from the kind of forge the answers showed.
+ */
+export class ForgeApi {
+  constructor(private readonly client: ForgeClient) {}
+
+  get kind(): ForgeKind | undefined {
+    return this.client.kind
+  }
+
+  /** null when the forge says there is no such repository (or the token cannot see it). */
+  async repo(owner: string, name: string, call?: CallOptions): Promise<RepoInfo | null> {
+    const path = repoApiPath(owner, name)
+    const answer = await absentOn404(this.client.call('GET', path, call))
+    return answer && parseRepo(this.kind, answer.data, `GET ${path}`)
+  }
+
+  async branch(owner: string, repo: string, branch: string, call?: CallOptions): Promise<BranchInfo | null> {
+    const path = repoApiPath(owner, repo, 'branches', branch)
+    const answer = await absentOn404(this.client.call('GET', path, call))
+    return answer && parseBranch(answer.data, `GET ${path}`)
+  }
+
+  /** A file on a branch (the default branch when `ref` is undefined). */
+  async file(
+    owner: string,
+    repo: string,
+    path: string,
+    ref: string | undefined,
+    call?: CallOptions
+  ): Promise<FileRead> {
+    const query = ref === undefined ? '' : `?${new URLSearchParams({ ref })}`
+    const url = `${repoApiPath(owner, repo, 'contents', path)}${query}`
+    try {
+      const answer = await this.client.call('GET', url, call)
+      return parseFile(answer.data, `GET ${url.replace(/\?.*/, '')}`)
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error
+      return /This repository is empty/i.test(error.serverText) ? { kind: 'empty-repository' } : { kind: 'absent' }
+    }
+  }
+
+  /**
+   * Writes one file as one commit on the branch's current tip (the forge makes it, through the
+   * repository's hooks and branch protection) and returns that commit. Gitea creates with POST
+   * and updates with PUT; GitHub does both with PUT, with or without the old sha.
+   */
+  async writeFile(owner: string, repo: string, write: FileWrite, call?: CallOptions): Promise<string> {
+    const path = repoApiPath(owner, repo, 'contents', write.path)
+    // No committer: the forge then uses the author (Gitea) or the token's user, and signs where
+    // it can (GitHub App tokens give Verified commits).
+    const body: Record<string, unknown> = {
+      branch: write.branch,
+      content: write.bytes.toString('base64'),
+      message: write.message,
+      author: { name: write.author.name, email: write.author.email }
+    }
+    if (write.sha !== null) body.sha = write.sha
+    const method = this.kind === 'github' || write.sha !== null ? 'PUT' : 'POST'
+    const answer = await this.client.call(method, path, { ...call, body })
+    return parseWrite(answer.data, `${method} ${path}`)
+  }
+
+  /** Creates `branch` at `from` (a branch this forge has). 'exists' when it is already there. */
+  async createBranch(
+    owner: string,
+    repo: string,
+    branch: string,
+    from: BranchInfo,
+    call?: CallOptions
+  ): Promise<'created' | 'exists'> {
+    const github = this.kind === 'github'
+    const path = github ? repoApiPath(owner, repo, 'git', 'refs') : repoApiPath(owner, repo, 'branches')
+    const body = github
+      ? { ref: `refs/heads/${branch}`, sha: from.sha }
+      : { new_branch_name: branch, old_branch_name: from.name }
+    try {
+      await this.client.call('POST', path, { ...call, body })
+      return 'created'
+    } catch (error) {
+      // Gitea 409 when it exists; GitHub 422 "Reference already exists".
+      if (
+        error instanceof ApiError &&
+        (error.status === 409 || (error.status === 422 && /already exists/i.test(error.serverText)))
+      ) {
+        return 'exists'
+      }
+      throw error
+    }
+  }
+
+  /** Opens a pull request; 'exists' when the forge says one is open for that head and base. */
+  async openPull(owner: string, repo: string, spec: PullSpec, call?: CallOptions): Promise<PullInfo | 'exists'> {
+    const path = repoApiPath(owner, repo, 'pulls')
+    try {
+      const answer = await this.client.call('POST', path, { ...call, body: spec })
+      return parsePull(answer.data, `POST ${path}`)
+    } catch (error) {
+      // Gitea 409 "pull request already exists for these targets"; GitHub 422 with
+      // errors[].message "A pull request already exists for owner:branch.".
+      if (
+        error instanceof ApiError &&
+        (error.status === 409 || error.status === 422) &&
+        /already exists/i.test(error.serverText)
+      ) {
+        return 'exists'
+      }
+      throw error
+    }
+  }
+
+  /**
+   * The open pull request from `head` into `base`, or null. Gitea 1.22+ and Forgejo find it
+   * directly (`GET /pulls/{base}/{head}`); their list ignores the head and base filters, so
+   * paging it is the fallback. GitHub's list does filter.
+   */
+  async findPull(
+    owner: string,
+    repo: string,
+    head: string,
+    base: string,
+    call?: CallOptions
+  ): Promise<PullInfo | null> {
+    if (this.kind !== 'github' && !base.includes('/')) {
+      const path = repoApiPath(owner, repo, 'pulls', base, head)
+      const answer = await absentOn404(this.client.call('GET', path, call))
+      if (answer) {
+        const state = object(answer.data, `GET ${path}`).state
+        if (state === undefined || state === 'open') return parsePull(answer.data, `GET ${path}`)
+      }
+    }
+    for (let page = 1; page <= 20; page++) {
+      const query = new URLSearchParams({
+        state: 'open',
+        head: `${owner}:${head}`,
+        base,
+        per_page: '50',
+        limit: '50',
+        page: `${page}`
+      })
+      const path = `${repoApiPath(owner, repo, 'pulls')}?${query}`
+      const pulls = list((await this.client.call('GET', path, call)).data, `GET ${repoApiPath(owner, repo, 'pulls')}`)
+      const match = pulls
+        .map((p) => parsePull(p, 'a pull request in the list'))
+        .find((p) => p.head === head && p.base === base)
+      if (match) return match
+      if (pulls.length < 50) break
+    }
+    return null
+  }
+
+  /** Gitea/Forgejo: who the token belongs to. */
+  async user(call?: CallOptions): Promise<string> {
+    const user = object((await this.client.call('GET', '/user', call)).data, 'GET /user')
+    return String(user.login ?? user.username ?? '')
+  }
+
+  /** GitHub: the core quota (costs none of it). */
+  async rateLimit(call?: CallOptions): Promise<{ limit: number; remaining: number; reset: Date } | null> {
+    const body = object((await this.client.call('GET', '/rate_limit', call)).data, 'GET /rate_limit')
+    const core = object(
+      object(body.resources ?? {}, 'GET /rate_limit resources').core ?? body.rate ?? {},
+      'GET /rate_limit core'
+    )
+    const [limit, remaining, reset] = [Number(core.limit), Number(core.remaining), Number(core.reset)]
+    if (![limit, remaining, reset].every(Number.isFinite)) return null
+    return { limit, remaining, reset: new Date(reset * 1000) }
+  }
+}
+
+/** A 404 answer as null; any other failure rethrown. */
+export async function absentOn404<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null
+    throw error
+  }
+}
+
+/**
+ * `/repos/{owner}/{repo}` and more path parts, every segment encoded. A part with slashes (a
+ * file path, a branch such as bump/runtime-1.2.3) keeps them as separators, which is how Gitea
+ * and GitHub both take it.
+ */
+export function repoApiPath(owner: string, repo: string, ...parts: string[]): string {
+  const tail = parts.flatMap((part) => part.split('/'))
+  return ['', 'repos', owner, repo, ...tail].map((segment) => encodeURIComponent(segment)).join('/')
+}

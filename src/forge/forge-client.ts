@@ -1,0 +1,184 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { Redactor } from '../shared/redact.js'
+import {
+  backoffDelay,
+  parseRetryAfter,
+  seconds,
+  sleep,
+  TRANSIENT_STATUS,
+  type RetryPolicy
+} from '../shared/retry-policy.js'
+import { ApiError, ForgeFailingError, RateLimitStopError, TokenRejectedError } from './api-error.js'
+import type { ForgeHealth } from './forge-health.js'
+import { first, type HttpTransport } from './http-transport.js'
+import { rateLimitOf, type RateGate } from './rate-limit.js'
+import { RetryGroup } from './retry-group.js'
+
+export type ForgeKind = 'github' | 'gitea'
+export type Log = (line: string) => void
+
+/** A 2xx answer: its JSON (undefined for an empty body), headers and the URL it came from. */
+export interface Answer {
+  status: number
+  data: unknown
+  headers: IncomingHttpHeaders
+  url: string
+}
+
+export interface CallOptions {
+  body?: unknown
+  /** Requests sent together share their retries (see RetryGroup); by default a request is alone. */
+  group?: RetryGroup
+  /** Who is asking: a template's name, or 'run' for the run's own requests (health tracking). */
+  subject?: string
+  log?: Log
+}
+
+export interface ForgeClientOptions {
+  apiUrl: string
+  transport: HttpTransport
+  policy: RetryPolicy
+  health: ForgeHealth
+  gate: RateGate
+  /** How long a rate limit may be waited out, in ms. */
+  rateLimitWaitMs: number
+  redactor: Redactor
+  signal?: AbortSignal
+}
+
+// A rate limit waited out is not a fault, but a forge that keeps answering it is: bounded too.
+const MAX_RATE_WAITS = 3
+
+/**
+ * The one road to the forge's REST API: every request passes the rate gate, goes out through
+ * the transport, and comes back as parsed JSON or an ApiError. Transient faults (5xx, 429,
+ * resets, timeouts) are retried with backoff within the request's group; 4xx never are. A 401,
+ * a rate limit too far away and a failing forge stop the run (RunStopError).
+ */
+export class ForgeClient {
+  /** Learnt from the answers: GitHub marks every one with x-github-request-id. */
+  kind: ForgeKind | undefined
+
+  constructor(private readonly options: ForgeClientOptions) {}
+
+  get apiUrl(): string {
+    return this.options.apiUrl
+  }
+
+  async call(method: string, path: string, call: CallOptions = {}): Promise<Answer> {
+    const { policy, health, gate, signal } = this.options
+    const group = call.group ?? new RetryGroup(policy.attempts - 1)
+    const subject = call.subject ?? 'run'
+    const what = `${method} ${path.replace(/\?.*/, '')}`
+    const me = {}
+    group.join(me)
+    let rateWaits = 0
+    let tries = 0
+    try {
+      for (;;) {
+        const failing = health.failing
+        if (failing && tries > 0) throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak)
+        await gate.enter(signal)
+        tries++
+        let answer: Answer | undefined
+        let failure: ApiError
+        try {
+          answer = await this.exchange(method, path, call.body)
+          health.answered()
+          group.settle(me, true)
+          return answer
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error
+          failure = error
+        } finally {
+          gate.leave()
+        }
+        if (signal?.aborted) throw failure
+        const limited = failure.rateLimited
+        if (limited) {
+          if (limited.until.getTime() - Date.now() > this.options.rateLimitWaitMs || ++rateWaits > MAX_RATE_WAITS) {
+            throw new RateLimitStopError(limited.what, limited.until, Math.round(this.options.rateLimitWaitMs / 1000))
+          }
+          gate.pause(limited)
+          call.log?.(`${what}: ${limited.what}; waiting until ${limited.until.toISOString()}`)
+          tries--
+          continue
+        }
+        if (!failure.transient) {
+          health.answered()
+          group.settle(me, true)
+          throw failure
+        }
+        health.failedTransiently(subject, failure.message)
+        const nowFailing = health.failing
+        if (nowFailing) throw new ForgeFailingError(this.options.apiUrl, nowFailing.failure, nowFailing.streak)
+        const wait = (retry: number) => {
+          const delay = backoffDelay(policy, retry, failure.retryAfterMs)
+          call.log?.(`${what}: ${failure.message}; retry ${retry} in ${seconds(delay)}`)
+          return sleep(delay, signal)
+        }
+        if (tries >= policy.attempts || !(await group.retry(me, wait))) {
+          throw tries > 1 ? failure.withMessage(`${failure.message} (after ${tries} attempts)`) : failure
+        }
+      }
+    } finally {
+      group.settle(me, false)
+    }
+  }
+
+  /** One exchange, classified: a 2xx comes back parsed, anything else throws. */
+  private async exchange(method: string, path: string, body: unknown): Promise<Answer> {
+    const reply = await this.options.transport.send(method, this.options.apiUrl + path, body)
+    if (reply.headers['x-github-request-id'] !== undefined) this.kind = 'github'
+    else if (this.kind === undefined && reply.status > 0) this.kind = 'gitea'
+    if (reply.status === 401) throw new TokenRejectedError(new URL(this.options.apiUrl).origin)
+    if (reply.status < 200 || reply.status > 299) {
+      const text = this.serverMessage(reply.text)
+      const error = new ApiError(
+        reply.status,
+        `HTTP ${reply.status}: ${text || 'no message'}`,
+        TRANSIENT_STATUS.has(reply.status),
+        text,
+        parseRetryAfter(first(reply.headers['retry-after']))
+      )
+      error.rateLimited = rateLimitOf(reply.status, reply.headers, reply.text) ?? undefined
+      throw error
+    }
+    if (reply.status === 204 || reply.text === '')
+      return { status: reply.status, data: undefined, headers: reply.headers, url: reply.url }
+    try {
+      return { status: reply.status, data: JSON.parse(reply.text), headers: reply.headers, url: reply.url }
+    } catch {
+      // Unreadable state fails closed: never guess what a garbled answer meant.
+      const type = first(reply.headers['content-type'])?.split(';')[0] ?? 'no content type'
+      throw new ApiError(reply.status, `HTTP ${reply.status} with a body that is not JSON (${type})`)
+    }
+  }
+
+  /**
+   * The server's own words: the JSON `message` (with GitHub's errors[].message details), or the
+   * raw text with HTML tags dropped; redacted before it is shortened, never after.
+   */
+  private serverMessage(text: string): string {
+    let message = text
+    try {
+      const parsed = JSON.parse(text) as Record<string, unknown>
+      if (typeof parsed?.message === 'string') message = parsed.message
+      const details = Array.isArray(parsed?.errors)
+        ? parsed.errors
+            .map((e: unknown) =>
+              typeof e === 'string'
+                ? e
+                : typeof (e as { message?: unknown })?.message === 'string'
+                  ? (e as { message: string }).message
+                  : ''
+            )
+            .filter((e: string) => e && e !== message)
+        : []
+      if (details.length > 0) message = `${message}: ${details.join('; ')}`
+    } catch {
+      // not JSON: keep the raw text (an HTML error page from a proxy, say)
+    }
+    return this.options.redactor.clip(message.replace(/<[^>]*>/g, ' '), 200)
+  }
+}

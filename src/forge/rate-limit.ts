@@ -1,0 +1,70 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { parseRetryAfter, sleep } from '../shared/retry-policy.js'
+import type { RateLimited } from './api-error.js'
+import { first } from './http-transport.js'
+
+const SECONDARY_DEFAULT_MS = 60_000
+
+/**
+ * GitHub's rate-limit answers (Gitea and Forgejo limit nothing): 403 or 429 with
+ * `x-ratelimit-remaining: 0` is the primary limit, back at `x-ratelimit-reset` (epoch seconds);
+ * "secondary rate limit" in the body is the secondary one: honour `retry-after`, or wait at least
+ * a minute. Anything else, a plain 403 included, is not a rate limit.
+ */
+export function rateLimitOf(
+  status: number,
+  headers: IncomingHttpHeaders,
+  body: string,
+  now = Date.now()
+): RateLimited | null {
+  if (status !== 403 && status !== 429) return null
+  const retryAfter = parseRetryAfter(first(headers['retry-after']), now)
+  const remaining = first(headers['x-ratelimit-remaining'])
+  const reset = Number(first(headers['x-ratelimit-reset']))
+  const resetAt = Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined
+  if (/secondary rate limit/i.test(body)) {
+    const wait = retryAfter ?? (remaining === '0' && resetAt ? resetAt - now : SECONDARY_DEFAULT_MS)
+    return { kind: 'secondary', until: new Date(now + Math.max(wait, 0)), what: 'GitHub secondary rate limit' }
+  }
+  if (remaining === '0') {
+    const until = retryAfter !== undefined ? now + retryAfter : (resetAt ?? now + SECONDARY_DEFAULT_MS)
+    return { kind: 'primary', until: new Date(Math.max(until, now)), what: 'GitHub API rate limit exhausted' }
+  }
+  return null
+}
+
+/**
+ * The gate every API request passes: a pause shared by all requests while a rate limit lasts
+ * (one answer is enough to know; the others need not each find out), and a cap on requests in
+ * flight that halves after each secondary limit, which GitHub sets for too much concurrency.
+ */
+export class RateGate {
+  private pausedUntil = 0
+  private limit = Infinity
+  private inFlight = 0
+  private readonly queue: Array<() => void> = []
+
+  async enter(signal?: AbortSignal): Promise<void> {
+    while (Date.now() < this.pausedUntil) {
+      if (!(await sleep(this.pausedUntil - Date.now(), signal))) return
+    }
+    while (this.inFlight >= this.limit && !signal?.aborted)
+      await new Promise<void>((resolve) => this.queue.push(resolve))
+    this.inFlight++
+  }
+
+  leave(): void {
+    this.inFlight--
+    this.queue.shift()?.()
+  }
+
+  /** Pauses every request until `until`; after a secondary limit also fewer at once. */
+  pause(limited: RateLimited): void {
+    this.pausedUntil = Math.max(this.pausedUntil, limited.until.getTime())
+    if (limited.kind === 'secondary') this.limit = Math.max(1, Math.floor(Math.min(this.limit, this.inFlight + 1) / 2))
+  }
+
+  get maxInFlight(): number {
+    return this.limit
+  }
+}

@@ -1,0 +1,111 @@
+import * as core from '@actions/core'
+import { InputError } from '../shared/errors.js'
+import { DEFAULTS } from './defaults.js'
+import { baseUrl, boolean, choice, input, integer, raw, repoPath, validBranch } from './input-values.js'
+import type { ActionInputs } from './settings.js'
+import { resolveTemplates, splitTemplateList } from './template-list.js'
+import { readTemplatesFile } from './templates-file.js'
+
+const TOKEN_HELP =
+  'token: required. Pass a token with write access to every template (for example ' +
+  "`token: ${{ secrets.CASCADE_TOKEN }}`). The runner's own token will not do: it cannot push " +
+  'to other repositories, and on GitHub the pushes it makes start no workflows, so no template ' +
+  'would rebuild.'
+
+// Semver and PEP 440 both fit; whitespace, '/', quotes and shell metacharacters do not.
+const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,127}$/
+
+/** `templates` or `templates-file`: exactly one of them. */
+function templateWords(): string[] {
+  const inline = raw('templates')
+  const file = raw('templates-file').trim()
+  if (inline.trim() && file) {
+    throw new InputError(
+      'templates and templates-file are both set: use one of them, so there is one list of templates'
+    )
+  }
+  if (file) return readTemplatesFile(file, process.env.GITHUB_WORKSPACE || process.cwd())
+  return splitTemplateList(inline)
+}
+
+// An explicitly empty probe-path disables the probe; a runner always sets INPUT_PROBE-PATH (to the
+// action.yml default when the workflow leaves it out), so only a missing variable means "default".
+function probePaths(): string[] {
+  const unset = process.env['INPUT_PROBE-PATH'] === undefined
+  const text = unset ? DEFAULTS['probe-path'] : core.getInput('probe-path')
+  return text
+    .split(/\r?\n/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map((p) => repoPath('probe-path', p))
+}
+
+/** Every input parsed and validated before any network call; the first bad one throws. */
+export function readInputs(): ActionInputs {
+  const token = raw('token').trim()
+  if (!token) throw new InputError(TOKEN_HELP)
+  if (/\s/.test(token)) throw new InputError('token: contains whitespace; check how the secret was stored')
+
+  const version = raw('version').trim()
+  if (!VERSION.test(version)) {
+    throw new InputError(
+      `version: "${version}" is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
+        'starting with a letter or digit'
+    )
+  }
+  const withVersion = (text: string) => text.split('{version}').join(version)
+
+  const owner = (raw('owner') || process.env.GITHUB_REPOSITORY_OWNER || '').trim()
+  const templates = resolveTemplates(templateWords(), owner)
+
+  const branch = raw('branch').trim()
+  if (branch && !validBranch(branch)) throw new InputError(`branch: "${branch}" is not a valid branch name`)
+
+  const mode = choice('mode', ['push', 'pull-request'] as const)
+  const prBranch = withVersion(input('pr-branch').trim())
+  if (mode === 'pull-request' && !validBranch(prBranch)) {
+    throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`)
+  }
+  if (mode === 'pull-request' && branch && branch === prBranch) {
+    throw new InputError("pr-branch: must differ from branch, the pull request's base")
+  }
+
+  const commitMessage = input('commit-message')
+  if (!commitMessage.trim()) throw new InputError('commit-message: empty')
+  const authorName = input('author-name').trim()
+  const authorEmail = input('author-email').trim()
+  if (!authorName || /[<>\n]/.test(authorName)) throw new InputError(`author-name: "${authorName}" is not a name`)
+  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(authorEmail)) {
+    throw new InputError(`author-email: "${authorEmail}" is not an email address`)
+  }
+
+  return {
+    token,
+    settings: {
+      version,
+      templates,
+      owner,
+      serverUrl: baseUrl('server-url', 'GITHUB_SERVER_URL'),
+      apiUrl: baseUrl('api-url', 'GITHUB_API_URL'),
+      branch,
+      versionFile: repoPath('version-file', input('version-file')),
+      probePaths: probePaths(),
+      maxAttempts: integer('max-attempts', 1, 10),
+      concurrency: integer('concurrency', 1, 32),
+      dryRun: boolean('dry-run'),
+      failOnError: boolean('fail-on-error'),
+      commitMessage: withVersion(commitMessage),
+      author: { name: authorName, email: authorEmail },
+      retryDelayMs: integer('retry-delay-ms', 0, 60000),
+      requestTimeoutMs: integer('request-timeout-ms', 100, 600000),
+      gitTimeoutMs: integer('git-timeout-ms', 1000, 3600000),
+      mode,
+      pr: {
+        branch: prBranch,
+        title: withVersion(input('pr-title')).trim() || `chore: pin runtime to ${version}`,
+        body: withVersion(input('pr-body'))
+      },
+      downgrade: choice('downgrade', ['allow', 'skip', 'fail'] as const)
+    }
+  }
+}

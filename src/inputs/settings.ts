@@ -1,0 +1,48 @@
+import type { TemplateRef } from './template-list.js'
+
+export type Mode = 'push' | 'pull-request'
+export type DowngradePolicy = 'allow' | 'skip' | 'fail'
+
+export interface Author {
+  name: string
+  email: string
+}
+
+/**
+ * Every input, parsed and validated, except the token: that goes only to the two clients that
+ * send it (the forge's HTTP transport and the git runner), never through the rest of the code.
+ */
+export interface Settings {
+  version: string
+  templates: TemplateRef[]
+  owner: string
+  serverUrl: string
+  apiUrl: string
+  /** Empty: each template's default branch. */
+  branch: string
+  versionFile: string
+  /** Empty: probe disabled. */
+  probePaths: string[]
+  maxAttempts: number
+  concurrency: number
+  dryRun: boolean
+  failOnError: boolean
+  commitMessage: string
+  author: Author
+  retryDelayMs: number
+  requestTimeoutMs: number
+  gitTimeoutMs: number
+  mode: Mode
+  pr: {
+    /** Branch the pull request comes from, `{version}` replaced. */
+    branch: string
+    title: string
+    body: string
+  }
+  downgrade: DowngradePolicy
+}
+
+export interface ActionInputs {
+  token: string
+  settings: Settings
+}

@@ -1,0 +1,81 @@
+import { ApiError } from '../forge/api-error.js'
+import type { ForgeApi } from '../forge/forge-api.js'
+import type { CallOptions } from '../forge/forge-client.js'
+import type { BranchInfo, FileRead, RepoInfo } from '../forge/forge-shapes.js'
+import type { Settings } from '../inputs/settings.js'
+import type { TemplateRef } from '../inputs/template-list.js'
+
+/** What one round trip to the API tells about a template. */
+export interface StageAnswers {
+  /** null: the forge says there is no such repository (or the token cannot see it). */
+  repo: RepoInfo | null
+  /** The `branch` input exists (always true without it). */
+  branchExists: boolean
+  /** The first probe path found, with its content; null when every path is absent. */
+  workflow: { path: string; bytes: Buffer | null } | null
+  versionFile: FileRead
+  /** Pull-request mode: the bump branch's tip (null: absent) and its version file. */
+  bump?: { tip: BranchInfo | null; file: FileRead }
+}
+
+/**
+ * Everything the API can tell goes out at once, one round trip: the repository, the branch
+ * input, each probe path and the version file (on the default branch, or on `branch`), and in
+ * pull-request mode the bump branch. The requests share one retry group, so a persistent fault
+ * costs the round plus three retries, not every request four tries. A request that fails for
+ * good throws, saying which one: a template is never skipped on an error.
+ */
+export async function lookUp(
+  api: ForgeApi,
+  ref: TemplateRef,
+  settings: Settings,
+  call: CallOptions
+): Promise<StageAnswers> {
+  const { owner, repo } = ref
+  const at = settings.branch || undefined
+  const pr = settings.mode === 'pull-request' ? settings.pr.branch : undefined
+  const [lookup, branch, probes, versionFile, bumpTip, bumpFile] = await Promise.allSettled([
+    api.repo(owner, repo, call),
+    settings.branch ? api.branch(owner, repo, settings.branch, call).then((b) => b !== null) : Promise.resolve(true),
+    Promise.allSettled(settings.probePaths.map((path) => api.file(owner, repo, path, at, call))),
+    api.file(owner, repo, settings.versionFile, at, call),
+    pr ? api.branch(owner, repo, pr, call) : Promise.resolve(null),
+    pr ? api.file(owner, repo, settings.versionFile, pr, call) : Promise.resolve<FileRead>({ kind: 'absent' })
+  ])
+  const value = <T>(outcome: PromiseSettledResult<T>, what: string): T => {
+    if (outcome.status === 'fulfilled') return outcome.value
+    throw outcome.reason instanceof ApiError ? outcome.reason.during(what) : outcome.reason
+  }
+  const info = value(lookup, 'repository lookup failed')
+  if (info === null) return { repo: null, branchExists: false, workflow: null, versionFile: { kind: 'absent' } }
+  const answers: StageAnswers = {
+    repo: info,
+    branchExists: value(branch, 'branch lookup failed'),
+    workflow: probeResult(settings.probePaths, value(probes, 'probe failed')),
+    versionFile: { kind: 'absent' }
+  }
+  // A probe that errored must never read as "no workflow": one path we could not read might be it.
+  if (answers.workflow === null) {
+    const error = (value(probes, 'probe failed') as PromiseSettledResult<FileRead>[]).find(
+      (p) => p.status === 'rejected'
+    )
+    if (error) value(error, 'probe failed')
+  }
+  answers.versionFile = value(versionFile, `reading ${settings.versionFile} failed`)
+  if (pr)
+    answers.bump = {
+      tip: value(bumpTip, `looking up ${pr} failed`),
+      file: value(bumpFile, `reading ${settings.versionFile} on ${pr} failed`)
+    }
+  return answers
+}
+
+function probeResult(paths: string[], found: PromiseSettledResult<FileRead>[]): StageAnswers['workflow'] {
+  if (paths.length === 0) return { path: '', bytes: null }
+  const hit = found.findIndex(
+    (f) => f.status === 'fulfilled' && f.value.kind !== 'absent' && f.value.kind !== 'empty-repository'
+  )
+  if (hit < 0) return null
+  const file = (found[hit] as PromiseFulfilledResult<FileRead>).value
+  return { path: paths[hit], bytes: file.kind === 'file' ? file.bytes : null }
+}

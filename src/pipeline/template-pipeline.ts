@@ -1,0 +1,176 @@
+import { ApiError, RunStopError } from '../forge/api-error.js'
+import type { ForgeApi } from '../forge/forge-api.js'
+import type { CallOptions } from '../forge/forge-client.js'
+import { RetryGroup } from '../forge/retry-group.js'
+import type { Settings } from '../inputs/settings.js'
+import type { TemplateRef } from '../inputs/template-list.js'
+import type { Lander, Landing, LandRequest } from '../landing/lander.js'
+import { ensurePullRequest } from '../landing/pull-request.js'
+import { result, type TemplateResult } from '../report/results.js'
+import { API_ATTEMPTS } from '../shared/retry-policy.js'
+import { lookUp, type StageAnswers } from './api-stage.js'
+import { judgePin, type Verdict } from './pin-policy.js'
+import type { RunControl } from './run-control.js'
+
+export interface PipelineContext {
+  settings: Settings
+  api: ForgeApi
+  lander: Lander
+  control: RunControl
+}
+
+type Log = (line: string) => void
+
+/**
+ * One template, start to finish: look up (one API round trip), decide (failed, skipped,
+ * unchanged, or a pin to land), land, and in pull-request mode open the pull request. Every
+ * failure becomes this template's result; one that stops the run (RunStopError) also tells
+ * `control`, so no further template starts.
+ */
+export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, log: Log): Promise<TemplateResult> {
+  const stopped = ctx.control.stopped
+  if (stopped) return result(ref.fullName, 'failed', stopped.notAttempted)
+  try {
+    return await pipeline(ref, ctx, log)
+  } catch (error) {
+    if (error instanceof RunStopError) {
+      ctx.control.stop(error)
+      return result(ref.fullName, 'failed', error.inFlight)
+    }
+    const message = error instanceof ApiError ? error.message : `unexpected error: ${(error as Error).message}`
+    return result(ref.fullName, 'failed', message)
+  }
+}
+
+async function pipeline(ref: TemplateRef, ctx: PipelineContext, log: Log): Promise<TemplateResult> {
+  const { settings } = ctx
+  const { fullName } = ref
+  const call: CallOptions = { group: new RetryGroup(API_ATTEMPTS - 1), subject: fullName, log }
+  log(`looking up ${fullName}${settings.branch ? ` (branch ${settings.branch})` : ''}`)
+  const seen = await lookUp(ctx.api, ref, settings, call)
+  const decided = decide(seen, settings, fullName, log)
+  if ('status' in decided) return decided
+  const { verdict, branch, repo } = decided
+
+  const request: LandRequest = {
+    owner: repo.owner,
+    repo: repo.name,
+    base: branch,
+    file: seen.versionFile.kind === 'file' ? { sha: seen.versionFile.sha, bytes: seen.versionFile.bytes } : null,
+    bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip },
+    judge: (bytes) => judgePin(bytes ? { kind: 'file', sha: '', bytes } : { kind: 'absent' }, settings),
+    log
+  }
+  const landing = await ctx.lander.land(request)
+  return outcome(landing, { ref, ctx, branch, verdict, call, owner: repo.owner, name: repo.name })
+}
+
+type Decided =
+  | { verdict: Extract<Verdict, { kind: 'write' }>; branch: string; repo: NonNullable<StageAnswers['repo']> }
+  | TemplateResult
+
+/** Everything decided from the look-up round alone, before any write. */
+function decide(seen: StageAnswers, settings: Settings, fullName: string, log: Log): Decided {
+  const failed = (reason: string, branch: string | null = null) => result(fullName, 'failed', reason, { branch })
+  const skipped = (reason: string, branch: string | null = null) => result(fullName, 'skipped', reason, { branch })
+  const info = seen.repo
+  if (info === null) return failed('repository not found, or the token cannot see it (HTTP 404)')
+  if (info.archived) return skipped('archived repository')
+  if (info.mirror) return skipped('mirror repository (read-only)')
+  if (info.empty || seen.versionFile.kind === 'empty-repository') return skipped('empty repository (no branch to pin)')
+  // Only Gitea and Forgejo report this truthfully; on GitHub the write decides (see RepoInfo).
+  if (info.canPush === false) return failed('the token has no push permission on this repository')
+
+  const branch = settings.branch || info.defaultBranch
+  if (!branch) return failed('the forge reported no default branch')
+  log(`branch ${branch}${settings.branch ? '' : ' (default)'}`)
+  // A 404 from the probe must mean "no workflow", never "no such branch".
+  if (!seen.branchExists) return failed(`branch ${branch} not found`, branch)
+  if (seen.workflow === null)
+    return skipped(`no publish-image.yml (looked for ${settings.probePaths.join(', ')})`, branch)
+  if (seen.workflow.path) log(`found ${seen.workflow.path}`)
+
+  const verdict = judgePin(seen.versionFile, settings)
+  if (verdict.kind === 'pinned') {
+    log(`${settings.versionFile} already pins ${settings.version}: nothing to do`)
+    return result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch })
+  }
+  if (verdict.kind === 'skip') return skipped(verdict.reason, branch)
+  if (verdict.kind === 'fail') return failed(verdict.reason, branch)
+  log(
+    verdict.was === null
+      ? `${settings.versionFile} is absent: it will be created`
+      : `${settings.versionFile} pins ${verdict.was}`
+  )
+  return { verdict, branch, repo: info }
+}
+
+interface Context {
+  ref: TemplateRef
+  ctx: PipelineContext
+  branch: string
+  verdict: Extract<Verdict, { kind: 'write' }>
+  call: CallOptions
+  owner: string
+  name: string
+}
+
+/** The template's result from how landing went; in pull-request mode, after the PR step. */
+async function outcome(landing: Landing, c: Context): Promise<TemplateResult> {
+  const { settings } = c.ctx
+  const { fullName } = c.ref
+  const pr = settings.mode === 'pull-request' ? settings.pr : undefined
+  const target = pr?.branch ?? c.branch
+  const extra = (note?: string) => [note, c.verdict.note].filter(Boolean).join('; ')
+  const withNote = (text: string, note?: string) => (extra(note) ? `${text}; ${extra(note)}` : text)
+  switch (landing.kind) {
+    case 'cannot':
+    case 'failed':
+      return result(fullName, 'failed', landing.reason, {
+        branch: target,
+        attempts: 'attempts' in landing ? landing.attempts : 0
+      })
+    case 'unchanged':
+      return result(fullName, 'unchanged', landing.reason, { branch: target, attempts: landing.attempts })
+    case 'skipped':
+      return result(fullName, 'skipped', landing.reason, { branch: target, attempts: landing.attempts })
+    case 'would-land': {
+      const what = pr ? `would push ${pr.branch} and open a pull request into ${c.branch}` : change(c, true)
+      return result(fullName, 'would-update', withNote(what), { branch: target })
+    }
+  }
+  const done = { branch: target, commit: landing.commit, attempts: landing.attempts }
+  if (!pr) {
+    const after =
+      landing.attempts > 1 ? ` after ${landing.attempts} ${c.ctx.lander.transport === 'git' ? 'pushes' : 'writes'}` : ''
+    return result(fullName, 'updated', withNote(`${change(c, false)}${after}`, landing.note), done)
+  }
+  try {
+    const spec = { head: pr.branch, base: c.branch, title: pr.title, body: pr.body }
+    const { opened, pr: pull } = await ensurePullRequest(c.ctx.api, c.owner, c.name, spec, c.call)
+    const what = opened ? `opened #${pull.number}` : `#${pull.number} already open`
+    return result(
+      fullName,
+      opened ? 'pr-opened' : 'pr-exists',
+      withNote(`${what}: ${change(c, false)}`, landing.note),
+      { ...done, pullRequest: pull }
+    )
+  } catch (error) {
+    if (error instanceof RunStopError) throw error // the run stops, as for any 401
+    const message = (error as Error).message
+    return result(
+      fullName,
+      'failed',
+      `${pr.branch} is pushed, but the pull request could not be opened: ${message}`,
+      done
+    )
+  }
+}
+
+function change(c: Context, dryRun: boolean): string {
+  const { version, versionFile } = c.ctx.settings
+  const verb = dryRun ? 'would pin' : 'pinned'
+  return c.verdict.was === null
+    ? `${verb} ${version} (created ${versionFile})`
+    : `${verb} ${version} (was ${c.verdict.was})`
+}

@@ -1,0 +1,41 @@
+import type { Status, TemplateResult } from './results.js'
+
+/** The action's outputs, from the results in input order. */
+export function buildOutputs(results: readonly TemplateResult[]): Record<string, string> {
+  const names = (status: Status) =>
+    results
+      .filter((r) => r.status === status)
+      .map((r) => r.template)
+      .join(' ')
+  return {
+    'failed-templates': names('failed'),
+    'updated-templates': names('updated'),
+    'unchanged-templates': names('unchanged'),
+    'skipped-templates': names('skipped'),
+    // Exactly the documented fields, whatever the results carry internally.
+    results: JSON.stringify(
+      results.map(({ template, status, reason, commit, branch, attempts }) => ({
+        template,
+        status,
+        reason,
+        commit,
+        branch,
+        attempts
+      }))
+    ),
+    'pull-requests': JSON.stringify(
+      results
+        .filter((r) => r.pullRequest)
+        .map((r) => ({ template: r.template, number: r.pullRequest!.number, url: r.pullRequest!.url }))
+    )
+  }
+}
+
+export function counts(results: readonly TemplateResult[]): string {
+  const order: Status[] = ['updated', 'pr-opened', 'pr-exists', 'would-update', 'unchanged', 'skipped', 'failed']
+  return order
+    .map((status) => [status, results.filter((r) => r.status === status).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ')
+}

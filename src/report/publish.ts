@@ -1,0 +1,46 @@
+import * as core from '@actions/core'
+import type { RunStopError } from '../forge/api-error.js'
+import type { Settings } from '../inputs/settings.js'
+import type { Redactor } from '../shared/redact.js'
+import { buildOutputs, counts } from './outputs.js'
+import type { TemplateResult } from './results.js'
+import { renderMarkdown } from './summary.js'
+import { renderText } from './text-table.js'
+
+/**
+ * The end of a run, for everyone who reads it: the outputs (for later steps), the table in the
+ * log and the job summary (for people), one annotation per failed template, and the step's
+ * verdict. A run with failures never ends green (unless fail-on-error is false); a run that
+ * stopped reports its one cause once, not once per template.
+ */
+export async function publish(
+  settings: Settings,
+  results: TemplateResult[],
+  redactor: Redactor,
+  stopped: RunStopError | null
+): Promise<void> {
+  for (const [name, value] of Object.entries(buildOutputs(results))) core.setOutput(name, redactor.redact(value))
+  core.info('')
+  core.info(`Runtime cascade ${settings.version}: ${counts(results)}`)
+  core.info(redactor.redact(renderText(results)))
+  if (!stopped) {
+    for (const r of results.filter((x) => x.status === 'failed'))
+      core.error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' })
+  }
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary
+      .addRaw(redactor.redact(renderMarkdown(settings.version, results, settings.dryRun)))
+      .write()
+      .catch((error: Error) => core.warning(`could not write the job summary: ${error.message}`))
+  }
+  if (stopped) {
+    core.setFailed(redactor.redact(stopped.message))
+    return
+  }
+  const failed = results.filter((r) => r.status === 'failed').map((r) => r.template)
+  if (failed.length > 0) {
+    const message = `${failed.length} of ${results.length} template(s) failed: ${failed.join(' ')}. Re-run with templates: ${failed.join(' ')}`
+    if (settings.failOnError) core.setFailed(message)
+    else core.warning(`${message} (fail-on-error is false, so the step stays green)`)
+  }
+}
