@@ -176,7 +176,7 @@ describe('a cascade', () => {
 
   it('fails a template whose pre-receive hook declines, with the hook message, while others update', async () => {
     const locked = await template(forge, 'tpl-locked', {
-      declineWith: 'Gitea: Not allowed to push to protected branch main'
+      declineWith: 'Not allowed to push to protected branch main'
     })
     const a = await template(forge, 'tpl-a')
 

@@ -74,7 +74,8 @@ describe('pull-request mode', () => {
   })
 
   it("answers GitHub's 422 for a duplicate the same way", async () => {
-    forge.api.flavor = 'github'
+    await forge.close()
+    forge = await TestForge.start({ flavour: 'github' })
     const t = await protectedTemplate('tpl-a')
     await runAction(inputsFor(forge, 'tpl-a', prMode()))
     const rerun = await runAction(inputsFor(forge, 'tpl-a', prMode()))

@@ -4,8 +4,11 @@ import { createServer, ServerResponse, type IncomingMessage, type Server } from 
 import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { errorAnswer, type ApiAnswer } from './api/answers.js'
+import { GithubState } from './api/github-state.js'
+import { RestApi } from './api/router.js'
+import { FACTS, type Flavour, type FlavourFacts } from './flavours.js'
 import { runHttpBackend } from './git-cgi.js'
-import { apiError, GiteaApi, type ApiAnswer } from './gitea-api.js'
 import { RepoStore, type RepoMeta, type RepoOptions } from './repo-store.js'
 
 export type RequestKind = 'api' | 'git'
@@ -42,13 +45,21 @@ export interface Match {
 /**
  * reset: drop the connection before serving; hang: accept and never answer; swallow: serve the
  * request for real (a push lands), then drop the connection before the answer gets out;
- * status: answer with it instead of serving; delayMs: serve late.
+ * status: answer with it instead of serving (`body` JSON-encoded, or `raw` sent as it is);
+ * delayMs: serve late.
  */
 export type FaultAction =
   | 'reset'
   | 'hang'
   | 'swallow'
-  | { status: number; body?: unknown; headers?: Record<string, string>; echoAuthorization?: boolean }
+  | {
+      status: number
+      body?: unknown
+      raw?: string
+      contentType?: string
+      headers?: Record<string, string>
+      echoAuthorization?: boolean
+    }
   | { delayMs: number }
 
 interface Rule<T> {
@@ -57,36 +68,51 @@ interface Rule<T> {
   remaining: number
 }
 
+export interface ForgeOptions {
+  flavour?: Flavour
+  latencyMs?: number
+}
+
 /**
  * A loopback forge for tests, the demo and the benchmark: real git smart HTTP through
- * `git http-backend` and the Gitea REST subset the action uses, both answered from the same
- * bare repositories, with token auth and knobs for latency, faults and races.
+ * `git http-backend` and the REST subset the action uses, both answered from the same bare
+ * repositories, with token auth, a flavour per real forge (test-support/forge/README.md), and
+ * knobs for latency, faults and races.
  */
 export class TestForge {
   readonly token = `gta_${randomBytes(20).toString('hex')}`
   readonly requests: RequestRecord[] = []
   latencyMs = 0
+  readonly facts: FlavourFacts
+  readonly github = new GithubState()
+  readonly api: RestApi
   private readonly faults: Rule<FaultAction>[] = []
   private readonly hooks: Rule<(record: RequestRecord) => Promise<void>>[] = []
   private readonly sockets = new Set<Socket>()
-  /** The REST side; `forge.api.flavor = 'github'` answers duplicates the way GitHub does. */
-  readonly api: GiteaApi
 
   private constructor(
     private readonly server: Server,
     readonly store: RepoStore,
-    readonly url: string
+    readonly url: string,
+    readonly flavour: Flavour
   ) {
-    this.api = new GiteaApi(store, url)
+    this.facts = FACTS[flavour]
+    this.api = new RestApi(store, this.facts, url, this.github)
   }
 
-  static async start(options: { latencyMs?: number } = {}): Promise<TestForge> {
+  static async start(options: ForgeOptions = {}): Promise<TestForge> {
+    const flavour = options.flavour ?? 'gitea-1.22'
     const root = await mkdtemp(join(tmpdir(), 'test-forge-'))
     const server = createServer()
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const address = server.address()
     if (address === null || typeof address === 'string') throw new Error('no port')
-    const forge = new TestForge(server, new RepoStore(root), `http://127.0.0.1:${address.port}`)
+    const forge = new TestForge(
+      server,
+      new RepoStore(root, FACTS[flavour]),
+      `http://127.0.0.1:${address.port}`,
+      flavour
+    )
     forge.latencyMs = options.latencyMs ?? 0
     server.on('connection', (socket) => {
       forge.sockets.add(socket)
@@ -97,7 +123,7 @@ export class TestForge {
   }
 
   get apiUrl(): string {
-    return `${this.url}/api/v1`
+    return `${this.url}${this.facts.apiBase}`
   }
 
   createRepo(fullName: string, options?: RepoOptions): Promise<RepoMeta> {
@@ -168,7 +194,11 @@ export class TestForge {
       const message = fault.echoAuthorization
         ? `upstream said: Authorization: ${req.headers.authorization ?? ''}`
         : `injected ${fault.status}`
-      return this.send(res, record, { status: fault.status, body: fault.body ?? { message, url: '' } }, fault.headers)
+      const answer: ApiAnswer =
+        fault.raw !== undefined
+          ? { status: fault.status, raw: fault.raw, contentType: fault.contentType }
+          : { status: fault.status, body: fault.body ?? { message, url: '' } }
+      return this.send(res, record, answer, fault.headers)
     }
     try {
       if (record.kind === 'api') return await this.serveApi(req, res, url, record, body)
@@ -179,19 +209,20 @@ export class TestForge {
   }
 
   private classify(method: string, path: string, query: URLSearchParams): RequestRecord {
-    if (path.startsWith('/api/v1/')) {
-      const m = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)/.exec(path)
-      return {
-        method,
-        path,
-        kind: 'api',
-        repo: m ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}` : null,
-        authorized: false,
-        at: Date.now()
-      }
+    const at = Date.now()
+    const base = `${this.facts.apiBase}/`
+    if (path.startsWith(base)) {
+      const m = /\/repos\/([^/]+)\/([^/]+)/.exec(path.slice(base.length - 1))
+      const byId = /^\/repositories\/(\d+)/.exec(path.slice(base.length - 1))
+      const repo = m
+        ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}`
+        : byId
+          ? (this.store.byId(Number(byId[1]))?.fullName ?? null)
+          : null
+      return { method, path, kind: 'api', repo, authorized: false, at }
     }
     const m = /^\/([^/]+)\/([^/]+?)(?:\.git)?\/(info\/refs|git-upload-pack|git-receive-pack)$/.exec(path)
-    if (!m) return { method, path, kind: 'git', repo: null, authorized: false, at: Date.now() }
+    if (!m) return { method, path, kind: 'git', repo: null, authorized: false, at }
     const service = (m[3] === 'info/refs' ? (query.get('service') ?? '') : m[3]).replace(/^git-/, '') as GitService
     return {
       method,
@@ -201,7 +232,7 @@ export class TestForge {
       service,
       phase: m[3] === 'info/refs' ? 'advertise' : 'rpc',
       authorized: false,
-      at: Date.now()
+      at
     }
   }
 
@@ -222,23 +253,28 @@ export class TestForge {
     record: RequestRecord,
     raw: Buffer
   ): Promise<void> {
+    const path = url.pathname.slice(this.facts.apiBase.length)
     if (req.headers.authorization && !record.authorized) {
-      return this.send(res, record, apiError(401, 'invalid username, password or token', this.url))
+      const message = this.facts.family === 'github' ? 'Bad credentials' : 'invalid username, password or token'
+      return this.send(res, record, errorAnswer(this.facts, this.url, 401, message))
+    }
+    if (this.facts.family === 'github') {
+      const limited = this.github.limited(record.method, path)
+      if (limited)
+        return this.send(
+          res,
+          record,
+          errorAnswer(this.facts, this.url, limited.status, limited.message),
+          limited.headers
+        )
     }
     let body: unknown
     try {
       body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined
     } catch {
-      return this.send(res, record, apiError(422, 'invalid JSON body', this.url))
+      return this.send(res, record, errorAnswer(this.facts, this.url, 422, 'invalid JSON body'))
     }
-    const answer = await this.api.handle(
-      record.method,
-      url.pathname.slice('/api/v1'.length),
-      url.searchParams,
-      record.authorized,
-      body
-    )
-    this.send(res, record, answer)
+    this.send(res, record, await this.api.handle({ method: record.method, path, query: url.searchParams, body }))
   }
 
   private async serveGit(
@@ -250,17 +286,32 @@ export class TestForge {
   ): Promise<void> {
     const [owner, name] = (record.repo ?? '/').split('/')
     const meta = record.repo ? this.store.find(owner, name) : undefined
+    const moved = record.repo && !meta ? this.store.movedTo(owner, name) : undefined
+    if (moved) {
+      // Renamed: git smart HTTP is redirected like the API (git itself follows only 301).
+      const tail = url.pathname.slice(
+        url.pathname.indexOf(record.phase === 'advertise' ? '/info/refs' : `/git-${record.service}`)
+      )
+      const location = `/${moved.fullName}.git${tail}${url.search}`
+      record.status = this.facts.redirectStatus
+      res.writeHead(this.facts.redirectStatus, {
+        Location: this.facts.absoluteRedirect ? `${this.url}${location}` : location
+      })
+      return void res.end()
+    }
     if (!meta || !record.service) return this.sendText(res, record, 404, 'Not found\n')
     if (!record.authorized) {
-      res.setHeader('WWW-Authenticate', 'Basic realm="Gitea"')
+      res.setHeader('WWW-Authenticate', `Basic realm="${this.facts.family === 'github' ? 'GitHub' : 'Gitea'}"`)
       return this.sendText(res, record, 401, 'Unauthorized\n')
     }
-    if (record.service === 'receive-pack' && (meta.readOnly || meta.archived || meta.mirror)) {
-      return this.sendText(res, record, 403, 'User permission denied for writing.\n')
+    if (record.service === 'receive-pack') {
+      const refusal = this.pushRefusal(meta)
+      if (refusal) return this.sendText(res, record, 403, `${refusal}\n`)
     }
     const suffix = url.pathname.slice(
       url.pathname.indexOf(record.phase === 'advertise' ? '/info/refs' : `/git-${record.service}`)
     )
+    const before = record.service === 'receive-pack' && record.phase === 'rpc' ? await this.store.branches(meta) : null
     record.status = 200
     record.bytes = await runHttpBackend(
       req,
@@ -272,6 +323,25 @@ export class TestForge {
     )
     record.status = res.statusCode
     record.doneAt = Date.now()
+    if (before) {
+      for (const [branch, sha] of await this.store.branches(meta))
+        if (before.get(branch) !== sha) this.store.pushed(meta, branch, sha)
+    }
+  }
+
+  /** The HTTP layer's refusals of a push: no write permission, archived, mirror (403 each). */
+  private pushRefusal(meta: RepoMeta): string | null {
+    const github = this.facts.family === 'github'
+    if (meta.readOnly)
+      return github
+        ? `Permission to ${meta.fullName}.git denied to cascade-bot.`
+        : 'User permission denied for writing.'
+    if (meta.archived)
+      return github
+        ? 'This repository was archived so it is read-only.'
+        : 'This repo is archived. You can view files and clone it, but cannot push or open issues or pull requests.'
+    if (meta.mirror) return 'mirror repository is read-only'
+    return null
   }
 
   private send(
@@ -282,8 +352,11 @@ export class TestForge {
   ): void {
     record.status = answer.status
     record.doneAt = Date.now()
-    res.writeHead(answer.status, { 'Content-Type': 'application/json;charset=utf-8', ...headers })
-    res.end(JSON.stringify(answer.body))
+    const flavourHeaders = this.facts.family === 'github' ? this.github.headers() : {}
+    const contentType =
+      answer.raw !== undefined ? (answer.contentType ?? 'text/html; charset=utf-8') : 'application/json;charset=utf-8'
+    res.writeHead(answer.status, { 'Content-Type': contentType, ...flavourHeaders, ...answer.headers, ...headers })
+    res.end(answer.raw ?? JSON.stringify(answer.body))
   }
 
   private sendText(res: ServerResponse, record: RequestRecord, status: number, text: string): void {

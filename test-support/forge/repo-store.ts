@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { appendFile, chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { appendFile, chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { serverGitEnv } from './git-cgi.js'
+import type { FlavourFacts } from './flavours.js'
+import { protectedBranchText } from './flavours.js'
 
 const run = promisify(execFile)
 
@@ -13,14 +15,18 @@ export interface RepoOptions {
   defaultBranch?: string
   archived?: boolean
   mirror?: boolean
+  fork?: boolean
+  topics?: string[]
   /** No commits at all (Gitea's `empty`). */
   empty?: boolean
-  /** The token may read but not push (permissions.push false, receive-pack 403). */
+  /** The token may read but not push (permissions.push false, receive-pack 403, API writes 403). */
   readOnly?: boolean
-  /** A pre-receive hook that declines every push with this message. */
+  /** A pre-receive hook that declines every push with this sentence (in the flavour's layout). */
   declineWith?: string
-  /** A pre-receive hook that declines pushes to this branch only (a protected default branch). */
+  /** A protected branch: pushes and API writes to it are refused, others pass. */
   protectBranch?: string
+  /** Never starts a workflow run, whatever is pushed (a template whose runner is gone). */
+  noRuns?: boolean
 }
 
 export interface PullRequest {
@@ -32,8 +38,16 @@ export interface PullRequest {
   state: 'open' | 'closed'
 }
 
+/** A branch update, however it came: a git push, an API write, someone else's commit. */
+export interface Push {
+  branch: string
+  sha: string
+  at: number
+}
+
 export interface RepoMeta extends RepoOptions {
   pulls: PullRequest[]
+  pushes: Push[]
   id: number
   owner: string
   name: string
@@ -41,24 +55,48 @@ export interface RepoMeta extends RepoOptions {
   dir: string
 }
 
+export interface Ident {
+  name: string
+  email: string
+}
+
 export const PUBLISH_WORKFLOW = '.github/workflows/publish-image.yml'
-export const WORKFLOW_TEXT = 'on:\n  push:\n    branches: [main]\njobs: {}\n'
+export const WORKFLOW_TEXT =
+  'on:\n  push:\n    branches: [main]\njobs:\n  build:\n    steps:\n      - run: echo "version=$(head -n1 .runtime-version | tr -d \'[:space:]\')"\n'
 
 /** fast-import's exact-length data block, and an author/committer line dated now. */
-const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}`
-const ident = (who: { name: string; email: string }) =>
-  `${who.name} <${who.email}> ${Math.floor(Date.now() / 1000)} +0000`
+export const data = (body: string | Buffer): Buffer => {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body
+  return Buffer.concat([Buffer.from(`data ${bytes.length}\n`), bytes, Buffer.from('\n')])
+}
+export const ident = (who: Ident) => `${who.name} <${who.email}> ${Math.floor(Date.now() / 1000)} +0000`
 
 /** The bare repositories behind both the git and the API side of the forge. */
 export class RepoStore {
   private readonly repos = new Map<string, RepoMeta>()
+  /** Old names of renamed or transferred repositories. */
+  private readonly moved = new Map<string, RepoMeta>()
+  /** Owners that are users (not organisations), for the listing endpoints. */
+  readonly users = new Set<string>()
   private nextId = 1
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly facts: FlavourFacts
+  ) {}
 
   /** Forges match owner and repository names case-insensitively. */
   find(owner: string, name: string): RepoMeta | undefined {
     return this.repos.get(`${owner}/${name}`.toLowerCase())
+  }
+
+  /** The repository an old name now points to, after a rename or transfer. */
+  movedTo(owner: string, name: string): RepoMeta | undefined {
+    return this.moved.get(`${owner}/${name}`.toLowerCase())
+  }
+
+  byId(id: number): RepoMeta | undefined {
+    return this.all().find((m) => m.id === id)
   }
 
   all(): RepoMeta[] {
@@ -79,6 +117,7 @@ export class RepoStore {
     const meta: RepoMeta = {
       ...options,
       pulls: [],
+      pushes: [],
       id: this.nextId++,
       owner,
       name,
@@ -90,31 +129,53 @@ export class RepoStore {
     if (!options.empty) {
       const files = options.files ?? { 'README.md': `# ${name}\n` }
       await this.commit(meta, files, 'initial commit', { name: 'Template Owner', email: 'owner@example.com' }, false)
+      meta.pushes.length = 0 // the seed is history, not a push anyone reacts to
     }
-    if (options.declineWith !== undefined) await this.declinePushes(meta, options.declineWith)
-    if (options.protectBranch !== undefined) await this.protect(meta, options.protectBranch)
+    await this.writeHook(meta)
     return meta
   }
 
-  async declinePushes(meta: RepoMeta, message: string): Promise<void> {
-    const hook = join(meta.dir, 'hooks', 'pre-receive')
-    await writeFile(hook, `#!/bin/sh\ncat >/dev/null\necho ${JSON.stringify(message)} >&2\nexit 1\n`)
-    await chmod(hook, 0o755)
+  /** Renames or transfers `meta` to `fullName`; the old name keeps redirecting, as on the forges. */
+  async rename(meta: RepoMeta, fullName: string): Promise<void> {
+    const [owner, name] = fullName.split('/')
+    const dir = join(this.root, owner, `${name}.git`)
+    await mkdir(dirname(dir), { recursive: true })
+    await rename(meta.dir, dir)
+    this.repos.delete(meta.fullName.toLowerCase())
+    this.moved.set(meta.fullName.toLowerCase(), meta)
+    Object.assign(meta, { owner, name, fullName, dir })
+    this.repos.set(fullName.toLowerCase(), meta)
   }
 
-  /** Gitea's protected-branch check, as a hook: pushes to `branch` are declined, others pass. */
-  async protect(meta: RepoMeta, branch: string): Promise<void> {
+  async declinePushes(meta: RepoMeta, sentence: string): Promise<void> {
+    meta.declineWith = sentence
+    await this.writeHook(meta)
+  }
+
+  /**
+   * The pre-receive hook: a declining hook, or the protected-branch check, printing its
+   * refusal in the flavour's layout (Gitea 1.22 "Gitea: X", 1.24+ "error: X" between bare
+   * "error:" lines, Forgejo "Forgejo: X", GitHub "error: GH006: ...").
+   */
+  private async writeHook(meta: RepoMeta): Promise<void> {
     const hook = join(meta.dir, 'hooks', 'pre-receive')
-    const script = [
-      '#!/bin/sh',
-      'status=0',
-      'while read old new ref; do',
-      `  if [ "$ref" = "refs/heads/${branch}" ]; then echo "Gitea: Not allowed to push to protected branch ${branch}" >&2; status=1; fi`,
-      'done',
-      'exit $status',
-      ''
-    ].join('\n')
-    await writeFile(hook, script)
+    const say = (text: string) => this.facts.hookLines(text).map((line) => `echo ${shellQuote(line)} >&2`)
+    const lines = ['#!/bin/sh', 'status=0']
+    if (meta.declineWith !== undefined) lines.push('cat >/dev/null', ...say(meta.declineWith), 'exit 1')
+    else if (meta.protectBranch !== undefined) {
+      lines.push(
+        'while read old new ref; do',
+        `  if [ "$ref" = "refs/heads/${meta.protectBranch}" ]; then`,
+        ...say(protectedBranchText(this.facts, meta.protectBranch)).map((l) => `    ${l}`),
+        '    status=1',
+        '  fi',
+        'done'
+      )
+    } else {
+      lines.push('cat >/dev/null')
+    }
+    lines.push('exit $status', '')
+    await writeFile(hook, lines.join('\n'))
     await chmod(hook, 0o755)
   }
 
@@ -128,37 +189,44 @@ export class RepoStore {
     meta: RepoMeta,
     files: Record<string, string>,
     message: string,
-    author = { name: 'Someone Else', email: 'someone@example.com' },
-    hasParent = true
+    author: Ident = { name: 'Someone Else', email: 'someone@example.com' },
+    hasParent = true,
+    branch = meta.defaultBranch!
   ): Promise<string> {
-    const ref = `refs/heads/${meta.defaultBranch}`
+    const ref = `refs/heads/${branch}`
     const who = ident(author)
-    const lines = ['commit ' + ref, 'mark :1', `author ${who}`, `committer ${who}`, data(message)]
-    if (hasParent) lines.push(`from ${ref}^0`)
-    for (const [path, content] of Object.entries(files)) lines.push(`M 100644 inline ${path}`, data(content))
-    lines.push('', 'get-mark :1', '')
-    const out = await this.git(meta.dir, ['fast-import', '--quiet', '--force'], lines.join('\n'))
-    return out.trim()
+    const parts = [Buffer.from(`commit ${ref}\nmark :1\nauthor ${who}\ncommitter ${who}\n`), data(message)]
+    if (hasParent) parts.push(Buffer.from(`from ${ref}^0\n`))
+    for (const [path, content] of Object.entries(files))
+      parts.push(Buffer.from(`M 100644 inline ${path}\n`), data(content))
+    parts.push(Buffer.from('\nget-mark :1\n'))
+    const sha = (await this.git(meta.dir, ['fast-import', '--quiet', '--force'], Buffer.concat(parts))).trim()
+    this.pushed(meta, branch, sha)
+    return sha
   }
 
   /** Adds `count` commits, each rewriting `path` with `bytes` of fresh content, in one process. */
   async grow(meta: RepoMeta, count: number, bytes: number, path = 'assets/data.bin'): Promise<void> {
     const ref = `refs/heads/${meta.defaultBranch}`
     const who = ident({ name: 'History Maker', email: 'history@example.com' })
-    const parts: string[] = []
+    const parts: Buffer[] = []
     for (let i = 0; i < count; i++) {
       const content = randomBytes(Math.ceil(bytes / 2))
         .toString('hex')
         .slice(0, bytes) // incompressible
-      parts.push(`commit ${ref}`, `author ${who}`, `committer ${who}`, data(`history ${i}`))
-      if (i === 0) parts.push(`from ${ref}^0`)
-      parts.push(`M 100644 inline ${path}`, data(content))
+      parts.push(Buffer.from(`commit ${ref}\nauthor ${who}\ncommitter ${who}\n`), data(`history ${i}`))
+      if (i === 0) parts.push(Buffer.from(`from ${ref}^0\n`))
+      parts.push(Buffer.from(`M 100644 inline ${path}\n`), data(content))
     }
-    parts.push('')
-    await this.git(meta.dir, ['fast-import', '--quiet'], parts.join('\n'))
+    await this.git(meta.dir, ['fast-import', '--quiet'], Buffer.concat(parts))
   }
 
-  async git(dir: string, args: string[], input?: string): Promise<string> {
+  /** Records a branch update (the workflow-run side of the forge reacts to these). */
+  pushed(meta: RepoMeta, branch: string, sha: string): void {
+    meta.pushes.push({ branch, sha, at: Date.now() })
+  }
+
+  async git(dir: string, args: string[], input?: string | Buffer): Promise<string> {
     const child = run('git', ['--git-dir', dir, ...args], { env: serverGitEnv(), maxBuffer: 64 << 20 })
     if (input !== undefined) child.child.stdin?.end(input)
     const { stdout } = await child
@@ -180,6 +248,17 @@ export class RepoStore {
     const packed = await readFile(join(meta.dir, 'packed-refs'), 'utf8').catch(() => '')
     const line = packed.split('\n').find((l) => l.endsWith(` refs/heads/${branch}`))
     return line ? line.split(' ')[0] : null
+  }
+
+  /** Every branch and its tip. */
+  async branches(meta: RepoMeta): Promise<Map<string, string>> {
+    const out = await this.git(meta.dir, ['for-each-ref', '--format=%(refname:lstrip=2) %(objectname)', 'refs/heads'])
+    return new Map(
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(' ') as [string, string])
+    )
   }
 
   /** Every path of a commit's tree (cached: a commit never changes). */
@@ -219,6 +298,16 @@ export class RepoStore {
     return cached
   }
 
+  /** Commit facts for the API: author email, parents. */
+  async commitInfo(
+    meta: RepoMeta,
+    sha: string
+  ): Promise<{ authorName: string; authorEmail: string; parents: string[]; message: string }> {
+    const out = await this.git(meta.dir, ['log', '-1', '--format=%an%x00%ae%x00%P%x00%s', sha])
+    const [authorName, authorEmail, parents, message] = out.replace(/\n$/, '').split('\0')
+    return { authorName, authorEmail, parents: parents ? parents.split(' ') : [], message }
+  }
+
   async resolve(meta: RepoMeta, ref: string): Promise<string | null> {
     try {
       return (await this.git(meta.dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim()
@@ -232,4 +321,8 @@ export class RepoStore {
     if (loose.length > 0) return true
     return (await readFile(join(meta.dir, 'packed-refs'), 'utf8').catch(() => '')).includes(' refs/heads/')
   }
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`
 }

@@ -1,0 +1,124 @@
+import type { FlavourFacts } from '../flavours.js'
+import type { RepoMeta, RepoStore } from '../repo-store.js'
+import { writeFile } from '../repo-writes.js'
+import { errorAnswer, notFound, ok, type ApiAnswer } from './answers.js'
+import type { GithubState } from './github-state.js'
+
+/** The contents endpoints: reads from the bare repositories, writes as real commits. */
+export class ContentsApi {
+  constructor(
+    private readonly store: RepoStore,
+    private readonly facts: FlavourFacts,
+    private readonly baseUrl: string,
+    private readonly github: GithubState
+  ) {}
+
+  /** `GET /contents/{path}?ref=`: a file inlined as base64, a directory as a list. */
+  async read(meta: RepoMeta, path: string, ref: string): Promise<ApiAnswer> {
+    if (this.facts.family === 'github' && !(await this.store.hasCommits(meta))) {
+      return errorAnswer(this.facts, this.baseUrl, 404, 'This repository is empty.')
+    }
+    const commit = (await this.store.tip(meta, ref)) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : null)
+    if (!commit) return notFound(this.facts, this.baseUrl, 'contents', [`no such ref: ${ref}`])
+    const entry = (await this.store.listing(meta, commit)).get(path)
+    if (!entry)
+      return notFound(this.facts, this.baseUrl, 'contents', [`object does not exist [id: , rel_path: ${path}]`])
+    if (entry.type === 'tree') return ok([])
+    const content = await this.store.blob(meta, entry.sha)
+    return ok({
+      name: path.split('/').pop(),
+      path,
+      sha: entry.sha,
+      last_commit_sha: commit,
+      type: 'file',
+      size: content.length,
+      encoding: 'base64',
+      content: content.toString('base64'),
+      url: `${this.baseUrl}${this.facts.apiBase}/repos/${meta.fullName}/contents/${path}?ref=${ref}`,
+      download_url: `${this.baseUrl}/${meta.fullName}/raw/branch/${ref}/${path}`
+    })
+  }
+
+  /**
+   * Gitea/Forgejo: `PUT` updates (sha required: "[SHA]: Required" without), `POST` creates.
+   * GitHub: `PUT` does both (sha required to update). Refusals and conflicts with each family's
+   * status and text: stale sha Gitea 422 "sha does not match [given: X, expected: Y]", GitHub 409
+   * "<path> does not match <sha>"; protected branch Gitea 403 "user cannot commit to repo",
+   * GitHub 409; archived Gitea 423, GitHub 403; no write permission 403; a declining hook 403
+   * with its text; a push racing the write 500.
+   */
+  async write(meta: RepoMeta, method: 'PUT' | 'POST', path: string, body: Record<string, unknown>): Promise<ApiAnswer> {
+    const github = this.facts.family === 'github'
+    const fail = (status: number, message: string) => errorAnswer(this.facts, this.baseUrl, status, message)
+    if (github && method === 'POST') return fail(404, 'Not Found')
+    const branch = String(body.branch ?? meta.defaultBranch)
+    const sha = typeof body.sha === 'string' ? body.sha : undefined
+    if (!github && method === 'PUT' && sha === undefined) return fail(422, '[SHA]: Required')
+    if (typeof body.content !== 'string' || typeof body.message !== 'string') return fail(422, 'Validation Failed')
+    if (meta.archived)
+      return github
+        ? fail(403, 'Repository was archived so is read-only.')
+        : fail(423, `<Repository ${meta.id}:${meta.fullName}> is archived`)
+    if (meta.readOnly) {
+      if (!github) return fail(403, 'user should have a permission to write to this branch')
+      return fail(
+        403,
+        this.github.tokenKind === 'pat'
+          ? 'Resource not accessible by personal access token'
+          : 'Resource not accessible by integration'
+      )
+    }
+    // Branch protection is checked before the hook runs.
+    if (meta.protectBranch === branch) {
+      return github
+        ? fail(409, 'Could not update file: Changes must be made through a pull request.')
+        : fail(403, 'user cannot commit to repo [user: cascade-bot]')
+    }
+    const author = person(body.author) ?? { name: 'cascade-bot', email: 'cascade-bot@example.com' }
+    // Committer when not given: Gitea the author, GitHub the token's user.
+    const committer =
+      person(body.committer) ?? (github ? { name: 'cascade-bot', email: 'cascade-bot@example.com' } : author)
+    const outcome = await writeFile(this.store, meta, {
+      branch,
+      path,
+      bytes: Buffer.from(body.content, 'base64'),
+      message: body.message,
+      author,
+      committer,
+      expect: method === 'POST' ? null : (sha ?? null)
+    })
+    switch (outcome.kind) {
+      case 'no-branch':
+        return notFound(this.facts, this.baseUrl, 'branch', [`branch does not exist [name: ${branch}]`])
+      case 'stale':
+        return github
+          ? fail(409, `${path} does not match ${sha}`)
+          : fail(422, `sha does not match [given: ${sha}, expected: ${outcome.expected}]`)
+      case 'exists':
+        return github
+          ? fail(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
+          : fail(422, `repository file already exists [path: ${path}]`)
+      case 'missing':
+        return github ? fail(404, 'Not Found') : fail(404, `repository file does not exist [path: ${path}]`)
+      case 'declined':
+        return fail(403, outcome.text.trim())
+      case 'moved':
+        return fail(500, 'UpdateFile: failed to push: the branch moved')
+    }
+    const created = method === 'POST' || sha === undefined
+    return ok(
+      {
+        content: { name: path.split('/').pop(), path, sha: outcome.blob, type: 'file' },
+        commit: { sha: outcome.commit, message: body.message, author, committer },
+        verification: { verified: false, reason: 'unsigned' }
+      },
+      created ? 201 : 200
+    )
+  }
+}
+
+function person(value: unknown): { name: string; email: string } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const { name, email } = value as Record<string, unknown>
+  return typeof name === 'string' && typeof email === 'string' ? { name, email } : undefined
+}

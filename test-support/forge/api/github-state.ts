@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto'
+
+/** Which kind of GitHub token the test plays: they differ in what /user and permissions say. */
+export type GithubTokenKind = 'pat' | 'app' | 'runner'
+
+const SECONDARY =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.'
+
+/**
+ * GitHub's per-token state: the core quota (every answer carries x-ratelimit-* and
+ * x-github-request-id), secondary limits on demand, and the content-creation limit (80 a
+ * minute, 500 an hour) that GitHub enforces as a secondary limit.
+ */
+export class GithubState {
+  tokenKind: GithubTokenKind = 'pat'
+  limit = 5000
+  remaining = 5000
+  resetAt = Math.floor(Date.now() / 1000) + 3600
+  private secondaryLeft = 0
+  private secondaryRetryAfter: number | undefined
+  private readonly writes: number[] = []
+  /** Content-creating requests GitHub refused, for tests to assert none were. */
+  refusedWrites = 0
+
+  /** The quota runs out now and comes back `seconds` from now. */
+  exhaust(seconds: number): void {
+    this.remaining = 0
+    this.resetAt = Math.floor(Date.now() / 1000) + seconds
+  }
+
+  /** The next `times` API requests meet a secondary limit (with Retry-After when given). */
+  secondary(times: number, retryAfterSeconds?: number): void {
+    this.secondaryLeft = times
+    this.secondaryRetryAfter = retryAfterSeconds
+  }
+
+  headers(): Record<string, string> {
+    if (this.remaining === 0 && Date.now() / 1000 >= this.resetAt) {
+      this.remaining = this.limit
+      this.resetAt = Math.floor(Date.now() / 1000) + 3600
+    }
+    return {
+      'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(),
+      'x-ratelimit-limit': String(this.limit),
+      'x-ratelimit-remaining': String(this.remaining),
+      'x-ratelimit-reset': String(this.resetAt),
+      'x-ratelimit-used': String(this.limit - this.remaining),
+      'x-ratelimit-resource': 'core'
+    }
+  }
+
+  /**
+   * The rate-limit answer for this request, or null to serve it. `/rate_limit` itself is never
+   * limited and costs nothing.
+   */
+  limited(method: string, path: string): { status: number; message: string; headers: Record<string, string> } | null {
+    if (path === '/rate_limit') return null
+    this.headers() // refills a quota whose reset has passed
+    if (this.secondaryLeft > 0) {
+      this.secondaryLeft--
+      const headers: Record<string, string> =
+        this.secondaryRetryAfter === undefined ? {} : { 'retry-after': String(this.secondaryRetryAfter) }
+      return { status: 403, message: SECONDARY, headers }
+    }
+    if (this.remaining === 0)
+      return { status: 403, message: 'API rate limit exceeded for installation ID 4242.', headers: {} }
+    if (method !== 'GET') {
+      const now = Date.now()
+      const lastMinute = this.writes.filter((t) => t > now - 60_000).length
+      const lastHour = this.writes.filter((t) => t > now - 3_600_000).length
+      if (lastMinute >= 80 || lastHour >= 500) {
+        this.refusedWrites++
+        return { status: 403, message: SECONDARY, headers: { 'retry-after': '60' } }
+      }
+      this.writes.push(now)
+    }
+    this.remaining--
+    return null
+  }
+}

@@ -1,0 +1,96 @@
+import type { FlavourFacts } from '../flavours.js'
+import type { RepoMeta, RepoStore } from '../repo-store.js'
+import { notFound, ok, type ApiAnswer } from './answers.js'
+import { ContentsApi } from './contents.js'
+import type { GithubState } from './github-state.js'
+import { PullsApi } from './pulls.js'
+import { ReposApi } from './repos.js'
+
+export interface ApiRequest {
+  method: string
+  /** Below the API base: `/repos/acme/tpl/contents/x`. */
+  path: string
+  query: URLSearchParams
+  body: unknown
+}
+
+type Json = Record<string, unknown>
+const segments = (text: string) => text.split('/').map(decodeURIComponent).join('/')
+
+/**
+ * The REST subset the action uses, routed as the flavour has it: Gitea/Forgejo `/api/v1` with
+ * `/version`, `POST /branches` and `GET /pulls/{base}/{head}`; GitHub with `/rate_limit`,
+ * `POST /git/refs` and `/repositories/{id}` (where its renames redirect). An old name of a
+ * renamed repository answers the flavour's redirect; an unknown route answers its 404.
+ */
+export class RestApi {
+  readonly repos: ReposApi
+  readonly contents: ContentsApi
+  readonly pulls: PullsApi
+
+  constructor(
+    private readonly store: RepoStore,
+    private readonly facts: FlavourFacts,
+    private readonly baseUrl: string,
+    github: GithubState
+  ) {
+    this.repos = new ReposApi(store, facts, baseUrl, github)
+    this.contents = new ContentsApi(store, facts, baseUrl, github)
+    this.pulls = new PullsApi(store, facts, baseUrl)
+  }
+
+  async handle(req: ApiRequest): Promise<ApiAnswer> {
+    const { method, path, query } = req
+    const github = this.facts.family === 'github'
+    if (method === 'GET' && path === '/version' && !github) return ok({ version: this.facts.version })
+    if (method === 'GET' && path === '/user') return this.repos.user()
+    if (method === 'GET' && path === '/rate_limit' && github) return this.repos.rateLimit()
+    const byId = github ? /^\/repositories\/(\d+)(\/.*)?$/.exec(path) : null
+    if (byId) {
+      const meta = this.store.byId(Number(byId[1]))
+      return meta ? this.repo(meta, byId[2] ?? '', req) : notFound(this.facts, this.baseUrl, 'repo')
+    }
+    const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path)
+    if (!m) return notFound(this.facts, this.baseUrl, 'repo')
+    const [owner, name, rest = ''] = [decodeURIComponent(m[1]), decodeURIComponent(m[2]), m[3]]
+    const meta = this.store.find(owner, name)
+    if (meta) return this.repo(meta, rest, req)
+    const moved = this.store.movedTo(owner, name)
+    return moved ? this.redirect(moved, rest, query) : notFound(this.facts, this.baseUrl, 'repo')
+  }
+
+  /** Gitea/Forgejo: 301 or 307 to a root-relative path; GitHub: 301 to an absolute /repositories/{id}. */
+  private redirect(meta: RepoMeta, rest: string, query: URLSearchParams): ApiAnswer {
+    const suffix = `${rest}${[...query].length > 0 ? `?${query}` : ''}`
+    const location = this.facts.absoluteRedirect
+      ? `${this.baseUrl}${this.facts.apiBase}/repositories/${meta.id}${suffix}`
+      : `${this.facts.apiBase}/repos/${meta.owner}/${meta.name}${suffix}`
+    return {
+      status: this.facts.redirectStatus,
+      headers: { Location: location },
+      body: { message: 'Moved Permanently', url: location }
+    }
+  }
+
+  private async repo(meta: RepoMeta, rest: string, req: ApiRequest): Promise<ApiAnswer> {
+    const { method, query } = req
+    const body = (req.body ?? {}) as Json
+    const github = this.facts.family === 'github'
+    if (method === 'GET' && rest === '') return this.repos.repository(meta)
+    const branch = /^\/branches\/(.+)$/.exec(rest)
+    if (method === 'GET' && branch) return this.repos.branch(meta, segments(branch[1]))
+    if (method === 'POST' && rest === (github ? '/git/refs' : '/branches')) return this.repos.createBranch(meta, body)
+    const contents = /^\/contents\/(.+)$/.exec(rest)
+    if (contents && method === 'GET')
+      return this.contents.read(meta, segments(contents[1]), query.get('ref') || meta.defaultBranch!)
+    if (contents && (method === 'PUT' || method === 'POST'))
+      return this.contents.write(meta, method, segments(contents[1]), body)
+    if (rest === '/pulls' && method === 'POST') return this.pulls.create(meta, body)
+    if (rest === '/pulls' && method === 'GET') return this.pulls.list(meta, query)
+    const pull = /^\/pulls\/(\d+)$/.exec(rest)
+    if (pull && method === 'GET') return this.pulls.byNumber(meta, Number(pull[1]))
+    const between = github ? null : /^\/pulls\/([^/]+)\/(.+)$/.exec(rest)
+    if (between && method === 'GET') return this.pulls.find(meta, decodeURIComponent(between[1]), segments(between[2]))
+    return notFound(this.facts, this.baseUrl, 'repo')
+  }
+}

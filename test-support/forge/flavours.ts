@@ -1,0 +1,89 @@
+/**
+ * How each real forge answers, where they differ: the test forge's flavour switch. Every fact
+ * here is from ../shared/forge-facts.md (which names each one's source in the forges' code and
+ * documentation); test-support/forge/README.md lists what this forge cannot reproduce.
+ */
+export type Flavour = 'gitea-1.22' | 'gitea-1.23' | 'gitea-1.25' | 'forgejo' | 'github'
+
+export const FLAVOURS: readonly Flavour[] = ['gitea-1.22', 'gitea-1.23', 'gitea-1.25', 'forgejo', 'github']
+
+export interface FlavourFacts {
+  family: 'gitea' | 'github'
+  /** `GET /api/v1/version` (Gitea/Forgejo only; GitHub has no such route). */
+  version?: string
+  /** Where the REST API lives below the server URL (GitHub Enterprise Server: /api/v3). */
+  apiBase: string
+  /** Renamed or transferred repositories: Gitea >= 1.23.7 301, older Gitea and Forgejo 307. */
+  redirectStatus: 301 | 307
+  /** Gitea/Forgejo: root-relative Location; GitHub: absolute, to /repositories/<id>/... */
+  absoluteRedirect: boolean
+  /** 404 texts: [repository, contents, branch]. */
+  notFound: { repo: string; contents: string; branch: string }
+  /** How a pre-receive refusal reaches git's "remote:" lines. */
+  hookLines: (text: string) => string[]
+  /** Workflow runs for a commit: `runs` (GitHub, Gitea >= 1.25), `tasks` (1.23-1.24), none. */
+  actions: 'runs' | 'tasks' | 'none'
+}
+
+const GITEA_404 = "The target couldn't be found."
+
+export const FACTS: Record<Flavour, FlavourFacts> = {
+  'gitea-1.22': {
+    family: 'gitea',
+    version: '1.22.6',
+    apiBase: '/api/v1',
+    redirectStatus: 307,
+    absoluteRedirect: false,
+    // 1.22's contents handler names itself in the 404 message.
+    notFound: { repo: GITEA_404, contents: 'GetContentsOrList', branch: GITEA_404 },
+    hookLines: (text) => [`Gitea: ${text}`],
+    actions: 'none'
+  },
+  'gitea-1.23': {
+    family: 'gitea',
+    version: '1.23.8',
+    apiBase: '/api/v1',
+    redirectStatus: 301,
+    absoluteRedirect: false,
+    notFound: { repo: GITEA_404, contents: GITEA_404, branch: GITEA_404 },
+    hookLines: (text) => [`Gitea: ${text}`],
+    actions: 'tasks'
+  },
+  'gitea-1.25': {
+    family: 'gitea',
+    version: '1.25.1',
+    apiBase: '/api/v1',
+    redirectStatus: 301,
+    absoluteRedirect: false,
+    notFound: { repo: 'not found', contents: 'not found', branch: 'not found' },
+    // >= 1.24: the sentence between bare "error:" lines.
+    hookLines: (text) => ['error:', `error: ${text}`, 'error:'],
+    actions: 'runs'
+  },
+  forgejo: {
+    family: 'gitea',
+    version: '10.0.0+gitea-1.22.0',
+    apiBase: '/api/v1',
+    redirectStatus: 307,
+    absoluteRedirect: false,
+    notFound: { repo: GITEA_404, contents: GITEA_404, branch: GITEA_404 },
+    hookLines: (text) => [`Forgejo: ${text}`],
+    actions: 'none'
+  },
+  github: {
+    family: 'github',
+    apiBase: '/api/v3',
+    redirectStatus: 301,
+    absoluteRedirect: true,
+    notFound: { repo: 'Not Found', contents: 'Not Found', branch: 'Not Found' },
+    hookLines: (text) => [`error: ${text}`],
+    actions: 'runs'
+  }
+}
+
+/** The refusal a protected branch gives a push, per family. */
+export function protectedBranchText(facts: FlavourFacts, branch: string): string {
+  return facts.family === 'github'
+    ? `GH006: Protected branch update failed for refs/heads/${branch}.`
+    : `Not allowed to push to protected branch ${branch}`
+}

@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process'
+import { access, constants } from 'node:fs/promises'
+import { join } from 'node:path'
+import { serverGitEnv } from './git-cgi.js'
+import { data, ident, type Ident, type RepoMeta, type RepoStore } from './repo-store.js'
+
+export interface FileWrite {
+  branch: string
+  path: string
+  bytes: Buffer
+  message: string
+  author: Ident
+  committer: Ident
+  /** The blob the writer saw: a sha to update, null to create, undefined for no check. */
+  expect: string | null | undefined
+}
+
+export type WriteOutcome =
+  | { kind: 'ok'; commit: string; blob: string }
+  | { kind: 'no-branch' }
+  /** The file is not the blob the writer saw (Gitea 422 "sha does not match", GitHub 409). */
+  | { kind: 'stale'; expected: string }
+  /** Create, but the file is there. */
+  | { kind: 'exists'; expected: string }
+  /** Update, but the file is gone. */
+  | { kind: 'missing' }
+  /** The pre-receive hook declined; its words. */
+  | { kind: 'declined'; text: string }
+  /** The branch moved between the tip read and the ref update (a racing push): Gitea's 500. */
+  | { kind: 'moved' }
+
+/**
+ * A contents-API write as the forges make it: one commit on the branch's current tip (whatever
+ * was pushed meanwhile stays below it), only the file's blob compared, through the
+ * repository's pre-receive hook, and the ref moved with compare-and-swap.
+ */
+export async function writeFile(store: RepoStore, meta: RepoMeta, write: FileWrite): Promise<WriteOutcome> {
+  const tip = await store.tip(meta, write.branch)
+  if (!tip) return { kind: 'no-branch' }
+  const entry = (await store.listing(meta, tip)).get(write.path)
+  if (write.expect === null && entry) return { kind: 'exists', expected: entry.sha }
+  if (typeof write.expect === 'string') {
+    if (!entry) return { kind: 'missing' }
+    if (entry.sha !== write.expect) return { kind: 'stale', expected: entry.sha }
+  }
+  const stream = Buffer.concat([
+    Buffer.from(
+      `commit refs/forge/api-write\nmark :1\nauthor ${ident(write.author)}\ncommitter ${ident(write.committer)}\n`
+    ),
+    data(write.message),
+    Buffer.from(`from ${tip}\nM 100644 inline ${write.path}\n`),
+    data(write.bytes),
+    Buffer.from('\nget-mark :1\n')
+  ])
+  const commit = (await store.git(meta.dir, ['fast-import', '--quiet', '--force'], stream)).trim()
+  const ref = `refs/heads/${write.branch}`
+  const declined = await runPreReceive(meta, `${tip} ${commit} ${ref}\n`)
+  if (declined !== null) return { kind: 'declined', text: declined }
+  try {
+    await store.git(meta.dir, ['update-ref', ref, commit, tip])
+  } catch {
+    return { kind: 'moved' }
+  }
+  store.pushed(meta, write.branch, commit)
+  const blob = (await store.listing(meta, commit)).get(write.path)?.sha ?? ''
+  return { kind: 'ok', commit, blob }
+}
+
+/** Creates `branch` at `sha` (compare-and-swap from nothing); false when it exists. */
+export async function createBranch(store: RepoStore, meta: RepoMeta, branch: string, sha: string): Promise<boolean> {
+  try {
+    await store.git(meta.dir, ['update-ref', `refs/heads/${branch}`, sha, ''])
+  } catch {
+    return false
+  }
+  store.pushed(meta, branch, sha)
+  return true
+}
+
+/** The hook's stderr when it declines, else null (also when there is no hook). */
+async function runPreReceive(meta: RepoMeta, stdin: string): Promise<string | null> {
+  const hook = join(meta.dir, 'hooks', 'pre-receive')
+  if (
+    !(await access(hook, constants.X_OK).then(
+      () => true,
+      () => false
+    ))
+  )
+    return null
+  return new Promise((resolve) => {
+    const child = spawn(hook, [], {
+      cwd: meta.dir,
+      env: serverGitEnv({ GIT_DIR: meta.dir }),
+      stdio: ['pipe', 'ignore', 'pipe']
+    })
+    const err: Buffer[] = []
+    child.stderr.on('data', (c: Buffer) => err.push(c))
+    child.stdin.on('error', () => {})
+    child.on('close', (code) => resolve(code === 0 ? null : Buffer.concat(err).toString('utf8')))
+    child.stdin.end(stdin)
+  })
+}
