@@ -32507,6 +32507,42 @@ async function checkToken(api, apiUrl, retries) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/git/git-check.ts
+
+/** GIT_CONFIG_COUNT, which carries the token to git without a file or an argument, is 2.31+. */
+const MIN_GIT = [2, 31, 0];
+/** `git --version`, once, before any template needs git: one clear error instead of N auth failures. */
+function checkGit() {
+    return new Promise((resolve) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', ['--version'], { timeout: 10_000, env: { PATH: process.env.PATH ?? '', LANG: 'C', LC_ALL: 'C' } }, (error, stdout) => {
+            if (error && error.code === 'ENOENT') {
+                return resolve({ ok: false, reason: 'git is not installed (no git on PATH)' });
+            }
+            const version = /git version (\d+)\.(\d+)(?:\.(\d+))?/.exec(stdout ?? '');
+            if (!version)
+                return resolve({
+                    ok: false,
+                    reason: `git did not say its version (${error ? error.message : stdout.trim()})`
+                });
+            const found = [Number(version[1]), Number(version[2]), Number(version[3] ?? 0)];
+            const text = found.join('.');
+            if (compare(found, MIN_GIT) < 0) {
+                return resolve({
+                    ok: false,
+                    reason: `git ${text} is too old: ${MIN_GIT.join('.')} or later is needed (GIT_CONFIG_COUNT)`
+                });
+            }
+            resolve({ ok: true, version: text });
+        });
+    });
+}
+function compare(a, b) {
+    for (let i = 0; i < 3; i++)
+        if (a[i] !== b[i])
+            return a[i] - b[i];
+    return 0;
+}
+
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
 /**
  * One place that knows the secret forms. Everything the action prints, outputs or writes passes
@@ -32702,7 +32738,8 @@ const DEFAULTS = {
     'pr-branch': 'bump/runtime-{version}',
     'pr-title': 'chore: pin runtime to {version}',
     'pr-body': 'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
-    downgrade: 'allow'
+    downgrade: 'allow',
+    'rate-limit-wait': '300'
 };
 
 ;// CONCATENATED MODULE: ./src/inputs/input-values.ts
@@ -32844,22 +32881,20 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 /**
- * Reads `templates-file`: a path in the workspace holding one template a line (`#` comments),
- * or a JSON array of names. One list shared with the rest of a team's tooling cannot drift.
+ * Reads `templates-file`: one template a line (`#` comments), or a JSON array of names. One list
+ * shared with the rest of a team's tooling cannot drift. An absolute path is taken as it is (a
+ * list an earlier step wrote under runner.temp, say); a relative one is in the workspace.
  */
 function readTemplatesFile(path, workspace) {
     const full = (0,external_node_path_namespaceObject.resolve)(workspace, path);
-    const inside = (0,external_node_path_namespaceObject.relative)(workspace, full);
-    if ((0,external_node_path_namespaceObject.isAbsolute)(path) || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
-        throw new InputError(`templates-file: "${path}" is not a path inside the workspace`);
-    }
     let text;
     try {
         text = (0,external_node_fs_namespaceObject.readFileSync)(full, 'utf8');
     }
     catch (error) {
         const code = error.code;
-        throw new InputError(`templates-file: cannot read "${path}" (${code === 'ENOENT' ? 'no such file in the workspace' : code})`);
+        const why = code === 'ENOENT' ? `no such file: ${full}` : code === 'EISDIR' ? `a directory: ${full}` : code;
+        throw new InputError(`templates-file: cannot read "${path}" (${why})`);
     }
     if (!text.trimStart().startsWith('['))
         return splitTemplateList(text);
@@ -32973,7 +33008,8 @@ function readInputs() {
                 title: withVersion(input('pr-title')).trim() || `chore: pin runtime to ${version}`,
                 body: withVersion(input('pr-body'))
             },
-            downgrade: choice('downgrade', ['allow', 'skip', 'fail'])
+            downgrade: choice('downgrade', ['allow', 'skip', 'fail']),
+            rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600)
         }
     };
 }
@@ -33003,14 +33039,21 @@ const AUTH = [
 const RACE = /fetch first|non-fast-forward|stale info|failed to lock|cannot lock ref|failed to update ref|incorrect old value|reference already exists/i;
 // eslint-disable-next-line no-control-regex -- strips ANSI colour codes some forges send
 const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
-/** The lines the server sent (git prefixes them "remote: "): a hook's or forge's own reason. */
+/**
+ * The forge's own sentence from the lines it sent (git prefixes them "remote: "), the way a
+ * person would quote it. Gitea <= 1.23 says "Gitea: X", Forgejo "Forgejo: X", Gitea >= 1.24 puts
+ * "error: X" between bare "error:" lines, GitHub "error: GH006: ...": the labels, the bare lines,
+ * colour codes and progress chatter go; the sentences stay.
+ */
 function remoteMessage(stderr) {
     const lines = stderr
         .split(/\r?\n/)
         .filter((line) => line.startsWith('remote: '))
         .map((line) => line.slice('remote: '.length).replace(ANSI_COLOUR, '').trim())
-        .filter((line) => line !== '' && !/^(error: )?(hint|To create a merge request|Processing|Resolving deltas)/i.test(line));
-    return lines.join(' / ').slice(0, 400);
+        .map((line) => line.replace(/^((error|fatal|Gitea|Forgejo):\s*)+/i, '').trim())
+        .filter((line) => line !== '' &&
+        !/^(hint|To create a merge request|Processing|Resolving deltas|Create a pull request)/i.test(line));
+    return [...new Set(lines)].join(' ').slice(0, 400);
 }
 /**
  * git's own error lines, for failures that happen before any ref status: the one naming an
@@ -33029,12 +33072,21 @@ function gitError(result) {
     const telling = lines.filter((line) => /HTTP \d{3}|returned error|Connection|timed out|too slow|not found/i.test(line));
     return [...new Set([...telling, ...lines])].join('; ').slice(0, 300);
 }
-function classifyFailure(result) {
+function classifyFailure(result, pushing = false) {
     const reason = gitError(result);
     if (result.timedOut)
         return { kind: 'transient', reason };
     if (/repository '.*' not found|returned error: 404|HTTP 404/i.test(result.stderr)) {
         return { kind: 'final', reason: `repository not found by git (${reason})` };
+    }
+    // A push refused with 403: the token was accepted (it could fetch) but may not write. GitHub
+    // says so in words ("Permission to o/r.git denied"), which are worth quoting.
+    if (pushing && /returned error: 403|HTTP 403|permission to .* denied/i.test(result.stderr)) {
+        const said = remoteMessage(result.stderr);
+        return {
+            kind: 'final',
+            reason: `the token lacks write access to this repository (the forge said: ${said ? `${said}; ` : ''}${reason})`
+        };
     }
     if (AUTH.some((re) => re.test(result.stderr)))
         return { kind: 'final', reason: `authentication or permission failure: ${reason}` };
@@ -33064,7 +33116,7 @@ function classifyPush(result) {
     if (!status) {
         if (result.exitCode === 0 && !result.timedOut)
             return { kind: 'ok', upToDate: false };
-        return classifyFailure(result);
+        return classifyFailure(result, true);
     }
     const [flag, , summary] = status;
     if (flag === '=')
@@ -33073,8 +33125,10 @@ function classifyPush(result) {
         return { kind: 'ok', upToDate: false };
     if (RACE.test(summary))
         return { kind: 'race', reason: summary.trim() };
+    // The forge's sentence alone when it gave one ("Not allowed to push to protected branch
+    // main"); git's summary ("pre-receive hook declined") only when it did not.
     const remote = remoteMessage(result.stderr);
-    const reason = remote ? `${summary.trim()}: ${remote}` : summary.trim();
+    const reason = remote || summary.trim();
     // A remote rejection the server blames on itself (HTTP 5xx inside the exchange) may pass.
     if (/\[remote failure\]|unpacker error|unpack failed/i.test(summary) &&
         TRANSIENT.some((re) => re.test(result.stderr))) {
@@ -33285,6 +33339,8 @@ async function bumpRule(state, ourEmail, version) {
 
 
 
+/** A write cut short by a cancel: nobody can say whether the forge took it. */
+const MAY_HAVE_LANDED = 'cancelled while pushing: the pin may have landed (a re-run shows it as unchanged if so)';
 /**
  * The git transport: a bare, shallow, blobless clone, one fast-import commit, a push. When the
  * push loses a race, fetch the new tip and replay the pin on it. At most `max-attempts` rounds,
@@ -33406,6 +33462,9 @@ class GitLander {
             const pushed = await repo.push(pin.sha, target);
             if (pushed.kind === 'ok')
                 return { kind: 'landed', commit: pin.sha, attempts: pushes };
+            // Killed mid-push by a cancel: the forge may have taken it before git heard back.
+            if (signal.aborted)
+                return failed(MAY_HAVE_LANDED);
             if (pushed.kind === 'final')
                 return failed(pushed.reason);
             headMayExist = true;
@@ -33704,7 +33763,19 @@ async function pipeline(ref, ctx, log) {
     const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: fullName, log };
     log(`looking up ${fullName}${settings.branch ? ` (branch ${settings.branch})` : ''}`);
     const seen = await lookUp(ctx.api, ref, settings, call);
-    const decided = decide(seen, settings, fullName, log);
+    // A renamed or transferred repository answers under its new name (the redirect was followed):
+    // work on that name, and say so, so the operator can fix the list.
+    const renamed = seen.repo && seen.repo.fullName.toLowerCase() !== fullName.toLowerCase() ? seen.repo.fullName : undefined;
+    if (renamed)
+        log(`${fullName} was renamed: it is now ${renamed}`);
+    const done = await land(ref, ctx, seen, call, log);
+    return renamed
+        ? { ...done, reason: `${done.reason}; renamed: now ${renamed}, update the template list`, renamedTo: renamed }
+        : done;
+}
+async function land(ref, ctx, seen, call, log) {
+    const { settings } = ctx;
+    const decided = decide(seen, settings, ref.fullName, log);
     if ('status' in decided)
         return decided;
     const { verdict, branch, repo } = decided;
@@ -33919,6 +33990,11 @@ async function publish(settings, results, redactor, stopped) {
     info('');
     info(`Runtime cascade ${settings.version}: ${counts(results)}`);
     info(redactor.redact(renderText(results)));
+    for (const r of results.filter((x) => x.renamedTo)) {
+        warning(`${r.template} was renamed or transferred: it is now ${r.renamedTo}. Update the template list.`, {
+            title: 'runtime cascade'
+        });
+    }
     if (!stopped) {
         for (const r of results.filter((x) => x.status === 'failed'))
             error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' });
@@ -33994,7 +34070,8 @@ class TemplateLog {
 
 
 
-/** inputs → token check → templates through a bounded pool → outputs, summary, log. */
+
+/** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 async function run() {
     let token;
     let settings;
@@ -34013,8 +34090,17 @@ async function run() {
     const control = new RunControl();
     info(`Pinning ${settings.version} in ${settings.templates.length} template(s), ${settings.concurrency} at a time` +
         `${settings.dryRun ? ' (dry run: nothing is pushed)' : ''}`);
-    const results = await cascade(token, settings, redactor, control);
-    await publish(settings, results, redactor, control.stopped);
+    const stopListening = onCancel((signal) => {
+        info(`received ${signal}: cancelling`);
+        control.cancel(signal);
+    });
+    try {
+        const results = await cascade(token, settings, redactor, control);
+        await publish(settings, results, redactor, control.stopped);
+    }
+    finally {
+        stopListening();
+    }
 }
 async function cascade(token, settings, redactor, control) {
     const workDir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'runtime-cascade-'));
@@ -34025,28 +34111,30 @@ async function cascade(token, settings, redactor, control) {
         policy: apiPolicy(settings.retryDelayMs),
         health: new ForgeHealth(),
         gate: new RateGate(),
-        rateLimitWaitMs: 300_000,
+        rateLimitWaitMs: settings.rateLimitWaitSeconds * 1000,
         redactor,
         signal: control.signal
     });
     const api = new ForgeApi(client);
     const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs });
     const lander = new GitLander({ git, settings, workDir, signal: control.signal });
+    // On a cancel: no template starts, every wait ends, every request and every git is killed;
+    // then the pool winds down and what is known is reported.
+    control.signal.addEventListener('abort', () => {
+        git.killAll();
+        transport.dispose();
+    });
     try {
-        try {
-            const check = await checkToken(api, settings.apiUrl, API_ATTEMPTS - 1);
-            info(check.summary);
-        }
-        catch (error) {
-            if (!(error instanceof RunStopError))
-                throw error;
-            control.stop(error);
-        }
+        await preflight(settings, api, control);
         return await runPool(settings.templates, settings.concurrency, async (ref) => {
             const log = new TemplateLog(ref.fullName, redactor);
             let outcome = await processTemplate(ref, { settings, api, lander, control }, log.line);
+            // A template cut short by the cancel says so, whatever its last request saw.
+            if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
+                outcome = { ...outcome, reason: 'cancelled' };
+            }
             outcome = { ...outcome, reason: redactor.redact(outcome.reason) };
-            if (outcome.reason.startsWith('not attempted:'))
+            if (outcome.reason.startsWith('not attempted:') || outcome.reason.startsWith('cancelled'))
                 return outcome;
             log.flush(outcome);
             return outcome;
@@ -34057,6 +34145,50 @@ async function cascade(token, settings, redactor, control) {
         // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.
         await (0,promises_namespaceObject.rm)(workDir, { recursive: true, force: true });
     }
+}
+/** git usable, token accepted: checked once, so a broken setup is one error, not N. */
+async function preflight(settings, api, control) {
+    const git = await checkGit();
+    if (!git.ok) {
+        control.stop(new RunStopError(`${git.reason}: the git transport cannot run`, `not attempted: ${git.reason}`, git.reason));
+        return;
+    }
+    let check;
+    try {
+        check = await checkToken(api, settings.apiUrl, API_ATTEMPTS - 1);
+    }
+    catch (error) {
+        if (!(error instanceof RunStopError))
+            throw error;
+        control.stop(error);
+        return;
+    }
+    info(`${check.summary}; git ${git.version}`);
+    // Lookup, probes and version file per template, and one write for most of them.
+    const needed = settings.templates.length * (3 + settings.probePaths.length);
+    if (check.quota && check.quota.remaining < needed) {
+        warning(`GitHub API quota: ${check.quota.remaining} of ${check.quota.limit} requests left until ` +
+            `${check.quota.reset.toISOString()}, and this run may need about ${needed}. A limit is waited out ` +
+            `for up to rate-limit-wait (${settings.rateLimitWaitSeconds} s); past that the run stops and lists the templates not done.`);
+    }
+}
+/** Runs `cancel` once on SIGINT or SIGTERM (the runner cancelling the step); returns the undo. */
+function onCancel(cancel) {
+    let fired = false;
+    const handler = (signal) => {
+        if (fired)
+            return;
+        fired = true;
+        cancel(signal);
+        // Outputs and the summary are written as the pool winds down; should anything hang, go anyway.
+        setTimeout(() => process.exit(1), 5000).unref();
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -25,10 +25,16 @@ export interface ActionRun {
  * Runs `node dist/index.js` as a runner does: inputs as INPUT_<NAME> variables (name upper-cased,
  * hyphens kept), real GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, a private RUNNER_TEMP.
  */
+export interface RunOptions {
+  runnerTemp?: string
+  /** Runs while the action does (to cancel it, say), given its process. */
+  during?: (child: ChildProcess) => Promise<void>
+}
+
 export async function runAction(
   inputs: Record<string, string>,
   env: Record<string, string> = {},
-  options: { runnerTemp?: string } = {}
+  options: RunOptions = {}
 ): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'action-run-'))
   const outputFile = join(dir, 'output')
@@ -50,9 +56,14 @@ export async function runAction(
       const err: Buffer[] = []
       child.stdout.on('data', (c: Buffer) => out.push(c))
       child.stderr.on('data', (c: Buffer) => err.push(c))
-      child.on('close', (code) =>
-        resolve({ exitCode: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() })
+      child.on('close', (code, signal) =>
+        resolve({
+          exitCode: code ?? (signal ? 128 : -1),
+          stdout: Buffer.concat(out).toString(),
+          stderr: Buffer.concat(err).toString()
+        })
       )
+      void options.during?.(child)
     }
   )
   const ms = Date.now() - started

@@ -185,7 +185,7 @@ describe('a cascade', () => {
     expect(run.exitCode).toBe(1)
     const [lockedResult, aResult] = resultsOf(run.outputs)
     expect(lockedResult.status).toBe('failed')
-    expect(lockedResult.reason).toContain('Gitea: Not allowed to push to protected branch main')
+    expect(lockedResult.reason).toBe('push rejected: Not allowed to push to protected branch main')
     expect(lockedResult.attempts).toBe(1) // not retried
     expect(aResult.status).toBe('updated')
     expect(await history(forge, locked)).toHaveLength(1)

@@ -242,7 +242,7 @@ describe('git faults', () => {
     const run = await runAction(inputsFor(forge, 'tpl-a'))
     const [result] = resultsOf(run.outputs)
     expect(result).toMatchObject({ status: 'failed', attempts: 1 })
-    expect(result.reason).toMatch(/authentication or permission failure: .*403/)
+    expect(result.reason).toMatch(/^the token lacks write access to this repository \(the forge said: .*403/)
   })
 
   it('git refused with a 401 fails at once: no prompt to hang on, no retry', async () => {

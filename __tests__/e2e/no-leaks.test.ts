@@ -96,5 +96,38 @@ describe('the token never leaks', () => {
       const at = produced.indexOf(secret)
       expect(at < 0 ? '' : produced.slice(Math.max(0, at - 300), at + 80)).toBe('')
     }
+    expect(fragments(produced, [...secretForms(token), ...secretForms(wrong)])).toEqual([])
+  })
+
+  it('not even a piece of it, when a server echoes it where a message gets shortened', async () => {
+    const token = forge.token
+    // Long messages are shortened (200 characters from the API, 400 from git): the echo sits
+    // across that cut, so shortening before redacting would leave its first part behind.
+    await template(forge, 'cut-api')
+    forge.fault({ kind: 'api', repo: 'acme/cut-api' }, { status: 403, body: { message: `${'x'.repeat(185)}${token}` } })
+    await template(forge, 'cut-api-b64')
+    forge.fault(
+      { kind: 'api', repo: 'acme/cut-api-b64' },
+      { status: 403, body: { message: `${'x'.repeat(190)}${Buffer.from(token).toString('base64')}` } }
+    )
+    await template(forge, 'cut-git', { declineWith: `${'y'.repeat(385)}${token}` })
+    const run = await runAction(inputsFor(forge, 'cut-api cut-api-b64 cut-git', { transport: 'git' }))
+    expect(run.exitCode).toBe(1)
+    const produced = withoutMaskCommands(run.everything)
+    expect(produced).toContain('x'.repeat(185)) // the long messages did come through
+    expect(produced).toContain('y'.repeat(300))
+    expect(fragments(produced, secretForms(token))).toEqual([])
   })
 })
+
+/** Every 12-character piece of a secret form that appears in `text`. */
+function fragments(text: string, secrets: string[]): string[] {
+  const found = new Set<string>()
+  for (const secret of secrets) {
+    for (let i = 0; i + 12 <= secret.length; i++) {
+      const piece = secret.slice(i, i + 12)
+      if (text.includes(piece)) found.add(piece)
+    }
+  }
+  return [...found]
+}

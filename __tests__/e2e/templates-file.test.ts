@@ -44,7 +44,7 @@ describe('templates-file', () => {
   })
 
   it.each([
-    ['missing', 'nope.txt', 'templates-file: cannot read "nope.txt" (no such file in the workspace)'],
+    ['missing', 'nope.txt', 'templates-file: cannot read "nope.txt" (no such file: '],
     ['malformed', 'broken.json', 'templates-file: "broken.json" looks like JSON but does not parse']
   ])('a %s file is a clear error before any network call', async (_what, name, message) => {
     await writeFile(join(workspace, 'broken.json'), '["tpl-a", ')
@@ -53,6 +53,18 @@ describe('templates-file', () => {
     expect(result.exitCode).toBe(1)
     expect(result.stdout).toContain(`::error::${message}`)
     expect(forge.requests.length).toBe(before)
+  })
+
+  it('takes a list an earlier step wrote at an absolute path (under runner.temp)', async () => {
+    const runnerTemp = await mkdtemp(join(tmpdir(), 'runner-temp-'))
+    try {
+      await writeFile(join(runnerTemp, 'generated.txt'), 'tpl-a\nother/tpl-b\n')
+      const result = await run(join(runnerTemp, 'generated.txt'), { 'dry-run': 'true', version: '9.9.9' })
+      expect(result.exitCode).toBe(0)
+      expect(statusOf(result.outputs)).toEqual({ 'acme/tpl-a': 'would-update', 'other/tpl-b': 'would-update' })
+    } finally {
+      await rm(runnerTemp, { recursive: true, force: true })
+    }
   })
 
   it('both templates and templates-file is an error that says so', async () => {

@@ -45,8 +45,15 @@ describe('classifyPush (porcelain)', () => {
     )
     expect(outcome).toEqual({
       kind: 'final',
-      reason: 'push rejected: [remote rejected] (pre-receive hook declined): Gitea: branch main is protected'
+      reason: 'push rejected: branch main is protected'
     })
+  })
+
+  it("without a sentence from the forge, git's summary is the reason", () => {
+    const outcome = classifyPush(
+      result(1, `${to}!\t4f2c:refs/heads/main\t[remote rejected] (pre-receive hook declined)\n`)
+    )
+    expect(outcome).toEqual({ kind: 'final', reason: 'push rejected: [remote rejected] (pre-receive hook declined)' })
   })
 
   it('a protected-branch rejection is final', () => {
@@ -120,7 +127,21 @@ describe('classifyFetch', () => {
 describe('remoteMessage', () => {
   it('keeps the server lines and drops colour codes and noise', () => {
     expect(remoteMessage('remote: \x1b[1;31mDenied\x1b[m\nremote: \nTo x\nremote: by policy\n')).toBe(
-      'Denied / by policy'
+      'Denied by policy'
+    )
+  })
+
+  it.each([
+    ['Gitea <= 1.23', 'remote: Gitea: Not allowed to push to protected branch main\n'],
+    ['Forgejo', 'remote: Forgejo: Not allowed to push to protected branch main\n'],
+    ['Gitea >= 1.24', 'remote: error: \nremote: error: Not allowed to push to protected branch main\nremote: error: \n']
+  ])("is the forge's sentence alone (%s)", (_forge, stderr) => {
+    expect(remoteMessage(stderr)).toBe('Not allowed to push to protected branch main')
+  })
+
+  it("keeps GitHub's code with its sentence", () => {
+    expect(remoteMessage('remote: error: GH006: Protected branch update failed for refs/heads/main.\n')).toBe(
+      'GH006: Protected branch update failed for refs/heads/main.'
     )
   })
 })

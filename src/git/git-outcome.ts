@@ -39,16 +39,24 @@ const RACE =
 // eslint-disable-next-line no-control-regex -- strips ANSI colour codes some forges send
 const ANSI_COLOUR = /\x1b\[[0-9;]*m/g
 
-/** The lines the server sent (git prefixes them "remote: "): a hook's or forge's own reason. */
+/**
+ * The forge's own sentence from the lines it sent (git prefixes them "remote: "), the way a
+ * person would quote it. Gitea <= 1.23 says "Gitea: X", Forgejo "Forgejo: X", Gitea >= 1.24 puts
+ * "error: X" between bare "error:" lines, GitHub "error: GH006: ...": the labels, the bare lines,
+ * colour codes and progress chatter go; the sentences stay.
+ */
 export function remoteMessage(stderr: string): string {
   const lines = stderr
     .split(/\r?\n/)
     .filter((line) => line.startsWith('remote: '))
     .map((line) => line.slice('remote: '.length).replace(ANSI_COLOUR, '').trim())
+    .map((line) => line.replace(/^((error|fatal|Gitea|Forgejo):\s*)+/i, '').trim())
     .filter(
-      (line) => line !== '' && !/^(error: )?(hint|To create a merge request|Processing|Resolving deltas)/i.test(line)
+      (line) =>
+        line !== '' &&
+        !/^(hint|To create a merge request|Processing|Resolving deltas|Create a pull request)/i.test(line)
     )
-  return lines.join(' / ').slice(0, 400)
+  return [...new Set(lines)].join(' ').slice(0, 400)
 }
 
 /**
@@ -70,11 +78,20 @@ export function gitError(result: GitResult): string {
   return [...new Set([...telling, ...lines])].join('; ').slice(0, 300)
 }
 
-function classifyFailure(result: GitResult): Outcome {
+function classifyFailure(result: GitResult, pushing = false): Outcome {
   const reason = gitError(result)
   if (result.timedOut) return { kind: 'transient', reason }
   if (/repository '.*' not found|returned error: 404|HTTP 404/i.test(result.stderr)) {
     return { kind: 'final', reason: `repository not found by git (${reason})` }
+  }
+  // A push refused with 403: the token was accepted (it could fetch) but may not write. GitHub
+  // says so in words ("Permission to o/r.git denied"), which are worth quoting.
+  if (pushing && /returned error: 403|HTTP 403|permission to .* denied/i.test(result.stderr)) {
+    const said = remoteMessage(result.stderr)
+    return {
+      kind: 'final',
+      reason: `the token lacks write access to this repository (the forge said: ${said ? `${said}; ` : ''}${reason})`
+    }
   }
   if (AUTH.some((re) => re.test(result.stderr)))
     return { kind: 'final', reason: `authentication or permission failure: ${reason}` }
@@ -103,14 +120,16 @@ export function classifyPush(result: GitResult): Outcome {
     .find((fields) => fields.length >= 3 && /^[ +\-*=!]$/.test(fields[0]))
   if (!status) {
     if (result.exitCode === 0 && !result.timedOut) return { kind: 'ok', upToDate: false }
-    return classifyFailure(result)
+    return classifyFailure(result, true)
   }
   const [flag, , summary] = status
   if (flag === '=') return { kind: 'ok', upToDate: true }
   if (flag !== '!') return { kind: 'ok', upToDate: false }
   if (RACE.test(summary)) return { kind: 'race', reason: summary.trim() }
+  // The forge's sentence alone when it gave one ("Not allowed to push to protected branch
+  // main"); git's summary ("pre-receive hook declined") only when it did not.
   const remote = remoteMessage(result.stderr)
-  const reason = remote ? `${summary.trim()}: ${remote}` : summary.trim()
+  const reason = remote || summary.trim()
   // A remote rejection the server blames on itself (HTTP 5xx inside the exchange) may pass.
   if (
     /\[remote failure\]|unpacker error|unpack failed/i.test(summary) &&

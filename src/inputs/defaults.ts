@@ -25,5 +25,6 @@ export const DEFAULTS = {
   'pr-title': 'chore: pin runtime to {version}',
   'pr-body':
     'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
-  downgrade: 'allow'
+  downgrade: 'allow',
+  'rate-limit-wait': '300'
 } as const

@@ -105,7 +105,8 @@ export function readInputs(): ActionInputs {
         title: withVersion(input('pr-title')).trim() || `chore: pin runtime to ${version}`,
         body: withVersion(input('pr-body'))
       },
-      downgrade: choice('downgrade', ['allow', 'skip', 'fail'] as const)
+      downgrade: choice('downgrade', ['allow', 'skip', 'fail'] as const),
+      rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600)
     }
   }
 }

@@ -40,6 +40,8 @@ export interface Settings {
     body: string
   }
   downgrade: DowngradePolicy
+  /** How long a rate limit may be waited out (GitHub), in seconds. */
+  rateLimitWaitSeconds: number
 }
 
 export interface ActionInputs {

@@ -1,26 +1,22 @@
 import { readFileSync } from 'node:fs'
-import { isAbsolute, relative, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { InputError } from '../shared/errors.js'
 import { splitTemplateList } from './template-list.js'
 
 /**
- * Reads `templates-file`: a path in the workspace holding one template a line (`#` comments),
- * or a JSON array of names. One list shared with the rest of a team's tooling cannot drift.
+ * Reads `templates-file`: one template a line (`#` comments), or a JSON array of names. One list
+ * shared with the rest of a team's tooling cannot drift. An absolute path is taken as it is (a
+ * list an earlier step wrote under runner.temp, say); a relative one is in the workspace.
  */
 export function readTemplatesFile(path: string, workspace: string): string[] {
   const full = resolve(workspace, path)
-  const inside = relative(workspace, full)
-  if (isAbsolute(path) || inside.startsWith('..') || isAbsolute(inside)) {
-    throw new InputError(`templates-file: "${path}" is not a path inside the workspace`)
-  }
   let text: string
   try {
     text = readFileSync(full, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new InputError(
-      `templates-file: cannot read "${path}" (${code === 'ENOENT' ? 'no such file in the workspace' : code})`
-    )
+    const why = code === 'ENOENT' ? `no such file: ${full}` : code === 'EISDIR' ? `a directory: ${full}` : code
+    throw new InputError(`templates-file: cannot read "${path}" (${why})`)
   }
   if (!text.trimStart().startsWith('[')) return splitTemplateList(text)
   let parsed: unknown

@@ -8,6 +8,9 @@ import { backoffDelay, gitPolicy, seconds, sleep } from '../shared/retry-policy.
 import { bumpRule } from './bump-branch.js'
 import type { Lander, Landing, LandRequest } from './lander.js'
 
+/** A write cut short by a cancel: nobody can say whether the forge took it. */
+export const MAY_HAVE_LANDED = 'cancelled while pushing: the pin may have landed (a re-run shows it as unchanged if so)'
+
 export interface GitLanderContext {
   git: GitRunner
   settings: Settings
@@ -143,6 +146,8 @@ export class GitLander implements Lander {
       attempted.add(pin.sha)
       const pushed = await repo.push(pin.sha, target)
       if (pushed.kind === 'ok') return { kind: 'landed', commit: pin.sha, attempts: pushes }
+      // Killed mid-push by a cancel: the forge may have taken it before git heard back.
+      if (signal.aborted) return failed(MAY_HAVE_LANDED)
       if (pushed.kind === 'final') return failed(pushed.reason)
       headMayExist = true
       if (pushed.kind === 'race') {

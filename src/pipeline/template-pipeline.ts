@@ -48,7 +48,26 @@ async function pipeline(ref: TemplateRef, ctx: PipelineContext, log: Log): Promi
   const call: CallOptions = { group: new RetryGroup(API_ATTEMPTS - 1), subject: fullName, log }
   log(`looking up ${fullName}${settings.branch ? ` (branch ${settings.branch})` : ''}`)
   const seen = await lookUp(ctx.api, ref, settings, call)
-  const decided = decide(seen, settings, fullName, log)
+  // A renamed or transferred repository answers under its new name (the redirect was followed):
+  // work on that name, and say so, so the operator can fix the list.
+  const renamed =
+    seen.repo && seen.repo.fullName.toLowerCase() !== fullName.toLowerCase() ? seen.repo.fullName : undefined
+  if (renamed) log(`${fullName} was renamed: it is now ${renamed}`)
+  const done = await land(ref, ctx, seen, call, log)
+  return renamed
+    ? { ...done, reason: `${done.reason}; renamed: now ${renamed}, update the template list`, renamedTo: renamed }
+    : done
+}
+
+async function land(
+  ref: TemplateRef,
+  ctx: PipelineContext,
+  seen: StageAnswers,
+  call: CallOptions,
+  log: Log
+): Promise<TemplateResult> {
+  const { settings } = ctx
+  const decided = decide(seen, settings, ref.fullName, log)
   if ('status' in decided) return decided
   const { verdict, branch, repo } = decided
 

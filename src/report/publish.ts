@@ -23,6 +23,11 @@ export async function publish(
   core.info('')
   core.info(`Runtime cascade ${settings.version}: ${counts(results)}`)
   core.info(redactor.redact(renderText(results)))
+  for (const r of results.filter((x) => x.renamedTo)) {
+    core.warning(`${r.template} was renamed or transferred: it is now ${r.renamedTo}. Update the template list.`, {
+      title: 'runtime cascade'
+    })
+  }
   if (!stopped) {
     for (const r of results.filter((x) => x.status === 'failed'))
       core.error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' })

@@ -15,6 +15,8 @@ export interface TemplateResult {
   attempts: number
   /** Pull-request mode: the pull request opened or found (not part of the `results` output). */
   pullRequest?: PullRequestRef
+  /** The repository's name now, when the forge redirected from the one in the list. */
+  renamedTo?: string
 }
 
 export function result(

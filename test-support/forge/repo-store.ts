@@ -159,6 +159,8 @@ export class RepoStore {
    */
   private async writeHook(meta: RepoMeta): Promise<void> {
     const hook = join(meta.dir, 'hooks', 'pre-receive')
+    // No hook at all when nothing is refused: every push would pay for a process otherwise.
+    if (meta.declineWith === undefined && meta.protectBranch === undefined) return rm(hook, { force: true })
     const say = (text: string) => this.facts.hookLines(text).map((line) => `echo ${shellQuote(line)} >&2`)
     const lines = ['#!/bin/sh', 'status=0']
     if (meta.declineWith !== undefined) lines.push('cat >/dev/null', ...say(meta.declineWith), 'exit 1')
@@ -171,8 +173,6 @@ export class RepoStore {
         '  fi',
         'done'
       )
-    } else {
-      lines.push('cat >/dev/null')
     }
     lines.push('exit $status', '')
     await writeFile(hook, lines.join('\n'))
