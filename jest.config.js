@@ -10,5 +10,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
   testTimeout: 60000,
+  // Two workers on this 2-core machine: end-to-end tests spend much of their time waiting
+  // (latency, backoff, deadlines), and the other worker uses that time.
+  maxWorkers: 2,
   reporters: ['default', ['<rootDir>/scripts/totals-reporter.cjs', {}]]
 }

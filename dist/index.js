@@ -31849,6 +31849,42 @@ class ForgeApi {
         const answer = await this.client.call(method, path, { ...call, body });
         return parseWrite(answer.data, `${method} ${path}`);
     }
+    /** A commit's parents: Gitea `GET /git/commits/{sha}`, GitHub `GET /commits/{sha}`. */
+    async parents(owner, repo, sha, call) {
+        const path = this.kind === 'github'
+            ? repoApiPath(owner, repo, 'commits', sha)
+            : repoApiPath(owner, repo, 'git', 'commits', sha);
+        const commit = object((await this.client.call('GET', path, call)).data, `GET ${path}`);
+        return list(commit.parents ?? [], `GET ${path} parents`).map((p) => String(p?.sha ?? ''));
+    }
+    /**
+     * What a failed contents write means, per forge:
+     * - stale: the file is not the blob we read (Gitea 422 "sha does not match" or "already
+     *   exists", GitHub 409 "does not match" or 422 "sha wasn't supplied"): read it again;
+     * - unsupported: no write endpoint here (405, or a 404 that names no branch or file);
+     * - no-access: the token may not write (GitHub "Resource not accessible by ...", Gitea "user
+     *   should have a permission to write");
+     * - refused: anything else the forge said no to (protected branch, archived, a hook).
+     */
+    writeFailure(error) {
+        const text = error.serverText;
+        if (this.kind === 'github') {
+            if (error.status === 409 && /does not match/i.test(text))
+                return 'stale';
+            if (error.status === 422 && /sha.*(wasn't|was not) supplied/i.test(text))
+                return 'stale';
+        }
+        else if (error.status === 422 && /sha does not match|already exists|\[SHA\]: Required/i.test(text)) {
+            return 'stale';
+        }
+        if (error.status === 404 && /file does not exist/i.test(text))
+            return 'stale';
+        if (error.status === 405 || (error.status === 404 && !/branch|file/i.test(text)))
+            return 'unsupported';
+        if (error.status === 403 && /not accessible by|permission to write/i.test(text))
+            return 'no-access';
+        return 'refused';
+    }
     /** Creates `branch` at `from` (a branch this forge has). 'exists' when it is already there. */
     async createBranch(owner, repo, branch, from, call) {
         const github = this.kind === 'github';
@@ -32393,28 +32429,29 @@ class ForgeClient {
      * raw text with HTML tags dropped; redacted before it is shortened, never after.
      */
     serverMessage(text) {
-        let message = text;
+        let message;
         try {
             const parsed = JSON.parse(text);
-            if (typeof parsed?.message === 'string')
-                message = parsed.message;
+            message = typeof parsed?.message === 'string' ? parsed.message : text;
             const details = Array.isArray(parsed?.errors)
-                ? parsed.errors
-                    .map((e) => typeof e === 'string'
-                    ? e
-                    : typeof e?.message === 'string'
-                        ? e.message
-                        : '')
-                    .filter((e) => e && e !== message)
+                ? parsed.errors.map(errorText).filter((e) => e && e !== message)
                 : [];
             if (details.length > 0)
                 message = `${message}: ${details.join('; ')}`;
         }
         catch {
-            // not JSON: keep the raw text (an HTML error page from a proxy, say)
+            // Not JSON: an HTML error page from a proxy, say. Its tags are noise; a JSON message's
+            // angle brackets are words (Gitea's "<Repository 2:o/r> is archived").
+            message = text.replace(/<[^>]*>/g, ' ');
         }
-        return this.options.redactor.clip(message.replace(/<[^>]*>/g, ' '), 200);
+        return this.options.redactor.clip(message, 200);
     }
+}
+function errorText(e) {
+    if (typeof e === 'string')
+        return e;
+    const message = e?.message;
+    return typeof message === 'string' ? message : '';
 }
 
 ;// CONCATENATED MODULE: ./src/forge/forge-health.ts
@@ -32503,6 +32540,37 @@ async function checkToken(api, apiUrl, retries) {
     // Neither answered as a forge API would: the base URL is most likely wrong.
     throw new RunStopError(`api-url ${apiUrl} does not answer like a forge's API (GET /user: ${userError?.message}; ` +
         `GET /rate_limit: ${rateError?.message ?? 'ok'}). Gitea/Forgejo use <server>/api/v1, GitHub https://api.github.com.`, 'not attempted: the API could not be used', 'the API could not be used');
+}
+
+;// CONCATENATED MODULE: ./src/forge/write-budget.ts
+/**
+ * GitHub limits content-creating requests per token: 80 a minute and 500 an hour, git pushes not
+ * counted (shared/forge-facts.md). A large run must not walk into that limit, so writes are
+ * counted here, less a margin for anything else using the same token. Gitea and Forgejo have no
+ * such limit: there the budget never runs out.
+ */
+const PER_MINUTE = 75;
+const PER_HOUR = 475;
+class WriteBudget {
+    limited;
+    spent = [];
+    constructor(limited) {
+        this.limited = limited;
+    }
+    /** Takes `n` writes from the budget, or says how long until they fit (ms). */
+    take(n, now = Date.now()) {
+        if (!this.limited())
+            return { ok: true };
+        const minute = this.spent.filter((t) => t > now - 60_000);
+        const hour = this.spent.filter((t) => t > now - 3_600_000);
+        if (minute.length + n <= PER_MINUTE && hour.length + n <= PER_HOUR) {
+            for (let i = 0; i < n; i++)
+                this.spent.push(now);
+            return { ok: true };
+        }
+        const free = (window, span, cap) => window.length + n <= cap ? 0 : window[window.length + n - cap - 1] + span - now;
+        return { ok: false, waitMs: Math.max(free(minute, 60_000, PER_MINUTE), free(hour, 3_600_000, PER_HOUR), 1) };
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -32739,7 +32807,8 @@ const DEFAULTS = {
     'pr-title': 'chore: pin runtime to {version}',
     'pr-body': 'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
     downgrade: 'allow',
-    'rate-limit-wait': '300'
+    'rate-limit-wait': '300',
+    transport: 'auto'
 };
 
 ;// CONCATENATED MODULE: ./src/inputs/input-values.ts
@@ -33009,9 +33078,349 @@ function readInputs() {
                 body: withVersion(input('pr-body'))
             },
             downgrade: choice('downgrade', ['allow', 'skip', 'fail']),
-            rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600)
+            rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
+            transport: choice('transport', ['auto', 'api', 'git'])
         }
     };
+}
+
+;// CONCATENATED MODULE: ./src/shared/pin-text.ts
+/**
+ * The pin exactly as a template reads it: `head -n1 .runtime-version | tr -d '[:space:]'`.
+ * On bytes, not on decoded text: JavaScript's trim() also drops a byte-order mark and other
+ * Unicode spaces, which `tr` (in the C locale a runner uses) keeps, so a file with a BOM would
+ * look pinned to the cascade and not to the template.
+ */
+// POSIX [:space:] in the C locale: space, \t, \n, \v, \f, \r.
+const SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
+/** The version the template's build reads from these bytes. */
+function templateReading(bytes) {
+    const end = bytes.indexOf(0x0a);
+    const line = end < 0 ? bytes : bytes.subarray(0, end);
+    return Buffer.from(line.filter((b) => !SPACE.has(b)));
+}
+function isPinned(bytes, version) {
+    return templateReading(bytes).equals(Buffer.from(version, 'utf8'));
+}
+/** What the file pins, for a person: the reading, quoted and escaped when it is not plain. */
+function describePin(bytes) {
+    const reading = templateReading(bytes);
+    const text = reading.toString('utf8');
+    if (text === '')
+        return 'empty';
+    // Printable ASCII only, else show the bytes as they are (a BOM shows as \ufeff).
+    return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text).replace(/[\u007f-\uffff]/g, escapeChar);
+}
+const escapeChar = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+;// CONCATENATED MODULE: ./src/shared/version-order.ts
+const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+// PEP 440, with the spellings its normalisation accepts (case, separators, alpha/beta/c/pre...).
+const PEP440 = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|rc|c|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
+const sign = (n) => (n < 0 ? -1 : n > 0 ? 1 : 0);
+function compareSemver(a, b) {
+    for (let i = 1; i <= 3; i++) {
+        const d = Number(a[i]) - Number(b[i]);
+        if (d !== 0)
+            return sign(d);
+    }
+    const [pa, pb] = [a[4], b[4]];
+    if (pa === undefined || pb === undefined)
+        return pa === pb ? 0 : pa === undefined ? 1 : -1;
+    const xs = pa.split('.');
+    const ys = pb.split('.');
+    for (let i = 0; i < Math.max(xs.length, ys.length); i++) {
+        if (xs[i] === undefined)
+            return -1;
+        if (ys[i] === undefined)
+            return 1;
+        const [nx, ny] = [/^\d+$/.test(xs[i]), /^\d+$/.test(ys[i])];
+        if (nx && ny && Number(xs[i]) !== Number(ys[i]))
+            return sign(Number(xs[i]) - Number(ys[i]));
+        if (nx !== ny)
+            return nx ? -1 : 1; // numeric identifiers sort before alphanumeric ones
+        if (xs[i] !== ys[i])
+            return xs[i] < ys[i] ? -1 : 1;
+    }
+    return 0;
+}
+/** A PEP 440 version as a tuple that sorts the way PEP 440 orders versions. */
+function pepKey(m) {
+    const epoch = Number(m[1] ?? 0);
+    const release = m[2].split('.').map(Number);
+    while (release.length > 1 && release[release.length - 1] === 0)
+        release.pop();
+    const preLetter = m[3]?.toLowerCase();
+    const preRank = preLetter === undefined ? 3 : /^(a|alpha)$/.test(preLetter) ? 0 : /^(b|beta)$/.test(preLetter) ? 1 : 2;
+    const post = m[5] !== undefined ? Number(m[5]) : m[6] !== undefined ? Number(m[7] || 0) : -1;
+    const dev = m[8] !== undefined ? Number(m[9] || 0) : Infinity;
+    // A dev release of a final release sorts before its pre-releases (1.0.dev1 < 1.0a1).
+    const pre = preLetter === undefined && post === -1 && dev !== Infinity ? [-1, 0] : [preRank, Number(m[4] || 0)];
+    return [epoch, release.length, ...release, ...pre, post, dev];
+}
+function compareKeys(a, b) {
+    // Release segments differ in length: compare them padded, then the rest in order.
+    const [ra, rb] = [a.slice(2, 2 + a[1]), b.slice(2, 2 + b[1])];
+    const d0 = a[0] - b[0];
+    if (d0 !== 0)
+        return sign(d0);
+    for (let i = 0; i < Math.max(ra.length, rb.length); i++) {
+        const d = (ra[i] ?? 0) - (rb[i] ?? 0);
+        if (d !== 0)
+            return sign(d);
+    }
+    const [ta, tb] = [a.slice(2 + a[1]), b.slice(2 + b[1])];
+    for (let i = 0; i < ta.length; i++) {
+        if (ta[i] !== tb[i])
+            return ta[i] < tb[i] ? -1 : 1;
+    }
+    return 0;
+}
+/** -1 when a < b, 0 when equal, 1 when a > b, null when the two cannot be compared. */
+function compareVersions(a, b) {
+    const [sa, sb] = [SEMVER.exec(a), SEMVER.exec(b)];
+    if (sa && sb)
+        return compareSemver(sa, sb);
+    const [pa, pb] = [PEP440.exec(a), PEP440.exec(b)];
+    if (pa && pb)
+        return compareKeys(pepKey(pa), pepKey(pb));
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/pin-policy.ts
+
+
+/**
+ * The one judgement of a version file, made wherever it was read: by the look-up round, and
+ * again after a write found the file changed (the API transport re-reads before it writes
+ * again). Pinned means pinned as the template reads it; then the downgrade policy.
+ */
+function judgePin(file, settings) {
+    if (file.kind === 'absent')
+        return { kind: 'write', was: null };
+    if (file.kind === 'empty-repository')
+        return { kind: 'skip', reason: 'empty repository (no branch to pin)' };
+    if (file.kind === 'other')
+        return { kind: 'fail', reason: `${settings.versionFile} is not a regular file (${file.type})` };
+    if (isPinned(file.bytes, settings.version))
+        return { kind: 'pinned' };
+    const was = describePin(file.bytes);
+    const reading = templateReading(file.bytes).toString('utf8');
+    if (reading === '')
+        return { kind: 'write', was };
+    const order = compareVersions(settings.version, reading);
+    if (order === null)
+        return { kind: 'write', was, note: `versions could not be compared (${was} → ${settings.version})` };
+    if (order < 0) {
+        if (settings.downgrade === 'skip')
+            return { kind: 'skip', reason: `pin ${was} is newer` };
+        if (settings.downgrade === 'fail')
+            return { kind: 'fail', reason: `pin ${was} is newer than ${settings.version} (downgrade: fail)` };
+        return { kind: 'write', was, note: `a downgrade from ${was}` };
+    }
+    return { kind: 'write', was };
+}
+/** The file's new content: exactly the version and one newline. */
+function pinBytes(version) {
+    return Buffer.from(`${version}\n`, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./src/landing/bump-branch.ts
+async function bumpRule(state, ourEmail, version) {
+    if (state.tip === null)
+        return { kind: 'create' };
+    if (state.tip.authorEmail?.toLowerCase() === ourEmail.toLowerCase())
+        return { kind: 'update', tip: state.tip.sha };
+    if (await state.holdsPin()) {
+        return {
+            kind: 'keep',
+            note: `${state.branch} has commits the cascade did not make; it holds the pin, so it was left as it is`
+        };
+    }
+    return {
+        kind: 'refuse',
+        reason: `${state.branch} exists with commits the cascade did not make and does not pin ${version}; merge or delete it, then re-run`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/landing/lander.ts
+/** A write cut short by a cancel: nobody can say whether the forge took it. */
+const MAY_HAVE_LANDED = 'cancelled while pushing: the pin may have landed (a re-run shows it as unchanged if so)';
+
+;// CONCATENATED MODULE: ./src/landing/api-lander.ts
+
+
+
+
+
+
+
+/**
+ * The contents-API transport: one write per template, no clone, no git process. The forge makes
+ * the commit on the branch's current tip, through its hooks and branch protection, and it starts
+ * the template's push workflows like any push. Unrelated commits pushed meanwhile need nothing;
+ * a stale sha means the file itself changed: it is read again and judged again (pinned, the
+ * downgrade policy) before any further write, within `max-attempts` writes in all. Writes are
+ * never retried blindly: a write whose answer was lost is read back, not sent twice.
+ */
+class ApiLander {
+    ctx;
+    transport = 'api';
+    constructor(ctx) {
+        this.ctx = ctx;
+    }
+    async land(request) {
+        const { settings } = this.ctx;
+        const { owner, repo, log } = request;
+        // One try per request here: this module owns the write's retries.
+        const call = { subject: `${owner}/${repo}`, log, group: new RetryGroup(0) };
+        let file = request.file;
+        let target = request.base;
+        if (request.bump) {
+            const prepared = await this.prepareBump(request, request.bump, call);
+            if ('kind' in prepared)
+                return prepared;
+            ({ file, target } = prepared);
+        }
+        if (settings.dryRun)
+            return { kind: 'would-land', reason: '' };
+        if ((await this.ctx.pace(1, log)) === 'spent') {
+            return { kind: 'cannot', reason: "GitHub's budget for content-creating requests is spent for now" };
+        }
+        return this.write(request, target, file, call);
+    }
+    /** Pull-request mode: the bump branch's rules, then the branch to write on and its file. */
+    async prepareBump(request, bump, call) {
+        const { settings, api } = this.ctx;
+        const { owner, repo, log } = request;
+        const bumpFile = () => api.file(owner, repo, settings.versionFile, bump.branch, call);
+        if (bump.tip === null) {
+            if (settings.dryRun)
+                return { file: request.file, target: bump.branch };
+            // Cut it from the base (GitHub needs the base's sha; Gitea takes its name).
+            const base = api.kind === 'github' ? await api.branch(owner, repo, request.base, call) : null;
+            const from = base ?? { name: request.base, sha: '', authorEmail: undefined, parents: undefined };
+            if ((await this.ctx.pace(1, log)) === 'spent') {
+                return { kind: 'cannot', reason: "GitHub's budget for content-creating requests is spent for now" };
+            }
+            const made = await api.createBranch(owner, repo, bump.branch, from, call);
+            log(made === 'created' ? `created ${bump.branch} from ${request.base}` : `${bump.branch} appeared meanwhile`);
+            if (made === 'exists') {
+                const tip = await api.branch(owner, repo, bump.branch, call);
+                return this.prepareBump(request, { branch: bump.branch, tip }, call);
+            }
+            return { file: request.file, target: bump.branch };
+        }
+        const read = await bumpFile();
+        const held = read.kind === 'file' ? { sha: read.sha, bytes: read.bytes } : null;
+        const pinned = held !== null && isPinned(held.bytes, settings.version);
+        const decision = await bumpRule({ branch: bump.branch, tip: bump.tip, holdsPin: () => pinned }, settings.author.email, settings.version);
+        if (decision.kind === 'keep')
+            return { kind: 'landed', commit: null, attempts: 0, note: decision.note };
+        if (decision.kind === 'refuse')
+            return { kind: 'failed', reason: decision.reason, attempts: 0 };
+        // Ours. Up to date (cut from the base's current tip) and pinned: nothing to do.
+        const [base, parents] = await Promise.all([
+            api.branch(owner, repo, request.base, call),
+            api.parents(owner, repo, bump.tip.sha, call)
+        ]);
+        const current = base !== null && parents.includes(base.sha);
+        if (pinned && current) {
+            log(`${bump.branch} already holds the pin on the current ${request.base}`);
+            return { kind: 'landed', commit: null, attempts: 0 };
+        }
+        // Bringing it up to date needs a merge commit, which no contents API makes.
+        if (settings.transport === 'auto') {
+            return {
+                kind: 'cannot',
+                reason: `${bump.branch} is behind ${request.base}: bringing it up to date needs a merge commit`
+            };
+        }
+        const behind = current
+            ? undefined
+            : `${bump.branch} is behind ${request.base}: the contents API cannot merge (transport: git brings it up to date)`;
+        if (pinned)
+            return { kind: 'landed', commit: null, attempts: 0, note: behind };
+        return { file: held, target: bump.branch };
+    }
+    async write(request, target, start, call) {
+        const { settings, api, signal } = this.ctx;
+        const { owner, repo, log } = request;
+        const policy = gitPolicy(settings.maxAttempts, settings.retryDelayMs);
+        let file = start;
+        let writes = 0;
+        let unsure = false;
+        let last = '';
+        for (;;) {
+            if (writes >= settings.maxAttempts)
+                return { kind: 'failed', reason: `gave up after ${writes} writes: ${last}`, attempts: writes };
+            writes++;
+            try {
+                const write = {
+                    path: settings.versionFile,
+                    branch: target,
+                    bytes: pinBytes(settings.version),
+                    sha: file?.sha ?? null
+                };
+                const commit = await api.writeFile(owner, repo, { ...write, message: settings.commitMessage, author: settings.author }, call);
+                log(`landed through the contents API: ${commit.slice(0, 12)} on ${target}`);
+                return { kind: 'landed', commit, attempts: writes };
+            }
+            catch (error) {
+                if (error instanceof RunStopError || !(error instanceof ApiError))
+                    throw error;
+                if (signal.aborted)
+                    return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes };
+                last = error.message;
+                const failure = error.transient ? 'transient' : api.writeFailure(error);
+                if (failure === 'unsupported')
+                    return { kind: 'cannot', reason: `the forge has no contents write here (${error.message})` };
+                if (failure === 'no-access') {
+                    return {
+                        kind: 'failed',
+                        reason: `the token lacks write access to this repository (the forge said: ${error.message})`,
+                        attempts: writes
+                    };
+                }
+                if (failure === 'refused')
+                    return { kind: 'failed', reason: `write refused: ${error.message}`, attempts: writes };
+                if (failure === 'transient') {
+                    // The write may have landed before its answer was lost: never send it again unread.
+                    unsure = true;
+                    const delay = backoffDelay(policy, writes);
+                    log(`write failed (${error.message}); reading the file again in ${seconds(delay)}`);
+                    if (!(await sleep(delay, signal)))
+                        return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes };
+                }
+                else {
+                    log(`${settings.versionFile} changed since it was read (${error.message}); reading it again`);
+                }
+            }
+            // A fresh read decides the next write: pinned now, or what the policy says of the new pin.
+            const read = await api.file(owner, repo, settings.versionFile, target, call);
+            const bytes = read.kind === 'file' ? read.bytes : null;
+            if (read.kind === 'other')
+                return {
+                    kind: 'failed',
+                    reason: `${settings.versionFile} is not a regular file (${read.type})`,
+                    attempts: writes
+                };
+            if (bytes && isPinned(bytes, settings.version)) {
+                if (unsure) {
+                    const tip = await api.branch(owner, repo, target, call);
+                    if (tip?.authorEmail === settings.author.email)
+                        return { kind: 'landed', commit: tip.sha, attempts: writes, note: 'the interrupted write had landed' };
+                }
+                return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${target}`, attempts: writes };
+            }
+            const verdict = request.judge(bytes);
+            if (verdict.kind === 'skip')
+                return { kind: 'skipped', reason: verdict.reason, attempts: writes };
+            if (verdict.kind === 'fail')
+                return { kind: 'failed', reason: verdict.reason, attempts: writes };
+            file = read.kind === 'file' ? { sha: read.sha, bytes: read.bytes } : null;
+        }
+    }
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -33285,53 +33694,6 @@ function blobId(content, hexLength = 40) {
     return (0,external_node_crypto_.createHash)(algorithm).update(`blob ${body.length}\0`).update(body).digest('hex');
 }
 
-;// CONCATENATED MODULE: ./src/shared/pin-text.ts
-/**
- * The pin exactly as a template reads it: `head -n1 .runtime-version | tr -d '[:space:]'`.
- * On bytes, not on decoded text: JavaScript's trim() also drops a byte-order mark and other
- * Unicode spaces, which `tr` (in the C locale a runner uses) keeps, so a file with a BOM would
- * look pinned to the cascade and not to the template.
- */
-// POSIX [:space:] in the C locale: space, \t, \n, \v, \f, \r.
-const SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
-/** The version the template's build reads from these bytes. */
-function templateReading(bytes) {
-    const end = bytes.indexOf(0x0a);
-    const line = end < 0 ? bytes : bytes.subarray(0, end);
-    return Buffer.from(line.filter((b) => !SPACE.has(b)));
-}
-function isPinned(bytes, version) {
-    return templateReading(bytes).equals(Buffer.from(version, 'utf8'));
-}
-/** What the file pins, for a person: the reading, quoted and escaped when it is not plain. */
-function describePin(bytes) {
-    const reading = templateReading(bytes);
-    const text = reading.toString('utf8');
-    if (text === '')
-        return 'empty';
-    // Printable ASCII only, else show the bytes as they are (a BOM shows as \ufeff).
-    return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text).replace(/[\u007f-\uffff]/g, escapeChar);
-}
-const escapeChar = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-
-;// CONCATENATED MODULE: ./src/landing/bump-branch.ts
-async function bumpRule(state, ourEmail, version) {
-    if (state.tip === null)
-        return { kind: 'create' };
-    if (state.tip.authorEmail?.toLowerCase() === ourEmail.toLowerCase())
-        return { kind: 'update', tip: state.tip.sha };
-    if (await state.holdsPin()) {
-        return {
-            kind: 'keep',
-            note: `${state.branch} has commits the cascade did not make; it holds the pin, so it was left as it is`
-        };
-    }
-    return {
-        kind: 'refuse',
-        reason: `${state.branch} exists with commits the cascade did not make and does not pin ${version}; merge or delete it, then re-run`
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/landing/git-lander.ts
 
 
@@ -33339,8 +33701,7 @@ async function bumpRule(state, ourEmail, version) {
 
 
 
-/** A write cut short by a cancel: nobody can say whether the forge took it. */
-const MAY_HAVE_LANDED = 'cancelled while pushing: the pin may have landed (a re-run shows it as unchanged if so)';
+
 /**
  * The git transport: a bare, shallow, blobless clone, one fast-import commit, a push. When the
  * push loses a race, fetch the new tip and replay the pin on it. At most `max-attempts` rounds,
@@ -33480,6 +33841,44 @@ class GitLander {
     }
 }
 
+;// CONCATENATED MODULE: ./src/landing/transport-choice.ts
+/**
+ * `transport`: `api` and `git` land every pin their way; `auto` lands through the contents API
+ * and hands a template to git, saying why in its log, where the API cannot serve it: a forge
+ * without the write endpoints (404/405), GitHub's content-creation budget spent, or a bump
+ * branch of ours that needs a merge commit to be brought up to date.
+ */
+class ChosenTransport {
+    choice;
+    api;
+    git;
+    transport;
+    constructor(choice, api, 
+    /** The git transport, or why git cannot be used here: asked only when a template needs git. */
+    git) {
+        this.choice = choice;
+        this.api = api;
+        this.git = git;
+        this.transport = choice === 'git' ? 'git' : 'api';
+    }
+    async land(request) {
+        if (this.choice === 'git')
+            return this.viaGit(request, '');
+        const landing = await this.api.land(request);
+        if (landing.kind !== 'cannot' || this.choice === 'api')
+            return { ...landing, transport: 'api' };
+        request.log(`${landing.reason}: landing through git instead`);
+        return this.viaGit(request, landing.reason);
+    }
+    async viaGit(request, why) {
+        const git = await this.git();
+        if (typeof git === 'string') {
+            return { kind: 'failed', reason: `${why ? `${why}, and ` : ''}${git}`, attempts: 0, transport: 'git' };
+        }
+        return { ...(await git.land(request)), transport: 'git' };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/pool.ts
 /**
  * Runs `worker` over `items` with at most `limit` in flight; results keep the input order.
@@ -33613,118 +34012,6 @@ function probeResult(paths, found) {
         return null;
     const file = found[hit].value;
     return { path: paths[hit], bytes: file.kind === 'file' ? file.bytes : null };
-}
-
-;// CONCATENATED MODULE: ./src/shared/version-order.ts
-const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
-// PEP 440, with the spellings its normalisation accepts (case, separators, alpha/beta/c/pre...).
-const PEP440 = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|rc|c|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
-const sign = (n) => (n < 0 ? -1 : n > 0 ? 1 : 0);
-function compareSemver(a, b) {
-    for (let i = 1; i <= 3; i++) {
-        const d = Number(a[i]) - Number(b[i]);
-        if (d !== 0)
-            return sign(d);
-    }
-    const [pa, pb] = [a[4], b[4]];
-    if (pa === undefined || pb === undefined)
-        return pa === pb ? 0 : pa === undefined ? 1 : -1;
-    const xs = pa.split('.');
-    const ys = pb.split('.');
-    for (let i = 0; i < Math.max(xs.length, ys.length); i++) {
-        if (xs[i] === undefined)
-            return -1;
-        if (ys[i] === undefined)
-            return 1;
-        const [nx, ny] = [/^\d+$/.test(xs[i]), /^\d+$/.test(ys[i])];
-        if (nx && ny && Number(xs[i]) !== Number(ys[i]))
-            return sign(Number(xs[i]) - Number(ys[i]));
-        if (nx !== ny)
-            return nx ? -1 : 1; // numeric identifiers sort before alphanumeric ones
-        if (xs[i] !== ys[i])
-            return xs[i] < ys[i] ? -1 : 1;
-    }
-    return 0;
-}
-/** A PEP 440 version as a tuple that sorts the way PEP 440 orders versions. */
-function pepKey(m) {
-    const epoch = Number(m[1] ?? 0);
-    const release = m[2].split('.').map(Number);
-    while (release.length > 1 && release[release.length - 1] === 0)
-        release.pop();
-    const preLetter = m[3]?.toLowerCase();
-    const preRank = preLetter === undefined ? 3 : /^(a|alpha)$/.test(preLetter) ? 0 : /^(b|beta)$/.test(preLetter) ? 1 : 2;
-    const post = m[5] !== undefined ? Number(m[5]) : m[6] !== undefined ? Number(m[7] || 0) : -1;
-    const dev = m[8] !== undefined ? Number(m[9] || 0) : Infinity;
-    // A dev release of a final release sorts before its pre-releases (1.0.dev1 < 1.0a1).
-    const pre = preLetter === undefined && post === -1 && dev !== Infinity ? [-1, 0] : [preRank, Number(m[4] || 0)];
-    return [epoch, release.length, ...release, ...pre, post, dev];
-}
-function compareKeys(a, b) {
-    // Release segments differ in length: compare them padded, then the rest in order.
-    const [ra, rb] = [a.slice(2, 2 + a[1]), b.slice(2, 2 + b[1])];
-    const d0 = a[0] - b[0];
-    if (d0 !== 0)
-        return sign(d0);
-    for (let i = 0; i < Math.max(ra.length, rb.length); i++) {
-        const d = (ra[i] ?? 0) - (rb[i] ?? 0);
-        if (d !== 0)
-            return sign(d);
-    }
-    const [ta, tb] = [a.slice(2 + a[1]), b.slice(2 + b[1])];
-    for (let i = 0; i < ta.length; i++) {
-        if (ta[i] !== tb[i])
-            return ta[i] < tb[i] ? -1 : 1;
-    }
-    return 0;
-}
-/** -1 when a < b, 0 when equal, 1 when a > b, null when the two cannot be compared. */
-function compareVersions(a, b) {
-    const [sa, sb] = [SEMVER.exec(a), SEMVER.exec(b)];
-    if (sa && sb)
-        return compareSemver(sa, sb);
-    const [pa, pb] = [PEP440.exec(a), PEP440.exec(b)];
-    if (pa && pb)
-        return compareKeys(pepKey(pa), pepKey(pb));
-    return null;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/pin-policy.ts
-
-
-/**
- * The one judgement of a version file, made wherever it was read: by the look-up round, and
- * again after a write found the file changed (the API transport re-reads before it writes
- * again). Pinned means pinned as the template reads it; then the downgrade policy.
- */
-function judgePin(file, settings) {
-    if (file.kind === 'absent')
-        return { kind: 'write', was: null };
-    if (file.kind === 'empty-repository')
-        return { kind: 'skip', reason: 'empty repository (no branch to pin)' };
-    if (file.kind === 'other')
-        return { kind: 'fail', reason: `${settings.versionFile} is not a regular file (${file.type})` };
-    if (isPinned(file.bytes, settings.version))
-        return { kind: 'pinned' };
-    const was = describePin(file.bytes);
-    const reading = templateReading(file.bytes).toString('utf8');
-    if (reading === '')
-        return { kind: 'write', was };
-    const order = compareVersions(settings.version, reading);
-    if (order === null)
-        return { kind: 'write', was, note: `versions could not be compared (${was} → ${settings.version})` };
-    if (order < 0) {
-        if (settings.downgrade === 'skip')
-            return { kind: 'skip', reason: `pin ${was} is newer` };
-        if (settings.downgrade === 'fail')
-            return { kind: 'fail', reason: `pin ${was} is newer than ${settings.version} (downgrade: fail)` };
-        return { kind: 'write', was, note: `a downgrade from ${was}` };
-    }
-    return { kind: 'write', was };
-}
-/** The file's new content: exactly the version and one newline. */
-function pinBytes(version) {
-    return Buffer.from(`${version}\n`, 'utf8');
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/template-pipeline.ts
@@ -33863,6 +34150,7 @@ async function outcome(landing, c) {
     }
     try {
         const spec = { head: pr.branch, base: c.branch, title: pr.title, body: pr.body };
+        await c.ctx.roomToWrite(1, c.call.log ?? (() => { }));
         const { opened, pr: pull } = await ensurePullRequest(c.ctx.api, c.owner, c.name, spec, c.call);
         const what = opened ? `opened #${pull.number}` : `#${pull.number} already open`;
         return result(fullName, opened ? 'pr-opened' : 'pr-exists', withNote(`${what}: ${change(c, false)}`, landing.note), { ...done, pullRequest: pull });
@@ -34071,6 +34359,9 @@ class TemplateLog {
 
 
 
+
+
+
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 async function run() {
     let token;
@@ -34117,7 +34408,44 @@ async function cascade(token, settings, redactor, control) {
     });
     const api = new ForgeApi(client);
     const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs });
-    const lander = new GitLander({ git, settings, workDir, signal: control.signal });
+    const budget = new WriteBudget(() => api.kind === 'github');
+    /** Waits until GitHub's budget has room, bounded by rate-limit-wait; Gitea never waits. */
+    const roomToWrite = async (writes, log) => {
+        for (;;) {
+            const room = budget.take(writes);
+            if (room.ok)
+                return;
+            if (room.waitMs > settings.rateLimitWaitSeconds * 1000) {
+                throw new RateLimitStopError(`GitHub's limit on content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour here)`, new Date(Date.now() + room.waitMs), settings.rateLimitWaitSeconds);
+            }
+            log(`GitHub's content-creation budget is spent: waiting ${seconds(room.waitMs)}`);
+            if (!(await sleep(room.waitMs, control.signal)))
+                return;
+        }
+    };
+    let budgetNoted = false;
+    const pace = async (writes, log) => {
+        if (settings.transport !== 'auto')
+            return roomToWrite(writes, log).then(() => 'ok');
+        if (budget.take(writes).ok)
+            return 'ok';
+        if (!budgetNoted) {
+            budgetNoted = true;
+            info(`GitHub's budget for content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour) is spent: the rest land through git`);
+        }
+        return 'spent';
+    };
+    // git is checked once: at the start when it is the transport, else when a template first needs it.
+    let gitCheck;
+    const checkedGit = () => (gitCheck ??= checkGit());
+    const gitLander = new GitLander({ git, settings, workDir, signal: control.signal });
+    const useGit = async () => {
+        if (settings.transport === 'api')
+            return 'git is not used with transport: api';
+        const checked = await checkedGit();
+        return checked.ok ? gitLander : checked.reason;
+    };
+    const lander = new ChosenTransport(settings.transport, new ApiLander({ api, settings, signal: control.signal, pace }), useGit);
     // On a cancel: no template starts, every wait ends, every request and every git is killed;
     // then the pool winds down and what is known is reported.
     control.signal.addEventListener('abort', () => {
@@ -34125,10 +34453,10 @@ async function cascade(token, settings, redactor, control) {
         transport.dispose();
     });
     try {
-        await preflight(settings, api, control);
+        await preflight(settings, api, control, settings.transport === 'git' ? await checkedGit() : null);
         return await runPool(settings.templates, settings.concurrency, async (ref) => {
             const log = new TemplateLog(ref.fullName, redactor);
-            let outcome = await processTemplate(ref, { settings, api, lander, control }, log.line);
+            let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite }, log.line);
             // A template cut short by the cancel says so, whatever its last request saw.
             if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
                 outcome = { ...outcome, reason: 'cancelled' };
@@ -34146,11 +34474,14 @@ async function cascade(token, settings, redactor, control) {
         await (0,promises_namespaceObject.rm)(workDir, { recursive: true, force: true });
     }
 }
-/** git usable, token accepted: checked once, so a broken setup is one error, not N. */
-async function preflight(settings, api, control) {
-    const git = await checkGit();
-    if (!git.ok) {
-        control.stop(new RunStopError(`${git.reason}: the git transport cannot run`, `not attempted: ${git.reason}`, git.reason));
+/**
+ * git usable (when it is the transport), token accepted: checked once, so a broken setup is one
+ * error, not one per template. Under `auto` git is only the fallback, checked when first needed.
+ */
+async function preflight(settings, api, control, git) {
+    if (git && !git.ok && settings.transport === 'git') {
+        const reason = git.reason;
+        control.stop(new RunStopError(`${reason}: the git transport cannot run`, `not attempted: ${reason}`, reason));
         return;
     }
     let check;
@@ -34163,7 +34494,7 @@ async function preflight(settings, api, control) {
         control.stop(error);
         return;
     }
-    info(`${check.summary}; git ${git.version}`);
+    info(`${check.summary}${git?.ok ? `; git ${git.version}` : ''}`);
     // Lookup, probes and version file per template, and one write for most of them.
     const needed = settings.templates.length * (3 + settings.probePaths.length);
     if (check.quota && check.quota.remaining < needed) {

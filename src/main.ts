@@ -2,18 +2,21 @@ import * as core from '@actions/core'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { RunStopError } from './forge/api-error.js'
+import { RateLimitStopError, RunStopError } from './forge/api-error.js'
 import { ForgeApi } from './forge/forge-api.js'
 import { ForgeClient } from './forge/forge-client.js'
 import { ForgeHealth } from './forge/forge-health.js'
 import { HttpTransport } from './forge/http-transport.js'
 import { RateGate } from './forge/rate-limit.js'
 import { checkToken, type TokenCheck } from './forge/token-check.js'
-import { checkGit } from './git/git-check.js'
+import { PER_HOUR, PER_MINUTE, WriteBudget } from './forge/write-budget.js'
+import { checkGit, type GitCheck } from './git/git-check.js'
 import { GitRunner } from './git/git-runner.js'
 import { readInputs } from './inputs/read-inputs.js'
 import type { Settings } from './inputs/settings.js'
+import { ApiLander } from './landing/api-lander.js'
 import { GitLander } from './landing/git-lander.js'
+import { ChosenTransport } from './landing/transport-choice.js'
 import { runPool } from './pipeline/pool.js'
 import { RunControl } from './pipeline/run-control.js'
 import { processTemplate } from './pipeline/template-pipeline.js'
@@ -22,7 +25,7 @@ import type { TemplateResult } from './report/results.js'
 import { TemplateLog } from './report/template-log.js'
 import { InputError } from './shared/errors.js'
 import { Redactor } from './shared/redact.js'
-import { API_ATTEMPTS, apiPolicy } from './shared/retry-policy.js'
+import { API_ATTEMPTS, apiPolicy, seconds, sleep } from './shared/retry-policy.js'
 
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 export async function run(): Promise<void> {
@@ -75,7 +78,49 @@ async function cascade(
   })
   const api = new ForgeApi(client)
   const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs })
-  const lander = new GitLander({ git, settings, workDir, signal: control.signal })
+  const budget = new WriteBudget(() => api.kind === 'github')
+  /** Waits until GitHub's budget has room, bounded by rate-limit-wait; Gitea never waits. */
+  const roomToWrite = async (writes: number, log: (line: string) => void): Promise<void> => {
+    for (;;) {
+      const room = budget.take(writes)
+      if (room.ok) return
+      if (room.waitMs > settings.rateLimitWaitSeconds * 1000) {
+        throw new RateLimitStopError(
+          `GitHub's limit on content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour here)`,
+          new Date(Date.now() + room.waitMs),
+          settings.rateLimitWaitSeconds
+        )
+      }
+      log(`GitHub's content-creation budget is spent: waiting ${seconds(room.waitMs)}`)
+      if (!(await sleep(room.waitMs, control.signal))) return
+    }
+  }
+  let budgetNoted = false
+  const pace = async (writes: number, log: (line: string) => void): Promise<'ok' | 'spent'> => {
+    if (settings.transport !== 'auto') return roomToWrite(writes, log).then(() => 'ok')
+    if (budget.take(writes).ok) return 'ok'
+    if (!budgetNoted) {
+      budgetNoted = true
+      core.info(
+        `GitHub's budget for content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour) is spent: the rest land through git`
+      )
+    }
+    return 'spent'
+  }
+  // git is checked once: at the start when it is the transport, else when a template first needs it.
+  let gitCheck: Promise<GitCheck> | undefined
+  const checkedGit = () => (gitCheck ??= checkGit())
+  const gitLander = new GitLander({ git, settings, workDir, signal: control.signal })
+  const useGit = async (): Promise<GitLander | string> => {
+    if (settings.transport === 'api') return 'git is not used with transport: api'
+    const checked = await checkedGit()
+    return checked.ok ? gitLander : checked.reason
+  }
+  const lander = new ChosenTransport(
+    settings.transport,
+    new ApiLander({ api, settings, signal: control.signal, pace }),
+    useGit
+  )
   // On a cancel: no template starts, every wait ends, every request and every git is killed;
   // then the pool winds down and what is known is reported.
   control.signal.addEventListener('abort', () => {
@@ -83,10 +128,10 @@ async function cascade(
     transport.dispose()
   })
   try {
-    await preflight(settings, api, control)
+    await preflight(settings, api, control, settings.transport === 'git' ? await checkedGit() : null)
     return await runPool(settings.templates, settings.concurrency, async (ref) => {
       const log = new TemplateLog(ref.fullName, redactor)
-      let outcome = await processTemplate(ref, { settings, api, lander, control }, log.line)
+      let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite }, log.line)
       // A template cut short by the cancel says so, whatever its last request saw.
       if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
         outcome = { ...outcome, reason: 'cancelled' }
@@ -103,13 +148,14 @@ async function cascade(
   }
 }
 
-/** git usable, token accepted: checked once, so a broken setup is one error, not N. */
-async function preflight(settings: Settings, api: ForgeApi, control: RunControl): Promise<void> {
-  const git = await checkGit()
-  if (!git.ok) {
-    control.stop(
-      new RunStopError(`${git.reason}: the git transport cannot run`, `not attempted: ${git.reason}`, git.reason)
-    )
+/**
+ * git usable (when it is the transport), token accepted: checked once, so a broken setup is one
+ * error, not one per template. Under `auto` git is only the fallback, checked when first needed.
+ */
+async function preflight(settings: Settings, api: ForgeApi, control: RunControl, git: GitCheck | null): Promise<void> {
+  if (git && !git.ok && settings.transport === 'git') {
+    const reason = git.reason
+    control.stop(new RunStopError(`${reason}: the git transport cannot run`, `not attempted: ${reason}`, reason))
     return
   }
   let check: TokenCheck
@@ -120,7 +166,7 @@ async function preflight(settings: Settings, api: ForgeApi, control: RunControl)
     control.stop(error)
     return
   }
-  core.info(`${check.summary}; git ${git.version}`)
+  core.info(`${check.summary}${git?.ok ? `; git ${git.version}` : ''}`)
   // Lookup, probes and version file per template, and one write for most of them.
   const needed = settings.templates.length * (3 + settings.probePaths.length)
   if (check.quota && check.quota.remaining < needed) {

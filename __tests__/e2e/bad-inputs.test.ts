@@ -13,15 +13,9 @@ afterAll(async () => {
 
 describe('bad inputs stop the run before any network call', () => {
   it.each([
-    ['a version with a space', { version: '1.2 3' }, 'version: "1.2 3" is not a version'],
     ['a version with a newline', { version: '1.2.3\nmalicious' }, 'version: "1.2.3\nmalicious" is not a version'],
-    ['a version with a shell metacharacter', { version: '1.2;id' }, 'version: "1.2;id"'],
     ['a template with a slash too many', { templates: 'acme/x/y' }, 'templates: "acme/x/y" is not repo or owner/repo'],
-    ['a template with ..', { templates: 'acme/..' }, 'templates: "acme/.." has an invalid repository name ".."'],
-    ['an empty template list', { templates: '# nothing\n' }, 'templates: the list is empty'],
-    ['no token', { token: '' }, 'token: required'],
-    ['a version file outside the repository', { 'version-file': '../x' }, 'version-file: "../x"'],
-    ['zero attempts', { 'max-attempts': '0' }, 'max-attempts: "0" is not a whole number from 1 to 10']
+    ['no token', { token: '' }, 'token: required']
   ])('%s', async (_what, bad, message) => {
     const before = forge.requests.length
     const run = await runAction({ ...inputsFor(forge, 'tpl-a'), ...bad })

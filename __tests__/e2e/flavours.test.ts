@@ -2,20 +2,52 @@ import { createServer, type Server } from 'node:http'
 import { TestForge } from '../../test-support/forge/forge.js'
 import { FLAVOURS, type Flavour } from '../../test-support/forge/flavours.js'
 import { runAction } from '../../test-support/run-action.js'
-import { fileAt, gitRequests, history, inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
+import { fileAt, gitRequests, history, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
 
 /** What the step's log says as errors and warnings (the runner shows these as annotations). */
 const annotations = (stdout: string, kind: 'error' | 'warning') =>
   stdout.split('\n').filter((l) => l.startsWith(`::${kind}`))
 
+/** A server on another origin that counts what reaches it: nothing ever should. */
+async function elsewhere(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+  let hits = 0
+  const server: Server = createServer((_req, res) => {
+    hits++
+    res.end('{}')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+  return { url, hits: () => hits, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+}
+
 describe.each(FLAVOURS)('against %s', (flavour: Flavour) => {
   let forge: TestForge
+  let other: Awaited<ReturnType<typeof elsewhere>>
   beforeEach(async () => {
     forge = await TestForge.start({ flavour })
+    other = await elsewhere()
   })
   afterEach(async () => {
     await forge.close()
+    await other.close()
   })
+
+  /** A renamed repository, one that redirects to another origin, one with a protected branch. */
+  async function troublesome(): Promise<void> {
+    const meta = await forge.createRepo('acme/tpl-old', {
+      files: { '.github/workflows/publish-image.yml': 'on: push\n', '.runtime-version': '0.1.0\n' }
+    })
+    await forge.store.rename(meta, 'acme/tpl-new')
+    await template(forge, 'tpl-evil')
+    forge.fault(
+      { kind: 'api', repo: 'acme/tpl-evil' },
+      { status: 301, headers: { Location: `${other.url}${forge.facts.apiBase}/repos/evil/x` } }
+    )
+    await template(forge, 'tpl-locked', { protectBranch: 'main' })
+  }
+
+  const crossOrigin = () =>
+    `repository lookup failed: HTTP 301: redirected to another origin (${other.url}${forge.facts.apiBase}/repos/evil/x); not followed with the token`
 
   it('a rejected token is one error after at most two API requests, and no git at all', async () => {
     for (const name of ['t1', 't2', 't3']) await template(forge, name)
@@ -30,83 +62,92 @@ describe.each(FLAVOURS)('against %s', (flavour: Flavour) => {
     expect(run.outputs['failed-templates']).toBe('acme/t1 acme/t2 acme/t3')
   })
 
-  it('says whom the token belongs to, where the forge says', async () => {
-    await template(forge, 't1', { pin: '1.2.3' })
-    const run = await runAction(inputsFor(forge, 't1'))
-    expect(run.exitCode).toBe(0)
+  it('through git: follows a rename (git on the new name), refuses a redirect elsewhere, quotes the protected branch', async () => {
+    await troublesome()
+    const run = await runAction(inputsFor(forge, 'tpl-old tpl-evil tpl-locked', { transport: 'git' }))
     expect(run.stdout).toMatch(
       flavour === 'github'
         ? /token accepted by GitHub, user cascade-bot; quota \d+ of 5000 left/
         : /token accepted by Gitea\/Forgejo, user cascade-bot/
     )
-  })
-
-  it('follows a renamed repository to its new name, git included, and says so', async () => {
-    const meta = await forge.createRepo('acme/tpl-old', {
-      files: { '.github/workflows/publish-image.yml': 'on: push\n', '.runtime-version': '0.1.0\n' }
-    })
-    await forge.store.rename(meta, 'acme/tpl-new')
-    const run = await runAction(inputsFor(forge, 'tpl-old'))
-    expect(run.exitCode).toBe(0)
-    const [result] = resultsOf(run.outputs)
-    expect(result).toMatchObject({ template: 'acme/tpl-old', status: 'updated' })
-    expect(result.reason).toBe('pinned 1.2.3 (was 0.1.0); renamed: now acme/tpl-new, update the template list')
+    expect(resultsOf(run.outputs).map((r) => [r.status, r.reason])).toEqual([
+      ['updated', 'pinned 1.2.3 (was 0.1.0); renamed: now acme/tpl-new, update the template list'],
+      ['failed', crossOrigin()],
+      [
+        'failed',
+        flavour === 'github'
+          ? 'push rejected: GH006: Protected branch update failed for refs/heads/main.'
+          : 'push rejected: Not allowed to push to protected branch main'
+      ]
+    ])
     expect(await fileAt(forge, 'acme/tpl-new', '.runtime-version')).toBe('1.2.3\n')
-    // The redirect was this flavour's own, and git never asked for the old name.
+    // The redirects were this flavour's own, and git never asked for the old name.
     const redirected = forge.requests.filter((r) => r.kind === 'api' && r.repo === 'acme/tpl-old')
-    expect(redirected.length).toBeGreaterThan(0)
     expect(new Set(redirected.map((r) => r.status))).toEqual(new Set([forge.facts.redirectStatus]))
     expect(gitRequests(forge, 'acme/tpl-old')).toBe(0)
     expect(gitRequests(forge, 'acme/tpl-new')).toBeGreaterThan(0)
+    expect(other.hits()).toBe(0)
+    expect(await history(forge, 'acme/tpl-locked')).toHaveLength(1)
     expect(annotations(run.stdout, 'warning')).toEqual([
       expect.stringContaining('acme/tpl-old was renamed or transferred: it is now acme/tpl-new')
     ])
   })
 
-  it('never follows a redirect to another origin with the token, and names it', async () => {
-    let elsewhere = 0
-    const other: Server = createServer((_req, res) => {
-      elsewhere++
-      res.end('{}')
-    })
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
-    try {
-      const port = (other.address() as { port: number }).port
-      await template(forge, 'tpl-a')
-      await template(forge, 'tpl-b')
-      const location = `http://127.0.0.1:${port}${forge.facts.apiBase}/repos/evil/tpl-a`
-      forge.fault({ kind: 'api', repo: 'acme/tpl-a' }, { status: 301, headers: { Location: location } })
-      const run = await runAction(inputsFor(forge, 'tpl-a tpl-b'))
-      expect(statusOf(run.outputs)).toEqual({ 'acme/tpl-a': 'failed', 'acme/tpl-b': 'updated' })
-      expect(resultsOf(run.outputs)[0].reason).toBe(
-        `repository lookup failed: HTTP 301: redirected to another origin (http://127.0.0.1:${port}${forge.facts.apiBase}/repos/evil/tpl-a); not followed with the token`
-      )
-      expect(elsewhere).toBe(0)
-    } finally {
-      await new Promise<void>((resolve) => other.close(() => resolve()))
-    }
-  })
-
-  it('a protected branch refuses the push with the forge sentence alone', async () => {
-    const t = await template(forge, 'tpl-a', { protectBranch: 'main' })
-    const run = await runAction(inputsFor(forge, 'tpl-a', { transport: 'git' }))
-    const [result] = resultsOf(run.outputs)
-    expect(result.status).toBe('failed')
-    expect(result.reason).toBe(
-      flavour === 'github'
-        ? 'push rejected: GH006: Protected branch update failed for refs/heads/main.'
-        : 'push rejected: Not allowed to push to protected branch main'
-    )
-    expect(await history(forge, t)).toHaveLength(1)
+  it('through the contents API: the same, in the API’s words', async () => {
+    await troublesome()
+    const run = await runAction(inputsFor(forge, 'tpl-old tpl-evil tpl-locked', { transport: 'api' }))
+    expect(resultsOf(run.outputs).map((r) => [r.status, r.reason])).toEqual([
+      ['updated', 'pinned 1.2.3 (was 0.1.0); renamed: now acme/tpl-new, update the template list'],
+      ['failed', crossOrigin()],
+      [
+        'failed',
+        flavour === 'github'
+          ? 'write refused: HTTP 409: Could not update file: Changes must be made through a pull request.'
+          : 'write refused: HTTP 403: user cannot commit to repo [user: cascade-bot]'
+      ]
+    ])
+    expect(await fileAt(forge, 'acme/tpl-new', '.runtime-version')).toBe('1.2.3\n')
+    expect(
+      forge.requests
+        .filter((r) => r.method === 'PUT')
+        .map((r) => r.repo)
+        .sort()
+    ).toEqual(['acme/tpl-locked', 'acme/tpl-new'])
+    expect(gitRequests(forge) + other.hits()).toBe(0)
   })
 
   it('a pull request that already exists is found, not opened twice', async () => {
+    // The cascade's own bump branch and its pull request, as an earlier run left them.
     const t = await template(forge, 'tpl-a', { protectBranch: 'main' })
-    const first = await runAction(inputsFor(forge, 'tpl-a', { mode: 'pull-request' }))
-    expect(statusOf(first.outputs)).toEqual({ 'acme/tpl-a': 'pr-opened' })
-    const rerun = await runAction(inputsFor(forge, 'tpl-a', { mode: 'pull-request' }))
-    expect(statusOf(rerun.outputs)).toEqual({ 'acme/tpl-a': 'pr-exists' })
-    expect(forge.repo(t).pulls).toHaveLength(1)
-    expect(JSON.parse(rerun.outputs['pull-requests'])[0]).toMatchObject({ number: 1 })
+    const meta = forge.repo(t)
+    const bot = { name: 'publish-runtime cascade', email: 'publish-runtime-cascade@users.noreply.github.com' }
+    await forge.store.git(meta.dir, ['branch', 'bump/runtime-1.2.3', 'main'])
+    await forge.store.commit(
+      meta,
+      { '.runtime-version': '1.2.3\n' },
+      'chore: pin runtime to 1.2.3',
+      bot,
+      true,
+      'bump/runtime-1.2.3'
+    )
+    meta.pulls.push({
+      number: 7,
+      head: 'bump/runtime-1.2.3',
+      base: 'main',
+      title: 'chore: pin runtime to 1.2.3',
+      body: '',
+      state: 'open'
+    })
+    const run = await runAction(inputsFor(forge, 'tpl-a', { mode: 'pull-request' }))
+    expect(resultsOf(run.outputs)[0]).toMatchObject({
+      status: 'pr-exists',
+      reason: '#7 already open: pinned 1.2.3 (was 0.1.0)'
+    })
+    expect(meta.pulls).toHaveLength(1)
+    const pullsPath = `${forge.facts.apiBase}/repos/acme/tpl-a/pulls`
+    expect(forge.requests.filter((r) => r.method === 'POST' && r.path === pullsPath).map((r) => r.status)).toEqual([
+      forge.facts.family === 'github' ? 422 : 409
+    ])
+    expect(JSON.parse(run.outputs['pull-requests'])[0]).toMatchObject({ number: 7 })
   })
 })

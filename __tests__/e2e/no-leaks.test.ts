@@ -78,9 +78,12 @@ describe('the token never leaks', () => {
     forge.before({ repo: 'acme/swallow', service: 'receive-pack', phase: 'advertise' }, snapshot)
 
     const all = 'ok-a race echo-500 hook git-502 hang reset swallow missing'
-    runs.push(await runAction(inputsFor(forge, all, { 'request-timeout-ms': '300' }), {}, { runnerTemp }))
+    // Through git (the token in git's environment) and through the contents API (in headers).
     runs.push(
-      await runAction(inputsFor(forge, all, { 'dry-run': 'true', 'request-timeout-ms': '300' }), {}, { runnerTemp })
+      await runAction(inputsFor(forge, all, { transport: 'git', 'request-timeout-ms': '300' }), {}, { runnerTemp })
+    )
+    runs.push(
+      await runAction(inputsFor(forge, all, { version: '1.2.4', 'request-timeout-ms': '300' }), {}, { runnerTemp })
     )
     // A rejected token: that token must not leak either.
     const wrong = 'gta_wrong_token_1234567890abcdef'

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { TestForge } from '../../test-support/forge/forge.js'
-import { runAction } from '../../test-support/run-action.js'
+import { runAction, type ActionRun } from '../../test-support/run-action.js'
 import { fileAt, gitRequests, inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
 
 const errors = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error'))
@@ -10,14 +10,12 @@ const warnings = (stdout: string) => stdout.split('\n').filter((l) => l.startsWi
 const git = { transport: 'git' }
 
 let forge: TestForge
-afterEach(async () => {
-  await forge.close()
-})
 
 describe('GitHub tokens', () => {
   beforeEach(async () => {
     forge = await TestForge.start({ flavour: 'github' })
   })
+  afterEach(() => forge.close())
 
   it.each(['app', 'runner'] as const)(
     'a %s token that the API shows without push permission still pins: the write decides',
@@ -31,15 +29,19 @@ describe('GitHub tokens', () => {
     }
   )
 
-  it('a token that really lacks write access fails saying so, with what the forge said', async () => {
+  it('a token that really lacks write access fails saying so, with what the forge said, through either transport', async () => {
     forge.github.tokenKind = 'app'
     await template(forge, 'tpl-a', { readOnly: true })
-    const run = await runAction(inputsFor(forge, 'tpl-a', git))
-    const [result] = resultsOf(run.outputs)
-    expect(result.status).toBe('failed')
-    expect(result.reason).toMatch(
+    const viaGit = await runAction(inputsFor(forge, 'tpl-a', git))
+    expect(resultsOf(viaGit.outputs)[0].reason).toMatch(
       /^the token lacks write access to this repository \(the forge said: Permission to acme\/tpl-a\.git denied to cascade-bot\.; .*403/
     )
+    const viaApi = await runAction(inputsFor(forge, 'tpl-a', { transport: 'api' }))
+    expect(resultsOf(viaApi.outputs)[0]).toMatchObject({
+      status: 'failed',
+      reason:
+        'the token lacks write access to this repository (the forge said: HTTP 403: Resource not accessible by integration)'
+    })
   })
 })
 
@@ -47,12 +49,13 @@ describe('GitHub rate limits', () => {
   beforeEach(async () => {
     forge = await TestForge.start({ flavour: 'github' })
   })
+  afterEach(() => forge.close())
 
   it('a primary limit that resets soon is waited out, once for all templates', async () => {
     for (const name of ['t1', 't2', 't3']) await template(forge, name)
     forge.github.exhaust(2)
     const resetAt = forge.github.resetAt * 1000
-    const run = await runAction(inputsFor(forge, 't1 t2 t3', git))
+    const run = await runAction(inputsFor(forge, 't1 t2 t3'))
     expect(run.exitCode).toBe(0)
     expect(statusOf(run.outputs)).toEqual({ 'acme/t1': 'updated', 'acme/t2': 'updated', 'acme/t3': 'updated' })
     // Refused once, then silence until the quota returned: nobody kept asking.
@@ -67,7 +70,7 @@ describe('GitHub rate limits', () => {
   it('a primary limit further away than rate-limit-wait stops the run with one error; the rest are "not attempted: rate limit"', async () => {
     for (const name of ['t1', 't2', 't3', 't4', 't5', 't6']) await template(forge, name)
     forge.github.exhaust(3600)
-    const run = await runAction(inputsFor(forge, 't1 t2 t3 t4 t5 t6', { ...git, concurrency: '2' }))
+    const run = await runAction(inputsFor(forge, 't1 t2 t3 t4 t5 t6', { concurrency: '2' }))
     expect(run.exitCode).toBe(1)
     expect(errors(run.stdout)).toEqual([
       expect.stringMatching(
@@ -86,7 +89,7 @@ describe('GitHub rate limits', () => {
     forge.latencyMs = 60
     // The first template request meets the limit (the token check before it does not).
     forge.before({ kind: 'api', path: /\/repos\// }, async () => forge.github.secondary(1, 1))
-    const run = await runAction(inputsFor(forge, 't1 t2 t3 t4 t5 t6', { ...git, concurrency: '3' }))
+    const run = await runAction(inputsFor(forge, 't1 t2 t3 t4 t5 t6', { concurrency: '3' }))
     expect(run.exitCode).toBe(0)
     const limitedAt = forge.requests.find((r) => r.status === 403)!.doneAt!
     const peak = (from: number, to: number) => {
@@ -103,7 +106,7 @@ describe('GitHub rate limits', () => {
   it('a secondary limit without Retry-After means a minute: past rate-limit-wait, the run stops and says when', async () => {
     await template(forge, 't1')
     forge.github.secondary(10)
-    const run = await runAction(inputsFor(forge, 't1', { ...git, 'rate-limit-wait': '30' }))
+    const run = await runAction(inputsFor(forge, 't1', { 'rate-limit-wait': '30' }))
     expect(run.exitCode).toBe(1)
     expect(errors(run.stdout)).toEqual([
       expect.stringMatching(
@@ -118,6 +121,7 @@ describe('a forge in trouble', () => {
   beforeEach(async () => {
     forge = await TestForge.start()
   })
+  afterEach(() => forge.close())
 
   it('20 templates against an API answering 503: stops starting them, ends in seconds, about 24 requests in all', async () => {
     const names = Array.from({ length: 20 }, (_, i) => `t${i}`)
@@ -165,6 +169,7 @@ describe('the machine and the runner', () => {
     forge = await TestForge.start()
     bin = await mkdtemp(join(tmpdir(), 'bin-'))
   })
+  afterEach(() => forge.close())
   afterEach(async () => {
     await rm(bin, { recursive: true, force: true })
   })
@@ -192,7 +197,7 @@ describe('the machine and the runner', () => {
   it('a runner that passes ${{ }} defaults through unevaluated falls back to the GITHUB_* variables', async () => {
     const t = await template(forge, 'tpl-a')
     const inputs = {
-      ...inputsFor(forge, 'tpl-a', git),
+      ...inputsFor(forge, 'tpl-a'),
       owner: '${{ github.repository_owner }}',
       'server-url': '${{ github.server_url }}',
       'api-url': '${{ github.api_url }}'
@@ -208,42 +213,50 @@ describe('the machine and the runner', () => {
 })
 
 describe('answers that are not what they should be', () => {
-  beforeEach(async () => {
+  let run: ActionRun
+  const result = (name: string) => resultsOf(run.outputs).find((r) => r.template === `acme/${name}`)!
+  beforeAll(async () => {
     forge = await TestForge.start()
+    for (const name of ['html', 'null', 'list']) await template(forge, name)
+    forge.fault(
+      { kind: 'api', path: /\/repos\/acme\/html$/ },
+      { status: 200, raw: '<html><body>Sign in</body></html>' }
+    )
+    forge.fault(
+      { kind: 'api', path: /\/repos\/acme\/null$/ },
+      { status: 200, raw: 'null', contentType: 'application/json' }
+    )
+    forge.fault(
+      { kind: 'api', path: /\/repos\/acme\/list$/ },
+      { status: 200, raw: '[]', contentType: 'application/json' }
+    )
+    await template(forge, 'bom', { pin: null, files: { '.runtime-version': '\ufeff1.2.3\n' } })
+    run = await runAction(inputsFor(forge, 'html null list bom'))
   })
+  afterAll(() => forge.close())
 
   it.each([
-    [
-      'an HTML page',
-      { status: 200, raw: '<html><body>Sign in</body></html>' },
-      'repository lookup failed: HTTP 200 with a body that is not JSON (text/html)'
-    ],
+    ['html', 'an HTML page', 'repository lookup failed: HTTP 200 with a body that is not JSON (text/html)'],
     [
       'null',
-      { status: 200, raw: 'null', contentType: 'application/json' },
-      'repository lookup failed: the forge answered GET /repos/acme/tpl-a with null where an object belongs'
+      'null',
+      'repository lookup failed: the forge answered GET /repos/acme/null with null where an object belongs'
     ],
     [
+      'list',
       'a list',
-      { status: 200, raw: '[]', contentType: 'application/json' },
-      'repository lookup failed: the forge answered GET /repos/acme/tpl-a with a list where an object belongs'
+      'repository lookup failed: the forge answered GET /repos/acme/list with a list where an object belongs'
     ]
-  ])('a 2xx that is %s fails closed, saying what came', async (_what, fault, reason) => {
-    await template(forge, 'tpl-a')
-    forge.fault({ kind: 'api', path: /\/repos\/acme\/tpl-a$/ }, fault)
-    const run = await runAction(inputsFor(forge, 'tpl-a'))
-    expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'failed', reason })
-    expect(gitRequests(forge)).toBe(0)
+  ])('a 2xx that is %s fails closed, saying what came', async (name, _what, reason) => {
+    expect(result(name)).toMatchObject({ status: 'failed', reason })
+    expect(gitRequests(forge, `acme/${name}`) + forge.count({ repo: `acme/${name}`, method: 'PUT' })).toBe(0)
   })
 
   it('a pin behind a byte-order mark is not pinned to the template: it is rewritten as the version alone', async () => {
-    const t = await template(forge, 'tpl-a', { pin: null, files: { '.runtime-version': '\ufeff1.2.3\n' } })
-    const run = await runAction(inputsFor(forge, 'tpl-a'))
-    const [result] = resultsOf(run.outputs)
-    expect(result.status).toBe('updated')
-    expect(result.reason).toBe(
-      'pinned 1.2.3 (was "\\ufeff1.2.3"); versions could not be compared ("\\ufeff1.2.3" → 1.2.3)'
-    )
-    expect(await fileAt(forge, t, '.runtime-version')).toBe('1.2.3\n')
+    expect(result('bom')).toMatchObject({
+      status: 'updated',
+      reason: 'pinned 1.2.3 (was "\\ufeff1.2.3"); versions could not be compared ("\\ufeff1.2.3" → 1.2.3)'
+    })
+    expect(await fileAt(forge, 'acme/bom', '.runtime-version')).toBe('1.2.3\n')
   })
 })

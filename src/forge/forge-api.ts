@@ -97,6 +97,41 @@ export class ForgeApi {
     return parseWrite(answer.data, `${method} ${path}`)
   }
 
+  /** A commit's parents: Gitea `GET /git/commits/{sha}`, GitHub `GET /commits/{sha}`. */
+  async parents(owner: string, repo: string, sha: string, call?: CallOptions): Promise<string[]> {
+    const path =
+      this.kind === 'github'
+        ? repoApiPath(owner, repo, 'commits', sha)
+        : repoApiPath(owner, repo, 'git', 'commits', sha)
+    const commit = object((await this.client.call('GET', path, call)).data, `GET ${path}`)
+    return list(commit.parents ?? [], `GET ${path} parents`).map((p) =>
+      String((p as Record<string, unknown>)?.sha ?? '')
+    )
+  }
+
+  /**
+   * What a failed contents write means, per forge:
+   * - stale: the file is not the blob we read (Gitea 422 "sha does not match" or "already
+   *   exists", GitHub 409 "does not match" or 422 "sha wasn't supplied"): read it again;
+   * - unsupported: no write endpoint here (405, or a 404 that names no branch or file);
+   * - no-access: the token may not write (GitHub "Resource not accessible by ...", Gitea "user
+   *   should have a permission to write");
+   * - refused: anything else the forge said no to (protected branch, archived, a hook).
+   */
+  writeFailure(error: ApiError): 'stale' | 'unsupported' | 'no-access' | 'refused' {
+    const text = error.serverText
+    if (this.kind === 'github') {
+      if (error.status === 409 && /does not match/i.test(text)) return 'stale'
+      if (error.status === 422 && /sha.*(wasn't|was not) supplied/i.test(text)) return 'stale'
+    } else if (error.status === 422 && /sha does not match|already exists|\[SHA\]: Required/i.test(text)) {
+      return 'stale'
+    }
+    if (error.status === 404 && /file does not exist/i.test(text)) return 'stale'
+    if (error.status === 405 || (error.status === 404 && !/branch|file/i.test(text))) return 'unsupported'
+    if (error.status === 403 && /not accessible by|permission to write/i.test(text)) return 'no-access'
+    return 'refused'
+  }
+
   /** Creates `branch` at `from` (a branch this forge has). 'exists' when it is already there. */
   async createBranch(
     owner: string,

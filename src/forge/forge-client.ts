@@ -160,25 +160,25 @@ export class ForgeClient {
    * raw text with HTML tags dropped; redacted before it is shortened, never after.
    */
   private serverMessage(text: string): string {
-    let message = text
+    let message: string
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>
-      if (typeof parsed?.message === 'string') message = parsed.message
+      message = typeof parsed?.message === 'string' ? parsed.message : text
       const details = Array.isArray(parsed?.errors)
-        ? parsed.errors
-            .map((e: unknown) =>
-              typeof e === 'string'
-                ? e
-                : typeof (e as { message?: unknown })?.message === 'string'
-                  ? (e as { message: string }).message
-                  : ''
-            )
-            .filter((e: string) => e && e !== message)
+        ? parsed.errors.map(errorText).filter((e) => e && e !== message)
         : []
       if (details.length > 0) message = `${message}: ${details.join('; ')}`
     } catch {
-      // not JSON: keep the raw text (an HTML error page from a proxy, say)
+      // Not JSON: an HTML error page from a proxy, say. Its tags are noise; a JSON message's
+      // angle brackets are words (Gitea's "<Repository 2:o/r> is archived").
+      message = text.replace(/<[^>]*>/g, ' ')
     }
-    return this.options.redactor.clip(message.replace(/<[^>]*>/g, ' '), 200)
+    return this.options.redactor.clip(message, 200)
   }
+}
+
+function errorText(e: unknown): string {
+  if (typeof e === 'string') return e
+  const message = (e as { message?: unknown } | null)?.message
+  return typeof message === 'string' ? message : ''
 }

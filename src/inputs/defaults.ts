@@ -26,5 +26,6 @@ export const DEFAULTS = {
   'pr-body':
     'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
   downgrade: 'allow',
-  'rate-limit-wait': '300'
+  'rate-limit-wait': '300',
+  transport: 'auto'
 } as const

@@ -106,7 +106,8 @@ export function readInputs(): ActionInputs {
         body: withVersion(input('pr-body'))
       },
       downgrade: choice('downgrade', ['allow', 'skip', 'fail'] as const),
-      rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600)
+      rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
+      transport: choice('transport', ['auto', 'api', 'git'] as const)
     }
   }
 }

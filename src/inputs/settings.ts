@@ -2,6 +2,7 @@ import type { TemplateRef } from './template-list.js'
 
 export type Mode = 'push' | 'pull-request'
 export type DowngradePolicy = 'allow' | 'skip' | 'fail'
+export type TransportChoice = 'auto' | 'api' | 'git'
 
 export interface Author {
   name: string
@@ -40,6 +41,8 @@ export interface Settings {
     body: string
   }
   downgrade: DowngradePolicy
+  /** How pins land: the contents API, git, or the API with git where the API cannot serve. */
+  transport: TransportChoice
   /** How long a rate limit may be waited out (GitHub), in seconds. */
   rateLimitWaitSeconds: number
 }

@@ -6,10 +6,7 @@ import type { Settings } from '../inputs/settings.js'
 import { isPinned } from '../shared/pin-text.js'
 import { backoffDelay, gitPolicy, seconds, sleep } from '../shared/retry-policy.js'
 import { bumpRule } from './bump-branch.js'
-import type { Lander, Landing, LandRequest } from './lander.js'
-
-/** A write cut short by a cancel: nobody can say whether the forge took it. */
-export const MAY_HAVE_LANDED = 'cancelled while pushing: the pin may have landed (a re-run shows it as unchanged if so)'
+import { MAY_HAVE_LANDED, type Lander, type Landing, type LandRequest } from './lander.js'
 
 export interface GitLanderContext {
   git: GitRunner

@@ -3,6 +3,9 @@ import type { Verdict } from '../pipeline/pin-policy.js'
 
 export type Transport = 'api' | 'git'
 
+/** A write cut short by a cancel: nobody can say whether the forge took it. */
+export const MAY_HAVE_LANDED = 'cancelled while pushing: the pin may have landed (a re-run shows it as unchanged if so)'
+
 /** Where a pin goes, and what the look-up round already knows about it. */
 export interface LandRequest {
   /** The repository as the forge named it (after a rename, the new name). */

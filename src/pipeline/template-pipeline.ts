@@ -17,6 +17,8 @@ export interface PipelineContext {
   api: ForgeApi
   lander: Lander
   control: RunControl
+  /** Waits for room in GitHub's content-creation budget (a pull request is one such request). */
+  roomToWrite: (writes: number, log: Log) => Promise<void>
 }
 
 type Log = (line: string) => void
@@ -166,6 +168,7 @@ async function outcome(landing: Landing, c: Context): Promise<TemplateResult> {
   }
   try {
     const spec = { head: pr.branch, base: c.branch, title: pr.title, body: pr.body }
+    await c.ctx.roomToWrite(1, c.call.log ?? (() => {}))
     const { opened, pr: pull } = await ensurePullRequest(c.ctx.api, c.owner, c.name, spec, c.call)
     const what = opened ? `opened #${pull.number}` : `#${pull.number} already open`
     return result(

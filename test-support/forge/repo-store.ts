@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { appendFile, chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { serverGitEnv } from './git-cgi.js'
+import { commitBody, initBare, updateRef, writeObject, writeTree } from './git-objects.js'
 import type { FlavourFacts } from './flavours.js'
 import { protectedBranchText } from './flavours.js'
 
@@ -53,6 +54,13 @@ export interface RepoMeta extends RepoOptions {
   name: string
   fullName: string
   dir: string
+}
+
+export interface CommitInfo {
+  authorName: string
+  authorEmail: string
+  parents: string[]
+  message: string
 }
 
 export interface Ident {
@@ -107,11 +115,10 @@ export class RepoStore {
     const [owner, name] = fullName.split('/')
     const dir = join(this.root, owner, `${name}.git`)
     const branch = options.defaultBranch ?? 'main'
-    await mkdir(dir, { recursive: true })
-    await this.git(dir, ['init', '--bare', '--quiet', `--initial-branch=${branch}`])
     // What Gitea configures: partial clone and any-sha wants served, pushes over HTTP accepted.
-    await appendFile(
-      join(dir, 'config'),
+    await initBare(
+      dir,
+      branch,
       '[uploadpack]\n\tallowFilter = true\n\tallowAnySHA1InWant = true\n[http]\n\treceivepack = true\n'
     )
     const meta: RepoMeta = {
@@ -153,9 +160,10 @@ export class RepoStore {
   }
 
   /**
-   * The pre-receive hook: a declining hook, or the protected-branch check, printing its
-   * refusal in the flavour's layout (Gitea 1.22 "Gitea: X", 1.24+ "error: X" between bare
-   * "error:" lines, Forgejo "Forgejo: X", GitHub "error: GH006: ...").
+   * The pre-receive hook: a custom hook that declines every push (its words printed as they
+   * are), or the forge's protected-branch check, printing its refusal in the flavour's layout
+   * (Gitea 1.22 "Gitea: X", 1.24+ "error: X" between bare "error:" lines, Forgejo "Forgejo: X",
+   * GitHub "error: GH006: ...").
    */
   private async writeHook(meta: RepoMeta): Promise<void> {
     const hook = join(meta.dir, 'hooks', 'pre-receive')
@@ -163,7 +171,9 @@ export class RepoStore {
     if (meta.declineWith === undefined && meta.protectBranch === undefined) return rm(hook, { force: true })
     const say = (text: string) => this.facts.hookLines(text).map((line) => `echo ${shellQuote(line)} >&2`)
     const lines = ['#!/bin/sh', 'status=0']
-    if (meta.declineWith !== undefined) lines.push('cat >/dev/null', ...say(meta.declineWith), 'exit 1')
+    // A custom hook prints its own words as they are; the forge's own checks use its layout.
+    if (meta.declineWith !== undefined)
+      lines.push('cat >/dev/null', `echo ${shellQuote(meta.declineWith)} >&2`, 'exit 1')
     else if (meta.protectBranch !== undefined) {
       lines.push(
         'while read old new ref; do',
@@ -194,15 +204,17 @@ export class RepoStore {
     branch = meta.defaultBranch!
   ): Promise<string> {
     const ref = `refs/heads/${branch}`
-    const who = ident(author)
-    const parts = [Buffer.from(`commit ${ref}\nmark :1\nauthor ${who}\ncommitter ${who}\n`), data(message)]
-    if (hasParent) parts.push(Buffer.from(`from ${ref}^0\n`))
-    for (const [path, content] of Object.entries(files))
-      parts.push(Buffer.from(`M 100644 inline ${path}\n`), data(content))
-    parts.push(Buffer.from('\nget-mark :1\n'))
-    const sha = (await this.git(meta.dir, ['fast-import', '--quiet', '--force'], Buffer.concat(parts))).trim()
-    this.pushed(meta, branch, sha)
-    return sha
+    for (;;) {
+      const parent = hasParent ? await this.tip(meta, branch) : null
+      const base = parent ? await this.listing(meta, parent) : new Map()
+      const { tree } = await writeTree(meta.dir, base, files)
+      const who = ident(author)
+      const sha = await writeObject(meta.dir, 'commit', commitBody(tree, parent ? [parent] : [], who, who, message))
+      if (await updateRef(meta.dir, ref, sha, parent, () => this.tip(meta, branch))) {
+        this.pushed(meta, branch, sha)
+        return sha
+      }
+    }
   }
 
   /** Adds `count` commits, each rewriting `path` with `bytes` of fresh content, in one process. */
@@ -234,7 +246,7 @@ export class RepoStore {
   }
 
   // Promises, so concurrent requests for the same commit or blob share one git process.
-  private readonly trees = new Map<string, Promise<Map<string, { type: string; sha: string }>>>()
+  private readonly trees = new Map<string, Promise<Map<string, { mode: string; type: string; sha: string }>>>()
   private readonly blobs = new Map<string, Promise<Buffer>>()
 
   /**
@@ -262,14 +274,14 @@ export class RepoStore {
   }
 
   /** Every path of a commit's tree (cached: a commit never changes). */
-  listing(meta: RepoMeta, commit: string): Promise<Map<string, { type: string; sha: string }>> {
+  listing(meta: RepoMeta, commit: string): Promise<Map<string, { mode: string; type: string; sha: string }>> {
     let cached = this.trees.get(commit)
     if (!cached) {
       cached = this.git(meta.dir, ['ls-tree', '-r', '-t', '-z', commit]).then((out) => {
-        const entries = new Map<string, { type: string; sha: string }>()
+        const entries = new Map<string, { mode: string; type: string; sha: string }>()
         for (const entry of out.split('\0')) {
-          const m = /^\d+ (\w+) ([0-9a-f]+)\t(.*)$/s.exec(entry)
-          if (m) entries.set(m[3], { type: m[1], sha: m[2] })
+          const m = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(entry)
+          if (m) entries.set(m[4], { mode: m[1], type: m[2], sha: m[3] })
         }
         return entries
       })

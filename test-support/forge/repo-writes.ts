@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process'
 import { access, constants } from 'node:fs/promises'
 import { join } from 'node:path'
 import { serverGitEnv } from './git-cgi.js'
-import { data, ident, type Ident, type RepoMeta, type RepoStore } from './repo-store.js'
+import { commitBody, updateRef, writeObject, writeTree } from './git-objects.js'
+import { ident, type Ident, type RepoMeta, type RepoStore } from './repo-store.js'
 
 export interface FileWrite {
   branch: string
@@ -32,7 +33,7 @@ export type WriteOutcome =
 /**
  * A contents-API write as the forges make it: one commit on the branch's current tip (whatever
  * was pushed meanwhile stays below it), only the file's blob compared, through the
- * repository's pre-receive hook, and the ref moved with compare-and-swap.
+ * repository's pre-receive hook, and the ref moved with compare-and-swap (git's lock protocol).
  */
 export async function writeFile(store: RepoStore, meta: RepoMeta, write: FileWrite): Promise<WriteOutcome> {
   const tip = await store.tip(meta, write.branch)
@@ -43,36 +44,23 @@ export async function writeFile(store: RepoStore, meta: RepoMeta, write: FileWri
     if (!entry) return { kind: 'missing' }
     if (entry.sha !== write.expect) return { kind: 'stale', expected: entry.sha }
   }
-  const stream = Buffer.concat([
-    Buffer.from(
-      `commit refs/forge/api-write\nmark :1\nauthor ${ident(write.author)}\ncommitter ${ident(write.committer)}\n`
-    ),
-    data(write.message),
-    Buffer.from(`from ${tip}\nM 100644 inline ${write.path}\n`),
-    data(write.bytes),
-    Buffer.from('\nget-mark :1\n')
-  ])
-  const commit = (await store.git(meta.dir, ['fast-import', '--quiet', '--force'], stream)).trim()
+  const { tree, blobs } = await writeTree(meta.dir, await store.listing(meta, tip), { [write.path]: write.bytes })
+  const commit = await writeObject(
+    meta.dir,
+    'commit',
+    commitBody(tree, [tip], ident(write.author), ident(write.committer), write.message)
+  )
   const ref = `refs/heads/${write.branch}`
   const declined = await runPreReceive(meta, `${tip} ${commit} ${ref}\n`)
   if (declined !== null) return { kind: 'declined', text: declined }
-  try {
-    await store.git(meta.dir, ['update-ref', ref, commit, tip])
-  } catch {
-    return { kind: 'moved' }
-  }
+  if (!(await updateRef(meta.dir, ref, commit, tip, () => store.tip(meta, write.branch)))) return { kind: 'moved' }
   store.pushed(meta, write.branch, commit)
-  const blob = (await store.listing(meta, commit)).get(write.path)?.sha ?? ''
-  return { kind: 'ok', commit, blob }
+  return { kind: 'ok', commit, blob: blobs[write.path] }
 }
 
 /** Creates `branch` at `sha` (compare-and-swap from nothing); false when it exists. */
 export async function createBranch(store: RepoStore, meta: RepoMeta, branch: string, sha: string): Promise<boolean> {
-  try {
-    await store.git(meta.dir, ['update-ref', `refs/heads/${branch}`, sha, ''])
-  } catch {
-    return false
-  }
+  if (!(await updateRef(meta.dir, `refs/heads/${branch}`, sha, null, () => store.tip(meta, branch)))) return false
   store.pushed(meta, branch, sha)
   return true
 }

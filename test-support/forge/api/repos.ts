@@ -85,6 +85,15 @@ export class ReposApi {
     })
   }
 
+  /** A commit by sha or ref: Gitea `GET /git/commits/{sha}`, GitHub `GET /commits/{ref}`; with parents. */
+  async commit(meta: RepoMeta, ref: string): Promise<ApiAnswer> {
+    const sha = (await this.store.tip(meta, ref)) ?? (await this.store.resolve(meta, ref))
+    if (!sha) return notFound(this.facts, this.baseUrl, 'repo')
+    const info = await this.store.commitInfo(meta, sha)
+    const author = { name: info.authorName, email: info.authorEmail }
+    return ok({ sha, commit: { author, message: info.message }, parents: info.parents.map((p) => ({ sha: p })) })
+  }
+
   /**
    * Creating a branch: Gitea `POST /branches` {new_branch_name, old_branch_name} (409 when it
    * exists), GitHub `POST /git/refs` {ref, sha} (422 "Reference already exists").

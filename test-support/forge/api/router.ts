@@ -80,6 +80,8 @@ export class RestApi {
     const branch = /^\/branches\/(.+)$/.exec(rest)
     if (method === 'GET' && branch) return this.repos.branch(meta, segments(branch[1]))
     if (method === 'POST' && rest === (github ? '/git/refs' : '/branches')) return this.repos.createBranch(meta, body)
+    const commit = (github ? /^\/commits\/(.+)$/ : /^\/git\/commits\/(.+)$/).exec(rest)
+    if (commit && method === 'GET') return this.repos.commit(meta, segments(commit[1]))
     const contents = /^\/contents\/(.+)$/.exec(rest)
     if (contents && method === 'GET')
       return this.contents.read(meta, segments(contents[1]), query.get('ref') || meta.defaultBranch!)

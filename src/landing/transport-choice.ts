@@ -1,0 +1,39 @@
+import type { TransportChoice } from '../inputs/settings.js'
+import type { ApiLander } from './api-lander.js'
+import type { GitLander } from './git-lander.js'
+import type { Lander, Landing, LandRequest } from './lander.js'
+
+/**
+ * `transport`: `api` and `git` land every pin their way; `auto` lands through the contents API
+ * and hands a template to git, saying why in its log, where the API cannot serve it: a forge
+ * without the write endpoints (404/405), GitHub's content-creation budget spent, or a bump
+ * branch of ours that needs a merge commit to be brought up to date.
+ */
+export class ChosenTransport implements Lander {
+  readonly transport: 'api' | 'git'
+
+  constructor(
+    private readonly choice: TransportChoice,
+    private readonly api: ApiLander,
+    /** The git transport, or why git cannot be used here: asked only when a template needs git. */
+    private readonly git: () => Promise<GitLander | string>
+  ) {
+    this.transport = choice === 'git' ? 'git' : 'api'
+  }
+
+  async land(request: LandRequest): Promise<Landing & { transport?: 'api' | 'git' }> {
+    if (this.choice === 'git') return this.viaGit(request, '')
+    const landing = await this.api.land(request)
+    if (landing.kind !== 'cannot' || this.choice === 'api') return { ...landing, transport: 'api' }
+    request.log(`${landing.reason}: landing through git instead`)
+    return this.viaGit(request, landing.reason)
+  }
+
+  private async viaGit(request: LandRequest, why: string): Promise<Landing & { transport: 'git' }> {
+    const git = await this.git()
+    if (typeof git === 'string') {
+      return { kind: 'failed', reason: `${why ? `${why}, and ` : ''}${git}`, attempts: 0, transport: 'git' }
+    }
+    return { ...(await git.land(request)), transport: 'git' }
+  }
+}
