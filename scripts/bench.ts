@@ -1,9 +1,11 @@
 /**
- * `npm run bench`: the action against a sequential shell-loop baseline on the loopback forge,
- * with latency injected on every request. Both sides run against their own copies of the same
- * templates, in the same run, so the ratios compare like with like on a noisy machine.
+ * `npm run bench`: the action, through each transport, against a sequential shell-loop baseline
+ * on the loopback forge, with latency injected on every request. Every side runs against its
+ * own copy of the same templates, in the same run, so the ratios compare like with like on a
+ * noisy machine.
  *
- * Env: BENCH_SIZES (default 8,50,200), BENCH_LATENCY_MS (default 100), BENCH_CONCURRENCY (8).
+ * Env: BENCH_SIZES (default 8,50,500), BENCH_LATENCY_MS (100), BENCH_CONCURRENCY (8),
+ * BENCH_BASELINE_MAX (the largest N the baseline runs at: 50; it is linear and slow).
  */
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -13,10 +15,14 @@ import { TestForge } from '../test-support/forge/forge.js'
 import { actionEnv, DIST, PROJECT_ROOT } from '../test-support/run-action.js'
 import { template } from '../test-support/scenario.js'
 
-const SIZES = (process.env.BENCH_SIZES ?? '8,50,200').split(',').map(Number)
+const SIZES = (process.env.BENCH_SIZES ?? '8,50,500').split(',').map(Number)
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 100)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
+const BASELINE_MAX = Number(process.env.BENCH_BASELINE_MAX ?? 50)
 const VERSION = '2.0.0'
+
+type Side = 'api' | 'git' | 'baseline'
+const SIDES: Side[] = ['api', 'git', 'baseline']
 
 interface Measure {
   exit: number
@@ -27,11 +33,12 @@ interface Measure {
 
 interface Row {
   n: number
-  side: 'action' | 'baseline'
+  side: Side
   phase: 'first' | 're-run'
   m: Measure
   updated: number
   api: number
+  writes: number
   git: number
   packs: number
 }
@@ -52,16 +59,15 @@ async function measured(command: string[], env: Record<string, string>, scratch:
 async function phase(
   forge: TestForge,
   n: number,
-  side: Row['side'],
+  side: Side,
   name: Row['phase'],
-  owner: string,
   run: () => Promise<Measure>
 ): Promise<Row> {
   const before = forge.requests.length
-  const tipsBefore = await tips(forge, owner)
+  const tipsBefore = await tips(forge, side)
   const m = await run()
-  const requests = forge.requests.slice(before)
-  const tipsAfter = await tips(forge, owner)
+  const requests = forge.requests.slice(before).filter((r) => r.repo?.startsWith(`${side}/`) || r.repo === null)
+  const tipsAfter = await tips(forge, side)
   const updated = [...tipsAfter].filter(([repo, sha]) => tipsBefore.get(repo) !== sha).length
   return {
     n,
@@ -70,6 +76,7 @@ async function phase(
     m,
     updated,
     api: requests.filter((r) => r.kind === 'api').length,
+    writes: requests.filter((r) => r.kind === 'api' && r.method !== 'GET').length,
     git: requests.filter((r) => r.kind === 'git').length,
     packs: requests.filter((r) => r.phase === 'rpc').length
   }
@@ -78,7 +85,7 @@ async function phase(
 async function tips(forge: TestForge, owner: string): Promise<Map<string, string>> {
   const map = new Map<string, string>()
   for (const meta of forge.store.all().filter((m) => m.owner === owner))
-    map.set(meta.fullName, (await forge.store.resolve(meta, 'refs/heads/main')) ?? '')
+    map.set(meta.fullName, (await forge.store.tip(meta, 'main')) ?? '')
   return map
 }
 
@@ -86,9 +93,10 @@ async function benchSize(n: number, scratch: string): Promise<Row[]> {
   const forge = await TestForge.start()
   try {
     const names = Array.from({ length: n }, (_, i) => `tpl-${String(i).padStart(3, '0')}`)
-    for (const owner of ['act', 'base']) {
+    const sides = SIDES.filter((side) => side !== 'baseline' || n <= BASELINE_MAX)
+    for (const owner of sides) {
       for (const [i, name] of names.entries()) {
-        // A quarter without publish-image.yml; some history and a few files, like a real template.
+        // A quarter without publish-image.yml; a few files, like a real template.
         await template(forge, `${owner}/${name}`, {
           workflow: i % 4 !== 3,
           pin: '1.9.0',
@@ -99,16 +107,7 @@ async function benchSize(n: number, scratch: string): Promise<Row[]> {
     forge.latencyMs = LATENCY
     const outputs = join(scratch, 'outputs')
     await mkdir(outputs, { recursive: true })
-    const inputs = {
-      version: VERSION,
-      templates: names.join('\n'),
-      token: forge.token,
-      owner: 'act',
-      'server-url': forge.url,
-      'api-url': forge.apiUrl,
-      concurrency: String(CONCURRENCY)
-    }
-    const runAction = async (): Promise<Measure> => {
+    const runAction = (transport: 'api' | 'git') => async (): Promise<Measure> => {
       const files = {
         GITHUB_OUTPUT: join(outputs, 'out'),
         GITHUB_STEP_SUMMARY: join(outputs, 'summary'),
@@ -116,6 +115,16 @@ async function benchSize(n: number, scratch: string): Promise<Row[]> {
       }
       await writeFile(files.GITHUB_OUTPUT, '')
       await writeFile(files.GITHUB_STEP_SUMMARY, '')
+      const inputs = {
+        version: VERSION,
+        templates: names.join('\n'),
+        token: forge.token,
+        owner: transport,
+        'server-url': forge.url,
+        'api-url': forge.apiUrl,
+        concurrency: String(CONCURRENCY),
+        transport
+      }
       return measured(['node', DIST], actionEnv(inputs, files), scratch)
     }
     const baselineEnv = {
@@ -123,7 +132,7 @@ async function benchSize(n: number, scratch: string): Promise<Row[]> {
       HOME: process.env.HOME ?? '',
       SERVER: forge.url,
       API: forge.apiUrl,
-      OWNER: 'base',
+      OWNER: 'baseline',
       TOKEN: forge.token,
       VERSION,
       WORK: await mkdtemp(join(scratch, 'baseline-')),
@@ -131,10 +140,11 @@ async function benchSize(n: number, scratch: string): Promise<Row[]> {
     }
     const runBaseline = () => measured(['bash', join(PROJECT_ROOT, 'scripts', 'baseline.sh')], baselineEnv, scratch)
     const rows: Row[] = []
-    rows.push(await phase(forge, n, 'action', 'first', 'act', runAction))
-    rows.push(await phase(forge, n, 'action', 're-run', 'act', runAction))
-    rows.push(await phase(forge, n, 'baseline', 'first', 'base', runBaseline))
-    rows.push(await phase(forge, n, 'baseline', 're-run', 'base', runBaseline))
+    for (const side of sides) {
+      const run = side === 'baseline' ? runBaseline : runAction(side)
+      rows.push(await phase(forge, n, side, 'first', run))
+      rows.push(await phase(forge, n, side, 're-run', run))
+    }
     for (const row of rows) report(row)
     return rows
   } finally {
@@ -146,11 +156,12 @@ const f = (x: number, digits = 2) => x.toFixed(digits)
 
 function report(row: Row): void {
   const per = (x: number) => f(x / row.n, 1)
+  const perUpdated = (x: number, digits = 1) => (row.updated > 0 ? f(x / row.updated, digits) : '-')
   const cpuPerUpdated = row.updated > 0 ? `${f((row.m.cpu / row.updated) * 1000, 0)} ms` : '-'
-  const gitPerUpdated = row.updated > 0 ? f(row.git / row.updated, 1) : '-'
-  const rss = row.side === 'action' ? `${f(row.m.maxrss_mb, 0)} MB` : '-'
+  const rss = row.side === 'baseline' ? '-' : `${f(row.m.maxrss_mb, 0)} MB`
   console.log(
-    `| ${row.n} | ${row.side} | ${row.phase} | ${f(row.m.wall)} s | ${f(row.m.cpu)} s | ${row.updated} | ${cpuPerUpdated} | ${per(row.api)} | ${per(row.git)} | ${gitPerUpdated} | ${row.packs} | ${rss} |`
+    `| ${row.n} | ${row.side} | ${row.phase} | ${f(row.m.wall)} s | ${f(row.m.cpu)} s | ${row.updated} | ${cpuPerUpdated} | ` +
+      `${per(row.api)} | ${per(row.git)} | ${perUpdated(row.api + row.git)} | ${row.writes} | ${row.packs} | ${rss} |`
   )
 }
 
@@ -173,12 +184,13 @@ console.log(
   `Runtime Cascade benchmark: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`
 )
 console.log(
-  `latency ${LATENCY} ms per request, concurrency ${CONCURRENCY}, sizes ${SIZES.join(', ')}; a quarter of the templates have no publish-image.yml\n`
+  `latency ${LATENCY} ms per request, concurrency ${CONCURRENCY}, sizes ${SIZES.join(', ')} (baseline up to ${BASELINE_MAX}); ` +
+    'a quarter of the templates have no publish-image.yml\n'
 )
 console.log(
-  '| N | side | phase | wall | CPU (user+sys) | updated | CPU per updated | API req/template | git req/template | git req per updated | upload/receive-pack POSTs | peak RSS |'
+  '| N | side | phase | wall | CPU (user+sys) | updated | CPU per updated | API req/template | git req/template | requests per updated | API writes | upload/receive-pack POSTs | peak RSS |'
 )
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|')
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|')
 const all: Row[] = []
 let start: Measure
 try {
@@ -192,21 +204,22 @@ console.log(
 )
 
 console.log('\nRatios (baseline ÷ action, same run):')
-const find = (n: number, side: Row['side'], p: Row['phase']) =>
-  all.find((r) => r.n === n && r.side === side && r.phase === p)!
+const find = (n: number, side: Side, p: Row['phase']) => all.find((r) => r.n === n && r.side === side && r.phase === p)
 for (const n of SIZES) {
-  const [af, ar, bf, br] = [
-    find(n, 'action', 'first'),
-    find(n, 'action', 're-run'),
-    find(n, 'baseline', 'first'),
-    find(n, 'baseline', 're-run')
-  ]
-  const cpuUpdated = (r: Row) => r.m.cpu / Math.max(1, r.updated)
-  console.log(
-    `N=${n}: first cascade ${f(bf.m.wall / af.m.wall, 1)}× faster; re-run ${f(br.m.wall / ar.m.wall, 1)}× faster ` +
-      `(re-run pack POSTs: ${ar.packs}); CPU per updated template ${f(cpuUpdated(bf) / cpuUpdated(af), 1)}× lower; ` +
-      `action wall per (N/concurrency) batch ${f(af.m.wall / (n / CONCURRENCY))} s; peak RSS ${f(Math.max(af.m.maxrss_mb, ar.m.maxrss_mb), 0)} MB`
-  )
+  const [bf, br] = [find(n, 'baseline', 'first'), find(n, 'baseline', 're-run')]
+  for (const side of ['api', 'git'] as const) {
+    const [af, ar] = [find(n, side, 'first')!, find(n, side, 're-run')!]
+    const rss = `peak RSS ${f(Math.max(af.m.maxrss_mb, ar.m.maxrss_mb), 0)} MB`
+    if (!bf || !br) {
+      console.log(`N=${n} ${side}: first ${f(af.m.wall)} s, re-run ${f(ar.m.wall)} s; ${rss}`)
+      continue
+    }
+    const cpuUpdated = (r: Row) => r.m.cpu / Math.max(1, r.updated)
+    console.log(
+      `N=${n} ${side}: first cascade ${f(bf.m.wall / af.m.wall, 1)}× faster (${f(af.m.wall)} s); re-run ${f(br.m.wall / ar.m.wall, 1)}× faster ` +
+        `(${f(ar.m.wall)} s, pack POSTs ${ar.packs}, writes ${ar.writes}); CPU per updated template ${f(cpuUpdated(bf) / cpuUpdated(af), 1)}× lower; ${rss}`
+    )
+  }
 }
 const failedRuns = all.filter((r) => r.m.exit !== 0)
 if (failedRuns.length > 0)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { deflateSync } from 'node:zlib'
+import { deflateSync, inflateSync } from 'node:zlib'
 
 /**
  * The few pieces of git's on-disk format the test forge writes itself: a bare repository's
@@ -134,4 +134,50 @@ export async function updateRef(
     await handle?.close()
     await rm(lock, { force: true })
   }
+}
+
+/** A loose object's type and body; null when it is not loose (packed: ask git). */
+export async function readObject(dir: string, sha: string): Promise<{ type: string; body: Buffer } | null> {
+  let raw: Buffer
+  try {
+    raw = inflateSync(await readFile(join(dir, 'objects', sha.slice(0, 2), sha.slice(2))))
+  } catch {
+    return null
+  }
+  const space = raw.indexOf(0x20)
+  const nul = raw.indexOf(0)
+  return { type: raw.subarray(0, space).toString(), body: raw.subarray(nul + 1) }
+}
+
+/**
+ * Every path of a commit's tree with mode, type and id, as `ls-tree -r -t` gives them, read from
+ * loose objects; null when any of them is packed (then git reads it).
+ */
+export async function readListing(
+  dir: string,
+  commit: string
+): Promise<Map<string, { mode: string; type: string; sha: string }> | null> {
+  const object = await readObject(dir, commit)
+  if (object?.type !== 'commit') return null
+  const tree = /^tree ([0-9a-f]{40})/.exec(object.body.toString('latin1'))?.[1]
+  if (!tree) return null
+  const entries = new Map<string, { mode: string; type: string; sha: string }>()
+  const walk = async (sha: string, prefix: string): Promise<boolean> => {
+    const node = await readObject(dir, sha)
+    if (node?.type !== 'tree') return false
+    for (let at = 0; at < node.body.length;) {
+      const space = node.body.indexOf(0x20, at)
+      const nul = node.body.indexOf(0, space)
+      const mode = node.body.subarray(at, space).toString()
+      const name = node.body.subarray(space + 1, nul).toString('utf8')
+      const id = node.body.subarray(nul + 1, nul + 21).toString('hex')
+      at = nul + 21
+      const path = prefix ? `${prefix}/${name}` : name
+      const type = mode === '40000' ? 'tree' : mode === '160000' ? 'commit' : 'blob'
+      entries.set(path, { mode: mode.padStart(6, '0'), type, sha: id })
+      if (type === 'tree' && !(await walk(id, path))) return false
+    }
+    return true
+  }
+  return (await walk(tree, '')) ? entries : null
 }

@@ -4,7 +4,7 @@ import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { serverGitEnv } from './git-cgi.js'
-import { commitBody, initBare, updateRef, writeObject, writeTree } from './git-objects.js'
+import { commitBody, initBare, readListing, readObject, updateRef, writeObject, writeTree } from './git-objects.js'
 import type { FlavourFacts } from './flavours.js'
 import { protectedBranchText } from './flavours.js'
 
@@ -277,37 +277,50 @@ export class RepoStore {
   listing(meta: RepoMeta, commit: string): Promise<Map<string, { mode: string; type: string; sha: string }>> {
     let cached = this.trees.get(commit)
     if (!cached) {
-      cached = this.git(meta.dir, ['ls-tree', '-r', '-t', '-z', commit]).then((out) => {
-        const entries = new Map<string, { mode: string; type: string; sha: string }>()
-        for (const entry of out.split('\0')) {
-          const m = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(entry)
-          if (m) entries.set(m[4], { mode: m[1], type: m[2], sha: m[3] })
-        }
-        return entries
-      })
+      // Loose objects are read here; a packed one is left to git.
+      cached = readListing(meta.dir, commit).then(async (loose) => loose ?? this.lsTree(meta, commit))
       this.trees.set(commit, cached)
     }
     return cached
   }
 
+  private async lsTree(
+    meta: RepoMeta,
+    commit: string
+  ): Promise<Map<string, { mode: string; type: string; sha: string }>> {
+    const out = await this.git(meta.dir, ['ls-tree', '-r', '-t', '-z', commit])
+    const entries = new Map<string, { mode: string; type: string; sha: string }>()
+    for (const entry of out.split('\0')) {
+      const m = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(entry)
+      if (m) entries.set(m[4], { mode: m[1], type: m[2], sha: m[3] })
+    }
+    return entries
+  }
+
   blob(meta: RepoMeta, sha: string): Promise<Buffer> {
     let cached = this.blobs.get(sha)
     if (!cached) {
-      const child = execFile('git', ['--git-dir', meta.dir, 'cat-file', 'blob', sha], {
-        env: serverGitEnv(),
-        encoding: 'buffer',
-        maxBuffer: 64 << 20
-      })
-      cached = new Promise<Buffer>((resolve, reject) => {
-        const chunks: Buffer[] = []
-        child.stdout?.on('data', (c: Buffer) => chunks.push(c))
-        child.on('close', (code) =>
-          code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`cat-file ${sha} failed`))
-        )
-      })
+      cached = readObject(meta.dir, sha).then((loose) =>
+        loose?.type === 'blob' ? loose.body : this.catFile(meta, sha)
+      )
       this.blobs.set(sha, cached)
     }
     return cached
+  }
+
+  private catFile(meta: RepoMeta, sha: string): Promise<Buffer> {
+    const child = execFile('git', ['--git-dir', meta.dir, 'cat-file', 'blob', sha], {
+      env: serverGitEnv(),
+      encoding: 'buffer',
+      maxBuffer: 64 << 20
+    })
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = []
+      child.stdout?.on('data', (c: Buffer) => chunks.push(c))
+      child.on('close', (code) =>
+        code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`cat-file ${sha} failed`))
+      )
+    })
   }
 
   /** Commit facts for the API: author email, parents. */
