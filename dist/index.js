@@ -31695,6 +31695,175 @@ class CancelledError extends RunStopError {
     }
 }
 
+;// CONCATENATED MODULE: ./src/shared/retry-policy.ts
+/** API requests: 4 tries (3 retries: about 1 s, 2 s, 4 s with the default retry-delay-ms). */
+const API_ATTEMPTS = 4;
+/** Longest Retry-After honoured for a transient fault (rate limits have their own bound). */
+const MAX_RETRY_AFTER_MS = 30_000;
+/** HTTP statuses that say "try again later". 4xx never are, except 429 (too many requests). */
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Socket errors that say the connection, not the request, failed. */
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'ENOTFOUND',
+    'UND_ERR_SOCKET'
+]);
+function apiPolicy(baseDelayMs) {
+    return { attempts: API_ATTEMPTS, baseDelayMs, maxRetryAfterMs: MAX_RETRY_AFTER_MS };
+}
+/** git rounds: `max-attempts` rounds in all, the same backoff, no Retry-After (git has none). */
+function gitPolicy(maxAttempts, baseDelayMs) {
+    return { attempts: maxAttempts, baseDelayMs, maxRetryAfterMs: 0 };
+}
+/** Backoff before retry number `retry` (1-based): base × 2^(retry-1), ±20 % jitter. */
+function backoffDelay(policy, retry, retryAfterMs, random = Math.random) {
+    const exponential = policy.baseDelayMs * 2 ** (retry - 1);
+    const jittered = Math.round(exponential * (0.8 + 0.4 * random()));
+    if (retryAfterMs === undefined)
+        return jittered;
+    return Math.max(jittered, Math.min(retryAfterMs, policy.maxRetryAfterMs));
+}
+/** Parses Retry-After (seconds or an HTTP date) into milliseconds; undefined when absent or bad. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** A wait that ends early (resolving false) when `signal` aborts: a cancelled run never sleeps on. */
+function sleep(ms, signal) {
+    if (signal?.aborted)
+        return Promise.resolve(false);
+    return new Promise((resolve) => {
+        const done = (completed) => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            resolve(completed);
+        };
+        const onAbort = () => done(false);
+        const timer = setTimeout(() => done(true), ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+const seconds = (ms) => `${+(ms / 1000).toFixed(1)} s`;
+
+;// CONCATENATED MODULE: ./src/forge/http-transport.ts
+
+
+
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+/**
+ * Sends one request: the token, a deadline, and redirects followed here rather than by the
+ * library. @actions/http-client follows a redirect with `new URL(location)`, which throws on the
+ * root-relative Location that Gitea and Forgejo send for a renamed repository; and it would
+ * follow one to any host, token and all. Here a Location is resolved against the request URL,
+ * followed only within the same origin, and at most five times.
+ */
+class HttpTransport {
+    token;
+    timeoutMs;
+    redactor;
+    http;
+    constructor(token, timeoutMs, redactor) {
+        this.token = token;
+        this.timeoutMs = timeoutMs;
+        this.redactor = redactor;
+        this.http = new lib_HttpClient('runtime-cascade', [], {
+            allowRetries: false,
+            allowRedirects: false,
+            keepAlive: true,
+            socketTimeout: timeoutMs
+        });
+    }
+    /** Ends every request in flight (their callers see a connection failure). */
+    dispose() {
+        this.http.dispose();
+    }
+    async send(method, url, body) {
+        let current = url;
+        for (let hop = 0;; hop++) {
+            const answer = await this.once(method, current, body);
+            if (!REDIRECT.has(answer.status))
+                return answer;
+            const location = first(answer.headers.location);
+            if (!location)
+                return answer;
+            const next = new URL(location, current);
+            if (next.origin !== new URL(current).origin) {
+                // The token was given for this forge; another origin never sees it.
+                throw new ApiError(answer.status, `HTTP ${answer.status}: redirected to another origin (${this.show(next)}); not followed with the token`);
+            }
+            // 301/302/303 turn a write into a GET in every browser; a write is never re-sent blindly.
+            if (method !== 'GET' && answer.status !== 307 && answer.status !== 308) {
+                throw new ApiError(answer.status, `HTTP ${answer.status}: ${method} redirected to ${this.show(next)}; not re-sent`);
+            }
+            if (hop + 1 >= MAX_REDIRECTS)
+                throw new ApiError(answer.status, `HTTP ${answer.status}: too many redirects`);
+            current = next.toString();
+        }
+    }
+    async once(method, url, body) {
+        const headers = {
+            Accept: 'application/json',
+            Authorization: `token ${this.token}`,
+            // GitHub's REST version; other forges ignore it.
+            'X-GitHub-Api-Version': '2022-11-28'
+        };
+        if (body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        const payload = body === undefined ? null : JSON.stringify(body);
+        // The socket timeout only covers silence; this deadline also bounds a server that trickles.
+        let timer;
+        const deadline = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(timedOut(this.timeoutMs)), this.timeoutMs);
+        });
+        const exchange = (async () => {
+            const response = await this.http.request(method, url, payload, headers);
+            const text = await response.readBody();
+            return { status: response.message.statusCode ?? 0, headers: response.message.headers, text, url };
+        })();
+        try {
+            return await Promise.race([exchange, deadline]);
+        }
+        catch (error) {
+            exchange.catch(() => { }); // the abandoned request may still fail later; nobody listens
+            if (error instanceof ApiError)
+                throw error;
+            const message = error.message ?? String(error);
+            const code = error.code;
+            if (message.startsWith('Request timeout'))
+                throw timedOut(this.timeoutMs);
+            if (code && TRANSIENT_CODES.has(code))
+                throw new ApiError(0, `connection failed (${code})`, true);
+            if (/socket hang up|aborted/i.test(message))
+                throw new ApiError(0, 'connection failed (closed)', true);
+            throw new ApiError(0, `request failed: ${this.redactor.clip(message, 200)}`);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    /** A URL fit for a message: no query (it may carry anything), redacted. */
+    show(url) {
+        return this.redactor.clip(`${url.origin}${url.pathname}`, 200);
+    }
+}
+function timedOut(ms) {
+    return new ApiError(0, `timed out after ${seconds(ms)}`, true);
+}
+function first(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+
 ;// CONCATENATED MODULE: ./src/forge/forge-shapes.ts
 
 /** What kind of thing `data` is, for a message: "null", "a list", "a string". */
@@ -31738,7 +31907,8 @@ function parseRepo(kind, data, what) {
         fork: repo.fork === true,
         empty: repo.empty === true,
         canPush: kind === 'github' ? undefined : push,
-        htmlUrl: forge_shapes_text(repo.html_url)
+        htmlUrl: forge_shapes_text(repo.html_url),
+        topics: Array.isArray(repo.topics) ? repo.topics.filter((t) => typeof t === 'string') : []
     };
 }
 function parseBranch(data, what) {
@@ -31788,6 +31958,7 @@ function parsePull(data, what) {
 }
 
 ;// CONCATENATED MODULE: ./src/forge/forge-api.ts
+
 
 
 /**
@@ -31959,6 +32130,80 @@ class ForgeApi {
         }
         return null;
     }
+    /**
+     * Every repository of an organisation, or of a user when there is no such organisation
+     * (Gitea/Forgejo `GET /orgs/{o}/repos` then `/users/{u}/repos`, 50 a page; GitHub the same
+     * paths, 100 a page). null when neither exists.
+     */
+    async ownerRepos(owner, call) {
+        const size = this.kind === 'github' ? { per_page: '100' } : { limit: '50' };
+        for (const kind of ['orgs', 'users']) {
+            const path = `/${kind}/${encodeURIComponent(owner)}/repos?${new URLSearchParams({ ...size, page: '1' })}`;
+            const found = await absentOn404(this.pages(path, (data) => list(data, `GET /${kind}/${owner}/repos`), call));
+            if (found)
+                return found.map((r) => parseRepo(this.kind, r, `a repository of ${owner}`));
+        }
+        return null;
+    }
+    /**
+     * The repositories of `owner` that carry `topic`. Gitea/Forgejo search (`GET /repos/search?q=
+     * &topic=true&uid=&exclusive=true`, answering {ok, data}): topic=true matches the topic name
+     * exactly, and exclusive keeps out repositories the owner only contributes to. GitHub search
+     * (`q=topic:X org:Y`, {total_count, items}) returns at most 1000 results: more is an error,
+     * never a silent cut. null when the owner does not exist.
+     */
+    async topicRepos(topic, owner, call) {
+        if (this.kind === 'github') {
+            for (const qualifier of ['org', 'user']) {
+                const q = `topic:${topic} ${qualifier}:${owner}`;
+                const path = `/search/repositories?${new URLSearchParams({ q, per_page: '100', page: '1' })}`;
+                try {
+                    const items = await this.pages(path, (data) => list(object(data, 'GET /search/repositories').items, 'search items'), call);
+                    return items.map((r) => parseRepo(this.kind, r, 'a search result'));
+                }
+                catch (error) {
+                    // An org: qualifier naming a user is a 422; try it as a user.
+                    if (!(error instanceof ApiError) || error.status !== 422)
+                        throw error;
+                }
+            }
+            return null;
+        }
+        const user = await absentOn404(this.client.call('GET', `/users/${encodeURIComponent(owner)}`, call));
+        if (!user)
+            return null;
+        const uid = String(object(user.data, `GET /users/${owner}`).id ?? '');
+        const path = `/repos/search?${new URLSearchParams({ q: topic, topic: 'true', uid, exclusive: 'true', limit: '50', page: '1' })}`;
+        const found = await this.pages(path, (data) => list(object(data, 'GET /repos/search').data, 'search data'), call);
+        return found.map((r) => parseRepo(this.kind, r, 'a search result'));
+    }
+    /**
+     * Every page of a listing: `Link: <...>; rel="next"` followed (within the API only, at most
+     * 200 pages), and the whole checked against what the forge said it has (Gitea's
+     * X-Total-Count, GitHub search's total_count): a listing that ends early is an error.
+     */
+    async pages(start, items, call) {
+        const all = [];
+        let path = start;
+        let total;
+        for (let page = 1; path !== null; page++) {
+            if (page > 200)
+                throw new ApiError(0, `${start.replace(/\?.*/, '')}: more than 200 pages; not listed in full`);
+            const answer = await this.client.call('GET', path, call);
+            all.push(...items(answer.data));
+            const count = Number(first(answer.headers['x-total-count']) ?? answer.data?.total_count);
+            if (Number.isFinite(count))
+                total = count;
+            path = nextPage(answer.headers.link, answer.url, this.client.apiUrl);
+        }
+        if (total !== undefined && all.length < total) {
+            throw new ApiError(0, `${start.replace(/\?.*/, '')} found ${total} but returned ${all.length}` +
+                (this.kind === 'github' && start.startsWith('/search/')
+                    ? ' (GitHub search returns at most 1000 results: narrow it, or list an org)'
+                    : ''));
+        }
+        return all;
+    }
     /** Gitea/Forgejo: who the token belongs to. */
     async user(call) {
         const user = object((await this.client.call('GET', '/user', call)).data, 'GET /user');
@@ -31973,6 +32218,18 @@ class ForgeApi {
             return null;
         return { limit, remaining, reset: new Date(reset * 1000) };
     }
+}
+/** The path of the `rel="next"` page, or null; a next page outside the API is refused. */
+function nextPage(link, from, apiUrl) {
+    const header = Array.isArray(link) ? link.join(',') : link;
+    const next = header?.split(',').find((part) => /rel="?next"?/.test(part));
+    const target = next && /<([^>]+)>/.exec(next)?.[1];
+    if (!target)
+        return null;
+    const url = new URL(target, from).toString();
+    if (!url.startsWith(`${apiUrl}/`))
+        throw new ApiError(0, `the next page is outside the API (${new URL(url).origin}); not followed`);
+    return url.slice(apiUrl.length);
 }
 /** A 404 answer as null; any other failure rethrown. */
 async function absentOn404(request) {
@@ -31993,175 +32250,6 @@ async function absentOn404(request) {
 function repoApiPath(owner, repo, ...parts) {
     const tail = parts.flatMap((part) => part.split('/'));
     return ['', 'repos', owner, repo, ...tail].map((segment) => encodeURIComponent(segment)).join('/');
-}
-
-;// CONCATENATED MODULE: ./src/shared/retry-policy.ts
-/** API requests: 4 tries (3 retries: about 1 s, 2 s, 4 s with the default retry-delay-ms). */
-const API_ATTEMPTS = 4;
-/** Longest Retry-After honoured for a transient fault (rate limits have their own bound). */
-const MAX_RETRY_AFTER_MS = 30_000;
-/** HTTP statuses that say "try again later". 4xx never are, except 429 (too many requests). */
-const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
-/** Socket errors that say the connection, not the request, failed. */
-const TRANSIENT_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'ENOTFOUND',
-    'UND_ERR_SOCKET'
-]);
-function apiPolicy(baseDelayMs) {
-    return { attempts: API_ATTEMPTS, baseDelayMs, maxRetryAfterMs: MAX_RETRY_AFTER_MS };
-}
-/** git rounds: `max-attempts` rounds in all, the same backoff, no Retry-After (git has none). */
-function gitPolicy(maxAttempts, baseDelayMs) {
-    return { attempts: maxAttempts, baseDelayMs, maxRetryAfterMs: 0 };
-}
-/** Backoff before retry number `retry` (1-based): base × 2^(retry-1), ±20 % jitter. */
-function backoffDelay(policy, retry, retryAfterMs, random = Math.random) {
-    const exponential = policy.baseDelayMs * 2 ** (retry - 1);
-    const jittered = Math.round(exponential * (0.8 + 0.4 * random()));
-    if (retryAfterMs === undefined)
-        return jittered;
-    return Math.max(jittered, Math.min(retryAfterMs, policy.maxRetryAfterMs));
-}
-/** Parses Retry-After (seconds or an HTTP date) into milliseconds; undefined when absent or bad. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** A wait that ends early (resolving false) when `signal` aborts: a cancelled run never sleeps on. */
-function sleep(ms, signal) {
-    if (signal?.aborted)
-        return Promise.resolve(false);
-    return new Promise((resolve) => {
-        const done = (completed) => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', onAbort);
-            resolve(completed);
-        };
-        const onAbort = () => done(false);
-        const timer = setTimeout(() => done(true), ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-const seconds = (ms) => `${+(ms / 1000).toFixed(1)} s`;
-
-;// CONCATENATED MODULE: ./src/forge/http-transport.ts
-
-
-
-const REDIRECT = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
-/**
- * Sends one request: the token, a deadline, and redirects followed here rather than by the
- * library. @actions/http-client follows a redirect with `new URL(location)`, which throws on the
- * root-relative Location that Gitea and Forgejo send for a renamed repository; and it would
- * follow one to any host, token and all. Here a Location is resolved against the request URL,
- * followed only within the same origin, and at most five times.
- */
-class HttpTransport {
-    token;
-    timeoutMs;
-    redactor;
-    http;
-    constructor(token, timeoutMs, redactor) {
-        this.token = token;
-        this.timeoutMs = timeoutMs;
-        this.redactor = redactor;
-        this.http = new lib_HttpClient('runtime-cascade', [], {
-            allowRetries: false,
-            allowRedirects: false,
-            keepAlive: true,
-            socketTimeout: timeoutMs
-        });
-    }
-    /** Ends every request in flight (their callers see a connection failure). */
-    dispose() {
-        this.http.dispose();
-    }
-    async send(method, url, body) {
-        let current = url;
-        for (let hop = 0;; hop++) {
-            const answer = await this.once(method, current, body);
-            if (!REDIRECT.has(answer.status))
-                return answer;
-            const location = first(answer.headers.location);
-            if (!location)
-                return answer;
-            const next = new URL(location, current);
-            if (next.origin !== new URL(current).origin) {
-                // The token was given for this forge; another origin never sees it.
-                throw new ApiError(answer.status, `HTTP ${answer.status}: redirected to another origin (${this.show(next)}); not followed with the token`);
-            }
-            // 301/302/303 turn a write into a GET in every browser; a write is never re-sent blindly.
-            if (method !== 'GET' && answer.status !== 307 && answer.status !== 308) {
-                throw new ApiError(answer.status, `HTTP ${answer.status}: ${method} redirected to ${this.show(next)}; not re-sent`);
-            }
-            if (hop + 1 >= MAX_REDIRECTS)
-                throw new ApiError(answer.status, `HTTP ${answer.status}: too many redirects`);
-            current = next.toString();
-        }
-    }
-    async once(method, url, body) {
-        const headers = {
-            Accept: 'application/json',
-            Authorization: `token ${this.token}`,
-            // GitHub's REST version; other forges ignore it.
-            'X-GitHub-Api-Version': '2022-11-28'
-        };
-        if (body !== undefined)
-            headers['Content-Type'] = 'application/json';
-        const payload = body === undefined ? null : JSON.stringify(body);
-        // The socket timeout only covers silence; this deadline also bounds a server that trickles.
-        let timer;
-        const deadline = new Promise((_, reject) => {
-            timer = setTimeout(() => reject(timedOut(this.timeoutMs)), this.timeoutMs);
-        });
-        const exchange = (async () => {
-            const response = await this.http.request(method, url, payload, headers);
-            const text = await response.readBody();
-            return { status: response.message.statusCode ?? 0, headers: response.message.headers, text, url };
-        })();
-        try {
-            return await Promise.race([exchange, deadline]);
-        }
-        catch (error) {
-            exchange.catch(() => { }); // the abandoned request may still fail later; nobody listens
-            if (error instanceof ApiError)
-                throw error;
-            const message = error.message ?? String(error);
-            const code = error.code;
-            if (message.startsWith('Request timeout'))
-                throw timedOut(this.timeoutMs);
-            if (code && TRANSIENT_CODES.has(code))
-                throw new ApiError(0, `connection failed (${code})`, true);
-            if (/socket hang up|aborted/i.test(message))
-                throw new ApiError(0, 'connection failed (closed)', true);
-            throw new ApiError(0, `request failed: ${this.redactor.clip(message, 200)}`);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    /** A URL fit for a message: no query (it may carry anything), redacted. */
-    show(url) {
-        return this.redactor.clip(`${url.origin}${url.pathname}`, 200);
-    }
-}
-function timedOut(ms) {
-    return new ApiError(0, `timed out after ${seconds(ms)}`, true);
-}
-function first(value) {
-    return Array.isArray(value) ? value[0] : value;
 }
 
 ;// CONCATENATED MODULE: ./src/forge/rate-limit.ts
@@ -32808,7 +32896,8 @@ const DEFAULTS = {
     'pr-body': 'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
     downgrade: 'allow',
     'rate-limit-wait': '300',
-    transport: 'auto'
+    transport: 'auto',
+    'require-consumer': 'warn'
 };
 
 ;// CONCATENATED MODULE: ./src/inputs/input-values.ts
@@ -32897,6 +32986,8 @@ function validBranch(name) {
 
 ;// CONCATENATED MODULE: ./src/inputs/template-list.ts
 
+// Gitea: letters, digits and dashes, 35 at most; GitHub: lowercase letters, digits, dashes, 50.
+const TOPIC = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/;
 // Gitea/Forgejo and GitHub accept letters, digits, '-', '_' and '.' in owner and repository
 // names. Anything else (a space, a slash too many, a shell metacharacter) is a typo or worse.
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -32912,8 +33003,9 @@ function splitTemplateList(text) {
         .filter((word) => word.length > 0);
 }
 /**
- * Resolves names to owner/repo, validates them, and collapses duplicates case-insensitively
- * (forges match names that way, so `Org/Repo` and `org/repo` are one repository).
+ * Resolves names to owner/repo and sources to what they will list, validates them, and collapses
+ * duplicates case-insensitively (forges match names that way, so `Org/Repo` and `org/repo` are
+ * one repository).
  */
 function resolveTemplates(words, defaultOwner) {
     if (words.length === 0) {
@@ -32922,6 +33014,14 @@ function resolveTemplates(words, defaultOwner) {
     const seen = new Set();
     const refs = [];
     for (const word of words) {
+        const source = /^(org|topic):(.*)$/i.exec(word);
+        if (source) {
+            const entry = parseSource(source[1].toLowerCase(), source[2], defaultOwner, word);
+            if (!seen.has(entry.fullName.toLowerCase()))
+                refs.push(entry);
+            seen.add(entry.fullName.toLowerCase());
+            continue;
+        }
         const parts = word.split('/');
         if (parts.length > 2)
             throw new InputError(`templates: "${word}" is not repo or owner/repo`);
@@ -32940,6 +33040,21 @@ function resolveTemplates(words, defaultOwner) {
         refs.push({ owner, repo, fullName: `${owner}/${repo}` });
     }
     return refs;
+}
+function parseSource(kind, rest, defaultOwner, word) {
+    if (kind === 'org') {
+        if (!validName(rest))
+            throw new InputError(`templates: "${word}" names no organisation or user: write it as org:NAME`);
+        return { kind, owner: rest, fullName: `org:${rest}` };
+    }
+    const [topic, owner = defaultOwner] = rest.split('@');
+    if (!TOPIC.test(topic))
+        throw new InputError(`templates: "${word}" has an invalid topic "${topic}"`);
+    if (!owner)
+        throw new InputError(`templates: "${word}" has no owner and the owner input is empty; write it as topic:NAME@OWNER`);
+    if (!validName(owner))
+        throw new InputError(`templates: "${word}" has an invalid owner "${owner}"`);
+    return { kind, owner, topic, fullName: `topic:${topic}@${owner}` };
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -33033,7 +33148,7 @@ function readInputs() {
     const branch = raw('branch').trim();
     if (branch && !validBranch(branch))
         throw new InputError(`branch: "${branch}" is not a valid branch name`);
-    const mode = choice('mode', ['push', 'pull-request']);
+    const mode = choice('mode', ['push', 'pull-request', 'check']);
     const prBranch = withVersion(input('pr-branch').trim());
     if (mode === 'pull-request' && !validBranch(prBranch)) {
         throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`);
@@ -33079,7 +33194,8 @@ function readInputs() {
             },
             downgrade: choice('downgrade', ['allow', 'skip', 'fail']),
             rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
-            transport: choice('transport', ['auto', 'api', 'git'])
+            transport: choice('transport', ['auto', 'api', 'git']),
+            requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off'])
         }
     };
 }
@@ -33926,6 +34042,77 @@ class RunControl {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/template-sources.ts
+
+/** A source that cannot be listed, or lists nothing: the run stops before any template. */
+class SourceError extends RunStopError {
+    constructor(message) {
+        super(message, `not attempted: ${message}`, message);
+    }
+}
+/**
+ * The templates the run works on: explicit names as given, and each source (`org:`, `topic:`)
+ * listed from the forge, in order, duplicates collapsed (case-insensitively, the first spelling
+ * kept). Archived repositories, mirrors and forks are left out of a source, and the log says so
+ * with counts; the probe still decides which of the rest take part. A source that lists nothing,
+ * or names an owner the forge does not know, is an error before any write: a typo never looks
+ * like success.
+ */
+async function expandSources(entries, api, log) {
+    const refs = [];
+    const seen = new Set();
+    const add = (ref) => {
+        if (seen.has(ref.fullName.toLowerCase()))
+            return;
+        seen.add(ref.fullName.toLowerCase());
+        refs.push(ref);
+    };
+    for (const entry of entries) {
+        if (entry.kind === undefined) {
+            add(entry);
+            continue;
+        }
+        const repos = await template_sources_list(entry, api);
+        const left = { archived: 0, mirror: 0, fork: 0 };
+        const kept = repos.filter((r) => {
+            const why = r.archived ? 'archived' : r.mirror ? 'mirror' : r.fork ? 'fork' : null;
+            if (why)
+                left[why]++;
+            return why === null;
+        });
+        const out = Object.entries(left).filter(([, n]) => n > 0);
+        const leftOut = out.length > 0 ? ` (left out: ${out.map(([why, n]) => `${n} ${why}${n > 1 ? 's' : ''}`).join(', ')})` : '';
+        if (kept.length === 0) {
+            throw new SourceError(`templates: ${entry.fullName} lists no repository to work on${leftOut}: is the name right?`);
+        }
+        const names = kept.map((r) => r.fullName).sort((a, b) => a.localeCompare(b));
+        log(`${entry.fullName} → ${names.length} repositor${names.length === 1 ? 'y' : 'ies'}${leftOut}: ${names.join(' ')}`);
+        for (const name of names) {
+            const [owner, repo] = name.split('/');
+            add({ owner, repo, fullName: name });
+        }
+    }
+    return refs;
+}
+async function template_sources_list(source, api) {
+    let repos;
+    try {
+        repos =
+            source.kind === 'org' ? await api.ownerRepos(source.owner) : await api.topicRepos(source.topic, source.owner);
+    }
+    catch (error) {
+        if (error instanceof ApiError)
+            throw new SourceError(`templates: listing ${source.fullName} failed: ${error.message}`);
+        throw error;
+    }
+    if (repos === null)
+        throw new SourceError(`templates: ${source.fullName}: the forge knows no organisation or user "${source.owner}"`);
+    // Gitea's topic search matches loosely; keep the repositories that carry the topic itself.
+    if (source.kind === 'topic')
+        return repos.filter((r) => r.topics.some((t) => t.toLowerCase() === source.topic.toLowerCase()));
+    return repos;
+}
+
 ;// CONCATENATED MODULE: ./src/landing/pull-request.ts
 
 /**
@@ -33983,11 +34170,13 @@ async function lookUp(api, ref, settings, call) {
     };
     const info = value(lookup, 'repository lookup failed');
     if (info === null)
-        return { repo: null, branchExists: false, workflow: null, versionFile: { kind: 'absent' } };
+        return { repo: null, branchExists: false, workflow: null, workflows: [], versionFile: { kind: 'absent' } };
+    const found = probeResults(settings.probePaths, value(probes, 'probe failed'));
     const answers = {
         repo: info,
         branchExists: value(branch, 'branch lookup failed'),
-        workflow: probeResult(settings.probePaths, value(probes, 'probe failed')),
+        workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (found[0] ?? null),
+        workflows: found,
         versionFile: { kind: 'absent' }
     };
     // A probe that errored must never read as "no workflow": one path we could not read might be it.
@@ -34004,17 +34193,53 @@ async function lookUp(api, ref, settings, call) {
         };
     return answers;
 }
-function probeResult(paths, found) {
-    if (paths.length === 0)
-        return { path: '', bytes: null };
-    const hit = found.findIndex((f) => f.status === 'fulfilled' && f.value.kind !== 'absent' && f.value.kind !== 'empty-repository');
-    if (hit < 0)
+function probeResults(paths, found) {
+    return found.flatMap((f, i) => {
+        if (f.status !== 'fulfilled' || f.value.kind === 'absent' || f.value.kind === 'empty-repository')
+            return [];
+        return [{ path: paths[i], bytes: f.value.kind === 'file' ? f.value.bytes : null }];
+    });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/drift.ts
+
+
+/**
+ * The consumer guard. The highest-risk failure of the cascade is silent: the pin lands, the
+ * template rebuilds, CI is green, but its publish workflow never reads the version file, so the
+ * image is built with the old runtime. The look-up round has already read the probed workflows;
+ * when none of them mentions the version file's path, this says why that matters. It cannot see
+ * a workflow that reads the pin only through a called reusable workflow (`require-consumer:
+ * off` is there for that).
+ */
+function missingConsumer(workflows, settings) {
+    const readable = workflows.filter((w) => w.bytes !== null);
+    if (readable.length === 0 || readable.some((w) => w.bytes.includes(settings.versionFile)))
         return null;
-    const file = found[hit].value;
-    return { path: paths[hit], bytes: file.kind === 'file' ? file.bytes : null };
+    const names = readable.map((w) => w.path).join(', ');
+    return `${names} does not mention ${settings.versionFile}: a push may rebuild the image with the old runtime`;
+}
+function drift(file, settings) {
+    const { version, versionFile } = settings;
+    if (file.kind === 'other')
+        return { status: 'failed', reason: `${versionFile} is not a regular file (${file.type})` };
+    if (file.kind !== 'file')
+        return { status: 'lagging', reason: `no ${versionFile}` };
+    if (isPinned(file.bytes, version))
+        return { status: 'current', reason: `pins ${version}` };
+    const was = describePin(file.bytes);
+    const order = compareVersions(version, templateReading(file.bytes).toString('utf8'));
+    if (order === null)
+        return { status: 'lagging', reason: `pins ${was} (not comparable with ${version})` };
+    if (order > 0)
+        return { status: 'lagging', reason: `pins ${was}, older than ${version}` };
+    if (order < 0)
+        return { status: 'lagging', reason: `pins ${was}, newer than ${version}` };
+    return { status: 'lagging', reason: `pins ${was}, the same version written differently` };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/template-pipeline.ts
+
 
 
 
@@ -34076,7 +34301,8 @@ async function land(ref, ctx, seen, call, log) {
         log
     };
     const landing = await ctx.lander.land(request);
-    return outcome(landing, { ref, ctx, branch, verdict, call, owner: repo.owner, name: repo.name });
+    const done = await outcome(landing, { ref, ctx, branch, verdict, call, owner: repo.owner, name: repo.name });
+    return decided.consumer ? { ...done, consumer: decided.consumer } : done;
 }
 /** Everything decided from the look-up round alone, before any write. */
 function decide(seen, settings, fullName, log) {
@@ -34105,10 +34331,24 @@ function decide(seen, settings, fullName, log) {
         return skipped(`no publish-image.yml (looked for ${settings.probePaths.join(', ')})`, branch);
     if (seen.workflow.path)
         log(`found ${seen.workflow.path}`);
+    const consumer = settings.requireConsumer === 'off' ? null : missingConsumer(seen.workflows, settings);
+    if (consumer) {
+        log(consumer);
+        if (settings.requireConsumer === 'skip')
+            return skipped(`${consumer} (require-consumer: skip)`, branch);
+        if (settings.requireConsumer === 'fail')
+            return failed(`${consumer} (require-consumer: fail)`, branch);
+    }
+    const marked = (r) => (consumer ? { ...r, consumer } : r);
+    // Check mode reads and judges; it never writes.
+    if (settings.mode === 'check') {
+        const found = drift(seen.versionFile, settings);
+        return marked(result(fullName, found.status, found.reason, { branch }));
+    }
     const verdict = judgePin(seen.versionFile, settings);
     if (verdict.kind === 'pinned') {
         log(`${settings.versionFile} already pins ${settings.version}: nothing to do`);
-        return result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch });
+        return marked(result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch }));
     }
     if (verdict.kind === 'skip')
         return skipped(verdict.reason, branch);
@@ -34117,7 +34357,7 @@ function decide(seen, settings, fullName, log) {
     log(verdict.was === null
         ? `${settings.versionFile} is absent: it will be created`
         : `${settings.versionFile} pins ${verdict.was}`);
-    return { verdict, branch, repo: info };
+    return { verdict, branch, repo: info, consumer: consumer ?? undefined };
 }
 /** The template's result from how landing went; in pull-request mode, after the PR step. */
 async function outcome(landing, c) {
@@ -34182,6 +34422,7 @@ function buildOutputs(results) {
         'updated-templates': names('updated'),
         'unchanged-templates': names('unchanged'),
         'skipped-templates': names('skipped'),
+        'lagging-templates': names('lagging'),
         // Exactly the documented fields, whatever the results carry internally.
         results: JSON.stringify(results.map(({ template, status, reason, commit, branch, attempts }) => ({
             template,
@@ -34197,7 +34438,17 @@ function buildOutputs(results) {
     };
 }
 function counts(results) {
-    const order = ['updated', 'pr-opened', 'pr-exists', 'would-update', 'unchanged', 'skipped', 'failed'];
+    const order = [
+        'updated',
+        'pr-opened',
+        'pr-exists',
+        'would-update',
+        'current',
+        'lagging',
+        'unchanged',
+        'skipped',
+        'failed'
+    ];
     return order
         .map((status) => [status, results.filter((r) => r.status === status).length])
         .filter(([, n]) => n > 0)
@@ -34214,7 +34465,9 @@ const ICON = {
     'pr-exists': '🔀',
     unchanged: '➖',
     skipped: '⏭️',
-    failed: '❌'
+    failed: '❌',
+    current: '✅',
+    lagging: '⏳'
 };
 function cell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -34223,7 +34476,8 @@ function cell(text) {
 function renderMarkdown(version, results, dryRun) {
     const rows = results.map((r) => {
         const link = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : '';
-        return `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${link}${cell(r.reason)} |`;
+        const consumer = r.consumer ? ` ⚠️ ${cell(r.consumer)}` : '';
+        return `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${link}${cell(r.reason)}${consumer} |`;
     });
     const failed = results.filter((r) => r.status === 'failed').map((r) => r.template);
     const lines = [
@@ -34283,6 +34537,9 @@ async function publish(settings, results, redactor, stopped) {
             title: 'runtime cascade'
         });
     }
+    for (const r of results.filter((x) => x.consumer)) {
+        warning(`${r.template}: ${r.consumer}`, { title: 'runtime cascade: the pin may not be read' });
+    }
     if (!stopped) {
         for (const r of results.filter((x) => x.status === 'failed'))
             error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' });
@@ -34298,8 +34555,16 @@ async function publish(settings, results, redactor, stopped) {
         return;
     }
     const failed = results.filter((r) => r.status === 'failed').map((r) => r.template);
+    const lagging = results.filter((r) => r.status === 'lagging').map((r) => r.template);
+    const problems = [];
     if (failed.length > 0) {
-        const message = `${failed.length} of ${results.length} template(s) failed: ${failed.join(' ')}. Re-run with templates: ${failed.join(' ')}`;
+        problems.push(`${failed.length} of ${results.length} template(s) failed: ${failed.join(' ')}. Re-run with templates: ${failed.join(' ')}`);
+    }
+    if (lagging.length > 0) {
+        problems.push(`${lagging.length} of ${results.length} template(s) lag behind ${settings.version}: ${lagging.join(' ')}. Update them with templates: ${lagging.join(' ')}`);
+    }
+    if (problems.length > 0) {
+        const message = problems.join(' ');
         if (settings.failOnError)
             setFailed(message);
         else
@@ -34336,6 +34601,7 @@ class TemplateLog {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -34453,8 +34719,9 @@ async function cascade(token, settings, redactor, control) {
         transport.dispose();
     });
     try {
-        await preflight(settings, api, control, settings.transport === 'git' ? await checkedGit() : null);
-        return await runPool(settings.templates, settings.concurrency, async (ref) => {
+        await preflight(settings, api, control, settings.transport === 'git' && settings.mode !== 'check' ? await checkedGit() : null);
+        const templates = await listTemplates(settings, api, control);
+        return await runPool(templates, settings.concurrency, async (ref) => {
             const log = new TemplateLog(ref.fullName, redactor);
             let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite }, log.line);
             // A template cut short by the cancel says so, whatever its last request saw.
@@ -34501,6 +34768,25 @@ async function preflight(settings, api, control, git) {
         warning(`GitHub API quota: ${check.quota.remaining} of ${check.quota.limit} requests left until ` +
             `${check.quota.reset.toISOString()}, and this run may need about ${needed}. A limit is waited out ` +
             `for up to rate-limit-wait (${settings.rateLimitWaitSeconds} s); past that the run stops and lists the templates not done.`);
+    }
+}
+/**
+ * The templates to work on: sources (org:, topic:) listed from the forge. A source that fails
+ * stops the run before any template; a run stopped before listing keeps each source's own name,
+ * so `failed-templates` fed back in lists it again.
+ */
+async function listTemplates(settings, api, control) {
+    const unlisted = settings.templates.map((e) => e.kind === undefined ? e : { owner: e.owner, repo: e.fullName, fullName: e.fullName });
+    if (control.stopped || settings.templates.every((e) => e.kind === undefined))
+        return unlisted;
+    try {
+        return await expandSources(settings.templates, api, info);
+    }
+    catch (error) {
+        if (!(error instanceof SourceError))
+            throw error;
+        control.stop(error);
+        return [];
     }
 }
 /** Runs `cancel` once on SIGINT or SIGTERM (the runner cancelling the step); returns the undo. */

@@ -14,11 +14,13 @@ import { checkGit, type GitCheck } from './git/git-check.js'
 import { GitRunner } from './git/git-runner.js'
 import { readInputs } from './inputs/read-inputs.js'
 import type { Settings } from './inputs/settings.js'
+import type { TemplateRef } from './inputs/template-list.js'
 import { ApiLander } from './landing/api-lander.js'
 import { GitLander } from './landing/git-lander.js'
 import { ChosenTransport } from './landing/transport-choice.js'
 import { runPool } from './pipeline/pool.js'
 import { RunControl } from './pipeline/run-control.js'
+import { expandSources, SourceError } from './pipeline/template-sources.js'
 import { processTemplate } from './pipeline/template-pipeline.js'
 import { publish } from './report/publish.js'
 import type { TemplateResult } from './report/results.js'
@@ -128,8 +130,14 @@ async function cascade(
     transport.dispose()
   })
   try {
-    await preflight(settings, api, control, settings.transport === 'git' ? await checkedGit() : null)
-    return await runPool(settings.templates, settings.concurrency, async (ref) => {
+    await preflight(
+      settings,
+      api,
+      control,
+      settings.transport === 'git' && settings.mode !== 'check' ? await checkedGit() : null
+    )
+    const templates = await listTemplates(settings, api, control)
+    return await runPool(templates, settings.concurrency, async (ref) => {
       const log = new TemplateLog(ref.fullName, redactor)
       let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite }, log.line)
       // A template cut short by the cancel says so, whatever its last request saw.
@@ -175,6 +183,25 @@ async function preflight(settings: Settings, api: ForgeApi, control: RunControl,
         `${check.quota.reset.toISOString()}, and this run may need about ${needed}. A limit is waited out ` +
         `for up to rate-limit-wait (${settings.rateLimitWaitSeconds} s); past that the run stops and lists the templates not done.`
     )
+  }
+}
+
+/**
+ * The templates to work on: sources (org:, topic:) listed from the forge. A source that fails
+ * stops the run before any template; a run stopped before listing keeps each source's own name,
+ * so `failed-templates` fed back in lists it again.
+ */
+async function listTemplates(settings: Settings, api: ForgeApi, control: RunControl): Promise<TemplateRef[]> {
+  const unlisted = settings.templates.map((e) =>
+    e.kind === undefined ? e : { owner: e.owner, repo: e.fullName, fullName: e.fullName }
+  )
+  if (control.stopped || settings.templates.every((e) => e.kind === undefined)) return unlisted
+  try {
+    return await expandSources(settings.templates, api, core.info)
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error
+    control.stop(error)
+    return []
   }
 }
 

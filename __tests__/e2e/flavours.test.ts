@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import { TestForge } from '../../test-support/forge/forge.js'
+import { PUBLISH_WORKFLOW, WORKFLOW_TEXT } from '../../test-support/forge/repo-store.js'
 import { FLAVOURS, type Flavour } from '../../test-support/forge/flavours.js'
 import { runAction } from '../../test-support/run-action.js'
 import { fileAt, gitRequests, history, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
@@ -35,7 +36,7 @@ describe.each(FLAVOURS)('against %s', (flavour: Flavour) => {
   /** A renamed repository, one that redirects to another origin, one with a protected branch. */
   async function troublesome(): Promise<void> {
     const meta = await forge.createRepo('acme/tpl-old', {
-      files: { '.github/workflows/publish-image.yml': 'on: push\n', '.runtime-version': '0.1.0\n' }
+      files: { [PUBLISH_WORKFLOW]: WORKFLOW_TEXT, '.runtime-version': '0.1.0\n' }
     })
     await forge.store.rename(meta, 'acme/tpl-new')
     await template(forge, 'tpl-evil')

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { DEFAULTS } from '../../src/inputs/defaults.js'
 import { readInputs } from '../../src/inputs/read-inputs.js'
+import { buildOutputs } from '../../src/report/outputs.js'
 import { PROJECT_ROOT } from '../../test-support/run-action.js'
 
 const base = {
@@ -69,6 +70,39 @@ describe('templates', () => {
     delete process.env.GITHUB_REPOSITORY_OWNER
     try {
       expect(() => read({ owner: undefined })).toThrow(/no owner/)
+    } finally {
+      if (saved !== undefined) process.env.GITHUB_REPOSITORY_OWNER = saved
+    }
+  })
+})
+
+describe('template sources', () => {
+  it('reads org: and topic: entries beside names, the owner input filling in a topic without one', () => {
+    const templates = read({
+      templates: 'tpl-a org:platform topic:runtime-template topic:image@other ORG:Platform tpl-a'
+    }).templates
+    expect(templates).toEqual([
+      { owner: 'acme', repo: 'tpl-a', fullName: 'acme/tpl-a' },
+      { kind: 'org', owner: 'platform', fullName: 'org:platform' },
+      { kind: 'topic', owner: 'acme', topic: 'runtime-template', fullName: 'topic:runtime-template@acme' },
+      { kind: 'topic', owner: 'other', topic: 'image', fullName: 'topic:image@other' }
+    ])
+  })
+
+  it.each([
+    ['org:', /"org:" names no organisation or user/],
+    ['org:a/b', /"org:a\/b" names no organisation or user/],
+    ['topic:bad_topic!', /invalid topic "bad_topic!"/],
+    ['topic:x@bad$owner', /invalid owner "bad\$owner"/]
+  ])('rejects %j', (templates, message) => {
+    expect(() => read({ templates })).toThrow(message)
+  })
+
+  it('asks for an owner for a topic without one', () => {
+    const saved = process.env.GITHUB_REPOSITORY_OWNER
+    delete process.env.GITHUB_REPOSITORY_OWNER
+    try {
+      expect(() => read({ owner: undefined, templates: 'topic:x' })).toThrow(/write it as topic:NAME@OWNER/)
     } finally {
       if (saved !== undefined) process.env.GITHUB_REPOSITORY_OWNER = saved
     }
@@ -160,14 +194,8 @@ describe('action.yml', () => {
   })
 
   it('declares the interface that workflows depend on', () => {
-    expect(Object.keys(action.outputs).sort()).toEqual([
-      'failed-templates',
-      'pull-requests',
-      'results',
-      'skipped-templates',
-      'unchanged-templates',
-      'updated-templates'
-    ])
+    // Every output the code sets is declared, and nothing else.
+    expect(Object.keys(action.outputs).sort()).toEqual(Object.keys(buildOutputs([])).sort())
     expect(action.inputs.token.default).toBeUndefined()
     for (const name of ['version', 'token']) expect(action.inputs[name].required).toBe(true)
     // templates or templates-file: the code demands exactly one.

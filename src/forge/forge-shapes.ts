@@ -25,6 +25,7 @@ export interface RepoInfo {
    */
   canPush: boolean | undefined
   htmlUrl: string
+  topics: string[]
 }
 
 export interface BranchInfo {
@@ -89,7 +90,8 @@ export function parseRepo(kind: ForgeKind | undefined, data: unknown, what: stri
     fork: repo.fork === true,
     empty: repo.empty === true,
     canPush: kind === 'github' ? undefined : push,
-    htmlUrl: text(repo.html_url)
+    htmlUrl: text(repo.html_url),
+    topics: Array.isArray(repo.topics) ? repo.topics.filter((t): t is string => typeof t === 'string') : []
   }
 }
 

@@ -27,5 +27,6 @@ export const DEFAULTS = {
     'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
   downgrade: 'allow',
   'rate-limit-wait': '300',
-  transport: 'auto'
+  transport: 'auto',
+  'require-consumer': 'warn'
 } as const

@@ -61,7 +61,7 @@ export function readInputs(): ActionInputs {
   const branch = raw('branch').trim()
   if (branch && !validBranch(branch)) throw new InputError(`branch: "${branch}" is not a valid branch name`)
 
-  const mode = choice('mode', ['push', 'pull-request'] as const)
+  const mode = choice('mode', ['push', 'pull-request', 'check'] as const)
   const prBranch = withVersion(input('pr-branch').trim())
   if (mode === 'pull-request' && !validBranch(prBranch)) {
     throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`)
@@ -107,7 +107,8 @@ export function readInputs(): ActionInputs {
       },
       downgrade: choice('downgrade', ['allow', 'skip', 'fail'] as const),
       rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
-      transport: choice('transport', ['auto', 'api', 'git'] as const)
+      transport: choice('transport', ['auto', 'api', 'git'] as const),
+      requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off'] as const)
     }
   }
 }

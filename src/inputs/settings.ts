@@ -1,6 +1,7 @@
-import type { TemplateRef } from './template-list.js'
+import type { TemplateEntry } from './template-list.js'
 
-export type Mode = 'push' | 'pull-request'
+export type Mode = 'push' | 'pull-request' | 'check'
+export type ConsumerRule = 'warn' | 'skip' | 'fail' | 'off'
 export type DowngradePolicy = 'allow' | 'skip' | 'fail'
 export type TransportChoice = 'auto' | 'api' | 'git'
 
@@ -15,7 +16,8 @@ export interface Author {
  */
 export interface Settings {
   version: string
-  templates: TemplateRef[]
+  /** Repositories and sources (org:, topic:) as given; sources are listed after the token check. */
+  templates: TemplateEntry[]
   owner: string
   serverUrl: string
   apiUrl: string
@@ -43,6 +45,8 @@ export interface Settings {
   downgrade: DowngradePolicy
   /** How pins land: the contents API, git, or the API with git where the API cannot serve. */
   transport: TransportChoice
+  /** What to do when the template's workflow does not mention the version file. */
+  requireConsumer: ConsumerRule
   /** How long a rate limit may be waited out (GitHub), in seconds. */
   rateLimitWaitSeconds: number
 }

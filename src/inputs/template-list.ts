@@ -1,11 +1,26 @@
 import { InputError } from '../shared/errors.js'
 
 export interface TemplateRef {
+  kind?: undefined
   owner: string
   repo: string
   /** owner/repo as written (first spelling wins when duplicates collapse). */
   fullName: string
 }
+
+/** Templates found on the forge: every repository of an owner, or those carrying a topic. */
+export interface TemplateSource {
+  kind: 'org' | 'topic'
+  owner: string
+  topic?: string
+  /** As written: `org:acme`, `topic:runtime-template@acme`. */
+  fullName: string
+}
+
+export type TemplateEntry = TemplateRef | TemplateSource
+
+// Gitea: letters, digits and dashes, 35 at most; GitHub: lowercase letters, digits, dashes, 50.
+const TOPIC = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/
 
 // Gitea/Forgejo and GitHub accept letters, digits, '-', '_' and '.' in owner and repository
 // names. Anything else (a space, a slash too many, a shell metacharacter) is a typo or worse.
@@ -25,18 +40,26 @@ export function splitTemplateList(text: string): string[] {
 }
 
 /**
- * Resolves names to owner/repo, validates them, and collapses duplicates case-insensitively
- * (forges match names that way, so `Org/Repo` and `org/repo` are one repository).
+ * Resolves names to owner/repo and sources to what they will list, validates them, and collapses
+ * duplicates case-insensitively (forges match names that way, so `Org/Repo` and `org/repo` are
+ * one repository).
  */
-export function resolveTemplates(words: string[], defaultOwner: string): TemplateRef[] {
+export function resolveTemplates(words: string[], defaultOwner: string): TemplateEntry[] {
   if (words.length === 0) {
     throw new InputError(
       'templates: the list is empty; name at least one repository (repo or owner/repo), or give templates-file'
     )
   }
   const seen = new Set<string>()
-  const refs: TemplateRef[] = []
+  const refs: TemplateEntry[] = []
   for (const word of words) {
+    const source = /^(org|topic):(.*)$/i.exec(word)
+    if (source) {
+      const entry = parseSource(source[1].toLowerCase() as 'org' | 'topic', source[2], defaultOwner, word)
+      if (!seen.has(entry.fullName.toLowerCase())) refs.push(entry)
+      seen.add(entry.fullName.toLowerCase())
+      continue
+    }
     const parts = word.split('/')
     if (parts.length > 2) throw new InputError(`templates: "${word}" is not repo or owner/repo`)
     const [owner, repo] = parts.length === 2 ? parts : [defaultOwner, parts[0]]
@@ -51,4 +74,18 @@ export function resolveTemplates(words: string[], defaultOwner: string): Templat
     refs.push({ owner, repo, fullName: `${owner}/${repo}` })
   }
   return refs
+}
+
+function parseSource(kind: 'org' | 'topic', rest: string, defaultOwner: string, word: string): TemplateSource {
+  if (kind === 'org') {
+    if (!validName(rest))
+      throw new InputError(`templates: "${word}" names no organisation or user: write it as org:NAME`)
+    return { kind, owner: rest, fullName: `org:${rest}` }
+  }
+  const [topic, owner = defaultOwner] = rest.split('@')
+  if (!TOPIC.test(topic)) throw new InputError(`templates: "${word}" has an invalid topic "${topic}"`)
+  if (!owner)
+    throw new InputError(`templates: "${word}" has no owner and the owner input is empty; write it as topic:NAME@OWNER`)
+  if (!validName(owner)) throw new InputError(`templates: "${word}" has an invalid owner "${owner}"`)
+  return { kind, owner, topic, fullName: `topic:${topic}@${owner}` }
 }

@@ -13,6 +13,8 @@ export interface StageAnswers {
   branchExists: boolean
   /** The first probe path found, with its content; null when every path is absent. */
   workflow: { path: string; bytes: Buffer | null } | null
+  /** Every probe path found (the consumer guard reads them all). */
+  workflows: Array<{ path: string; bytes: Buffer | null }>
   versionFile: FileRead
   /** Pull-request mode: the bump branch's tip (null: absent) and its version file. */
   bump?: { tip: BranchInfo | null; file: FileRead }
@@ -47,11 +49,14 @@ export async function lookUp(
     throw outcome.reason instanceof ApiError ? outcome.reason.during(what) : outcome.reason
   }
   const info = value(lookup, 'repository lookup failed')
-  if (info === null) return { repo: null, branchExists: false, workflow: null, versionFile: { kind: 'absent' } }
+  if (info === null)
+    return { repo: null, branchExists: false, workflow: null, workflows: [], versionFile: { kind: 'absent' } }
+  const found = probeResults(settings.probePaths, value(probes, 'probe failed'))
   const answers: StageAnswers = {
     repo: info,
     branchExists: value(branch, 'branch lookup failed'),
-    workflow: probeResult(settings.probePaths, value(probes, 'probe failed')),
+    workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (found[0] ?? null),
+    workflows: found,
     versionFile: { kind: 'absent' }
   }
   // A probe that errored must never read as "no workflow": one path we could not read might be it.
@@ -70,12 +75,9 @@ export async function lookUp(
   return answers
 }
 
-function probeResult(paths: string[], found: PromiseSettledResult<FileRead>[]): StageAnswers['workflow'] {
-  if (paths.length === 0) return { path: '', bytes: null }
-  const hit = found.findIndex(
-    (f) => f.status === 'fulfilled' && f.value.kind !== 'absent' && f.value.kind !== 'empty-repository'
-  )
-  if (hit < 0) return null
-  const file = (found[hit] as PromiseFulfilledResult<FileRead>).value
-  return { path: paths[hit], bytes: file.kind === 'file' ? file.bytes : null }
+function probeResults(paths: string[], found: PromiseSettledResult<FileRead>[]): StageAnswers['workflows'] {
+  return found.flatMap((f, i) => {
+    if (f.status !== 'fulfilled' || f.value.kind === 'absent' || f.value.kind === 'empty-repository') return []
+    return [{ path: paths[i], bytes: f.value.kind === 'file' ? f.value.bytes : null }]
+  })
 }

@@ -9,6 +9,7 @@ import { ensurePullRequest } from '../landing/pull-request.js'
 import { result, type TemplateResult } from '../report/results.js'
 import { API_ATTEMPTS } from '../shared/retry-policy.js'
 import { lookUp, type StageAnswers } from './api-stage.js'
+import { drift, missingConsumer } from './drift.js'
 import { judgePin, type Verdict } from './pin-policy.js'
 import type { RunControl } from './run-control.js'
 
@@ -83,11 +84,17 @@ async function land(
     log
   }
   const landing = await ctx.lander.land(request)
-  return outcome(landing, { ref, ctx, branch, verdict, call, owner: repo.owner, name: repo.name })
+  const done = await outcome(landing, { ref, ctx, branch, verdict, call, owner: repo.owner, name: repo.name })
+  return decided.consumer ? { ...done, consumer: decided.consumer } : done
 }
 
 type Decided =
-  | { verdict: Extract<Verdict, { kind: 'write' }>; branch: string; repo: NonNullable<StageAnswers['repo']> }
+  | {
+      verdict: Extract<Verdict, { kind: 'write' }>
+      branch: string
+      repo: NonNullable<StageAnswers['repo']>
+      consumer?: string
+    }
   | TemplateResult
 
 /** Everything decided from the look-up round alone, before any write. */
@@ -111,10 +118,23 @@ function decide(seen: StageAnswers, settings: Settings, fullName: string, log: L
     return skipped(`no publish-image.yml (looked for ${settings.probePaths.join(', ')})`, branch)
   if (seen.workflow.path) log(`found ${seen.workflow.path}`)
 
+  const consumer = settings.requireConsumer === 'off' ? null : missingConsumer(seen.workflows, settings)
+  if (consumer) {
+    log(consumer)
+    if (settings.requireConsumer === 'skip') return skipped(`${consumer} (require-consumer: skip)`, branch)
+    if (settings.requireConsumer === 'fail') return failed(`${consumer} (require-consumer: fail)`, branch)
+  }
+  const marked = (r: TemplateResult): TemplateResult => (consumer ? { ...r, consumer } : r)
+  // Check mode reads and judges; it never writes.
+  if (settings.mode === 'check') {
+    const found = drift(seen.versionFile, settings)
+    return marked(result(fullName, found.status, found.reason, { branch }))
+  }
+
   const verdict = judgePin(seen.versionFile, settings)
   if (verdict.kind === 'pinned') {
     log(`${settings.versionFile} already pins ${settings.version}: nothing to do`)
-    return result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch })
+    return marked(result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch }))
   }
   if (verdict.kind === 'skip') return skipped(verdict.reason, branch)
   if (verdict.kind === 'fail') return failed(verdict.reason, branch)
@@ -123,7 +143,7 @@ function decide(seen: StageAnswers, settings: Settings, fullName: string, log: L
       ? `${settings.versionFile} is absent: it will be created`
       : `${settings.versionFile} pins ${verdict.was}`
   )
-  return { verdict, branch, repo: info }
+  return { verdict, branch, repo: info, consumer: consumer ?? undefined }
 }
 
 interface Context {

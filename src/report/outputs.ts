@@ -12,6 +12,7 @@ export function buildOutputs(results: readonly TemplateResult[]): Record<string,
     'updated-templates': names('updated'),
     'unchanged-templates': names('unchanged'),
     'skipped-templates': names('skipped'),
+    'lagging-templates': names('lagging'),
     // Exactly the documented fields, whatever the results carry internally.
     results: JSON.stringify(
       results.map(({ template, status, reason, commit, branch, attempts }) => ({
@@ -32,7 +33,17 @@ export function buildOutputs(results: readonly TemplateResult[]): Record<string,
 }
 
 export function counts(results: readonly TemplateResult[]): string {
-  const order: Status[] = ['updated', 'pr-opened', 'pr-exists', 'would-update', 'unchanged', 'skipped', 'failed']
+  const order: Status[] = [
+    'updated',
+    'pr-opened',
+    'pr-exists',
+    'would-update',
+    'current',
+    'lagging',
+    'unchanged',
+    'skipped',
+    'failed'
+  ]
   return order
     .map((status) => [status, results.filter((r) => r.status === status).length] as const)
     .filter(([, n]) => n > 0)

@@ -28,6 +28,9 @@ export async function publish(
       title: 'runtime cascade'
     })
   }
+  for (const r of results.filter((x) => x.consumer)) {
+    core.warning(`${r.template}: ${r.consumer}`, { title: 'runtime cascade: the pin may not be read' })
+  }
   if (!stopped) {
     for (const r of results.filter((x) => x.status === 'failed'))
       core.error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' })
@@ -43,8 +46,20 @@ export async function publish(
     return
   }
   const failed = results.filter((r) => r.status === 'failed').map((r) => r.template)
+  const lagging = results.filter((r) => r.status === 'lagging').map((r) => r.template)
+  const problems: string[] = []
   if (failed.length > 0) {
-    const message = `${failed.length} of ${results.length} template(s) failed: ${failed.join(' ')}. Re-run with templates: ${failed.join(' ')}`
+    problems.push(
+      `${failed.length} of ${results.length} template(s) failed: ${failed.join(' ')}. Re-run with templates: ${failed.join(' ')}`
+    )
+  }
+  if (lagging.length > 0) {
+    problems.push(
+      `${lagging.length} of ${results.length} template(s) lag behind ${settings.version}: ${lagging.join(' ')}. Update them with templates: ${lagging.join(' ')}`
+    )
+  }
+  if (problems.length > 0) {
+    const message = problems.join(' ')
     if (settings.failOnError) core.setFailed(message)
     else core.warning(`${message} (fail-on-error is false, so the step stays green)`)
   }

@@ -1,4 +1,15 @@
-export type Status = 'updated' | 'unchanged' | 'skipped' | 'failed' | 'would-update' | 'pr-opened' | 'pr-exists'
+export type Status =
+  | 'updated'
+  | 'unchanged'
+  | 'skipped'
+  | 'failed'
+  | 'would-update'
+  | 'pr-opened'
+  | 'pr-exists'
+  /** Check mode: pins the version. */
+  | 'current'
+  /** Check mode: pins another version, or nothing. */
+  | 'lagging'
 
 export interface PullRequestRef {
   number: number
@@ -17,6 +28,8 @@ export interface TemplateResult {
   pullRequest?: PullRequestRef
   /** The repository's name now, when the forge redirected from the one in the list. */
   renamedTo?: string
+  /** The consumer guard's warning: the workflow does not mention the version file. */
+  consumer?: string
 }
 
 export function result(

@@ -8,7 +8,9 @@ const ICON: Record<Status, string> = {
   'pr-exists': '🔀',
   unchanged: '➖',
   skipped: '⏭️',
-  failed: '❌'
+  failed: '❌',
+  current: '✅',
+  lagging: '⏳'
 }
 
 function cell(text: string): string {
@@ -19,7 +21,8 @@ function cell(text: string): string {
 export function renderMarkdown(version: string, results: readonly TemplateResult[], dryRun: boolean): string {
   const rows = results.map((r) => {
     const link = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : ''
-    return `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${link}${cell(r.reason)} |`
+    const consumer = r.consumer ? ` ⚠️ ${cell(r.consumer)}` : ''
+    return `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${link}${cell(r.reason)}${consumer} |`
   })
   const failed = results.filter((r) => r.status === 'failed').map((r) => r.template)
   const lines = [

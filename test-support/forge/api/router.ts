@@ -2,6 +2,7 @@ import type { FlavourFacts } from '../flavours.js'
 import type { RepoMeta, RepoStore } from '../repo-store.js'
 import { notFound, ok, type ApiAnswer } from './answers.js'
 import { ContentsApi } from './contents.js'
+import { ListingApi } from './listing.js'
 import type { GithubState } from './github-state.js'
 import { PullsApi } from './pulls.js'
 import { ReposApi } from './repos.js'
@@ -27,6 +28,7 @@ export class RestApi {
   readonly repos: ReposApi
   readonly contents: ContentsApi
   readonly pulls: PullsApi
+  readonly listing: ListingApi
 
   constructor(
     private readonly store: RepoStore,
@@ -37,6 +39,7 @@ export class RestApi {
     this.repos = new ReposApi(store, facts, baseUrl, github)
     this.contents = new ContentsApi(store, facts, baseUrl, github)
     this.pulls = new PullsApi(store, facts, baseUrl)
+    this.listing = new ListingApi(store, facts, baseUrl, this.repos)
   }
 
   async handle(req: ApiRequest): Promise<ApiAnswer> {
@@ -45,6 +48,13 @@ export class RestApi {
     if (method === 'GET' && path === '/version' && !github) return ok({ version: this.facts.version })
     if (method === 'GET' && path === '/user') return this.repos.user()
     if (method === 'GET' && path === '/rate_limit' && github) return this.repos.rateLimit()
+    const owned = /^\/(orgs|users)\/([^/]+)\/repos$/.exec(path)
+    if (method === 'GET' && owned)
+      return this.listing.ownerRepos(owned[1] as 'orgs' | 'users', decodeURIComponent(owned[2]), path, query)
+    const user = github ? null : /^\/users\/([^/]+)$/.exec(path)
+    if (method === 'GET' && user) return this.listing.user(decodeURIComponent(user[1]))
+    if (method === 'GET' && path === '/repos/search' && !github) return this.listing.search(path, query)
+    if (method === 'GET' && path === '/search/repositories' && github) return this.listing.githubSearch(path, query)
     const byId = github ? /^\/repositories\/(\d+)(\/.*)?$/.exec(path) : null
     if (byId) {
       const meta = this.store.byId(Number(byId[1]))
