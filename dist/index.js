@@ -31695,6 +31695,106 @@ class CancelledError extends RunStopError {
     }
 }
 
+;// CONCATENATED MODULE: ./src/forge/retry-group.ts
+/**
+ * Retries shared by requests sent together (one template's look-up round: repository, probes,
+ * version file). When several fail at once they back off together, then one of them, the
+ * canary (the earliest sent: the repository look-up, which decides the most), tries again
+ * while the others wait for its word. If the forge answers it, they go again at once; if it
+ * does not, they give up with it. So a persistent fault costs the round plus `retries`
+ * requests (5 + 3), not the round times four (20), and a blip that hit every request still
+ * recovers.
+ *
+ * A request on its own gets a group of its own: then this is plain bounded retry.
+ */
+class RetryGroup {
+    retries;
+    left;
+    orders = new WeakMap();
+    joined = 0;
+    round = null;
+    canary = null;
+    waiters = [];
+    constructor(retries) {
+        this.retries = retries;
+        this.left = retries;
+    }
+    /** Every request says when it is sent first, so the group knows which one was earliest. */
+    join(request) {
+        if (!this.orders.has(request))
+            this.orders.set(request, this.joined++);
+    }
+    /**
+     * A request of the group failed transiently. Resolves true when it should be sent again:
+     * after the backoff (`wait`, given the retry number) when it is the canary, or as soon as the
+     * canary got an answer. False: give up.
+     */
+    retry(request, wait) {
+        if (this.canary !== null && this.canary !== request)
+            return new Promise((go) => this.waiters.push(go));
+        if (this.canary === request)
+            this.canary = null; // it failed again: it joins the next round
+        return new Promise((go) => {
+            if (this.round === null) {
+                if (this.left <= 0) {
+                    go(false);
+                    this.release(false);
+                    return;
+                }
+                this.left--;
+                const round = (this.round = []);
+                void wait(this.retries - this.left).then((waited) => this.endRound(round, waited));
+            }
+            this.round.push({ request, order: this.orders.get(request) ?? Infinity, go });
+        });
+    }
+    /** The request is done: `answered` when the forge answered it (success or a final error). */
+    settle(request, answered) {
+        if (this.canary !== request)
+            return;
+        this.canary = null;
+        this.release(answered);
+    }
+    endRound(round, waited) {
+        this.round = null;
+        if (!waited) {
+            for (const member of round)
+                member.go(false);
+            this.release(false);
+            return;
+        }
+        const [first, ...rest] = round.sort((a, b) => a.order - b.order);
+        this.canary = first.request;
+        for (const member of rest)
+            this.waiters.push(member.go);
+        first.go(true);
+    }
+    release(send) {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const go of waiters)
+            go(send);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/pool.ts
+/**
+ * Runs `worker` over `items` with at most `limit` in flight; results keep the input order.
+ * A worker must not throw: each template turns its own failures into a result.
+ */
+async function runPool(items, limit, worker) {
+    const results = new Array(items.length);
+    let next = 0;
+    const lane = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await worker(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./src/shared/retry-policy.ts
 /** API requests: 4 tries (3 retries: about 1 s, 2 s, 4 s with the default retry-delay-ms). */
 const API_ATTEMPTS = 4;
@@ -31754,6 +31854,275 @@ function sleep(ms, signal) {
     });
 }
 const seconds = (ms) => `${+(ms / 1000).toFixed(1)} s`;
+
+;// CONCATENATED MODULE: ./src/shared/version-order.ts
+const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+// PEP 440, with the spellings its normalisation accepts (case, separators, alpha/beta/c/pre...).
+const PEP440 = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|rc|c|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
+const sign = (n) => (n < 0 ? -1 : n > 0 ? 1 : 0);
+function compareSemver(a, b) {
+    for (let i = 1; i <= 3; i++) {
+        const d = Number(a[i]) - Number(b[i]);
+        if (d !== 0)
+            return sign(d);
+    }
+    const [pa, pb] = [a[4], b[4]];
+    if (pa === undefined || pb === undefined)
+        return pa === pb ? 0 : pa === undefined ? 1 : -1;
+    const xs = pa.split('.');
+    const ys = pb.split('.');
+    for (let i = 0; i < Math.max(xs.length, ys.length); i++) {
+        if (xs[i] === undefined)
+            return -1;
+        if (ys[i] === undefined)
+            return 1;
+        const [nx, ny] = [/^\d+$/.test(xs[i]), /^\d+$/.test(ys[i])];
+        if (nx && ny && Number(xs[i]) !== Number(ys[i]))
+            return sign(Number(xs[i]) - Number(ys[i]));
+        if (nx !== ny)
+            return nx ? -1 : 1; // numeric identifiers sort before alphanumeric ones
+        if (xs[i] !== ys[i])
+            return xs[i] < ys[i] ? -1 : 1;
+    }
+    return 0;
+}
+/** A PEP 440 version as a tuple that sorts the way PEP 440 orders versions. */
+function pepKey(m) {
+    const epoch = Number(m[1] ?? 0);
+    const release = m[2].split('.').map(Number);
+    while (release.length > 1 && release[release.length - 1] === 0)
+        release.pop();
+    const preLetter = m[3]?.toLowerCase();
+    const preRank = preLetter === undefined ? 3 : /^(a|alpha)$/.test(preLetter) ? 0 : /^(b|beta)$/.test(preLetter) ? 1 : 2;
+    const post = m[5] !== undefined ? Number(m[5]) : m[6] !== undefined ? Number(m[7] || 0) : -1;
+    const dev = m[8] !== undefined ? Number(m[9] || 0) : Infinity;
+    // A dev release of a final release sorts before its pre-releases (1.0.dev1 < 1.0a1).
+    const pre = preLetter === undefined && post === -1 && dev !== Infinity ? [-1, 0] : [preRank, Number(m[4] || 0)];
+    return [epoch, release.length, ...release, ...pre, post, dev];
+}
+function compareKeys(a, b) {
+    // Release segments differ in length: compare them padded, then the rest in order.
+    const [ra, rb] = [a.slice(2, 2 + a[1]), b.slice(2, 2 + b[1])];
+    const d0 = a[0] - b[0];
+    if (d0 !== 0)
+        return sign(d0);
+    for (let i = 0; i < Math.max(ra.length, rb.length); i++) {
+        const d = (ra[i] ?? 0) - (rb[i] ?? 0);
+        if (d !== 0)
+            return sign(d);
+    }
+    const [ta, tb] = [a.slice(2 + a[1]), b.slice(2 + b[1])];
+    for (let i = 0; i < ta.length; i++) {
+        if (ta[i] !== tb[i])
+            return ta[i] < tb[i] ? -1 : 1;
+    }
+    return 0;
+}
+/** -1 when a < b, 0 when equal, 1 when a > b, null when the two cannot be compared. */
+function compareVersions(a, b) {
+    const [sa, sb] = [SEMVER.exec(a), SEMVER.exec(b)];
+    if (sa && sb)
+        return compareSemver(sa, sb);
+    const [pa, pb] = [PEP440.exec(a), PEP440.exec(b)];
+    if (pa && pb)
+        return compareKeys(pepKey(pa), pepKey(pb));
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/builds/runs-api.ts
+
+/**
+ * GitHub and Gitea >= 1.25 answer `GET /actions/runs?head_sha=`; Gitea 1.23-1.24 only
+ * `GET /actions/tasks`; Forgejo (v10) and Gitea <= 1.22 have no such API. Decided once per run
+ * from the forge's kind and `GET /version`; where that does not tell, the runs endpoint is tried
+ * and a 404 decides.
+ */
+async function chooseRunsApi(api) {
+    if (api.kind === 'github')
+        return { api: 'runs' };
+    const version = await api.version().catch(() => null);
+    if (!version)
+        return { api: 'runs' };
+    if (/\+gitea-|forgejo/i.test(version))
+        return { none: `Forgejo ${version.split('+')[0]} has no API that lists workflow runs` };
+    const release = /^(\d+\.\d+\.\d+)/.exec(version)?.[1];
+    if (!release)
+        return { api: 'runs' };
+    if ((compareVersions(release, '1.25.0') ?? -1) >= 0)
+        return { api: 'runs' };
+    if ((compareVersions(release, '1.23.0') ?? -1) >= 0)
+        return { api: 'tasks' };
+    return { none: `Gitea ${release} has no API that lists workflow runs (1.23 and later have)` };
+}
+
+;// CONCATENATED MODULE: ./src/builds/build-watch.ts
+
+
+
+
+
+const MAX_INTERVAL_MS = 15_000;
+/**
+ * Looks for the workflow run each pin started: one polling loop for every updated template,
+ * running while other templates are still being pinned, so verifying adds little wall time.
+ * Each round asks once per template still waiting (a few at a time), the wait between rounds
+ * grows, and every template has its deadline (verify-timeout after its pin). A rate limit or a
+ * failure while polling makes a build `unknown`, never a failed template by itself.
+ */
+class BuildWatch {
+    options;
+    waiting = [];
+    runsApi;
+    loop;
+    closed = false;
+    stoppedBy;
+    /** Cuts the loop's wait short: a first template to watch, or no more to come. */
+    wake = new AbortController();
+    constructor(options) {
+        this.options = options;
+    }
+    /** Starts looking for the build of `sha`; resolves when it is known. */
+    watch(template, owner, repo, sha, workflowPath) {
+        return new Promise((done) => {
+            if (this.stoppedBy)
+                return done({ build: 'unknown', reason: this.stoppedBy });
+            if (this.waiting.length === 0)
+                this.wake.abort();
+            this.waiting.push({
+                template,
+                owner,
+                repo,
+                sha,
+                workflowPath,
+                deadline: Date.now() + this.options.timeoutMs,
+                done
+            });
+            this.loop ??= this.run();
+        });
+    }
+    /** No more pins will come; resolves when every build is known. */
+    async finish() {
+        this.closed = true;
+        this.wake.abort();
+        await this.loop;
+    }
+    /** Waits `ms`, or until woken; false when the run is cancelled. */
+    async nap(ms) {
+        const wake = (this.wake = new AbortController());
+        const cancel = () => wake.abort();
+        this.options.signal.addEventListener('abort', cancel, { once: true });
+        await sleep(ms, wake.signal);
+        this.options.signal.removeEventListener('abort', cancel);
+        return !this.options.signal.aborted;
+    }
+    async run() {
+        let interval = this.options.firstPollMs;
+        for (;;) {
+            if (this.waiting.length === 0) {
+                if (this.closed)
+                    return;
+                // Nothing to ask about yet: wait for the next pin, then start the backoff afresh.
+                if (!(await this.nap(3_600_000)))
+                    return this.settleAll({ build: 'unknown', reason: 'cancelled' });
+                interval = this.options.firstPollMs;
+                continue;
+            }
+            if (!(await this.nap(interval)))
+                return this.settleAll({ build: 'unknown', reason: 'cancelled' });
+            interval = Math.min(interval * 1.5, MAX_INTERVAL_MS);
+            if (this.waiting.length === 0)
+                continue;
+            const api = await (this.runsApi ??= chooseRunsApi(this.options.api));
+            if ('none' in api)
+                return this.settleAll({ build: 'unknown', reason: api.none }, true);
+            const now = Date.now();
+            for (const w of this.waiting.filter((x) => x.deadline <= now)) {
+                this.settle(w, {
+                    build: 'not-started',
+                    reason: `no workflow run appeared within ${seconds(this.options.timeoutMs)}`
+                });
+            }
+            await runPool([...this.waiting], this.options.concurrency, (w) => this.poll(w, api.api));
+            if (this.stoppedBy)
+                return;
+        }
+    }
+    async poll(w, api) {
+        if (this.stoppedBy || !this.waiting.includes(w))
+            return;
+        let runs;
+        try {
+            runs = await this.options.api.runs(w.owner, w.repo, w.sha, api, { subject: w.template, group: new RetryGroup(0) });
+        }
+        catch (error) {
+            if (error instanceof RunStopError) {
+                // A rate limit (or a token gone) while polling: stop asking, never fail a pin for it.
+                return this.settleAll({ build: 'unknown', reason: `polling stopped: ${error.inFlight}` }, true);
+            }
+            if (error instanceof ApiError && error.transient)
+                return; // asked again next round
+            return this.settle(w, { build: 'unknown', reason: `could not list workflow runs: ${error.message}` });
+        }
+        if (runs === null)
+            return this.settleAll({ build: 'unknown', reason: `the forge has no ${api} API for workflow runs (HTTP 404)` }, true);
+        const run = runs.find((r) => w.workflowPath && r.path === w.workflowPath) ?? runs[0];
+        if (!run)
+            return;
+        const status = run.conclusion ? `${run.status}: ${run.conclusion}` : run.status;
+        this.options.log(`${w.template}: build started (${status}) ${run.url}`);
+        this.settle(w, { build: 'started', url: run.url, status });
+    }
+    settle(w, state) {
+        const at = this.waiting.indexOf(w);
+        if (at < 0)
+            return;
+        this.waiting.splice(at, 1);
+        w.done(state);
+    }
+    /** Every waiting build (and, when `final`, every later one) gets this state. */
+    settleAll(state, final = false) {
+        if (final)
+            this.stoppedBy = state.reason;
+        for (const w of [...this.waiting])
+            this.settle(w, state);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/builds/build-verdict.ts
+/**
+ * verify-build's verdict, once each build is known. `true` keeps a pin whose build never
+ * started (a warning names it); `require` fails it. A build that is `unknown` (no API, polling
+ * cut short) never fails a pinned template. In pull-request mode there is nothing to look for
+ * until the pull request is merged, and the result says so.
+ */
+async function withBuilds(results, rule) {
+    if (rule === 'false')
+        return results;
+    return Promise.all(results.map(async (r) => {
+        const { pendingBuild, ...rest } = r;
+        if (r.status === 'pr-opened' || r.status === 'pr-exists') {
+            return {
+                ...rest,
+                build: {
+                    build: 'unknown',
+                    reason: 'pull-request mode: the build starts when the pull request is merged'
+                }
+            };
+        }
+        if (!pendingBuild)
+            return rest;
+        const build = await pendingBuild;
+        if (build.build === 'not-started' && rule === 'require') {
+            return {
+                ...rest,
+                build,
+                status: 'failed',
+                reason: `${r.reason}; but ${build.reason} (verify-build: require)`
+            };
+        }
+        return { ...rest, build };
+    }));
+}
 
 ;// CONCATENATED MODULE: ./src/forge/http-transport.ts
 
@@ -32204,6 +32573,36 @@ class ForgeApi {
         }
         return all;
     }
+    /** Gitea/Forgejo `GET /version` ({version}); null where there is none (GitHub). */
+    async version(call) {
+        const answer = await absentOn404(this.client.call('GET', '/version', call));
+        return answer ? String(object(answer.data, 'GET /version').version ?? '') || null : null;
+    }
+    /**
+     * Workflow runs for a commit: GitHub and Gitea >= 1.25 `GET /actions/runs?head_sha=`;
+     * Gitea 1.23-1.24 `GET /actions/tasks` (no filter: matched here). Both answer
+     * {total_count, workflow_runs}. null when the forge has no such endpoint (404).
+     */
+    async runs(owner, repo, sha, api, call) {
+        const base = repoApiPath(owner, repo, 'actions', api);
+        const query = api === 'runs'
+            ? new URLSearchParams({ head_sha: sha, per_page: '30' })
+            : new URLSearchParams({ limit: '50', page: '1' });
+        const answer = await absentOn404(this.client.call('GET', `${base}?${query}`, call));
+        if (!answer)
+            return null;
+        return list(object(answer.data, `GET ${base}`).workflow_runs, `GET ${base} workflow_runs`)
+            .map((run) => object(run, 'a workflow run'))
+            .map((run) => ({
+            id: Number(run.id),
+            sha: String(run.head_sha ?? ''),
+            status: String(run.status ?? 'unknown'),
+            conclusion: typeof run.conclusion === 'string' && run.conclusion ? run.conclusion : undefined,
+            url: String(run.html_url ?? run.url ?? ''),
+            path: typeof run.path === 'string' ? run.path : undefined
+        }))
+            .filter((run) => run.sha === sha);
+    }
     /** Gitea/Forgejo: who the token belongs to. */
     async user(call) {
         const user = object((await this.client.call('GET', '/user', call)).data, 'GET /user');
@@ -32310,88 +32709,6 @@ class RateGate {
     }
     get maxInFlight() {
         return this.limit;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/forge/retry-group.ts
-/**
- * Retries shared by requests sent together (one template's look-up round: repository, probes,
- * version file). When several fail at once they back off together, then one of them, the
- * canary (the earliest sent: the repository look-up, which decides the most), tries again
- * while the others wait for its word. If the forge answers it, they go again at once; if it
- * does not, they give up with it. So a persistent fault costs the round plus `retries`
- * requests (5 + 3), not the round times four (20), and a blip that hit every request still
- * recovers.
- *
- * A request on its own gets a group of its own: then this is plain bounded retry.
- */
-class RetryGroup {
-    retries;
-    left;
-    orders = new WeakMap();
-    joined = 0;
-    round = null;
-    canary = null;
-    waiters = [];
-    constructor(retries) {
-        this.retries = retries;
-        this.left = retries;
-    }
-    /** Every request says when it is sent first, so the group knows which one was earliest. */
-    join(request) {
-        if (!this.orders.has(request))
-            this.orders.set(request, this.joined++);
-    }
-    /**
-     * A request of the group failed transiently. Resolves true when it should be sent again:
-     * after the backoff (`wait`, given the retry number) when it is the canary, or as soon as the
-     * canary got an answer. False: give up.
-     */
-    retry(request, wait) {
-        if (this.canary !== null && this.canary !== request)
-            return new Promise((go) => this.waiters.push(go));
-        if (this.canary === request)
-            this.canary = null; // it failed again: it joins the next round
-        return new Promise((go) => {
-            if (this.round === null) {
-                if (this.left <= 0) {
-                    go(false);
-                    this.release(false);
-                    return;
-                }
-                this.left--;
-                const round = (this.round = []);
-                void wait(this.retries - this.left).then((waited) => this.endRound(round, waited));
-            }
-            this.round.push({ request, order: this.orders.get(request) ?? Infinity, go });
-        });
-    }
-    /** The request is done: `answered` when the forge answered it (success or a final error). */
-    settle(request, answered) {
-        if (this.canary !== request)
-            return;
-        this.canary = null;
-        this.release(answered);
-    }
-    endRound(round, waited) {
-        this.round = null;
-        if (!waited) {
-            for (const member of round)
-                member.go(false);
-            this.release(false);
-            return;
-        }
-        const [first, ...rest] = round.sort((a, b) => a.order - b.order);
-        this.canary = first.request;
-        for (const member of rest)
-            this.waiters.push(member.go);
-        first.go(true);
-    }
-    release(send) {
-        const waiters = this.waiters;
-        this.waiters = [];
-        for (const go of waiters)
-            go(send);
     }
 }
 
@@ -32544,18 +32861,22 @@ function errorText(e) {
 
 ;// CONCATENATED MODULE: ./src/forge/forge-health.ts
 /**
- * Whether the forge itself is failing, as opposed to one repository: every recent request failed
- * transiently, nothing succeeded, and the failures came from more than one template. Then new
- * templates are not started and no failed request is retried: a forge in trouble is not hammered.
- * One broken repository (its requests alone failing) never trips it; any answer resets it.
+ * Whether the forge itself is failing, as opposed to a repository or two: every recent request
+ * failed transiently, nothing answered, and the failures came from at least three templates (a
+ * forge that is down fails them all; a couple of broken repositories among healthy ones, whose
+ * neighbours are busy in git for a while, must not look like that). Then new templates are not
+ * started and no failed request is retried: a forge in trouble is not hammered. Any answer
+ * resets it.
  */
 class ForgeHealth {
     threshold;
+    subjectsNeeded;
     streak = 0;
     subjects = new Set();
     last = '';
-    constructor(threshold = 8) {
+    constructor(threshold = 8, subjectsNeeded = 3) {
         this.threshold = threshold;
+        this.subjectsNeeded = subjectsNeeded;
     }
     /** The forge answered (2xx, or a final 4xx: it is up, it just said no). */
     answered() {
@@ -32569,7 +32890,9 @@ class ForgeHealth {
     }
     /** The last failure when the forge counts as failing; null while it does not. */
     get failing() {
-        return this.streak >= this.threshold && this.subjects.size >= 2 ? { failure: this.last, streak: this.streak } : null;
+        return this.streak >= this.threshold && this.subjects.size >= this.subjectsNeeded
+            ? { failure: this.last, streak: this.streak }
+            : null;
     }
 }
 
@@ -32897,7 +33220,9 @@ const DEFAULTS = {
     downgrade: 'allow',
     'rate-limit-wait': '300',
     transport: 'auto',
-    'require-consumer': 'warn'
+    'require-consumer': 'warn',
+    'verify-build': 'false',
+    'verify-timeout': '300'
 };
 
 ;// CONCATENATED MODULE: ./src/inputs/input-values.ts
@@ -33195,7 +33520,9 @@ function readInputs() {
             downgrade: choice('downgrade', ['allow', 'skip', 'fail']),
             rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
             transport: choice('transport', ['auto', 'api', 'git']),
-            requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off'])
+            requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off']),
+            verifyBuild: choice('verify-build', ['false', 'true', 'require']),
+            verifyTimeoutSeconds: integer('verify-timeout', 1, 3600)
         }
     };
 }
@@ -33228,80 +33555,6 @@ function describePin(bytes) {
     return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text).replace(/[\u007f-\uffff]/g, escapeChar);
 }
 const escapeChar = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-
-;// CONCATENATED MODULE: ./src/shared/version-order.ts
-const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
-// PEP 440, with the spellings its normalisation accepts (case, separators, alpha/beta/c/pre...).
-const PEP440 = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|rc|c|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
-const sign = (n) => (n < 0 ? -1 : n > 0 ? 1 : 0);
-function compareSemver(a, b) {
-    for (let i = 1; i <= 3; i++) {
-        const d = Number(a[i]) - Number(b[i]);
-        if (d !== 0)
-            return sign(d);
-    }
-    const [pa, pb] = [a[4], b[4]];
-    if (pa === undefined || pb === undefined)
-        return pa === pb ? 0 : pa === undefined ? 1 : -1;
-    const xs = pa.split('.');
-    const ys = pb.split('.');
-    for (let i = 0; i < Math.max(xs.length, ys.length); i++) {
-        if (xs[i] === undefined)
-            return -1;
-        if (ys[i] === undefined)
-            return 1;
-        const [nx, ny] = [/^\d+$/.test(xs[i]), /^\d+$/.test(ys[i])];
-        if (nx && ny && Number(xs[i]) !== Number(ys[i]))
-            return sign(Number(xs[i]) - Number(ys[i]));
-        if (nx !== ny)
-            return nx ? -1 : 1; // numeric identifiers sort before alphanumeric ones
-        if (xs[i] !== ys[i])
-            return xs[i] < ys[i] ? -1 : 1;
-    }
-    return 0;
-}
-/** A PEP 440 version as a tuple that sorts the way PEP 440 orders versions. */
-function pepKey(m) {
-    const epoch = Number(m[1] ?? 0);
-    const release = m[2].split('.').map(Number);
-    while (release.length > 1 && release[release.length - 1] === 0)
-        release.pop();
-    const preLetter = m[3]?.toLowerCase();
-    const preRank = preLetter === undefined ? 3 : /^(a|alpha)$/.test(preLetter) ? 0 : /^(b|beta)$/.test(preLetter) ? 1 : 2;
-    const post = m[5] !== undefined ? Number(m[5]) : m[6] !== undefined ? Number(m[7] || 0) : -1;
-    const dev = m[8] !== undefined ? Number(m[9] || 0) : Infinity;
-    // A dev release of a final release sorts before its pre-releases (1.0.dev1 < 1.0a1).
-    const pre = preLetter === undefined && post === -1 && dev !== Infinity ? [-1, 0] : [preRank, Number(m[4] || 0)];
-    return [epoch, release.length, ...release, ...pre, post, dev];
-}
-function compareKeys(a, b) {
-    // Release segments differ in length: compare them padded, then the rest in order.
-    const [ra, rb] = [a.slice(2, 2 + a[1]), b.slice(2, 2 + b[1])];
-    const d0 = a[0] - b[0];
-    if (d0 !== 0)
-        return sign(d0);
-    for (let i = 0; i < Math.max(ra.length, rb.length); i++) {
-        const d = (ra[i] ?? 0) - (rb[i] ?? 0);
-        if (d !== 0)
-            return sign(d);
-    }
-    const [ta, tb] = [a.slice(2 + a[1]), b.slice(2 + b[1])];
-    for (let i = 0; i < ta.length; i++) {
-        if (ta[i] !== tb[i])
-            return ta[i] < tb[i] ? -1 : 1;
-    }
-    return 0;
-}
-/** -1 when a < b, 0 when equal, 1 when a > b, null when the two cannot be compared. */
-function compareVersions(a, b) {
-    const [sa, sb] = [SEMVER.exec(a), SEMVER.exec(b)];
-    if (sa && sb)
-        return compareSemver(sa, sb);
-    const [pa, pb] = [PEP440.exec(a), PEP440.exec(b)];
-    if (pa && pb)
-        return compareKeys(pepKey(pa), pepKey(pb));
-    return null;
-}
 
 ;// CONCATENATED MODULE: ./src/pipeline/pin-policy.ts
 
@@ -33995,24 +34248,6 @@ class ChosenTransport {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/pool.ts
-/**
- * Runs `worker` over `items` with at most `limit` in flight; results keep the input order.
- * A worker must not throw: each template turns its own failures into a result.
- */
-async function runPool(items, limit, worker) {
-    const results = new Array(items.length);
-    let next = 0;
-    const lane = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await worker(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-    return results;
-}
-
 ;// CONCATENATED MODULE: ./src/pipeline/run-control.ts
 
 /**
@@ -34301,7 +34536,16 @@ async function land(ref, ctx, seen, call, log) {
         log
     };
     const landing = await ctx.lander.land(request);
-    const done = await outcome(landing, { ref, ctx, branch, verdict, call, owner: repo.owner, name: repo.name });
+    const done = await outcome(landing, {
+        ref,
+        ctx,
+        branch,
+        verdict,
+        call,
+        owner: repo.owner,
+        name: repo.name,
+        workflow: seen.workflow?.path
+    });
     return decided.consumer ? { ...done, consumer: decided.consumer } : done;
 }
 /** Everything decided from the look-up round alone, before any write. */
@@ -34386,7 +34630,11 @@ async function outcome(landing, c) {
     const done = { branch: target, commit: landing.commit, attempts: landing.attempts };
     if (!pr) {
         const after = landing.attempts > 1 ? ` after ${landing.attempts} ${c.ctx.lander.transport === 'git' ? 'pushes' : 'writes'}` : '';
-        return result(fullName, 'updated', withNote(`${change(c, false)}${after}`, landing.note), done);
+        const updated = result(fullName, 'updated', withNote(`${change(c, false)}${after}`, landing.note), done);
+        if (c.ctx.builds && landing.commit) {
+            updated.pendingBuild = c.ctx.builds.watch(fullName, c.owner, c.name, landing.commit, c.workflow || undefined);
+        }
+        return updated;
     }
     try {
         const spec = { head: pr.branch, base: c.branch, title: pr.title, body: pr.body };
@@ -34408,6 +34656,47 @@ function change(c, dryRun) {
     return c.verdict.was === null
         ? `${verb} ${version} (created ${versionFile})`
         : `${verb} ${version} (was ${c.verdict.was})`;
+}
+
+;// CONCATENATED MODULE: ./src/report/counts.ts
+/** Each status in plain words, as the summary's table shows it. */
+const STATUS_WORDS = {
+    updated: 'updated',
+    'pr-opened': 'pull request opened',
+    'pr-exists': 'pull request already open',
+    'would-update': 'would update',
+    current: 'current',
+    lagging: 'lagging',
+    unchanged: 'unchanged',
+    skipped: 'skipped',
+    failed: 'failed'
+};
+const ORDER = [
+    'updated',
+    'pr-opened',
+    'pr-exists',
+    'would-update',
+    'current',
+    'lagging',
+    'unchanged',
+    'skipped',
+    'failed'
+];
+/** How many of each, in plain words: "2 updated, 1 pull request opened, 1 failed". */
+function describeCounts(results) {
+    const phrase = (status, n) => {
+        if (status === 'pr-opened')
+            return `${n} pull request${n === 1 ? '' : 's'} opened`;
+        if (status === 'pr-exists')
+            return `${n} pull request${n === 1 ? '' : 's'} already open`;
+        if (status === 'would-update')
+            return `${n} would be updated`;
+        return `${n} ${STATUS_WORDS[status]}`;
+    };
+    return ORDER.map((status) => [status, results.filter((r) => r.status === status).length])
+        .filter(([, n]) => n > 0)
+        .map(([status, n]) => phrase(status, n))
+        .join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -34432,28 +34721,17 @@ function buildOutputs(results) {
             branch,
             attempts
         }))),
+        builds: JSON.stringify(results
+            .filter((r) => r.build)
+            .map((r) => ({
+            template: r.template,
+            build: r.build.build,
+            url: r.build.build === 'started' ? r.build.url : null
+        }))),
         'pull-requests': JSON.stringify(results
             .filter((r) => r.pullRequest)
             .map((r) => ({ template: r.template, number: r.pullRequest.number, url: r.pullRequest.url })))
     };
-}
-function counts(results) {
-    const order = [
-        'updated',
-        'pr-opened',
-        'pr-exists',
-        'would-update',
-        'current',
-        'lagging',
-        'unchanged',
-        'skipped',
-        'failed'
-    ];
-    return order
-        .map((status) => [status, results.filter((r) => r.status === status).length])
-        .filter(([, n]) => n > 0)
-        .map(([status, n]) => `${n} ${status}`)
-        .join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -34469,30 +34747,98 @@ const ICON = {
     current: '✅',
     lagging: '⏳'
 };
+/** Past this many rows, unchanged, current and skipped templates are counted, not listed row by row. */
+const ROWS_IN_FULL = 300;
+/** GitHub keeps at most 1 MiB of summary per step; stay well inside it. */
+const SUMMARY_LIMIT = 900 * 1024;
+const NO_WORKFLOW = /^no publish-image\.yml \(looked for .*\)$/;
+/**
+ * The job summary, for the operator who has to act on it: what failed comes first (then the
+ * rest in input order), every name links to its repository, every commit to its page, every
+ * pull request and build to itself. Reasons are short (the probed paths are said once, below);
+ * counts are in words. A very long run stays readable and within the runner's size limit.
+ */
+function renderMarkdown(ctx, results) {
+    const failed = results.filter((r) => r.status === 'failed');
+    const ordered = [...failed, ...results.filter((r) => r.status !== 'failed')];
+    const quiet = (r) => r.status === 'unchanged' || r.status === 'skipped' || r.status === 'current';
+    const folded = results.length > ROWS_IN_FULL ? ordered.filter(quiet) : [];
+    const rows = ordered.filter((r) => !folded.includes(r));
+    const build = ctx.verifyBuild && ctx.mode === 'push';
+    const header = ['Template', 'Status', 'Branch', 'Commit', 'Details', ...(build ? ['Build'] : [])];
+    const lines = [
+        `## Runtime cascade: ${ctx.version}${ctx.mode === 'check' ? ' (check)' : ''}${ctx.dryRun ? ' (dry run)' : ''}`,
+        '',
+        describeCounts(results) || 'no templates',
+        '',
+        `| ${header.join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`
+    ];
+    const footer = [];
+    if (folded.length > 0) {
+        footer.push('', `<details><summary>${describeCounts(folded)}: not listed above</summary>`, '');
+        footer.push(folded.map((r) => `${summary_link(ctx, r)} (${STATUS_WORDS[r.status]}: ${cell(summary_short(r.reason))})`).join(' · '), '', '</details>');
+    }
+    if (results.some((r) => NO_WORKFLOW.test(r.reason))) {
+        footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`);
+    }
+    if (failed.length > 0) {
+        footer.push('', 'Re-run only the failed templates with:', '', '```', `templates: ${failed.map((r) => r.template).join(' ')}`, '```');
+    }
+    let size = [...lines, ...footer].join('\n').length;
+    let shown = 0;
+    for (const r of rows) {
+        const row = renderRow(ctx, r, build);
+        if (size + row.length > SUMMARY_LIMIT) {
+            lines.push('', `… ${rows.length - shown} more rows left out to stay within the job summary's size limit: the \`results\` output has them all.`);
+            break;
+        }
+        lines.push(row);
+        size += row.length + 1;
+        shown++;
+    }
+    return `${[...lines, ...footer].join('\n')}\n`;
+}
+function renderRow(ctx, r, build) {
+    const repo = summary_repoPath(r);
+    const commit = r.commit && repo ? `[\`${r.commit.slice(0, 12)}\`](${ctx.serverUrl}/${repo}/commit/${r.commit})` : '';
+    const pull = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : '';
+    const consumer = r.consumer ? ` ⚠️ ${cell(r.consumer)}` : '';
+    const cells = [
+        summary_link(ctx, r),
+        `${ICON[r.status]} ${STATUS_WORDS[r.status]}`,
+        cell(r.branch ?? ''),
+        commit,
+        `${pull}${cell(summary_short(r.reason))}${consumer}`
+    ];
+    if (build)
+        cells.push(buildCell(ctx, r));
+    return `| ${cells.join(' | ')} |`;
+}
+function buildCell(ctx, r) {
+    if (!r.build)
+        return '';
+    if (r.build.build === 'started')
+        return `[${cell(r.build.status)}](${r.build.url})`;
+    if (r.build.build === 'not-started')
+        return `❌ none within ${ctx.verifyTimeoutSeconds} s`;
+    return `❔ ${cell(r.build.reason)}`;
+}
+/** owner/repo of a result, or null for a source that was never listed (org:x). */
+function summary_repoPath(r) {
+    const name = r.renamedTo ?? r.template;
+    return /^[^/:]+\/[^/]+$/.test(name) ? name : null;
+}
+function summary_link(ctx, r) {
+    const repo = summary_repoPath(r);
+    return repo ? `[${cell(r.template)}](${ctx.serverUrl}/${repo})` : cell(r.template);
+}
+/** The reason as the table shows it: what is said once below the table is not repeated per row. */
+function summary_short(reason) {
+    return NO_WORKFLOW.test(reason) ? 'no publish-image.yml' : reason;
+}
 function cell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/** Markdown for the job summary (GITHUB_STEP_SUMMARY). */
-function renderMarkdown(version, results, dryRun) {
-    const rows = results.map((r) => {
-        const link = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : '';
-        const consumer = r.consumer ? ` ⚠️ ${cell(r.consumer)}` : '';
-        return `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${link}${cell(r.reason)}${consumer} |`;
-    });
-    const failed = results.filter((r) => r.status === 'failed').map((r) => r.template);
-    const lines = [
-        `## Runtime cascade: ${version}${dryRun ? ' (dry run)' : ''}`,
-        '',
-        counts(results),
-        '',
-        '| Template | Status | Branch | Commit | Pushes | Detail |',
-        '| --- | --- | --- | --- | --- | --- |',
-        ...rows
-    ];
-    if (failed.length > 0) {
-        lines.push('', 'Re-run only the failed templates with:', '', '```', `templates: ${failed.join(' ')}`, '```');
-    }
-    return `${lines.join('\n')}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/text-table.ts
@@ -34520,6 +34866,7 @@ function renderText(results) {
 
 
 
+
 /**
  * The end of a run, for everyone who reads it: the outputs (for later steps), the table in the
  * log and the job summary (for people), one annotation per failed template, and the step's
@@ -34530,11 +34877,16 @@ async function publish(settings, results, redactor, stopped) {
     for (const [name, value] of Object.entries(buildOutputs(results)))
         setOutput(name, redactor.redact(value));
     info('');
-    info(`Runtime cascade ${settings.version}: ${counts(results)}`);
+    info(`Runtime cascade ${settings.version}: ${describeCounts(results) || 'no templates'}`);
     info(redactor.redact(renderText(results)));
     for (const r of results.filter((x) => x.renamedTo)) {
         warning(`${r.template} was renamed or transferred: it is now ${r.renamedTo}. Update the template list.`, {
             title: 'runtime cascade'
+        });
+    }
+    for (const r of results.filter((x) => x.build?.build === 'not-started' && x.status !== 'failed')) {
+        warning(`${r.template}: the pin landed, but ${r.build.build === 'not-started' ? r.build.reason : ''}: the image may not rebuild`, {
+            title: 'runtime cascade: no build started'
         });
     }
     for (const r of results.filter((x) => x.consumer)) {
@@ -34546,7 +34898,15 @@ async function publish(settings, results, redactor, stopped) {
     }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary
-            .addRaw(redactor.redact(renderMarkdown(settings.version, results, settings.dryRun)))
+            .addRaw(redactor.redact(renderMarkdown({
+            version: settings.version,
+            dryRun: settings.dryRun,
+            mode: settings.mode,
+            serverUrl: settings.serverUrl,
+            probePaths: settings.probePaths,
+            verifyBuild: settings.verifyBuild !== 'false',
+            verifyTimeoutSeconds: settings.verifyTimeoutSeconds
+        }, results)))
             .write()
             .catch((error) => warning(`could not write the job summary: ${error.message}`));
     }
@@ -34601,6 +34961,8 @@ class TemplateLog {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -34721,9 +35083,19 @@ async function cascade(token, settings, redactor, control) {
     try {
         await preflight(settings, api, control, settings.transport === 'git' && settings.mode !== 'check' ? await checkedGit() : null);
         const templates = await listTemplates(settings, api, control);
-        return await runPool(templates, settings.concurrency, async (ref) => {
+        const builds = watchesBuilds(settings)
+            ? new BuildWatch({
+                api,
+                timeoutMs: settings.verifyTimeoutSeconds * 1000,
+                firstPollMs: Math.min(5000, Math.max(200, settings.retryDelayMs * 2)),
+                concurrency: settings.concurrency,
+                signal: control.signal,
+                log: info
+            })
+            : undefined;
+        const results = await runPool(templates, settings.concurrency, async (ref) => {
             const log = new TemplateLog(ref.fullName, redactor);
-            let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite }, log.line);
+            let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite, builds }, log.line);
             // A template cut short by the cancel says so, whatever its last request saw.
             if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
                 outcome = { ...outcome, reason: 'cancelled' };
@@ -34734,6 +35106,9 @@ async function cascade(token, settings, redactor, control) {
             log.flush(outcome);
             return outcome;
         });
+        // The builds were looked for while templates were pinned; the last ones finish here.
+        await builds?.finish();
+        return await withBuilds(results, settings.verifyBuild);
     }
     finally {
         transport.dispose();
@@ -34769,6 +35144,16 @@ async function preflight(settings, api, control, git) {
             `${check.quota.reset.toISOString()}, and this run may need about ${needed}. A limit is waited out ` +
             `for up to rate-limit-wait (${settings.rateLimitWaitSeconds} s); past that the run stops and lists the templates not done.`);
     }
+}
+/** Builds are looked for after pushes: not in check mode, not in a dry run, not before merges. */
+function watchesBuilds(settings) {
+    if (settings.verifyBuild === 'false' || settings.dryRun || settings.mode === 'check')
+        return false;
+    if (settings.mode === 'pull-request') {
+        info('verify-build: in pull-request mode there is nothing to verify until the pull requests are merged');
+        return false;
+    }
+    return true;
 }
 /**
  * The templates to work on: sources (org:, topic:) listed from the forge. A source that fails

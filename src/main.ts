@@ -2,6 +2,8 @@ import * as core from '@actions/core'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { BuildWatch } from './builds/build-watch.js'
+import { withBuilds } from './builds/build-verdict.js'
 import { RateLimitStopError, RunStopError } from './forge/api-error.js'
 import { ForgeApi } from './forge/forge-api.js'
 import { ForgeClient } from './forge/forge-client.js'
@@ -137,9 +139,19 @@ async function cascade(
       settings.transport === 'git' && settings.mode !== 'check' ? await checkedGit() : null
     )
     const templates = await listTemplates(settings, api, control)
-    return await runPool(templates, settings.concurrency, async (ref) => {
+    const builds = watchesBuilds(settings)
+      ? new BuildWatch({
+          api,
+          timeoutMs: settings.verifyTimeoutSeconds * 1000,
+          firstPollMs: Math.min(5000, Math.max(200, settings.retryDelayMs * 2)),
+          concurrency: settings.concurrency,
+          signal: control.signal,
+          log: core.info
+        })
+      : undefined
+    const results = await runPool(templates, settings.concurrency, async (ref) => {
       const log = new TemplateLog(ref.fullName, redactor)
-      let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite }, log.line)
+      let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite, builds }, log.line)
       // A template cut short by the cancel says so, whatever its last request saw.
       if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
         outcome = { ...outcome, reason: 'cancelled' }
@@ -149,6 +161,9 @@ async function cascade(
       log.flush(outcome)
       return outcome
     })
+    // The builds were looked for while templates were pinned; the last ones finish here.
+    await builds?.finish()
+    return await withBuilds(results, settings.verifyBuild)
   } finally {
     transport.dispose()
     // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.
@@ -184,6 +199,16 @@ async function preflight(settings: Settings, api: ForgeApi, control: RunControl,
         `for up to rate-limit-wait (${settings.rateLimitWaitSeconds} s); past that the run stops and lists the templates not done.`
     )
   }
+}
+
+/** Builds are looked for after pushes: not in check mode, not in a dry run, not before merges. */
+function watchesBuilds(settings: Settings): boolean {
+  if (settings.verifyBuild === 'false' || settings.dryRun || settings.mode === 'check') return false
+  if (settings.mode === 'pull-request') {
+    core.info('verify-build: in pull-request mode there is nothing to verify until the pull requests are merged')
+    return false
+  }
+  return true
 }
 
 /**

@@ -40,7 +40,7 @@ describe('check mode: a drift gate', () => {
     expect(run.stdout).toMatch(
       /::error::.*4 of 7 template\(s\) lag behind 1\.2\.3: acme\/older acme\/newer acme\/missing acme\/nightly\. Update them with templates: /
     )
-    expect(run.summary).toMatch(/\| acme\/older \| ⏳ lagging \|/)
+    expect(run.summary).toContain(`| [acme/older](${forge.url}/acme/older) | ⏳ lagging |`)
   })
 
   it('lagging-templates fed to a push run updates exactly those', async () => {

@@ -42,8 +42,8 @@ describe('fan-out', () => {
     forge.fault({ kind: 'api', repo: 'acme/slow' }, { delayMs: 600 })
     const run = await runAction(inputsFor(forge, 'slow fast1 fast2', { concurrency: '3' }))
     expect(resultsOf(run.outputs).map((r) => r.template)).toEqual(['acme/slow', 'acme/fast1', 'acme/fast2'])
-    const rows = run.summary.split('\n').filter((l) => l.startsWith('| acme/'))
-    expect(rows.map((r) => r.split(' | ')[0])).toEqual(['| acme/slow', '| acme/fast1', '| acme/fast2'])
+    const rows = run.summary.split('\n').filter((l) => l.startsWith('| [acme/'))
+    expect(rows.map((r) => /^\| \[(acme\/[^\]]+)\]/.exec(r)![1])).toEqual(['acme/slow', 'acme/fast1', 'acme/fast2'])
     // ...while the log shows groups in the order they finished.
     const groups = run.stdout.split('\n').filter((l) => l.startsWith('::group::'))
     expect(groups[groups.length - 1]).toMatch(/^::group::acme\/slow: updated/)

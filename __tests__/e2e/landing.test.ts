@@ -52,7 +52,7 @@ describe.each(['api', 'git'])('what lands, through %s', (transport) => {
         })
       ])
       expect(first.outputs['updated-templates']).toBe('acme/tpl-a acme/tpl-b')
-      expect(first.summary).toContain('| acme/tpl-a | ✅ updated | main |')
+      expect(first.summary).toContain(`| [acme/tpl-a](${forge.url}/acme/tpl-a) | ✅ updated | main | [\``)
       expect(first.stdout).toMatch(transport === 'api' ? /landed through the contents API/ : /git push --porcelain/)
     })
 

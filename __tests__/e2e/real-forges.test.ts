@@ -152,6 +152,22 @@ describe('a forge in trouble', () => {
     expect(resultsOf(run.outputs)[0].reason).toMatch(/^not attempted: the forge is failing \(HTTP 502/)
   })
 
+  it('two broken repositories among healthy ones are not a failing forge: every other template is worked on', async () => {
+    for (const name of ['broken1', 'broken2', 't1', 't2', 't3', 't4']) await template(forge, name)
+    for (const repo of ['acme/broken1', 'acme/broken2'])
+      forge.fault({ kind: 'api', repo }, { status: 503, body: { message: 'down' } })
+    const run = await runAction(inputsFor(forge, 'broken1 broken2 t1 t2 t3 t4', { concurrency: '2' }))
+    expect(resultsOf(run.outputs).map((r) => r.status)).toEqual([
+      'failed',
+      'failed',
+      'updated',
+      'updated',
+      'updated',
+      'updated'
+    ])
+    expect(run.stdout).not.toMatch(/the forge is failing/)
+  })
+
   it('one template whose API answers 503 forever costs at most 8 requests; the others are fine', async () => {
     const down = await template(forge, 'tpl-down')
     await template(forge, 'tpl-a')

@@ -34,21 +34,105 @@ describe('outputs', () => {
 })
 
 describe('summary', () => {
-  const markdown = renderMarkdown('2.0.0', results, false)
+  const ctx = {
+    version: '2.0.0',
+    dryRun: false,
+    mode: 'push' as const,
+    serverUrl: 'https://git.example.com',
+    probePaths: ['.github/workflows/publish-image.yml', '.gitea/workflows/publish-image.yml'],
+    verifyBuild: false,
+    verifyTimeoutSeconds: 300
+  }
+  const markdown = renderMarkdown(ctx, results)
+  const rows = (md: string) => md.split('\n').filter((l) => l.startsWith('| ['))
 
-  it('is a table in input order with escaped cells', () => {
-    const rows = markdown.split('\n').filter((l) => l.startsWith('| acme/'))
-    expect(rows.map((r) => r.split(' | ')[0])).toEqual(['| acme/a', '| acme/b', '| acme/c', '| acme/d', '| acme/e'])
+  it('puts failed templates first, then the rest in input order, each name linked to its repository', () => {
+    expect(rows(markdown).map((r) => r.split(' | ')[0])).toEqual([
+      '| [acme/b](https://git.example.com/acme/b)',
+      '| [acme/e](https://git.example.com/acme/e)',
+      '| [acme/a](https://git.example.com/acme/a)',
+      '| [acme/c](https://git.example.com/acme/c)',
+      '| [acme/d](https://git.example.com/acme/d)'
+    ])
     expect(markdown).toContain('hook \\| declined')
-    expect(markdown).toContain('`aaaaaaaaaaaa`')
+  })
+
+  it('links the commit to its page', () => {
+    expect(markdown).toContain(`[\`aaaaaaaaaaaa\`](https://git.example.com/acme/a/commit/${'a'.repeat(40)})`)
+  })
+
+  it('counts in plain words', () => {
+    const more = [
+      ...results,
+      result('acme/f', 'pr-opened', 'opened #1'),
+      result('acme/g', 'pr-exists', '#2'),
+      result('acme/h', 'pr-exists', '#3')
+    ]
+    expect(renderMarkdown(ctx, more)).toContain(
+      '\n1 updated, 1 pull request opened, 2 pull requests already open, 1 unchanged, 1 skipped, 2 failed\n'
+    )
+  })
+
+  it('says the probed paths once, below the table, not in every row', () => {
+    const long = result(
+      'acme/x',
+      'skipped',
+      'no publish-image.yml (looked for .github/workflows/publish-image.yml, .gitea/workflows/publish-image.yml)'
+    )
+    const md = renderMarkdown(ctx, [long, long])
+    expect(rows(md)[0]).toMatch(/\| no publish-image\.yml \|$/)
+    expect(md.match(/\.gitea\/workflows/g)).toHaveLength(1)
+    expect(md).toContain(
+      'No publish-image.yml: looked for `.github/workflows/publish-image.yml`, `.gitea/workflows/publish-image.yml`.'
+    )
+  })
+
+  it('has a build column, linked to the run, when verify-build is on', () => {
+    const built = [
+      result('acme/a', 'updated', 'pinned', {
+        build: { build: 'started', url: 'https://git.example.com/acme/a/actions/runs/7', status: 'in_progress' }
+      }),
+      result('acme/b', 'updated', 'pinned', { build: { build: 'not-started', reason: 'no run' } }),
+      result('acme/c', 'updated', 'pinned', {
+        build: { build: 'unknown', reason: 'Forgejo 10.0.0 has no API that lists workflow runs' }
+      })
+    ]
+    const md = renderMarkdown({ ...ctx, verifyBuild: true }, built)
+    expect(md).toContain('| Template | Status | Branch | Commit | Details | Build |')
+    expect(rows(md).map((r) => r.split(' | ').pop())).toEqual([
+      '[in_progress](https://git.example.com/acme/a/actions/runs/7) |',
+      '❌ none within 300 s |',
+      '❔ Forgejo 10.0.0 has no API that lists workflow runs |'
+    ])
+    expect(renderMarkdown(ctx, built)).not.toContain('| Build |')
   })
 
   it('tells how to re-run only the failed templates', () => {
     expect(markdown).toContain('templates: acme/b acme/e')
   })
 
-  it('marks a dry run', () => {
-    expect(renderMarkdown('2.0.0', results, true)).toContain('(dry run)')
+  it('marks a dry run and a check', () => {
+    expect(renderMarkdown({ ...ctx, dryRun: true }, results)).toContain('## Runtime cascade: 2.0.0 (dry run)')
+    expect(renderMarkdown({ ...ctx, mode: 'check' }, results)).toContain('## Runtime cascade: 2.0.0 (check)')
+  })
+
+  it('past a few hundred templates, counts the quiet ones in a collapsible list', () => {
+    const many = Array.from({ length: 400 }, (_, i) =>
+      result(`acme/t${i}`, i < 10 ? 'updated' : i < 12 ? 'failed' : 'unchanged', 'x')
+    )
+    const md = renderMarkdown(ctx, many)
+    expect(rows(md)).toHaveLength(12)
+    expect(md).toContain('<details><summary>388 unchanged: not listed above</summary>')
+    expect(md).toContain('[acme/t399](https://git.example.com/acme/t399) (unchanged: x)')
+  })
+
+  it('stays within the summary size limit, saying what it left out', () => {
+    const noisy = Array.from({ length: 250 }, (_, i) => result(`acme/t${i}`, 'failed', 'y'.repeat(5000)))
+    const md = renderMarkdown(ctx, noisy)
+    expect(md.length).toBeLessThan(1024 * 1024)
+    expect(md).toMatch(
+      /… \d+ more rows left out to stay within the job summary's size limit: the `results` output has them all\./
+    )
   })
 
   it('plain text has one aligned line per template', () => {

@@ -26,6 +26,16 @@ export interface FileWrite {
   author: Author
 }
 
+export interface RunInfo {
+  id: number
+  sha: string
+  status: string
+  conclusion?: string
+  url: string
+  /** The workflow file, where the forge says (GitHub, Gitea >= 1.25). */
+  path?: string
+}
+
 export interface PullSpec {
   head: string
   base: string
@@ -299,6 +309,44 @@ export class ForgeApi {
       )
     }
     return all
+  }
+
+  /** Gitea/Forgejo `GET /version` ({version}); null where there is none (GitHub). */
+  async version(call?: CallOptions): Promise<string | null> {
+    const answer = await absentOn404(this.client.call('GET', '/version', call))
+    return answer ? String(object(answer.data, 'GET /version').version ?? '') || null : null
+  }
+
+  /**
+   * Workflow runs for a commit: GitHub and Gitea >= 1.25 `GET /actions/runs?head_sha=`;
+   * Gitea 1.23-1.24 `GET /actions/tasks` (no filter: matched here). Both answer
+   * {total_count, workflow_runs}. null when the forge has no such endpoint (404).
+   */
+  async runs(
+    owner: string,
+    repo: string,
+    sha: string,
+    api: 'runs' | 'tasks',
+    call?: CallOptions
+  ): Promise<RunInfo[] | null> {
+    const base = repoApiPath(owner, repo, 'actions', api)
+    const query =
+      api === 'runs'
+        ? new URLSearchParams({ head_sha: sha, per_page: '30' })
+        : new URLSearchParams({ limit: '50', page: '1' })
+    const answer = await absentOn404(this.client.call('GET', `${base}?${query}`, call))
+    if (!answer) return null
+    return list(object(answer.data, `GET ${base}`).workflow_runs, `GET ${base} workflow_runs`)
+      .map((run) => object(run, 'a workflow run'))
+      .map((run) => ({
+        id: Number(run.id),
+        sha: String(run.head_sha ?? ''),
+        status: String(run.status ?? 'unknown'),
+        conclusion: typeof run.conclusion === 'string' && run.conclusion ? run.conclusion : undefined,
+        url: String(run.html_url ?? run.url ?? ''),
+        path: typeof run.path === 'string' ? run.path : undefined
+      }))
+      .filter((run) => run.sha === sha)
   }
 
   /** Gitea/Forgejo: who the token belongs to. */

@@ -1,15 +1,20 @@
 /**
- * Whether the forge itself is failing, as opposed to one repository: every recent request failed
- * transiently, nothing succeeded, and the failures came from more than one template. Then new
- * templates are not started and no failed request is retried: a forge in trouble is not hammered.
- * One broken repository (its requests alone failing) never trips it; any answer resets it.
+ * Whether the forge itself is failing, as opposed to a repository or two: every recent request
+ * failed transiently, nothing answered, and the failures came from at least three templates (a
+ * forge that is down fails them all; a couple of broken repositories among healthy ones, whose
+ * neighbours are busy in git for a while, must not look like that). Then new templates are not
+ * started and no failed request is retried: a forge in trouble is not hammered. Any answer
+ * resets it.
  */
 export class ForgeHealth {
   private streak = 0
   private readonly subjects = new Set<string>()
   private last = ''
 
-  constructor(private readonly threshold = 8) {}
+  constructor(
+    private readonly threshold = 8,
+    private readonly subjectsNeeded = 3
+  ) {}
 
   /** The forge answered (2xx, or a final 4xx: it is up, it just said no). */
   answered(): void {
@@ -25,6 +30,8 @@ export class ForgeHealth {
 
   /** The last failure when the forge counts as failing; null while it does not. */
   get failing(): { failure: string; streak: number } | null {
-    return this.streak >= this.threshold && this.subjects.size >= 2 ? { failure: this.last, streak: this.streak } : null
+    return this.streak >= this.threshold && this.subjects.size >= this.subjectsNeeded
+      ? { failure: this.last, streak: this.streak }
+      : null
   }
 }

@@ -28,5 +28,7 @@ export const DEFAULTS = {
   downgrade: 'allow',
   'rate-limit-wait': '300',
   transport: 'auto',
-  'require-consumer': 'warn'
+  'require-consumer': 'warn',
+  'verify-build': 'false',
+  'verify-timeout': '300'
 } as const

@@ -108,7 +108,9 @@ export function readInputs(): ActionInputs {
       downgrade: choice('downgrade', ['allow', 'skip', 'fail'] as const),
       rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
       transport: choice('transport', ['auto', 'api', 'git'] as const),
-      requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off'] as const)
+      requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off'] as const),
+      verifyBuild: choice('verify-build', ['false', 'true', 'require'] as const),
+      verifyTimeoutSeconds: integer('verify-timeout', 1, 3600)
     }
   }
 }

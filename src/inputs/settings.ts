@@ -2,6 +2,7 @@ import type { TemplateEntry } from './template-list.js'
 
 export type Mode = 'push' | 'pull-request' | 'check'
 export type ConsumerRule = 'warn' | 'skip' | 'fail' | 'off'
+export type VerifyBuild = 'false' | 'true' | 'require'
 export type DowngradePolicy = 'allow' | 'skip' | 'fail'
 export type TransportChoice = 'auto' | 'api' | 'git'
 
@@ -47,6 +48,9 @@ export interface Settings {
   transport: TransportChoice
   /** What to do when the template's workflow does not mention the version file. */
   requireConsumer: ConsumerRule
+  /** Whether to look for the build each pin started: no, warn when none, fail when none. */
+  verifyBuild: VerifyBuild
+  verifyTimeoutSeconds: number
   /** How long a rate limit may be waited out (GitHub), in seconds. */
   rateLimitWaitSeconds: number
 }

@@ -7,6 +7,7 @@ import type { TemplateRef } from '../inputs/template-list.js'
 import type { Lander, Landing, LandRequest } from '../landing/lander.js'
 import { ensurePullRequest } from '../landing/pull-request.js'
 import { result, type TemplateResult } from '../report/results.js'
+import type { BuildWatch } from '../builds/build-watch.js'
 import { API_ATTEMPTS } from '../shared/retry-policy.js'
 import { lookUp, type StageAnswers } from './api-stage.js'
 import { drift, missingConsumer } from './drift.js'
@@ -20,6 +21,8 @@ export interface PipelineContext {
   control: RunControl
   /** Waits for room in GitHub's content-creation budget (a pull request is one such request). */
   roomToWrite: (writes: number, log: Log) => Promise<void>
+  /** verify-build: looks for the build each pushed pin starts. */
+  builds?: BuildWatch
 }
 
 type Log = (line: string) => void
@@ -84,7 +87,16 @@ async function land(
     log
   }
   const landing = await ctx.lander.land(request)
-  const done = await outcome(landing, { ref, ctx, branch, verdict, call, owner: repo.owner, name: repo.name })
+  const done = await outcome(landing, {
+    ref,
+    ctx,
+    branch,
+    verdict,
+    call,
+    owner: repo.owner,
+    name: repo.name,
+    workflow: seen.workflow?.path
+  })
   return decided.consumer ? { ...done, consumer: decided.consumer } : done
 }
 
@@ -154,6 +166,8 @@ interface Context {
   call: CallOptions
   owner: string
   name: string
+  /** The probed workflow that was found: the run to look for, when verify-build is on. */
+  workflow?: string
 }
 
 /** The template's result from how landing went; in pull-request mode, after the PR step. */
@@ -184,7 +198,11 @@ async function outcome(landing: Landing, c: Context): Promise<TemplateResult> {
   if (!pr) {
     const after =
       landing.attempts > 1 ? ` after ${landing.attempts} ${c.ctx.lander.transport === 'git' ? 'pushes' : 'writes'}` : ''
-    return result(fullName, 'updated', withNote(`${change(c, false)}${after}`, landing.note), done)
+    const updated = result(fullName, 'updated', withNote(`${change(c, false)}${after}`, landing.note), done)
+    if (c.ctx.builds && landing.commit) {
+      updated.pendingBuild = c.ctx.builds.watch(fullName, c.owner, c.name, landing.commit, c.workflow || undefined)
+    }
+    return updated
   }
   try {
     const spec = { head: pr.branch, base: c.branch, title: pr.title, body: pr.body }

@@ -24,29 +24,19 @@ export function buildOutputs(results: readonly TemplateResult[]): Record<string,
         attempts
       }))
     ),
+    builds: JSON.stringify(
+      results
+        .filter((r) => r.build)
+        .map((r) => ({
+          template: r.template,
+          build: r.build!.build,
+          url: r.build!.build === 'started' ? r.build!.url : null
+        }))
+    ),
     'pull-requests': JSON.stringify(
       results
         .filter((r) => r.pullRequest)
         .map((r) => ({ template: r.template, number: r.pullRequest!.number, url: r.pullRequest!.url }))
     )
   }
-}
-
-export function counts(results: readonly TemplateResult[]): string {
-  const order: Status[] = [
-    'updated',
-    'pr-opened',
-    'pr-exists',
-    'would-update',
-    'current',
-    'lagging',
-    'unchanged',
-    'skipped',
-    'failed'
-  ]
-  return order
-    .map((status) => [status, results.filter((r) => r.status === status).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([status, n]) => `${n} ${status}`)
-    .join(', ')
 }

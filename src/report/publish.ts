@@ -2,7 +2,8 @@ import * as core from '@actions/core'
 import type { RunStopError } from '../forge/api-error.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Redactor } from '../shared/redact.js'
-import { buildOutputs, counts } from './outputs.js'
+import { describeCounts } from './counts.js'
+import { buildOutputs } from './outputs.js'
 import type { TemplateResult } from './results.js'
 import { renderMarkdown } from './summary.js'
 import { renderText } from './text-table.js'
@@ -21,12 +22,20 @@ export async function publish(
 ): Promise<void> {
   for (const [name, value] of Object.entries(buildOutputs(results))) core.setOutput(name, redactor.redact(value))
   core.info('')
-  core.info(`Runtime cascade ${settings.version}: ${counts(results)}`)
+  core.info(`Runtime cascade ${settings.version}: ${describeCounts(results) || 'no templates'}`)
   core.info(redactor.redact(renderText(results)))
   for (const r of results.filter((x) => x.renamedTo)) {
     core.warning(`${r.template} was renamed or transferred: it is now ${r.renamedTo}. Update the template list.`, {
       title: 'runtime cascade'
     })
+  }
+  for (const r of results.filter((x) => x.build?.build === 'not-started' && x.status !== 'failed')) {
+    core.warning(
+      `${r.template}: the pin landed, but ${r.build!.build === 'not-started' ? r.build!.reason : ''}: the image may not rebuild`,
+      {
+        title: 'runtime cascade: no build started'
+      }
+    )
   }
   for (const r of results.filter((x) => x.consumer)) {
     core.warning(`${r.template}: ${r.consumer}`, { title: 'runtime cascade: the pin may not be read' })
@@ -37,7 +46,22 @@ export async function publish(
   }
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary
-      .addRaw(redactor.redact(renderMarkdown(settings.version, results, settings.dryRun)))
+      .addRaw(
+        redactor.redact(
+          renderMarkdown(
+            {
+              version: settings.version,
+              dryRun: settings.dryRun,
+              mode: settings.mode,
+              serverUrl: settings.serverUrl,
+              probePaths: settings.probePaths,
+              verifyBuild: settings.verifyBuild !== 'false',
+              verifyTimeoutSeconds: settings.verifyTimeoutSeconds
+            },
+            results
+          )
+        )
+      )
       .write()
       .catch((error: Error) => core.warning(`could not write the job summary: ${error.message}`))
   }

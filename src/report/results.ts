@@ -1,3 +1,5 @@
+import type { BuildState } from '../builds/build-watch.js'
+
 export type Status =
   | 'updated'
   | 'unchanged'
@@ -30,6 +32,10 @@ export interface TemplateResult {
   renamedTo?: string
   /** The consumer guard's warning: the workflow does not mention the version file. */
   consumer?: string
+  /** verify-build: what became of the build the pin should have started. */
+  build?: BuildState
+  /** verify-build: the build being looked for while other templates are pinned. */
+  pendingBuild?: Promise<BuildState>
 }
 
 export function result(

@@ -1,5 +1,15 @@
-import { counts } from './outputs.js'
+import { describeCounts, STATUS_WORDS } from './counts.js'
 import type { Status, TemplateResult } from './results.js'
+
+export interface SummaryContext {
+  version: string
+  dryRun: boolean
+  mode: 'push' | 'pull-request' | 'check'
+  serverUrl: string
+  probePaths: string[]
+  verifyBuild: boolean
+  verifyTimeoutSeconds: number
+}
 
 const ICON: Record<Status, string> = {
   updated: '✅',
@@ -13,29 +23,114 @@ const ICON: Record<Status, string> = {
   lagging: '⏳'
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+/** Past this many rows, unchanged, current and skipped templates are counted, not listed row by row. */
+export const ROWS_IN_FULL = 300
+/** GitHub keeps at most 1 MiB of summary per step; stay well inside it. */
+export const SUMMARY_LIMIT = 900 * 1024
+
+const NO_WORKFLOW = /^no publish-image\.yml \(looked for .*\)$/
+
+/**
+ * The job summary, for the operator who has to act on it: what failed comes first (then the
+ * rest in input order), every name links to its repository, every commit to its page, every
+ * pull request and build to itself. Reasons are short (the probed paths are said once, below);
+ * counts are in words. A very long run stays readable and within the runner's size limit.
+ */
+export function renderMarkdown(ctx: SummaryContext, results: readonly TemplateResult[]): string {
+  const failed = results.filter((r) => r.status === 'failed')
+  const ordered = [...failed, ...results.filter((r) => r.status !== 'failed')]
+  const quiet = (r: TemplateResult) => r.status === 'unchanged' || r.status === 'skipped' || r.status === 'current'
+  const folded = results.length > ROWS_IN_FULL ? ordered.filter(quiet) : []
+  const rows = ordered.filter((r) => !folded.includes(r))
+  const build = ctx.verifyBuild && ctx.mode === 'push'
+  const header = ['Template', 'Status', 'Branch', 'Commit', 'Details', ...(build ? ['Build'] : [])]
+  const lines = [
+    `## Runtime cascade: ${ctx.version}${ctx.mode === 'check' ? ' (check)' : ''}${ctx.dryRun ? ' (dry run)' : ''}`,
+    '',
+    describeCounts(results) || 'no templates',
+    '',
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`
+  ]
+  const footer: string[] = []
+  if (folded.length > 0) {
+    footer.push('', `<details><summary>${describeCounts(folded)}: not listed above</summary>`, '')
+    footer.push(
+      folded.map((r) => `${link(ctx, r)} (${STATUS_WORDS[r.status]}: ${cell(short(r.reason))})`).join(' · '),
+      '',
+      '</details>'
+    )
+  }
+  if (results.some((r) => NO_WORKFLOW.test(r.reason))) {
+    footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`)
+  }
+  if (failed.length > 0) {
+    footer.push(
+      '',
+      'Re-run only the failed templates with:',
+      '',
+      '```',
+      `templates: ${failed.map((r) => r.template).join(' ')}`,
+      '```'
+    )
+  }
+  let size = [...lines, ...footer].join('\n').length
+  let shown = 0
+  for (const r of rows) {
+    const row = renderRow(ctx, r, build)
+    if (size + row.length > SUMMARY_LIMIT) {
+      lines.push(
+        '',
+        `… ${rows.length - shown} more rows left out to stay within the job summary's size limit: the \`results\` output has them all.`
+      )
+      break
+    }
+    lines.push(row)
+    size += row.length + 1
+    shown++
+  }
+  return `${[...lines, ...footer].join('\n')}\n`
 }
 
-/** Markdown for the job summary (GITHUB_STEP_SUMMARY). */
-export function renderMarkdown(version: string, results: readonly TemplateResult[], dryRun: boolean): string {
-  const rows = results.map((r) => {
-    const link = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : ''
-    const consumer = r.consumer ? ` ⚠️ ${cell(r.consumer)}` : ''
-    return `| ${cell(r.template)} | ${ICON[r.status]} ${r.status} | ${cell(r.branch ?? '')} | ${r.commit ? `\`${r.commit.slice(0, 12)}\`` : ''} | ${r.attempts} | ${link}${cell(r.reason)}${consumer} |`
-  })
-  const failed = results.filter((r) => r.status === 'failed').map((r) => r.template)
-  const lines = [
-    `## Runtime cascade: ${version}${dryRun ? ' (dry run)' : ''}`,
-    '',
-    counts(results),
-    '',
-    '| Template | Status | Branch | Commit | Pushes | Detail |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows
+function renderRow(ctx: SummaryContext, r: TemplateResult, build: boolean): string {
+  const repo = repoPath(r)
+  const commit = r.commit && repo ? `[\`${r.commit.slice(0, 12)}\`](${ctx.serverUrl}/${repo}/commit/${r.commit})` : ''
+  const pull = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : ''
+  const consumer = r.consumer ? ` ⚠️ ${cell(r.consumer)}` : ''
+  const cells = [
+    link(ctx, r),
+    `${ICON[r.status]} ${STATUS_WORDS[r.status]}`,
+    cell(r.branch ?? ''),
+    commit,
+    `${pull}${cell(short(r.reason))}${consumer}`
   ]
-  if (failed.length > 0) {
-    lines.push('', 'Re-run only the failed templates with:', '', '```', `templates: ${failed.join(' ')}`, '```')
-  }
-  return `${lines.join('\n')}\n`
+  if (build) cells.push(buildCell(ctx, r))
+  return `| ${cells.join(' | ')} |`
+}
+
+function buildCell(ctx: SummaryContext, r: TemplateResult): string {
+  if (!r.build) return ''
+  if (r.build.build === 'started') return `[${cell(r.build.status)}](${r.build.url})`
+  if (r.build.build === 'not-started') return `❌ none within ${ctx.verifyTimeoutSeconds} s`
+  return `❔ ${cell(r.build.reason)}`
+}
+
+/** owner/repo of a result, or null for a source that was never listed (org:x). */
+function repoPath(r: TemplateResult): string | null {
+  const name = r.renamedTo ?? r.template
+  return /^[^/:]+\/[^/]+$/.test(name) ? name : null
+}
+
+function link(ctx: SummaryContext, r: TemplateResult): string {
+  const repo = repoPath(r)
+  return repo ? `[${cell(r.template)}](${ctx.serverUrl}/${repo})` : cell(r.template)
+}
+
+/** The reason as the table shows it: what is said once below the table is not repeated per row. */
+function short(reason: string): string {
+  return NO_WORKFLOW.test(reason) ? 'no publish-image.yml' : reason
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }

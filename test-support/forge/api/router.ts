@@ -1,6 +1,7 @@
 import type { FlavourFacts } from '../flavours.js'
 import type { RepoMeta, RepoStore } from '../repo-store.js'
 import { notFound, ok, type ApiAnswer } from './answers.js'
+import { ActionsApi } from './actions.js'
 import { ContentsApi } from './contents.js'
 import { ListingApi } from './listing.js'
 import type { GithubState } from './github-state.js'
@@ -29,6 +30,7 @@ export class RestApi {
   readonly contents: ContentsApi
   readonly pulls: PullsApi
   readonly listing: ListingApi
+  readonly actions: ActionsApi
 
   constructor(
     private readonly store: RepoStore,
@@ -40,6 +42,7 @@ export class RestApi {
     this.contents = new ContentsApi(store, facts, baseUrl, github)
     this.pulls = new PullsApi(store, facts, baseUrl)
     this.listing = new ListingApi(store, facts, baseUrl, this.repos)
+    this.actions = new ActionsApi(store, facts, baseUrl)
   }
 
   async handle(req: ApiRequest): Promise<ApiAnswer> {
@@ -87,6 +90,8 @@ export class RestApi {
     const body = (req.body ?? {}) as Json
     const github = this.facts.family === 'github'
     if (method === 'GET' && rest === '') return this.repos.repository(meta)
+    const actions = method === 'GET' ? await this.actions.handle(meta, rest, query) : null
+    if (actions) return actions
     const branch = /^\/branches\/(.+)$/.exec(rest)
     if (method === 'GET' && branch) return this.repos.branch(meta, segments(branch[1]))
     if (method === 'POST' && rest === (github ? '/git/refs' : '/branches')) return this.repos.createBranch(meta, body)

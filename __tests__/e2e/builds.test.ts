@@ -1,0 +1,114 @@
+import { TestForge } from '../../test-support/forge/forge.js'
+import type { Flavour } from '../../test-support/forge/flavours.js'
+import { runAction } from '../../test-support/run-action.js'
+import { inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
+
+let forge: TestForge
+afterEach(() => forge.close())
+
+async function start(flavour: Flavour): Promise<TestForge> {
+  forge = await TestForge.start({ flavour })
+  forge.api.actions.runDelayMs = 150
+  return forge
+}
+const builds = (outputs: Record<string, string>) =>
+  JSON.parse(outputs.builds ?? '[]') as Array<{ template: string; build: string; url: string | null }>
+const polls = (repo: string) => forge.requests.filter((r) => r.repo === repo && /\/actions\/(runs|tasks)/.test(r.path))
+const warnings = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::warning'))
+
+describe('verify-build', () => {
+  it.each([
+    ['gitea-1.25', 'runs'],
+    ['github', 'runs'],
+    ['gitea-1.23', 'tasks']
+  ] as const)('%s: finds the run the pin started (%s API), links it in the summary', async (flavour, api) => {
+    await start(flavour)
+    await template(forge, 'tpl-a')
+    const run = await runAction(inputsFor(forge, 'tpl-a', { 'verify-build': 'true' }))
+    expect(run.exitCode).toBe(0)
+    const [found] = builds(run.outputs)
+    expect(found).toMatchObject({ template: 'acme/tpl-a', build: 'started' })
+    expect(found.url).toMatch(new RegExp(`^${forge.url}/acme/tpl-a/actions/runs/\\d+$`))
+    expect(polls('acme/tpl-a').every((r) => r.path.includes(`/actions/${api}`))).toBe(true)
+    expect(run.summary).toContain('| Build |')
+    expect(run.summary).toContain(`[${api === 'tasks' ? 'running' : 'in_progress'}](${found.url})`) // each API's own word
+    expect(warnings(run.stdout)).toEqual([])
+  })
+
+  it.each(['gitea-1.22', 'forgejo'] as const)(
+    '%s has no runs API: the build is unknown, with the reason, and never a failure',
+    async (flavour) => {
+      await start(flavour)
+      await template(forge, 'tpl-a')
+      const run = await runAction(inputsFor(forge, 'tpl-a', { 'verify-build': 'require' }))
+      expect(run.exitCode).toBe(0)
+      expect(statusOf(run.outputs)).toEqual({ 'acme/tpl-a': 'updated' })
+      expect(builds(run.outputs)).toEqual([{ template: 'acme/tpl-a', build: 'unknown', url: null }])
+      expect(run.summary).toMatch(
+        flavour === 'forgejo'
+          ? /❔ Forgejo 10\.0\.0 has no API that lists workflow runs/
+          : /❔ Gitea 1\.22\.6 has no API that lists workflow runs \(1\.23 and later have\)/
+      )
+      expect(forge.requests.filter((r) => /\/actions\//.test(r.path))).toEqual([])
+    }
+  )
+
+  it('true: a pin whose build never starts stays updated, and a warning names the template', async () => {
+    await start('gitea-1.25')
+    await template(forge, 'tpl-quiet', { noRuns: true })
+    const run = await runAction(inputsFor(forge, 'tpl-quiet', { 'verify-build': 'true', 'verify-timeout': '1' }))
+    expect(run.exitCode).toBe(0)
+    expect(statusOf(run.outputs)).toEqual({ 'acme/tpl-quiet': 'updated' })
+    expect(builds(run.outputs)).toEqual([{ template: 'acme/tpl-quiet', build: 'not-started', url: null }])
+    expect(warnings(run.stdout)).toEqual([
+      '::warning title=runtime cascade%3A no build started::acme/tpl-quiet: the pin landed, but no workflow run appeared within 1 s: the image may not rebuild'
+    ])
+    // Bounded: polls back off (×1.5 from twice retry-delay-ms) and stop at the deadline.
+    expect(polls('acme/tpl-quiet').length).toBeGreaterThanOrEqual(2)
+    expect(polls('acme/tpl-quiet').length).toBeLessThanOrEqual(6)
+  })
+
+  it('require: a pin whose build never starts fails that template, others pass', async () => {
+    await start('gitea-1.25')
+    await template(forge, 'tpl-quiet', { noRuns: true })
+    await template(forge, 'tpl-a')
+    const run = await runAction(
+      inputsFor(forge, 'tpl-quiet tpl-a', { 'verify-build': 'require', 'verify-timeout': '1' })
+    )
+    expect(run.exitCode).toBe(1)
+    expect(resultsOf(run.outputs).map((r) => [r.status, r.reason])).toEqual([
+      ['failed', 'pinned 1.2.3 (was 0.1.0); but no workflow run appeared within 1 s (verify-build: require)'],
+      ['updated', 'pinned 1.2.3 (was 0.1.0)']
+    ])
+    expect(run.outputs['failed-templates']).toBe('acme/tpl-quiet')
+  })
+
+  it('polls only updated templates, all in one loop that runs while others are still being pinned', async () => {
+    await start('gitea-1.25')
+    forge.latencyMs = 60
+    await template(forge, 'tpl-pinned', { pin: '1.2.3' })
+    for (const name of ['t1', 't2', 't3', 't4']) await template(forge, name)
+    const run = await runAction(
+      inputsFor(forge, 'tpl-pinned t1 t2 t3 t4', { 'verify-build': 'true', concurrency: '1' })
+    )
+    expect(run.exitCode).toBe(0)
+    expect(builds(run.outputs).map((b) => [b.template, b.build])).toEqual(
+      ['t1', 't2', 't3', 't4'].map((t) => [`acme/${t}`, 'started'])
+    )
+    expect(polls('acme/tpl-pinned')).toEqual([])
+    const lastWrite = Math.max(...forge.requests.filter((r) => r.method === 'PUT').map((r) => r.at))
+    expect(Math.min(...polls('acme/t1').map((r) => r.at))).toBeLessThan(lastWrite)
+  })
+
+  it('a rate limit while polling makes the build unknown, never a failed template', async () => {
+    await start('github')
+    await template(forge, 'tpl-a')
+    forge.api.actions.runDelayMs = 60_000 // no run yet when polling starts
+    forge.before({ kind: 'api', path: /\/actions\/runs/ }, async () => forge.github.exhaust(3600))
+    const run = await runAction(inputsFor(forge, 'tpl-a', { 'verify-build': 'require' }))
+    expect(run.exitCode).toBe(0)
+    expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'updated' })
+    expect(builds(run.outputs)).toEqual([{ template: 'acme/tpl-a', build: 'unknown', url: null }])
+    expect(run.summary).toMatch(/❔ polling stopped: rate limit: GitHub API rate limit exhausted/)
+  })
+})
