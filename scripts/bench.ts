@@ -20,6 +20,8 @@ const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 100)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const BASELINE_MAX = Number(process.env.BENCH_BASELINE_MAX ?? 50)
 const VERSION = '2.0.0'
+/** Linux's USER_HZ, the unit of /proc/self/stat's CPU times (100 on every mainstream kernel). */
+const TICKS_PER_SECOND = 100
 
 type Side = 'api' | 'git' | 'baseline'
 const SIDES: Side[] = ['api', 'git', 'baseline']
@@ -41,6 +43,24 @@ interface Row {
   writes: number
   git: number
   packs: number
+  /** CPU of the test forge (its node process and the git it spawns) while the side ran. */
+  forgeCpu: number | null
+}
+
+/**
+ * This process's CPU including every child it has reaped (/proc/self/stat: utime, stime, cutime,
+ * cstime): the forge, its git http-backend children, and the measured side. Null off Linux.
+ */
+async function ownAndChildrenCpu(): Promise<number | null> {
+  try {
+    const stat = await readFile('/proc/self/stat', 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // Fields 14-17 of proc(5), counted from the state field (3): indexes 11-14 here.
+    const ticks = fields.slice(11, 15).reduce((sum, x) => sum + Number(x), 0)
+    return ticks / TICKS_PER_SECOND
+  } catch {
+    return null
+  }
 }
 
 async function measured(command: string[], env: Record<string, string>, scratch: string): Promise<Measure> {
@@ -65,7 +85,9 @@ async function phase(
 ): Promise<Row> {
   const before = forge.requests.length
   const tipsBefore = await tips(forge, side)
+  const cpuBefore = await ownAndChildrenCpu()
   const m = await run()
+  const cpuAfter = await ownAndChildrenCpu()
   const requests = forge.requests.slice(before).filter((r) => r.repo?.startsWith(`${side}/`) || r.repo === null)
   const tipsAfter = await tips(forge, side)
   const updated = [...tipsAfter].filter(([repo, sha]) => tipsBefore.get(repo) !== sha).length
@@ -78,7 +100,9 @@ async function phase(
     api: requests.filter((r) => r.kind === 'api').length,
     writes: requests.filter((r) => r.kind === 'api' && r.method !== 'GET').length,
     git: requests.filter((r) => r.kind === 'git').length,
-    packs: requests.filter((r) => r.phase === 'rpc').length
+    packs: requests.filter((r) => r.phase === 'rpc').length,
+    // Everything this process and its reaped children used, less the measured side's own tree.
+    forgeCpu: cpuBefore === null || cpuAfter === null ? null : Math.max(0, cpuAfter - cpuBefore - m.cpu)
   }
 }
 
@@ -159,8 +183,12 @@ function report(row: Row): void {
   const perUpdated = (x: number, digits = 1) => (row.updated > 0 ? f(x / row.updated, digits) : '-')
   const cpuPerUpdated = row.updated > 0 ? `${f((row.m.cpu / row.updated) * 1000, 0)} ms` : '-'
   const rss = row.side === 'baseline' ? '-' : `${f(row.m.maxrss_mb, 0)} MB`
+  const forgeCpu = row.forgeCpu === null ? '-' : `${f(row.forgeCpu)} s`
+  // How much of the machine the side and the forge kept busy together: near 100 %, CPU-bound.
+  const busy =
+    row.forgeCpu === null ? '-' : `${f(((row.m.cpu + row.forgeCpu) / (row.m.wall * cpus().length)) * 100, 0)} %`
   console.log(
-    `| ${row.n} | ${row.side} | ${row.phase} | ${f(row.m.wall)} s | ${f(row.m.cpu)} s | ${row.updated} | ${cpuPerUpdated} | ` +
+    `| ${row.n} | ${row.side} | ${row.phase} | ${f(row.m.wall)} s | ${f(row.m.cpu)} s | ${forgeCpu} | ${busy} | ${row.updated} | ${cpuPerUpdated} | ` +
       `${per(row.api)} | ${per(row.git)} | ${perUpdated(row.api + row.git)} | ${row.writes} | ${row.packs} | ${rss} |`
   )
 }
@@ -188,9 +216,9 @@ console.log(
     'a quarter of the templates have no publish-image.yml\n'
 )
 console.log(
-  '| N | side | phase | wall | CPU (user+sys) | updated | CPU per updated | API req/template | git req/template | requests per updated | API writes | upload/receive-pack POSTs | peak RSS |'
+  '| N | side | phase | wall | CPU (user+sys) | forge CPU | machine busy | updated | CPU per updated | API req/template | git req/template | requests per updated | API writes | upload/receive-pack POSTs | peak RSS |'
 )
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|')
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
 const all: Row[] = []
 let start: Measure
 try {
