@@ -34248,6 +34248,57 @@ class ChosenTransport {
     }
 }
 
+;// CONCATENATED MODULE: ./src/landing/write-pacing.ts
+
+
+
+
+/**
+ * How writes meet GitHub's content-creation budget. A pull request, or any write under
+ * `transport: api`, waits for room (bounded by rate-limit-wait, past which the run stops with
+ * the one rate-limit error); a pin under `auto` does not wait: the rest land through git, which
+ * that budget does not count, and the log says so once.
+ */
+class WritePacing {
+    budget;
+    transport;
+    waitSeconds;
+    signal;
+    noted = false;
+    constructor(budget, transport, waitSeconds, signal) {
+        this.budget = budget;
+        this.transport = transport;
+        this.waitSeconds = waitSeconds;
+        this.signal = signal;
+    }
+    /** Waits until `writes` fit in the budget. */
+    room = async (writes, log) => {
+        for (;;) {
+            const room = this.budget.take(writes);
+            if (room.ok)
+                return;
+            if (room.waitMs > this.waitSeconds * 1000) {
+                throw new RateLimitStopError(`GitHub's limit on content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour here)`, new Date(Date.now() + room.waitMs), this.waitSeconds);
+            }
+            log(`GitHub's content-creation budget is spent: waiting ${seconds(room.waitMs)}`);
+            if (!(await sleep(room.waitMs, this.signal)))
+                return;
+        }
+    };
+    /** For a pin: 'ok' to write through the API now, 'spent' to land it through git instead (auto). */
+    pin = async (writes, log) => {
+        if (this.transport !== 'auto')
+            return this.room(writes, log).then(() => 'ok');
+        if (this.budget.take(writes).ok)
+            return 'ok';
+        if (!this.noted) {
+            this.noted = true;
+            info(`GitHub's budget for content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour) is spent: the rest land through git`);
+        }
+        return 'spent';
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/run-control.ts
 
 /**
@@ -34802,14 +34853,20 @@ function renderMarkdown(ctx, results) {
 function renderRow(ctx, r, build) {
     const repo = summary_repoPath(r);
     const commit = r.commit && repo ? `[\`${r.commit.slice(0, 12)}\`](${ctx.serverUrl}/${repo}/commit/${r.commit})` : '';
-    const pull = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : '';
     const consumer = r.consumer ? ` ⚠️ ${cell(r.consumer)}` : '';
+    let details = cell(summary_short(r.reason));
+    if (r.pullRequest) {
+        // The reason names the pull request ("opened #3: ..."): that mention becomes the link.
+        const pull = `[#${r.pullRequest.number}](${r.pullRequest.url})`;
+        const mention = `#${r.pullRequest.number}`;
+        details = details.includes(mention) ? details.replace(mention, pull) : `${pull} ${details}`;
+    }
     const cells = [
         summary_link(ctx, r),
         `${ICON[r.status]} ${STATUS_WORDS[r.status]}`,
         cell(r.branch ?? ''),
         commit,
-        `${pull}${cell(summary_short(r.reason))}${consumer}`
+        `${details}${consumer}`
     ];
     if (build)
         cells.push(buildCell(ctx, r));
@@ -34990,6 +35047,7 @@ class TemplateLog {
 
 
 
+
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 async function run() {
     let token;
@@ -35036,33 +35094,7 @@ async function cascade(token, settings, redactor, control) {
     });
     const api = new ForgeApi(client);
     const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs });
-    const budget = new WriteBudget(() => api.kind === 'github');
-    /** Waits until GitHub's budget has room, bounded by rate-limit-wait; Gitea never waits. */
-    const roomToWrite = async (writes, log) => {
-        for (;;) {
-            const room = budget.take(writes);
-            if (room.ok)
-                return;
-            if (room.waitMs > settings.rateLimitWaitSeconds * 1000) {
-                throw new RateLimitStopError(`GitHub's limit on content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour here)`, new Date(Date.now() + room.waitMs), settings.rateLimitWaitSeconds);
-            }
-            log(`GitHub's content-creation budget is spent: waiting ${seconds(room.waitMs)}`);
-            if (!(await sleep(room.waitMs, control.signal)))
-                return;
-        }
-    };
-    let budgetNoted = false;
-    const pace = async (writes, log) => {
-        if (settings.transport !== 'auto')
-            return roomToWrite(writes, log).then(() => 'ok');
-        if (budget.take(writes).ok)
-            return 'ok';
-        if (!budgetNoted) {
-            budgetNoted = true;
-            info(`GitHub's budget for content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour) is spent: the rest land through git`);
-        }
-        return 'spent';
-    };
+    const pacing = new WritePacing(new WriteBudget(() => api.kind === 'github'), settings.transport, settings.rateLimitWaitSeconds, control.signal);
     // git is checked once: at the start when it is the transport, else when a template first needs it.
     let gitCheck;
     const checkedGit = () => (gitCheck ??= checkGit());
@@ -35073,7 +35105,7 @@ async function cascade(token, settings, redactor, control) {
         const checked = await checkedGit();
         return checked.ok ? gitLander : checked.reason;
     };
-    const lander = new ChosenTransport(settings.transport, new ApiLander({ api, settings, signal: control.signal, pace }), useGit);
+    const lander = new ChosenTransport(settings.transport, new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin }), useGit);
     // On a cancel: no template starts, every wait ends, every request and every git is killed;
     // then the pool winds down and what is known is reported.
     control.signal.addEventListener('abort', () => {
@@ -35095,7 +35127,7 @@ async function cascade(token, settings, redactor, control) {
             : undefined;
         const results = await runPool(templates, settings.concurrency, async (ref) => {
             const log = new TemplateLog(ref.fullName, redactor);
-            let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite, builds }, log.line);
+            let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite: pacing.room, builds }, log.line);
             // A template cut short by the cancel says so, whatever its last request saw.
             if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
                 outcome = { ...outcome, reason: 'cancelled' };

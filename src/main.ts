@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BuildWatch } from './builds/build-watch.js'
 import { withBuilds } from './builds/build-verdict.js'
-import { RateLimitStopError, RunStopError } from './forge/api-error.js'
+import { RunStopError } from './forge/api-error.js'
 import { ForgeApi } from './forge/forge-api.js'
 import { ForgeClient } from './forge/forge-client.js'
 import { ForgeHealth } from './forge/forge-health.js'
 import { HttpTransport } from './forge/http-transport.js'
 import { RateGate } from './forge/rate-limit.js'
 import { checkToken, type TokenCheck } from './forge/token-check.js'
-import { PER_HOUR, PER_MINUTE, WriteBudget } from './forge/write-budget.js'
+import { WriteBudget } from './forge/write-budget.js'
 import { checkGit, type GitCheck } from './git/git-check.js'
 import { GitRunner } from './git/git-runner.js'
 import { readInputs } from './inputs/read-inputs.js'
@@ -20,6 +20,7 @@ import type { TemplateRef } from './inputs/template-list.js'
 import { ApiLander } from './landing/api-lander.js'
 import { GitLander } from './landing/git-lander.js'
 import { ChosenTransport } from './landing/transport-choice.js'
+import { WritePacing } from './landing/write-pacing.js'
 import { runPool } from './pipeline/pool.js'
 import { RunControl } from './pipeline/run-control.js'
 import { expandSources, SourceError } from './pipeline/template-sources.js'
@@ -29,7 +30,7 @@ import type { TemplateResult } from './report/results.js'
 import { TemplateLog } from './report/template-log.js'
 import { InputError } from './shared/errors.js'
 import { Redactor } from './shared/redact.js'
-import { API_ATTEMPTS, apiPolicy, seconds, sleep } from './shared/retry-policy.js'
+import { API_ATTEMPTS, apiPolicy } from './shared/retry-policy.js'
 
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 export async function run(): Promise<void> {
@@ -82,35 +83,12 @@ async function cascade(
   })
   const api = new ForgeApi(client)
   const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs })
-  const budget = new WriteBudget(() => api.kind === 'github')
-  /** Waits until GitHub's budget has room, bounded by rate-limit-wait; Gitea never waits. */
-  const roomToWrite = async (writes: number, log: (line: string) => void): Promise<void> => {
-    for (;;) {
-      const room = budget.take(writes)
-      if (room.ok) return
-      if (room.waitMs > settings.rateLimitWaitSeconds * 1000) {
-        throw new RateLimitStopError(
-          `GitHub's limit on content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour here)`,
-          new Date(Date.now() + room.waitMs),
-          settings.rateLimitWaitSeconds
-        )
-      }
-      log(`GitHub's content-creation budget is spent: waiting ${seconds(room.waitMs)}`)
-      if (!(await sleep(room.waitMs, control.signal))) return
-    }
-  }
-  let budgetNoted = false
-  const pace = async (writes: number, log: (line: string) => void): Promise<'ok' | 'spent'> => {
-    if (settings.transport !== 'auto') return roomToWrite(writes, log).then(() => 'ok')
-    if (budget.take(writes).ok) return 'ok'
-    if (!budgetNoted) {
-      budgetNoted = true
-      core.info(
-        `GitHub's budget for content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour) is spent: the rest land through git`
-      )
-    }
-    return 'spent'
-  }
+  const pacing = new WritePacing(
+    new WriteBudget(() => api.kind === 'github'),
+    settings.transport,
+    settings.rateLimitWaitSeconds,
+    control.signal
+  )
   // git is checked once: at the start when it is the transport, else when a template first needs it.
   let gitCheck: Promise<GitCheck> | undefined
   const checkedGit = () => (gitCheck ??= checkGit())
@@ -122,7 +100,7 @@ async function cascade(
   }
   const lander = new ChosenTransport(
     settings.transport,
-    new ApiLander({ api, settings, signal: control.signal, pace }),
+    new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin }),
     useGit
   )
   // On a cancel: no template starts, every wait ends, every request and every git is killed;
@@ -151,7 +129,11 @@ async function cascade(
       : undefined
     const results = await runPool(templates, settings.concurrency, async (ref) => {
       const log = new TemplateLog(ref.fullName, redactor)
-      let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite, builds }, log.line)
+      let outcome = await processTemplate(
+        ref,
+        { settings, api, lander, control, roomToWrite: pacing.room, builds },
+        log.line
+      )
       // A template cut short by the cancel says so, whatever its last request saw.
       if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
         outcome = { ...outcome, reason: 'cancelled' }

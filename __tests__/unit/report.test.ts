@@ -61,6 +61,17 @@ describe('summary', () => {
     expect(markdown).toContain(`[\`aaaaaaaaaaaa\`](https://git.example.com/acme/a/commit/${'a'.repeat(40)})`)
   })
 
+  it('links the pull request where the reason names it, once', () => {
+    const pullRequest = { number: 7, url: 'https://git.example.com/acme/a/pulls/7' }
+    const opened = result('acme/a', 'pr-opened', 'opened #7: pins 2.0.0', { branch: 'bump/2.0.0', pullRequest })
+    const row = rows(renderMarkdown(ctx, [opened]))[0]
+    expect(row).toContain('opened [#7](https://git.example.com/acme/a/pulls/7): pins 2.0.0')
+    expect(row.match(/#7/g)).toHaveLength(1)
+    // A reason that does not name it still gets the link, in front.
+    const found = result('acme/a', 'pr-exists', 'already open', { branch: 'bump/2.0.0', pullRequest })
+    expect(rows(renderMarkdown(ctx, [found]))[0]).toContain('[#7](https://git.example.com/acme/a/pulls/7) already open')
+  })
+
   it('counts in plain words', () => {
     const more = [
       ...results,

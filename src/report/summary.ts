@@ -95,14 +95,20 @@ export function renderMarkdown(ctx: SummaryContext, results: readonly TemplateRe
 function renderRow(ctx: SummaryContext, r: TemplateResult, build: boolean): string {
   const repo = repoPath(r)
   const commit = r.commit && repo ? `[\`${r.commit.slice(0, 12)}\`](${ctx.serverUrl}/${repo}/commit/${r.commit})` : ''
-  const pull = r.pullRequest ? `[#${r.pullRequest.number}](${r.pullRequest.url}) ` : ''
   const consumer = r.consumer ? ` ⚠️ ${cell(r.consumer)}` : ''
+  let details = cell(short(r.reason))
+  if (r.pullRequest) {
+    // The reason names the pull request ("opened #3: ..."): that mention becomes the link.
+    const pull = `[#${r.pullRequest.number}](${r.pullRequest.url})`
+    const mention = `#${r.pullRequest.number}`
+    details = details.includes(mention) ? details.replace(mention, pull) : `${pull} ${details}`
+  }
   const cells = [
     link(ctx, r),
     `${ICON[r.status]} ${STATUS_WORDS[r.status]}`,
     cell(r.branch ?? ''),
     commit,
-    `${pull}${cell(short(r.reason))}${consumer}`
+    `${details}${consumer}`
   ]
   if (build) cells.push(buildCell(ctx, r))
   return `| ${cells.join(' | ')} |`
