@@ -1,19 +1,14 @@
 /**
  * `npm run demo`: a loopback forge with four sample templates, the bundled action run against it
  * as a runner would, then run again to show the no-op re-run, then the failed template retried
- * alone (its failed-templates output fed back) in pull-request mode, as its branch is protected.
- * Exits 0 when everything behaved as described below, 1 otherwise.
+ * alone (its failed-templates output fed back) in pull-request mode, as its branch is protected,
+ * and last a drift check. Exits 0 when everything behaved as described, 1 otherwise.
  */
+import { DEMO_TEMPLATES, seedDemo } from '../test-support/demo-templates.js'
 import { TestForge } from '../test-support/forge/forge.js'
 import { runAction, type ActionRun } from '../test-support/run-action.js'
-import { fileAt, history, inputsFor, statusOf, template } from '../test-support/scenario.js'
-
-const TEMPLATES = `
-workspace-template-claude
-workspace-template-codex          # no publish-image.yml: soft skip
-other-org/workspace-template-adk  # default branch is trunk
-workspace-template-locked         # protected branch: the hook declines the push
-`
+import { asRunnerShows } from '../test-support/runner-view.js'
+import { fileAt, history, inputsFor, statusOf } from '../test-support/scenario.js'
 
 const EXPECTED_FIRST = {
   'acme/workspace-template-claude': 'updated',
@@ -34,26 +29,28 @@ const check = (ok: boolean, what: string) => {
   if (!ok) problems.push(what)
 }
 
-function show(run: ActionRun): void {
-  rule('action log (stdout, as the runner shows it)')
-  process.stdout.write(run.stdout)
-  rule('job summary (GITHUB_STEP_SUMMARY)')
-  process.stdout.write(run.summary)
-  rule('outputs (GITHUB_OUTPUT)')
-  for (const [name, value] of Object.entries(run.outputs)) if (name !== 'results') console.log(`${name}=${value}`)
+function show(run: ActionRun, parts: { summary?: boolean; outputs?: boolean } = {}): void {
+  rule('the step log, as the runner shows it')
+  console.log(asRunnerShows(run.stdout))
+  if (parts.summary !== false) {
+    rule('job summary (GITHUB_STEP_SUMMARY)')
+    process.stdout.write(run.summary)
+  }
+  if (parts.outputs !== false) {
+    rule('outputs (GITHUB_OUTPUT)')
+    for (const [name, value] of Object.entries(run.outputs)) {
+      if (name === 'results') continue
+      console.log(`${name}=${value}`)
+    }
+    console.log('results=')
+    console.log(JSON.stringify(JSON.parse(run.outputs.results ?? '[]'), null, 2))
+  }
 }
 
 const forge = await TestForge.start()
 try {
-  await template(forge, 'workspace-template-claude', { pin: '0.1.6' })
-  await template(forge, 'workspace-template-codex', { workflow: false })
-  await template(forge, 'other-org/workspace-template-adk', {
-    pin: '0.1.6',
-    defaultBranch: 'trunk',
-    workflow: '.gitea/workflows/publish-image.yml'
-  })
-  await template(forge, 'workspace-template-locked', { protectBranch: 'main' })
-  const inputs = inputsFor(forge, TEMPLATES, { version: '0.1.7' })
+  await seedDemo(forge)
+  const inputs = inputsFor(forge, DEMO_TEMPLATES, { version: '0.1.7' })
   console.log(`Loopback forge at ${forge.url} with 4 templates; publishing runtime 0.1.7.`)
 
   rule('run 1: the cascade after a publish')
@@ -74,31 +71,34 @@ try {
     'adk pins 0.1.7 on trunk'
   )
   check((await fileAt(forge, 'acme/workspace-template-codex', '.runtime-version')) === '0.1.0\n', 'codex untouched')
-  check(forge.count({ kind: 'git', repo: 'acme/workspace-template-codex' }) === 0, 'codex was never cloned')
+  check(forge.count({ kind: 'git' }) === 0, 'no git at all: every pin landed through the contents API')
   check(
     first.outputs['failed-templates'] === 'acme/workspace-template-locked',
     'failed-templates names only the locked template'
   )
+  const shown = [asRunnerShows(first.stdout), first.stderr, first.summary, ...Object.values(first.outputs)].join('\n')
+  check(!shown.includes(forge.token), 'the token appears nowhere a person or a later step can see')
 
   rule('run 2: the same version again (the no-op re-run)')
-  const gitBefore = forge.count({ kind: 'git' }) - forge.count({ kind: 'git', repo: 'acme/workspace-template-locked' })
+  const writesBefore = forge.requests.filter((r) => r.kind === 'api' && r.method !== 'GET').length
   const commitsBefore = (await history(forge, 'acme/workspace-template-claude')).length
   const second = await runAction(inputs)
-  process.stdout.write(second.stdout)
+  show(second, { summary: false, outputs: false })
   rule('checks')
   check(
     JSON.stringify(statusOf(second.outputs)) === JSON.stringify(EXPECTED_RERUN),
     'updated templates are now unchanged'
   )
-  const gitAfter = forge.count({ kind: 'git' }) - forge.count({ kind: 'git', repo: 'acme/workspace-template-locked' })
-  check(gitAfter === gitBefore, `no git request for any template but the failing one (${gitAfter - gitBefore})`)
+  const writesAfter = forge.requests.filter((r) => r.kind === 'api' && r.method !== 'GET').length
+  check(
+    writesAfter - writesBefore === 1,
+    `no write but the locked template's refused one (${writesAfter - writesBefore})`
+  )
   check((await history(forge, 'acme/workspace-template-claude')).length === commitsBefore, 'no new commit on claude')
 
   rule('run 3: retry only failed-templates, in pull-request mode (the branch is protected)')
   const retry = await runAction({ ...inputs, templates: second.outputs['failed-templates'], mode: 'pull-request' })
-  process.stdout.write(retry.stdout)
-  rule('job summary of run 3')
-  process.stdout.write(retry.summary)
+  show(retry, { outputs: false })
   rule('checks')
   const locked = forge.repo('acme/workspace-template-locked')
   check(retry.exitCode === 0, `the retry is green (exit ${retry.exitCode})`)
@@ -112,7 +112,16 @@ try {
   )
   check(
     (await fileAt(forge, 'acme/workspace-template-locked', '.runtime-version')) === '0.1.0\n',
-    'the protected main was not pushed to'
+    'the protected main was not written to'
+  )
+
+  rule('run 4: the drift gate (mode: check)')
+  const drift = await runAction({ ...inputs, mode: 'check' })
+  show(drift, { outputs: false })
+  rule('checks')
+  check(
+    drift.outputs['lagging-templates'] === 'acme/workspace-template-locked',
+    'only the locked template lags (its pull request is not merged yet)'
   )
 
   rule(problems.length === 0 ? 'demo behaved as shown' : `demo FAILED: ${problems.length} check(s)`)

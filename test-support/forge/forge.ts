@@ -71,6 +71,10 @@ interface Rule<T> {
 export interface ForgeOptions {
   flavour?: Flavour
   latencyMs?: number
+  /** Default: any free port (tests); a fixed one for a standalone demo forge. */
+  port?: number
+  /** Default: a random one per forge. */
+  token?: string
 }
 
 /**
@@ -80,7 +84,7 @@ export interface ForgeOptions {
  * knobs for latency, faults and races.
  */
 export class TestForge {
-  readonly token = `gta_${randomBytes(20).toString('hex')}`
+  readonly token: string
   readonly requests: RequestRecord[] = []
   latencyMs = 0
   readonly facts: FlavourFacts
@@ -94,8 +98,10 @@ export class TestForge {
     private readonly server: Server,
     readonly store: RepoStore,
     readonly url: string,
-    readonly flavour: Flavour
+    readonly flavour: Flavour,
+    token?: string
   ) {
+    this.token = token ?? `gta_${randomBytes(20).toString('hex')}`
     this.facts = FACTS[flavour]
     this.api = new RestApi(store, this.facts, url, this.github)
   }
@@ -104,15 +110,11 @@ export class TestForge {
     const flavour = options.flavour ?? 'gitea-1.22'
     const root = await mkdtemp(join(tmpdir(), 'test-forge-'))
     const server = createServer()
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
     const address = server.address()
     if (address === null || typeof address === 'string') throw new Error('no port')
-    const forge = new TestForge(
-      server,
-      new RepoStore(root, FACTS[flavour]),
-      `http://127.0.0.1:${address.port}`,
-      flavour
-    )
+    const url = `http://127.0.0.1:${address.port}`
+    const forge = new TestForge(server, new RepoStore(root, FACTS[flavour]), url, flavour, options.token)
     forge.latencyMs = options.latencyMs ?? 0
     server.on('connection', (socket) => {
       forge.sockets.add(socket)
