@@ -31694,6 +31694,17 @@ class CancelledError extends RunStopError {
         super(`cancelled (${signal}): stopped; templates not finished are listed as failed`, 'cancelled', 'cancelled');
     }
 }
+/** A 404 answer as null; any other failure rethrown. */
+async function absentOn404(request) {
+    try {
+        return await request;
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return null;
+        throw error;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/forge/retry-group.ts
 /**
@@ -32124,6 +32135,99 @@ async function withBuilds(results, rule) {
     }));
 }
 
+;// CONCATENATED MODULE: ./src/forge/forge-shapes.ts
+
+/** What kind of thing `data` is, for a message: "null", "a list", "a string". */
+function describe(data) {
+    if (data === null)
+        return 'null';
+    if (data === undefined)
+        return 'an empty body';
+    if (Array.isArray(data))
+        return 'a list';
+    return `a ${typeof data}`;
+}
+function object(data, what) {
+    if (typeof data === 'object' && data !== null && !Array.isArray(data))
+        return data;
+    throw new ApiError(0, `the forge answered ${what} with ${describe(data)} where an object belongs`);
+}
+function list(data, what) {
+    if (Array.isArray(data))
+        return data;
+    throw new ApiError(0, `the forge answered ${what} with ${describe(data)} where a list belongs`);
+}
+const forge_shapes_text = (value) => (typeof value === 'string' ? value : '');
+const maybeObject = (value) => (typeof value === 'object' && value !== null ? value : {});
+function parseRepo(kind, data, what) {
+    const repo = object(data, what);
+    const fullName = forge_shapes_text(repo.full_name);
+    const [owner = '', name = ''] = fullName.split('/');
+    if (!fullName.includes('/'))
+        throw new ApiError(0, `the forge answered ${what} without the repository's full_name`);
+    const permissions = maybeObject(repo.permissions);
+    const push = typeof permissions.push === 'boolean' ? permissions.push : undefined;
+    return {
+        fullName,
+        owner,
+        name,
+        defaultBranch: forge_shapes_text(repo.default_branch),
+        archived: repo.archived === true,
+        // Gitea says `mirror`; GitHub says `mirror_url` (a string, or null).
+        mirror: repo.mirror === true || (typeof repo.mirror_url === 'string' && repo.mirror_url !== ''),
+        fork: repo.fork === true,
+        empty: repo.empty === true,
+        canPush: kind === 'github' ? undefined : push,
+        htmlUrl: forge_shapes_text(repo.html_url),
+        topics: Array.isArray(repo.topics) ? repo.topics.filter((t) => typeof t === 'string') : []
+    };
+}
+function parseBranch(data, what) {
+    const branch = object(data, what);
+    const commit = maybeObject(branch.commit);
+    // Gitea: commit {id, author{email}}; GitHub: commit {sha, commit{author{email}}, parents[{sha}]}.
+    const sha = forge_shapes_text(commit.id) || forge_shapes_text(commit.sha);
+    if (!sha)
+        throw new ApiError(0, `the forge answered ${what} without the branch's commit`);
+    const author = maybeObject(commit.author);
+    const nested = maybeObject(maybeObject(commit.commit).author);
+    const parents = Array.isArray(commit.parents)
+        ? commit.parents.map((p) => forge_shapes_text(maybeObject(p).sha)).filter(Boolean)
+        : undefined;
+    return { name: forge_shapes_text(branch.name), sha, authorEmail: forge_shapes_text(author.email) || forge_shapes_text(nested.email) || undefined, parents };
+}
+function parseFile(data, what) {
+    if (Array.isArray(data))
+        return { kind: 'other', sha: '', type: 'dir' };
+    const file = object(data, what);
+    const sha = forge_shapes_text(file.sha);
+    const type = forge_shapes_text(file.type);
+    if (type === 'file' && typeof file.content === 'string' && file.encoding === 'base64') {
+        return { kind: 'file', sha, bytes: Buffer.from(file.content, 'base64') };
+    }
+    return { kind: 'other', sha, type: type === 'file' ? 'file too large to be inlined' : type || 'unknown' };
+}
+/** The commit a contents write made: `{content, commit: {sha}}` on both forges. */
+function parseWrite(data, what) {
+    const commit = maybeObject(object(data, what).commit);
+    const sha = forge_shapes_text(commit.sha);
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha))
+        throw new ApiError(0, `the forge answered ${what} without the commit it made`);
+    return sha;
+}
+function parsePull(data, what) {
+    const pull = object(data, what);
+    const number = Number(pull.number);
+    if (!Number.isInteger(number) || number <= 0)
+        throw new ApiError(0, `the forge answered ${what} without a pull request number`);
+    return {
+        number,
+        url: forge_shapes_text(pull.html_url) || forge_shapes_text(pull.url),
+        head: forge_shapes_text(maybeObject(pull.head).ref) || undefined,
+        base: forge_shapes_text(maybeObject(pull.base).ref) || undefined
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/forge/http-transport.ts
 
 
@@ -32233,97 +32337,105 @@ function first(value) {
     return Array.isArray(value) ? value[0] : value;
 }
 
-;// CONCATENATED MODULE: ./src/forge/forge-shapes.ts
+;// CONCATENATED MODULE: ./src/forge/repo-listing.ts
 
-/** What kind of thing `data` is, for a message: "null", "a list", "a string". */
-function describe(data) {
-    if (data === null)
-        return 'null';
-    if (data === undefined)
-        return 'an empty body';
-    if (Array.isArray(data))
-        return 'a list';
-    return `a ${typeof data}`;
-}
-function object(data, what) {
-    if (typeof data === 'object' && data !== null && !Array.isArray(data))
-        return data;
-    throw new ApiError(0, `the forge answered ${what} with ${describe(data)} where an object belongs`);
-}
-function list(data, what) {
-    if (Array.isArray(data))
-        return data;
-    throw new ApiError(0, `the forge answered ${what} with ${describe(data)} where a list belongs`);
-}
-const forge_shapes_text = (value) => (typeof value === 'string' ? value : '');
-const maybeObject = (value) => (typeof value === 'object' && value !== null ? value : {});
-function parseRepo(kind, data, what) {
-    const repo = object(data, what);
-    const fullName = forge_shapes_text(repo.full_name);
-    const [owner = '', name = ''] = fullName.split('/');
-    if (!fullName.includes('/'))
-        throw new ApiError(0, `the forge answered ${what} without the repository's full_name`);
-    const permissions = maybeObject(repo.permissions);
-    const push = typeof permissions.push === 'boolean' ? permissions.push : undefined;
-    return {
-        fullName,
-        owner,
-        name,
-        defaultBranch: forge_shapes_text(repo.default_branch),
-        archived: repo.archived === true,
-        // Gitea says `mirror`; GitHub says `mirror_url` (a string, or null).
-        mirror: repo.mirror === true || (typeof repo.mirror_url === 'string' && repo.mirror_url !== ''),
-        fork: repo.fork === true,
-        empty: repo.empty === true,
-        canPush: kind === 'github' ? undefined : push,
-        htmlUrl: forge_shapes_text(repo.html_url),
-        topics: Array.isArray(repo.topics) ? repo.topics.filter((t) => typeof t === 'string') : []
-    };
-}
-function parseBranch(data, what) {
-    const branch = object(data, what);
-    const commit = maybeObject(branch.commit);
-    // Gitea: commit {id, author{email}}; GitHub: commit {sha, commit{author{email}}, parents[{sha}]}.
-    const sha = forge_shapes_text(commit.id) || forge_shapes_text(commit.sha);
-    if (!sha)
-        throw new ApiError(0, `the forge answered ${what} without the branch's commit`);
-    const author = maybeObject(commit.author);
-    const nested = maybeObject(maybeObject(commit.commit).author);
-    const parents = Array.isArray(commit.parents)
-        ? commit.parents.map((p) => forge_shapes_text(maybeObject(p).sha)).filter(Boolean)
-        : undefined;
-    return { name: forge_shapes_text(branch.name), sha, authorEmail: forge_shapes_text(author.email) || forge_shapes_text(nested.email) || undefined, parents };
-}
-function parseFile(data, what) {
-    if (Array.isArray(data))
-        return { kind: 'other', sha: '', type: 'dir' };
-    const file = object(data, what);
-    const sha = forge_shapes_text(file.sha);
-    const type = forge_shapes_text(file.type);
-    if (type === 'file' && typeof file.content === 'string' && file.encoding === 'base64') {
-        return { kind: 'file', sha, bytes: Buffer.from(file.content, 'base64') };
+
+
+/**
+ * The listings behind the `org:` and `topic:` sources: every page followed, and the whole
+ * checked against the count the forge gave, so a listing never silently comes up short.
+ */
+class RepoListing {
+    client;
+    constructor(client) {
+        this.client = client;
     }
-    return { kind: 'other', sha, type: type === 'file' ? 'file too large to be inlined' : type || 'unknown' };
+    /**
+     * Every repository of an organisation, or of a user when there is no such organisation
+     * (Gitea/Forgejo `GET /orgs/{o}/repos` then `/users/{u}/repos`, 50 a page; GitHub the same
+     * paths, 100 a page). null when neither exists.
+     */
+    async ownerRepos(owner, call) {
+        const size = this.client.kind === 'github' ? { per_page: '100' } : { limit: '50' };
+        for (const kind of ['orgs', 'users']) {
+            const path = `/${kind}/${encodeURIComponent(owner)}/repos?${new URLSearchParams({ ...size, page: '1' })}`;
+            const found = await absentOn404(this.pages(path, (data) => list(data, `GET /${kind}/${owner}/repos`), call));
+            if (found)
+                return found.map((r) => parseRepo(this.client.kind, r, `a repository of ${owner}`));
+        }
+        return null;
+    }
+    /**
+     * The repositories of `owner` that carry `topic`. Gitea/Forgejo search (`GET /repos/search?q=
+     * &topic=true&uid=&exclusive=true`, answering {ok, data}): topic=true matches the topic name
+     * exactly, and exclusive keeps out repositories the owner only contributes to. GitHub search
+     * (`q=topic:X org:Y`, {total_count, items}) returns at most 1000 results: more is an error,
+     * never a silent cut. null when the owner does not exist.
+     */
+    async topicRepos(topic, owner, call) {
+        if (this.client.kind === 'github') {
+            for (const qualifier of ['org', 'user']) {
+                const q = `topic:${topic} ${qualifier}:${owner}`;
+                const path = `/search/repositories?${new URLSearchParams({ q, per_page: '100', page: '1' })}`;
+                try {
+                    const items = await this.pages(path, (data) => list(object(data, 'GET /search/repositories').items, 'search items'), call);
+                    return items.map((r) => parseRepo(this.client.kind, r, 'a search result'));
+                }
+                catch (error) {
+                    // An org: qualifier naming a user is a 422; try it as a user.
+                    if (!(error instanceof ApiError) || error.status !== 422)
+                        throw error;
+                }
+            }
+            return null;
+        }
+        const user = await absentOn404(this.client.call('GET', `/users/${encodeURIComponent(owner)}`, call));
+        if (!user)
+            return null;
+        const uid = String(object(user.data, `GET /users/${owner}`).id ?? '');
+        const path = `/repos/search?${new URLSearchParams({ q: topic, topic: 'true', uid, exclusive: 'true', limit: '50', page: '1' })}`;
+        const found = await this.pages(path, (data) => list(object(data, 'GET /repos/search').data, 'search data'), call);
+        return found.map((r) => parseRepo(this.client.kind, r, 'a search result'));
+    }
+    /**
+     * Every page of a listing: `Link: <...>; rel="next"` followed (within the API only, at most
+     * 200 pages), and the whole checked against what the forge said it has (Gitea's
+     * X-Total-Count, GitHub search's total_count): a listing that ends early is an error.
+     */
+    async pages(start, items, call) {
+        const all = [];
+        let path = start;
+        let total;
+        for (let page = 1; path !== null; page++) {
+            if (page > 200)
+                throw new ApiError(0, `${start.replace(/\?.*/, '')}: more than 200 pages; not listed in full`);
+            const answer = await this.client.call('GET', path, call);
+            all.push(...items(answer.data));
+            const count = Number(first(answer.headers['x-total-count']) ?? answer.data?.total_count);
+            if (Number.isFinite(count))
+                total = count;
+            path = nextPage(answer.headers.link, answer.url, this.client.apiUrl);
+        }
+        if (total !== undefined && all.length < total) {
+            throw new ApiError(0, `${start.replace(/\?.*/, '')} found ${total} but returned ${all.length}` +
+                (this.client.kind === 'github' && start.startsWith('/search/')
+                    ? ' (GitHub search returns at most 1000 results: narrow it, or list an org)'
+                    : ''));
+        }
+        return all;
+    }
 }
-/** The commit a contents write made: `{content, commit: {sha}}` on both forges. */
-function parseWrite(data, what) {
-    const commit = maybeObject(object(data, what).commit);
-    const sha = forge_shapes_text(commit.sha);
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha))
-        throw new ApiError(0, `the forge answered ${what} without the commit it made`);
-    return sha;
-}
-function parsePull(data, what) {
-    const pull = object(data, what);
-    const number = Number(pull.number);
-    if (!Number.isInteger(number) || number <= 0)
-        throw new ApiError(0, `the forge answered ${what} without a pull request number`);
-    return {
-        number,
-        url: forge_shapes_text(pull.html_url) || forge_shapes_text(pull.url),
-        head: forge_shapes_text(maybeObject(pull.head).ref) || undefined,
-        base: forge_shapes_text(maybeObject(pull.base).ref) || undefined
-    };
+/** The path of the `rel="next"` page, or null; a next page outside the API is refused. */
+function nextPage(link, from, apiUrl) {
+    const header = Array.isArray(link) ? link.join(',') : link;
+    const next = header?.split(',').find((part) => /rel="?next"?/.test(part));
+    const target = next && /<([^>]+)>/.exec(next)?.[1];
+    if (!target)
+        return null;
+    const url = new URL(target, from).toString();
+    if (!url.startsWith(`${apiUrl}/`))
+        throw new ApiError(0, `the next page is outside the API (${new URL(url).origin}); not followed`);
+    return url.slice(apiUrl.length);
 }
 
 ;// CONCATENATED MODULE: ./src/forge/forge-api.ts
@@ -32337,8 +32449,11 @@ function parsePull(data, what) {
  */
 class ForgeApi {
     client;
+    /** The repositories of an owner, or carrying a topic (the org: and topic: sources). */
+    listing;
     constructor(client) {
         this.client = client;
+        this.listing = new RepoListing(client);
     }
     get kind() {
         return this.client.kind;
@@ -32499,80 +32614,6 @@ class ForgeApi {
         }
         return null;
     }
-    /**
-     * Every repository of an organisation, or of a user when there is no such organisation
-     * (Gitea/Forgejo `GET /orgs/{o}/repos` then `/users/{u}/repos`, 50 a page; GitHub the same
-     * paths, 100 a page). null when neither exists.
-     */
-    async ownerRepos(owner, call) {
-        const size = this.kind === 'github' ? { per_page: '100' } : { limit: '50' };
-        for (const kind of ['orgs', 'users']) {
-            const path = `/${kind}/${encodeURIComponent(owner)}/repos?${new URLSearchParams({ ...size, page: '1' })}`;
-            const found = await absentOn404(this.pages(path, (data) => list(data, `GET /${kind}/${owner}/repos`), call));
-            if (found)
-                return found.map((r) => parseRepo(this.kind, r, `a repository of ${owner}`));
-        }
-        return null;
-    }
-    /**
-     * The repositories of `owner` that carry `topic`. Gitea/Forgejo search (`GET /repos/search?q=
-     * &topic=true&uid=&exclusive=true`, answering {ok, data}): topic=true matches the topic name
-     * exactly, and exclusive keeps out repositories the owner only contributes to. GitHub search
-     * (`q=topic:X org:Y`, {total_count, items}) returns at most 1000 results: more is an error,
-     * never a silent cut. null when the owner does not exist.
-     */
-    async topicRepos(topic, owner, call) {
-        if (this.kind === 'github') {
-            for (const qualifier of ['org', 'user']) {
-                const q = `topic:${topic} ${qualifier}:${owner}`;
-                const path = `/search/repositories?${new URLSearchParams({ q, per_page: '100', page: '1' })}`;
-                try {
-                    const items = await this.pages(path, (data) => list(object(data, 'GET /search/repositories').items, 'search items'), call);
-                    return items.map((r) => parseRepo(this.kind, r, 'a search result'));
-                }
-                catch (error) {
-                    // An org: qualifier naming a user is a 422; try it as a user.
-                    if (!(error instanceof ApiError) || error.status !== 422)
-                        throw error;
-                }
-            }
-            return null;
-        }
-        const user = await absentOn404(this.client.call('GET', `/users/${encodeURIComponent(owner)}`, call));
-        if (!user)
-            return null;
-        const uid = String(object(user.data, `GET /users/${owner}`).id ?? '');
-        const path = `/repos/search?${new URLSearchParams({ q: topic, topic: 'true', uid, exclusive: 'true', limit: '50', page: '1' })}`;
-        const found = await this.pages(path, (data) => list(object(data, 'GET /repos/search').data, 'search data'), call);
-        return found.map((r) => parseRepo(this.kind, r, 'a search result'));
-    }
-    /**
-     * Every page of a listing: `Link: <...>; rel="next"` followed (within the API only, at most
-     * 200 pages), and the whole checked against what the forge said it has (Gitea's
-     * X-Total-Count, GitHub search's total_count): a listing that ends early is an error.
-     */
-    async pages(start, items, call) {
-        const all = [];
-        let path = start;
-        let total;
-        for (let page = 1; path !== null; page++) {
-            if (page > 200)
-                throw new ApiError(0, `${start.replace(/\?.*/, '')}: more than 200 pages; not listed in full`);
-            const answer = await this.client.call('GET', path, call);
-            all.push(...items(answer.data));
-            const count = Number(first(answer.headers['x-total-count']) ?? answer.data?.total_count);
-            if (Number.isFinite(count))
-                total = count;
-            path = nextPage(answer.headers.link, answer.url, this.client.apiUrl);
-        }
-        if (total !== undefined && all.length < total) {
-            throw new ApiError(0, `${start.replace(/\?.*/, '')} found ${total} but returned ${all.length}` +
-                (this.kind === 'github' && start.startsWith('/search/')
-                    ? ' (GitHub search returns at most 1000 results: narrow it, or list an org)'
-                    : ''));
-        }
-        return all;
-    }
     /** Gitea/Forgejo `GET /version` ({version}); null where there is none (GitHub). */
     async version(call) {
         const answer = await absentOn404(this.client.call('GET', '/version', call));
@@ -32616,29 +32657,6 @@ class ForgeApi {
         if (![limit, remaining, reset].every(Number.isFinite))
             return null;
         return { limit, remaining, reset: new Date(reset * 1000) };
-    }
-}
-/** The path of the `rel="next"` page, or null; a next page outside the API is refused. */
-function nextPage(link, from, apiUrl) {
-    const header = Array.isArray(link) ? link.join(',') : link;
-    const next = header?.split(',').find((part) => /rel="?next"?/.test(part));
-    const target = next && /<([^>]+)>/.exec(next)?.[1];
-    if (!target)
-        return null;
-    const url = new URL(target, from).toString();
-    if (!url.startsWith(`${apiUrl}/`))
-        throw new ApiError(0, `the next page is outside the API (${new URL(url).origin}); not followed`);
-    return url.slice(apiUrl.length);
-}
-/** A 404 answer as null; any other failure rethrown. */
-async function absentOn404(request) {
-    try {
-        return await request;
-    }
-    catch (error) {
-        if (error instanceof ApiError && error.status === 404)
-            return null;
-        throw error;
     }
 }
 /**
@@ -34384,7 +34402,9 @@ async function template_sources_list(source, api) {
     let repos;
     try {
         repos =
-            source.kind === 'org' ? await api.ownerRepos(source.owner) : await api.topicRepos(source.topic, source.owner);
+            source.kind === 'org'
+                ? await api.listing.ownerRepos(source.owner)
+                : await api.listing.topicRepos(source.topic, source.owner);
     }
     catch (error) {
         if (error instanceof ApiError)

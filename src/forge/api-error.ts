@@ -98,3 +98,13 @@ export class CancelledError extends RunStopError {
     super(`cancelled (${signal}): stopped; templates not finished are listed as failed`, 'cancelled', 'cancelled')
   }
 }
+
+/** A 404 answer as null; any other failure rethrown. */
+export async function absentOn404<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null
+    throw error
+  }
+}

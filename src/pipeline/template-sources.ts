@@ -64,7 +64,9 @@ async function list(source: TemplateSource, api: ForgeApi): Promise<RepoInfo[]> 
   let repos: RepoInfo[] | null
   try {
     repos =
-      source.kind === 'org' ? await api.ownerRepos(source.owner) : await api.topicRepos(source.topic!, source.owner)
+      source.kind === 'org'
+        ? await api.listing.ownerRepos(source.owner)
+        : await api.listing.topicRepos(source.topic!, source.owner)
   } catch (error) {
     if (error instanceof ApiError)
       throw new SourceError(`templates: listing ${source.fullName} failed: ${error.message}`)

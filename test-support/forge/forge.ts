@@ -10,63 +10,18 @@ import { RestApi } from './api/router.js'
 import { FACTS, type Flavour, type FlavourFacts } from './flavours.js'
 import { runHttpBackend } from './git-cgi.js'
 import { RepoStore, type RepoMeta, type RepoOptions } from './repo-store.js'
+import {
+  matches,
+  take,
+  type FaultAction,
+  type GitService,
+  type Match,
+  type RequestKind,
+  type RequestRecord,
+  type Rule
+} from './request-rules.js'
 
-export type RequestKind = 'api' | 'git'
-export type GitService = 'upload-pack' | 'receive-pack'
-
-export interface RequestRecord {
-  method: string
-  path: string
-  kind: RequestKind
-  /** owner/repo as asked for. */
-  repo: string | null
-  service?: GitService
-  /** advertise: GET info/refs; rpc: the POST that does the work. */
-  phase?: 'advertise' | 'rpc'
-  status?: number
-  /** Whether a valid token came with it. */
-  authorized: boolean
-  /** When it arrived (ms since the epoch). */
-  at: number
-  /** When it was answered, and how many body bytes git http-backend sent. */
-  doneAt?: number
-  bytes?: number
-}
-
-export interface Match {
-  kind?: RequestKind
-  repo?: string
-  method?: string
-  path?: RegExp
-  service?: GitService
-  phase?: 'advertise' | 'rpc'
-}
-
-/**
- * reset: drop the connection before serving; hang: accept and never answer; swallow: serve the
- * request for real (a push lands), then drop the connection before the answer gets out;
- * status: answer with it instead of serving (`body` JSON-encoded, or `raw` sent as it is);
- * delayMs: serve late.
- */
-export type FaultAction =
-  | 'reset'
-  | 'hang'
-  | 'swallow'
-  | {
-      status: number
-      body?: unknown
-      raw?: string
-      contentType?: string
-      headers?: Record<string, string>
-      echoAuthorization?: boolean
-    }
-  | { delayMs: number }
-
-interface Rule<T> {
-  match: Match
-  what: T
-  remaining: number
-}
+export type { FaultAction, GitService, Match, RequestKind, RequestRecord }
 
 export interface ForgeOptions {
   flavour?: Flavour
@@ -366,29 +321,6 @@ export class TestForge {
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' })
     res.end(text)
   }
-}
-
-function matches(match: Match, record: RequestRecord): boolean {
-  return (
-    (match.kind === undefined || match.kind === record.kind) &&
-    (match.repo === undefined || match.repo.toLowerCase() === record.repo?.toLowerCase()) &&
-    (match.method === undefined || match.method === record.method) &&
-    (match.path === undefined || match.path.test(record.path)) &&
-    (match.service === undefined || match.service === record.service) &&
-    (match.phase === undefined || match.phase === record.phase)
-  )
-}
-
-/** The rules that fire for this request, each spending one of its remaining uses. */
-function take<T>(rules: Rule<T>[], record: RequestRecord, limit = Infinity): T[] {
-  const fired: T[] = []
-  for (const rule of rules) {
-    if (fired.length < limit && rule.remaining > 0 && matches(rule.match, record)) {
-      rule.remaining--
-      fired.push(rule.what)
-    }
-  }
-  return fired
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
