@@ -32048,10 +32048,10 @@ class BuildWatch {
                 return this.settleAll({ build: 'unknown', reason: api.none }, true);
             const now = Date.now();
             for (const w of this.waiting.filter((x) => x.deadline <= now)) {
-                this.settle(w, {
-                    build: 'not-started',
-                    reason: `no workflow run appeared within ${seconds(this.options.timeoutMs)}`
-                });
+                // Only an answer that lists no run means not-started; a forge that kept failing does not.
+                this.settle(w, w.unanswered
+                    ? { build: 'unknown', reason: `could not list workflow runs: ${w.unanswered}` }
+                    : { build: 'not-started', reason: `no workflow run appeared within ${seconds(this.options.timeoutMs)}` });
             }
             await runPool([...this.waiting], this.options.concurrency, (w) => this.poll(w, api.api));
             if (this.stoppedBy)
@@ -32070,10 +32070,13 @@ class BuildWatch {
                 // A rate limit (or a token gone) while polling: stop asking, never fail a pin for it.
                 return this.settleAll({ build: 'unknown', reason: `polling stopped: ${error.inFlight}` }, true);
             }
-            if (error instanceof ApiError && error.transient)
-                return; // asked again next round
+            if (error instanceof ApiError && error.transient) {
+                w.unanswered = error.message; // asked again next round
+                return;
+            }
             return this.settle(w, { build: 'unknown', reason: `could not list workflow runs: ${error.message}` });
         }
+        w.unanswered = undefined;
         if (runs === null)
             return this.settleAll({ build: 'unknown', reason: `the forge has no ${api} API for workflow runs (HTTP 404)` }, true);
         const run = runs.find((r) => w.workflowPath && r.path === w.workflowPath) ?? runs[0];

@@ -111,4 +111,16 @@ describe('verify-build', () => {
     expect(builds(run.outputs)).toEqual([{ template: 'acme/tpl-a', build: 'unknown', url: null }])
     expect(run.summary).toMatch(/❔ polling stopped: rate limit: GitHub API rate limit exhausted/)
   })
+
+  it('a runs API that keeps failing (5xx) until the deadline makes the build unknown, not a failure', async () => {
+    await start('gitea-1.25')
+    await template(forge, 'tpl-a')
+    forge.fault({ kind: 'api', path: /\/actions\/runs/ }, { status: 503, body: { message: 'unavailable' } })
+    const run = await runAction(inputsFor(forge, 'tpl-a', { 'verify-build': 'require', 'verify-timeout': '1' }))
+    expect(run.exitCode).toBe(0)
+    expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'updated' })
+    expect(builds(run.outputs)).toEqual([{ template: 'acme/tpl-a', build: 'unknown', url: null }])
+    expect(run.summary).toMatch(/❔ could not list workflow runs: .*503/)
+    expect(polls('acme/tpl-a').length).toBeGreaterThanOrEqual(2) // asked again, within the deadline
+  })
 })
