@@ -33645,6 +33645,11 @@ const MAY_HAVE_LANDED = 'cancelled while pushing: the pin may have landed (a re-
 
 
 
+/** Under auto, a write past GitHub's budget goes to git (see WritePacing). */
+const BUDGET_SPENT = {
+    kind: 'cannot',
+    reason: "GitHub's budget for content-creating requests is spent for now"
+};
 /**
  * The contents-API transport: one write per template, no clone, no git process. The forge makes
  * the commit on the branch's current tip, through its hooks and branch protection, and it starts
@@ -33674,25 +33679,22 @@ class ApiLander {
         }
         if (settings.dryRun)
             return { kind: 'would-land', reason: '' };
-        if ((await this.ctx.pace(1, log)) === 'spent') {
-            return { kind: 'cannot', reason: "GitHub's budget for content-creating requests is spent for now" };
-        }
+        if ((await this.ctx.pace(1, log)) === 'spent')
+            return BUDGET_SPENT;
         return this.write(request, target, file, call);
     }
     /** Pull-request mode: the bump branch's rules, then the branch to write on and its file. */
     async prepareBump(request, bump, call) {
         const { settings, api } = this.ctx;
         const { owner, repo, log } = request;
-        const bumpFile = () => api.file(owner, repo, settings.versionFile, bump.branch, call);
         if (bump.tip === null) {
             if (settings.dryRun)
                 return { file: request.file, target: bump.branch };
             // Cut it from the base (GitHub needs the base's sha; Gitea takes its name).
             const base = api.kind === 'github' ? await api.branch(owner, repo, request.base, call) : null;
             const from = base ?? { name: request.base, sha: '', authorEmail: undefined, parents: undefined };
-            if ((await this.ctx.pace(1, log)) === 'spent') {
-                return { kind: 'cannot', reason: "GitHub's budget for content-creating requests is spent for now" };
-            }
+            if ((await this.ctx.pace(1, log)) === 'spent')
+                return BUDGET_SPENT;
             const made = await api.createBranch(owner, repo, bump.branch, from, call);
             log(made === 'created' ? `created ${bump.branch} from ${request.base}` : `${bump.branch} appeared meanwhile`);
             if (made === 'exists') {
@@ -33701,7 +33703,8 @@ class ApiLander {
             }
             return { file: request.file, target: bump.branch };
         }
-        const read = await bumpFile();
+        // The look-up round read it with the tip; a branch that appeared since is read now.
+        const read = bump.file ?? (await api.file(owner, repo, settings.versionFile, bump.branch, call));
         const held = read.kind === 'file' ? { sha: read.sha, bytes: read.bytes } : null;
         const pinned = held !== null && isPinned(held.bytes, settings.version);
         const decision = await bumpRule({ branch: bump.branch, tip: bump.tip, holdsPin: () => pinned }, settings.author.email, settings.version);
@@ -33788,14 +33791,8 @@ class ApiLander {
             }
             // A fresh read decides the next write: pinned now, or what the policy says of the new pin.
             const read = await api.file(owner, repo, settings.versionFile, target, call);
-            const bytes = read.kind === 'file' ? read.bytes : null;
-            if (read.kind === 'other')
-                return {
-                    kind: 'failed',
-                    reason: `${settings.versionFile} is not a regular file (${read.type})`,
-                    attempts: writes
-                };
-            if (bytes && isPinned(bytes, settings.version)) {
+            const verdict = request.judge(read);
+            if (verdict.kind === 'pinned') {
                 if (unsure) {
                     const tip = await api.branch(owner, repo, target, call);
                     if (tip?.authorEmail === settings.author.email)
@@ -33803,7 +33800,6 @@ class ApiLander {
                 }
                 return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${target}`, attempts: writes };
             }
-            const verdict = request.judge(bytes);
             if (verdict.kind === 'skip')
                 return { kind: 'skipped', reason: verdict.reason, attempts: writes };
             if (verdict.kind === 'fail')
@@ -34605,8 +34601,8 @@ async function land(ref, ctx, seen, call, log) {
         repo: repo.name,
         base: branch,
         file: seen.versionFile.kind === 'file' ? { sha: seen.versionFile.sha, bytes: seen.versionFile.bytes } : null,
-        bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip },
-        judge: (bytes) => judgePin(bytes ? { kind: 'file', sha: '', bytes } : { kind: 'absent' }, settings),
+        bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip, file: seen.bump.file },
+        judge: (file) => judgePin(file, settings),
         log
     };
     const landing = await ctx.lander.land(request);
@@ -34964,8 +34960,10 @@ async function publish(settings, results, redactor, stopped) {
             title: 'runtime cascade'
         });
     }
-    for (const r of results.filter((x) => x.build?.build === 'not-started' && x.status !== 'failed')) {
-        warning(`${r.template}: the pin landed, but ${r.build.build === 'not-started' ? r.build.reason : ''}: the image may not rebuild`, {
+    for (const r of results) {
+        if (r.build?.build !== 'not-started' || r.status === 'failed')
+            continue;
+        warning(`${r.template}: the pin landed, but ${r.build.reason}: the image may not rebuild`, {
             title: 'runtime cascade: no build started'
         });
     }
@@ -35156,9 +35154,9 @@ async function cascade(token, settings, redactor, control) {
                 outcome = { ...outcome, reason: 'cancelled' };
             }
             outcome = { ...outcome, reason: redactor.redact(outcome.reason) };
-            if (outcome.reason.startsWith('not attempted:') || outcome.reason.startsWith('cancelled'))
-                return outcome;
-            log.flush(outcome);
+            // Templates never started (or cut off) have no log worth a group of its own.
+            if (!outcome.reason.startsWith('not attempted:') && !outcome.reason.startsWith('cancelled'))
+                log.flush(outcome);
             return outcome;
         });
         // The builds were looked for while templates were pinned; the last ones finish here.

@@ -20,6 +20,12 @@ export interface ApiLanderContext {
 
 type File = { sha: string; bytes: Buffer } | null
 
+/** Under auto, a write past GitHub's budget goes to git (see WritePacing). */
+const BUDGET_SPENT: Landing = {
+  kind: 'cannot',
+  reason: "GitHub's budget for content-creating requests is spent for now"
+}
+
 /**
  * The contents-API transport: one write per template, no clone, no git process. The forge makes
  * the commit on the branch's current tip, through its hooks and branch protection, and it starts
@@ -46,9 +52,7 @@ export class ApiLander implements Lander {
       ;({ file, target } = prepared)
     }
     if (settings.dryRun) return { kind: 'would-land', reason: '' }
-    if ((await this.ctx.pace(1, log)) === 'spent') {
-      return { kind: 'cannot', reason: "GitHub's budget for content-creating requests is spent for now" }
-    }
+    if ((await this.ctx.pace(1, log)) === 'spent') return BUDGET_SPENT
     return this.write(request, target, file, call)
   }
 
@@ -60,15 +64,12 @@ export class ApiLander implements Lander {
   ): Promise<{ file: File; target: string } | Landing> {
     const { settings, api } = this.ctx
     const { owner, repo, log } = request
-    const bumpFile = () => api.file(owner, repo, settings.versionFile, bump.branch, call)
     if (bump.tip === null) {
       if (settings.dryRun) return { file: request.file, target: bump.branch }
       // Cut it from the base (GitHub needs the base's sha; Gitea takes its name).
       const base = api.kind === 'github' ? await api.branch(owner, repo, request.base, call) : null
       const from: BranchInfo = base ?? { name: request.base, sha: '', authorEmail: undefined, parents: undefined }
-      if ((await this.ctx.pace(1, log)) === 'spent') {
-        return { kind: 'cannot', reason: "GitHub's budget for content-creating requests is spent for now" }
-      }
+      if ((await this.ctx.pace(1, log)) === 'spent') return BUDGET_SPENT
       const made = await api.createBranch(owner, repo, bump.branch, from, call)
       log(made === 'created' ? `created ${bump.branch} from ${request.base}` : `${bump.branch} appeared meanwhile`)
       if (made === 'exists') {
@@ -77,7 +78,8 @@ export class ApiLander implements Lander {
       }
       return { file: request.file, target: bump.branch }
     }
-    const read = await bumpFile()
+    // The look-up round read it with the tip; a branch that appeared since is read now.
+    const read = bump.file ?? (await api.file(owner, repo, settings.versionFile, bump.branch, call))
     const held = read.kind === 'file' ? { sha: read.sha, bytes: read.bytes } : null
     const pinned = held !== null && isPinned(held.bytes, settings.version)
     const decision = await bumpRule(
@@ -166,14 +168,8 @@ export class ApiLander implements Lander {
       }
       // A fresh read decides the next write: pinned now, or what the policy says of the new pin.
       const read = await api.file(owner, repo, settings.versionFile, target, call)
-      const bytes = read.kind === 'file' ? read.bytes : null
-      if (read.kind === 'other')
-        return {
-          kind: 'failed',
-          reason: `${settings.versionFile} is not a regular file (${read.type})`,
-          attempts: writes
-        }
-      if (bytes && isPinned(bytes, settings.version)) {
+      const verdict = request.judge(read)
+      if (verdict.kind === 'pinned') {
         if (unsure) {
           const tip = await api.branch(owner, repo, target, call)
           if (tip?.authorEmail === settings.author.email)
@@ -181,7 +177,6 @@ export class ApiLander implements Lander {
         }
         return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${target}`, attempts: writes }
       }
-      const verdict = request.judge(bytes)
       if (verdict.kind === 'skip') return { kind: 'skipped', reason: verdict.reason, attempts: writes }
       if (verdict.kind === 'fail') return { kind: 'failed', reason: verdict.reason, attempts: writes }
       file = read.kind === 'file' ? { sha: read.sha, bytes: read.bytes } : null

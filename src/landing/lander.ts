@@ -1,4 +1,4 @@
-import type { BranchInfo } from '../forge/forge-shapes.js'
+import type { BranchInfo, FileRead } from '../forge/forge-shapes.js'
 import type { Verdict } from '../pipeline/pin-policy.js'
 
 export type Transport = 'api' | 'git'
@@ -15,10 +15,13 @@ export interface LandRequest {
   base: string
   /** The version file on `base` as the API showed it: blob id and bytes; null when absent. */
   file: { sha: string; bytes: Buffer } | null
-  /** Pull-request mode: the bump branch, and its tip as the API showed it (null: absent). */
-  bump?: { branch: string; tip: BranchInfo | null }
+  /**
+   * Pull-request mode: the bump branch, its tip as the API showed it (null: absent), and the
+   * version file on it, read in the same round (absent: read it when needed).
+   */
+  bump?: { branch: string; tip: BranchInfo | null; file?: FileRead }
   /** Judges a version file read again after the branch moved (pinned, downgrade policy). */
-  judge: (bytes: Buffer | null) => Verdict
+  judge: (file: FileRead) => Verdict
   log: (line: string) => void
 }
 

@@ -82,8 +82,8 @@ async function land(
     repo: repo.name,
     base: branch,
     file: seen.versionFile.kind === 'file' ? { sha: seen.versionFile.sha, bytes: seen.versionFile.bytes } : null,
-    bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip },
-    judge: (bytes) => judgePin(bytes ? { kind: 'file', sha: '', bytes } : { kind: 'absent' }, settings),
+    bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip, file: seen.bump.file },
+    judge: (file) => judgePin(file, settings),
     log
   }
   const landing = await ctx.lander.land(request)
