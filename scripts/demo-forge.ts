@@ -7,8 +7,8 @@
 import { seedDemo } from '../test-support/demo-templates.js'
 import { TestForge } from '../test-support/forge/forge.js'
 
-export const DEMO_PORT = Number(process.env.DEMO_FORGE_PORT ?? 3939)
-export const DEMO_TOKEN = process.env.DEMO_FORGE_TOKEN ?? 'gta_demo_forge_token_for_loopback_only_0000'
+const DEMO_PORT = Number(process.env.DEMO_FORGE_PORT ?? 3939)
+const DEMO_TOKEN = process.env.DEMO_FORGE_TOKEN ?? 'gta_demo_forge_token_for_loopback_only_0000'
 
 const forge = await TestForge.start({ port: DEMO_PORT, token: DEMO_TOKEN })
 await seedDemo(forge)

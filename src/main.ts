@@ -139,8 +139,8 @@ async function cascade(
         outcome = { ...outcome, reason: 'cancelled' }
       }
       outcome = { ...outcome, reason: redactor.redact(outcome.reason) }
-      if (outcome.reason.startsWith('not attempted:') || outcome.reason.startsWith('cancelled')) return outcome
-      log.flush(outcome)
+      // Templates never started (or cut off) have no log worth a group of its own.
+      if (!outcome.reason.startsWith('not attempted:') && !outcome.reason.startsWith('cancelled')) log.flush(outcome)
       return outcome
     })
     // The builds were looked for while templates were pinned; the last ones finish here.

@@ -11,6 +11,13 @@ const protectedTemplate = (name: string) => template(forge, name, { protectBranc
 const pulls = (fullName: string) => forge.repo(fullName).pulls
 const subjects = async (fullName: string, branch?: string) =>
   (await history(forge, fullName, branch)).map((l) => l.split('|')[2])
+/** A forge of its own for each test of the block. */
+function withFreshForge(): void {
+  beforeEach(async () => {
+    forge = await TestForge.start()
+  })
+  afterEach(() => forge.close())
+}
 const pinWrites = () =>
   forge.count({ kind: 'api', method: 'PUT', path: /\/contents\// }) +
   forge.count({ kind: 'api', method: 'POST', path: /\/contents\// })
@@ -171,10 +178,7 @@ describe('pull-request mode', () => {
     inputsFor(forge, templates, { mode: 'pull-request', ...extra })
 
   describe('under auto', () => {
-    beforeEach(async () => {
-      forge = await TestForge.start()
-    })
-    afterEach(() => forge.close())
+    withFreshForge()
 
     it('under auto, its own bump branch behind main goes to git, which brings it up to date', async () => {
       const t = await protectedTemplate('tpl-a')
@@ -243,10 +247,7 @@ describe('pull-request mode', () => {
   })
 
   describe('a token rejected at the pull request', () => {
-    beforeEach(async () => {
-      forge = await TestForge.start()
-    })
-    afterEach(() => forge.close())
+    withFreshForge()
 
     it('a token rejected at the pull request stops the run with the one token error', async () => {
       const t = await protectedTemplate('tpl-a')
@@ -265,10 +266,7 @@ describe('pull-request mode', () => {
 })
 
 describe('downgrade policy', () => {
-  beforeEach(async () => {
-    forge = await TestForge.start()
-  })
-  afterEach(() => forge.close())
+  withFreshForge()
 
   it.each([
     ['allow', 'updated', 'pinned 1.2.3 (was 2.0.0); a downgrade from 2.0.0', '1.2.3\n'],

@@ -29,13 +29,11 @@ export async function publish(
       title: 'runtime cascade'
     })
   }
-  for (const r of results.filter((x) => x.build?.build === 'not-started' && x.status !== 'failed')) {
-    core.warning(
-      `${r.template}: the pin landed, but ${r.build!.build === 'not-started' ? r.build!.reason : ''}: the image may not rebuild`,
-      {
-        title: 'runtime cascade: no build started'
-      }
-    )
+  for (const r of results) {
+    if (r.build?.build !== 'not-started' || r.status === 'failed') continue
+    core.warning(`${r.template}: the pin landed, but ${r.build.reason}: the image may not rebuild`, {
+      title: 'runtime cascade: no build started'
+    })
   }
   for (const r of results.filter((x) => x.consumer)) {
     core.warning(`${r.template}: ${r.consumer}`, { title: 'runtime cascade: the pin may not be read' })
