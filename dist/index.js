@@ -32766,6 +32766,8 @@ class ForgeClient {
         group.join(me);
         let rateWaits = 0;
         let tries = 0;
+        let failedOnce = false;
+        health.sent(subject);
         try {
             for (;;) {
                 const failing = health.failing;
@@ -32777,7 +32779,7 @@ class ForgeClient {
                 let failure;
                 try {
                     answer = await this.exchange(method, path, call.body);
-                    health.answered();
+                    health.answered(subject, failedOnce);
                     group.settle(me, true);
                     return answer;
                 }
@@ -32802,11 +32804,12 @@ class ForgeClient {
                     continue;
                 }
                 if (!failure.transient) {
-                    health.answered();
+                    health.answered(subject, failedOnce);
                     group.settle(me, true);
                     throw failure;
                 }
-                health.failedTransiently(subject, failure.message);
+                health.failedTransiently(subject, failure.message, !failedOnce);
+                failedOnce = true;
                 const nowFailing = health.failing;
                 if (nowFailing)
                     throw new ForgeFailingError(this.options.apiUrl, nowFailing.failure, nowFailing.streak);
@@ -32883,37 +32886,62 @@ function errorText(e) {
 ;// CONCATENATED MODULE: ./src/forge/forge-health.ts
 /**
  * Whether the forge itself is failing, as opposed to a repository or two: every recent request
- * failed transiently, nothing answered, and the failures came from at least three templates (a
- * forge that is down fails them all; a couple of broken repositories among healthy ones, whose
- * neighbours are busy in git for a while, must not look like that). Then new templates are not
- * started and no failed request is retried: a forge in trouble is not hammered. Any answer
- * resets it.
+ * failed transiently, nothing answered, and at least three templates are dark: none of their
+ * requests answered, and two of them (or the only one) failed. A forge that is down darkens
+ * every template it meets at its second failed request; a broken repository darkens only its
+ * own; a blip on one request of a template whose other requests are still on their way (an
+ * error page comes back faster than a file) leaves it lit, however slowly those answers arrive
+ * on a busy runner, and its retries do not count again. Then new templates are not started and
+ * no failed request is retried: a forge in trouble is not hammered. Any answer resets the
+ * streak.
  */
 class ForgeHealth {
     threshold;
-    subjectsNeeded;
+    darkNeeded;
     streak = 0;
-    subjects = new Set();
+    inStreak = new Set();
+    subjects = new Map();
     last = '';
-    constructor(threshold = 8, subjectsNeeded = 3) {
+    constructor(threshold = 8, darkNeeded = 3) {
         this.threshold = threshold;
-        this.subjectsNeeded = subjectsNeeded;
+        this.darkNeeded = darkNeeded;
+    }
+    /** A request of `subject` goes out for the first time. */
+    sent(subject) {
+        this.state(subject).sent++;
     }
     /** The forge answered (2xx, or a final 4xx: it is up, it just said no). */
-    answered() {
+    answered(subject, hadFailed) {
+        const state = this.state(subject);
+        state.answered++;
+        if (hadFailed)
+            state.failed--;
         this.streak = 0;
-        this.subjects.clear();
+        this.inStreak.clear();
     }
-    failedTransiently(subject, what) {
+    /** A request failed transiently; `first` when it is this request's first failure. */
+    failedTransiently(subject, what, first) {
+        if (first)
+            this.state(subject).failed++;
         this.streak++;
-        this.subjects.add(subject);
+        this.inStreak.add(subject);
         this.last = what;
     }
     /** The last failure when the forge counts as failing; null while it does not. */
     get failing() {
-        return this.streak >= this.threshold && this.subjects.size >= this.subjectsNeeded
-            ? { failure: this.last, streak: this.streak }
-            : null;
+        if (this.streak < this.threshold)
+            return null;
+        const dark = [...this.inStreak].filter((subject) => {
+            const s = this.state(subject);
+            return s.answered === 0 && s.failed >= Math.min(2, s.sent);
+        });
+        return dark.length >= this.darkNeeded ? { failure: this.last, streak: this.streak } : null;
+    }
+    state(subject) {
+        let state = this.subjects.get(subject);
+        if (!state)
+            this.subjects.set(subject, (state = { sent: 0, answered: 0, failed: 0 }));
+        return state;
     }
 }
 

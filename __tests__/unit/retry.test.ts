@@ -1,3 +1,4 @@
+import { ForgeHealth } from '../../src/forge/forge-health.js'
 import { RetryGroup } from '../../src/forge/retry-group.js'
 import { backoffDelay, parseRetryAfter, sleep } from '../../src/shared/retry-policy.js'
 
@@ -97,5 +98,48 @@ describe('RetryGroup', () => {
     const alone = member(new RetryGroup(3), Infinity)
     expect(await alone.run).toBe(false)
     expect(alone.sent()).toBe(4)
+  })
+})
+
+describe('ForgeHealth', () => {
+  /** A template's look-up round: five requests out, `failing` of them failing at once. */
+  const round = (health: ForgeHealth, subject: string, failing: number) => {
+    for (let i = 0; i < 5; i++) health.sent(subject)
+    for (let i = 0; i < failing; i++) health.failedTransiently(subject, 'HTTP 503', true)
+  }
+
+  it('a forge that fails every request of three templates is failing', () => {
+    const health = new ForgeHealth()
+    round(health, 't1', 5)
+    round(health, 't2', 5)
+    expect(health.failing).toBeNull() // two dark templates could be two broken repositories
+    round(health, 't3', 2) // two failed, three still on their way: dark enough
+    expect(health.failing).toEqual({ failure: 'HTTP 503', streak: 12 })
+  })
+
+  it('blips on templates whose other requests are still on their way are not, however long the streak', () => {
+    const health = new ForgeHealth()
+    round(health, 'down', 5)
+    for (let retry = 0; retry < 3; retry++) health.failedTransiently('down', 'HTTP 503', false)
+    round(health, 'burst', 1)
+    round(health, 'reset', 1)
+    round(health, 'probe', 1)
+    for (let retry = 0; retry < 3; retry++) health.failedTransiently('probe', 'HTTP 500', false)
+    expect(health.failing).toBeNull()
+  })
+
+  it('any answer resets the streak, and a template once answered is never dark', () => {
+    const health = new ForgeHealth()
+    round(health, 't1', 5)
+    round(health, 't2', 5)
+    round(health, 't3', 4)
+    health.answered('t3', false)
+    expect(health.failing).toBeNull()
+    round(health, 't4', 5)
+    round(health, 't5', 5)
+    health.failedTransiently('t3', 'HTTP 503', true)
+    expect(health.failing).toBeNull() // t3 was answered: only t4 and t5 are dark
+    round(health, 't6', 5)
+    expect(health.failing).not.toBeNull()
   })
 })

@@ -74,6 +74,8 @@ export class ForgeClient {
     group.join(me)
     let rateWaits = 0
     let tries = 0
+    let failedOnce = false
+    health.sent(subject)
     try {
       for (;;) {
         const failing = health.failing
@@ -84,7 +86,7 @@ export class ForgeClient {
         let failure: ApiError
         try {
           answer = await this.exchange(method, path, call.body)
-          health.answered()
+          health.answered(subject, failedOnce)
           group.settle(me, true)
           return answer
         } catch (error) {
@@ -105,11 +107,12 @@ export class ForgeClient {
           continue
         }
         if (!failure.transient) {
-          health.answered()
+          health.answered(subject, failedOnce)
           group.settle(me, true)
           throw failure
         }
-        health.failedTransiently(subject, failure.message)
+        health.failedTransiently(subject, failure.message, !failedOnce)
+        failedOnce = true
         const nowFailing = health.failing
         if (nowFailing) throw new ForgeFailingError(this.options.apiUrl, nowFailing.failure, nowFailing.streak)
         const wait = (retry: number) => {
