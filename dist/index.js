@@ -31943,10 +31943,12 @@ function compareVersions(a, b) {
 ;// CONCATENATED MODULE: ./src/builds/runs-api.ts
 
 /**
- * GitHub and Gitea >= 1.25 answer `GET /actions/runs?head_sha=`; Gitea 1.23-1.24 only
- * `GET /actions/tasks`; Forgejo (v10) and Gitea <= 1.22 have no such API. Decided once per run
- * from the forge's kind and `GET /version`; where that does not tell, the runs endpoint is tried
- * and a 404 decides.
+ * GitHub and Gitea >= 1.25 answer `GET /actions/runs?head_sha=`; Gitea 1.23-1.24 and Forgejo
+ * v8-v11 only `GET /actions/tasks`; Forgejo v12 (its main, mid 2025) has both; Gitea <= 1.22
+ * and Forgejo before v8 have neither (forge-facts.md, Workflow runs; the swagger of each release
+ * in shared/specs). Decided once per run from the forge's kind and `GET /version`; where that
+ * does not tell, the runs endpoint is tried and a 404 decides. Gitea 1.25.0-1.25.4 let only the
+ * repository's owner list runs: BuildWatch falls back to tasks on that 403.
  */
 async function chooseRunsApi(api) {
     if (api.kind === 'github')
@@ -31954,9 +31956,17 @@ async function chooseRunsApi(api) {
     const version = await api.version().catch(() => null);
     if (!version)
         return { api: 'runs' };
-    if (/\+gitea-|forgejo/i.test(version))
-        return { none: `Forgejo ${version.split('+')[0]} has no API that lists workflow runs` };
     const release = /^(\d+\.\d+\.\d+)/.exec(version)?.[1];
+    if (/\+gitea-|forgejo/i.test(version)) {
+        const major = Number(/^(\d+)\./.exec(version)?.[1] ?? NaN);
+        if (!Number.isFinite(major))
+            return { api: 'tasks' };
+        if (major >= 12)
+            return { api: 'runs' };
+        if (major >= 8)
+            return { api: 'tasks' };
+        return { none: `Forgejo ${version.split('+')[0]} has no API that lists workflow runs (v8 and later have)` };
+    }
     if (!release)
         return { api: 'runs' };
     if ((compareVersions(release, '1.25.0') ?? -1) >= 0)
@@ -31964,6 +31974,15 @@ async function chooseRunsApi(api) {
     if ((compareVersions(release, '1.23.0') ?? -1) >= 0)
         return { api: 'tasks' };
     return { none: `Gitea ${release} has no API that lists workflow runs (1.23 and later have)` };
+}
+/**
+ * The workflow file a run belongs to, from what the forge says: `path` is "<file>@<ref>" on
+ * Gitea 1.25 (services/convert/convert.go ToActionWorkflowRun: `publish-image.yml@refs/heads/
+ * main`) and in GitHub's examples (`.github/workflows/build.yml@main`); tasks and Forgejo's
+ * runs give `workflow_id`, the file name. Compared by file name, before any `@`.
+ */
+function workflowFile(path) {
+    return (path.split('@')[0] ?? '').split('/').pop() ?? '';
 }
 
 ;// CONCATENATED MODULE: ./src/builds/build-watch.ts
@@ -32047,23 +32066,58 @@ class BuildWatch {
             if ('none' in api)
                 return this.settleAll({ build: 'unknown', reason: api.none }, true);
             const now = Date.now();
-            for (const w of this.waiting.filter((x) => x.deadline <= now)) {
-                // Only an answer that lists no run means not-started; a forge that kept failing does not.
-                this.settle(w, w.unanswered
-                    ? { build: 'unknown', reason: `could not list workflow runs: ${w.unanswered}` }
-                    : { build: 'not-started', reason: `no workflow run appeared within ${seconds(this.options.timeoutMs)}` });
-            }
-            await runPool([...this.waiting], this.options.concurrency, (w) => this.poll(w, api.api));
+            for (const w of this.waiting.filter((x) => x.deadline <= now))
+                this.settle(w, this.timedOut(w, api.api));
+            await runPool([...this.waiting], this.options.concurrency, (w) => this.poll(w));
             if (this.stoppedBy)
                 return;
         }
     }
-    async poll(w, api) {
+    /**
+     * A build past its deadline. Only an answer that lists no run means not-started; a forge that
+     * kept failing does not. A task list shows a run only once a runner has taken its job (Gitea
+     * 1.23-1.24 and Forgejo: models/actions/task.go CreateTaskForRunner), so there nothing seen
+     * may be a build queued behind a busy or offline runner: unknown, said so, never a failure.
+     */
+    timedOut(w, api) {
+        const within = seconds(this.options.timeoutMs);
+        if (w.unanswered)
+            return { build: 'unknown', reason: `could not list workflow runs: ${w.unanswered}` };
+        if (api === 'tasks') {
+            return {
+                build: 'unknown',
+                reason: `no runner has taken a job for it within ${within} (this forge lists a run only once a runner picks it up: it may be queued)`
+            };
+        }
+        return { build: 'not-started', reason: `no workflow run appeared within ${within}` };
+    }
+    /**
+     * Gitea 1.25.0-1.25.4 answer `/actions/runs` only for the repository's owner (403 "user should
+     * be the owner of the repo": routers/api/v1/api.go, release/v1.25, reqOwner; fixed in 1.26);
+     * `/actions/tasks` needs read access alone. On that 403 the run switches to tasks for good.
+     */
+    async listRuns(w, api) {
+        const call = { subject: w.template, group: new RetryGroup(0) };
+        try {
+            return await this.options.api.runs(w.owner, w.repo, w.sha, api, call);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.status !== 403 || api !== 'runs' || this.options.api.kind === 'github')
+                throw error;
+            this.options.log(`the forge lists workflow runs only for the repository's owner (${error.message}): using its task list`);
+            this.runsApi = Promise.resolve({ api: 'tasks' });
+            return this.options.api.runs(w.owner, w.repo, w.sha, 'tasks', call);
+        }
+    }
+    async poll(w) {
         if (this.stoppedBy || !this.waiting.includes(w))
+            return;
+        const chosen = await this.runsApi;
+        if ('none' in chosen)
             return;
         let runs;
         try {
-            runs = await this.options.api.runs(w.owner, w.repo, w.sha, api, { subject: w.template, group: new RetryGroup(0) });
+            runs = await this.listRuns(w, chosen.api);
         }
         catch (error) {
             if (error instanceof RunStopError) {
@@ -32078,8 +32132,8 @@ class BuildWatch {
         }
         w.unanswered = undefined;
         if (runs === null)
-            return this.settleAll({ build: 'unknown', reason: `the forge has no ${api} API for workflow runs (HTTP 404)` }, true);
-        const run = runs.find((r) => w.workflowPath && r.path === w.workflowPath) ?? runs[0];
+            return this.settleAll({ build: 'unknown', reason: `the forge has no ${chosen.api} API for workflow runs (HTTP 404)` }, true);
+        const run = ourRun(runs, w.workflowPath);
         if (!run)
             return;
         const status = run.conclusion ? `${run.status}: ${run.conclusion}` : run.status;
@@ -32100,6 +32154,17 @@ class BuildWatch {
         for (const w of [...this.waiting])
             this.settle(w, state);
     }
+}
+/**
+ * The run of the probed workflow among a commit's runs: matched by file name (see
+ * workflowFile), never another workflow's (CI's failure is not the image build). Only where the
+ * forge names no workflow at all is the newest run taken.
+ */
+function ourRun(runs, workflowPath) {
+    if (!workflowPath || runs.every((r) => !r.path))
+        return runs[0];
+    const file = workflowFile(workflowPath);
+    return runs.find((r) => r.path && workflowFile(r.path) === file);
 }
 
 ;// CONCATENATED MODULE: ./src/builds/build-verdict.ts
@@ -32199,12 +32264,17 @@ function parseBranch(data, what) {
         : undefined;
     return { name: forge_shapes_text(branch.name), sha, authorEmail: forge_shapes_text(author.email) || forge_shapes_text(nested.email) || undefined, parents };
 }
-function parseFile(data, what) {
+function parseFile(data, what, asked) {
     if (Array.isArray(data))
         return { kind: 'other', sha: '', type: 'dir' };
     const file = object(data, what);
     const sha = forge_shapes_text(file.sha);
     const type = forge_shapes_text(file.type);
+    // GitHub answers a symlink with the file it points to, under that file's path (forge-facts.md,
+    // Contents API). Writing there would replace the link with a regular file: refuse instead.
+    const path = forge_shapes_text(file.path);
+    if (path && path !== asked)
+        return { kind: 'other', sha, type: `a symlink to ${path}` };
     if (type === 'file' && typeof file.content === 'string' && file.encoding === 'base64') {
         return { kind: 'file', sha, bytes: Buffer.from(file.content, 'base64') };
     }
@@ -32356,17 +32426,57 @@ class RepoListing {
     /**
      * Every repository of an organisation, or of a user when there is no such organisation
      * (Gitea/Forgejo `GET /orgs/{o}/repos` then `/users/{u}/repos`, 50 a page; GitHub the same
-     * paths, 100 a page). null when neither exists.
+     * paths, 100 a page). null when neither exists. GitHub's `/users/{u}/repos` lists a user's
+     * public repositories only (forge-facts.md, Listing repositories): for the token's own
+     * account `/user/repos?affiliation=owner` lists the private ones too, for an App installation
+     * `/installation/repositories` lists what it was granted; otherwise `note` says what is missing.
      */
     async ownerRepos(owner, call) {
-        const size = this.client.kind === 'github' ? { per_page: '100' } : { limit: '50' };
-        for (const kind of ['orgs', 'users']) {
-            const path = `/${kind}/${encodeURIComponent(owner)}/repos?${new URLSearchParams({ ...size, page: '1' })}`;
-            const found = await absentOn404(this.pages(path, (data) => list(data, `GET /${kind}/${owner}/repos`), call));
-            if (found)
-                return found.map((r) => parseRepo(this.client.kind, r, `a repository of ${owner}`));
+        const github = this.client.kind === 'github';
+        const size = github ? { per_page: '100' } : { limit: '50' };
+        const parse = (found) => found.map((r) => parseRepo(this.client.kind, r, `a repository of ${owner}`));
+        const path = (kind) => `/${kind}/${encodeURIComponent(owner)}/repos?${new URLSearchParams({ ...size, page: '1' })}`;
+        const org = await absentOn404(this.pages(path('orgs'), (data) => list(data, `GET /orgs/${owner}/repos`), call));
+        if (org)
+            return { repos: parse(org) };
+        const user = await absentOn404(this.pages(path('users'), (data) => list(data, `GET /users/${owner}/repos`), call));
+        if (!user)
+            return null;
+        if (!github)
+            return { repos: parse(user) };
+        const own = await this.githubOwnRepos(owner, call);
+        if (own) {
+            // The public ones, and the private ones this token can reach, each once.
+            const mine = parse(own).filter((r) => r.owner.toLowerCase() === owner.toLowerCase());
+            const seen = new Set(mine.map((r) => r.fullName.toLowerCase()));
+            return { repos: [...mine, ...parse(user).filter((r) => !seen.has(r.fullName.toLowerCase()))] };
         }
-        return null;
+        return {
+            repos: parse(user),
+            note: `GitHub lists only the public repositories of the user ${owner} to this token: private ones are left out (list them by name)`
+        };
+    }
+    /**
+     * GitHub: the repositories of the token's own account, private ones included, or null when the
+     * token is not `owner`'s. `GET /user` names a user token's account; an App installation token
+     * gets 403 there and lists what it was granted from `/installation/repositories`.
+     */
+    async githubOwnRepos(owner, call) {
+        let login;
+        try {
+            login = String(object((await this.client.call('GET', '/user', call)).data, 'GET /user').login ?? '');
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.status !== 403)
+                throw error;
+            const start = `/installation/repositories?${new URLSearchParams({ per_page: '100', page: '1' })}`;
+            const granted = await this.pages(start, (data) => list(object(data, 'GET /installation/repositories').repositories, 'installation repositories'), call);
+            return granted;
+        }
+        if (login.toLowerCase() !== owner.toLowerCase())
+            return null;
+        const start = `/user/repos?${new URLSearchParams({ affiliation: 'owner', per_page: '100', page: '1' })}`;
+        return this.pages(start, (data) => list(data, 'GET /user/repos'), call);
     }
     /**
      * The repositories of `owner` that carry `topic`. Gitea/Forgejo search (`GET /repos/search?q=
@@ -32401,14 +32511,19 @@ class RepoListing {
         return found.map((r) => parseRepo(this.client.kind, r, 'a search result'));
     }
     /**
-     * Every page of a listing: `Link: <...>; rel="next"` followed (within the API only, at most
-     * 200 pages), and the whole checked against what the forge said it has (Gitea's
-     * X-Total-Count, GitHub search's total_count): a listing that ends early is an error.
+     * Every page of a listing, as long as `Link` names a next page (at most 200 pages). A page
+     * may be short, or empty, with more to come: Gitea's owner listings count (and page by) every
+     * repository of the owner, private ones the token cannot see included, and leave those out of
+     * the page (routers/api/v1/user/repo.go listUserRepos, 1.22-1.25), so neither a page's length
+     * nor X-Total-Count says when the listing ends; `Link` does. A search's count is made with the
+     * access filter: there (and for GitHub search's 1000-result cap) a listing that ends short of
+     * its count is an error.
      */
     async pages(start, items, call) {
         const all = [];
         let path = start;
         let total;
+        const counted = /^\/(repos\/search|search\/|installation\/)/.test(start);
         for (let page = 1; path !== null; page++) {
             if (page > 200)
                 throw new ApiError(0, `${start.replace(/\?.*/, '')}: more than 200 pages; not listed in full`);
@@ -32417,28 +32532,37 @@ class RepoListing {
             const count = Number(first(answer.headers['x-total-count']) ?? answer.data?.total_count);
             if (Number.isFinite(count))
                 total = count;
-            path = nextPage(answer.headers.link, answer.url, this.client.apiUrl);
+            path = nextPage(answer.headers.link, path, page);
         }
-        if (total !== undefined && all.length < total) {
+        if (counted && total !== undefined && all.length < total) {
             throw new ApiError(0, `${start.replace(/\?.*/, '')} found ${total} but returned ${all.length}` +
-                (this.client.kind === 'github' && start.startsWith('/search/')
+                (this.client.kind === 'github'
                     ? ' (GitHub search returns at most 1000 results: narrow it, or list an org)'
                     : ''));
         }
         return all;
     }
 }
-/** The path of the `rel="next"` page, or null; a next page outside the API is refused. */
-function nextPage(link, from, apiUrl) {
+/**
+ * The next page's path below the API, or null when `Link` names no `rel="next"`. Only what the
+ * link says is taken, that there is a next page and its number, and the request goes through the
+ * configured api-url: Gitea builds `Link` from its ROOT_URL (services/context/api.go
+ * genAPILinks), which behind a proxy or another hostname names an origin the user never gave,
+ * and the token is never sent there.
+ */
+function nextPage(link, current, page) {
     const header = Array.isArray(link) ? link.join(',') : link;
     const next = header?.split(',').find((part) => /rel="?next"?/.test(part));
     const target = next && /<([^>]+)>/.exec(next)?.[1];
     if (!target)
         return null;
-    const url = new URL(target, from).toString();
-    if (!url.startsWith(`${apiUrl}/`))
-        throw new ApiError(0, `the next page is outside the API (${new URL(url).origin}); not followed`);
-    return url.slice(apiUrl.length);
+    const number = Number(new URL(target, 'http://link.invalid').searchParams.get('page'));
+    if (!Number.isInteger(number) || number <= page)
+        throw new ApiError(0, `the forge's next-page link names no later page (${page} → ${number || 'none'}); not followed`);
+    const [path, query = ''] = current.split('?');
+    const params = new URLSearchParams(query);
+    params.set('page', String(number));
+    return `${path}?${params}`;
 }
 
 ;// CONCATENATED MODULE: ./src/forge/forge-api.ts
@@ -32478,7 +32602,7 @@ class ForgeApi {
         const url = `${repoApiPath(owner, repo, 'contents', path)}${query}`;
         try {
             const answer = await this.client.call('GET', url, call);
-            return parseFile(answer.data, `GET ${url.replace(/\?.*/, '')}`);
+            return parseFile(answer.data, `GET ${url.replace(/\?.*/, '')}`, path);
         }
         catch (error) {
             if (!(error instanceof ApiError) || error.status !== 404)
@@ -32493,8 +32617,9 @@ class ForgeApi {
      */
     async writeFile(owner, repo, write, call) {
         const path = repoApiPath(owner, repo, 'contents', write.path);
-        // No committer: the forge then uses the author (Gitea) or the token's user, and signs where
-        // it can (GitHub App tokens give Verified commits).
+        // No committer: the forge then uses the author (Gitea) or the token's user. Sending the
+        // author means GitHub does not sign the commit (it signs a bot's API commit only without a
+        // custom author or committer: forge-facts.md, Signed commits).
         const body = {
             branch: write.branch,
             content: write.bytes.toString('base64'),
@@ -32517,8 +32642,9 @@ class ForgeApi {
     }
     /**
      * What a failed contents write means, per forge:
-     * - stale: the file is not the blob we read (Gitea 422 "sha does not match" or "already
-     *   exists", GitHub 409 "does not match" or 422 "sha wasn't supplied"): read it again;
+     * - stale: the file is not the blob we read, or the branch moved under the write (Gitea 422
+     *   "sha does not match" or "already exists", 404 "object does not exist"; GitHub 409 "does
+     *   not match" or "is at X but expected Y", 422 "sha wasn't supplied"): read it again;
      * - unsupported: no write endpoint here (405, or a 404 that names no branch or file);
      * - no-access: the token may not write (GitHub "Resource not accessible by ...", Gitea "user
      *   should have a permission to write");
@@ -32529,13 +32655,20 @@ class ForgeApi {
         if (this.kind === 'github') {
             if (error.status === 409 && /does not match/i.test(text))
                 return 'stale';
+            // A push racing the write: the branch moved, not the file ("is at X but expected Y", in
+            // older answers "refs/heads/X expected to be at ..."; forge-facts.md, Contents API).
+            if (error.status === 409 && /is at \S+ but expected|expected to be at/i.test(text))
+                return 'stale';
             if (error.status === 422 && /sha.*(wasn't|was not) supplied/i.test(text))
                 return 'stale';
         }
         else if (error.status === 422 && /sha does not match|already exists|\[SHA\]: Required/i.test(text)) {
             return 'stale';
         }
-        if (error.status === 404 && /file does not exist/i.test(text))
+        // The file was deleted since it was read: Gitea >= 1.25 404 "object does not exist [id: ,
+        // rel_path: X]" (routers/api/v1/repo/file.go handleChangeRepoFilesError); older texts name
+        // the file. Read again; never "no write endpoint".
+        if (error.status === 404 && /file does not exist|object does not exist/i.test(text))
             return 'stale';
         if (error.status === 405 || (error.status === 404 && !/branch|file/i.test(text)))
             return 'unsupported';
@@ -32543,7 +32676,14 @@ class ForgeApi {
             return 'no-access';
         return 'refused';
     }
-    /** Creates `branch` at `from` (a branch this forge has). 'exists' when it is already there. */
+    /**
+     * Creates `branch` at `from` (a branch this forge has). 'exists' only when the forge says the
+     * branch itself is there: GitHub 422 "Reference already exists", Gitea/Forgejo 409 "The branch
+     * already exists.". Gitea's other 409s (routers/api/v1/repo/branch.go CreateBranch, 1.22-1.25)
+     * mean the name cannot be had at all, "The branch with the same name already exists." (a
+     * branch `bump` blocks `bump/runtime-1.2.3`, and the reverse) and "The branch with the same tag
+     * already exists.": those throw, with the forge's words, like any refusal.
+     */
     async createBranch(owner, repo, branch, from, call) {
         const github = this.kind === 'github';
         const path = github ? repoApiPath(owner, repo, 'git', 'refs') : repoApiPath(owner, repo, 'branches');
@@ -32555,11 +32695,8 @@ class ForgeApi {
             return 'created';
         }
         catch (error) {
-            // Gitea 409 when it exists; GitHub 422 "Reference already exists".
-            if (error instanceof ApiError &&
-                (error.status === 409 || (error.status === 422 && /already exists/i.test(error.serverText)))) {
+            if (error instanceof ApiError && branchExists(this.kind, error))
                 return 'exists';
-            }
             throw error;
         }
     }
@@ -32623,14 +32760,16 @@ class ForgeApi {
         return answer ? String(object(answer.data, 'GET /version').version ?? '') || null : null;
     }
     /**
-     * Workflow runs for a commit: GitHub and Gitea >= 1.25 `GET /actions/runs?head_sha=`;
-     * Gitea 1.23-1.24 `GET /actions/tasks` (no filter: matched here). Both answer
-     * {total_count, workflow_runs}. null when the forge has no such endpoint (404).
+     * Workflow runs for a commit: GitHub and Gitea >= 1.25 `GET /actions/runs?head_sha=` (GitHub
+     * pages with per_page, Gitea with limit); Gitea 1.23-1.24 and Forgejo `GET /actions/tasks` (no
+     * filter: matched here). Both answer {total_count, workflow_runs}. null when the forge has no
+     * such endpoint (404).
      */
     async runs(owner, repo, sha, api, call) {
         const base = repoApiPath(owner, repo, 'actions', api);
+        const size = this.kind === 'github' ? 'per_page' : 'limit';
         const query = api === 'runs'
-            ? new URLSearchParams({ head_sha: sha, per_page: '30' })
+            ? new URLSearchParams({ head_sha: sha, [size]: '30' })
             : new URLSearchParams({ limit: '50', page: '1' });
         const answer = await absentOn404(this.client.call('GET', `${base}?${query}`, call));
         if (!answer)
@@ -32643,7 +32782,8 @@ class ForgeApi {
             status: String(run.status ?? 'unknown'),
             conclusion: typeof run.conclusion === 'string' && run.conclusion ? run.conclusion : undefined,
             url: String(run.html_url ?? run.url ?? ''),
-            path: typeof run.path === 'string' ? run.path : undefined
+            // Runs say `path`; tasks (and Forgejo's runs) `workflow_id`, the workflow's file name.
+            path: typeof run.path === 'string' ? run.path : typeof run.workflow_id === 'string' ? run.workflow_id : undefined
         }))
             .filter((run) => run.sha === sha);
     }
@@ -32661,6 +32801,12 @@ class ForgeApi {
             return null;
         return { limit, remaining, reset: new Date(reset * 1000) };
     }
+}
+/** Whether a refused branch creation says that very branch exists (see createBranch). */
+function branchExists(kind, error) {
+    if (kind === 'github')
+        return error.status === 422 && /reference already exists/i.test(error.serverText);
+    return error.status === 409 && /^the branch already exists\.?$/i.test(error.serverText.trim());
 }
 /**
  * `/repos/{owner}/{repo}` and more path parts, every segment encoded. A part with slashes (a
@@ -32773,6 +32919,7 @@ class ForgeClient {
                 const failing = health.failing;
                 if (failing && tries > 0)
                     throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak);
+                call.budget?.spend();
                 await gate.enter(signal);
                 tries++;
                 let answer;
@@ -32787,6 +32934,7 @@ class ForgeClient {
                     if (!(error instanceof ApiError))
                         throw error;
                     failure = error;
+                    call.budget?.refused(what, failure.message);
                 }
                 finally {
                     gate.leave();
@@ -33676,7 +33824,8 @@ const MAY_HAVE_LANDED = 'cancelled while pushing: the pin may have landed (a re-
 /** Under auto, a write past GitHub's budget goes to git (see WritePacing). */
 const BUDGET_SPENT = {
     kind: 'cannot',
-    reason: "GitHub's budget for content-creating requests is spent for now"
+    reason: "GitHub's budget for content-creating requests is spent for now",
+    attempts: 0
 };
 /**
  * The contents-API transport: one write per template, no clone, no git process. The forge makes
@@ -33696,7 +33845,7 @@ class ApiLander {
         const { settings } = this.ctx;
         const { owner, repo, log } = request;
         // One try per request here: this module owns the write's retries.
-        const call = { subject: `${owner}/${repo}`, log, group: new RetryGroup(0) };
+        const call = { subject: `${owner}/${repo}`, log, group: new RetryGroup(0), budget: request.budget };
         let file = request.file;
         let target = request.base;
         if (request.bump) {
@@ -33718,18 +33867,13 @@ class ApiLander {
         if (bump.tip === null) {
             if (settings.dryRun)
                 return { file: request.file, target: bump.branch };
-            // Cut it from the base (GitHub needs the base's sha; Gitea takes its name).
-            const base = api.kind === 'github' ? await api.branch(owner, repo, request.base, call) : null;
-            const from = base ?? { name: request.base, sha: '', authorEmail: undefined, parents: undefined };
-            if ((await this.ctx.pace(1, log)) === 'spent')
-                return BUDGET_SPENT;
-            const made = await api.createBranch(owner, repo, bump.branch, from, call);
-            log(made === 'created' ? `created ${bump.branch} from ${request.base}` : `${bump.branch} appeared meanwhile`);
-            if (made === 'exists') {
-                const tip = await api.branch(owner, repo, bump.branch, call);
-                return this.prepareBump(request, { branch: bump.branch, tip }, call);
-            }
-            return { file: request.file, target: bump.branch };
+            const made = await this.createBump(request, bump.branch, call);
+            if (made === 'created')
+                return { file: request.file, target: bump.branch };
+            if ('kind' in made)
+                return made;
+            // It appeared meanwhile: judged as found, once (a branch that is gone again fails there).
+            return this.prepareBump(request, { branch: bump.branch, tip: made.tip }, call);
         }
         // The look-up round read it with the tip; a branch that appeared since is read now.
         const read = bump.file ?? (await api.file(owner, repo, settings.versionFile, bump.branch, call));
@@ -33754,7 +33898,8 @@ class ApiLander {
         if (settings.transport === 'auto') {
             return {
                 kind: 'cannot',
-                reason: `${bump.branch} is behind ${request.base}: bringing it up to date needs a merge commit`
+                reason: `${bump.branch} is behind ${request.base}: bringing it up to date needs a merge commit`,
+                attempts: 0
             };
         }
         const behind = current
@@ -33763,6 +33908,39 @@ class ApiLander {
         if (pinned)
             return { kind: 'landed', commit: null, attempts: 0, note: behind };
         return { file: held, target: bump.branch };
+    }
+    /**
+     * Cuts the bump branch from the base (GitHub needs the base's sha; Gitea takes its name).
+     * 'created', the tip of one that appeared meanwhile, or the failure: a name the forge will not
+     * give (a branch or tag in the way), or a forge that says "exists" and then shows nothing.
+     */
+    async createBump(request, branch, call) {
+        const { api } = this.ctx;
+        const { owner, repo, log } = request;
+        const base = api.kind === 'github' ? await api.branch(owner, repo, request.base, call) : null;
+        const from = base ?? { name: request.base, sha: '', authorEmail: undefined, parents: undefined };
+        if ((await this.ctx.pace(1, log)) === 'spent')
+            return BUDGET_SPENT;
+        let made;
+        try {
+            made = await api.createBranch(owner, repo, branch, from, call);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.transient)
+                throw error;
+            return { kind: 'failed', reason: `${branch} cannot be created: ${error.message}`, attempts: 0 };
+        }
+        if (made === 'created') {
+            log(`created ${branch} from ${request.base}`);
+            return 'created';
+        }
+        const tip = await api.branch(owner, repo, branch, call);
+        if (tip === null) {
+            const reason = `the forge says ${branch} exists, but it cannot be found: not created, not written`;
+            return { kind: 'failed', reason, attempts: 0 };
+        }
+        log(`${branch} appeared meanwhile`);
+        return { tip };
     }
     async write(request, target, start, call) {
         const { settings, api, signal } = this.ctx;
@@ -33795,7 +33973,7 @@ class ApiLander {
                 last = error.message;
                 const failure = error.transient ? 'transient' : api.writeFailure(error);
                 if (failure === 'unsupported')
-                    return { kind: 'cannot', reason: `the forge has no contents write here (${error.message})` };
+                    return { kind: 'cannot', reason: `the forge has no contents write here (${error.message})`, attempts: writes };
                 if (failure === 'no-access') {
                     return {
                         kind: 'failed',
@@ -34146,7 +34324,9 @@ class GitLander {
         const policy = gitPolicy(settings.maxAttempts, settings.retryDelayMs);
         const target = bump?.branch ?? base;
         const content = `${settings.version}\n`;
-        let pushes = 0;
+        // Writes another transport already made count against max-attempts too (auto's hand-over).
+        const made = request.writesMade ?? 0;
+        let pushes = made;
         let transient = 0;
         let cloned = false;
         let headMayExist = bump ? bump.tip !== null : false;
@@ -34164,7 +34344,7 @@ class GitLander {
             log(`transient failure; retrying in ${seconds(delay)}`);
             return sleep(delay, signal);
         };
-        for (let round = 1; round <= settings.maxAttempts; round++) {
+        for (let round = 1; round <= settings.maxAttempts - made; round++) {
             if (signal.aborted)
                 return failed('cancelled');
             // Every round starts from the current tips: the clone, then only the new tips.
@@ -34282,12 +34462,14 @@ class ChosenTransport {
         if (landing.kind !== 'cannot' || this.choice === 'api')
             return { ...landing, transport: 'api' };
         request.log(`${landing.reason}: landing through git instead`);
-        return this.viaGit(request, landing.reason);
+        return this.viaGit({ ...request, writesMade: landing.attempts }, landing.reason);
     }
+    /** Through git; writes the API made first count in the result and against max-attempts. */
     async viaGit(request, why) {
         const git = await this.git();
+        const made = request.writesMade ?? 0;
         if (typeof git === 'string') {
-            return { kind: 'failed', reason: `${why ? `${why}, and ` : ''}${git}`, attempts: 0, transport: 'git' };
+            return { kind: 'failed', reason: `${why ? `${why}, and ` : ''}${git}`, attempts: made, transport: 'git' };
         }
         return { ...(await git.land(request)), transport: 'git' };
     }
@@ -34342,6 +34524,46 @@ class WritePacing {
         }
         return 'spent';
     };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/repo-claims.ts
+/**
+ * Names that turn out to be one repository are one template. Case-different spellings collapse
+ * when the list is read; a renamed or transferred repository listed under its old and its new
+ * name (the old one redirects) is only known once the forge has answered, so the first name
+ * whose look-up resolves to a repository claims it, and any later one is folded into that
+ * template's result instead of writing the same repository twice.
+ */
+class RepoClaims {
+    owners = new Map();
+    /** The template that already claimed `repo` (as the forge names it), or null when this one does. */
+    claim(repo, template) {
+        const key = repo.toLowerCase();
+        const owner = this.owners.get(key);
+        if (owner !== undefined && owner !== template)
+            return owner;
+        this.owners.set(key, template);
+        return null;
+    }
+}
+/**
+ * The results with every `sameAs` folded into the result of the template it names, which then
+ * says which names it covered. Order is kept; a folded result leaves its place.
+ */
+function foldSameRepository(results) {
+    const covered = new Map();
+    for (const r of results)
+        if (r.sameAs)
+            covered.set(r.sameAs, [...(covered.get(r.sameAs) ?? []), r.template]);
+    return results
+        .filter((r) => !r.sameAs)
+        .map((r) => {
+        const others = covered.get(r.template);
+        if (!others)
+            return r;
+        const names = [r.template, ...others];
+        return { ...r, names, reason: `${r.reason}; listed as ${names.join(' and ')}: one repository, written once` };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/run-control.ts
@@ -34403,7 +34625,7 @@ async function expandSources(entries, api, log) {
             add(entry);
             continue;
         }
-        const repos = await template_sources_list(entry, api);
+        const repos = await template_sources_list(entry, api, log);
         const left = { archived: 0, mirror: 0, fork: 0 };
         const kept = repos.filter((r) => {
             const why = r.archived ? 'archived' : r.mirror ? 'mirror' : r.fork ? 'fork' : null;
@@ -34425,25 +34647,66 @@ async function expandSources(entries, api, log) {
     }
     return refs;
 }
-async function template_sources_list(source, api) {
-    let repos;
+async function template_sources_list(source, api, log) {
+    let listed;
     try {
-        repos =
+        listed =
             source.kind === 'org'
                 ? await api.listing.ownerRepos(source.owner)
-                : await api.listing.topicRepos(source.topic, source.owner);
+                : await api.listing.topicRepos(source.topic, source.owner).then((repos) => repos && { repos });
     }
     catch (error) {
         if (error instanceof ApiError)
             throw new SourceError(`templates: listing ${source.fullName} failed: ${error.message}`);
         throw error;
     }
-    if (repos === null)
+    if (listed === null)
         throw new SourceError(`templates: ${source.fullName}: the forge knows no organisation or user "${source.owner}"`);
-    // Gitea's topic search matches loosely; keep the repositories that carry the topic itself.
-    if (source.kind === 'topic')
-        return repos.filter((r) => r.topics.some((t) => t.toLowerCase() === source.topic.toLowerCase()));
-    return repos;
+    if (listed.note)
+        log(`${source.fullName}: ${listed.note}`);
+    // The search matches topic names exactly on both forges (Gitea's topic=true, GitHub's topic:
+    // qualifier), so its answer is not filtered again: Gitea 1.22's repository JSON has no
+    // `topics` at all, and such a filter would drop every repository.
+    return listed.repos;
+}
+
+;// CONCATENATED MODULE: ./src/forge/request-budget.ts
+/**
+ * The safety net under every loop that talks to the forge: one template never costs more than
+ * MAX_REQUESTS_PER_TEMPLATE REST requests, whatever the forge answers. Each bounded loop has its
+ * own, smaller bound; this one holds when the forge's answers contradict each other (a 409 that
+ * says "exists" for a branch a look-up then cannot find, a conflict that comes back on every
+ * write) and some loop's reasoning would go round again.
+ */
+const MAX_REQUESTS_PER_TEMPLATE = 60;
+/** The template's requests ran out: not an ApiError, so no handler mistakes it for an answer. */
+class RequestBoundError extends Error {
+    name = 'RequestBoundError';
+}
+/** Counts one template's requests (every try, retries included) in the forge client. */
+class RequestBudget {
+    limit;
+    sent = 0;
+    /** The last refusal, for the message: "PUT /repos/o/r/contents/x: HTTP 409: ...". */
+    last;
+    constructor(limit = MAX_REQUESTS_PER_TEMPLATE) {
+        this.limit = limit;
+    }
+    get used() {
+        return this.sent;
+    }
+    /** Called before each request goes out; throws once the bound is reached. */
+    spend() {
+        if (this.sent >= this.limit) {
+            const last = this.last ? `the last refusal: ${this.last}` : 'none was refused';
+            throw new RequestBoundError(`stopped after ${this.sent} requests: the forge's answers did not converge (${last})`);
+        }
+        this.sent++;
+    }
+    /** A request the forge refused or failed: the likeliest reason a loop went round. */
+    refused(what, answer) {
+        this.last = `${what}: ${answer}`;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/landing/pull-request.ts
@@ -34580,6 +34843,7 @@ function drift(file, settings) {
 
 
 
+
 /**
  * One template, start to finish: look up (one API round trip), decide (failed, skipped,
  * unchanged, or a pin to land), land, and in pull-request mode open the pull request. Every
@@ -34598,14 +34862,21 @@ async function processTemplate(ref, ctx, log) {
             ctx.control.stop(error);
             return result(ref.fullName, 'failed', error.inFlight);
         }
-        const message = error instanceof ApiError ? error.message : `unexpected error: ${error.message}`;
+        const message = error instanceof ApiError || error instanceof RequestBoundError
+            ? error.message
+            : `unexpected error: ${error.message}`;
         return result(ref.fullName, 'failed', message);
     }
 }
 async function pipeline(ref, ctx, log) {
     const { settings } = ctx;
     const { fullName } = ref;
-    const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: fullName, log };
+    const call = {
+        group: new RetryGroup(API_ATTEMPTS - 1),
+        subject: fullName,
+        budget: new RequestBudget(),
+        log
+    };
     log(`looking up ${fullName}${settings.branch ? ` (branch ${settings.branch})` : ''}`);
     const seen = await lookUp(ctx.api, ref, settings, call);
     // A renamed or transferred repository answers under its new name (the redirect was followed):
@@ -34613,6 +34884,11 @@ async function pipeline(ref, ctx, log) {
     const renamed = seen.repo && seen.repo.fullName.toLowerCase() !== fullName.toLowerCase() ? seen.repo.fullName : undefined;
     if (renamed)
         log(`${fullName} was renamed: it is now ${renamed}`);
+    const claimedBy = seen.repo ? ctx.claims.claim(seen.repo.fullName, fullName) : null;
+    if (claimedBy) {
+        log(`${fullName} is the same repository as ${claimedBy}: written once, under that name`);
+        return { ...result(fullName, 'unchanged', `the same repository as ${claimedBy}`), sameAs: claimedBy };
+    }
     const done = await land(ref, ctx, seen, call, log);
     return renamed
         ? { ...done, reason: `${done.reason}; renamed: now ${renamed}, update the template list`, renamedTo: renamed }
@@ -34631,6 +34907,7 @@ async function land(ref, ctx, seen, call, log) {
         file: seen.versionFile.kind === 'file' ? { sha: seen.versionFile.sha, bytes: seen.versionFile.bytes } : null,
         bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip, file: seen.bump.file },
         judge: (file) => judgePin(file, settings),
+        budget: call.budget,
         log
     };
     const landing = await ctx.lander.land(request);
@@ -34712,10 +34989,7 @@ async function outcome(landing, c) {
     switch (landing.kind) {
         case 'cannot':
         case 'failed':
-            return result(fullName, 'failed', landing.reason, {
-                branch: target,
-                attempts: 'attempts' in landing ? landing.attempts : 0
-            });
+            return result(fullName, 'failed', landing.reason, { branch: target, attempts: landing.attempts });
         case 'unchanged':
             return result(fullName, 'unchanged', landing.reason, { branch: target, attempts: landing.attempts });
         case 'skipped':
@@ -35097,6 +35371,7 @@ class TemplateLog {
 
 
 
+
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 async function run() {
     let token;
@@ -35174,9 +35449,10 @@ async function cascade(token, settings, redactor, control) {
                 log: info
             })
             : undefined;
+        const claims = new RepoClaims();
         const results = await runPool(templates, settings.concurrency, async (ref) => {
             const log = new TemplateLog(ref.fullName, redactor);
-            let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite: pacing.room, builds }, log.line);
+            let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite: pacing.room, builds, claims }, log.line);
             // A template cut short by the cancel says so, whatever its last request saw.
             if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
                 outcome = { ...outcome, reason: 'cancelled' };
@@ -35189,7 +35465,7 @@ async function cascade(token, settings, redactor, control) {
         });
         // The builds were looked for while templates were pinned; the last ones finish here.
         await builds?.finish();
-        return await withBuilds(results, settings.verifyBuild);
+        return await withBuilds(foldSameRepository(results), settings.verifyBuild);
     }
     finally {
         transport.dispose();

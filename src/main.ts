@@ -22,6 +22,7 @@ import { GitLander } from './landing/git-lander.js'
 import { ChosenTransport } from './landing/transport-choice.js'
 import { WritePacing } from './landing/write-pacing.js'
 import { runPool } from './pipeline/pool.js'
+import { foldSameRepository, RepoClaims } from './pipeline/repo-claims.js'
 import { RunControl } from './pipeline/run-control.js'
 import { expandSources, SourceError } from './pipeline/template-sources.js'
 import { processTemplate } from './pipeline/template-pipeline.js'
@@ -127,11 +128,12 @@ async function cascade(
           log: core.info
         })
       : undefined
+    const claims = new RepoClaims()
     const results = await runPool(templates, settings.concurrency, async (ref) => {
       const log = new TemplateLog(ref.fullName, redactor)
       let outcome = await processTemplate(
         ref,
-        { settings, api, lander, control, roomToWrite: pacing.room, builds },
+        { settings, api, lander, control, roomToWrite: pacing.room, builds, claims },
         log.line
       )
       // A template cut short by the cancel says so, whatever its last request saw.
@@ -145,7 +147,7 @@ async function cascade(
     })
     // The builds were looked for while templates were pinned; the last ones finish here.
     await builds?.finish()
-    return await withBuilds(results, settings.verifyBuild)
+    return await withBuilds(foldSameRepository(results), settings.verifyBuild)
   } finally {
     transport.dispose()
     // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.

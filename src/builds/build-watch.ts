@@ -3,7 +3,7 @@ import type { ForgeApi, RunInfo } from '../forge/forge-api.js'
 import { RetryGroup } from '../forge/retry-group.js'
 import { runPool } from '../pipeline/pool.js'
 import { seconds, sleep } from '../shared/retry-policy.js'
-import { chooseRunsApi, type RunsApi } from './runs-api.js'
+import { chooseRunsApi, workflowFile, type RunsApi } from './runs-api.js'
 
 /** What became of the build a pin should have started. */
 export type BuildState =
@@ -104,25 +104,57 @@ export class BuildWatch {
       const api = await (this.runsApi ??= chooseRunsApi(this.options.api))
       if ('none' in api) return this.settleAll({ build: 'unknown', reason: api.none }, true)
       const now = Date.now()
-      for (const w of this.waiting.filter((x) => x.deadline <= now)) {
-        // Only an answer that lists no run means not-started; a forge that kept failing does not.
-        this.settle(
-          w,
-          w.unanswered
-            ? { build: 'unknown', reason: `could not list workflow runs: ${w.unanswered}` }
-            : { build: 'not-started', reason: `no workflow run appeared within ${seconds(this.options.timeoutMs)}` }
-        )
-      }
-      await runPool([...this.waiting], this.options.concurrency, (w) => this.poll(w, api.api))
+      for (const w of this.waiting.filter((x) => x.deadline <= now)) this.settle(w, this.timedOut(w, api.api))
+      await runPool([...this.waiting], this.options.concurrency, (w) => this.poll(w))
       if (this.stoppedBy) return
     }
   }
 
-  private async poll(w: Watched, api: 'runs' | 'tasks'): Promise<void> {
+  /**
+   * A build past its deadline. Only an answer that lists no run means not-started; a forge that
+   * kept failing does not. A task list shows a run only once a runner has taken its job (Gitea
+   * 1.23-1.24 and Forgejo: models/actions/task.go CreateTaskForRunner), so there nothing seen
+   * may be a build queued behind a busy or offline runner: unknown, said so, never a failure.
+   */
+  private timedOut(w: Watched, api: 'runs' | 'tasks'): BuildState {
+    const within = seconds(this.options.timeoutMs)
+    if (w.unanswered) return { build: 'unknown', reason: `could not list workflow runs: ${w.unanswered}` }
+    if (api === 'tasks') {
+      return {
+        build: 'unknown',
+        reason: `no runner has taken a job for it within ${within} (this forge lists a run only once a runner picks it up: it may be queued)`
+      }
+    }
+    return { build: 'not-started', reason: `no workflow run appeared within ${within}` }
+  }
+
+  /**
+   * Gitea 1.25.0-1.25.4 answer `/actions/runs` only for the repository's owner (403 "user should
+   * be the owner of the repo": routers/api/v1/api.go, release/v1.25, reqOwner; fixed in 1.26);
+   * `/actions/tasks` needs read access alone. On that 403 the run switches to tasks for good.
+   */
+  private async listRuns(w: Watched, api: 'runs' | 'tasks'): Promise<RunInfo[] | null> {
+    const call = { subject: w.template, group: new RetryGroup(0) }
+    try {
+      return await this.options.api.runs(w.owner, w.repo, w.sha, api, call)
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 403 || api !== 'runs' || this.options.api.kind === 'github')
+        throw error
+      this.options.log(
+        `the forge lists workflow runs only for the repository's owner (${error.message}): using its task list`
+      )
+      this.runsApi = Promise.resolve({ api: 'tasks' })
+      return this.options.api.runs(w.owner, w.repo, w.sha, 'tasks', call)
+    }
+  }
+
+  private async poll(w: Watched): Promise<void> {
     if (this.stoppedBy || !this.waiting.includes(w)) return
+    const chosen = await this.runsApi!
+    if ('none' in chosen) return
     let runs: RunInfo[] | null
     try {
-      runs = await this.options.api.runs(w.owner, w.repo, w.sha, api, { subject: w.template, group: new RetryGroup(0) })
+      runs = await this.listRuns(w, chosen.api)
     } catch (error) {
       if (error instanceof RunStopError) {
         // A rate limit (or a token gone) while polling: stop asking, never fail a pin for it.
@@ -137,10 +169,10 @@ export class BuildWatch {
     w.unanswered = undefined
     if (runs === null)
       return this.settleAll(
-        { build: 'unknown', reason: `the forge has no ${api} API for workflow runs (HTTP 404)` },
+        { build: 'unknown', reason: `the forge has no ${chosen.api} API for workflow runs (HTTP 404)` },
         true
       )
-    const run = runs.find((r) => w.workflowPath && r.path === w.workflowPath) ?? runs[0]
+    const run = ourRun(runs, w.workflowPath)
     if (!run) return
     const status = run.conclusion ? `${run.status}: ${run.conclusion}` : run.status
     this.options.log(`${w.template}: build started (${status}) ${run.url}`)
@@ -159,4 +191,15 @@ export class BuildWatch {
     if (final) this.stoppedBy = state.reason
     for (const w of [...this.waiting]) this.settle(w, state)
   }
+}
+
+/**
+ * The run of the probed workflow among a commit's runs: matched by file name (see
+ * workflowFile), never another workflow's (CI's failure is not the image build). Only where the
+ * forge names no workflow at all is the newest run taken.
+ */
+export function ourRun(runs: RunInfo[], workflowPath: string | undefined): RunInfo | undefined {
+  if (!workflowPath || runs.every((r) => !r.path)) return runs[0]
+  const file = workflowFile(workflowPath)
+  return runs.find((r) => r.path && workflowFile(r.path) === file)
 }

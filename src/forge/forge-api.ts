@@ -32,7 +32,7 @@ export interface RunInfo {
   status: string
   conclusion?: string
   url: string
-  /** The workflow file, where the forge says (GitHub, Gitea >= 1.25). */
+  /** The workflow the run belongs to, as the forge says it ("file@ref", a path, or a file name). */
   path?: string
 }
 
@@ -85,7 +85,7 @@ export class ForgeApi {
     const url = `${repoApiPath(owner, repo, 'contents', path)}${query}`
     try {
       const answer = await this.client.call('GET', url, call)
-      return parseFile(answer.data, `GET ${url.replace(/\?.*/, '')}`)
+      return parseFile(answer.data, `GET ${url.replace(/\?.*/, '')}`, path)
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 404) throw error
       return /This repository is empty/i.test(error.serverText) ? { kind: 'empty-repository' } : { kind: 'absent' }
@@ -99,8 +99,9 @@ export class ForgeApi {
    */
   async writeFile(owner: string, repo: string, write: FileWrite, call?: CallOptions): Promise<string> {
     const path = repoApiPath(owner, repo, 'contents', write.path)
-    // No committer: the forge then uses the author (Gitea) or the token's user, and signs where
-    // it can (GitHub App tokens give Verified commits).
+    // No committer: the forge then uses the author (Gitea) or the token's user. Sending the
+    // author means GitHub does not sign the commit (it signs a bot's API commit only without a
+    // custom author or committer: forge-facts.md, Signed commits).
     const body: Record<string, unknown> = {
       branch: write.branch,
       content: write.bytes.toString('base64'),
@@ -127,8 +128,9 @@ export class ForgeApi {
 
   /**
    * What a failed contents write means, per forge:
-   * - stale: the file is not the blob we read (Gitea 422 "sha does not match" or "already
-   *   exists", GitHub 409 "does not match" or 422 "sha wasn't supplied"): read it again;
+   * - stale: the file is not the blob we read, or the branch moved under the write (Gitea 422
+   *   "sha does not match" or "already exists", 404 "object does not exist"; GitHub 409 "does
+   *   not match" or "is at X but expected Y", 422 "sha wasn't supplied"): read it again;
    * - unsupported: no write endpoint here (405, or a 404 that names no branch or file);
    * - no-access: the token may not write (GitHub "Resource not accessible by ...", Gitea "user
    *   should have a permission to write");
@@ -138,17 +140,30 @@ export class ForgeApi {
     const text = error.serverText
     if (this.kind === 'github') {
       if (error.status === 409 && /does not match/i.test(text)) return 'stale'
+      // A push racing the write: the branch moved, not the file ("is at X but expected Y", in
+      // older answers "refs/heads/X expected to be at ..."; forge-facts.md, Contents API).
+      if (error.status === 409 && /is at \S+ but expected|expected to be at/i.test(text)) return 'stale'
       if (error.status === 422 && /sha.*(wasn't|was not) supplied/i.test(text)) return 'stale'
     } else if (error.status === 422 && /sha does not match|already exists|\[SHA\]: Required/i.test(text)) {
       return 'stale'
     }
-    if (error.status === 404 && /file does not exist/i.test(text)) return 'stale'
+    // The file was deleted since it was read: Gitea >= 1.25 404 "object does not exist [id: ,
+    // rel_path: X]" (routers/api/v1/repo/file.go handleChangeRepoFilesError); older texts name
+    // the file. Read again; never "no write endpoint".
+    if (error.status === 404 && /file does not exist|object does not exist/i.test(text)) return 'stale'
     if (error.status === 405 || (error.status === 404 && !/branch|file/i.test(text))) return 'unsupported'
     if (error.status === 403 && /not accessible by|permission to write/i.test(text)) return 'no-access'
     return 'refused'
   }
 
-  /** Creates `branch` at `from` (a branch this forge has). 'exists' when it is already there. */
+  /**
+   * Creates `branch` at `from` (a branch this forge has). 'exists' only when the forge says the
+   * branch itself is there: GitHub 422 "Reference already exists", Gitea/Forgejo 409 "The branch
+   * already exists.". Gitea's other 409s (routers/api/v1/repo/branch.go CreateBranch, 1.22-1.25)
+   * mean the name cannot be had at all, "The branch with the same name already exists." (a
+   * branch `bump` blocks `bump/runtime-1.2.3`, and the reverse) and "The branch with the same tag
+   * already exists.": those throw, with the forge's words, like any refusal.
+   */
   async createBranch(
     owner: string,
     repo: string,
@@ -165,13 +180,7 @@ export class ForgeApi {
       await this.client.call('POST', path, { ...call, body })
       return 'created'
     } catch (error) {
-      // Gitea 409 when it exists; GitHub 422 "Reference already exists".
-      if (
-        error instanceof ApiError &&
-        (error.status === 409 || (error.status === 422 && /already exists/i.test(error.serverText)))
-      ) {
-        return 'exists'
-      }
+      if (error instanceof ApiError && branchExists(this.kind, error)) return 'exists'
       throw error
     }
   }
@@ -243,9 +252,10 @@ export class ForgeApi {
   }
 
   /**
-   * Workflow runs for a commit: GitHub and Gitea >= 1.25 `GET /actions/runs?head_sha=`;
-   * Gitea 1.23-1.24 `GET /actions/tasks` (no filter: matched here). Both answer
-   * {total_count, workflow_runs}. null when the forge has no such endpoint (404).
+   * Workflow runs for a commit: GitHub and Gitea >= 1.25 `GET /actions/runs?head_sha=` (GitHub
+   * pages with per_page, Gitea with limit); Gitea 1.23-1.24 and Forgejo `GET /actions/tasks` (no
+   * filter: matched here). Both answer {total_count, workflow_runs}. null when the forge has no
+   * such endpoint (404).
    */
   async runs(
     owner: string,
@@ -255,9 +265,10 @@ export class ForgeApi {
     call?: CallOptions
   ): Promise<RunInfo[] | null> {
     const base = repoApiPath(owner, repo, 'actions', api)
+    const size = this.kind === 'github' ? 'per_page' : 'limit'
     const query =
       api === 'runs'
-        ? new URLSearchParams({ head_sha: sha, per_page: '30' })
+        ? new URLSearchParams({ head_sha: sha, [size]: '30' })
         : new URLSearchParams({ limit: '50', page: '1' })
     const answer = await absentOn404(this.client.call('GET', `${base}?${query}`, call))
     if (!answer) return null
@@ -269,7 +280,9 @@ export class ForgeApi {
         status: String(run.status ?? 'unknown'),
         conclusion: typeof run.conclusion === 'string' && run.conclusion ? run.conclusion : undefined,
         url: String(run.html_url ?? run.url ?? ''),
-        path: typeof run.path === 'string' ? run.path : undefined
+        // Runs say `path`; tasks (and Forgejo's runs) `workflow_id`, the workflow's file name.
+        path:
+          typeof run.path === 'string' ? run.path : typeof run.workflow_id === 'string' ? run.workflow_id : undefined
       }))
       .filter((run) => run.sha === sha)
   }
@@ -291,6 +304,12 @@ export class ForgeApi {
     if (![limit, remaining, reset].every(Number.isFinite)) return null
     return { limit, remaining, reset: new Date(reset * 1000) }
   }
+}
+
+/** Whether a refused branch creation says that very branch exists (see createBranch). */
+export function branchExists(kind: ForgeKind | undefined, error: ApiError): boolean {
+  if (kind === 'github') return error.status === 422 && /reference already exists/i.test(error.serverText)
+  return error.status === 409 && /^the branch already exists\.?$/i.test(error.serverText.trim())
 }
 
 /**

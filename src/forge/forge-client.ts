@@ -12,6 +12,7 @@ import { ApiError, ForgeFailingError, RateLimitStopError, TokenRejectedError } f
 import type { ForgeHealth } from './forge-health.js'
 import { first, type HttpTransport } from './http-transport.js'
 import { rateLimitOf, type RateGate } from './rate-limit.js'
+import type { RequestBudget } from './request-budget.js'
 import { RetryGroup } from './retry-group.js'
 
 export type ForgeKind = 'github' | 'gitea'
@@ -31,6 +32,8 @@ export interface CallOptions {
   group?: RetryGroup
   /** Who is asking: a template's name, or 'run' for the run's own requests (health tracking). */
   subject?: string
+  /** The template's bound on requests (see RequestBudget); the run's own requests have none. */
+  budget?: RequestBudget
   log?: Log
 }
 
@@ -80,6 +83,7 @@ export class ForgeClient {
       for (;;) {
         const failing = health.failing
         if (failing && tries > 0) throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak)
+        call.budget?.spend()
         await gate.enter(signal)
         tries++
         let answer: Answer | undefined
@@ -92,6 +96,7 @@ export class ForgeClient {
         } catch (error) {
           if (!(error instanceof ApiError)) throw error
           failure = error
+          call.budget?.refused(what, failure.message)
         } finally {
           gate.leave()
         }

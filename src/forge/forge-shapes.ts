@@ -109,11 +109,15 @@ export function parseBranch(data: unknown, what: string): BranchInfo {
   return { name: text(branch.name), sha, authorEmail: text(author.email) || text(nested.email) || undefined, parents }
 }
 
-export function parseFile(data: unknown, what: string): FileRead {
+export function parseFile(data: unknown, what: string, asked: string): FileRead {
   if (Array.isArray(data)) return { kind: 'other', sha: '', type: 'dir' }
   const file = object(data, what)
   const sha = text(file.sha)
   const type = text(file.type)
+  // GitHub answers a symlink with the file it points to, under that file's path (forge-facts.md,
+  // Contents API). Writing there would replace the link with a regular file: refuse instead.
+  const path = text(file.path)
+  if (path && path !== asked) return { kind: 'other', sha, type: `a symlink to ${path}` }
   if (type === 'file' && typeof file.content === 'string' && file.encoding === 'base64') {
     return { kind: 'file', sha, bytes: Buffer.from(file.content, 'base64') }
   }

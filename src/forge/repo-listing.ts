@@ -13,16 +13,57 @@ export class RepoListing {
   /**
    * Every repository of an organisation, or of a user when there is no such organisation
    * (Gitea/Forgejo `GET /orgs/{o}/repos` then `/users/{u}/repos`, 50 a page; GitHub the same
-   * paths, 100 a page). null when neither exists.
+   * paths, 100 a page). null when neither exists. GitHub's `/users/{u}/repos` lists a user's
+   * public repositories only (forge-facts.md, Listing repositories): for the token's own
+   * account `/user/repos?affiliation=owner` lists the private ones too, for an App installation
+   * `/installation/repositories` lists what it was granted; otherwise `note` says what is missing.
    */
-  async ownerRepos(owner: string, call?: CallOptions): Promise<RepoInfo[] | null> {
-    const size: Record<string, string> = this.client.kind === 'github' ? { per_page: '100' } : { limit: '50' }
-    for (const kind of ['orgs', 'users']) {
-      const path = `/${kind}/${encodeURIComponent(owner)}/repos?${new URLSearchParams({ ...size, page: '1' })}`
-      const found = await absentOn404(this.pages(path, (data) => list(data, `GET /${kind}/${owner}/repos`), call))
-      if (found) return found.map((r) => parseRepo(this.client.kind, r, `a repository of ${owner}`))
+  async ownerRepos(owner: string, call?: CallOptions): Promise<{ repos: RepoInfo[]; note?: string } | null> {
+    const github = this.client.kind === 'github'
+    const size: Record<string, string> = github ? { per_page: '100' } : { limit: '50' }
+    const parse = (found: unknown[]) => found.map((r) => parseRepo(this.client.kind, r, `a repository of ${owner}`))
+    const path = (kind: string) =>
+      `/${kind}/${encodeURIComponent(owner)}/repos?${new URLSearchParams({ ...size, page: '1' })}`
+    const org = await absentOn404(this.pages(path('orgs'), (data) => list(data, `GET /orgs/${owner}/repos`), call))
+    if (org) return { repos: parse(org) }
+    const user = await absentOn404(this.pages(path('users'), (data) => list(data, `GET /users/${owner}/repos`), call))
+    if (!user) return null
+    if (!github) return { repos: parse(user) }
+    const own = await this.githubOwnRepos(owner, call)
+    if (own) {
+      // The public ones, and the private ones this token can reach, each once.
+      const mine = parse(own).filter((r) => r.owner.toLowerCase() === owner.toLowerCase())
+      const seen = new Set(mine.map((r) => r.fullName.toLowerCase()))
+      return { repos: [...mine, ...parse(user).filter((r) => !seen.has(r.fullName.toLowerCase()))] }
     }
-    return null
+    return {
+      repos: parse(user),
+      note: `GitHub lists only the public repositories of the user ${owner} to this token: private ones are left out (list them by name)`
+    }
+  }
+
+  /**
+   * GitHub: the repositories of the token's own account, private ones included, or null when the
+   * token is not `owner`'s. `GET /user` names a user token's account; an App installation token
+   * gets 403 there and lists what it was granted from `/installation/repositories`.
+   */
+  private async githubOwnRepos(owner: string, call?: CallOptions): Promise<unknown[] | null> {
+    let login: string
+    try {
+      login = String(object((await this.client.call('GET', '/user', call)).data, 'GET /user').login ?? '')
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 403) throw error
+      const start = `/installation/repositories?${new URLSearchParams({ per_page: '100', page: '1' })}`
+      const granted = await this.pages(
+        start,
+        (data) => list(object(data, 'GET /installation/repositories').repositories, 'installation repositories'),
+        call
+      )
+      return granted
+    }
+    if (login.toLowerCase() !== owner.toLowerCase()) return null
+    const start = `/user/repos?${new URLSearchParams({ affiliation: 'owner', per_page: '100', page: '1' })}`
+    return this.pages(start, (data) => list(data, 'GET /user/repos'), call)
   }
 
   /**
@@ -60,14 +101,19 @@ export class RepoListing {
   }
 
   /**
-   * Every page of a listing: `Link: <...>; rel="next"` followed (within the API only, at most
-   * 200 pages), and the whole checked against what the forge said it has (Gitea's
-   * X-Total-Count, GitHub search's total_count): a listing that ends early is an error.
+   * Every page of a listing, as long as `Link` names a next page (at most 200 pages). A page
+   * may be short, or empty, with more to come: Gitea's owner listings count (and page by) every
+   * repository of the owner, private ones the token cannot see included, and leave those out of
+   * the page (routers/api/v1/user/repo.go listUserRepos, 1.22-1.25), so neither a page's length
+   * nor X-Total-Count says when the listing ends; `Link` does. A search's count is made with the
+   * access filter: there (and for GitHub search's 1000-result cap) a listing that ends short of
+   * its count is an error.
    */
   private async pages(start: string, items: (data: unknown) => unknown[], call?: CallOptions): Promise<unknown[]> {
     const all: unknown[] = []
     let path: string | null = start
     let total: number | undefined
+    const counted = /^\/(repos\/search|search\/|installation\/)/.test(start)
     for (let page = 1; path !== null; page++) {
       if (page > 200) throw new ApiError(0, `${start.replace(/\?.*/, '')}: more than 200 pages; not listed in full`)
       const answer = await this.client.call('GET', path, call)
@@ -76,13 +122,13 @@ export class RepoListing {
         first(answer.headers['x-total-count']) ?? (answer.data as { total_count?: unknown })?.total_count
       )
       if (Number.isFinite(count)) total = count
-      path = nextPage(answer.headers.link, answer.url, this.client.apiUrl)
+      path = nextPage(answer.headers.link, path, page)
     }
-    if (total !== undefined && all.length < total) {
+    if (counted && total !== undefined && all.length < total) {
       throw new ApiError(
         0,
         `${start.replace(/\?.*/, '')} found ${total} but returned ${all.length}` +
-          (this.client.kind === 'github' && start.startsWith('/search/')
+          (this.client.kind === 'github'
             ? ' (GitHub search returns at most 1000 results: narrow it, or list an org)'
             : '')
       )
@@ -91,14 +137,26 @@ export class RepoListing {
   }
 }
 
-/** The path of the `rel="next"` page, or null; a next page outside the API is refused. */
-function nextPage(link: string | string[] | undefined, from: string, apiUrl: string): string | null {
+/**
+ * The next page's path below the API, or null when `Link` names no `rel="next"`. Only what the
+ * link says is taken, that there is a next page and its number, and the request goes through the
+ * configured api-url: Gitea builds `Link` from its ROOT_URL (services/context/api.go
+ * genAPILinks), which behind a proxy or another hostname names an origin the user never gave,
+ * and the token is never sent there.
+ */
+function nextPage(link: string | string[] | undefined, current: string, page: number): string | null {
   const header = Array.isArray(link) ? link.join(',') : link
   const next = header?.split(',').find((part) => /rel="?next"?/.test(part))
   const target = next && /<([^>]+)>/.exec(next)?.[1]
   if (!target) return null
-  const url = new URL(target, from).toString()
-  if (!url.startsWith(`${apiUrl}/`))
-    throw new ApiError(0, `the next page is outside the API (${new URL(url).origin}); not followed`)
-  return url.slice(apiUrl.length)
+  const number = Number(new URL(target, 'http://link.invalid').searchParams.get('page'))
+  if (!Number.isInteger(number) || number <= page)
+    throw new ApiError(
+      0,
+      `the forge's next-page link names no later page (${page} → ${number || 'none'}); not followed`
+    )
+  const [path, query = ''] = current.split('?')
+  const params = new URLSearchParams(query)
+  params.set('page', String(number))
+  return `${path}?${params}`
 }

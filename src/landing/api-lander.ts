@@ -23,7 +23,8 @@ type File = { sha: string; bytes: Buffer } | null
 /** Under auto, a write past GitHub's budget goes to git (see WritePacing). */
 const BUDGET_SPENT: Landing = {
   kind: 'cannot',
-  reason: "GitHub's budget for content-creating requests is spent for now"
+  reason: "GitHub's budget for content-creating requests is spent for now",
+  attempts: 0
 }
 
 /**
@@ -43,7 +44,7 @@ export class ApiLander implements Lander {
     const { settings } = this.ctx
     const { owner, repo, log } = request
     // One try per request here: this module owns the write's retries.
-    const call: CallOptions = { subject: `${owner}/${repo}`, log, group: new RetryGroup(0) }
+    const call: CallOptions = { subject: `${owner}/${repo}`, log, group: new RetryGroup(0), budget: request.budget }
     let file: File = request.file
     let target = request.base
     if (request.bump) {
@@ -66,17 +67,11 @@ export class ApiLander implements Lander {
     const { owner, repo, log } = request
     if (bump.tip === null) {
       if (settings.dryRun) return { file: request.file, target: bump.branch }
-      // Cut it from the base (GitHub needs the base's sha; Gitea takes its name).
-      const base = api.kind === 'github' ? await api.branch(owner, repo, request.base, call) : null
-      const from: BranchInfo = base ?? { name: request.base, sha: '', authorEmail: undefined, parents: undefined }
-      if ((await this.ctx.pace(1, log)) === 'spent') return BUDGET_SPENT
-      const made = await api.createBranch(owner, repo, bump.branch, from, call)
-      log(made === 'created' ? `created ${bump.branch} from ${request.base}` : `${bump.branch} appeared meanwhile`)
-      if (made === 'exists') {
-        const tip = await api.branch(owner, repo, bump.branch, call)
-        return this.prepareBump(request, { branch: bump.branch, tip }, call)
-      }
-      return { file: request.file, target: bump.branch }
+      const made = await this.createBump(request, bump.branch, call)
+      if (made === 'created') return { file: request.file, target: bump.branch }
+      if ('kind' in made) return made
+      // It appeared meanwhile: judged as found, once (a branch that is gone again fails there).
+      return this.prepareBump(request, { branch: bump.branch, tip: made.tip }, call)
     }
     // The look-up round read it with the tip; a branch that appeared since is read now.
     const read = bump.file ?? (await api.file(owner, repo, settings.versionFile, bump.branch, call))
@@ -103,7 +98,8 @@ export class ApiLander implements Lander {
     if (settings.transport === 'auto') {
       return {
         kind: 'cannot',
-        reason: `${bump.branch} is behind ${request.base}: bringing it up to date needs a merge commit`
+        reason: `${bump.branch} is behind ${request.base}: bringing it up to date needs a merge commit`,
+        attempts: 0
       }
     }
     const behind = current
@@ -111,6 +107,41 @@ export class ApiLander implements Lander {
       : `${bump.branch} is behind ${request.base}: the contents API cannot merge (transport: git brings it up to date)`
     if (pinned) return { kind: 'landed', commit: null, attempts: 0, note: behind }
     return { file: held, target: bump.branch }
+  }
+
+  /**
+   * Cuts the bump branch from the base (GitHub needs the base's sha; Gitea takes its name).
+   * 'created', the tip of one that appeared meanwhile, or the failure: a name the forge will not
+   * give (a branch or tag in the way), or a forge that says "exists" and then shows nothing.
+   */
+  private async createBump(
+    request: LandRequest,
+    branch: string,
+    call: CallOptions
+  ): Promise<'created' | { tip: BranchInfo } | Landing> {
+    const { api } = this.ctx
+    const { owner, repo, log } = request
+    const base = api.kind === 'github' ? await api.branch(owner, repo, request.base, call) : null
+    const from: BranchInfo = base ?? { name: request.base, sha: '', authorEmail: undefined, parents: undefined }
+    if ((await this.ctx.pace(1, log)) === 'spent') return BUDGET_SPENT
+    let made: 'created' | 'exists'
+    try {
+      made = await api.createBranch(owner, repo, branch, from, call)
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.transient) throw error
+      return { kind: 'failed', reason: `${branch} cannot be created: ${error.message}`, attempts: 0 }
+    }
+    if (made === 'created') {
+      log(`created ${branch} from ${request.base}`)
+      return 'created'
+    }
+    const tip = await api.branch(owner, repo, branch, call)
+    if (tip === null) {
+      const reason = `the forge says ${branch} exists, but it cannot be found: not created, not written`
+      return { kind: 'failed', reason, attempts: 0 }
+    }
+    log(`${branch} appeared meanwhile`)
+    return { tip }
   }
 
   private async write(request: LandRequest, target: string, start: File, call: CallOptions): Promise<Landing> {
@@ -146,7 +177,7 @@ export class ApiLander implements Lander {
         last = error.message
         const failure = error.transient ? 'transient' : api.writeFailure(error)
         if (failure === 'unsupported')
-          return { kind: 'cannot', reason: `the forge has no contents write here (${error.message})` }
+          return { kind: 'cannot', reason: `the forge has no contents write here (${error.message})`, attempts: writes }
         if (failure === 'no-access') {
           return {
             kind: 'failed',

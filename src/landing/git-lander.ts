@@ -48,7 +48,9 @@ export class GitLander implements Lander {
     const policy = gitPolicy(settings.maxAttempts, settings.retryDelayMs)
     const target = bump?.branch ?? base
     const content = `${settings.version}\n`
-    let pushes = 0
+    // Writes another transport already made count against max-attempts too (auto's hand-over).
+    const made = request.writesMade ?? 0
+    let pushes = made
     let transient = 0
     let cloned = false
     let headMayExist = bump ? bump.tip !== null : false
@@ -67,7 +69,7 @@ export class GitLander implements Lander {
       return sleep(delay, signal)
     }
 
-    for (let round = 1; round <= settings.maxAttempts; round++) {
+    for (let round = 1; round <= settings.maxAttempts - made; round++) {
       if (signal.aborted) return failed('cancelled')
       // Every round starts from the current tips: the clone, then only the new tips.
       if (!cloned) await rm(dir, { recursive: true, force: true }) // a failed clone leaves debris

@@ -1,4 +1,5 @@
 import type { BranchInfo, FileRead } from '../forge/forge-shapes.js'
+import type { RequestBudget } from '../forge/request-budget.js'
 import type { Verdict } from '../pipeline/pin-policy.js'
 
 export type Transport = 'api' | 'git'
@@ -20,6 +21,10 @@ export interface LandRequest {
    * version file on it, read in the same round (absent: read it when needed).
    */
   bump?: { branch: string; tip: BranchInfo | null; file?: FileRead }
+  /** Writes already made for this pin by another transport (auto's API try before git). */
+  writesMade?: number
+  /** The template's bound on REST requests, shared with the look-up round. */
+  budget?: RequestBudget
   /** Judges a version file read again after the branch moved (pinned, downgrade policy). */
   judge: (file: FileRead) => Verdict
   log: (line: string) => void
@@ -36,7 +41,7 @@ export type Landing =
   | { kind: 'would-land'; reason: string }
   | { kind: 'failed'; reason: string; attempts: number }
   /** This transport cannot serve this template; under `transport: auto` git takes it. */
-  | { kind: 'cannot'; reason: string }
+  | { kind: 'cannot'; reason: string; attempts: number }
 
 /** Landing a pin: one interface, two transports (the forge's contents API, or git). */
 export interface Lander {

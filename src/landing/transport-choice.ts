@@ -26,13 +26,15 @@ export class ChosenTransport implements Lander {
     const landing = await this.api.land(request)
     if (landing.kind !== 'cannot' || this.choice === 'api') return { ...landing, transport: 'api' }
     request.log(`${landing.reason}: landing through git instead`)
-    return this.viaGit(request, landing.reason)
+    return this.viaGit({ ...request, writesMade: landing.attempts }, landing.reason)
   }
 
+  /** Through git; writes the API made first count in the result and against max-attempts. */
   private async viaGit(request: LandRequest, why: string): Promise<Landing & { transport: 'git' }> {
     const git = await this.git()
+    const made = request.writesMade ?? 0
     if (typeof git === 'string') {
-      return { kind: 'failed', reason: `${why ? `${why}, and ` : ''}${git}`, attempts: 0, transport: 'git' }
+      return { kind: 'failed', reason: `${why ? `${why}, and ` : ''}${git}`, attempts: made, transport: 'git' }
     }
     return { ...(await git.land(request)), transport: 'git' }
   }

@@ -1,6 +1,7 @@
 import { ApiError, RunStopError } from '../forge/api-error.js'
 import type { ForgeApi } from '../forge/forge-api.js'
 import type { CallOptions } from '../forge/forge-client.js'
+import { RequestBoundError, RequestBudget } from '../forge/request-budget.js'
 import { RetryGroup } from '../forge/retry-group.js'
 import type { Settings } from '../inputs/settings.js'
 import type { TemplateRef } from '../inputs/template-list.js'
@@ -12,6 +13,7 @@ import { API_ATTEMPTS } from '../shared/retry-policy.js'
 import { lookUp, type StageAnswers } from './api-stage.js'
 import { drift, missingConsumer } from './drift.js'
 import { judgePin, type Verdict } from './pin-policy.js'
+import type { RepoClaims } from './repo-claims.js'
 import type { RunControl } from './run-control.js'
 
 export interface PipelineContext {
@@ -23,6 +25,8 @@ export interface PipelineContext {
   roomToWrite: (writes: number, log: Log) => Promise<void>
   /** verify-build: looks for the build each pushed pin starts. */
   builds?: BuildWatch
+  /** Which template works on which repository: two names for one repository write it once. */
+  claims: RepoClaims
 }
 
 type Log = (line: string) => void
@@ -43,7 +47,10 @@ export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, lo
       ctx.control.stop(error)
       return result(ref.fullName, 'failed', error.inFlight)
     }
-    const message = error instanceof ApiError ? error.message : `unexpected error: ${(error as Error).message}`
+    const message =
+      error instanceof ApiError || error instanceof RequestBoundError
+        ? error.message
+        : `unexpected error: ${(error as Error).message}`
     return result(ref.fullName, 'failed', message)
   }
 }
@@ -51,7 +58,12 @@ export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, lo
 async function pipeline(ref: TemplateRef, ctx: PipelineContext, log: Log): Promise<TemplateResult> {
   const { settings } = ctx
   const { fullName } = ref
-  const call: CallOptions = { group: new RetryGroup(API_ATTEMPTS - 1), subject: fullName, log }
+  const call: CallOptions = {
+    group: new RetryGroup(API_ATTEMPTS - 1),
+    subject: fullName,
+    budget: new RequestBudget(),
+    log
+  }
   log(`looking up ${fullName}${settings.branch ? ` (branch ${settings.branch})` : ''}`)
   const seen = await lookUp(ctx.api, ref, settings, call)
   // A renamed or transferred repository answers under its new name (the redirect was followed):
@@ -59,6 +71,11 @@ async function pipeline(ref: TemplateRef, ctx: PipelineContext, log: Log): Promi
   const renamed =
     seen.repo && seen.repo.fullName.toLowerCase() !== fullName.toLowerCase() ? seen.repo.fullName : undefined
   if (renamed) log(`${fullName} was renamed: it is now ${renamed}`)
+  const claimedBy = seen.repo ? ctx.claims.claim(seen.repo.fullName, fullName) : null
+  if (claimedBy) {
+    log(`${fullName} is the same repository as ${claimedBy}: written once, under that name`)
+    return { ...result(fullName, 'unchanged', `the same repository as ${claimedBy}`), sameAs: claimedBy }
+  }
   const done = await land(ref, ctx, seen, call, log)
   return renamed
     ? { ...done, reason: `${done.reason}; renamed: now ${renamed}, update the template list`, renamedTo: renamed }
@@ -84,6 +101,7 @@ async function land(
     file: seen.versionFile.kind === 'file' ? { sha: seen.versionFile.sha, bytes: seen.versionFile.bytes } : null,
     bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip, file: seen.bump.file },
     judge: (file) => judgePin(file, settings),
+    budget: call.budget,
     log
   }
   const landing = await ctx.lander.land(request)
@@ -181,10 +199,7 @@ async function outcome(landing: Landing, c: Context): Promise<TemplateResult> {
   switch (landing.kind) {
     case 'cannot':
     case 'failed':
-      return result(fullName, 'failed', landing.reason, {
-        branch: target,
-        attempts: 'attempts' in landing ? landing.attempts : 0
-      })
+      return result(fullName, 'failed', landing.reason, { branch: target, attempts: landing.attempts })
     case 'unchanged':
       return result(fullName, 'unchanged', landing.reason, { branch: target, attempts: landing.attempts })
     case 'skipped':

@@ -35,7 +35,7 @@ export async function expandSources(
       add(entry)
       continue
     }
-    const repos = await list(entry, api)
+    const repos = await list(entry, api, log)
     const left = { archived: 0, mirror: 0, fork: 0 }
     const kept = repos.filter((r) => {
       const why = r.archived ? 'archived' : r.mirror ? 'mirror' : r.fork ? 'fork' : null
@@ -60,22 +60,23 @@ export async function expandSources(
   return refs
 }
 
-async function list(source: TemplateSource, api: ForgeApi): Promise<RepoInfo[]> {
-  let repos: RepoInfo[] | null
+async function list(source: TemplateSource, api: ForgeApi, log: (line: string) => void): Promise<RepoInfo[]> {
+  let listed: { repos: RepoInfo[]; note?: string } | null
   try {
-    repos =
+    listed =
       source.kind === 'org'
         ? await api.listing.ownerRepos(source.owner)
-        : await api.listing.topicRepos(source.topic!, source.owner)
+        : await api.listing.topicRepos(source.topic!, source.owner).then((repos) => repos && { repos })
   } catch (error) {
     if (error instanceof ApiError)
       throw new SourceError(`templates: listing ${source.fullName} failed: ${error.message}`)
     throw error
   }
-  if (repos === null)
+  if (listed === null)
     throw new SourceError(`templates: ${source.fullName}: the forge knows no organisation or user "${source.owner}"`)
-  // Gitea's topic search matches loosely; keep the repositories that carry the topic itself.
-  if (source.kind === 'topic')
-    return repos.filter((r) => r.topics.some((t) => t.toLowerCase() === source.topic!.toLowerCase()))
-  return repos
+  if (listed.note) log(`${source.fullName}: ${listed.note}`)
+  // The search matches topic names exactly on both forges (Gitea's topic=true, GitHub's topic:
+  // qualifier), so its answer is not filtered again: Gitea 1.22's repository JSON has no
+  // `topics` at all, and such a filter would drop every repository.
+  return listed.repos
 }

@@ -30,6 +30,10 @@ export interface TemplateResult {
   pullRequest?: PullRequestRef
   /** The repository's name now, when the forge redirected from the one in the list. */
   renamedTo?: string
+  /** This name is the same repository as that template's (a rename): folded into its result. */
+  sameAs?: string
+  /** Every listed name this result covers, when more than one named the same repository. */
+  names?: string[]
   /** The consumer guard's warning: the workflow does not mention the version file. */
   consumer?: string
   /** verify-build: what became of the build the pin should have started. */

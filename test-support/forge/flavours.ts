@@ -3,9 +3,17 @@
  * here is from ../shared/forge-facts.md (which names each one's source in the forges' code and
  * documentation); test-support/forge/README.md lists what this forge cannot reproduce.
  */
-export type Flavour = 'gitea-1.22' | 'gitea-1.23' | 'gitea-1.25' | 'forgejo' | 'github'
+export type Flavour = 'gitea-1.22' | 'gitea-1.23' | 'gitea-1.24' | 'gitea-1.25' | 'forgejo' | 'forgejo-11' | 'github'
 
-export const FLAVOURS: readonly Flavour[] = ['gitea-1.22', 'gitea-1.23', 'gitea-1.25', 'forgejo', 'github']
+export const FLAVOURS: readonly Flavour[] = [
+  'gitea-1.22',
+  'gitea-1.23',
+  'gitea-1.24',
+  'gitea-1.25',
+  'forgejo',
+  'forgejo-11',
+  'github'
+]
 
 export interface FlavourFacts {
   family: 'gitea' | 'github'
@@ -21,9 +29,26 @@ export interface FlavourFacts {
   notFound: { repo: string; contents: string; branch: string }
   /** How a pre-receive refusal reaches git's "remote:" lines. */
   hookLines: (text: string) => string[]
-  /** Workflow runs for a commit: `runs` (GitHub, Gitea >= 1.25), `tasks` (1.23-1.24), none. */
+  /** Workflow runs for a commit: `runs` (GitHub, Gitea >= 1.25), `tasks` (Gitea 1.23-1.24, Forgejo v8-v11). */
   actions: 'runs' | 'tasks' | 'none'
+  /**
+   * Gitea 1.25.0-1.25.4: `/actions/runs` answers only the repository's owner (403 "user should
+   * be the owner of the repo"; routers/api/v1/api.go release/v1.25, reqOwner; fixed in 1.26.0).
+   */
+  runsNeedOwner: boolean
+  /** A run's `path`: Gitea 1.25 "<file>@<ref>" (services/convert/convert.go), GitHub "<path>@<branch>" (its spec's example). */
+  runPath: (path: string, branch: string) => string
+  /** The repository JSON has `topics` (Gitea >= 1.23, #31127; Forgejo's swagger has it). */
+  repoTopics: boolean
+  /**
+   * A contents `PUT` on a file deleted since it was read (routers/api/v1/repo/file.go): Gitea
+   * >= 1.25 404 "object does not exist [id: , rel_path: X]" (handleChangeRepoFilesError); 1.22-1.24
+   * and Forgejo fall through to a 500, whose message production Gitea leaves empty.
+   */
+  deletedFileWrite: (path: string) => { status: number; message: string }
 }
+
+const GITEA_500 = () => ({ status: 500, message: '' })
 
 const GITEA_404 = "The target couldn't be found."
 
@@ -37,7 +62,11 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     // 1.22's contents handler names itself in the 404 message.
     notFound: { repo: GITEA_404, contents: 'GetContentsOrList', branch: GITEA_404 },
     hookLines: (text) => [`Gitea: ${text}`],
-    actions: 'none'
+    actions: 'none',
+    runsNeedOwner: false,
+    runPath: (path) => path,
+    repoTopics: false,
+    deletedFileWrite: GITEA_500
   },
   'gitea-1.23': {
     family: 'gitea',
@@ -47,7 +76,26 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     absoluteRedirect: false,
     notFound: { repo: GITEA_404, contents: GITEA_404, branch: GITEA_404 },
     hookLines: (text) => [`Gitea: ${text}`],
-    actions: 'tasks'
+    actions: 'tasks',
+    runsNeedOwner: false,
+    runPath: (path) => path,
+    repoTopics: true,
+    deletedFileWrite: GITEA_500
+  },
+  'gitea-1.24': {
+    family: 'gitea',
+    version: '1.24.6',
+    apiBase: '/api/v1',
+    redirectStatus: 301,
+    absoluteRedirect: false,
+    notFound: { repo: GITEA_404, contents: GITEA_404, branch: GITEA_404 },
+    // >= 1.24: the sentence between bare "error:" lines.
+    hookLines: (text) => ['error:', `error: ${text}`, 'error:'],
+    actions: 'tasks',
+    runsNeedOwner: false,
+    runPath: (path) => path,
+    repoTopics: true,
+    deletedFileWrite: GITEA_500
   },
   'gitea-1.25': {
     family: 'gitea',
@@ -58,7 +106,11 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     notFound: { repo: 'not found', contents: 'not found', branch: 'not found' },
     // >= 1.24: the sentence between bare "error:" lines.
     hookLines: (text) => ['error:', `error: ${text}`, 'error:'],
-    actions: 'runs'
+    actions: 'runs',
+    runsNeedOwner: true,
+    runPath: (path, branch) => `${path.split('/').pop()}@refs/heads/${branch}`,
+    repoTopics: true,
+    deletedFileWrite: (path) => ({ status: 404, message: `object does not exist [id: , rel_path: ${path}]` })
   },
   forgejo: {
     family: 'gitea',
@@ -68,7 +120,25 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     absoluteRedirect: false,
     notFound: { repo: GITEA_404, contents: GITEA_404, branch: GITEA_404 },
     hookLines: (text) => [`Forgejo: ${text}`],
-    actions: 'none'
+    actions: 'tasks',
+    runsNeedOwner: false,
+    runPath: (path) => path,
+    repoTopics: true,
+    deletedFileWrite: GITEA_500
+  },
+  'forgejo-11': {
+    family: 'gitea',
+    version: '11.0.3+gitea-1.22.0',
+    apiBase: '/api/v1',
+    redirectStatus: 307,
+    absoluteRedirect: false,
+    notFound: { repo: GITEA_404, contents: GITEA_404, branch: GITEA_404 },
+    hookLines: (text) => [`Forgejo: ${text}`],
+    actions: 'tasks',
+    runsNeedOwner: false,
+    runPath: (path) => path,
+    repoTopics: true,
+    deletedFileWrite: GITEA_500
   },
   github: {
     family: 'github',
@@ -77,7 +147,12 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     absoluteRedirect: true,
     notFound: { repo: 'Not Found', contents: 'Not Found', branch: 'Not Found' },
     hookLines: (text) => [`error: ${text}`],
-    actions: 'runs'
+    actions: 'runs',
+    runsNeedOwner: false,
+    runPath: (path, branch) => `${path}@${branch}`,
+    repoTopics: true,
+    // Not in forge-facts.md: what GitHub answers here is not known; its 404 is the ordinary one.
+    deletedFileWrite: () => ({ status: 404, message: 'Not Found' })
   }
 }
 

@@ -77,14 +77,15 @@ export function commitBody(
 export async function writeTree(
   dir: string,
   base: Map<string, { mode: string; type: string; sha: string }>,
-  files: Record<string, string | Buffer>
+  files: Record<string, string | Buffer>,
+  modes: Record<string, string> = {}
 ): Promise<{ tree: string; blobs: Record<string, string> }> {
   const entries = new Map<string, { mode: string; sha: string }>()
   const blobs: Record<string, string> = {}
   for (const [path, entry] of base) if (entry.type !== 'tree') entries.set(path, entry)
   for (const [path, content] of Object.entries(files)) {
     blobs[path] = await writeObject(dir, 'blob', Buffer.from(content))
-    entries.set(path, { mode: '100644', sha: blobs[path] })
+    entries.set(path, { mode: modes[path] ?? '100644', sha: blobs[path] })
   }
   const build = async (prefix: string): Promise<string> => {
     const here = new Map<string, TreeEntry>()

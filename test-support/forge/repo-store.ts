@@ -28,6 +28,15 @@ export interface RepoOptions {
   protectBranch?: string
   /** Never starts a workflow run, whatever is pushed (a template whose runner is gone). */
   noRuns?: boolean
+  /** A private repository the token can see (GitHub's /users/{u}/repos leaves it out). */
+  private?: boolean
+  /**
+   * A private repository the token cannot see: 404 by name, left out of every page, but counted
+   * in Gitea's owner listings (X-Total-Count and Link; routers/api/v1/user/repo.go listUserRepos).
+   */
+  hidden?: boolean
+  /** Symbolic links of the first commit (path -> target), mode 120000. */
+  symlinks?: Record<string, string>
 }
 
 export interface PullRequest {
@@ -134,8 +143,17 @@ export class RepoStore {
     }
     this.repos.set(fullName.toLowerCase(), meta)
     if (!options.empty) {
-      const files = options.files ?? { 'README.md': `# ${name}\n` }
-      await this.commit(meta, files, 'initial commit', { name: 'Template Owner', email: 'owner@example.com' }, false)
+      const files = { ...(options.files ?? { 'README.md': `# ${name}\n` }), ...options.symlinks }
+      const modes = Object.fromEntries(Object.keys(options.symlinks ?? {}).map((path) => [path, '120000']))
+      await this.commit(
+        meta,
+        files,
+        'initial commit',
+        { name: 'Template Owner', email: 'owner@example.com' },
+        false,
+        branch,
+        modes
+      )
       meta.pushes.length = 0 // the seed is history, not a push anyone reacts to
     }
     await this.writeHook(meta)
@@ -201,15 +219,33 @@ export class RepoStore {
     message: string,
     author: Ident = { name: 'Someone Else', email: 'someone@example.com' },
     hasParent = true,
-    branch = meta.defaultBranch!
+    branch = meta.defaultBranch!,
+    modes: Record<string, string> = {}
   ): Promise<string> {
     const ref = `refs/heads/${branch}`
     for (;;) {
       const parent = hasParent ? await this.tip(meta, branch) : null
       const base = parent ? await this.listing(meta, parent) : new Map()
-      const { tree } = await writeTree(meta.dir, base, files)
+      const { tree } = await writeTree(meta.dir, base, files, modes)
       const who = ident(author)
       const sha = await writeObject(meta.dir, 'commit', commitBody(tree, parent ? [parent] : [], who, who, message))
+      if (await updateRef(meta.dir, ref, sha, parent, () => this.tip(meta, branch))) {
+        this.pushed(meta, branch, sha)
+        return sha
+      }
+    }
+  }
+
+  /** Deletes `path` on `branch` in a commit of someone else's, as a push would. */
+  async deleteFile(meta: RepoMeta, path: string, branch = meta.defaultBranch!): Promise<string> {
+    const ref = `refs/heads/${branch}`
+    for (;;) {
+      const parent = (await this.tip(meta, branch))!
+      const base = new Map(await this.listing(meta, parent))
+      base.delete(path)
+      const { tree } = await writeTree(meta.dir, base, {})
+      const who = ident({ name: 'Someone Else', email: 'someone@example.com' })
+      const sha = await writeObject(meta.dir, 'commit', commitBody(tree, [parent], who, who, `delete ${path}`))
       if (await updateRef(meta.dir, ref, sha, parent, () => this.tip(meta, branch))) {
         this.pushed(meta, branch, sha)
         return sha
@@ -260,6 +296,16 @@ export class RepoStore {
     const packed = await readFile(join(meta.dir, 'packed-refs'), 'utf8').catch(() => '')
     const line = packed.split('\n').find((l) => l.endsWith(` refs/heads/${branch}`))
     return line ? line.split(' ')[0] : null
+  }
+
+  /** A lightweight tag `name` at the default branch's tip (a tag named like a branch blocks it on Gitea). */
+  async tag(meta: RepoMeta, name: string): Promise<void> {
+    await this.git(meta.dir, ['update-ref', `refs/tags/${name}`, meta.defaultBranch!])
+  }
+
+  /** Every ref name (branches and tags). */
+  async refs(meta: RepoMeta): Promise<string[]> {
+    return (await this.git(meta.dir, ['for-each-ref', '--format=%(refname)'])).split('\n').filter(Boolean)
   }
 
   /** Every branch and its tip. */

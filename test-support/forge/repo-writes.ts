@@ -14,6 +14,8 @@ export interface FileWrite {
   committer: Ident
   /** The blob the writer saw: a sha to update, null to create, undefined for no check. */
   expect: string | null | undefined
+  /** Runs after the tip was read and the commit made, before the ref moves (a racing push). */
+  beforeUpdate?: () => Promise<void>
 }
 
 export type WriteOutcome =
@@ -27,8 +29,8 @@ export type WriteOutcome =
   | { kind: 'missing' }
   /** The pre-receive hook declined; its words. */
   | { kind: 'declined'; text: string }
-  /** The branch moved between the tip read and the ref update (a racing push): Gitea's 500. */
-  | { kind: 'moved' }
+  /** The branch moved between the tip read and the ref update (a racing push): Gitea 500, GitHub 409. */
+  | { kind: 'moved'; expected: string; actual: string | null }
 
 /**
  * A contents-API write as the forges make it: one commit on the branch's current tip (whatever
@@ -53,7 +55,9 @@ export async function writeFile(store: RepoStore, meta: RepoMeta, write: FileWri
   const ref = `refs/heads/${write.branch}`
   const declined = await runPreReceive(meta, `${tip} ${commit} ${ref}\n`)
   if (declined !== null) return { kind: 'declined', text: declined }
-  if (!(await updateRef(meta.dir, ref, commit, tip, () => store.tip(meta, write.branch)))) return { kind: 'moved' }
+  await write.beforeUpdate?.()
+  if (!(await updateRef(meta.dir, ref, commit, tip, () => store.tip(meta, write.branch))))
+    return { kind: 'moved', expected: tip, actual: await store.tip(meta, write.branch) }
   store.pushed(meta, write.branch, commit)
   return { kind: 'ok', commit, blob: blobs[write.path] }
 }

@@ -1,3 +1,4 @@
+import { posix } from 'node:path'
 import type { FlavourFacts } from '../flavours.js'
 import type { RepoMeta, RepoStore } from '../repo-store.js'
 import { writeFile } from '../repo-writes.js'
@@ -6,6 +7,17 @@ import type { GithubState } from './github-state.js'
 
 /** The contents endpoints: reads from the bare repositories, writes as real commits. */
 export class ContentsApi {
+  private readonly races = new Map<string, () => Promise<void>>()
+
+  /**
+   * The next contents write to `fullName` meets a push: `push` runs after the write read the
+   * branch's tip and before it moves the ref, so the write's compare-and-swap fails as a real
+   * forge's does (Gitea 500, GitHub 409 "is at X but expected Y").
+   */
+  raceNextWrite(fullName: string, push: () => Promise<void>): void {
+    this.races.set(fullName.toLowerCase(), push)
+  }
+
   constructor(
     private readonly store: RepoStore,
     private readonly facts: FlavourFacts,
@@ -20,10 +32,33 @@ export class ContentsApi {
     }
     const commit = (await this.store.tip(meta, ref)) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : null)
     if (!commit) return notFound(this.facts, this.baseUrl, 'contents', [`no such ref: ${ref}`])
-    const entry = (await this.store.listing(meta, commit)).get(path)
+    const listing = await this.store.listing(meta, commit)
+    let entry = listing.get(path)
     if (!entry)
       return notFound(this.facts, this.baseUrl, 'contents', [`object does not exist [id: , rel_path: ${path}]`])
     if (entry.type === 'tree') return ok([])
+    if (entry.mode === '120000') {
+      const target = (await this.store.blob(meta, entry.sha)).toString('utf8')
+      const resolved = posix.normalize(posix.join(posix.dirname(path), target))
+      const pointed = listing.get(resolved)
+      // GitHub answers a symlink to a file with that file, under the file's own path (forge-facts.md,
+      // Contents API); Gitea with the link itself, type "symlink", its target and no content.
+      if (this.facts.family === 'github' && pointed?.type === 'blob') {
+        entry = pointed
+        path = resolved
+      } else {
+        return ok({
+          name: path.split('/').pop(),
+          path,
+          sha: entry.sha,
+          type: 'symlink',
+          size: target.length,
+          target,
+          encoding: null,
+          content: null
+        })
+      }
+    }
     const content = await this.store.blob(meta, entry.sha)
     return ok({
       name: path.split('/').pop(),
@@ -85,7 +120,8 @@ export class ContentsApi {
       message: body.message,
       author,
       committer,
-      expect: method === 'POST' ? null : (sha ?? null)
+      expect: method === 'POST' ? null : (sha ?? null),
+      beforeUpdate: this.takeRace(meta.fullName)
     })
     switch (outcome.kind) {
       case 'no-branch':
@@ -98,12 +134,15 @@ export class ContentsApi {
         return github
           ? fail(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
           : fail(422, `repository file already exists [path: ${path}]`)
-      case 'missing':
-        return github ? fail(404, 'Not Found') : fail(404, `repository file does not exist [path: ${path}]`)
+      case 'missing': {
+        const answer = this.facts.deletedFileWrite(path)
+        return fail(answer.status, answer.message)
+      }
       case 'declined':
         return fail(403, outcome.text.trim())
       case 'moved':
-        return fail(500, 'UpdateFile: failed to push: the branch moved')
+        // GitHub: the branch moved, not the file (forge-facts.md; PyGithub #1787, octokit.net #2365).
+        return github ? fail(409, `is at ${outcome.actual} but expected ${outcome.expected}`) : fail(500, '')
     }
     const created = method === 'POST' || sha === undefined
     return ok(
@@ -114,6 +153,12 @@ export class ContentsApi {
       },
       created ? 201 : 200
     )
+  }
+
+  private takeRace(fullName: string): (() => Promise<void>) | undefined {
+    const race = this.races.get(fullName.toLowerCase())
+    this.races.delete(fullName.toLowerCase())
+    return race
   }
 }
 

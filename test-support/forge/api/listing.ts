@@ -3,6 +3,9 @@ import type { RepoMeta, RepoStore } from '../repo-store.js'
 import { errorAnswer, notFound, ok, type ApiAnswer } from './answers.js'
 import type { ReposApi } from './repos.js'
 
+/** The token's account (GET /user answers it). */
+const TOKEN_USER = 'cascade-bot'
+
 /**
  * Listing and search, paged as each family does it: Gitea/Forgejo `limit` (at most
  * MAX_RESPONSE_ITEMS, 50 unless an admin changed it) with `Link` and `X-Total-Count`; GitHub
@@ -13,6 +16,11 @@ export class ListingApi {
   maxPageSize: number
   /** GitHub search returns at most this many results (1000), whatever total_count says. */
   searchCap = 1000
+  /**
+   * Gitea's ROOT_URL, from which it builds `Link` (services/context/api.go genAPILinks): set it
+   * to play a forge reached under another hostname than the one it is configured with.
+   */
+  rootUrl: string | undefined
 
   constructor(
     private readonly store: RepoStore,
@@ -27,7 +35,12 @@ export class ListingApi {
     return this.facts.family === 'github'
   }
 
-  /** `GET /orgs/{o}/repos` (organisations only) and `GET /users/{u}/repos` (either). */
+  /**
+   * `GET /orgs/{o}/repos` (organisations only) and `GET /users/{u}/repos` (either). Gitea pages
+   * and counts every repository of the owner and leaves out of each page the ones the token
+   * cannot see (routers/api/v1/user/repo.go listUserRepos): X-Total-Count and Link count them, a
+   * page may come back short or empty. GitHub's `/users/{u}/repos` lists public repositories only.
+   */
   async ownerRepos(kind: 'orgs' | 'users', owner: string, path: string, query: URLSearchParams): Promise<ApiAnswer> {
     const known =
       this.store.all().some((m) => m.owner.toLowerCase() === owner.toLowerCase()) || this.store.users.has(owner)
@@ -37,8 +50,30 @@ export class ListingApi {
     const repos = this.store
       .all()
       .filter((m) => m.owner.toLowerCase() === owner.toLowerCase())
+      .filter((m) => !this.github || (!m.hidden && (kind === 'orgs' || !m.private)))
+      .sort((a, b) => a.id - b.id)
+    return this.page(repos, path, query, (slice) => slice.filter((m) => !m.hidden))
+  }
+
+  /** `GET /user/repos?affiliation=owner`: the token's own account's repositories, private ones too. */
+  tokenUserRepos(path: string, query: URLSearchParams): Promise<ApiAnswer> {
+    const repos = this.store
+      .all()
+      .filter((m) => m.owner === TOKEN_USER && !m.hidden)
       .sort((a, b) => a.id - b.id)
     return this.page(repos, path, query, (slice) => slice)
+  }
+
+  /**
+   * GitHub `GET /installation/repositories` (an App installation token's grant):
+   * {total_count, repositories}; here every repository the token can see.
+   */
+  installationRepos(path: string, query: URLSearchParams): Promise<ApiAnswer> {
+    const repos = this.store
+      .all()
+      .filter((m) => !m.hidden)
+      .sort((a, b) => a.id - b.id)
+    return this.page(repos, path, query, (slice) => ({ total_count: repos.length, repositories: slice }))
   }
 
   /** Gitea `GET /users/{name}`: the id that search's `uid` takes. */
@@ -59,6 +94,7 @@ export class ListingApi {
       .all()
       .filter((m) => (query.get('topic') === 'true' ? (m.topics ?? []).includes(q) : m.name.toLowerCase().includes(q)))
       .filter((m) => !uid || String(ownerId(m.owner)) === uid)
+      .filter((m) => !m.hidden) // the search counts with the access filter
       .sort((a, b) => a.id - b.id)
     return this.page(matches, path, query, (slice) => ({ ok: true, data: slice }))
   }
@@ -81,7 +117,10 @@ export class ListingApi {
     const matches = this.store
       .all()
       .filter(
-        (m) => (!topic || (m.topics ?? []).includes(topic)) && (!owner || m.owner.toLowerCase() === owner.toLowerCase())
+        (m) =>
+          !m.hidden &&
+          (!topic || (m.topics ?? []).includes(topic)) &&
+          (!owner || m.owner.toLowerCase() === owner.toLowerCase())
       )
       .sort((a, b) => a.id - b.id)
     const reachable = matches.slice(0, this.searchCap)
@@ -94,23 +133,30 @@ export class ListingApi {
     )
   }
 
+  /** One page of `repos` (counted as they are), its JSON through `wrap`, with Link and the count. */
   private async page<T>(
     repos: RepoMeta[],
     path: string,
     query: URLSearchParams,
-    wrap: (slice: unknown[]) => T,
+    wrap: (slice: RepoMeta[]) => T,
     total = repos.length
   ): Promise<ApiAnswer> {
     const asked = Number(query.get(this.github ? 'per_page' : 'limit') ?? (this.github ? 30 : this.maxPageSize))
     const size = Math.max(1, Math.min(this.maxPageSize, asked))
     const page = Math.max(1, Number(query.get('page') ?? 1))
     const slice = repos.slice((page - 1) * size, page * size)
-    const body = await Promise.all(slice.map(async (m) => (await this.repos.repository(m)).body))
+    const wrapped = wrap(slice) as unknown
+    const json = async (items: unknown) =>
+      Promise.all((items as RepoMeta[]).map(async (m) => (await this.repos.repository(m)).body))
+    const body = Array.isArray(wrapped)
+      ? await json(wrapped)
+      : await this.jsonFields(wrapped as Record<string, unknown>, json)
     const last = Math.max(1, Math.ceil(repos.length / size))
+    const origin = this.rootUrl ?? this.baseUrl
     const link = (n: number, rel: string) => {
       const q = new URLSearchParams(query)
       q.set('page', String(n))
-      return `<${this.baseUrl}${this.facts.apiBase}${path}?${q}>; rel="${rel}"`
+      return `<${origin}${this.facts.apiBase}${path}?${q}>; rel="${rel}"`
     }
     const links = [
       page < last ? link(page + 1, 'next') : '',
@@ -121,7 +167,17 @@ export class ListingApi {
     const headers: Record<string, string> = {}
     if (links.some(Boolean)) headers.Link = links.filter(Boolean).join(', ')
     if (!this.github) headers['X-Total-Count'] = String(total)
-    return { status: 200, body: wrap(body), headers }
+    return { status: 200, body, headers }
+  }
+
+  /** A wrapped page ({ok, data} or {items}): its list of repositories turned into their JSON. */
+  private async jsonFields(
+    wrapped: Record<string, unknown>,
+    json: (items: unknown) => Promise<unknown[]>
+  ): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(wrapped)) out[key] = Array.isArray(value) ? await json(value) : value
+    return out
   }
 }
 

@@ -25,13 +25,14 @@ export class ReposApi {
       name: meta.name,
       full_name: meta.fullName,
       description: '',
-      private: false,
+      private: meta.private === true || meta.hidden === true,
       fork: meta.fork === true,
       html_url: html,
       clone_url: `${html}.git`,
       default_branch: meta.defaultBranch,
       archived: meta.archived === true,
-      topics: meta.topics ?? []
+      // Gitea 1.22's repository JSON has no topics (added in 1.23, #31127).
+      ...(this.facts.repoTopics ? { topics: meta.topics ?? [] } : {})
     }
     if (this.facts.family === 'github') {
       const kind = this.github.tokenKind
@@ -53,7 +54,7 @@ export class ReposApi {
     }
     return ok({
       ...common,
-      owner: { id: meta.id + 1000, login: meta.owner, username: meta.owner, full_name: '', email: '' },
+      owner: { id: meta.id + 1000, login: meta.owner, full_name: '', email: '' },
       empty: !(await this.store.hasCommits(meta)),
       template: false,
       parent: null,
@@ -95,26 +96,51 @@ export class ReposApi {
   }
 
   /**
-   * Creating a branch: Gitea `POST /branches` {new_branch_name, old_branch_name} (409 when it
-   * exists), GitHub `POST /git/refs` {ref, sha} (422 "Reference already exists").
+   * Creating a branch: Gitea `POST /branches` {new_branch_name, old_branch_name}, GitHub
+   * `POST /git/refs` {ref, sha} (422 "Reference already exists"). Gitea refuses a name it cannot
+   * give with one of three 409s (routers/api/v1/repo/branch.go CreateBranch and
+   * services/repository/branch.go checkBranchName, release/v1.22-v1.25; Forgejo the same): the
+   * branch exists, "The branch with the same name already exists." when a branch `a` blocks
+   * `a/b` (or the reverse), "The branch with the same tag already exists.". What GitHub answers
+   * for such a conflict is not documented: its flavour gives the generic 422 its spec declares.
    */
   async createBranch(meta: RepoMeta, body: Record<string, unknown>): Promise<ApiAnswer> {
     const github = this.facts.family === 'github'
     const name = github ? String(body.ref ?? '').replace(/^refs\/heads\//, '') : String(body.new_branch_name ?? '')
     const from = github
       ? String(body.sha ?? '')
-      : ((await this.store.tip(meta, String(body.old_branch_name ?? meta.defaultBranch))) ?? '')
+      : ((await this.store.tip(meta, String(body.old_ref_name ?? body.old_branch_name ?? meta.defaultBranch))) ?? '')
     if (!name || !/^[0-9a-f]{40}$/.test(from)) return errorAnswer(this.facts, this.baseUrl, 422, 'Validation Failed')
-    if (await this.store.tip(meta, name)) {
+    const clash = await this.nameClash(meta, name)
+    if (clash === 'exists') {
       return github
         ? errorAnswer(this.facts, this.baseUrl, 422, 'Reference already exists')
         : errorAnswer(this.facts, this.baseUrl, 409, 'The branch already exists.')
+    }
+    if (clash !== null) {
+      if (github) return errorAnswer(this.facts, this.baseUrl, 422, 'Validation Failed')
+      const text =
+        clash === 'tag'
+          ? 'The branch with the same tag already exists.'
+          : 'The branch with the same name already exists.'
+      return errorAnswer(this.facts, this.baseUrl, 409, text)
     }
     if (!(await createBranch(this.store, meta, name, from)))
       return errorAnswer(this.facts, this.baseUrl, 409, 'The branch already exists.')
     return github
       ? ok({ ref: `refs/heads/${name}`, object: { sha: from, type: 'commit' } }, 201)
       : this.branch(meta, name).then((a) => ({ ...a, status: 201 }))
+  }
+
+  /** Gitea's checkBranchName, in its order: exact branch, a/b against a, a tag of that name. */
+  private async nameClash(meta: RepoMeta, name: string): Promise<'exists' | 'name' | 'tag' | null> {
+    for (const ref of await this.store.refs(meta)) {
+      const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null
+      if (branch === name) return 'exists'
+      if (branch !== null && (branch.startsWith(`${name}/`) || name.startsWith(`${branch}/`))) return 'name'
+      if (ref === `refs/tags/${name}`) return 'tag'
+    }
+    return null
   }
 
   /** `GET /user`: Gitea the token's user; GitHub the same, except 403 for an App installation token. */

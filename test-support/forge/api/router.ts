@@ -57,6 +57,9 @@ export class RestApi {
     const user = github ? null : /^\/users\/([^/]+)$/.exec(path)
     if (method === 'GET' && user) return this.listing.user(decodeURIComponent(user[1]))
     if (method === 'GET' && path === '/repos/search' && !github) return this.listing.search(path, query)
+    if (method === 'GET' && path === '/user/repos') return this.listing.tokenUserRepos(path, query)
+    if (method === 'GET' && path === '/installation/repositories' && github)
+      return this.listing.installationRepos(path, query)
     if (method === 'GET' && path === '/search/repositories' && github) return this.listing.githubSearch(path, query)
     const byId = github ? /^\/repositories\/(\d+)(\/.*)?$/.exec(path) : null
     if (byId) {
@@ -67,7 +70,9 @@ export class RestApi {
     if (!m) return notFound(this.facts, this.baseUrl, 'repo')
     const [owner, name, rest = ''] = [decodeURIComponent(m[1]), decodeURIComponent(m[2]), m[3]]
     const meta = this.store.find(owner, name)
-    if (meta) return this.repo(meta, rest, req)
+    // A private repository the token cannot see is a 404, as on every forge.
+    if (meta && !meta.hidden) return this.repo(meta, rest, req)
+    if (meta) return notFound(this.facts, this.baseUrl, 'repo')
     const moved = this.store.movedTo(owner, name)
     return moved ? this.redirect(moved, rest, query) : notFound(this.facts, this.baseUrl, 'repo')
   }
