@@ -226,14 +226,13 @@ export class ForgeApi {
       }
     }
     for (let page = 1; page <= 20; page++) {
-      const query = new URLSearchParams({
-        state: 'open',
-        head: `${owner}:${head}`,
-        base,
-        per_page: '50',
-        limit: '50',
-        page: `${page}`
-      })
+      // GitHub filters by head and base and pages with per_page; Gitea's list has neither
+      // filter (its swagger: state, sort, milestone, labels, page, limit) and pages with limit.
+      const query = new URLSearchParams(
+        this.kind === 'github'
+          ? { state: 'open', head: `${owner}:${head}`, base, per_page: '50', page: `${page}` }
+          : { state: 'open', limit: '50', page: `${page}` }
+      )
       const path = `${repoApiPath(owner, repo, 'pulls')}?${query}`
       const pulls = list((await this.client.call('GET', path, call)).data, `GET ${repoApiPath(owner, repo, 'pulls')}`)
       const match = pulls

@@ -25,7 +25,6 @@ export interface RepoInfo {
    */
   canPush: boolean | undefined
   htmlUrl: string
-  topics: string[]
 }
 
 export interface BranchInfo {
@@ -90,8 +89,7 @@ export function parseRepo(kind: ForgeKind | undefined, data: unknown, what: stri
     fork: repo.fork === true,
     empty: repo.empty === true,
     canPush: kind === 'github' ? undefined : push,
-    htmlUrl: text(repo.html_url),
-    topics: Array.isArray(repo.topics) ? repo.topics.filter((t): t is string => typeof t === 'string') : []
+    htmlUrl: text(repo.html_url)
   }
 }
 

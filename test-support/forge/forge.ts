@@ -9,6 +9,8 @@ import { GithubState } from './api/github-state.js'
 import { RestApi } from './api/router.js'
 import { FACTS, type Flavour, type FlavourFacts } from './flavours.js'
 import { runHttpBackend } from './git-cgi.js'
+import { checkExchanges, type Exchange } from '../spec-check/check.js'
+import { recordSpecReport } from '../spec-check/totals.js'
 import { RepoStore, type RepoMeta, type RepoOptions } from './repo-store.js'
 import {
   matches,
@@ -30,6 +32,11 @@ export interface ForgeOptions {
   port?: number
   /** Default: a random one per forge. */
   token?: string
+  /**
+   * Hold every API exchange against the flavour's own description when the forge closes (see
+   * test-support/spec-check). Default: on under jest (whose reporter sets SPEC_CHECK_DIR).
+   */
+  specCheck?: boolean
 }
 
 /**
@@ -48,15 +55,18 @@ export class TestForge {
   private readonly faults: Rule<FaultAction>[] = []
   private readonly hooks: Rule<(record: RequestRecord) => Promise<void>>[] = []
   private readonly sockets = new Set<Socket>()
+  private readonly exchanges: Exchange[] | null
 
   private constructor(
     private readonly server: Server,
     readonly store: RepoStore,
     readonly url: string,
     readonly flavour: Flavour,
-    token?: string
+    token: string | undefined,
+    specCheck: boolean
   ) {
     this.token = token ?? `gta_${randomBytes(20).toString('hex')}`
+    this.exchanges = specCheck ? [] : null
     this.facts = FACTS[flavour]
     this.api = new RestApi(store, this.facts, url, this.github)
   }
@@ -69,7 +79,8 @@ export class TestForge {
     const address = server.address()
     if (address === null || typeof address === 'string') throw new Error('no port')
     const url = `http://127.0.0.1:${address.port}`
-    const forge = new TestForge(server, new RepoStore(root, FACTS[flavour]), url, flavour, options.token)
+    const specCheck = options.specCheck ?? process.env.SPEC_CHECK_DIR !== undefined
+    const forge = new TestForge(server, new RepoStore(root, FACTS[flavour]), url, flavour, options.token, specCheck)
     forge.latencyMs = options.latencyMs ?? 0
     server.on('connection', (socket) => {
       forge.sockets.add(socket)
@@ -113,10 +124,22 @@ export class TestForge {
     return this.requests.filter((r) => matches(match, r)).length
   }
 
+  /**
+   * Stops the forge. With the spec check on, every API exchange it served is then held against
+   * the flavour's description, the figures go to SPEC_CHECK_DIR for the run's total, and a
+   * mismatch fails the test that closed it.
+   */
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
     await rm(this.store.root, { recursive: true, force: true })
+    if (this.exchanges) {
+      const report = checkExchanges(this.flavour, this.facts, this.exchanges)
+      recordSpecReport(this.flavour, report)
+      this.exchanges.length = 0
+      if (report.mismatches.length > 0)
+        throw new Error(`the test forge answered unlike the forge's description:\n${report.mismatches.join('\n')}`)
+    }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -124,10 +147,13 @@ export class TestForge {
     const url = new URL(req.url ?? '/', this.url)
     const record = this.classify(req.method ?? 'GET', url.pathname, url.searchParams)
     record.authorized = this.authorized(req)
+    if (record.kind === 'api' && this.exchanges) Object.assign(record, { query: url.searchParams, body })
     this.requests.push(record)
     if (this.latencyMs > 0) await sleep(this.latencyMs)
     for (const hook of take(this.hooks, record)) await hook(record)
     const fault = take(this.faults, record, 1)[0]
+    // A delayed answer is still the forge's own; every other fault stands in for something else.
+    if (fault && !(typeof fault === 'object' && 'delayMs' in fault)) record.injected = true
     if (fault === 'reset') {
       req.socket.destroy()
       record.status = 0
@@ -309,6 +335,8 @@ export class TestForge {
   ): void {
     record.status = answer.status
     record.doneAt = Date.now()
+    if (this.exchanges && record.kind === 'api' && !record.injected)
+      this.exchanges.push(exchangeOf(record, answer, this.facts.apiBase))
     const flavourHeaders = this.facts.family === 'github' ? this.github.headers() : {}
     const contentType =
       answer.raw !== undefined ? (answer.contentType ?? 'text/html; charset=utf-8') : 'application/json;charset=utf-8'
@@ -320,6 +348,24 @@ export class TestForge {
     record.status = status
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' })
     res.end(text)
+  }
+}
+
+/** What the spec check needs of one API request and its answer. */
+function exchangeOf(record: RequestRecord, answer: ApiAnswer, apiBase: string): Exchange {
+  let body: unknown
+  try {
+    body = record.body && record.body.length > 0 ? JSON.parse(record.body.toString('utf8')) : undefined
+  } catch {
+    body = record.body!.toString('utf8')
+  }
+  return {
+    method: record.method,
+    path: record.path.slice(apiBase.length),
+    query: record.query ?? new URLSearchParams(),
+    body,
+    status: answer.status,
+    answer: answer.raw !== undefined ? undefined : answer.body
   }
 }
 

@@ -23,6 +23,11 @@ export interface RequestRecord {
   /** When it was answered, and how many body bytes git http-backend sent. */
   doneAt?: number
   bytes?: number
+  /** API requests: the query string and the body, for the spec check. */
+  query?: URLSearchParams
+  body?: Buffer
+  /** Answered by an injected fault, not by the forge's own behaviour (the spec check skips it). */
+  injected?: boolean
 }
 
 export interface Match {

@@ -92,7 +92,12 @@ export class ActionsApi {
       path: this.facts.runPath(run.path, run.push.branch),
       event: 'push',
       status: run.status,
-      conclusion: run.status === 'completed' ? run.conclusion : null,
+      // GitHub: null until completed; Gitea omits it (`conclusion,omitempty`, modules/structs/repo_actions.go).
+      ...(run.status === 'completed'
+        ? { conclusion: run.conclusion }
+        : this.facts.family === 'github'
+          ? { conclusion: null }
+          : {}),
       url: `${this.baseUrl}${this.facts.apiBase}/repos/${meta.fullName}/actions/runs/${run.id}`,
       html_url: `${this.baseUrl}/${meta.fullName}/actions/runs/${run.id}`
     }

@@ -64,7 +64,8 @@ export class ContentsApi {
       name: path.split('/').pop(),
       path,
       sha: entry.sha,
-      last_commit_sha: commit,
+      // Gitea's ContentsResponse names the commit it read; GitHub's content-file does not.
+      ...(this.facts.family === 'github' ? {} : { last_commit_sha: commit }),
       type: 'file',
       size: content.length,
       encoding: 'base64',
@@ -148,8 +149,10 @@ export class ContentsApi {
     return ok(
       {
         content: { name: path.split('/').pop(), path, sha: outcome.blob, type: 'file' },
-        commit: { sha: outcome.commit, message: body.message, author, committer },
-        verification: { verified: false, reason: 'unsigned' }
+        // GitHub's file-commit carries verification inside the commit; Gitea's FileResponse beside it.
+        ...(github
+          ? { commit: { sha: outcome.commit, message: body.message, author, committer, verification: UNSIGNED_GITHUB } }
+          : { commit: { sha: outcome.commit, message: body.message, author, committer }, verification: UNSIGNED_GITEA })
       },
       created ? 201 : 200
     )
@@ -161,6 +164,10 @@ export class ContentsApi {
     return race
   }
 }
+
+/** An unsigned commit's verification: GitHub's nullable fields are null, Gitea's strings empty. */
+const UNSIGNED_GITHUB = { verified: false, reason: 'unsigned', signature: null, payload: null }
+const UNSIGNED_GITEA = { verified: false, reason: 'gpg.error.not_signed_commit', signature: '', payload: '' }
 
 function person(value: unknown): { name: string; email: string } | undefined {
   if (typeof value !== 'object' || value === null) return undefined

@@ -80,7 +80,7 @@ export class ListingApi {
   user(name: string): ApiAnswer {
     const meta = this.store.all().find((m) => m.owner.toLowerCase() === name.toLowerCase())
     if (!meta && !this.store.users.has(name)) return notFound(this.facts, this.baseUrl, 'repo')
-    return ok({ id: ownerId(name), login: name, username: name })
+    return ok({ id: ownerId(name), login: name, full_name: '' })
   }
 
   /**

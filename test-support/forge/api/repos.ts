@@ -148,6 +148,9 @@ export class ReposApi {
     if (this.facts.family === 'github' && this.github.tokenKind === 'app') {
       return errorAnswer(this.facts, this.baseUrl, 403, 'Resource not accessible by integration')
     }
+    // GitHub's private-user has `name`; Gitea's User `full_name`.
+    if (this.facts.family === 'github')
+      return ok({ id: 1, login: 'cascade-bot', name: 'Cascade Bot', email: 'cascade-bot@example.com', type: 'User' })
     return ok({ id: 1, login: 'cascade-bot', full_name: '', email: 'cascade-bot@example.com' })
   }
 

@@ -1,0 +1,190 @@
+// Makes test-support/specs/*.json: the slice of each forge's own API description that the test
+// forge answers for (operations, parameters, request bodies, statuses, response fields and
+// types; no prose), so the test suite can check every exchange against the real descriptions
+// without the descriptions themselves (GitHub's package is hundreds of MB).
+//
+//   node scripts/slice-specs.mjs            # Gitea/Forgejo from ../shared/specs, GitHub from npm
+//   node scripts/slice-specs.mjs --github path/to/api.github.com.json
+//
+// Sources: ../shared/specs/README.md names the Gitea and Forgejo release and commit of each
+// swagger (both MIT licensed); GitHub's is @octokit/openapi's generated/api.github.com.json
+// (MIT), at the version below.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const SHARED = join(ROOT, '..', 'shared', 'specs')
+const OUT = join(ROOT, 'test-support', 'specs')
+const OCTOKIT_OPENAPI = '23.0.2'
+
+/** What the test forge serves, below each API's base (methods taken from the description). */
+const PATHS = [
+  '/version',
+  '/user',
+  '/user/repos',
+  '/users/{username}',
+  '/users/{username}/repos',
+  '/orgs/{org}/repos',
+  '/repos/search',
+  '/search/repositories',
+  '/rate_limit',
+  '/installation/repositories',
+  '/repos/{owner}/{repo}',
+  '/repos/{owner}/{repo}/branches',
+  '/repos/{owner}/{repo}/branches/{branch}',
+  '/repos/{owner}/{repo}/git/refs',
+  '/repos/{owner}/{repo}/git/commits/{sha}',
+  '/repos/{owner}/{repo}/commits/{ref}',
+  '/repos/{owner}/{repo}/contents/{filepath}',
+  '/repos/{owner}/{repo}/contents/{path}',
+  '/repos/{owner}/{repo}/pulls',
+  '/repos/{owner}/{repo}/pulls/{index}',
+  '/repos/{owner}/{repo}/pulls/{pull_number}',
+  '/repos/{owner}/{repo}/pulls/{base}/{head}',
+  '/repos/{owner}/{repo}/actions/runs',
+  '/repos/{owner}/{repo}/actions/tasks'
+]
+const METHODS = ['get', 'put', 'post', 'patch', 'delete']
+
+const GITEA = [
+  ['gitea-1.22', 'gitea-1.22.json'],
+  ['gitea-1.23', 'gitea-1.23.json'],
+  ['gitea-1.24', 'gitea-1.24.json'],
+  ['gitea-1.25', 'gitea-1.25.json'],
+  ['forgejo-v10', 'forgejo-v10.0.json'],
+  ['forgejo-v11', 'forgejo-v11.0.json']
+]
+
+function sourceLine(file) {
+  const row = readFileSync(join(SHARED, 'README.md'), 'utf8')
+    .split('\n')
+    .find((line) => line.startsWith(`| ${file} |`))
+  if (!row) throw new Error(`${file}: not in shared/specs/README.md`)
+  const [, , forge, source] = row.split('|').map((c) => c.trim())
+  return `${forge}: ${source.replace(/`/g, '')}, templates/swagger/v1_json.tmpl (shared/specs/${file})`
+}
+
+/** A description, sliced: operations by "METHOD /path", and the schemas they reach. */
+function slice(doc, source) {
+  const v3 = typeof doc.openapi === 'string'
+  const schemas = {}
+  const pending = []
+  const refName = (ref) => ref.split('/').pop()
+  const lookup = (ref) =>
+    ref
+      .slice(2)
+      .split('/')
+      .reduce((node, key) => node[key], doc)
+
+  function compact(schema) {
+    if (!schema || typeof schema !== 'object') return {}
+    if (schema.$ref) {
+      const name = refName(schema.$ref)
+      if (!(name in schemas)) {
+        schemas[name] = null
+        pending.push([name, schema.$ref])
+      }
+      return { ref: name }
+    }
+    const out = {}
+    if (typeof schema.type === 'string') out.t = schema.type
+    if (schema.nullable === true || schema['x-nullable'] === true) out.n = true
+    if (Array.isArray(schema.enum) && schema.type !== 'boolean') out.e = schema.enum
+    if (schema.properties)
+      out.p = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, compact(v)]))
+    if (schema.items) out.i = compact(schema.items)
+    if (schema.additionalProperties !== undefined && schema.additionalProperties !== false)
+      out.ap = schema.additionalProperties === true ? true : compact(schema.additionalProperties)
+    const any = schema.oneOf ?? schema.anyOf
+    if (any) out.any = any.map(compact)
+    if (schema.allOf) out.all = schema.allOf.map(compact)
+    return out
+  }
+
+  const jsonSchema = (content) => {
+    if (!content) return null
+    const type =
+      Object.keys(content).find((t) => t === 'application/json') ?? Object.keys(content).find((t) => /json/.test(t))
+    return type && content[type].schema ? compact(content[type].schema) : null
+  }
+
+  function response(r) {
+    if (r.$ref) r = lookup(r.$ref)
+    if (v3) return jsonSchema(r.content)
+    return r.schema ? compact(r.schema) : null
+  }
+
+  function parameters(list) {
+    const out = { path: {}, query: {}, body: null }
+    for (let p of list) {
+      if (p.$ref) p = lookup(p.$ref)
+      const schema = v3 ? (p.schema ?? {}) : p
+      if (p.in === 'path') out.path[p.name] = schema.type ?? 'string'
+      if (p.in === 'query') out.query[p.name] = compact(v3 ? schema : { type: p.type, enum: p.enum, items: p.items })
+      if (p.in === 'body') out.body = compact(p.schema)
+    }
+    return out
+  }
+
+  const operations = {}
+  for (const path of PATHS) {
+    const item = doc.paths[path]
+    if (!item) continue
+    for (const method of METHODS) {
+      const op = item[method]
+      if (!op) continue
+      const params = parameters([...(item.parameters ?? []), ...(op.parameters ?? [])])
+      if (v3 && op.requestBody)
+        params.body = jsonSchema((op.requestBody.$ref ? lookup(op.requestBody.$ref) : op.requestBody).content)
+      const responses = Object.fromEntries(Object.entries(op.responses ?? {}).map(([s, r]) => [s, response(r)]))
+      operations[`${method.toUpperCase()} ${path}`] = { ...params, responses }
+    }
+  }
+  while (pending.length > 0) {
+    const [name, ref] = pending.shift()
+    schemas[name] = compact(lookup(ref))
+  }
+  return { source, operations, schemas }
+}
+
+function write(name, sliced) {
+  const sorted = {
+    ...sliced,
+    schemas: Object.fromEntries(Object.entries(sliced.schemas).sort(([a], [b]) => a.localeCompare(b)))
+  }
+  writeFileSync(join(OUT, `${name}.json`), `${JSON.stringify(sorted)}\n`)
+  console.log(
+    `${name}: ${Object.keys(sliced.operations).length} operations, ${Object.keys(sliced.schemas).length} schemas`
+  )
+}
+
+function githubDescription() {
+  const at = process.argv.indexOf('--github')
+  if (at >= 0) return { doc: JSON.parse(readFileSync(process.argv[at + 1], 'utf8')), cleanup: () => {} }
+  const dir = mkdtempSync(join(tmpdir(), 'octokit-openapi-'))
+  const tarball = execFileSync(
+    'npm',
+    ['pack', `@octokit/openapi@${OCTOKIT_OPENAPI}`, '--silent', '--pack-destination', dir],
+    {
+      encoding: 'utf8'
+    }
+  ).trim()
+  execFileSync('tar', ['xzf', join(dir, tarball), '-C', dir, 'package/generated/api.github.com.json'])
+  const doc = JSON.parse(readFileSync(join(dir, 'package', 'generated', 'api.github.com.json'), 'utf8'))
+  return { doc, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+for (const [name, file] of GITEA)
+  write(name, slice(JSON.parse(readFileSync(join(SHARED, file), 'utf8')), sourceLine(file)))
+const github = githubDescription()
+write(
+  'github',
+  slice(
+    github.doc,
+    `GitHub REST API ${github.doc.info.version}: @octokit/openapi ${OCTOKIT_OPENAPI}, generated/api.github.com.json`
+  )
+)
+github.cleanup()
