@@ -1,0 +1,73 @@
+import { ourRun } from '../../src/builds/build-watch.js'
+import { chooseRunsApi, workflowFile } from '../../src/builds/runs-api.js'
+import type { ForgeApi, RunInfo } from '../../src/forge/forge-api.js'
+
+const forge = (kind: 'github' | 'gitea' | undefined, version: string | null) =>
+  ({ kind, version: async () => version }) as unknown as ForgeApi
+
+describe("chooseRunsApi: which endpoint lists a commit's runs (forge-facts.md, Workflow runs)", () => {
+  it.each<[string, 'github' | 'gitea', string | null, unknown]>([
+    ['GitHub', 'github', null, { api: 'runs' }],
+    ['Gitea 1.25', 'gitea', '1.25.1', { api: 'runs' }],
+    ['Gitea 1.26 (main)', 'gitea', '1.26.0+dev-12-g9d3f04e', { api: 'runs' }],
+    ['Gitea 1.24', 'gitea', '1.24.6', { api: 'tasks' }],
+    ['Gitea 1.23', 'gitea', '1.23.8', { api: 'tasks' }],
+    [
+      'Gitea 1.22',
+      'gitea',
+      '1.22.6',
+      { none: 'Gitea 1.22.6 has no API that lists workflow runs (1.23 and later have)' }
+    ],
+    ['Forgejo v10', 'gitea', '10.0.0+gitea-1.22.0', { api: 'tasks' }],
+    ['Forgejo v11', 'gitea', '11.0.3+gitea-1.22.0', { api: 'tasks' }],
+    ['Forgejo v12', 'gitea', '12.0.0-dev-1234+gitea-1.22.0', { api: 'runs' }],
+    [
+      'Forgejo v7',
+      'gitea',
+      '7.0.5+gitea-1.21.0',
+      { none: 'Forgejo 7.0.5 has no API that lists workflow runs (v8 and later have)' }
+    ],
+    ['no /version answer', 'gitea', null, { api: 'runs' }]
+  ])('%s', async (_what, kind, version, expected) => {
+    expect(await chooseRunsApi(forge(kind, version))).toEqual(expected)
+  })
+})
+
+describe('the run of the probed workflow', () => {
+  const run = (id: number, path?: string): RunInfo => ({ id, sha: 'a', status: 'completed', url: `u${id}`, path })
+
+  it.each([
+    ['publish-image.yml@refs/heads/main', 'publish-image.yml'],
+    ['.github/workflows/build.yml@main', 'build.yml'],
+    ['.github/workflows/build.yml', 'build.yml'],
+    ['publish-image.yml', 'publish-image.yml']
+  ])('workflowFile(%s) is %s', (path, file) => {
+    expect(workflowFile(path)).toBe(file)
+  })
+
+  it.each<[string, RunInfo[], string | undefined, number | undefined]>([
+    [
+      'Gitea 1.25 "file@ref", another workflow listed first',
+      [run(2, 'tests.yml@refs/heads/main'), run(1, 'publish-image.yml@refs/heads/main')],
+      '.github/workflows/publish-image.yml',
+      1
+    ],
+    [
+      'GitHub "path@branch"',
+      [run(1, '.github/workflows/publish-image.yml@main')],
+      '.github/workflows/publish-image.yml',
+      1
+    ],
+    ['tasks: workflow_id only', [run(3, 'publish-image.yml')], '.gitea/workflows/publish-image.yml', 3],
+    [
+      'only another workflow has run yet: not ours',
+      [run(2, 'tests.yml@refs/heads/main')],
+      '.github/workflows/publish-image.yml',
+      undefined
+    ],
+    ['the forge names no workflow: the newest run', [run(5), run(4)], '.github/workflows/publish-image.yml', 5],
+    ['no probed workflow (probe-path empty): the newest run', [run(7, 'a.yml'), run(6, 'b.yml')], undefined, 7]
+  ])('%s', (_what, runs, probed, id) => {
+    expect(ourRun(runs, probed)?.id).toBe(id)
+  })
+})
