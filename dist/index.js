@@ -33409,7 +33409,7 @@ const DEFAULTS = {
     mode: 'push',
     'pr-branch': 'bump/runtime-{version}',
     'pr-title': 'chore: pin runtime to {version}',
-    'pr-body': 'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
+    'pr-body': 'Pins the runtime to {version} in {version-file}, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
     downgrade: 'allow',
     'rate-limit-wait': '300',
     transport: 'auto',
@@ -33525,7 +33525,7 @@ function splitTemplateList(text) {
  * duplicates case-insensitively (forges match names that way, so `Org/Repo` and `org/repo` are
  * one repository).
  */
-function resolveTemplates(words, defaultOwner) {
+function resolveTemplates(words, defaultOwner, serverUrl) {
     if (words.length === 0) {
         throw new InputError('templates: the list is empty; name at least one repository (repo or owner/repo), or give templates-file');
     }
@@ -33540,7 +33540,7 @@ function resolveTemplates(words, defaultOwner) {
             seen.add(entry.fullName.toLowerCase());
             continue;
         }
-        const parts = word.split('/');
+        const parts = repositoryWords(word, serverUrl).split('/');
         if (parts.length > 2)
             throw new InputError(`templates: "${word}" is not repo or owner/repo`);
         const [owner, repo] = parts.length === 2 ? parts : [defaultOwner, parts[0]];
@@ -33573,6 +33573,34 @@ function parseSource(kind, rest, defaultOwner, word) {
     if (!validName(owner))
         throw new InputError(`templates: "${word}" has an invalid owner "${owner}"`);
     return { kind, owner, topic, fullName: `topic:${topic}@${owner}` };
+}
+/**
+ * The forms a repository is copied in, as owner/repo: `owner/repo.git` (a clone URL's tail) and
+ * `https://<this forge>/owner/repo` (its page or clone URL). A URL on another host is refused:
+ * the token is for this forge, and the name would not be found here.
+ */
+function repositoryWords(word, serverUrl) {
+    if (!/^https?:\/\//i.test(word))
+        return word.replace(/\.git$/i, '');
+    let url;
+    try {
+        url = new URL(word);
+    }
+    catch {
+        throw new InputError(`templates: "${word}" is not a URL, nor repo or owner/repo`);
+    }
+    const server = serverUrl ? new URL(serverUrl) : undefined;
+    const base = server ? server.pathname.replace(/\/+$/, '') : '';
+    if (!server || url.origin !== server.origin || !url.pathname.startsWith(`${base}/`)) {
+        throw new InputError(`templates: "${word}" is not on this forge (${serverUrl ?? 'server-url'}): list its repositories as owner/repo`);
+    }
+    const path = url.pathname
+        .slice(base.length)
+        .replace(/^\/+|\/+$/g, '')
+        .replace(/\.git$/i, '');
+    if (path.split('/').length !== 2)
+        throw new InputError(`templates: "${word}" names no owner/repo on this forge`);
+    return decodeURIComponent(path);
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -33662,7 +33690,8 @@ function readInputs() {
     }
     const withVersion = (text) => text.split('{version}').join(version);
     const owner = (raw('owner') || process.env.GITHUB_REPOSITORY_OWNER || '').trim();
-    const templates = resolveTemplates(templateWords(), owner);
+    const serverUrl = baseUrl('server-url', 'GITHUB_SERVER_URL');
+    const templates = resolveTemplates(templateWords(), owner, serverUrl);
     const branch = raw('branch').trim();
     if (branch && !validBranch(branch))
         throw new InputError(`branch: "${branch}" is not a valid branch name`);
@@ -33674,6 +33703,7 @@ function readInputs() {
     if (mode === 'pull-request' && branch && branch === prBranch) {
         throw new InputError("pr-branch: must differ from branch, the pull request's base");
     }
+    const versionFile = repoPath('version-file', input('version-file'));
     const commitMessage = input('commit-message');
     if (!commitMessage.trim())
         throw new InputError('commit-message: empty');
@@ -33690,10 +33720,10 @@ function readInputs() {
             version,
             templates,
             owner,
-            serverUrl: baseUrl('server-url', 'GITHUB_SERVER_URL'),
+            serverUrl,
             apiUrl: baseUrl('api-url', 'GITHUB_API_URL'),
             branch,
-            versionFile: repoPath('version-file', input('version-file')),
+            versionFile,
             probePaths: probePaths(),
             maxAttempts: integer('max-attempts', 1, 10),
             concurrency: integer('concurrency', 1, 32),
@@ -33708,7 +33738,8 @@ function readInputs() {
             pr: {
                 branch: prBranch,
                 title: withVersion(input('pr-title')).trim() || `chore: pin runtime to ${version}`,
-                body: withVersion(input('pr-body'))
+                // {version-file} names the pin's file, so the default body is right whatever file is set.
+                body: withVersion(input('pr-body')).split('{version-file}').join(versionFile)
             },
             downgrade: choice('downgrade', ['allow', 'skip', 'fail']),
             rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
@@ -35094,7 +35125,9 @@ function buildOutputs(results) {
             .map((r) => ({
             template: r.template,
             build: r.build.build,
-            url: r.build.build === 'started' ? r.build.url : null
+            url: r.build.build === 'started' ? r.build.url : null,
+            // Why a build is not-started or unknown: the log and the summary say it, so does this.
+            reason: r.build.build === 'started' ? null : r.build.reason
         }))),
         'pull-requests': JSON.stringify(results
             .filter((r) => r.pullRequest)

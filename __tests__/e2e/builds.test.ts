@@ -45,7 +45,9 @@ describe('verify-build', () => {
     const run = await runAction(inputsFor(forge, 'tpl-a', { 'verify-build': 'require' }))
     expect(run.exitCode).toBe(0)
     expect(statusOf(run.outputs)).toEqual({ 'acme/tpl-a': 'updated' })
-    expect(builds(run.outputs)).toEqual([{ template: 'acme/tpl-a', build: 'unknown', url: null }])
+    expect(builds(run.outputs)).toEqual([
+      { template: 'acme/tpl-a', build: 'unknown', url: null, reason: expect.any(String) }
+    ])
     expect(run.summary).toMatch(/❔ Gitea 1\.22\.6 has no API that lists workflow runs \(1\.23 and later have\)/)
     expect(forge.requests.filter((r) => /\/actions\//.test(r.path))).toEqual([])
   })
@@ -56,7 +58,9 @@ describe('verify-build', () => {
     const run = await runAction(inputsFor(forge, 'tpl-quiet', { 'verify-build': 'true', 'verify-timeout': '1' }))
     expect(run.exitCode).toBe(0)
     expect(statusOf(run.outputs)).toEqual({ 'acme/tpl-quiet': 'updated' })
-    expect(builds(run.outputs)).toEqual([{ template: 'acme/tpl-quiet', build: 'not-started', url: null }])
+    expect(builds(run.outputs)).toEqual([
+      { template: 'acme/tpl-quiet', build: 'not-started', url: null, reason: expect.any(String) }
+    ])
     expect(warnings(run.stdout)).toEqual([
       '::warning title=runtime cascade%3A no build started::acme/tpl-quiet: the pin landed, but no workflow run appeared within 1 s: the image may not rebuild'
     ])
@@ -105,7 +109,9 @@ describe('verify-build', () => {
     const run = await runAction(inputsFor(forge, 'tpl-a', { 'verify-build': 'require' }))
     expect(run.exitCode).toBe(0)
     expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'updated' })
-    expect(builds(run.outputs)).toEqual([{ template: 'acme/tpl-a', build: 'unknown', url: null }])
+    expect(builds(run.outputs)).toEqual([
+      { template: 'acme/tpl-a', build: 'unknown', url: null, reason: expect.any(String) }
+    ])
     expect(run.summary).toMatch(/❔ polling stopped: rate limit: GitHub API rate limit exhausted/)
   })
 
@@ -116,7 +122,9 @@ describe('verify-build', () => {
     const run = await runAction(inputsFor(forge, 'tpl-a', { 'verify-build': 'require', 'verify-timeout': '1' }))
     expect(run.exitCode).toBe(0)
     expect(resultsOf(run.outputs)[0]).toMatchObject({ status: 'updated' })
-    expect(builds(run.outputs)).toEqual([{ template: 'acme/tpl-a', build: 'unknown', url: null }])
+    expect(builds(run.outputs)).toEqual([
+      { template: 'acme/tpl-a', build: 'unknown', url: null, reason: expect.any(String) }
+    ])
     expect(run.summary).toMatch(/❔ could not list workflow runs: .*503/)
     expect(polls('acme/tpl-a').length).toBeGreaterThanOrEqual(2) // asked again, within the deadline
   })

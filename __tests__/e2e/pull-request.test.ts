@@ -291,3 +291,14 @@ describe('downgrade policy', () => {
     for (const t of [rc, nightly]) expect(await fileAt(forge, t, '.runtime-version')).toBe('1.2.3\n')
   })
 })
+
+describe('the default pull request body', () => {
+  withFreshForge()
+
+  it('names the version file that is set, not .runtime-version', async () => {
+    const t = await template(forge, 'tpl-a', { protectBranch: 'main', files: { 'runtime/VERSION': '0.1.0\n' } })
+    const run = await runAction(inputsFor(forge, 'tpl-a', { mode: 'pull-request', 'version-file': 'runtime/VERSION' }))
+    expect(run.exitCode).toBe(0)
+    expect(pulls(t)[0].body).toMatch(/^Pins the runtime to 1\.2\.3 in runtime\/VERSION, so this template rebuilds/)
+  })
+})

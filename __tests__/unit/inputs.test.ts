@@ -305,3 +305,37 @@ describe('pull-request mode and downgrade', () => {
     expect(() => read({ mode: 'pull-request', [name]: value })).toThrow(message)
   })
 })
+
+describe('templates: the forms a repository is copied in', () => {
+  const names = (templates: string, server = 'https://git.example.com') =>
+    read({ templates, 'server-url': server }).templates.map((t) => t.fullName)
+
+  it.each([
+    ['acme/tpl-a.git', 'acme/tpl-a'],
+    ['tpl-a.git', 'acme/tpl-a'],
+    ['https://git.example.com/acme/tpl-a', 'acme/tpl-a'],
+    ['https://git.example.com/acme/tpl-a.git', 'acme/tpl-a'],
+    ['https://git.example.com/acme/tpl-a/', 'acme/tpl-a']
+  ])('%s is %s', (word, fullName) => {
+    expect(names(word)).toEqual([fullName])
+  })
+
+  it('a forge under a path (https://host/gitea) takes URLs below that path', () => {
+    expect(names('https://example.com/gitea/acme/tpl-a.git', 'https://example.com/gitea')).toEqual(['acme/tpl-a'])
+  })
+
+  it('one repository in two forms is one template', () => {
+    expect(names('acme/tpl-a https://git.example.com/acme/tpl-a.git tpl-a.git')).toEqual(['acme/tpl-a'])
+  })
+
+  it.each([
+    [
+      'https://github.com/acme/tpl-a',
+      /is not on this forge \(https:\/\/git\.example\.com\): list its repositories as owner\/repo/
+    ],
+    ['https://git.example.com/acme', /names no owner\/repo on this forge/],
+    ['https://git.example.com/acme/tpl-a/src/branch/main', /names no owner\/repo on this forge/]
+  ])('refuses %s before any request, saying why', (word, message) => {
+    expect(() => names(word)).toThrow(message)
+  })
+})

@@ -24,7 +24,7 @@ export const DEFAULTS = {
   'pr-branch': 'bump/runtime-{version}',
   'pr-title': 'chore: pin runtime to {version}',
   'pr-body':
-    'Pins the runtime to {version} in .runtime-version, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
+    'Pins the runtime to {version} in {version-file}, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
   downgrade: 'allow',
   'rate-limit-wait': '300',
   transport: 'auto',

@@ -56,7 +56,8 @@ export function readInputs(): ActionInputs {
   const withVersion = (text: string) => text.split('{version}').join(version)
 
   const owner = (raw('owner') || process.env.GITHUB_REPOSITORY_OWNER || '').trim()
-  const templates = resolveTemplates(templateWords(), owner)
+  const serverUrl = baseUrl('server-url', 'GITHUB_SERVER_URL')
+  const templates = resolveTemplates(templateWords(), owner, serverUrl)
 
   const branch = raw('branch').trim()
   if (branch && !validBranch(branch)) throw new InputError(`branch: "${branch}" is not a valid branch name`)
@@ -70,6 +71,7 @@ export function readInputs(): ActionInputs {
     throw new InputError("pr-branch: must differ from branch, the pull request's base")
   }
 
+  const versionFile = repoPath('version-file', input('version-file'))
   const commitMessage = input('commit-message')
   if (!commitMessage.trim()) throw new InputError('commit-message: empty')
   const authorName = input('author-name').trim()
@@ -85,10 +87,10 @@ export function readInputs(): ActionInputs {
       version,
       templates,
       owner,
-      serverUrl: baseUrl('server-url', 'GITHUB_SERVER_URL'),
+      serverUrl,
       apiUrl: baseUrl('api-url', 'GITHUB_API_URL'),
       branch,
-      versionFile: repoPath('version-file', input('version-file')),
+      versionFile,
       probePaths: probePaths(),
       maxAttempts: integer('max-attempts', 1, 10),
       concurrency: integer('concurrency', 1, 32),
@@ -103,7 +105,8 @@ export function readInputs(): ActionInputs {
       pr: {
         branch: prBranch,
         title: withVersion(input('pr-title')).trim() || `chore: pin runtime to ${version}`,
-        body: withVersion(input('pr-body'))
+        // {version-file} names the pin's file, so the default body is right whatever file is set.
+        body: withVersion(input('pr-body')).split('{version-file}').join(versionFile)
       },
       downgrade: choice('downgrade', ['allow', 'skip', 'fail'] as const),
       rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),

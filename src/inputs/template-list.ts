@@ -44,7 +44,7 @@ export function splitTemplateList(text: string): string[] {
  * duplicates case-insensitively (forges match names that way, so `Org/Repo` and `org/repo` are
  * one repository).
  */
-export function resolveTemplates(words: string[], defaultOwner: string): TemplateEntry[] {
+export function resolveTemplates(words: string[], defaultOwner: string, serverUrl?: string): TemplateEntry[] {
   if (words.length === 0) {
     throw new InputError(
       'templates: the list is empty; name at least one repository (repo or owner/repo), or give templates-file'
@@ -60,7 +60,7 @@ export function resolveTemplates(words: string[], defaultOwner: string): Templat
       seen.add(entry.fullName.toLowerCase())
       continue
     }
-    const parts = word.split('/')
+    const parts = repositoryWords(word, serverUrl).split('/')
     if (parts.length > 2) throw new InputError(`templates: "${word}" is not repo or owner/repo`)
     const [owner, repo] = parts.length === 2 ? parts : [defaultOwner, parts[0]]
     if (parts.length === 1 && !defaultOwner) {
@@ -88,4 +88,32 @@ function parseSource(kind: 'org' | 'topic', rest: string, defaultOwner: string, 
     throw new InputError(`templates: "${word}" has no owner and the owner input is empty; write it as topic:NAME@OWNER`)
   if (!validName(owner)) throw new InputError(`templates: "${word}" has an invalid owner "${owner}"`)
   return { kind, owner, topic, fullName: `topic:${topic}@${owner}` }
+}
+
+/**
+ * The forms a repository is copied in, as owner/repo: `owner/repo.git` (a clone URL's tail) and
+ * `https://<this forge>/owner/repo` (its page or clone URL). A URL on another host is refused:
+ * the token is for this forge, and the name would not be found here.
+ */
+function repositoryWords(word: string, serverUrl: string | undefined): string {
+  if (!/^https?:\/\//i.test(word)) return word.replace(/\.git$/i, '')
+  let url: URL
+  try {
+    url = new URL(word)
+  } catch {
+    throw new InputError(`templates: "${word}" is not a URL, nor repo or owner/repo`)
+  }
+  const server = serverUrl ? new URL(serverUrl) : undefined
+  const base = server ? server.pathname.replace(/\/+$/, '') : ''
+  if (!server || url.origin !== server.origin || !url.pathname.startsWith(`${base}/`)) {
+    throw new InputError(
+      `templates: "${word}" is not on this forge (${serverUrl ?? 'server-url'}): list its repositories as owner/repo`
+    )
+  }
+  const path = url.pathname
+    .slice(base.length)
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/\.git$/i, '')
+  if (path.split('/').length !== 2) throw new InputError(`templates: "${word}" names no owner/repo on this forge`)
+  return decodeURIComponent(path)
 }

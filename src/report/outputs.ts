@@ -30,7 +30,9 @@ export function buildOutputs(results: readonly TemplateResult[]): Record<string,
         .map((r) => ({
           template: r.template,
           build: r.build!.build,
-          url: r.build!.build === 'started' ? r.build!.url : null
+          url: r.build!.build === 'started' ? r.build!.url : null,
+          // Why a build is not-started or unknown: the log and the summary say it, so does this.
+          reason: r.build!.build === 'started' ? null : r.build!.reason
         }))
     ),
     'pull-requests': JSON.stringify(
