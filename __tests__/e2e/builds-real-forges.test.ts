@@ -1,5 +1,6 @@
 import { TestForge } from '../../test-support/forge/forge.js'
 import type { Flavour } from '../../test-support/forge/flavours.js'
+import { buildsOf, forgeWithRuns, pollsOf } from '../../test-support/builds.js'
 import { runAction } from '../../test-support/run-action.js'
 import { inputsFor, resultsOf, template } from '../../test-support/scenario.js'
 
@@ -8,13 +9,10 @@ let forge: TestForge
 afterEach(() => forge.close())
 
 async function start(flavour: Flavour): Promise<TestForge> {
-  forge = await TestForge.start({ flavour })
-  forge.api.actions.runDelayMs = 150
-  return forge
+  return (forge = await forgeWithRuns(flavour))
 }
-const builds = (outputs: Record<string, string>) =>
-  JSON.parse(outputs.builds ?? '[]') as Array<{ template: string; build: string; url: string | null }>
-const polls = (repo: string) => forge.requests.filter((r) => r.repo === repo && /\/actions\/(runs|tasks)/.test(r.path))
+const builds = buildsOf
+const polls = (repo: string) => pollsOf(forge, repo)
 
 describe('verify-build on the real forges', () => {
   it('gitea-1.25.0-1.25.4: runs answer only the owner; a collaborator bot gets its builds from the task list', async () => {

@@ -52,6 +52,21 @@ const GITEA_500 = () => ({ status: 500, message: '' })
 
 const GITEA_404 = "The target couldn't be found."
 
+const FORGEJO: FlavourFacts = {
+  family: 'gitea',
+  version: '10.0.0+gitea-1.22.0',
+  apiBase: '/api/v1',
+  redirectStatus: 307,
+  absoluteRedirect: false,
+  notFound: { repo: GITEA_404, contents: GITEA_404, branch: GITEA_404 },
+  hookLines: (text) => [`Forgejo: ${text}`],
+  actions: 'tasks',
+  runsNeedOwner: false,
+  runPath: (path) => path,
+  repoTopics: true,
+  deletedFileWrite: GITEA_500
+}
+
 export const FACTS: Record<Flavour, FlavourFacts> = {
   'gitea-1.22': {
     family: 'gitea',
@@ -112,34 +127,10 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     repoTopics: true,
     deletedFileWrite: (path) => ({ status: 404, message: `object does not exist [id: , rel_path: ${path}]` })
   },
-  forgejo: {
-    family: 'gitea',
-    version: '10.0.0+gitea-1.22.0',
-    apiBase: '/api/v1',
-    redirectStatus: 307,
-    absoluteRedirect: false,
-    notFound: { repo: GITEA_404, contents: GITEA_404, branch: GITEA_404 },
-    hookLines: (text) => [`Forgejo: ${text}`],
-    actions: 'tasks',
-    runsNeedOwner: false,
-    runPath: (path) => path,
-    repoTopics: true,
-    deletedFileWrite: GITEA_500
-  },
-  'forgejo-11': {
-    family: 'gitea',
-    version: '11.0.3+gitea-1.22.0',
-    apiBase: '/api/v1',
-    redirectStatus: 307,
-    absoluteRedirect: false,
-    notFound: { repo: GITEA_404, contents: GITEA_404, branch: GITEA_404 },
-    hookLines: (text) => [`Forgejo: ${text}`],
-    actions: 'tasks',
-    runsNeedOwner: false,
-    runPath: (path) => path,
-    repoTopics: true,
-    deletedFileWrite: GITEA_500
-  },
+  forgejo: FORGEJO,
+
+  // Forgejo v11 answers as v10 wherever the action looks (its swagger: shared/specs/forgejo-v11.0.json).
+  'forgejo-11': { ...FORGEJO, version: '11.0.3+gitea-1.22.0' },
   github: {
     family: 'github',
     apiBase: '/api/v3',

@@ -68,6 +68,9 @@ export function statusAllowed(status: number, family: FlavourFacts['family'], op
  * repo-listing.ts): each must be in the description, and `!` marks those every such answer
  * must carry. `[]` steps into a list's items.
  */
+/** A run as BuildWatch reads it, the same on both families (src/forge/forge-api.ts runs). */
+const RUN_READS = ['id', 'head_sha', 'status', 'conclusion', 'html_url', 'path'].map((f) => `workflow_runs.[].${f}`)
+
 export const READS: Record<string, Partial<Record<FlavourFacts['family'], string[]>>> = {
   'GET /repos/{owner}/{repo}': {
     gitea: ['!full_name', '!default_branch', '!archived', '!mirror', '!fork', '!empty', '!permissions.push'],
@@ -110,24 +113,8 @@ export const READS: Record<string, Partial<Record<FlavourFacts['family'], string
   'GET /search/repositories': { github: ['!total_count', '!items', 'items.[].full_name'] },
   'GET /rate_limit': { github: ['!resources.core.limit', '!resources.core.remaining', '!resources.core.reset'] },
   'GET /repos/{owner}/{repo}/actions/runs': {
-    gitea: [
-      '!workflow_runs',
-      'workflow_runs.[].id',
-      'workflow_runs.[].head_sha',
-      'workflow_runs.[].status',
-      'workflow_runs.[].conclusion',
-      'workflow_runs.[].html_url',
-      'workflow_runs.[].path'
-    ],
-    github: [
-      '!workflow_runs',
-      'workflow_runs.[].id',
-      'workflow_runs.[].head_sha',
-      'workflow_runs.[].status',
-      'workflow_runs.[].conclusion',
-      'workflow_runs.[].html_url',
-      'workflow_runs.[].path'
-    ]
+    gitea: ['!workflow_runs', ...RUN_READS],
+    github: ['!workflow_runs', ...RUN_READS]
   },
   'GET /repos/{owner}/{repo}/actions/tasks': {
     gitea: [
