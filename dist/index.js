@@ -34871,6 +34871,7 @@ function drift(file, settings) {
 
 
 
+
 /**
  * One template, start to finish: look up (one API round trip), decide (failed, skipped,
  * unchanged, or a pin to land), land, and in pull-request mode open the pull request. Every
@@ -34916,7 +34917,10 @@ async function pipeline(ref, ctx, log) {
         log(`${fullName} is the same repository as ${claimedBy}: written once, under that name`);
         return { ...result(fullName, 'unchanged', `the same repository as ${claimedBy}`), sameAs: claimedBy };
     }
-    const done = await land(ref, ctx, seen, call, log);
+    const landed = await land(ref, ctx, seen, call, log);
+    // What the template read before, for the run's checks across templates (the v-prefix warning).
+    const before = seen.versionFile.kind === 'file' ? templateReading(seen.versionFile.bytes).toString('utf8') : '';
+    const done = before ? { ...landed, pinnedBefore: before } : landed;
     return renamed
         ? { ...done, reason: `${done.reason}; renamed: now ${renamed}, update the template list`, renamedTo: renamed }
         : done;
@@ -34956,7 +34960,7 @@ function decide(seen, settings, fullName, log) {
     const skipped = (reason, branch = null) => result(fullName, 'skipped', reason, { branch });
     const info = seen.repo;
     if (info === null)
-        return failed('repository not found, or the token cannot see it (HTTP 404)');
+        return { ...failed('repository not found, or the token cannot see it (HTTP 404)'), repositoryMissing: true };
     if (info.archived)
         return skipped('archived repository');
     if (info.mirror)
@@ -35237,7 +35241,7 @@ function summary_repoPath(r) {
     return /^[^/:]+\/[^/]+$/.test(name) ? name : null;
 }
 function summary_link(ctx, r) {
-    const repo = summary_repoPath(r);
+    const repo = r.repositoryMissing ? null : summary_repoPath(r);
     return repo ? `[${cell(r.template)}](${ctx.serverUrl}/${repo})` : cell(r.template);
 }
 /** The reason as the table shows it: what is said once below the table is not repeated per row. */
@@ -35268,7 +35272,35 @@ function renderText(results) {
     return [line(header), ...rows.map(line)].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/report/version-prefix.ts
+const PREFIXED = /^v\d/i;
+const BARE = /^\d/;
+/**
+ * `version: v1.2.3` is written as given, and a template whose pins read `1.2.2` then reads
+ * `v1.2.3`; a later check with `1.2.3` calls them "the same version written differently". When
+ * the version's `v` prefix and the templates' pins disagree (some pins with, the version
+ * without, or the reverse), say so once, with examples, so the operator can choose.
+ */
+function versionPrefixWarning(version, results) {
+    const prefixed = PREFIXED.test(version);
+    if (!prefixed && !BARE.test(version))
+        return null;
+    const other = prefixed ? BARE : PREFIXED;
+    const unlike = results.filter((r) => r.pinnedBefore !== undefined && other.test(r.pinnedBefore));
+    if (unlike.length === 0)
+        return null;
+    const examples = unlike
+        .slice(0, 3)
+        .map((r) => `${r.template} pinned ${r.pinnedBefore}`)
+        .join(', ');
+    const more = unlike.length > 3 ? ` and ${unlike.length - 3} more` : '';
+    return prefixed
+        ? `version ${version} has a "v" prefix, and the templates' pins did not (${examples}${more}): templates read the file as it is written. If they expect ${version.slice(1)}, pass that.`
+        : `version ${version} has no "v" prefix, and the templates' pins did (${examples}${more}): templates read the file as it is written. If they expect v${version}, pass that.`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/publish.ts
+
 
 
 
@@ -35298,6 +35330,9 @@ async function publish(settings, results, redactor, stopped) {
             title: 'runtime cascade: no build started'
         });
     }
+    const prefix = versionPrefixWarning(settings.version, results);
+    if (prefix)
+        warning(prefix, { title: 'runtime cascade: version prefix' });
     for (const r of results.filter((x) => x.consumer)) {
         warning(`${r.template}: ${r.consumer}`, { title: 'runtime cascade: the pin may not be read' });
     }

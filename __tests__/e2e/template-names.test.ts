@@ -28,3 +28,22 @@ describe('templates named as they are copied', () => {
     expect(forge.requests.length).toBe(before)
   })
 })
+
+describe('a version written with a "v" the pins do not have', () => {
+  it('pins as given, and warns once, with examples; the check with the bare version warns the other way', async () => {
+    await template(forge, 'tpl-v1', { pin: '1.2.2' })
+    await template(forge, 'tpl-v2', { pin: '1.2.2' })
+    const run = await runAction(inputsFor(forge, 'tpl-v1 tpl-v2', { version: 'v1.2.3' }))
+    expect(run.exitCode).toBe(0)
+    const warnings = run.stdout.split('\n').filter((l) => l.includes('runtime cascade%3A version prefix'))
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        `version v1.2.3 has a "v" prefix, and the templates' pins did not (acme/tpl-v1 pinned 1.2.2, acme/tpl-v2 pinned 1.2.2)`
+      )
+    ])
+    const check = await runAction(inputsFor(forge, 'tpl-v1', { version: '1.2.3', mode: 'check' }))
+    expect(check.stdout).toContain(
+      `version 1.2.3 has no "v" prefix, and the templates' pins did (acme/tpl-v1 pinned v1.2.3)`
+    )
+  })
+})

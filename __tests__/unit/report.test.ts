@@ -9,7 +9,7 @@ const results = [
   result('acme/b', 'failed', 'push rejected: hook | declined', { branch: 'main', attempts: 1 }),
   result('acme/c', 'skipped', 'no publish-image.yml', { branch: 'main' }),
   result('acme/d', 'unchanged', 'already pinned to 2.0.0', { branch: 'trunk' }),
-  result('acme/e', 'failed', 'repository not found')
+  result('acme/e', 'failed', 'repository not found', { repositoryMissing: true })
 ]
 
 describe('outputs', () => {
@@ -47,9 +47,10 @@ describe('summary', () => {
   const rows = (md: string) => md.split('\n').filter((l) => l.startsWith('| ['))
 
   it('puts failed templates first, then the rest in input order, each name linked to its repository', () => {
-    expect(rows(markdown).map((r) => r.split(' | ')[0])).toEqual([
+    const names = markdown.split('\n').filter((l) => /^\| (\[|acme)/.test(l))
+    expect(names.map((r) => r.split(' | ')[0])).toEqual([
       '| [acme/b](https://git.example.com/acme/b)',
-      '| [acme/e](https://git.example.com/acme/e)',
+      '| acme/e', // no such repository: nothing to link to
       '| [acme/a](https://git.example.com/acme/a)',
       '| [acme/c](https://git.example.com/acme/c)',
       '| [acme/d](https://git.example.com/acme/d)'

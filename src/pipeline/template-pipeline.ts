@@ -9,6 +9,7 @@ import type { Lander, Landing, LandRequest } from '../landing/lander.js'
 import { ensurePullRequest } from '../landing/pull-request.js'
 import { result, type TemplateResult } from '../report/results.js'
 import type { BuildWatch } from '../builds/build-watch.js'
+import { templateReading } from '../shared/pin-text.js'
 import { API_ATTEMPTS } from '../shared/retry-policy.js'
 import { lookUp, type StageAnswers } from './api-stage.js'
 import { drift, missingConsumer } from './drift.js'
@@ -76,7 +77,10 @@ async function pipeline(ref: TemplateRef, ctx: PipelineContext, log: Log): Promi
     log(`${fullName} is the same repository as ${claimedBy}: written once, under that name`)
     return { ...result(fullName, 'unchanged', `the same repository as ${claimedBy}`), sameAs: claimedBy }
   }
-  const done = await land(ref, ctx, seen, call, log)
+  const landed = await land(ref, ctx, seen, call, log)
+  // What the template read before, for the run's checks across templates (the v-prefix warning).
+  const before = seen.versionFile.kind === 'file' ? templateReading(seen.versionFile.bytes).toString('utf8') : ''
+  const done: TemplateResult = before ? { ...landed, pinnedBefore: before } : landed
   return renamed
     ? { ...done, reason: `${done.reason}; renamed: now ${renamed}, update the template list`, renamedTo: renamed }
     : done
@@ -132,7 +136,8 @@ function decide(seen: StageAnswers, settings: Settings, fullName: string, log: L
   const failed = (reason: string, branch: string | null = null) => result(fullName, 'failed', reason, { branch })
   const skipped = (reason: string, branch: string | null = null) => result(fullName, 'skipped', reason, { branch })
   const info = seen.repo
-  if (info === null) return failed('repository not found, or the token cannot see it (HTTP 404)')
+  if (info === null)
+    return { ...failed('repository not found, or the token cannot see it (HTTP 404)'), repositoryMissing: true }
   if (info.archived) return skipped('archived repository')
   if (info.mirror) return skipped('mirror repository (read-only)')
   if (info.empty || seen.versionFile.kind === 'empty-repository') return skipped('empty repository (no branch to pin)')

@@ -7,6 +7,7 @@ import { buildOutputs } from './outputs.js'
 import type { TemplateResult } from './results.js'
 import { renderMarkdown } from './summary.js'
 import { renderText } from './text-table.js'
+import { versionPrefixWarning } from './version-prefix.js'
 
 /**
  * The end of a run, for everyone who reads it: the outputs (for later steps), the table in the
@@ -35,6 +36,8 @@ export async function publish(
       title: 'runtime cascade: no build started'
     })
   }
+  const prefix = versionPrefixWarning(settings.version, results)
+  if (prefix) core.warning(prefix, { title: 'runtime cascade: version prefix' })
   for (const r of results.filter((x) => x.consumer)) {
     core.warning(`${r.template}: ${r.consumer}`, { title: 'runtime cascade: the pin may not be read' })
   }

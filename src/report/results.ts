@@ -34,6 +34,10 @@ export interface TemplateResult {
   sameAs?: string
   /** Every listed name this result covers, when more than one named the same repository. */
   names?: string[]
+  /** The forge has no such repository (or the token cannot see it): nothing to link to. */
+  repositoryMissing?: true
+  /** The version file's pin as the template read it before this run, when it had one. */
+  pinnedBefore?: string
   /** The consumer guard's warning: the workflow does not mention the version file. */
   consumer?: string
   /** verify-build: what became of the build the pin should have started. */

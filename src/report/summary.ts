@@ -128,7 +128,7 @@ function repoPath(r: TemplateResult): string | null {
 }
 
 function link(ctx: SummaryContext, r: TemplateResult): string {
-  const repo = repoPath(r)
+  const repo = r.repositoryMissing ? null : repoPath(r)
   return repo ? `[${cell(r.template)}](${ctx.serverUrl}/${repo})` : cell(r.template)
 }
 
