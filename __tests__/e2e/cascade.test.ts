@@ -104,10 +104,12 @@ describe('a cascade decides', () => {
     expect(order.join(' ')).toBe(
       'plain no-workflow gitea-workflow forgejo-workflow pinned-loosely trunk archived mirror empty read-only typo'
     )
-    const rows = run.summary.split('\n').filter((l) => l.startsWith('| [acme/'))
-    expect(rows.map((r) => /^\| \[acme\/([^\]]+)\]/.exec(r)![1]).join(' ')).toBe(
+    const rows = run.summary.split('\n').filter((l) => /^\| \[?acme\//.test(l))
+    expect(rows.map((r) => /^\| \[?acme\/([^\]| ]+)/.exec(r)![1]).join(' ')).toBe(
       'read-only typo plain no-workflow gitea-workflow forgejo-workflow pinned-loosely trunk archived mirror empty'
     )
+    // A repository that does not exist is named, not linked to a 404.
+    expect(rows[1]).toMatch(/^\| acme\/typo \| ❌/)
     expect(run.summary).toContain('\n4 updated, 1 unchanged, 4 skipped, 2 failed\n')
   })
 })
