@@ -32196,6 +32196,7 @@ async function withBuilds(results, rule) {
                 ...rest,
                 build,
                 status: 'failed',
+                failure: 'other',
                 reason: `${r.reason}; but ${build.reason} (verify-build: require)`
             };
         }
@@ -33808,7 +33809,7 @@ function judgePin(file, settings) {
         if (settings.downgrade === 'skip')
             return { kind: 'skip', reason: `pin ${was} is newer` };
         if (settings.downgrade === 'fail')
-            return { kind: 'fail', reason: `pin ${was} is newer than ${settings.version} (downgrade: fail)` };
+            return { kind: 'fail', reason: `pin ${was} is newer than ${settings.version} (downgrade: fail)`, policy: true };
         return { kind: 'write', was, note: `a downgrade from ${was}` };
     }
     return { kind: 'write', was };
@@ -33996,7 +33997,7 @@ class ApiLander {
                 if (error instanceof RunStopError || !(error instanceof ApiError))
                     throw error;
                 if (signal.aborted)
-                    return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes };
+                    return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes, failure: 'transient' };
                 last = error.message;
                 const failure = error.transient ? 'transient' : api.writeFailure(error);
                 if (failure === 'unsupported')
@@ -34036,7 +34037,12 @@ class ApiLander {
             if (verdict.kind === 'skip')
                 return { kind: 'skipped', reason: verdict.reason, attempts: writes };
             if (verdict.kind === 'fail')
-                return { kind: 'failed', reason: verdict.reason, attempts: writes };
+                return {
+                    kind: 'failed',
+                    reason: verdict.reason,
+                    attempts: writes,
+                    failure: verdict.policy ? 'policy' : 'other'
+                };
             file = read.kind === 'file' ? { sha: read.sha, bytes: read.bytes } : null;
         }
     }
@@ -34760,6 +34766,59 @@ async function ensurePullRequest(api, owner, repo, spec, call) {
     return { opened: false, pr: { number: found.number, url: found.url } };
 }
 
+;// CONCATENATED MODULE: ./src/report/failure-advice.ts
+const FAILURE_CLASS = {
+    transient: 'transient',
+    'not-found': 'operator',
+    policy: 'operator',
+    other: 'operator',
+    'protected-branch': 'forge-rule'
+};
+/**
+ * A refusal for branch protection, in each forge's words (forge-facts.md): Gitea/Forgejo's API
+ * says only "user cannot commit to repo [user: X]" (its branch-protection check), GitHub's API
+ * "Changes must be made through a pull request"; pushes "Not allowed to push to protected
+ * branch X" (Gitea, Forgejo) and "GH006: Protected branch update failed" (GitHub).
+ */
+const PROTECTED = /user cannot commit to repo|Changes must be made through a pull request|protected branch|GH006/i;
+/** The kind of a failure whose landing did not say: from the forge's own words. */
+function kindOfRefusal(reason) {
+    if (PROTECTED.test(reason))
+        return 'protected-branch';
+    if (/^gave up after \d+ (writes|attempts)|^cancelled/.test(reason))
+        return 'transient';
+    return 'other';
+}
+function failureKind(r) {
+    return r.failure ?? 'other';
+}
+/** What to do about failures of this kind, for the log, the summary and the step's error. */
+function advice(kind) {
+    switch (kind) {
+        case 'transient':
+            return 're-run them: the failure was the forge, the network or a race, and may pass';
+        case 'not-found':
+            return 'check the names: the forge has no such repository or branch, or the token cannot see it';
+        case 'protected-branch':
+            return 'the branch is protected (the forge refused the write for its branch protection): use `mode: pull-request` for them';
+        case 'policy':
+            return 'refused by the downgrade policy, as asked: set `downgrade: allow` to write an older version';
+        case 'other':
+            return 'a re-run alone will not help: see each reason, fix it, then re-run';
+    }
+}
+/** The failed templates grouped by kind, in a fixed order: what a re-run may fix first. */
+function failuresByKind(results) {
+    const order = ['transient', 'protected-branch', 'not-found', 'policy', 'other'];
+    const failed = results.filter((r) => r.status === 'failed');
+    return order
+        .map((kind) => [
+        kind,
+        failed.filter((r) => failureKind(r) === kind).map((r) => r.template)
+    ])
+        .filter(([, names]) => names.length > 0);
+}
+
 ;// CONCATENATED MODULE: ./src/report/results.ts
 function result(template, status, reason, extra = {}) {
     return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra };
@@ -34872,6 +34931,7 @@ function drift(file, settings) {
 
 
 
+
 /**
  * One template, start to finish: look up (one API round trip), decide (failed, skipped,
  * unchanged, or a pin to land), land, and in pull-request mode open the pull request. Every
@@ -34881,19 +34941,20 @@ function drift(file, settings) {
 async function processTemplate(ref, ctx, log) {
     const stopped = ctx.control.stopped;
     if (stopped)
-        return result(ref.fullName, 'failed', stopped.notAttempted);
+        return result(ref.fullName, 'failed', stopped.notAttempted, { failure: kindOfStop(stopped) });
     try {
         return await pipeline(ref, ctx, log);
     }
     catch (error) {
         if (error instanceof RunStopError) {
             ctx.control.stop(error);
-            return result(ref.fullName, 'failed', error.inFlight);
+            return result(ref.fullName, 'failed', error.inFlight, { failure: kindOfStop(error) });
         }
+        const transient = error instanceof ApiError && error.transient;
         const message = error instanceof ApiError || error instanceof RequestBoundError
             ? error.message
             : `unexpected error: ${error.message}`;
-        return result(ref.fullName, 'failed', message);
+        return result(ref.fullName, 'failed', message, { failure: transient ? 'transient' : 'other' });
     }
 }
 async function pipeline(ref, ctx, log) {
@@ -34960,7 +35021,11 @@ function decide(seen, settings, fullName, log) {
     const skipped = (reason, branch = null) => result(fullName, 'skipped', reason, { branch });
     const info = seen.repo;
     if (info === null)
-        return { ...failed('repository not found, or the token cannot see it (HTTP 404)'), repositoryMissing: true };
+        return {
+            ...failed('repository not found, or the token cannot see it (HTTP 404)'),
+            repositoryMissing: true,
+            failure: 'not-found'
+        };
     if (info.archived)
         return skipped('archived repository');
     if (info.mirror)
@@ -34976,7 +35041,7 @@ function decide(seen, settings, fullName, log) {
     log(`branch ${branch}${settings.branch ? '' : ' (default)'}`);
     // A 404 from the probe must mean "no workflow", never "no such branch".
     if (!seen.branchExists)
-        return failed(`branch ${branch} not found`, branch);
+        return { ...failed(`branch ${branch} not found`, branch), failure: 'not-found' };
     if (seen.workflow === null)
         return skipped(`no publish-image.yml (looked for ${settings.probePaths.join(', ')})`, branch);
     if (seen.workflow.path)
@@ -35003,7 +35068,7 @@ function decide(seen, settings, fullName, log) {
     if (verdict.kind === 'skip')
         return skipped(verdict.reason, branch);
     if (verdict.kind === 'fail')
-        return failed(verdict.reason, branch);
+        return { ...failed(verdict.reason, branch), failure: verdict.policy ? 'policy' : 'other' };
     log(verdict.was === null
         ? `${settings.versionFile} is absent: it will be created`
         : `${settings.versionFile} pins ${verdict.was}`);
@@ -35020,7 +35085,11 @@ async function outcome(landing, c) {
     switch (landing.kind) {
         case 'cannot':
         case 'failed':
-            return result(fullName, 'failed', landing.reason, { branch: target, attempts: landing.attempts });
+            return result(fullName, 'failed', landing.reason, {
+                branch: target,
+                attempts: landing.attempts,
+                failure: landing.kind === 'failed' && landing.failure ? landing.failure : kindOfRefusal(landing.reason)
+            });
         case 'unchanged':
             return result(fullName, 'unchanged', landing.reason, { branch: target, attempts: landing.attempts });
         case 'skipped':
@@ -35050,7 +35119,10 @@ async function outcome(landing, c) {
         if (error instanceof RunStopError)
             throw error; // the run stops, as for any 401
         const message = error.message;
-        return result(fullName, 'failed', `${pr.branch} is pushed, but the pull request could not be opened: ${message}`, done);
+        return result(fullName, 'failed', `${pr.branch} is pushed, but the pull request could not be opened: ${message}`, {
+            ...done,
+            failure: error instanceof ApiError && error.transient ? 'transient' : 'other'
+        });
     }
 }
 function change(c, dryRun) {
@@ -35059,6 +35131,11 @@ function change(c, dryRun) {
     return c.verdict.was === null
         ? `${verb} ${version} (created ${versionFile})`
         : `${verb} ${version} (was ${c.verdict.was})`;
+}
+/** A run stopped by a failing forge, a rate limit or a cancel may pass on a re-run; a bad token or source will not. */
+function kindOfStop(stop) {
+    const passing = stop instanceof ForgeFailingError || stop instanceof RateLimitStopError || stop instanceof CancelledError;
+    return passing ? 'transient' : 'other';
 }
 
 ;// CONCATENATED MODULE: ./src/report/counts.ts
@@ -35103,6 +35180,7 @@ function describeCounts(results) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+
 /** The action's outputs, from the results in input order. */
 function buildOutputs(results) {
     const names = (status) => results
@@ -35111,6 +35189,11 @@ function buildOutputs(results) {
         .join(' ');
     return {
         'failed-templates': names('failed'),
+        // The failed templates a re-run may fix (transient failures); the rest need a change first.
+        'retryable-templates': results
+            .filter((r) => r.status === 'failed' && failureKind(r) === 'transient')
+            .map((r) => r.template)
+            .join(' '),
         'updated-templates': names('updated'),
         'unchanged-templates': names('unchanged'),
         'skipped-templates': names('skipped'),
@@ -35141,6 +35224,14 @@ function buildOutputs(results) {
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
+
+const FAILURE_HEADING = {
+    transient: 'A re-run may fix',
+    'protected-branch': 'Protected branch',
+    'not-found': 'Not found',
+    policy: 'Refused by the downgrade policy',
+    other: 'Needs a change first'
+};
 const ICON = {
     updated: '✅',
     'would-update': '📝',
@@ -35187,8 +35278,10 @@ function renderMarkdown(ctx, results) {
     if (results.some((r) => NO_WORKFLOW.test(r.reason))) {
         footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`);
     }
-    if (failed.length > 0) {
-        footer.push('', 'Re-run only the failed templates with:', '', '```', `templates: ${failed.map((r) => r.template).join(' ')}`, '```');
+    for (const [kind, names] of failuresByKind(results)) {
+        footer.push('', `**${FAILURE_HEADING[kind]}** (${names.join(' ')}): ${advice(kind)}.`);
+        if (kind === 'transient')
+            footer.push('', '```', `templates: ${names.join(' ')}`, '```');
     }
     let size = [...lines, ...footer].join('\n').length;
     let shown = 0;
@@ -35306,6 +35399,7 @@ function versionPrefixWarning(version, results) {
 
 
 
+
 /**
  * The end of a run, for everyone who reads it: the outputs (for later steps), the table in the
  * log and the job summary (for people), one annotation per failed template, and the step's
@@ -35338,7 +35432,7 @@ async function publish(settings, results, redactor, stopped) {
     }
     if (!stopped) {
         for (const r of results.filter((x) => x.status === 'failed'))
-            error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' });
+            error(`${r.template}: ${r.reason} (${advice(failureKind(r))})`, { title: 'runtime cascade' });
     }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary
@@ -35362,7 +35456,10 @@ async function publish(settings, results, redactor, stopped) {
     const lagging = results.filter((r) => r.status === 'lagging').map((r) => r.template);
     const problems = [];
     if (failed.length > 0) {
-        problems.push(`${failed.length} of ${results.length} template(s) failed: ${failed.join(' ')}. Re-run with templates: ${failed.join(' ')}`);
+        const groups = failuresByKind(results).map(([kind, names]) => kind === 'transient'
+            ? `${names.join(' ')}: ${advice(kind)}, with templates: ${names.join(' ')}`
+            : `${names.join(' ')}: ${advice(kind)}`);
+        problems.push(`${failed.length} of ${results.length} template(s) failed. ${groups.join('. ')}.`);
     }
     if (lagging.length > 0) {
         problems.push(`${lagging.length} of ${results.length} template(s) lag behind ${settings.version}: ${lagging.join(' ')}. Update them with templates: ${lagging.join(' ')}`);
@@ -35519,7 +35616,7 @@ async function cascade(token, settings, redactor, control) {
             let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite: pacing.room, builds, claims }, log.line);
             // A template cut short by the cancel says so, whatever its last request saw.
             if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
-                outcome = { ...outcome, reason: 'cancelled' };
+                outcome = { ...outcome, reason: 'cancelled', failure: 'transient' };
             }
             outcome = { ...outcome, reason: redactor.redact(outcome.reason) };
             // Templates never started (or cut off) have no log worth a group of its own.

@@ -138,7 +138,7 @@ async function cascade(
       )
       // A template cut short by the cancel says so, whatever its last request saw.
       if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
-        outcome = { ...outcome, reason: 'cancelled' }
+        outcome = { ...outcome, reason: 'cancelled', failure: 'transient' }
       }
       outcome = { ...outcome, reason: redactor.redact(outcome.reason) }
       // Templates never started (or cut off) have no log worth a group of its own.

@@ -39,8 +39,9 @@ describe('a cascade decides', () => {
     expect(await fileAt(forge, 'acme/plain', '.runtime-version')).toBe('1.2.3\n')
     expect(run.exitCode).toBe(1)
     expect(run.outputs['failed-templates']).toBe('acme/read-only acme/typo')
+    expect(run.outputs['retryable-templates']).toBe('') // neither is fixed by a re-run
     expect(run.stdout).toContain(
-      '::error::2 of 11 template(s) failed: acme/read-only acme/typo. Re-run with templates: acme/read-only acme/typo'
+      '::error::2 of 11 template(s) failed. acme/typo: check the names: the forge has no such repository or branch, or the token cannot see it. acme/read-only: a re-run alone will not help: see each reason, fix it, then re-run.'
     )
   })
 

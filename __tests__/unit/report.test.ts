@@ -119,8 +119,18 @@ describe('summary', () => {
     expect(renderMarkdown(ctx, built)).not.toContain('| Build |')
   })
 
-  it('tells how to re-run only the failed templates', () => {
-    expect(markdown).toContain('templates: acme/b acme/e')
+  it('advises per kind of failure, and gives the re-run block only for those a re-run may fix', () => {
+    const advised = renderMarkdown(ctx, [
+      result('acme/x', 'failed', 'timed out', { failure: 'transient' }),
+      result('acme/y', 'failed', 'user cannot commit to repo [user: bot]', { failure: 'protected-branch' }),
+      result('acme/z', 'failed', 'repository not found', { failure: 'not-found' })
+    ])
+    expect(advised).toContain('**A re-run may fix** (acme/x): re-run them')
+    expect(advised).toContain('```\ntemplates: acme/x\n```')
+    expect(advised).toContain('**Protected branch** (acme/y): the branch is protected')
+    expect(advised).toContain('use `mode: pull-request` for them')
+    expect(advised).toContain('**Not found** (acme/z): check the names')
+    expect(markdown).not.toContain('templates: acme/b') // failures of no known kind: no re-run block
   })
 
   it('marks a dry run and a check', () => {

@@ -28,6 +28,7 @@ export async function withBuilds(results: TemplateResult[], rule: VerifyBuild): 
           ...rest,
           build,
           status: 'failed' as const,
+          failure: 'other' as const,
           reason: `${r.reason}; but ${build.reason} (verify-build: require)`
         }
       }

@@ -173,7 +173,7 @@ export class ApiLander implements Lander {
         return { kind: 'landed', commit, attempts: writes }
       } catch (error) {
         if (error instanceof RunStopError || !(error instanceof ApiError)) throw error
-        if (signal.aborted) return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes }
+        if (signal.aborted) return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes, failure: 'transient' }
         last = error.message
         const failure = error.transient ? 'transient' : api.writeFailure(error)
         if (failure === 'unsupported')
@@ -209,7 +209,13 @@ export class ApiLander implements Lander {
         return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${target}`, attempts: writes }
       }
       if (verdict.kind === 'skip') return { kind: 'skipped', reason: verdict.reason, attempts: writes }
-      if (verdict.kind === 'fail') return { kind: 'failed', reason: verdict.reason, attempts: writes }
+      if (verdict.kind === 'fail')
+        return {
+          kind: 'failed',
+          reason: verdict.reason,
+          attempts: writes,
+          failure: verdict.policy ? 'policy' : 'other'
+        }
       file = read.kind === 'file' ? { sha: read.sha, bytes: read.bytes } : null
     }
   }

@@ -1,6 +1,7 @@
 import type { BranchInfo, FileRead } from '../forge/forge-shapes.js'
 import type { RequestBudget } from '../forge/request-budget.js'
 import type { Verdict } from '../pipeline/pin-policy.js'
+import type { FailureKind } from '../report/failure-advice.js'
 
 export type Transport = 'api' | 'git'
 
@@ -39,7 +40,7 @@ export type Landing =
   /** A re-read under the policy said skip. */
   | { kind: 'skipped'; reason: string; attempts: number }
   | { kind: 'would-land'; reason: string }
-  | { kind: 'failed'; reason: string; attempts: number }
+  | { kind: 'failed'; reason: string; attempts: number; failure?: FailureKind }
   /** This transport cannot serve this template; under `transport: auto` git takes it. */
   | { kind: 'cannot'; reason: string; attempts: number }
 

@@ -9,7 +9,8 @@ export type Verdict =
   /** `was`: what it pins now, for people ("0.1.0", "empty"); null when the file is absent. */
   | { kind: 'write'; was: string | null; note?: string }
   | { kind: 'skip'; reason: string }
-  | { kind: 'fail'; reason: string }
+  /** `policy`: the downgrade policy refused it (not the file's shape). */
+  | { kind: 'fail'; reason: string; policy?: true }
 
 /**
  * The one judgement of a version file, made wherever it was read: by the look-up round, and
@@ -31,7 +32,7 @@ export function judgePin(file: FileRead, settings: Pick<Settings, 'version' | 'v
   if (order < 0) {
     if (settings.downgrade === 'skip') return { kind: 'skip', reason: `pin ${was} is newer` }
     if (settings.downgrade === 'fail')
-      return { kind: 'fail', reason: `pin ${was} is newer than ${settings.version} (downgrade: fail)` }
+      return { kind: 'fail', reason: `pin ${was} is newer than ${settings.version} (downgrade: fail)`, policy: true }
     return { kind: 'write', was, note: `a downgrade from ${was}` }
   }
   return { kind: 'write', was }

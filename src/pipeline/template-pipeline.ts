@@ -1,4 +1,4 @@
-import { ApiError, RunStopError } from '../forge/api-error.js'
+import { ApiError, CancelledError, ForgeFailingError, RateLimitStopError, RunStopError } from '../forge/api-error.js'
 import type { ForgeApi } from '../forge/forge-api.js'
 import type { CallOptions } from '../forge/forge-client.js'
 import { RequestBoundError, RequestBudget } from '../forge/request-budget.js'
@@ -7,6 +7,7 @@ import type { Settings } from '../inputs/settings.js'
 import type { TemplateRef } from '../inputs/template-list.js'
 import type { Lander, Landing, LandRequest } from '../landing/lander.js'
 import { ensurePullRequest } from '../landing/pull-request.js'
+import { kindOfRefusal, type FailureKind } from '../report/failure-advice.js'
 import { result, type TemplateResult } from '../report/results.js'
 import type { BuildWatch } from '../builds/build-watch.js'
 import { templateReading } from '../shared/pin-text.js'
@@ -40,19 +41,20 @@ type Log = (line: string) => void
  */
 export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, log: Log): Promise<TemplateResult> {
   const stopped = ctx.control.stopped
-  if (stopped) return result(ref.fullName, 'failed', stopped.notAttempted)
+  if (stopped) return result(ref.fullName, 'failed', stopped.notAttempted, { failure: kindOfStop(stopped) })
   try {
     return await pipeline(ref, ctx, log)
   } catch (error) {
     if (error instanceof RunStopError) {
       ctx.control.stop(error)
-      return result(ref.fullName, 'failed', error.inFlight)
+      return result(ref.fullName, 'failed', error.inFlight, { failure: kindOfStop(error) })
     }
+    const transient = error instanceof ApiError && error.transient
     const message =
       error instanceof ApiError || error instanceof RequestBoundError
         ? error.message
         : `unexpected error: ${(error as Error).message}`
-    return result(ref.fullName, 'failed', message)
+    return result(ref.fullName, 'failed', message, { failure: transient ? 'transient' : 'other' })
   }
 }
 
@@ -137,7 +139,11 @@ function decide(seen: StageAnswers, settings: Settings, fullName: string, log: L
   const skipped = (reason: string, branch: string | null = null) => result(fullName, 'skipped', reason, { branch })
   const info = seen.repo
   if (info === null)
-    return { ...failed('repository not found, or the token cannot see it (HTTP 404)'), repositoryMissing: true }
+    return {
+      ...failed('repository not found, or the token cannot see it (HTTP 404)'),
+      repositoryMissing: true,
+      failure: 'not-found'
+    }
   if (info.archived) return skipped('archived repository')
   if (info.mirror) return skipped('mirror repository (read-only)')
   if (info.empty || seen.versionFile.kind === 'empty-repository') return skipped('empty repository (no branch to pin)')
@@ -148,7 +154,7 @@ function decide(seen: StageAnswers, settings: Settings, fullName: string, log: L
   if (!branch) return failed('the forge reported no default branch')
   log(`branch ${branch}${settings.branch ? '' : ' (default)'}`)
   // A 404 from the probe must mean "no workflow", never "no such branch".
-  if (!seen.branchExists) return failed(`branch ${branch} not found`, branch)
+  if (!seen.branchExists) return { ...failed(`branch ${branch} not found`, branch), failure: 'not-found' }
   if (seen.workflow === null)
     return skipped(`no publish-image.yml (looked for ${settings.probePaths.join(', ')})`, branch)
   if (seen.workflow.path) log(`found ${seen.workflow.path}`)
@@ -172,7 +178,8 @@ function decide(seen: StageAnswers, settings: Settings, fullName: string, log: L
     return marked(result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch }))
   }
   if (verdict.kind === 'skip') return skipped(verdict.reason, branch)
-  if (verdict.kind === 'fail') return failed(verdict.reason, branch)
+  if (verdict.kind === 'fail')
+    return { ...failed(verdict.reason, branch), failure: verdict.policy ? 'policy' : 'other' }
   log(
     verdict.was === null
       ? `${settings.versionFile} is absent: it will be created`
@@ -204,7 +211,11 @@ async function outcome(landing: Landing, c: Context): Promise<TemplateResult> {
   switch (landing.kind) {
     case 'cannot':
     case 'failed':
-      return result(fullName, 'failed', landing.reason, { branch: target, attempts: landing.attempts })
+      return result(fullName, 'failed', landing.reason, {
+        branch: target,
+        attempts: landing.attempts,
+        failure: landing.kind === 'failed' && landing.failure ? landing.failure : kindOfRefusal(landing.reason)
+      })
     case 'unchanged':
       return result(fullName, 'unchanged', landing.reason, { branch: target, attempts: landing.attempts })
     case 'skipped':
@@ -238,12 +249,10 @@ async function outcome(landing: Landing, c: Context): Promise<TemplateResult> {
   } catch (error) {
     if (error instanceof RunStopError) throw error // the run stops, as for any 401
     const message = (error as Error).message
-    return result(
-      fullName,
-      'failed',
-      `${pr.branch} is pushed, but the pull request could not be opened: ${message}`,
-      done
-    )
+    return result(fullName, 'failed', `${pr.branch} is pushed, but the pull request could not be opened: ${message}`, {
+      ...done,
+      failure: error instanceof ApiError && error.transient ? 'transient' : 'other'
+    })
   }
 }
 
@@ -253,4 +262,11 @@ function change(c: Context, dryRun: boolean): string {
   return c.verdict.was === null
     ? `${verb} ${version} (created ${versionFile})`
     : `${verb} ${version} (was ${c.verdict.was})`
+}
+
+/** A run stopped by a failing forge, a rate limit or a cancel may pass on a re-run; a bad token or source will not. */
+function kindOfStop(stop: RunStopError): FailureKind {
+  const passing =
+    stop instanceof ForgeFailingError || stop instanceof RateLimitStopError || stop instanceof CancelledError
+  return passing ? 'transient' : 'other'
 }

@@ -1,3 +1,4 @@
+import { failureKind } from './failure-advice.js'
 import type { Status, TemplateResult } from './results.js'
 
 /** The action's outputs, from the results in input order. */
@@ -9,6 +10,11 @@ export function buildOutputs(results: readonly TemplateResult[]): Record<string,
       .join(' ')
   return {
     'failed-templates': names('failed'),
+    // The failed templates a re-run may fix (transient failures); the rest need a change first.
+    'retryable-templates': results
+      .filter((r) => r.status === 'failed' && failureKind(r) === 'transient')
+      .map((r) => r.template)
+      .join(' '),
     'updated-templates': names('updated'),
     'unchanged-templates': names('unchanged'),
     'skipped-templates': names('skipped'),

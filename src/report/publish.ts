@@ -3,6 +3,7 @@ import type { RunStopError } from '../forge/api-error.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Redactor } from '../shared/redact.js'
 import { describeCounts } from './counts.js'
+import { advice, failureKind, failuresByKind } from './failure-advice.js'
 import { buildOutputs } from './outputs.js'
 import type { TemplateResult } from './results.js'
 import { renderMarkdown } from './summary.js'
@@ -43,7 +44,7 @@ export async function publish(
   }
   if (!stopped) {
     for (const r of results.filter((x) => x.status === 'failed'))
-      core.error(`${r.template}: ${r.reason}`, { title: 'runtime cascade' })
+      core.error(`${r.template}: ${r.reason} (${advice(failureKind(r))})`, { title: 'runtime cascade' })
   }
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary
@@ -74,9 +75,12 @@ export async function publish(
   const lagging = results.filter((r) => r.status === 'lagging').map((r) => r.template)
   const problems: string[] = []
   if (failed.length > 0) {
-    problems.push(
-      `${failed.length} of ${results.length} template(s) failed: ${failed.join(' ')}. Re-run with templates: ${failed.join(' ')}`
+    const groups = failuresByKind(results).map(([kind, names]) =>
+      kind === 'transient'
+        ? `${names.join(' ')}: ${advice(kind)}, with templates: ${names.join(' ')}`
+        : `${names.join(' ')}: ${advice(kind)}`
     )
+    problems.push(`${failed.length} of ${results.length} template(s) failed. ${groups.join('. ')}.`)
   }
   if (lagging.length > 0) {
     problems.push(

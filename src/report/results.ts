@@ -1,4 +1,5 @@
 import type { BuildState } from '../builds/build-watch.js'
+import type { FailureKind } from './failure-advice.js'
 
 export type Status =
   | 'updated'
@@ -34,6 +35,8 @@ export interface TemplateResult {
   sameAs?: string
   /** Every listed name this result covers, when more than one named the same repository. */
   names?: string[]
+  /** A failed template: why, as far as what to do next goes (see failure-advice.ts). */
+  failure?: FailureKind
   /** The forge has no such repository (or the token cannot see it): nothing to link to. */
   repositoryMissing?: true
   /** The version file's pin as the template read it before this run, when it had one. */

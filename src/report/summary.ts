@@ -1,5 +1,14 @@
 import { describeCounts, STATUS_WORDS } from './counts.js'
+import { advice, failuresByKind, type FailureKind } from './failure-advice.js'
 import type { Status, TemplateResult } from './results.js'
+
+const FAILURE_HEADING: Record<FailureKind, string> = {
+  transient: 'A re-run may fix',
+  'protected-branch': 'Protected branch',
+  'not-found': 'Not found',
+  policy: 'Refused by the downgrade policy',
+  other: 'Needs a change first'
+}
 
 export interface SummaryContext {
   version: string
@@ -64,15 +73,9 @@ export function renderMarkdown(ctx: SummaryContext, results: readonly TemplateRe
   if (results.some((r) => NO_WORKFLOW.test(r.reason))) {
     footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`)
   }
-  if (failed.length > 0) {
-    footer.push(
-      '',
-      'Re-run only the failed templates with:',
-      '',
-      '```',
-      `templates: ${failed.map((r) => r.template).join(' ')}`,
-      '```'
-    )
+  for (const [kind, names] of failuresByKind(results)) {
+    footer.push('', `**${FAILURE_HEADING[kind]}** (${names.join(' ')}): ${advice(kind)}.`)
+    if (kind === 'transient') footer.push('', '```', `templates: ${names.join(' ')}`, '```')
   }
   let size = [...lines, ...footer].join('\n').length
   let shown = 0
