@@ -35222,7 +35222,33 @@ function buildOutputs(results) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/table-rows.ts
+/**
+ * The one order and the one set of columns for the results table, shared by the job summary
+ * and the plain-text table in the log (Gitea renders step summaries only from 1.27: before that
+ * the log is all its operators see): failed templates first, then the rest in input order;
+ * the build column only where builds were verified.
+ */
+function tableOrder(results) {
+    return [...results.filter((r) => r.status === 'failed'), ...results.filter((r) => r.status !== 'failed')];
+}
+function showsBuilds(ctx) {
+    return ctx.verifyBuild && ctx.mode === 'push';
+}
+const COLUMNS = ['Template', 'Status', 'Branch', 'Commit', 'Writes', 'Details'];
+/** A build in words, for either table: the run's status, none within the deadline, or why not known. */
+function buildWords(ctx, r) {
+    if (!r.build)
+        return '';
+    if (r.build.build === 'started')
+        return r.build.status;
+    if (r.build.build === 'not-started')
+        return `none within ${ctx.verifyTimeoutSeconds} s`;
+    return `unknown: ${r.build.reason}`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 const FAILURE_HEADING = {
@@ -35255,13 +35281,12 @@ const NO_WORKFLOW = /^no publish-image\.yml \(looked for .*\)$/;
  * counts are in words. A very long run stays readable and within the runner's size limit.
  */
 function renderMarkdown(ctx, results) {
-    const failed = results.filter((r) => r.status === 'failed');
-    const ordered = [...failed, ...results.filter((r) => r.status !== 'failed')];
+    const ordered = tableOrder(results);
     const quiet = (r) => r.status === 'unchanged' || r.status === 'skipped' || r.status === 'current';
     const folded = results.length > ROWS_IN_FULL ? ordered.filter(quiet) : [];
     const rows = ordered.filter((r) => !folded.includes(r));
-    const build = ctx.verifyBuild && ctx.mode === 'push';
-    const header = ['Template', 'Status', 'Branch', 'Commit', 'Details', ...(build ? ['Build'] : [])];
+    const build = showsBuilds(ctx);
+    const header = [...COLUMNS, ...(build ? ['Build'] : [])];
     const lines = [
         `## Runtime cascade: ${ctx.version}${ctx.mode === 'check' ? ' (check)' : ''}${ctx.dryRun ? ' (dry run)' : ''}`,
         '',
@@ -35313,6 +35338,7 @@ function renderRow(ctx, r, build) {
         `${ICON[r.status]} ${STATUS_WORDS[r.status]}`,
         cell(r.branch ?? ''),
         commit,
+        String(r.attempts),
         `${details}${consumer}`
     ];
     if (build)
@@ -35346,23 +35372,36 @@ function cell(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/text-table.ts
-/** The same table as plain text, for the log (Gitea renders step summaries only from 1.27). */
-function renderText(results) {
-    const header = ['TEMPLATE', 'STATUS', 'BRANCH', 'COMMIT', 'PUSHES', 'DETAIL'];
-    const rows = results.map((r) => [
-        r.template,
-        r.status,
-        r.branch ?? '-',
-        r.commit ? r.commit.slice(0, 12) : '-',
-        String(r.attempts),
-        r.reason
-    ]);
-    const widths = header.slice(0, 5).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+
+
+/**
+ * The summary's table as plain text, for the log: the same rows in the same order, the same
+ * columns (and the build column where the summary has one), the consumer warning in the
+ * details, as the summary shows it.
+ */
+function renderText(ctx, results) {
+    const builds = showsBuilds(ctx);
+    const header = [...COLUMNS, ...(builds ? ['Build'] : [])].map((h) => h.toUpperCase());
+    const rows = tableOrder(results).map((r) => {
+        const details = r.consumer ? `${r.reason}; ⚠ ${r.consumer}` : r.reason;
+        const cells = [
+            r.template,
+            STATUS_WORDS[r.status],
+            r.branch ?? '-',
+            r.commit ? r.commit.slice(0, 12) : '-',
+            String(r.attempts),
+            details
+        ];
+        return builds ? [...cells, buildWords(ctx, r) || '-'] : cells;
+    });
+    const head = header;
+    const last = head.length - 1;
+    const widths = head.slice(0, last).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (row) => row
-        .map((value, i) => (i < 5 ? value.padEnd(widths[i]) : value))
+        .map((value, i) => (i < last ? value.padEnd(widths[i]) : value))
         .join('  ')
         .trimEnd();
-    return [line(header), ...rows.map(line)].join('\n');
+    return [line(head), ...rows.map(line)].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/version-prefix.ts
@@ -35406,12 +35445,23 @@ function versionPrefixWarning(version, results) {
  * verdict. A run with failures never ends green (unless fail-on-error is false); a run that
  * stopped reports its one cause once, not once per template.
  */
+function summaryContext(settings) {
+    return {
+        version: settings.version,
+        dryRun: settings.dryRun,
+        mode: settings.mode,
+        serverUrl: settings.serverUrl,
+        probePaths: settings.probePaths,
+        verifyBuild: settings.verifyBuild !== 'false',
+        verifyTimeoutSeconds: settings.verifyTimeoutSeconds
+    };
+}
 async function publish(settings, results, redactor, stopped) {
     for (const [name, value] of Object.entries(buildOutputs(results)))
         setOutput(name, redactor.redact(value));
     info('');
     info(`Runtime cascade ${settings.version}: ${describeCounts(results) || 'no templates'}`);
-    info(redactor.redact(renderText(results)));
+    info(redactor.redact(renderText(summaryContext(settings), results)));
     for (const r of results.filter((x) => x.renamedTo)) {
         warning(`${r.template} was renamed or transferred: it is now ${r.renamedTo}. Update the template list.`, {
             title: 'runtime cascade'
@@ -35436,15 +35486,7 @@ async function publish(settings, results, redactor, stopped) {
     }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary
-            .addRaw(redactor.redact(renderMarkdown({
-            version: settings.version,
-            dryRun: settings.dryRun,
-            mode: settings.mode,
-            serverUrl: settings.serverUrl,
-            probePaths: settings.probePaths,
-            verifyBuild: settings.verifyBuild !== 'false',
-            verifyTimeoutSeconds: settings.verifyTimeoutSeconds
-        }, results)))
+            .addRaw(redactor.redact(renderMarkdown(summaryContext(settings), results)))
             .write()
             .catch((error) => warning(`could not write the job summary: ${error.message}`));
     }

@@ -127,3 +127,35 @@ describe('verify-build', () => {
     expect(polls('acme/tpl-a').length).toBeGreaterThanOrEqual(2) // asked again, within the deadline
   })
 })
+
+describe('the log says what the summary says', () => {
+  it('same columns, same rows in the same order, the build and the consumer warning in both', async () => {
+    await start('gitea-1.25')
+    await template(forge, 'tpl-a')
+    // A publish workflow that never reads .runtime-version: the consumer guard warns.
+    await template(forge, 'tpl-blind', {
+      workflow: false,
+      files: { '.github/workflows/publish-image.yml': 'on: push\n' }
+    })
+    await template(forge, 'tpl-gone', { protectBranch: 'main' })
+    const run = await runAction(inputsFor(forge, 'tpl-a tpl-blind tpl-gone', { 'verify-build': 'true' }))
+    const summaryLines = run.summary.split('\n').filter((l) => l.startsWith('|'))
+    const summaryHeader = summaryLines[0]
+      .split('|')
+      .map((c) => c.trim())
+      .filter(Boolean)
+    const summaryRows = summaryLines.slice(2).map((l) => /^\| \[?([^\]|]+)/.exec(l)![1].trim())
+    const log = run.stdout.split('\n')
+    const at = log.findIndex((l) => l.startsWith('TEMPLATE'))
+    const logHeader = log[at].split(/\s{2,}/)
+    const logRows = log.slice(at + 1, at + 4)
+    expect(logHeader).toEqual(summaryHeader.map((h) => h.toUpperCase()))
+    expect(logHeader).toEqual(['TEMPLATE', 'STATUS', 'BRANCH', 'COMMIT', 'WRITES', 'DETAILS', 'BUILD'])
+    expect(logRows.map((l) => l.split(/\s+/)[0])).toEqual(summaryRows)
+    expect(summaryRows).toEqual(['acme/tpl-gone', 'acme/tpl-a', 'acme/tpl-blind'])
+    const blind = logRows.find((l) => l.startsWith('acme/tpl-blind'))!
+    expect(blind).toContain('does not mention .runtime-version')
+    expect(run.summary).toContain('does not mention .runtime-version')
+    expect(logRows.find((l) => l.startsWith('acme/tpl-a'))).toMatch(/(in_progress|completed|queued)$/)
+  })
+})

@@ -110,7 +110,7 @@ describe('summary', () => {
       })
     ]
     const md = renderMarkdown({ ...ctx, verifyBuild: true }, built)
-    expect(md).toContain('| Template | Status | Branch | Commit | Details | Build |')
+    expect(md).toContain('| Template | Status | Branch | Commit | Writes | Details | Build |')
     expect(rows(md).map((r) => r.split(' | ').pop())).toEqual([
       '[in_progress](https://git.example.com/acme/a/actions/runs/7) |',
       '❌ none within 300 s |',
@@ -158,16 +158,17 @@ describe('summary', () => {
   })
 
   it('plain text has one aligned line per template', () => {
-    const lines = renderText(results).split('\n')
+    const lines = renderText(ctx, results).split('\n')
     expect(lines).toHaveLength(6)
-    expect(lines[0]).toMatch(/^TEMPLATE\s+STATUS\s+BRANCH\s+COMMIT\s+PUSHES\s+DETAIL$/)
+    expect(lines[0]).toMatch(/^TEMPLATE\s+STATUS\s+BRANCH\s+COMMIT\s+WRITES\s+DETAILS$/)
     const statusColumn = lines[0].indexOf('STATUS')
+    // The summary's order: failed first, then the rest in input order.
     expect(lines.slice(1).map((l) => l.slice(statusColumn).split(' ')[0])).toEqual([
-      'updated',
       'failed',
+      'failed',
+      'updated',
       'skipped',
-      'unchanged',
-      'failed'
+      'unchanged'
     ])
   })
 })

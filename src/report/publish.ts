@@ -6,7 +6,7 @@ import { describeCounts } from './counts.js'
 import { advice, failureKind, failuresByKind } from './failure-advice.js'
 import { buildOutputs } from './outputs.js'
 import type { TemplateResult } from './results.js'
-import { renderMarkdown } from './summary.js'
+import { renderMarkdown, type SummaryContext } from './summary.js'
 import { renderText } from './text-table.js'
 import { versionPrefixWarning } from './version-prefix.js'
 
@@ -16,6 +16,18 @@ import { versionPrefixWarning } from './version-prefix.js'
  * verdict. A run with failures never ends green (unless fail-on-error is false); a run that
  * stopped reports its one cause once, not once per template.
  */
+function summaryContext(settings: Settings): SummaryContext {
+  return {
+    version: settings.version,
+    dryRun: settings.dryRun,
+    mode: settings.mode,
+    serverUrl: settings.serverUrl,
+    probePaths: settings.probePaths,
+    verifyBuild: settings.verifyBuild !== 'false',
+    verifyTimeoutSeconds: settings.verifyTimeoutSeconds
+  }
+}
+
 export async function publish(
   settings: Settings,
   results: TemplateResult[],
@@ -25,7 +37,7 @@ export async function publish(
   for (const [name, value] of Object.entries(buildOutputs(results))) core.setOutput(name, redactor.redact(value))
   core.info('')
   core.info(`Runtime cascade ${settings.version}: ${describeCounts(results) || 'no templates'}`)
-  core.info(redactor.redact(renderText(results)))
+  core.info(redactor.redact(renderText(summaryContext(settings), results)))
   for (const r of results.filter((x) => x.renamedTo)) {
     core.warning(`${r.template} was renamed or transferred: it is now ${r.renamedTo}. Update the template list.`, {
       title: 'runtime cascade'
@@ -48,22 +60,7 @@ export async function publish(
   }
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary
-      .addRaw(
-        redactor.redact(
-          renderMarkdown(
-            {
-              version: settings.version,
-              dryRun: settings.dryRun,
-              mode: settings.mode,
-              serverUrl: settings.serverUrl,
-              probePaths: settings.probePaths,
-              verifyBuild: settings.verifyBuild !== 'false',
-              verifyTimeoutSeconds: settings.verifyTimeoutSeconds
-            },
-            results
-          )
-        )
-      )
+      .addRaw(redactor.redact(renderMarkdown(summaryContext(settings), results)))
       .write()
       .catch((error: Error) => core.warning(`could not write the job summary: ${error.message}`))
   }

@@ -1,5 +1,6 @@
 import { describeCounts, STATUS_WORDS } from './counts.js'
 import { advice, failuresByKind, type FailureKind } from './failure-advice.js'
+import { COLUMNS, showsBuilds, tableOrder } from './table-rows.js'
 import type { Status, TemplateResult } from './results.js'
 
 const FAILURE_HEADING: Record<FailureKind, string> = {
@@ -46,13 +47,12 @@ const NO_WORKFLOW = /^no publish-image\.yml \(looked for .*\)$/
  * counts are in words. A very long run stays readable and within the runner's size limit.
  */
 export function renderMarkdown(ctx: SummaryContext, results: readonly TemplateResult[]): string {
-  const failed = results.filter((r) => r.status === 'failed')
-  const ordered = [...failed, ...results.filter((r) => r.status !== 'failed')]
+  const ordered = tableOrder(results)
   const quiet = (r: TemplateResult) => r.status === 'unchanged' || r.status === 'skipped' || r.status === 'current'
   const folded = results.length > ROWS_IN_FULL ? ordered.filter(quiet) : []
   const rows = ordered.filter((r) => !folded.includes(r))
-  const build = ctx.verifyBuild && ctx.mode === 'push'
-  const header = ['Template', 'Status', 'Branch', 'Commit', 'Details', ...(build ? ['Build'] : [])]
+  const build = showsBuilds(ctx)
+  const header = [...COLUMNS, ...(build ? ['Build'] : [])]
   const lines = [
     `## Runtime cascade: ${ctx.version}${ctx.mode === 'check' ? ' (check)' : ''}${ctx.dryRun ? ' (dry run)' : ''}`,
     '',
@@ -111,6 +111,7 @@ function renderRow(ctx: SummaryContext, r: TemplateResult, build: boolean): stri
     `${ICON[r.status]} ${STATUS_WORDS[r.status]}`,
     cell(r.branch ?? ''),
     commit,
+    String(r.attempts),
     `${details}${consumer}`
   ]
   if (build) cells.push(buildCell(ctx, r))
