@@ -35653,6 +35653,7 @@ async function cascade(token, settings, redactor, control) {
             })
             : undefined;
         const claims = new RepoClaims();
+        const awaitingBuild = new Map();
         const results = await runPool(templates, settings.concurrency, async (ref) => {
             const log = new TemplateLog(ref.fullName, redactor);
             let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite: pacing.room, builds, claims }, log.line);
@@ -35661,14 +35662,24 @@ async function cascade(token, settings, redactor, control) {
                 outcome = { ...outcome, reason: 'cancelled', failure: 'transient' };
             }
             outcome = { ...outcome, reason: redactor.redact(outcome.reason) };
-            // Templates never started (or cut off) have no log worth a group of its own.
-            if (!outcome.reason.startsWith('not attempted:') && !outcome.reason.startsWith('cancelled'))
+            // Templates never started (or cut off) have no log worth a group of its own. Under
+            // verify-build: require a pin's status waits for its build: its group header says the
+            // final one, so it is printed once that is known.
+            const quiet = outcome.reason.startsWith('not attempted:') || outcome.reason.startsWith('cancelled');
+            if (quiet)
+                return outcome;
+            if (outcome.pendingBuild && settings.verifyBuild === 'require')
+                awaitingBuild.set(outcome.template, log);
+            else
                 log.flush(outcome);
             return outcome;
         });
         // The builds were looked for while templates were pinned; the last ones finish here.
         await builds?.finish();
-        return await withBuilds(foldSameRepository(results), settings.verifyBuild);
+        const final = await withBuilds(foldSameRepository(results), settings.verifyBuild);
+        for (const r of final)
+            awaitingBuild.get(r.template)?.flush(r);
+        return final;
     }
     finally {
         transport.dispose();

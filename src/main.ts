@@ -129,6 +129,7 @@ async function cascade(
         })
       : undefined
     const claims = new RepoClaims()
+    const awaitingBuild = new Map<string, TemplateLog>()
     const results = await runPool(templates, settings.concurrency, async (ref) => {
       const log = new TemplateLog(ref.fullName, redactor)
       let outcome = await processTemplate(
@@ -141,13 +142,20 @@ async function cascade(
         outcome = { ...outcome, reason: 'cancelled', failure: 'transient' }
       }
       outcome = { ...outcome, reason: redactor.redact(outcome.reason) }
-      // Templates never started (or cut off) have no log worth a group of its own.
-      if (!outcome.reason.startsWith('not attempted:') && !outcome.reason.startsWith('cancelled')) log.flush(outcome)
+      // Templates never started (or cut off) have no log worth a group of its own. Under
+      // verify-build: require a pin's status waits for its build: its group header says the
+      // final one, so it is printed once that is known.
+      const quiet = outcome.reason.startsWith('not attempted:') || outcome.reason.startsWith('cancelled')
+      if (quiet) return outcome
+      if (outcome.pendingBuild && settings.verifyBuild === 'require') awaitingBuild.set(outcome.template, log)
+      else log.flush(outcome)
       return outcome
     })
     // The builds were looked for while templates were pinned; the last ones finish here.
     await builds?.finish()
-    return await withBuilds(foldSameRepository(results), settings.verifyBuild)
+    const final = await withBuilds(foldSameRepository(results), settings.verifyBuild)
+    for (const r of final) awaitingBuild.get(r.template)?.flush(r)
+    return final
   } finally {
     transport.dispose()
     // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.

@@ -80,6 +80,16 @@ describe('verify-build', () => {
       ['updated', 'pinned 1.2.3 (was 0.1.0)']
     ])
     expect(run.outputs['failed-templates']).toBe('acme/tpl-quiet')
+    // Each group's header says the template's final status.
+    const headers = run.stdout.split('\n').filter((l) => l.startsWith('::group::'))
+    expect(headers).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^::group::acme\/tpl-quiet: failed \(pinned 1\.2\.3 \(was 0\.1\.0\); but no workflow run/
+        ),
+        expect.stringMatching(/^::group::acme\/tpl-a: updated /)
+      ])
+    )
   })
 
   it('polls only updated templates, all in one loop that runs while others are still being pinned', async () => {
