@@ -34978,7 +34978,9 @@ async function pipeline(ref, ctx, log) {
         log(`${fullName} is the same repository as ${claimedBy}: written once, under that name`);
         return { ...result(fullName, 'unchanged', `the same repository as ${claimedBy}`), sameAs: claimedBy };
     }
-    const landed = await land(ref, ctx, seen, call, log);
+    let landed = await land(ref, ctx, seen, call, log);
+    if (landed.status === 'lagging' && seen.repo)
+        landed = await withOpenBumpPull(landed, seen.repo, ctx, call);
     // What the template read before, for the run's checks across templates (the v-prefix warning).
     const before = seen.versionFile.kind === 'file' ? templateReading(seen.versionFile.bytes).toString('utf8') : '';
     const done = before ? { ...landed, pinnedBefore: before } : landed;
@@ -35136,6 +35138,32 @@ function change(c, dryRun) {
 function kindOfStop(stop) {
     const passing = stop instanceof ForgeFailingError || stop instanceof RateLimitStopError || stop instanceof CancelledError;
     return passing ? 'transient' : 'other';
+}
+/**
+ * Check mode: a template that lags but has the action's bump pull request for this version open
+ * is on its way, not one to push to: the result says so, with the pull request. One request,
+ * for lagging templates only; a look-up that fails leaves the verdict as it was.
+ */
+async function withOpenBumpPull(lagging, repo, ctx, call) {
+    const { settings } = ctx;
+    const base = settings.branch || repo.defaultBranch;
+    try {
+        const pull = await ctx.api.findPull(repo.owner, repo.name, settings.pr.branch, base, call);
+        if (!pull)
+            return lagging;
+        call.log?.(`pull request #${pull.number} from ${settings.pr.branch} is open: the pin is on its way`);
+        return {
+            ...lagging,
+            reason: `${lagging.reason}; pull request #${pull.number} for ${settings.version} is open`,
+            pullRequest: { number: pull.number, url: pull.url }
+        };
+    }
+    catch (error) {
+        if (error instanceof RunStopError)
+            throw error;
+        call.log?.(`could not look for an open pull request: ${error.message}`);
+        return lagging;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/counts.ts
@@ -35303,6 +35331,10 @@ function renderMarkdown(ctx, results) {
     if (results.some((r) => NO_WORKFLOW.test(r.reason))) {
         footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`);
     }
+    // Check mode: the laggards to cascade to, as the log says, less those whose pull request is open.
+    const toUpdate = results.filter((r) => r.status === 'lagging' && !r.pullRequest).map((r) => r.template);
+    if (toUpdate.length > 0)
+        footer.push('', 'Update them with:', '', '```', `templates: ${toUpdate.join(' ')}`, '```');
     for (const [kind, names] of failuresByKind(results)) {
         footer.push('', `**${FAILURE_HEADING[kind]}** (${names.join(' ')}): ${advice(kind)}.`);
         if (kind === 'transient')
@@ -35496,6 +35528,8 @@ async function publish(settings, results, redactor, stopped) {
     }
     const failed = results.filter((r) => r.status === 'failed').map((r) => r.template);
     const lagging = results.filter((r) => r.status === 'lagging').map((r) => r.template);
+    // Laggards with the bump pull request open need a merge, not another push.
+    const toUpdate = results.filter((r) => r.status === 'lagging' && !r.pullRequest).map((r) => r.template);
     const problems = [];
     if (failed.length > 0) {
         const groups = failuresByKind(results).map(([kind, names]) => kind === 'transient'
@@ -35504,7 +35538,9 @@ async function publish(settings, results, redactor, stopped) {
         problems.push(`${failed.length} of ${results.length} template(s) failed. ${groups.join('. ')}.`);
     }
     if (lagging.length > 0) {
-        problems.push(`${lagging.length} of ${results.length} template(s) lag behind ${settings.version}: ${lagging.join(' ')}. Update them with templates: ${lagging.join(' ')}`);
+        problems.push(`${lagging.length} of ${results.length} template(s) lag behind ${settings.version}: ${lagging.join(' ')}.` +
+            (toUpdate.length > 0 ? ` Update them with templates: ${toUpdate.join(' ')}` : '') +
+            (toUpdate.length < lagging.length ? ` (the others have their pull request open: merge it)` : ''));
     }
     if (problems.length > 0) {
         const message = problems.join(' ');
@@ -35512,6 +35548,26 @@ async function publish(settings, results, redactor, stopped) {
             setFailed(message);
         else
             warning(`${message} (fail-on-error is false, so the step stays green)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/ordered-groups.ts
+/**
+ * Prints the templates' log groups in input order, the order of the list the operator wrote,
+ * as soon as every template before each one is done: a template that finishes early waits for
+ * those above it, so the log reads the same however the pool ran them. A template with nothing
+ * to print (never started), or printed later (its build is awaited), does not hold the others.
+ */
+class OrderedGroups {
+    ready = new Map();
+    next = 0;
+    done(index, print) {
+        this.ready.set(index, print);
+        while (this.ready.has(this.next)) {
+            this.ready.get(this.next)?.();
+            this.ready.delete(this.next);
+            this.next++;
+        }
     }
 }
 
@@ -35575,6 +35631,7 @@ class TemplateLog {
 
 
 
+
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 async function run() {
     let token;
@@ -35592,8 +35649,10 @@ async function run() {
     for (const secret of redactor.forms)
         core_setSecret(secret);
     const control = new RunControl();
-    info(`Pinning ${settings.version} in ${settings.templates.length} template(s), ${settings.concurrency} at a time` +
-        `${settings.dryRun ? ' (dry run: nothing is pushed)' : ''}`);
+    info(settings.mode === 'check'
+        ? `Checking that ${settings.templates.length} template(s) pin ${settings.version}, ${settings.concurrency} at a time (nothing is written)`
+        : `Pinning ${settings.version} in ${settings.templates.length} template(s), ${settings.concurrency} at a time` +
+            `${settings.dryRun ? ' (dry run: nothing is pushed)' : ''}`);
     const stopListening = onCancel((signal) => {
         info(`received ${signal}: cancelling`);
         control.cancel(signal);
@@ -35654,6 +35713,7 @@ async function cascade(token, settings, redactor, control) {
             : undefined;
         const claims = new RepoClaims();
         const awaitingBuild = new Map();
+        const groups = new OrderedGroups();
         const results = await runPool(templates, settings.concurrency, async (ref) => {
             const log = new TemplateLog(ref.fullName, redactor);
             let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite: pacing.room, builds, claims }, log.line);
@@ -35666,12 +35726,11 @@ async function cascade(token, settings, redactor, control) {
             // verify-build: require a pin's status waits for its build: its group header says the
             // final one, so it is printed once that is known.
             const quiet = outcome.reason.startsWith('not attempted:') || outcome.reason.startsWith('cancelled');
-            if (quiet)
-                return outcome;
-            if (outcome.pendingBuild && settings.verifyBuild === 'require')
+            const awaited = !quiet && outcome.pendingBuild !== undefined && settings.verifyBuild === 'require';
+            if (awaited)
                 awaitingBuild.set(outcome.template, log);
-            else
-                log.flush(outcome);
+            const done = outcome;
+            groups.done(templates.indexOf(ref), quiet || awaited ? null : () => log.flush(done));
             return outcome;
         });
         // The builds were looked for while templates were pinned; the last ones finish here.

@@ -28,6 +28,7 @@ import { expandSources, SourceError } from './pipeline/template-sources.js'
 import { processTemplate } from './pipeline/template-pipeline.js'
 import { publish } from './report/publish.js'
 import type { TemplateResult } from './report/results.js'
+import { OrderedGroups } from './report/ordered-groups.js'
 import { TemplateLog } from './report/template-log.js'
 import { InputError } from './shared/errors.js'
 import { Redactor } from './shared/redact.js'
@@ -49,8 +50,10 @@ export async function run(): Promise<void> {
   const control = new RunControl()
 
   core.info(
-    `Pinning ${settings.version} in ${settings.templates.length} template(s), ${settings.concurrency} at a time` +
-      `${settings.dryRun ? ' (dry run: nothing is pushed)' : ''}`
+    settings.mode === 'check'
+      ? `Checking that ${settings.templates.length} template(s) pin ${settings.version}, ${settings.concurrency} at a time (nothing is written)`
+      : `Pinning ${settings.version} in ${settings.templates.length} template(s), ${settings.concurrency} at a time` +
+          `${settings.dryRun ? ' (dry run: nothing is pushed)' : ''}`
   )
   const stopListening = onCancel((signal) => {
     core.info(`received ${signal}: cancelling`)
@@ -130,6 +133,7 @@ async function cascade(
       : undefined
     const claims = new RepoClaims()
     const awaitingBuild = new Map<string, TemplateLog>()
+    const groups = new OrderedGroups()
     const results = await runPool(templates, settings.concurrency, async (ref) => {
       const log = new TemplateLog(ref.fullName, redactor)
       let outcome = await processTemplate(
@@ -146,9 +150,10 @@ async function cascade(
       // verify-build: require a pin's status waits for its build: its group header says the
       // final one, so it is printed once that is known.
       const quiet = outcome.reason.startsWith('not attempted:') || outcome.reason.startsWith('cancelled')
-      if (quiet) return outcome
-      if (outcome.pendingBuild && settings.verifyBuild === 'require') awaitingBuild.set(outcome.template, log)
-      else log.flush(outcome)
+      const awaited = !quiet && outcome.pendingBuild !== undefined && settings.verifyBuild === 'require'
+      if (awaited) awaitingBuild.set(outcome.template, log)
+      const done = outcome
+      groups.done(templates.indexOf(ref), quiet || awaited ? null : () => log.flush(done))
       return outcome
     })
     // The builds were looked for while templates were pinned; the last ones finish here.

@@ -158,6 +158,8 @@ describe('a cascade, configured', () => {
       if (line.includes('looking up acme/')) expect(open[0]).toContain(line.split('looking up ')[1].split(/\s/)[0])
     }
     expect(checked).toBe(10)
-    expect(run.stdout.split('\n').filter((l) => l.startsWith('::group::'))).toHaveLength(5)
+    // In the order of the list, whatever order the pool finished them in.
+    const groups = run.stdout.split('\n').filter((l) => l.startsWith('::group::'))
+    expect(groups.map((l) => /acme\/(t\d)/.exec(l)![1])).toEqual(['t1', 't2', 't3', 't4', 't5'])
   })
 })

@@ -179,3 +179,34 @@ describe('the consumer guard', () => {
     expect(warnings(run)).toEqual([])
   })
 })
+
+describe('check mode and pull requests', () => {
+  it.each(['gitea-1.25', 'github'] as const)(
+    '%s: a laggard with the bump pull request open is reported with it, not told to take a push',
+    async (flavour) => {
+      const f = await TestForge.start({ flavour })
+      try {
+        await template(f, 'tpl-pr', { protectBranch: 'main' })
+        await template(f, 'tpl-old')
+        const opened = await runAction(inputsFor(f, 'tpl-pr', { mode: 'pull-request' }))
+        expect(opened.exitCode).toBe(0)
+        const run = await runAction(inputsFor(f, 'tpl-pr tpl-old', { mode: 'check' }))
+        expect(run.exitCode).toBe(1)
+        expect(run.stdout.split('\n').find((l) => !l.startsWith('::'))).toMatch(
+          /^Checking that 2 template\(s\) pin 1\.2\.3/
+        )
+        expect(resultsOf(run.outputs)[0]).toMatchObject({
+          status: 'lagging',
+          reason: 'pins 0.1.0, older than 1.2.3; pull request #1 for 1.2.3 is open'
+        })
+        expect(run.summary).toContain('```\ntemplates: acme/tpl-old\n```')
+        expect(run.summary).toMatch(/\[#1\]\([^)]+\)/)
+        expect(run.stdout).toContain(
+          'Update them with templates: acme/tpl-old (the others have their pull request open: merge it)'
+        )
+      } finally {
+        await f.close()
+      }
+    }
+  )
+})

@@ -79,7 +79,8 @@ async function pipeline(ref: TemplateRef, ctx: PipelineContext, log: Log): Promi
     log(`${fullName} is the same repository as ${claimedBy}: written once, under that name`)
     return { ...result(fullName, 'unchanged', `the same repository as ${claimedBy}`), sameAs: claimedBy }
   }
-  const landed = await land(ref, ctx, seen, call, log)
+  let landed = await land(ref, ctx, seen, call, log)
+  if (landed.status === 'lagging' && seen.repo) landed = await withOpenBumpPull(landed, seen.repo, ctx, call)
   // What the template read before, for the run's checks across templates (the v-prefix warning).
   const before = seen.versionFile.kind === 'file' ? templateReading(seen.versionFile.bytes).toString('utf8') : ''
   const done: TemplateResult = before ? { ...landed, pinnedBefore: before } : landed
@@ -269,4 +270,33 @@ function kindOfStop(stop: RunStopError): FailureKind {
   const passing =
     stop instanceof ForgeFailingError || stop instanceof RateLimitStopError || stop instanceof CancelledError
   return passing ? 'transient' : 'other'
+}
+
+/**
+ * Check mode: a template that lags but has the action's bump pull request for this version open
+ * is on its way, not one to push to: the result says so, with the pull request. One request,
+ * for lagging templates only; a look-up that fails leaves the verdict as it was.
+ */
+async function withOpenBumpPull(
+  lagging: TemplateResult,
+  repo: NonNullable<StageAnswers['repo']>,
+  ctx: PipelineContext,
+  call: CallOptions
+): Promise<TemplateResult> {
+  const { settings } = ctx
+  const base = settings.branch || repo.defaultBranch
+  try {
+    const pull = await ctx.api.findPull(repo.owner, repo.name, settings.pr.branch, base, call)
+    if (!pull) return lagging
+    call.log?.(`pull request #${pull.number} from ${settings.pr.branch} is open: the pin is on its way`)
+    return {
+      ...lagging,
+      reason: `${lagging.reason}; pull request #${pull.number} for ${settings.version} is open`,
+      pullRequest: { number: pull.number, url: pull.url }
+    }
+  } catch (error) {
+    if (error instanceof RunStopError) throw error
+    call.log?.(`could not look for an open pull request: ${(error as Error).message}`)
+    return lagging
+  }
 }

@@ -70,6 +70,8 @@ export async function publish(
   }
   const failed = results.filter((r) => r.status === 'failed').map((r) => r.template)
   const lagging = results.filter((r) => r.status === 'lagging').map((r) => r.template)
+  // Laggards with the bump pull request open need a merge, not another push.
+  const toUpdate = results.filter((r) => r.status === 'lagging' && !r.pullRequest).map((r) => r.template)
   const problems: string[] = []
   if (failed.length > 0) {
     const groups = failuresByKind(results).map(([kind, names]) =>
@@ -81,7 +83,9 @@ export async function publish(
   }
   if (lagging.length > 0) {
     problems.push(
-      `${lagging.length} of ${results.length} template(s) lag behind ${settings.version}: ${lagging.join(' ')}. Update them with templates: ${lagging.join(' ')}`
+      `${lagging.length} of ${results.length} template(s) lag behind ${settings.version}: ${lagging.join(' ')}.` +
+        (toUpdate.length > 0 ? ` Update them with templates: ${toUpdate.join(' ')}` : '') +
+        (toUpdate.length < lagging.length ? ` (the others have their pull request open: merge it)` : '')
     )
   }
   if (problems.length > 0) {

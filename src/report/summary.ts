@@ -73,6 +73,9 @@ export function renderMarkdown(ctx: SummaryContext, results: readonly TemplateRe
   if (results.some((r) => NO_WORKFLOW.test(r.reason))) {
     footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`)
   }
+  // Check mode: the laggards to cascade to, as the log says, less those whose pull request is open.
+  const toUpdate = results.filter((r) => r.status === 'lagging' && !r.pullRequest).map((r) => r.template)
+  if (toUpdate.length > 0) footer.push('', 'Update them with:', '', '```', `templates: ${toUpdate.join(' ')}`, '```')
   for (const [kind, names] of failuresByKind(results)) {
     footer.push('', `**${FAILURE_HEADING[kind]}** (${names.join(' ')}): ${advice(kind)}.`)
     if (kind === 'transient') footer.push('', '```', `templates: ${names.join(' ')}`, '```')
