@@ -32470,8 +32470,7 @@ class RepoListing {
             if (!(error instanceof ApiError) || error.status !== 403)
                 throw error;
             const start = `/installation/repositories?${new URLSearchParams({ per_page: '100', page: '1' })}`;
-            const granted = await this.pages(start, (data) => list(object(data, 'GET /installation/repositories').repositories, 'installation repositories'), call);
-            return granted;
+            return this.pages(start, (data) => list(object(data, 'GET /installation/repositories').repositories, 'installation repositories'), call, true);
         }
         if (login.toLowerCase() !== owner.toLowerCase())
             return null;
@@ -32491,7 +32490,7 @@ class RepoListing {
                 const q = `topic:${topic} ${qualifier}:${owner}`;
                 const path = `/search/repositories?${new URLSearchParams({ q, per_page: '100', page: '1' })}`;
                 try {
-                    const items = await this.pages(path, (data) => list(object(data, 'GET /search/repositories').items, 'search items'), call);
+                    const items = await this.pages(path, (data) => list(object(data, 'GET /search/repositories').items, 'search items'), call, true);
                     return items.map((r) => parseRepo(this.client.kind, r, 'a search result'));
                 }
                 catch (error) {
@@ -32507,7 +32506,7 @@ class RepoListing {
             return null;
         const uid = String(object(user.data, `GET /users/${owner}`).id ?? '');
         const path = `/repos/search?${new URLSearchParams({ q: topic, topic: 'true', uid, exclusive: 'true', limit: '50', page: '1' })}`;
-        const found = await this.pages(path, (data) => list(object(data, 'GET /repos/search').data, 'search data'), call);
+        const found = await this.pages(path, (data) => list(object(data, 'GET /repos/search').data, 'search data'), call, true);
         return found.map((r) => parseRepo(this.client.kind, r, 'a search result'));
     }
     /**
@@ -32519,11 +32518,12 @@ class RepoListing {
      * access filter: there (and for GitHub search's 1000-result cap) a listing that ends short of
      * its count is an error.
      */
-    async pages(start, items, call) {
+    async pages(start, items, call, 
+    /** The count is made with the access filter (searches, an installation's grant): hold the listing to it. */
+    counted = false) {
         const all = [];
         let path = start;
         let total;
-        const counted = /^\/(repos\/search|search\/|installation\/)/.test(start);
         for (let page = 1; path !== null; page++) {
             if (page > 200)
                 throw new ApiError(0, `${start.replace(/\?.*/, '')}: more than 200 pages; not listed in full`);

@@ -54,12 +54,12 @@ export class RepoListing {
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 403) throw error
       const start = `/installation/repositories?${new URLSearchParams({ per_page: '100', page: '1' })}`
-      const granted = await this.pages(
+      return this.pages(
         start,
         (data) => list(object(data, 'GET /installation/repositories').repositories, 'installation repositories'),
-        call
+        call,
+        true
       )
-      return granted
     }
     if (login.toLowerCase() !== owner.toLowerCase()) return null
     const start = `/user/repos?${new URLSearchParams({ affiliation: 'owner', per_page: '100', page: '1' })}`
@@ -82,7 +82,8 @@ export class RepoListing {
           const items = await this.pages(
             path,
             (data) => list(object(data, 'GET /search/repositories').items, 'search items'),
-            call
+            call,
+            true
           )
           return items.map((r) => parseRepo(this.client.kind, r, 'a search result'))
         } catch (error) {
@@ -96,7 +97,12 @@ export class RepoListing {
     if (!user) return null
     const uid = String(object(user.data, `GET /users/${owner}`).id ?? '')
     const path = `/repos/search?${new URLSearchParams({ q: topic, topic: 'true', uid, exclusive: 'true', limit: '50', page: '1' })}`
-    const found = await this.pages(path, (data) => list(object(data, 'GET /repos/search').data, 'search data'), call)
+    const found = await this.pages(
+      path,
+      (data) => list(object(data, 'GET /repos/search').data, 'search data'),
+      call,
+      true
+    )
     return found.map((r) => parseRepo(this.client.kind, r, 'a search result'))
   }
 
@@ -109,11 +115,16 @@ export class RepoListing {
    * access filter: there (and for GitHub search's 1000-result cap) a listing that ends short of
    * its count is an error.
    */
-  private async pages(start: string, items: (data: unknown) => unknown[], call?: CallOptions): Promise<unknown[]> {
+  private async pages(
+    start: string,
+    items: (data: unknown) => unknown[],
+    call?: CallOptions,
+    /** The count is made with the access filter (searches, an installation's grant): hold the listing to it. */
+    counted = false
+  ): Promise<unknown[]> {
     const all: unknown[] = []
     let path: string | null = start
     let total: number | undefined
-    const counted = /^\/(repos\/search|search\/|installation\/)/.test(start)
     for (let page = 1; path !== null; page++) {
       if (page > 200) throw new ApiError(0, `${start.replace(/\?.*/, '')}: more than 200 pages; not listed in full`)
       const answer = await this.client.call('GET', path, call)
