@@ -32253,16 +32253,17 @@ function parseRepo(kind, data, what) {
 function parseBranch(data, what) {
     const branch = object(data, what);
     const commit = maybeObject(branch.commit);
-    // Gitea: commit {id, author{email}}; GitHub: commit {sha, commit{author{email}}, parents[{sha}]}.
+    // Gitea: commit {id, message}; GitHub: commit {sha, commit{message, tree{sha}}}.
     const sha = forge_shapes_text(commit.id) || forge_shapes_text(commit.sha);
     if (!sha)
         throw new ApiError(0, `the forge answered ${what} without the branch's commit`);
-    const author = maybeObject(commit.author);
-    const nested = maybeObject(maybeObject(commit.commit).author);
-    const parents = Array.isArray(commit.parents)
-        ? commit.parents.map((p) => forge_shapes_text(maybeObject(p).sha)).filter(Boolean)
-        : undefined;
-    return { name: forge_shapes_text(branch.name), sha, authorEmail: forge_shapes_text(author.email) || forge_shapes_text(nested.email) || undefined, parents };
+    const nested = maybeObject(commit.commit);
+    return {
+        name: forge_shapes_text(branch.name),
+        sha,
+        message: forge_shapes_text(commit.message) || forge_shapes_text(nested.message) || undefined,
+        tree: forge_shapes_text(maybeObject(nested.tree).sha) || undefined
+    };
 }
 function parseFile(data, what, asked) {
     if (Array.isArray(data))
@@ -32280,13 +32281,18 @@ function parseFile(data, what, asked) {
     }
     return { kind: 'other', sha, type: type === 'file' ? 'file too large to be inlined' : type || 'unknown' };
 }
-/** The commit a contents write made: `{content, commit: {sha}}` on both forges. */
+/**
+ * A write's answer: the contents APIs nest the commit (`commit.sha`), GitHub's Git Data commit
+ * is the commit itself. Verification sits in the commit on GitHub, beside it on Gitea.
+ */
 function parseWrite(data, what) {
-    const commit = maybeObject(object(data, what).commit);
+    const answer = object(data, what);
+    const commit = answer.commit === undefined ? answer : maybeObject(answer.commit);
     const sha = forge_shapes_text(commit.sha);
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha))
         throw new ApiError(0, `the forge answered ${what} without the commit it made`);
-    return sha;
+    const verification = maybeObject(commit.verification ?? answer.verification);
+    return { commit: sha, verified: typeof verification.verified === 'boolean' ? verification.verified : undefined };
 }
 function parsePull(data, what) {
     const pull = object(data, what);
@@ -32299,6 +32305,98 @@ function parsePull(data, what) {
         head: forge_shapes_text(maybeObject(pull.head).ref) || undefined,
         base: forge_shapes_text(maybeObject(pull.base).ref) || undefined
     };
+}
+
+;// CONCATENATED MODULE: ./src/forge/api-paths.ts
+/**
+ * `/repos/{owner}/{repo}` and more path parts, every segment encoded. A part with slashes (a
+ * file path, a branch such as bump/runtime-1.2.3) keeps them as separators, which is how Gitea
+ * and GitHub both take it.
+ */
+function repoApiPath(owner, repo, ...parts) {
+    const tail = parts.flatMap((part) => part.split('/'));
+    return ['', 'repos', owner, repo, ...tail].map((segment) => encodeURIComponent(segment)).join('/');
+}
+
+;// CONCATENATED MODULE: ./src/forge/git-data-commit.ts
+
+
+
+/**
+ * GitHub's several-files commit, through the Git Data API (forge-facts.md, Contents API): the
+ * branch's tip and tree, each file's entry (its mode, and its blob, checked against the one
+ * read: a file changed since is `stale`, before anything is written), a tree on `base_tree`,
+ * a commit on the tip, and the ref moved with `force: false`, which fails 422 "not a fast
+ * forward" when the branch moved meanwhile: never a lost commit. An executable file stays
+ * 100755 (GraphQL's createCommitOnBranch would make it 100644). No author is sent when
+ * `author` is null, so GitHub signs the commit for a bot token.
+ */
+async function gitDataCommit(client, owner, repo, commit, branchOf, call) {
+    const tip = await branchOf(commit.branch);
+    if (!tip?.tree)
+        throw new ApiError(0, `the forge answered GET branch ${commit.branch} without its tree`);
+    const entries = await entriesAt(client, owner, repo, tip.tree, commit.files.map((f) => f.path), call);
+    const stale = commit.files.find((f) => (f.sha === null ? entries.has(f.path) : entries.get(f.path)?.sha !== f.sha));
+    if (stale)
+        return { stale: stale.path };
+    const trees = repoApiPath(owner, repo, 'git', 'trees');
+    const tree = object((await client.call('POST', trees, {
+        ...call,
+        body: {
+            base_tree: tip.tree,
+            tree: commit.files.map((f) => ({
+                path: f.path,
+                mode: entries.get(f.path)?.mode === '100755' ? '100755' : '100644',
+                type: 'blob',
+                content: f.bytes.toString('utf8')
+            }))
+        }
+    })).data, `POST ${trees}`);
+    const commits = repoApiPath(owner, repo, 'git', 'commits');
+    const body = { message: commit.message, tree: String(tree.sha ?? ''), parents: [tip.sha] };
+    if (commit.author)
+        body.author = { name: commit.author.name, email: commit.author.email };
+    const made = parseWrite((await client.call('POST', commits, { ...call, body })).data, `POST ${commits}`);
+    const ref = repoApiPath(owner, repo, 'git', 'refs', 'heads', commit.branch);
+    await client.call('PATCH', ref, { ...call, body: { sha: made.commit, force: false } });
+    return made;
+}
+/** The tree entries at `paths`, reading each directory on the way once (most pins sit at the root). */
+async function entriesAt(client, owner, repo, root, paths, call) {
+    const dirs = new Map();
+    const read = (sha) => {
+        const path = repoApiPath(owner, repo, 'git', 'trees', sha);
+        return client.call('GET', path, call).then((answer) => {
+            const rows = list(object(answer.data, `GET ${path}`).tree, `GET ${path} tree`);
+            return new Map(rows.map((row) => {
+                const r = object(row, 'a tree entry');
+                return [String(r.path), { mode: String(r.mode), type: String(r.type), sha: String(r.sha) }];
+            }));
+        });
+    };
+    const dir = (path) => {
+        let found = dirs.get(path);
+        if (!found) {
+            const cut = path.lastIndexOf('/');
+            found =
+                path === ''
+                    ? read(root)
+                    : dir(cut < 0 ? '' : path.slice(0, cut)).then((parent) => {
+                        const entry = parent?.get(path.slice(cut + 1));
+                        return entry?.type === 'tree' ? read(entry.sha) : null;
+                    });
+            dirs.set(path, found);
+        }
+        return found;
+    };
+    const result = new Map();
+    for (const path of paths) {
+        const cut = path.lastIndexOf('/');
+        const entry = (await dir(cut < 0 ? '' : path.slice(0, cut)))?.get(path.slice(cut + 1));
+        if (entry)
+            result.set(path, entry);
+    }
+    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/forge/http-transport.ts
@@ -32569,6 +32667,9 @@ function nextPage(link, current, page) {
 
 
 
+
+
+
 /**
  * The forge's REST endpoints the cascade uses, one typed method each. Gitea/Forgejo `/api/v1`
  * and GitHub share most paths; where they differ (creating a file, creating a branch, finding a
@@ -32623,14 +32724,40 @@ class ForgeApi {
         const body = {
             branch: write.branch,
             content: write.bytes.toString('base64'),
-            message: write.message,
-            author: { name: write.author.name, email: write.author.email }
+            message: write.message
         };
+        if (write.author)
+            body.author = { name: write.author.name, email: write.author.email };
         if (write.sha !== null)
             body.sha = write.sha;
         const method = this.kind === 'github' || write.sha !== null ? 'PUT' : 'POST';
         const answer = await this.client.call(method, path, { ...call, body });
         return parseWrite(answer.data, `${method} ${path}`);
+    }
+    /**
+     * Several files as one commit. Gitea/Forgejo (1.20+): `POST /contents` with each file's
+     * operation and sha, committed on the branch's current tip like a single write (the same
+     * stale-sha 422; services/repository/files/update.go ChangeRepoFiles, which keeps an
+     * executable file's mode). GitHub has no such endpoint: the Git Data API (git-data-commit.ts).
+     */
+    async commitFiles(owner, repo, commit, call) {
+        if (this.kind === 'github')
+            return gitDataCommit(this.client, owner, repo, commit, (b) => this.branch(owner, repo, b, call), call);
+        const path = repoApiPath(owner, repo, 'contents');
+        const body = {
+            branch: commit.branch,
+            message: commit.message,
+            files: commit.files.map((f) => ({
+                operation: f.sha === null ? 'create' : 'update',
+                path: f.path,
+                content: f.bytes.toString('base64'),
+                ...(f.sha === null ? {} : { sha: f.sha })
+            }))
+        };
+        if (commit.author)
+            body.author = { name: commit.author.name, email: commit.author.email };
+        const answer = await this.client.call('POST', path, { ...call, body });
+        return parseWrite(answer.data, `POST ${path}`);
     }
     /** A commit's parents: Gitea `GET /git/commits/{sha}`, GitHub `GET /commits/{sha}`. */
     async parents(owner, repo, sha, call) {
@@ -32660,6 +32787,9 @@ class ForgeApi {
             if (error.status === 409 && /is at \S+ but expected|expected to be at/i.test(text))
                 return 'stale';
             if (error.status === 422 && /sha.*(wasn't|was not) supplied/i.test(text))
+                return 'stale';
+            // The Git Data ref update lost a race (PATCH git/refs with force: false).
+            if (error.status === 422 && /not a fast forward/i.test(text))
                 return 'stale';
         }
         else if (error.status === 422 && /sha does not match|already exists|\[SHA\]: Required/i.test(text)) {
@@ -32804,15 +32934,6 @@ function branchExists(kind, error) {
     if (kind === 'github')
         return error.status === 422 && /reference already exists/i.test(error.serverText);
     return error.status === 409 && /^the branch already exists\.?$/i.test(error.serverText.trim());
-}
-/**
- * `/repos/{owner}/{repo}` and more path parts, every segment encoded. A part with slashes (a
- * file path, a branch such as bump/runtime-1.2.3) keeps them as separators, which is how Gitea
- * and GitHub both take it.
- */
-function repoApiPath(owner, repo, ...parts) {
-    const tail = parts.flatMap((part) => part.split('/'));
-    return ['', 'repos', owner, repo, ...tail].map((segment) => encodeURIComponent(segment)).join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/forge/rate-limit.ts
@@ -33391,7 +33512,9 @@ class InputError extends Error {
  * back to the runner's GITHUB_* variables instead.
  */
 const DEFAULTS = {
-    'version-file': '.runtime-version',
+    'version-file': '',
+    pins: '',
+    'commit-signing': 'auto',
     'probe-path': [
         '.github/workflows/publish-image.yml',
         '.gitea/workflows/publish-image.yml',
@@ -33502,6 +33625,81 @@ function repoPath(name, text) {
 function validBranch(name) {
     return /^[A-Za-z0-9._/+-]{1,200}$/.test(name) && !/\.\.|\/\/|^[-/.]|[/.]$|\.lock$|@\{/.test(name);
 }
+
+;// CONCATENATED MODULE: ./src/landing/commit-marker.ts
+/**
+ * The trailer every pin commit carries. It is how the cascade knows its own commits (its bump
+ * branch, a write whose answer was lost) whoever the author is: on GitHub a signed API commit
+ * is authored by the token's account, not by `author-email`.
+ */
+const MARKER = 'Runtime-Cascade-Version';
+/** The commit message with the trailer as its last paragraph, where git looks for trailers. */
+function markedMessage(message, version) {
+    return `${message.trimEnd()}\n\n${MARKER}: ${version}\n`;
+}
+/** The version a commit message's trailer names; null when the cascade did not make it. */
+function markedVersion(message) {
+    const match = new RegExp(`^${MARKER}: *(\\S+) *$`, 'm').exec(message ?? '');
+    return match ? match[1] : null;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/pins-input.ts
+
+
+/** What a version looks like after a prefix: the characters the `version` input allows. */
+const VERSION_AFTER_PREFIX = '(?<version>[0-9A-Za-z][0-9A-Za-z.+_-]*)';
+const OPTIONAL = /\s+\(optional\)$/;
+/**
+ * The `pins` input, one pin a line: `PATH` (the whole file), `PATH: PREFIX` (PREFIX followed by
+ * a version), or `PATH: /REGEX/` (a regular expression with a named group `version`); a line
+ * ending in ` (optional)` may find its file missing or its pattern unmatched. Blank lines and
+ * lines starting with `#` are ignored. Every path is checked as `version-file` is.
+ */
+function parsePins(text) {
+    const pins = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .map(parseLine);
+    const whole = new Set(pins.filter((p) => p.kind === 'file').map((p) => p.path));
+    const clash = pins.find((p) => p.kind === 'pattern' && whole.has(p.path));
+    if (clash)
+        throw new InputError(`pins: ${clash.path} is pinned whole and by a pattern: choose one`);
+    if (whole.size < pins.filter((p) => p.kind === 'file').length)
+        throw new InputError('pins: the same file is listed twice as a whole-file pin');
+    return pins;
+}
+function parseLine(line) {
+    const optional = OPTIONAL.test(line);
+    const body = line.replace(OPTIONAL, '');
+    const split = body.indexOf(': ');
+    if (split < 0) {
+        if (optional)
+            throw new InputError(`pins: "${line}": only a pattern pin can be optional`);
+        return { kind: 'file', path: repoPath('pins', body.replace(/:$/, '')) };
+    }
+    const path = repoPath('pins', body.slice(0, split));
+    const spec = body.slice(split + 2).trim();
+    if (spec === '')
+        throw new InputError(`pins: "${line}" has no prefix after the colon`);
+    return { kind: 'pattern', path, text: `${path}: ${spec}`, regex: patternOf(spec, line), optional };
+}
+function patternOf(spec, line) {
+    const literal = /^\/(.+)\/$/.exec(spec);
+    if (!literal)
+        return new RegExp(escapeRegExp(spec) + VERSION_AFTER_PREFIX, 'g');
+    let regex;
+    try {
+        regex = new RegExp(literal[1], 'gm');
+    }
+    catch (error) {
+        throw new InputError(`pins: "${line}": not a regular expression (${error.message})`);
+    }
+    if (!/\(\?<version>/.test(literal[1]))
+        throw new InputError(`pins: "${line}": the regular expression needs a named group (?<version>...)`);
+    return regex;
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 ;// CONCATENATED MODULE: ./src/inputs/template-list.ts
 
@@ -33649,6 +33847,8 @@ function readTemplatesFile(path, workspace) {
 
 
 
+
+
 const TOKEN_HELP = 'token: required. Pass a token with write access to every template (for example ' +
     "`token: ${{ secrets.CASCADE_TOKEN }}`). The runner's own token will not do: it cannot push " +
     'to other repositories, and on GitHub the pushes it makes start no workflows, so no template ' +
@@ -33677,6 +33877,19 @@ function probePaths() {
         .filter((p) => p.length > 0)
         .map((p) => repoPath('probe-path', p));
 }
+/** `pins`, or `version-file` as the one-pin shorthand (the default: .runtime-version). */
+function readPins() {
+    const listed = raw('pins');
+    const file = raw('version-file').trim();
+    if (listed.trim() && file)
+        throw new InputError('pins and version-file are both set: list the version file in pins, so there is one list');
+    if (!listed.trim())
+        return [{ kind: 'file', path: repoPath('version-file', file || '.runtime-version') }];
+    const pins = parsePins(listed);
+    if (pins.length === 0)
+        throw new InputError('pins: no pin listed');
+    return pins;
+}
 /** Every input parsed and validated before any network call; the first bad one throws. */
 function readInputs() {
     const token = raw('token').trim();
@@ -33704,7 +33917,11 @@ function readInputs() {
     if (mode === 'pull-request' && branch && branch === prBranch) {
         throw new InputError("pr-branch: must differ from branch, the pull request's base");
     }
-    const versionFile = repoPath('version-file', input('version-file'));
+    const pins = readPins();
+    const transport = choice('transport', ['auto', 'api', 'git']);
+    const signing = choice('commit-signing', ['auto', 'require', 'off']);
+    if (signing === 'require' && transport === 'git')
+        throw new InputError('commit-signing: require cannot hold with transport: git (a push is never signed by the forge)');
     const commitMessage = input('commit-message');
     if (!commitMessage.trim())
         throw new InputError('commit-message: empty');
@@ -33724,13 +33941,14 @@ function readInputs() {
             serverUrl,
             apiUrl: baseUrl('api-url', 'GITHUB_API_URL'),
             branch,
-            versionFile,
+            pins,
+            signing,
             probePaths: probePaths(),
             maxAttempts: integer('max-attempts', 1, 10),
             concurrency: integer('concurrency', 1, 32),
             dryRun: input_values_boolean('dry-run'),
             failOnError: input_values_boolean('fail-on-error'),
-            commitMessage: withVersion(commitMessage),
+            commitMessage: markedMessage(withVersion(commitMessage), version),
             author: { name: authorName, email: authorEmail },
             retryDelayMs: integer('retry-delay-ms', 0, 60000),
             requestTimeoutMs: integer('request-timeout-ms', 100, 600000),
@@ -33739,12 +33957,14 @@ function readInputs() {
             pr: {
                 branch: prBranch,
                 title: withVersion(input('pr-title')).trim() || `chore: pin runtime to ${version}`,
-                // {version-file} names the pin's file, so the default body is right whatever file is set.
-                body: withVersion(input('pr-body')).split('{version-file}').join(versionFile)
+                // {version-file} names the pins' files, so the default body is right whatever is pinned.
+                body: withVersion(input('pr-body'))
+                    .split('{version-file}')
+                    .join([...new Set(pins.map((p) => p.path))].join(', '))
             },
             downgrade: choice('downgrade', ['allow', 'skip', 'fail']),
             rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
-            transport: choice('transport', ['auto', 'api', 'git']),
+            transport,
             requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off']),
             verifyBuild: choice('verify-build', ['false', 'true', 'require']),
             verifyTimeoutSeconds: integer('verify-timeout', 1, 3600)
@@ -33752,78 +33972,89 @@ function readInputs() {
     };
 }
 
-;// CONCATENATED MODULE: ./src/shared/pin-text.ts
-/**
- * The pin exactly as a template reads it: `head -n1 .runtime-version | tr -d '[:space:]'`.
- * On bytes, not on decoded text: JavaScript's trim() also drops a byte-order mark and other
- * Unicode spaces, which `tr` (in the C locale a runner uses) keeps, so a file with a BOM would
- * look pinned to the cascade and not to the template.
- */
-// POSIX [:space:] in the C locale: space, \t, \n, \v, \f, \r.
-const SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
-/** The version the template's build reads from these bytes. */
-function templateReading(bytes) {
-    const end = bytes.indexOf(0x0a);
-    const line = end < 0 ? bytes : bytes.subarray(0, end);
-    return Buffer.from(line.filter((b) => !SPACE.has(b)));
+;// CONCATENATED MODULE: ./src/pins/pin-spec.ts
+/** The pins' files, each once, in the order first named. */
+function pinPaths(pins) {
+    return [...new Set(pins.map((p) => p.path))];
 }
-function isPinned(bytes, version) {
-    return templateReading(bytes).equals(Buffer.from(version, 'utf8'));
-}
-/** What the file pins, for a person: the reading, quoted and escaped when it is not plain. */
-function describePin(bytes) {
-    const reading = templateReading(bytes);
-    const text = reading.toString('utf8');
-    if (text === '')
-        return 'empty';
-    // Printable ASCII only, else show the bytes as they are (a BOM shows as \ufeff).
-    return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text).replace(/[\u007f-\uffff]/g, escapeChar);
-}
-const escapeChar = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
-;// CONCATENATED MODULE: ./src/pipeline/pin-policy.ts
+;// CONCATENATED MODULE: ./src/pipeline/api-stage.ts
 
 
 /**
- * The one judgement of a version file, made wherever it was read: by the look-up round, and
- * again after a write found the file changed (the API transport re-reads before it writes
- * again). Pinned means pinned as the template reads it; then the downgrade policy.
+ * Everything the API can tell goes out at once, one round trip: the repository, the branch
+ * input, each probe path and every pin's file (on the default branch, or on `branch`), and in
+ * pull-request mode the bump branch and the pins' files on it. The requests share one retry group, so a persistent fault
+ * costs the round plus three retries, not every request four tries. A request that fails for
+ * good throws, saying which one: a template is never skipped on an error.
  */
-function judgePin(file, settings) {
-    if (file.kind === 'absent')
-        return { kind: 'write', was: null };
-    if (file.kind === 'empty-repository')
-        return { kind: 'skip', reason: 'empty repository (no branch to pin)' };
-    if (file.kind === 'other')
-        return { kind: 'fail', reason: `${settings.versionFile} is not a regular file (${file.type})` };
-    if (isPinned(file.bytes, settings.version))
-        return { kind: 'pinned' };
-    const was = describePin(file.bytes);
-    const reading = templateReading(file.bytes).toString('utf8');
-    if (reading === '')
-        return { kind: 'write', was };
-    const order = compareVersions(settings.version, reading);
-    if (order === null)
-        return { kind: 'write', was, note: `versions could not be compared (${was} → ${settings.version})` };
-    if (order < 0) {
-        if (settings.downgrade === 'skip')
-            return { kind: 'skip', reason: `pin ${was} is newer` };
-        if (settings.downgrade === 'fail')
-            return { kind: 'fail', reason: `pin ${was} is newer than ${settings.version} (downgrade: fail)`, policy: true };
-        return { kind: 'write', was, note: `a downgrade from ${was}` };
+async function lookUp(api, ref, settings, call) {
+    const { owner, repo } = ref;
+    const at = settings.branch || undefined;
+    const pr = settings.mode === 'pull-request' ? settings.pr.branch : undefined;
+    const paths = pinPaths(settings.pins);
+    const [lookup, branch, probes, files, bumpTip, bumpFiles] = await Promise.allSettled([
+        api.repo(owner, repo, call),
+        settings.branch ? api.branch(owner, repo, settings.branch, call).then((b) => b !== null) : Promise.resolve(true),
+        Promise.allSettled(settings.probePaths.map((path) => api.file(owner, repo, path, at, call))),
+        api_stage_readPins(api, owner, repo, paths, at, call),
+        pr ? api.branch(owner, repo, pr, call) : Promise.resolve(null),
+        pr ? api_stage_readPins(api, owner, repo, paths, pr, call) : Promise.resolve(new Map())
+    ]);
+    const value = (outcome, what) => {
+        if (outcome.status === 'fulfilled')
+            return outcome.value;
+        throw outcome.reason instanceof ApiError ? outcome.reason.during(what) : outcome.reason;
+    };
+    const info = value(lookup, 'repository lookup failed');
+    if (info === null)
+        return { repo: null, branchExists: false, workflow: null, workflows: [], files: new Map() };
+    const found = probeResults(settings.probePaths, value(probes, 'probe failed'));
+    const answers = {
+        repo: info,
+        branchExists: value(branch, 'branch lookup failed'),
+        workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (found[0] ?? null),
+        workflows: found,
+        files: new Map()
+    };
+    // A probe that errored must never read as "no workflow": one path we could not read might be it.
+    if (answers.workflow === null) {
+        const error = value(probes, 'probe failed').find((p) => p.status === 'rejected');
+        if (error)
+            value(error, 'probe failed');
     }
-    return { kind: 'write', was };
+    // readPins names the file that failed already.
+    const settled = (outcome) => {
+        if (outcome.status === 'rejected')
+            throw outcome.reason;
+        return outcome.value;
+    };
+    answers.files = settled(files);
+    if (pr)
+        answers.bump = { tip: value(bumpTip, `looking up ${pr} failed`), files: settled(bumpFiles) };
+    return answers;
 }
-/** The file's new content: exactly the version and one newline. */
-function pinBytes(version) {
-    return Buffer.from(`${version}\n`, 'utf8');
+/** Every pin file on `ref`, at once; the first that fails for good throws, naming the file. */
+async function api_stage_readPins(api, owner, repo, paths, ref, call) {
+    const reads = await Promise.all(paths.map((path) => api.file(owner, repo, path, ref, call).catch((error) => {
+        throw error instanceof ApiError ? error.during(`reading ${path} failed`) : error;
+    })));
+    return new Map(paths.map((path, i) => [path, reads[i]]));
+}
+function probeResults(paths, found) {
+    return found.flatMap((f, i) => {
+        if (f.status !== 'fulfilled' || f.value.kind === 'absent' || f.value.kind === 'empty-repository')
+            return [];
+        return [{ path: paths[i], bytes: f.value.kind === 'file' ? f.value.bytes : null }];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/landing/bump-branch.ts
-async function bumpRule(state, ourEmail, version) {
+
+async function bumpRule(state, version) {
     if (state.tip === null)
         return { kind: 'create' };
-    if (state.tip.authorEmail?.toLowerCase() === ourEmail.toLowerCase())
+    if (markedVersion(state.tip.message) !== null)
         return { kind: 'update', tip: state.tip.sha };
     if (await state.holdsPin()) {
         return {
@@ -33849,67 +34080,64 @@ const MAY_HAVE_LANDED = 'cancelled while pushing: the pin may have landed (a re-
 
 
 
+
 /** Under auto, a write past GitHub's budget goes to git (see WritePacing). */
-const BUDGET_SPENT = {
+const budgetSpent = (attempts) => ({
     kind: 'cannot',
     reason: "GitHub's budget for content-creating requests is spent for now",
-    attempts: 0
-};
+    attempts
+});
 /**
- * The contents-API transport: one write per template, no clone, no git process. The forge makes
- * the commit on the branch's current tip, through its hooks and branch protection, and it starts
- * the template's push workflows like any push. Unrelated commits pushed meanwhile need nothing;
- * a stale sha means the file itself changed: it is read again and judged again (pinned, the
- * downgrade policy) before any further write, within `max-attempts` writes in all. Writes are
- * never retried blindly: a write whose answer was lost is read back, not sent twice.
+ * The API transport: no clone, no git process. One pin file is one contents write; several go
+ * in one commit (Gitea's `POST /contents`, GitHub's Git Data API). The forge makes the commit on
+ * the branch's current tip, through its hooks and branch protection, and it starts the
+ * template's push workflows like any push. A stale read (a file changed since, or the branch
+ * moved under a Git Data commit) reads every pin again and judges again before any further
+ * write, within `max-attempts` writes in all. Writes are never retried blindly: a write whose
+ * answer was lost is read back, not sent twice.
  */
 class ApiLander {
     ctx;
-    transport = 'api';
     constructor(ctx) {
         this.ctx = ctx;
     }
     async land(request) {
-        const { settings } = this.ctx;
         const { owner, repo, log } = request;
         // One try per request here: this module owns the write's retries.
         const call = { subject: `${owner}/${repo}`, log, group: new RetryGroup(0), budget: request.budget };
-        let file = request.file;
+        let reads = request.reads;
         let target = request.base;
+        let bump;
         if (request.bump) {
             const prepared = await this.prepareBump(request, request.bump, call);
             if ('kind' in prepared)
                 return prepared;
-            ({ file, target } = prepared);
+            ({ reads, target, bump } = prepared);
         }
-        if (settings.dryRun)
-            return { kind: 'would-land', reason: '' };
-        if ((await this.ctx.pace(1, log)) === 'spent')
-            return BUDGET_SPENT;
-        return this.write(request, target, file, call);
+        const landed = await this.write(request, target, reads, call);
+        return landed.kind === 'landed' && bump ? { ...landed, bump } : landed;
     }
-    /** Pull-request mode: the bump branch's rules, then the branch to write on and its file. */
+    /** Pull-request mode: the bump branch's rules, then the branch to write on and its files. */
     async prepareBump(request, bump, call) {
         const { settings, api } = this.ctx;
         const { owner, repo, log } = request;
         if (bump.tip === null) {
             if (settings.dryRun)
-                return { file: request.file, target: bump.branch };
+                return { reads: request.reads, target: bump.branch, bump: 'created' };
             const made = await this.createBump(request, bump.branch, call);
             if (made === 'created')
-                return { file: request.file, target: bump.branch };
+                return { reads: request.reads, target: bump.branch, bump: 'created' };
             if ('kind' in made)
                 return made;
             // It appeared meanwhile: judged as found, once (a branch that is gone again fails there).
             return this.prepareBump(request, { branch: bump.branch, tip: made.tip }, call);
         }
         // The look-up round read it with the tip; a branch that appeared since is read now.
-        const read = bump.file ?? (await api.file(owner, repo, settings.versionFile, bump.branch, call));
-        const held = read.kind === 'file' ? { sha: read.sha, bytes: read.bytes } : null;
-        const pinned = held !== null && isPinned(held.bytes, settings.version);
-        const decision = await bumpRule({ branch: bump.branch, tip: bump.tip, holdsPin: () => pinned }, settings.author.email, settings.version);
+        const held = bump.reads ?? (await api_stage_readPins(api, owner, repo, pinPaths(settings.pins), bump.branch, call));
+        const pinned = request.judge(held).kind === 'pinned';
+        const decision = await bumpRule({ branch: bump.branch, tip: bump.tip, holdsPin: () => pinned }, settings.version);
         if (decision.kind === 'keep')
-            return { kind: 'landed', commit: null, attempts: 0, note: decision.note };
+            return { kind: 'landed', commit: null, attempts: 0, note: decision.note, bump: 'someone-else' };
         if (decision.kind === 'refuse')
             return { kind: 'failed', reason: decision.reason, attempts: 0 };
         // Ours. Up to date (cut from the base's current tip) and pinned: nothing to do.
@@ -33920,22 +34148,19 @@ class ApiLander {
         const current = base !== null && parents.includes(base.sha);
         if (pinned && current) {
             log(`${bump.branch} already holds the pin on the current ${request.base}`);
-            return { kind: 'landed', commit: null, attempts: 0 };
+            return { kind: 'landed', commit: null, attempts: 0, bump: 'current' };
         }
         // Bringing it up to date needs a merge commit, which no contents API makes.
         if (settings.transport === 'auto') {
-            return {
-                kind: 'cannot',
-                reason: `${bump.branch} is behind ${request.base}: bringing it up to date needs a merge commit`,
-                attempts: 0
-            };
+            const reason = `${bump.branch} is behind ${request.base}: bringing it up to date needs a merge commit`;
+            return { kind: 'cannot', reason, attempts: 0 };
         }
         const behind = current
             ? undefined
             : `${bump.branch} is behind ${request.base}: the contents API cannot merge (transport: git brings it up to date)`;
         if (pinned)
-            return { kind: 'landed', commit: null, attempts: 0, note: behind };
-        return { file: held, target: bump.branch };
+            return { kind: 'landed', commit: null, attempts: 0, note: behind, bump: 'current' };
+        return { reads: held, target: bump.branch, bump: 'updated' };
     }
     /**
      * Cuts the bump branch from the base (GitHub needs the base's sha; Gitea takes its name).
@@ -33946,9 +34171,9 @@ class ApiLander {
         const { api } = this.ctx;
         const { owner, repo, log } = request;
         const base = api.kind === 'github' ? await api.branch(owner, repo, request.base, call) : null;
-        const from = base ?? { name: request.base, sha: '', authorEmail: undefined, parents: undefined };
+        const from = base ?? { name: request.base, sha: '', message: undefined, tree: undefined };
         if ((await this.ctx.pace(1, log)) === 'spent')
-            return BUDGET_SPENT;
+            return budgetSpent(0);
         let made;
         try {
             made = await api.createBranch(owner, repo, branch, from, call);
@@ -33970,86 +34195,122 @@ class ApiLander {
         log(`${branch} appeared meanwhile`);
         return { tip };
     }
+    /** Judge, write, and on a stale read read every pin again: within max-attempts writes. */
     async write(request, target, start, call) {
         const { settings, api, signal } = this.ctx;
         const { owner, repo, log } = request;
         const policy = gitPolicy(settings.maxAttempts, settings.retryDelayMs);
-        let file = start;
+        let reads = start;
         let writes = 0;
         let unsure = false;
         let last = '';
         for (;;) {
+            const verdict = request.judge(reads);
+            if (verdict.kind !== 'write')
+                return this.settled(request, target, verdict, writes, unsure, call);
+            if (settings.dryRun)
+                return { kind: 'would-land', made: verdict };
             if (writes >= settings.maxAttempts)
                 return { kind: 'failed', reason: `gave up after ${writes} writes: ${last}`, attempts: writes };
             writes++;
-            try {
-                const write = {
-                    path: settings.versionFile,
-                    branch: target,
-                    bytes: pinBytes(settings.version),
-                    sha: file?.sha ?? null
-                };
-                const commit = await api.writeFile(owner, repo, { ...write, message: settings.commitMessage, author: settings.author }, call);
-                log(`landed through the contents API: ${commit.slice(0, 12)} on ${target}`);
-                return { kind: 'landed', commit, attempts: writes };
+            const tried = await this.tryWrite(request, target, verdict, writes, call);
+            if ('landed' in tried) {
+                const { commit, verified } = tried.landed;
+                const how = verdict.changes.length === 1
+                    ? 'through the contents API'
+                    : `in one commit through the API (${verdict.changes.length} files)`;
+                log(`landed ${how}: ${commit.slice(0, 12)} on ${target}${verified ? ' (verified)' : ''}`);
+                return { kind: 'landed', commit, attempts: writes, made: verdict, verified };
             }
-            catch (error) {
-                if (error instanceof RunStopError || !(error instanceof ApiError))
-                    throw error;
-                if (signal.aborted)
-                    return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes, failure: 'transient' };
-                last = error.message;
-                const failure = error.transient ? 'transient' : api.writeFailure(error);
-                if (failure === 'unsupported')
-                    return { kind: 'cannot', reason: `the forge has no contents write here (${error.message})`, attempts: writes };
-                if (failure === 'no-access') {
-                    return {
-                        kind: 'failed',
-                        reason: `the token lacks write access to this repository (the forge said: ${error.message})`,
-                        attempts: writes
-                    };
-                }
-                if (failure === 'refused')
-                    return { kind: 'failed', reason: `write refused: ${error.message}`, attempts: writes };
-                if (failure === 'transient') {
-                    // The write may have landed before its answer was lost: never send it again unread.
-                    unsure = true;
-                    const delay = backoffDelay(policy, writes);
-                    log(`write failed (${error.message}); reading the file again in ${seconds(delay)}`);
-                    if (!(await sleep(delay, signal)))
-                        return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes };
-                }
-                else {
-                    log(`${settings.versionFile} changed since it was read (${error.message}); reading it again`);
-                }
+            if ('kind' in tried)
+                return tried;
+            last = tried.again;
+            if (tried.transient) {
+                // The write may have landed before its answer was lost: never send it again unread.
+                unsure = true;
+                const delay = backoffDelay(policy, writes);
+                log(`write failed (${tried.again}); reading the pins again in ${seconds(delay)}`);
+                if (!(await sleep(delay, signal)))
+                    return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes };
             }
-            // A fresh read decides the next write: pinned now, or what the policy says of the new pin.
-            const read = await api.file(owner, repo, settings.versionFile, target, call);
-            const verdict = request.judge(read);
-            if (verdict.kind === 'pinned') {
-                if (unsure) {
-                    const tip = await api.branch(owner, repo, target, call);
-                    if (tip?.authorEmail === settings.author.email)
-                        return { kind: 'landed', commit: tip.sha, attempts: writes, note: 'the interrupted write had landed' };
-                }
-                return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${target}`, attempts: writes };
+            else {
+                log(`a pin changed since it was read (${tried.again}); reading the pins again`);
             }
-            if (verdict.kind === 'skip')
-                return { kind: 'skipped', reason: verdict.reason, attempts: writes };
-            if (verdict.kind === 'fail')
-                return {
-                    kind: 'failed',
-                    reason: verdict.reason,
-                    attempts: writes,
-                    failure: verdict.policy ? 'policy' : 'other'
-                };
-            file = read.kind === 'file' ? { sha: read.sha, bytes: read.bytes } : null;
+            reads = await api_stage_readPins(api, owner, repo, pinPaths(settings.pins), target, call);
         }
+    }
+    /** A re-read that needs no write: pinned (by us, if an interrupted write landed), skip or fail. */
+    async settled(request, target, verdict, writes, unsure, call) {
+        const { settings, api } = this.ctx;
+        if (verdict.kind === 'skip')
+            return { kind: 'skipped', reason: verdict.reason, attempts: writes };
+        if (verdict.kind === 'fail')
+            return { kind: 'failed', reason: verdict.reason, attempts: writes, failure: verdict.policy ? 'policy' : 'other' };
+        if (unsure) {
+            const tip = await api.branch(request.owner, request.repo, target, call);
+            if (tip && markedVersion(tip.message) === settings.version)
+                return { kind: 'landed', commit: tip.sha, attempts: writes, note: 'the interrupted write had landed' };
+        }
+        return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${target}`, attempts: writes };
+    }
+    /**
+     * One write: a single file through the contents endpoint (today's fast path), several in one
+     * commit. On GitHub a pattern pin also goes as a commit, since a contents write makes the
+     * file 100644 (reported: github/github-mcp-server#2578) and a Git Data commit keeps its mode.
+     */
+    async tryWrite(request, target, verdict, writes, call) {
+        const { settings, api } = this.ctx;
+        const { owner, repo, log } = request;
+        const [only] = verdict.changes;
+        const single = verdict.changes.length === 1 && (api.kind !== 'github' || only.whole);
+        const requests = single || api.kind !== 'github' ? 1 : 3;
+        if ((await this.ctx.pace(requests, log)) === 'spent')
+            return budgetSpent(writes - 1);
+        const message = settings.commitMessage;
+        const author = this.author();
+        try {
+            if (single)
+                return { landed: await api.writeFile(owner, repo, { ...only, branch: target, message, author }, call) };
+            const files = verdict.changes.map(({ path, bytes, sha }) => ({ path, bytes, sha }));
+            const made = await api.commitFiles(owner, repo, { branch: target, files, message, author }, call);
+            return 'stale' in made
+                ? { again: `${made.stale} is no longer the blob read`, transient: false }
+                : { landed: made };
+        }
+        catch (error) {
+            if (error instanceof RunStopError || !(error instanceof ApiError))
+                throw error;
+            return this.refusal(error, writes);
+        }
+    }
+    /** What a failed write means for this template (see ForgeApi.writeFailure). */
+    refusal(error, writes) {
+        const { api, signal } = this.ctx;
+        if (signal.aborted)
+            return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes, failure: 'transient' };
+        if (error.transient)
+            return { again: error.message, transient: true };
+        const failure = api.writeFailure(error);
+        if (failure === 'stale')
+            return { again: error.message, transient: false };
+        if (failure === 'unsupported')
+            return { kind: 'cannot', reason: `the forge has no contents write here (${error.message})`, attempts: writes };
+        if (failure === 'no-access') {
+            const reason = `the token lacks write access to this repository (the forge said: ${error.message})`;
+            return { kind: 'failed', reason, attempts: writes };
+        }
+        return { kind: 'failed', reason: `write refused: ${error.message}`, attempts: writes };
+    }
+    /**
+     * GitHub signs an API commit only when it names no author and no committer (forge-facts.md,
+     * Signed commits): send none there unless `commit-signing: off`. Gitea takes the author.
+     */
+    author() {
+        const { settings, api } = this.ctx;
+        return api.kind === 'github' && settings.signing !== 'off' ? null : settings.author;
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/git/git-outcome.ts
 const TRANSIENT = [
     /returned error: 5\d\d/i,
@@ -34173,7 +34434,6 @@ function classifyPush(result) {
 
 ;// CONCATENATED MODULE: ./src/git/template-repo.ts
 
-
 /**
  * One template's local repository: a bare, shallow (depth 1), blobless clone of one branch.
  * Its cost does not grow with history or with the size of files the cascade never touches, and
@@ -34228,73 +34488,82 @@ class TemplateRepo {
         // Never --force: a push that is not a fast-forward is a race to replay, not to overwrite.
         return this.network(['push', '--porcelain', '--no-verify', 'origin', `${sha}:${ref}`], this.dir, classifyPush);
     }
-    /** Whether `rev` holds exactly `content` at `path`. */
-    async holds(rev, path, content) {
-        const result = await this.git.run(['rev-parse', '--verify', '--quiet', `${rev}:${path}`], this.dir);
-        const blob = result.stdout.trim();
-        return result.exitCode === 0 && blob === blobId(content, blob.length);
-    }
-    /** Tree and author email of each commit-ish, in one process. */
+    /** Tree and message of each commit-ish, in one process. */
     async describe(revs) {
-        const result = await this.git.run(['log', '--no-walk=unsorted', '--format=%H %T %ae', ...revs, '--'], this.dir);
+        const result = await this.git.run(['log', '--no-walk=unsorted', '--format=%H %T%n%B%x00', ...revs, '--'], this.dir);
         if (result.exitCode !== 0)
             return null;
         return result.stdout
-            .trim()
-            .split('\n')
-            .map((line) => {
-            const [sha, tree, email = ''] = line.split(' ');
-            return { sha, tree, email };
+            .split('\0')
+            .map((entry) => entry.replace(/^\n/, ''))
+            .filter((entry) => entry.trim() !== '')
+            .map((entry) => {
+            const [line, ...body] = entry.split('\n');
+            const [sha, tree] = line.split(' ');
+            return { sha, tree, message: body.join('\n') };
         });
+    }
+    /**
+     * What `rev` holds at each path: one `ls-tree`, then the bytes of each blob. A blob the API
+     * showed (`known`) is not fetched again; any other is fetched lazily (a blobless clone), as
+     * happens only after a race changed it.
+     */
+    async readPins(rev, paths, known) {
+        const listed = await this.git.run(['ls-tree', '-z', '--full-tree', rev, '--', ...paths], this.dir);
+        if (listed.exitCode !== 0)
+            return `git ls-tree: ${gitError(listed)}`;
+        const reads = new Map(paths.map((p) => [p, { kind: 'absent' }]));
+        const modes = new Map();
+        for (const row of listed.stdout.split('\0').filter(Boolean)) {
+            const match = /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(row);
+            if (!match || !reads.has(match[4]))
+                continue;
+            const [, mode, type, sha, path] = match;
+            modes.set(path, mode);
+            if (type !== 'blob' || mode === '120000') {
+                reads.set(path, { kind: 'other', sha, type: mode === '120000' ? 'symlink' : type === 'tree' ? 'dir' : type });
+                continue;
+            }
+            const seen = known.get(path);
+            if (seen?.kind === 'file' && seen.sha === sha) {
+                reads.set(path, seen);
+                continue;
+            }
+            const shown = await this.git.run(['cat-file', 'blob', sha], this.dir);
+            if (shown.exitCode !== 0)
+                return `git cat-file: ${gitError(shown)}`;
+            reads.set(path, { kind: 'file', sha, bytes: shown.stdoutBytes });
+        }
+        return { reads, modes };
     }
     async tip() {
         const result = await this.git.run(['rev-parse', '--verify', '--quiet', `${this.ref}^{commit}`], this.dir);
         return result.exitCode === 0 ? result.stdout.trim() : null;
     }
     /**
-     * Builds the pin commit on the current tip in one fast-import process, which also reports
-     * (`ls`) what the tip holds at `path`. When the tip already holds exactly `content`, or
-     * `isPinned` says its content counts as pinned, the commit is dropped: it never left this
-     * machine.
+     * Builds the pin commit on the current tip in one fast-import process: every file in one
+     * commit, each with the mode it had. A second parent keeps an existing bump branch's tip in
+     * history, so the push is a fast-forward for it. The commit never leaves this machine
+     * until it is pushed.
      */
-    async buildPin(path, content, message, author, isPinned, known, mergeParent) {
+    async commitPins(files, message, author, mergeParent) {
         const now = Math.floor(Date.now() / 1000);
         const ident = `${author.name} <${author.email}> ${now} +0000`;
         const stream = Buffer.concat([
             template_repo_text('feature done\n'),
-            // The old version file, as the API returned it: written locally so that the push's thin
-            // pack finds its delta base here instead of lazily fetching it (one more round trip).
-            known?.raw ? Buffer.concat([template_repo_text('blob\n'), data(known.raw)]) : Buffer.alloc(0),
+            // The old files, as the API returned them: written locally so that the push's thin pack
+            // finds its delta bases here instead of lazily fetching them (one more round trip).
+            ...files.flatMap((f) => (f.previous ? [template_repo_text('blob\n'), data(f.previous)] : [])),
             template_repo_text(`commit refs/cascade/pin\nmark :1\nauthor ${ident}\ncommitter ${ident}\n`),
             data(message),
-            // A second parent keeps an existing bump branch's tip in history: a fast-forward for it.
-            template_repo_text(`from ${this.ref}^0\n${mergeParent ? `merge ${mergeParent}\n` : ''}ls "${path}"\nM 100644 inline ${path}\n`),
-            data(content),
+            template_repo_text(`from ${this.ref}^0\n${mergeParent ? `merge ${mergeParent}\n` : ''}`),
+            ...files.flatMap((f) => [template_repo_text(`M ${f.mode} inline ${f.path}\n`), data(f.bytes)]),
             template_repo_text('get-mark :1\ndone\n')
         ]);
         const result = await this.git.run(['fast-import', '--quiet', '--force'], this.dir, stream);
         if (result.exitCode !== 0)
-            return { kind: 'error', reason: `fast-import: ${gitError(result)}` };
-        const [listing = '', mark = ''] = result.stdout.trim().split('\n');
-        const sha = mark.trim();
-        if (listing.startsWith('missing '))
-            return { kind: 'commit', sha, previousBlob: null };
-        const match = /^(\d{6}) (\w+) ([0-9a-f]+)\t/.exec(listing);
-        if (!match)
-            return { kind: 'error', reason: `fast-import: unexpected listing "${listing.slice(0, 80)}"` };
-        const [, , type, blob] = match;
-        if (type !== 'blob')
-            return { kind: 'not-a-file' };
-        if (blob === blobId(content, blob.length))
-            return { kind: 'already-pinned' };
-        // A blob that is neither ours nor the one the API showed changed after the API read: look
-        // at it (one lazy fetch in a rare race) so "first line is the version" is honoured.
-        if (blob !== known?.sha) {
-            const shown = await this.git.run(['cat-file', 'blob', blob], this.dir);
-            if (shown.exitCode === 0 && isPinned(shown.stdoutBytes))
-                return { kind: 'already-pinned' };
-        }
-        return { kind: 'commit', sha, previousBlob: blob };
+            return { error: `fast-import: ${gitError(result)}` };
+        return result.stdout.trim();
     }
     async network(args, cwd, classify) {
         this.log(`git ${args.filter((a) => a !== '--').join(' ')}`);
@@ -34312,12 +34581,6 @@ function data(body) {
     const bytes = typeof body === 'string' ? template_repo_text(body) : body;
     return Buffer.concat([template_repo_text(`data ${bytes.length}\n`), bytes, template_repo_text('\n')]);
 }
-/** The id git gives a blob with this content (SHA-1, or SHA-256 in a sha256 repository). */
-function blobId(content, hexLength = 40) {
-    const body = Buffer.from(content);
-    const algorithm = hexLength === 64 ? 'sha256' : 'sha1';
-    return (0,external_node_crypto_.createHash)(algorithm).update(`blob ${body.length}\0`).update(body).digest('hex');
-}
 
 ;// CONCATENATED MODULE: ./src/landing/git-lander.ts
 
@@ -34328,143 +34591,178 @@ function blobId(content, hexLength = 40) {
 
 
 /**
- * The git transport: a bare, shallow, blobless clone, one fast-import commit, a push. When the
- * push loses a race, fetch the new tip and replay the pin on it. At most `max-attempts` rounds,
- * each ending in one push or one transient failure. Never forces: whatever someone else pushed
- * stays below our commit, and a failure leaves the branch as it was.
+ * The git transport: a bare, shallow, blobless clone, one fast-import commit with every pin
+ * file, a push. Each round reads the pins at the tip it fetched and judges them with the same
+ * judgement as the API transport (pinned, the downgrade policy), so a newer pin pushed
+ * meanwhile is treated alike on both. At most `max-attempts` rounds, each ending in one push or
+ * one transient failure. Never forces: whatever someone else pushed stays below our commit.
  */
 class GitLander {
     ctx;
-    transport = 'git';
     next = 0;
     constructor(ctx) {
         this.ctx = ctx;
     }
     async land(request) {
-        const dir = (0,external_node_path_namespaceObject.join)(this.ctx.workDir, `${this.next++}-${request.owner}-${request.repo}`.replace(/[^A-Za-z0-9_.-]/g, '_'));
+        const name = `${this.next++}-${request.owner}-${request.repo}`.replace(/[^A-Za-z0-9_.-]/g, '_');
+        const dir = (0,external_node_path_namespaceObject.join)(this.ctx.workDir, name);
         try {
-            return await this.rounds(request, dir);
+            return await new GitAttempt(this.ctx, request, dir).rounds();
         }
         finally {
             await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
         }
     }
-    async rounds(request, dir) {
-        const { settings, git, signal } = this.ctx;
-        const { base, bump, log } = request;
-        const url = `${settings.serverUrl}/${request.owner}/${request.repo}.git`;
-        const repo = new TemplateRepo(git, dir, url, base, log);
-        const policy = gitPolicy(settings.maxAttempts, settings.retryDelayMs);
-        const target = bump?.branch ?? base;
-        const content = `${settings.version}\n`;
+}
+/** One template's rounds through git. */
+class GitAttempt {
+    ctx;
+    request;
+    dir;
+    repo;
+    target;
+    pushes;
+    transient = 0;
+    cloned = false;
+    headMayExist;
+    /** Every commit we tried to push: one whose answer was lost may have landed all the same. */
+    attempted = new Set();
+    constructor(ctx, request, dir) {
+        this.ctx = ctx;
+        this.request = request;
+        this.dir = dir;
+        const { settings } = ctx;
+        this.repo = new TemplateRepo(ctx.git, dir, `${settings.serverUrl}/${request.owner}/${request.repo}.git`, request.base, request.log);
+        this.target = request.bump?.branch ?? request.base;
         // Writes another transport already made count against max-attempts too (auto's hand-over).
-        const made = request.writesMade ?? 0;
-        let pushes = made;
-        let transient = 0;
-        let cloned = false;
-        let headMayExist = bump ? bump.tip !== null : false;
-        // The version file as the API showed it: to spot a change made after that read, and as the
-        // delta base of the push.
-        let known = request.file ? { sha: request.file.sha, raw: request.file.bytes } : undefined;
-        // Every commit we tried to push: a push whose answer was lost (or that git's HTTP layer resent
-        // and then saw refused as stale) may have landed all the same.
-        const attempted = new Set();
-        let lastReason = '';
-        const failed = (reason) => ({ kind: 'failed', reason, attempts: pushes });
-        const backOff = async (reason) => {
-            lastReason = reason;
-            const delay = backoffDelay(policy, ++transient);
-            log(`transient failure; retrying in ${seconds(delay)}`);
-            return sleep(delay, signal);
-        };
-        for (let round = 1; round <= settings.maxAttempts - made; round++) {
+        this.pushes = request.writesMade ?? 0;
+        this.headMayExist = request.bump ? request.bump.tip !== null : false;
+    }
+    async rounds() {
+        const { settings, signal } = this.ctx;
+        const policy = gitPolicy(settings.maxAttempts, settings.retryDelayMs);
+        let last = '';
+        for (let round = 1; round <= settings.maxAttempts - (this.request.writesMade ?? 0); round++) {
             if (signal.aborted)
-                return failed('cancelled');
-            // Every round starts from the current tips: the clone, then only the new tips.
-            if (!cloned)
-                await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }); // a failed clone leaves debris
-            const got = cloned ? await repo.fetchTip() : await repo.clone();
-            if (got.kind === 'final')
-                return failed(got.reason);
-            if (got.kind !== 'ok') {
-                if (!(await backOff(got.reason)))
-                    return failed('cancelled');
+                return this.failed('cancelled');
+            const ended = await this.round();
+            if ('kind' in ended)
+                return ended;
+            last = ended.reason;
+            if (ended.again === 'race') {
+                last = `the branch kept moving (${ended.reason})`;
+                this.request.log(`${this.target} moved: fetching the new tip to replay the pin on it`);
                 continue;
             }
-            cloned = true;
-            let head = null;
-            if (bump && headMayExist) {
-                const fetched = await repo.fetchBranch(bump.branch);
-                if (fetched.kind === 'final')
-                    return failed(fetched.reason);
-                if (fetched.kind === 'transient' || fetched.kind === 'race') {
-                    if (!(await backOff(fetched.reason)))
-                        return failed('cancelled');
-                    continue;
-                }
-                head = fetched.kind === 'ok' ? ((await repo.describe([`refs/heads/${bump.branch}`]))?.[0] ?? null) : null;
-            }
-            if (attempted.size > 0) {
-                const tip = bump ? (head?.sha ?? null) : await repo.tip();
-                if (tip !== null && attempted.has(tip))
-                    return { kind: 'landed', commit: tip, attempts: pushes, note: 'the interrupted push had landed' };
-            }
-            let mergeParent;
-            if (bump && head) {
-                // What git sees now decides, not what the API showed earlier.
-                const state = { sha: head.sha, authorEmail: head.email };
-                const holdsPin = () => repo.holds(`refs/heads/${bump.branch}`, settings.versionFile, content);
-                const decision = await bumpRule({ branch: bump.branch, tip: state, holdsPin }, settings.author.email, settings.version);
-                if (decision.kind === 'keep')
-                    return { kind: 'landed', commit: null, attempts: pushes, note: decision.note };
-                if (decision.kind === 'refuse')
-                    return failed(decision.reason);
-                if (decision.kind === 'update')
-                    mergeParent = decision.tip;
-            }
-            const pin = await repo.buildPin(settings.versionFile, content, settings.commitMessage, settings.author, (bytes) => isPinned(bytes, settings.version), known, mergeParent);
-            if (pin.kind === 'already-pinned')
-                return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${base}`, attempts: pushes };
-            if (pin.kind === 'not-a-file')
-                return failed(`${settings.versionFile} is not a regular file`);
-            if (pin.kind === 'error')
-                return failed(pin.reason);
-            // After a race the tip's blob is what a replay compares against; its bytes are not known.
-            known =
-                pin.previousBlob === null
-                    ? undefined
-                    : { sha: pin.previousBlob, raw: known?.sha === pin.previousBlob ? known.raw : undefined };
-            if (head && mergeParent) {
-                const [candidate] = (await repo.describe([pin.sha])) ?? [];
-                if (candidate?.tree === head.tree) {
-                    log(`${bump.branch} already holds the pin on the current ${base}`);
-                    return { kind: 'landed', commit: null, attempts: pushes };
-                }
-            }
-            if (settings.dryRun) {
-                log(`dry run: built ${pin.sha.slice(0, 12)}, not pushing`);
-                return { kind: 'would-land', reason: '' };
-            }
-            pushes++;
-            attempted.add(pin.sha);
-            const pushed = await repo.push(pin.sha, target);
-            if (pushed.kind === 'ok')
-                return { kind: 'landed', commit: pin.sha, attempts: pushes };
-            // Killed mid-push by a cancel: the forge may have taken it before git heard back.
-            if (signal.aborted)
-                return failed(MAY_HAVE_LANDED);
-            if (pushed.kind === 'final')
-                return failed(pushed.reason);
-            headMayExist = true;
-            if (pushed.kind === 'race') {
-                lastReason = `the branch kept moving (${pushed.reason})`;
-                log(`${target} moved: fetching the new tip to replay the pin on it`);
-                continue;
-            }
-            if (!(await backOff(pushed.reason)))
-                return failed('cancelled');
+            const delay = backoffDelay(policy, ++this.transient);
+            this.request.log(`transient failure; retrying in ${seconds(delay)}`);
+            if (!(await sleep(delay, signal)))
+                return this.failed('cancelled');
         }
-        return failed(`gave up after ${settings.maxAttempts} attempts: ${lastReason}`);
+        return this.failed(`gave up after ${settings.maxAttempts} attempts: ${last}`);
+    }
+    failed(reason, failure) {
+        return { kind: 'failed', reason, attempts: this.pushes, ...(failure ? { failure } : {}) };
+    }
+    /** Fetch, read and judge, build, push: one round, from the current tips. */
+    async round() {
+        const { settings, signal } = this.ctx;
+        const { request } = this;
+        if (!this.cloned)
+            await (0,promises_namespaceObject.rm)(this.dir, { recursive: true, force: true }); // a failed clone leaves debris
+        const got = this.cloned ? await this.repo.fetchTip() : await this.repo.clone();
+        if (got.kind === 'final')
+            return this.failed(got.reason);
+        if (got.kind !== 'ok')
+            return { again: 'transient', reason: got.reason };
+        this.cloned = true;
+        const bump = await this.bumpView();
+        if ('kind' in bump || 'again' in bump)
+            return bump;
+        const tip = request.bump ? (bump.head?.sha ?? null) : await this.repo.tip();
+        if (tip !== null && this.attempted.has(tip))
+            return { kind: 'landed', commit: tip, attempts: this.pushes, note: 'the interrupted push had landed' };
+        const read = await this.read(`refs/heads/${request.base}`, request.reads);
+        if (typeof read === 'string')
+            return this.failed(read);
+        const verdict = request.judge(read.reads);
+        if (verdict.kind === 'pinned')
+            return {
+                kind: 'unchanged',
+                reason: `already pinned to ${settings.version} on ${request.base}`,
+                attempts: this.pushes
+            };
+        if (verdict.kind === 'skip')
+            return { kind: 'skipped', reason: verdict.reason, attempts: this.pushes };
+        if (verdict.kind === 'fail')
+            return this.failed(verdict.reason, verdict.policy ? 'policy' : 'other');
+        const files = verdict.changes.map((c) => {
+            const before = read.reads.get(c.path);
+            const previous = before?.kind === 'file' ? before.bytes : undefined;
+            return { path: c.path, bytes: c.bytes, mode: read.modes.get(c.path) ?? '100644', previous };
+        });
+        const sha = await this.repo.commitPins(files, settings.commitMessage, settings.author, bump.mergeParent);
+        if (typeof sha !== 'string')
+            return this.failed(sha.error);
+        const done = request.bump ? (bump.head ? 'updated' : 'created') : undefined;
+        if (bump.head && bump.mergeParent) {
+            const [candidate] = (await this.repo.describe([sha])) ?? [];
+            if (candidate?.tree === bump.head.tree) {
+                request.log(`${this.target} already holds the pin on the current ${request.base}`);
+                return { kind: 'landed', commit: null, attempts: this.pushes, bump: 'current' };
+            }
+        }
+        if (settings.dryRun) {
+            request.log(`dry run: built ${sha.slice(0, 12)}, not pushing`);
+            return { kind: 'would-land', made: verdict };
+        }
+        this.pushes++;
+        this.attempted.add(sha);
+        const pushed = await this.repo.push(sha, this.target);
+        if (pushed.kind === 'ok')
+            return { kind: 'landed', commit: sha, attempts: this.pushes, made: verdict, bump: done };
+        // Killed mid-push by a cancel: the forge may have taken it before git heard back.
+        if (signal.aborted)
+            return this.failed(MAY_HAVE_LANDED);
+        if (pushed.kind === 'final')
+            return this.failed(pushed.reason);
+        this.headMayExist = true;
+        return { again: pushed.kind === 'race' ? 'race' : 'transient', reason: pushed.reason };
+    }
+    /** The pins at `rev`, with the bytes the API showed where the blob is the same. */
+    read(rev, known) {
+        return this.repo.readPins(rev, pinPaths(this.ctx.settings.pins), known);
+    }
+    /**
+     * Pull-request mode: the bump branch as git sees it now (what the API showed earlier does not
+     * decide). Ours: brought up to date with a merge parent; someone else's: kept or refused.
+     */
+    async bumpView() {
+        const { request } = this;
+        const bump = request.bump;
+        if (!bump || !this.headMayExist)
+            return { head: null };
+        const fetched = await this.repo.fetchBranch(bump.branch);
+        if (fetched.kind === 'final')
+            return this.failed(fetched.reason);
+        if (fetched.kind === 'transient' || fetched.kind === 'race')
+            return { again: 'transient', reason: fetched.reason };
+        if (fetched.kind !== 'ok')
+            return { head: null };
+        const ref = `refs/heads/${bump.branch}`;
+        const [head] = (await this.repo.describe([ref])) ?? [];
+        if (!head)
+            return { head: null };
+        const holdsPin = async () => {
+            const read = await this.read(ref, bump.reads ?? new Map());
+            return typeof read !== 'string' && request.judge(read.reads).kind === 'pinned';
+        };
+        const decision = await bumpRule({ branch: bump.branch, tip: head, holdsPin }, this.ctx.settings.version);
+        if (decision.kind === 'keep')
+            return { kind: 'landed', commit: null, attempts: this.pushes, note: decision.note, bump: 'someone-else' };
+        if (decision.kind === 'refuse')
+            return this.failed(decision.reason);
+        return { head, mergeParent: decision.kind === 'update' ? decision.tip : undefined };
     }
 }
 
@@ -34473,20 +34771,21 @@ class GitLander {
  * `transport`: `api` and `git` land every pin their way; `auto` lands through the contents API
  * and hands a template to git, saying why in its log, where the API cannot serve it: a forge
  * without the write endpoints (404/405), GitHub's content-creation budget spent, or a bump
- * branch of ours that needs a merge commit to be brought up to date.
+ * branch of ours that needs a merge commit to be brought up to date. Under `commit-signing:
+ * require` that hand-over fails instead: a push is never signed by the forge.
  */
 class ChosenTransport {
     choice;
+    signing;
     api;
     git;
-    transport;
-    constructor(choice, api, 
+    constructor(choice, signing, api, 
     /** The git transport, or why git cannot be used here: asked only when a template needs git. */
     git) {
         this.choice = choice;
+        this.signing = signing;
         this.api = api;
         this.git = git;
-        this.transport = choice === 'git' ? 'git' : 'api';
     }
     async land(request) {
         if (this.choice === 'git')
@@ -34494,6 +34793,10 @@ class ChosenTransport {
         const landing = await this.api.land(request);
         if (landing.kind !== 'cannot' || this.choice === 'api')
             return { ...landing, transport: 'api' };
+        if (this.signing === 'require') {
+            const reason = `${landing.reason}, and git would land it unsigned (commit-signing: require)`;
+            return { kind: 'failed', reason, attempts: landing.attempts, failure: 'policy', transport: 'api' };
+        }
         request.log(`${landing.reason}: landing through git instead`);
         return this.viaGit({ ...request, writesMade: landing.attempts }, landing.reason);
     }
@@ -34742,6 +35045,291 @@ class RequestBudget {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pins/pin-text.ts
+/**
+ * The pin exactly as a template reads it: `head -n1 .runtime-version | tr -d '[:space:]'`.
+ * On bytes, not on decoded text: JavaScript's trim() also drops a byte-order mark and other
+ * Unicode spaces, which `tr` (in the C locale a runner uses) keeps, so a file with a BOM would
+ * look pinned to the cascade and not to the template.
+ */
+// POSIX [:space:] in the C locale: space, \t, \n, \v, \f, \r.
+const SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
+/** The version the template's build reads from these bytes. */
+function templateReading(bytes) {
+    const end = bytes.indexOf(0x0a);
+    const line = end < 0 ? bytes : bytes.subarray(0, end);
+    return Buffer.from(line.filter((b) => !SPACE.has(b)));
+}
+function isPinned(bytes, version) {
+    return templateReading(bytes).equals(Buffer.from(version, 'utf8'));
+}
+/** What the file pins, for a person: the reading, quoted and escaped when it is not plain. */
+function describePin(bytes) {
+    const reading = templateReading(bytes);
+    const text = reading.toString('utf8');
+    if (text === '')
+        return 'empty';
+    // Printable ASCII only, else show the bytes as they are (a BOM shows as \ufeff).
+    return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text).replace(/[\u007f-\uffff]/g, escapeChar);
+}
+const escapeChar = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+;// CONCATENATED MODULE: ./src/pins/file-pins.ts
+
+/** The pins of one file (a whole-file pin, or one or more patterns), judged on its bytes. */
+function readFilePins(path, pins, file, version) {
+    if (file.kind === 'other')
+        return { kind: 'fail', reason: `${path} is not a regular file (${file.type})` };
+    const present = file.kind === 'file' ? file : null;
+    if (pins.some((p) => p.kind === 'file'))
+        return wholeFile(path, present, version);
+    const patterns = pins.filter((p) => p.kind === 'pattern');
+    if (present === null) {
+        const needed = patterns.find((p) => !p.optional);
+        return needed ? { kind: 'fail', reason: `${path} not found (pin "${needed.text}")` } : { kind: 'ignored' };
+    }
+    const text = present.bytes.toString('utf8');
+    // A file that is not UTF-8 would not survive the round trip unchanged: refuse, never mangle.
+    if (!Buffer.from(text, 'utf8').equals(present.bytes))
+        return { kind: 'fail', reason: `${path} is not UTF-8 text: its pins cannot be rewritten safely` };
+    return rewrite(path, patterns, text, present.sha, version);
+}
+function wholeFile(path, file, version) {
+    const next = Buffer.from(`${version}\n`, 'utf8');
+    if (file === null)
+        return { kind: 'read', path, values: [], next, sha: null };
+    const value = { reading: templateReading(file.bytes).toString('utf8'), shown: describePin(file.bytes) };
+    const pinned = templateReading(file.bytes).equals(Buffer.from(version, 'utf8'));
+    return { kind: 'read', path, values: [value], next: pinned ? null : next, sha: file.sha };
+}
+/**
+ * Every match of every pattern, in the file's own text: the `version` group's span replaced
+ * by V, every other byte (line endings, other lines) kept. Patterns apply one after another,
+ * so two patterns on one file see each other's rewrite.
+ */
+function rewrite(path, patterns, original, sha, version) {
+    let text = original;
+    const values = [];
+    for (const pin of patterns) {
+        const regex = new RegExp(pin.regex.source, `${pin.regex.flags.replace(/[gd]/g, '')}gd`);
+        const spans = [...text.matchAll(regex)].flatMap((m) => {
+            const at = m.indices?.groups?.version;
+            return at ? [{ start: at[0], end: at[1], reading: m.groups?.version ?? '' }] : [];
+        });
+        if (spans.length === 0) {
+            if (pin.optional)
+                continue;
+            return { kind: 'fail', reason: `"${pin.text}" matches nothing in ${path}` };
+        }
+        for (const span of spans)
+            values.push({ reading: span.reading, shown: span.reading || 'empty' });
+        // From the end, so earlier spans keep their offsets.
+        for (const span of spans.reverse())
+            text = text.slice(0, span.start) + version + text.slice(span.end);
+    }
+    if (values.length === 0)
+        return { kind: 'ignored' };
+    return { kind: 'read', path, values, next: text === original ? null : Buffer.from(text, 'utf8'), sha };
+}
+
+;// CONCATENATED MODULE: ./src/pins/pin-judgement.ts
+
+
+
+/**
+ * The one judgement of what was read, made wherever it was read: by the look-up round, by
+ * either transport after the branch moved, and by check mode. Pinned means every pin reads V
+ * as the template reads it; otherwise the downgrade policy looks at every current version.
+ * `reads` holds each pin file's read (missing: absent).
+ */
+function judgePins(reads, rules) {
+    if ([...reads.values()].some((r) => r.kind === 'empty-repository'))
+        return { kind: 'skip', reason: 'empty repository (no branch to pin)' };
+    const changes = [];
+    const values = [];
+    for (const path of pinPaths(rules.pins)) {
+        const pins = rules.pins.filter((p) => p.path === path);
+        const file = readFilePins(path, pins, reads.get(path) ?? { kind: 'absent' }, rules.version);
+        if (file.kind === 'fail')
+            return { kind: 'fail', reason: file.reason };
+        if (file.kind === 'ignored')
+            continue;
+        values.push(...file.values);
+        if (file.next === null)
+            continue;
+        const was = file.values.length === 0 ? null : [...new Set(file.values.map((v) => v.shown))].join(', ');
+        changes.push({ path, bytes: file.next, sha: file.sha, was, whole: pins[0].kind === 'file' });
+    }
+    if (changes.length === 0)
+        return { kind: 'pinned' };
+    return downgradeRule(changes, values, rules);
+}
+/** The downgrade policy over every version the pins read now; `allow` writes and says so. */
+function downgradeRule(changes, values, rules) {
+    const { version, downgrade } = rules;
+    const newer = values.find((v) => v.reading !== '' && (compareVersions(version, v.reading) ?? 0) < 0);
+    const uncomparable = values.find((v) => v.reading !== '' && compareVersions(version, v.reading) === null);
+    if (newer && downgrade === 'skip')
+        return { kind: 'skip', reason: `pin ${newer.shown} is newer` };
+    if (newer && downgrade === 'fail')
+        return { kind: 'fail', reason: `pin ${newer.shown} is newer than ${version} (downgrade: fail)`, policy: true };
+    const note = newer
+        ? `a downgrade from ${newer.shown}`
+        : uncomparable && `versions could not be compared (${uncomparable.shown} → ${version})`;
+    return note ? { kind: 'write', changes, note } : { kind: 'write', changes };
+}
+/** The files a verdict writes, for the results and the summary. */
+const changedPaths = (verdict) => verdict.changes.map((c) => c.path);
+
+;// CONCATENATED MODULE: ./src/report/results.ts
+function result(template, status, reason, extra = {}) {
+    return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/drift.ts
+
+
+
+/**
+ * The consumer guard. The highest-risk failure of the cascade is silent: the pin lands, the
+ * template rebuilds, CI is green, but its publish workflow never reads the version file, so the
+ * image is built with the old runtime. The look-up round has already read the probed workflows;
+ * when none of them mentions the version file's path, this says why that matters. It cannot see
+ * a workflow that reads the pin only through a called reusable workflow (`require-consumer:
+ * off` is there for that).
+ */
+function missingConsumer(workflows, pins) {
+    // A pattern pin's file (a Dockerfile, requirements.txt) is read by the build, not named by the
+    // workflow: the guard looks for the whole-file pins only.
+    const files = pins.filter((p) => p.kind === 'file').map((p) => p.path);
+    const readable = workflows.filter((w) => w.bytes !== null);
+    if (files.length === 0 || readable.length === 0)
+        return null;
+    const missing = files.filter((f) => !readable.some((w) => w.bytes.includes(f)));
+    if (missing.length === 0)
+        return null;
+    const names = readable.map((w) => w.path).join(', ');
+    return `${names} does not mention ${missing.join(', ')}: a push may rebuild the image with the old runtime`;
+}
+function drift(reads, rules) {
+    const { version, pins } = rules;
+    const lags = [];
+    for (const path of pinPaths(pins)) {
+        const file = readFilePins(path, pins.filter((p) => p.path === path), reads.get(path) ?? { kind: 'absent' }, version);
+        if (file.kind === 'fail')
+            return { status: 'failed', reason: file.reason };
+        if (file.kind === 'ignored' || file.next === null)
+            continue;
+        // One pin keeps its short form ("pins 0.1.0, older than 0.2.0"); several name their file.
+        const named = (text) => (pins.length > 1 ? `${path} ${text}` : text);
+        if (file.values.length === 0)
+            lags.push(`no ${path}`);
+        for (const value of file.values)
+            if (value.reading !== version)
+                lags.push(named(lag(value, version)));
+    }
+    if (lags.length === 0)
+        return { status: 'current', reason: `pins ${version}` };
+    return { status: 'lagging', reason: lags.join('; ') };
+}
+function lag(value, version) {
+    const was = value.shown;
+    const order = compareVersions(version, value.reading);
+    if (order === null)
+        return `pins ${was} (not comparable with ${version})`;
+    if (order > 0)
+        return `pins ${was}, older than ${version}`;
+    if (order < 0)
+        return `pins ${was}, newer than ${version}`;
+    return `pins ${was}, the same version written differently`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/decide.ts
+
+
+
+/**
+ * Everything decided from the look-up round alone, before any write: the repository's state,
+ * the branch, the probe, the consumer guard, and the one judgement of every pin.
+ */
+function decide(seen, settings, fullName, claims, log) {
+    const failed = (reason, branch = null) => result(fullName, 'failed', reason, { branch });
+    const skipped = (reason, branch = null) => result(fullName, 'skipped', reason, { branch });
+    const info = seen.repo;
+    if (info === null)
+        return {
+            ...failed('repository not found, or the token cannot see it (HTTP 404)'),
+            repositoryMissing: true,
+            failure: 'not-found'
+        };
+    // A renamed or transferred repository answers under its new name (the redirect was followed):
+    // work on that name; the result says so, so the operator can fix the list.
+    if (info.fullName.toLowerCase() !== fullName.toLowerCase())
+        log(`${fullName} was renamed: it is now ${info.fullName}`);
+    const claimedBy = claims.claim(info.fullName, fullName);
+    if (claimedBy) {
+        log(`${fullName} is the same repository as ${claimedBy}: written once, under that name`);
+        return { ...result(fullName, 'unchanged', `the same repository as ${claimedBy}`), sameAs: claimedBy };
+    }
+    if (info.archived)
+        return skipped('archived repository');
+    if (info.mirror)
+        return skipped('mirror repository (read-only)');
+    const empty = [...seen.files.values()].some((f) => f.kind === 'empty-repository');
+    if (info.empty || empty)
+        return skipped('empty repository (no branch to pin)');
+    // Only Gitea and Forgejo report this truthfully; on GitHub the write decides (see RepoInfo).
+    if (info.canPush === false)
+        return failed('the token has no push permission on this repository');
+    const branch = settings.branch || info.defaultBranch;
+    if (!branch)
+        return failed('the forge reported no default branch');
+    log(`branch ${branch}${settings.branch ? '' : ' (default)'}`);
+    // A 404 from the probe must mean "no workflow", never "no such branch".
+    if (!seen.branchExists)
+        return { ...failed(`branch ${branch} not found`, branch), failure: 'not-found' };
+    if (seen.workflow === null)
+        return {
+            ...skipped(`no publish-image.yml (looked for ${settings.probePaths.join(', ')})`, branch),
+            skip: 'no-workflow'
+        };
+    if (seen.workflow.path)
+        log(`found ${seen.workflow.path}`);
+    return judged(seen, settings, fullName, branch, log);
+}
+/** The consumer guard, then check mode's drift or the pins' judgement. */
+function judged(seen, settings, fullName, branch, log) {
+    const failed = (reason) => result(fullName, 'failed', reason, { branch });
+    const skipped = (reason) => result(fullName, 'skipped', reason, { branch });
+    const consumer = settings.requireConsumer === 'off' ? null : missingConsumer(seen.workflows, settings.pins);
+    if (consumer) {
+        log(consumer);
+        if (settings.requireConsumer === 'skip')
+            return skipped(`${consumer} (require-consumer: skip)`);
+        if (settings.requireConsumer === 'fail')
+            return failed(`${consumer} (require-consumer: fail)`);
+    }
+    const marked = (r) => (consumer ? { ...r, consumer } : r);
+    // Check mode reads and judges; it never writes.
+    if (settings.mode === 'check') {
+        const found = drift(seen.files, settings);
+        return marked(result(fullName, found.status, found.reason, { branch }));
+    }
+    const verdict = judgePins(seen.files, settings);
+    if (verdict.kind === 'pinned') {
+        log(`every pin already reads ${settings.version}: nothing to do`);
+        return marked(result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch }));
+    }
+    if (verdict.kind === 'skip')
+        return skipped(verdict.reason);
+    if (verdict.kind === 'fail')
+        return { ...failed(verdict.reason), failure: verdict.policy ? 'policy' : 'other' };
+    for (const change of verdict.changes)
+        log(change.was === null ? `${change.path} is absent: it will be created` : `${change.path} pins ${change.was}`);
+    const workflow = seen.workflow?.path || undefined;
+    return { template: fullName, verdict, branch, workflow, repo: seen.repo, consumer: consumer ?? undefined };
+}
+
 ;// CONCATENATED MODULE: ./src/landing/pull-request.ts
 
 /**
@@ -34819,326 +35407,93 @@ function failuresByKind(results) {
         .filter(([, names]) => names.length > 0);
 }
 
-;// CONCATENATED MODULE: ./src/report/results.ts
-function result(template, status, reason, extra = {}) {
-    return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/api-stage.ts
-
-/**
- * Everything the API can tell goes out at once, one round trip: the repository, the branch
- * input, each probe path and the version file (on the default branch, or on `branch`), and in
- * pull-request mode the bump branch. The requests share one retry group, so a persistent fault
- * costs the round plus three retries, not every request four tries. A request that fails for
- * good throws, saying which one: a template is never skipped on an error.
- */
-async function lookUp(api, ref, settings, call) {
-    const { owner, repo } = ref;
-    const at = settings.branch || undefined;
-    const pr = settings.mode === 'pull-request' ? settings.pr.branch : undefined;
-    const [lookup, branch, probes, versionFile, bumpTip, bumpFile] = await Promise.allSettled([
-        api.repo(owner, repo, call),
-        settings.branch ? api.branch(owner, repo, settings.branch, call).then((b) => b !== null) : Promise.resolve(true),
-        Promise.allSettled(settings.probePaths.map((path) => api.file(owner, repo, path, at, call))),
-        api.file(owner, repo, settings.versionFile, at, call),
-        pr ? api.branch(owner, repo, pr, call) : Promise.resolve(null),
-        pr ? api.file(owner, repo, settings.versionFile, pr, call) : Promise.resolve({ kind: 'absent' })
-    ]);
-    const value = (outcome, what) => {
-        if (outcome.status === 'fulfilled')
-            return outcome.value;
-        throw outcome.reason instanceof ApiError ? outcome.reason.during(what) : outcome.reason;
-    };
-    const info = value(lookup, 'repository lookup failed');
-    if (info === null)
-        return { repo: null, branchExists: false, workflow: null, workflows: [], versionFile: { kind: 'absent' } };
-    const found = probeResults(settings.probePaths, value(probes, 'probe failed'));
-    const answers = {
-        repo: info,
-        branchExists: value(branch, 'branch lookup failed'),
-        workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (found[0] ?? null),
-        workflows: found,
-        versionFile: { kind: 'absent' }
-    };
-    // A probe that errored must never read as "no workflow": one path we could not read might be it.
-    if (answers.workflow === null) {
-        const error = value(probes, 'probe failed').find((p) => p.status === 'rejected');
-        if (error)
-            value(error, 'probe failed');
-    }
-    answers.versionFile = value(versionFile, `reading ${settings.versionFile} failed`);
-    if (pr)
-        answers.bump = {
-            tip: value(bumpTip, `looking up ${pr} failed`),
-            file: value(bumpFile, `reading ${settings.versionFile} on ${pr} failed`)
-        };
-    return answers;
-}
-function probeResults(paths, found) {
-    return found.flatMap((f, i) => {
-        if (f.status !== 'fulfilled' || f.value.kind === 'absent' || f.value.kind === 'empty-repository')
-            return [];
-        return [{ path: paths[i], bytes: f.value.kind === 'file' ? f.value.bytes : null }];
-    });
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/drift.ts
-
-
-/**
- * The consumer guard. The highest-risk failure of the cascade is silent: the pin lands, the
- * template rebuilds, CI is green, but its publish workflow never reads the version file, so the
- * image is built with the old runtime. The look-up round has already read the probed workflows;
- * when none of them mentions the version file's path, this says why that matters. It cannot see
- * a workflow that reads the pin only through a called reusable workflow (`require-consumer:
- * off` is there for that).
- */
-function missingConsumer(workflows, settings) {
-    const readable = workflows.filter((w) => w.bytes !== null);
-    if (readable.length === 0 || readable.some((w) => w.bytes.includes(settings.versionFile)))
-        return null;
-    const names = readable.map((w) => w.path).join(', ');
-    return `${names} does not mention ${settings.versionFile}: a push may rebuild the image with the old runtime`;
-}
-function drift(file, settings) {
-    const { version, versionFile } = settings;
-    if (file.kind === 'other')
-        return { status: 'failed', reason: `${versionFile} is not a regular file (${file.type})` };
-    if (file.kind !== 'file')
-        return { status: 'lagging', reason: `no ${versionFile}` };
-    if (isPinned(file.bytes, version))
-        return { status: 'current', reason: `pins ${version}` };
-    const was = describePin(file.bytes);
-    const order = compareVersions(version, templateReading(file.bytes).toString('utf8'));
-    if (order === null)
-        return { status: 'lagging', reason: `pins ${was} (not comparable with ${version})` };
-    if (order > 0)
-        return { status: 'lagging', reason: `pins ${was}, older than ${version}` };
-    if (order < 0)
-        return { status: 'lagging', reason: `pins ${was}, newer than ${version}` };
-    return { status: 'lagging', reason: `pins ${was}, the same version written differently` };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/template-pipeline.ts
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/pipeline/landed-result.ts
 
 
 
 
 /**
- * One template, start to finish: look up (one API round trip), decide (failed, skipped,
- * unchanged, or a pin to land), land, and in pull-request mode open the pull request. Every
- * failure becomes this template's result; one that stops the run (RunStopError) also tells
- * `control`, so no further template starts.
+ * The template's result from how landing went. What it says it replaced comes from the
+ * judgement the commit was built from (after a race, the re-read's), not the first look.
  */
-async function processTemplate(ref, ctx, log) {
-    const stopped = ctx.control.stopped;
-    if (stopped)
-        return result(ref.fullName, 'failed', stopped.notAttempted, { failure: kindOfStop(stopped) });
-    try {
-        return await pipeline(ref, ctx, log);
-    }
-    catch (error) {
-        if (error instanceof RunStopError) {
-            ctx.control.stop(error);
-            return result(ref.fullName, 'failed', error.inFlight, { failure: kindOfStop(error) });
-        }
-        const transient = error instanceof ApiError && error.transient;
-        const message = error instanceof ApiError || error instanceof RequestBoundError
-            ? error.message
-            : `unexpected error: ${error.message}`;
-        return result(ref.fullName, 'failed', message, { failure: transient ? 'transient' : 'other' });
-    }
-}
-async function pipeline(ref, ctx, log) {
-    const { settings } = ctx;
-    const { fullName } = ref;
-    const call = {
-        group: new RetryGroup(API_ATTEMPTS - 1),
-        subject: fullName,
-        budget: new RequestBudget(),
-        log
-    };
-    log(`looking up ${fullName}${settings.branch ? ` (branch ${settings.branch})` : ''}`);
-    const seen = await lookUp(ctx.api, ref, settings, call);
-    // A renamed or transferred repository answers under its new name (the redirect was followed):
-    // work on that name, and say so, so the operator can fix the list.
-    const renamed = seen.repo && seen.repo.fullName.toLowerCase() !== fullName.toLowerCase() ? seen.repo.fullName : undefined;
-    if (renamed)
-        log(`${fullName} was renamed: it is now ${renamed}`);
-    const claimedBy = seen.repo ? ctx.claims.claim(seen.repo.fullName, fullName) : null;
-    if (claimedBy) {
-        log(`${fullName} is the same repository as ${claimedBy}: written once, under that name`);
-        return { ...result(fullName, 'unchanged', `the same repository as ${claimedBy}`), sameAs: claimedBy };
-    }
-    let landed = await land(ref, ctx, seen, call, log);
-    if (landed.status === 'lagging' && seen.repo)
-        landed = await withOpenBumpPull(landed, seen.repo, ctx, call);
-    // What the template read before, for the run's checks across templates (the v-prefix warning).
-    const before = seen.versionFile.kind === 'file' ? templateReading(seen.versionFile.bytes).toString('utf8') : '';
-    const done = before ? { ...landed, pinnedBefore: before } : landed;
-    return renamed
-        ? { ...done, reason: `${done.reason}; renamed: now ${renamed}, update the template list`, renamedTo: renamed }
-        : done;
-}
-async function land(ref, ctx, seen, call, log) {
-    const { settings } = ctx;
-    const decided = decide(seen, settings, ref.fullName, log);
-    if ('status' in decided)
-        return decided;
-    const { verdict, branch, repo } = decided;
-    const request = {
-        owner: repo.owner,
-        repo: repo.name,
-        base: branch,
-        file: seen.versionFile.kind === 'file' ? { sha: seen.versionFile.sha, bytes: seen.versionFile.bytes } : null,
-        bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip, file: seen.bump.file },
-        judge: (file) => judgePin(file, settings),
-        budget: call.budget,
-        log
-    };
-    const landing = await ctx.lander.land(request);
-    const done = await outcome(landing, {
-        ref,
-        ctx,
-        branch,
-        verdict,
-        call,
-        owner: repo.owner,
-        name: repo.name,
-        workflow: seen.workflow?.path
-    });
-    return decided.consumer ? { ...done, consumer: decided.consumer } : done;
-}
-/** Everything decided from the look-up round alone, before any write. */
-function decide(seen, settings, fullName, log) {
-    const failed = (reason, branch = null) => result(fullName, 'failed', reason, { branch });
-    const skipped = (reason, branch = null) => result(fullName, 'skipped', reason, { branch });
-    const info = seen.repo;
-    if (info === null)
-        return {
-            ...failed('repository not found, or the token cannot see it (HTTP 404)'),
-            repositoryMissing: true,
-            failure: 'not-found'
-        };
-    if (info.archived)
-        return skipped('archived repository');
-    if (info.mirror)
-        return skipped('mirror repository (read-only)');
-    if (info.empty || seen.versionFile.kind === 'empty-repository')
-        return skipped('empty repository (no branch to pin)');
-    // Only Gitea and Forgejo report this truthfully; on GitHub the write decides (see RepoInfo).
-    if (info.canPush === false)
-        return failed('the token has no push permission on this repository');
-    const branch = settings.branch || info.defaultBranch;
-    if (!branch)
-        return failed('the forge reported no default branch');
-    log(`branch ${branch}${settings.branch ? '' : ' (default)'}`);
-    // A 404 from the probe must mean "no workflow", never "no such branch".
-    if (!seen.branchExists)
-        return { ...failed(`branch ${branch} not found`, branch), failure: 'not-found' };
-    if (seen.workflow === null)
-        return skipped(`no publish-image.yml (looked for ${settings.probePaths.join(', ')})`, branch);
-    if (seen.workflow.path)
-        log(`found ${seen.workflow.path}`);
-    const consumer = settings.requireConsumer === 'off' ? null : missingConsumer(seen.workflows, settings);
-    if (consumer) {
-        log(consumer);
-        if (settings.requireConsumer === 'skip')
-            return skipped(`${consumer} (require-consumer: skip)`, branch);
-        if (settings.requireConsumer === 'fail')
-            return failed(`${consumer} (require-consumer: fail)`, branch);
-    }
-    const marked = (r) => (consumer ? { ...r, consumer } : r);
-    // Check mode reads and judges; it never writes.
-    if (settings.mode === 'check') {
-        const found = drift(seen.versionFile, settings);
-        return marked(result(fullName, found.status, found.reason, { branch }));
-    }
-    const verdict = judgePin(seen.versionFile, settings);
-    if (verdict.kind === 'pinned') {
-        log(`${settings.versionFile} already pins ${settings.version}: nothing to do`);
-        return marked(result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch }));
-    }
-    if (verdict.kind === 'skip')
-        return skipped(verdict.reason, branch);
-    if (verdict.kind === 'fail')
-        return { ...failed(verdict.reason, branch), failure: verdict.policy ? 'policy' : 'other' };
-    log(verdict.was === null
-        ? `${settings.versionFile} is absent: it will be created`
-        : `${settings.versionFile} pins ${verdict.was}`);
-    return { verdict, branch, repo: info, consumer: consumer ?? undefined };
-}
-/** The template's result from how landing went; in pull-request mode, after the PR step. */
-async function outcome(landing, c) {
-    const { settings } = c.ctx;
-    const { fullName } = c.ref;
+function landedResult(landing, c, settings) {
+    const fullName = c.template;
     const pr = settings.mode === 'pull-request' ? settings.pr : undefined;
-    const target = pr?.branch ?? c.branch;
-    const extra = (note) => [note, c.verdict.note].filter(Boolean).join('; ');
-    const withNote = (text, note) => (extra(note) ? `${text}; ${extra(note)}` : text);
+    const branch = pr?.branch ?? c.branch;
+    const made = (landing.kind === 'landed' || landing.kind === 'would-land' ? landing.made : undefined) ?? c.verdict;
+    const withNote = (text, note) => [text, note, made.note].filter(Boolean).join('; ');
+    const base = { branch, attempts: 'attempts' in landing ? landing.attempts : 0, consumer: c.consumer };
     switch (landing.kind) {
         case 'cannot':
-        case 'failed':
-            return result(fullName, 'failed', landing.reason, {
-                branch: target,
-                attempts: landing.attempts,
-                failure: landing.kind === 'failed' && landing.failure ? landing.failure : kindOfRefusal(landing.reason)
-            });
+        case 'failed': {
+            const failure = landing.kind === 'failed' && landing.failure ? landing.failure : kindOfRefusal(landing.reason);
+            return result(fullName, 'failed', landing.reason, { ...base, failure });
+        }
         case 'unchanged':
-            return result(fullName, 'unchanged', landing.reason, { branch: target, attempts: landing.attempts });
+            return result(fullName, 'unchanged', landing.reason, base);
         case 'skipped':
-            return result(fullName, 'skipped', landing.reason, { branch: target, attempts: landing.attempts });
+            return result(fullName, 'skipped', landing.reason, base);
         case 'would-land': {
-            const what = pr ? `would push ${pr.branch} and open a pull request into ${c.branch}` : change(c, true);
-            return result(fullName, 'would-update', withNote(what), { branch: target });
+            const what = pr
+                ? `would push ${pr.branch} and open a pull request into ${c.branch}`
+                : change(made, settings, true);
+            return result(fullName, 'would-update', withNote(what), { ...base, files: paths(made) });
         }
     }
-    const done = { branch: target, commit: landing.commit, attempts: landing.attempts };
-    if (!pr) {
-        const after = landing.attempts > 1 ? ` after ${landing.attempts} ${c.ctx.lander.transport === 'git' ? 'pushes' : 'writes'}` : '';
-        const updated = result(fullName, 'updated', withNote(`${change(c, false)}${after}`, landing.note), done);
-        if (c.ctx.builds && landing.commit) {
-            updated.pendingBuild = c.ctx.builds.watch(fullName, c.owner, c.name, landing.commit, c.workflow || undefined);
-        }
-        return updated;
-    }
+    const after = landing.attempts > 1 ? ` after ${landing.attempts} ${landing.transport === 'git' ? 'pushes' : 'writes'}` : '';
+    const done = {
+        ...base,
+        commit: landing.commit,
+        transport: landing.transport,
+        ...(landing.commit && landing.made ? { files: paths(landing.made) } : {}),
+        ...(landing.verified === undefined ? {} : { verified: landing.verified })
+    };
+    return result(fullName, 'updated', withNote(`${change(made, settings, false)}${after}`, landing.note), done);
+}
+const paths = (made) => made.changes.map((c) => c.path);
+/** "pinned 0.2.0 (was 0.1.0)"; with several pins, which files: "pinned 0.2.0 in a, b (was 0.1.0)". */
+function change(made, settings, dryRun) {
+    const verb = dryRun ? 'would pin' : 'pinned';
+    const parts = [...new Set(made.changes.map((c) => (c.was === null ? `created ${c.path}` : `was ${c.was}`)))];
+    const where = settings.pins.length > 1 ? ` in ${paths(made).join(', ')}` : '';
+    return `${verb} ${settings.version}${where} (${parts.join('; ')})`;
+}
+/** Pull-request mode: the bump branch is pushed (or current); open its pull request, or find it. */
+async function openPullRequest(landed, landing, c, ctx, call) {
+    const { settings } = ctx;
+    if (settings.mode !== 'pull-request' || landing.kind !== 'landed')
+        return landed;
+    const pr = settings.pr;
     try {
         const spec = { head: pr.branch, base: c.branch, title: pr.title, body: pr.body };
-        await c.ctx.roomToWrite(1, c.call.log ?? (() => { }));
-        const { opened, pr: pull } = await ensurePullRequest(c.ctx.api, c.owner, c.name, spec, c.call);
+        await ctx.roomToWrite(1, call.log ?? (() => { }));
+        const { opened, pr: pull } = await ensurePullRequest(ctx.api, c.repo.owner, c.repo.name, spec, call);
         const what = opened ? `opened #${pull.number}` : `#${pull.number} already open`;
-        return result(fullName, opened ? 'pr-opened' : 'pr-exists', withNote(`${what}: ${change(c, false)}`, landing.note), { ...done, pullRequest: pull });
+        const reason = landed.reason.replace(/^pinned/, `${what}: pinned`);
+        return { ...landed, status: opened ? 'pr-opened' : 'pr-exists', reason, pullRequest: pull };
     }
     catch (error) {
         if (error instanceof RunStopError)
             throw error; // the run stops, as for any 401
         const message = error.message;
-        return result(fullName, 'failed', `${pr.branch} is pushed, but the pull request could not be opened: ${message}`, {
-            ...done,
+        return {
+            ...landed,
+            status: 'failed',
+            reason: `${pr.branch} is pushed, but the pull request could not be opened: ${message}`,
             failure: error instanceof ApiError && error.transient ? 'transient' : 'other'
-        });
+        };
     }
 }
-function change(c, dryRun) {
-    const { version, versionFile } = c.ctx.settings;
-    const verb = dryRun ? 'would pin' : 'pinned';
-    return c.verdict.was === null
-        ? `${verb} ${version} (created ${versionFile})`
-        : `${verb} ${version} (was ${c.verdict.was})`;
+/** verify-build: a pushed pin's build is looked for while other templates are pinned. */
+function watchBuild(done, c, builds) {
+    if (!builds || done.status !== 'updated' || !done.commit)
+        return done;
+    const pendingBuild = builds.watch(done.template, c.repo.owner, c.repo.name, done.commit, c.workflow);
+    return { ...done, pendingBuild };
 }
-/** A run stopped by a failing forge, a rate limit or a cancel may pass on a re-run; a bad token or source will not. */
-function kindOfStop(stop) {
-    const passing = stop instanceof ForgeFailingError || stop instanceof RateLimitStopError || stop instanceof CancelledError;
-    return passing ? 'transient' : 'other';
-}
+
+;// CONCATENATED MODULE: ./src/pipeline/open-bump-pull.ts
+
 /**
  * Check mode: a template that lags but has the action's bump pull request for this version open
  * is on its way, not one to push to: the result says so, with the pull request. One request,
@@ -35164,6 +35519,102 @@ async function withOpenBumpPull(lagging, repo, ctx, call) {
         call.log?.(`could not look for an open pull request: ${error.message}`);
         return lagging;
     }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/template-pipeline.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * One template, start to finish, as named steps: look up (one API round trip), decide
+ * (failed, skipped, unchanged, or pins to land), land, open the pull request (pull-request
+ * mode), watch the build (verify-build), and the result. Every failure becomes this template's
+ * result; one that stops the run (RunStopError) also tells `control`, so no further template
+ * starts.
+ */
+async function processTemplate(ref, ctx, log) {
+    const stopped = ctx.control.stopped;
+    if (stopped)
+        return stoppedResult(ref, stopped);
+    const call = {
+        group: new RetryGroup(API_ATTEMPTS - 1),
+        subject: ref.fullName,
+        budget: new RequestBudget(),
+        log
+    };
+    try {
+        log(`looking up ${ref.fullName}${ctx.settings.branch ? ` (branch ${ctx.settings.branch})` : ''}`);
+        const seen = await lookUp(ctx.api, ref, ctx.settings, call);
+        const decided = decide(seen, ctx.settings, ref.fullName, ctx.claims, log);
+        if ('status' in decided)
+            return await finished(decided, seen, ctx, call);
+        const landing = await ctx.lander.land(landRequest(decided, seen, ctx.settings, call));
+        const landed = landedResult(landing, decided, ctx.settings);
+        const pulled = await openPullRequest(landed, landing, decided, ctx, call);
+        return await finished(watchBuild(pulled, decided, ctx.builds), seen, ctx, call);
+    }
+    catch (error) {
+        if (error instanceof RunStopError) {
+            ctx.control.stop(error);
+            return stoppedResult(ref, error, true);
+        }
+        const transient = error instanceof ApiError && error.transient;
+        const message = error instanceof ApiError || error instanceof RequestBoundError
+            ? error.message
+            : `unexpected error: ${error.message}`;
+        return result(ref.fullName, 'failed', message, { failure: transient ? 'transient' : 'other' });
+    }
+}
+function landRequest(decided, seen, settings, call) {
+    const { repo, branch } = decided;
+    return {
+        owner: repo.owner,
+        repo: repo.name,
+        base: branch,
+        reads: seen.files,
+        bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip, reads: seen.bump.files },
+        judge: (reads) => judgePins(reads, settings),
+        budget: call.budget,
+        log: call.log ?? (() => { })
+    };
+}
+/**
+ * The last step, for every template that was looked up: check mode's open pull request, what
+ * it pinned before, and a rename said where the operator will see it.
+ */
+async function finished(done, seen, ctx, call) {
+    let out = done;
+    if (out.status === 'lagging' && seen.repo)
+        out = await withOpenBumpPull(out, seen.repo, ctx, call);
+    // What the template read before, for the run's checks across templates (the v-prefix warning).
+    const first = ctx.settings.pins.find((p) => p.kind === 'file');
+    const read = first && seen.files.get(first.path);
+    if (read?.kind === 'file')
+        out = { ...out, pinnedBefore: templateReading(read.bytes).toString('utf8') };
+    if (out.sameAs || !seen.repo || seen.repo.fullName.toLowerCase() === done.template.toLowerCase())
+        return out;
+    const renamed = seen.repo.fullName;
+    return { ...out, reason: `${out.reason}; renamed: now ${renamed}, update the template list`, renamedTo: renamed };
+}
+function stoppedResult(ref, stop, inFlight = false) {
+    const reason = inFlight ? stop.inFlight : stop.notAttempted;
+    return result(ref.fullName, 'failed', reason, {
+        failure: kindOfStop(stop),
+        cut: !inFlight ? 'not-attempted' : stop instanceof CancelledError ? 'cancelled' : undefined
+    });
+}
+/** A run stopped by a failing forge, a rate limit or a cancel may pass on a re-run; a bad token or source will not. */
+function kindOfStop(stop) {
+    const passing = stop instanceof ForgeFailingError || stop instanceof RateLimitStopError || stop instanceof CancelledError;
+    return passing ? 'transient' : 'other';
 }
 
 ;// CONCATENATED MODULE: ./src/report/counts.ts
@@ -35227,13 +35678,16 @@ function buildOutputs(results) {
         'skipped-templates': names('skipped'),
         'lagging-templates': names('lagging'),
         // Exactly the documented fields, whatever the results carry internally.
-        results: JSON.stringify(results.map(({ template, status, reason, commit, branch, attempts }) => ({
+        results: JSON.stringify(results.map(({ template, status, reason, commit, branch, attempts, files, verified }) => ({
             template,
             status,
             reason,
             commit,
             branch,
-            attempts
+            attempts,
+            // The files the pin commit wrote (would write, in a dry run), and the forge's word on its signature.
+            files: files ?? [],
+            verified: verified ?? null
         }))),
         builds: JSON.stringify(results
             .filter((r) => r.build)
@@ -35301,7 +35755,6 @@ const ICON = {
 const ROWS_IN_FULL = 300;
 /** GitHub keeps at most 1 MiB of summary per step; stay well inside it. */
 const SUMMARY_LIMIT = 900 * 1024;
-const NO_WORKFLOW = /^no publish-image\.yml \(looked for .*\)$/;
 /**
  * The job summary, for the operator who has to act on it: what failed comes first (then the
  * rest in input order), every name links to its repository, every commit to its page, every
@@ -35326,9 +35779,9 @@ function renderMarkdown(ctx, results) {
     const footer = [];
     if (folded.length > 0) {
         footer.push('', `<details><summary>${describeCounts(folded)}: not listed above</summary>`, '');
-        footer.push(folded.map((r) => `${summary_link(ctx, r)} (${STATUS_WORDS[r.status]}: ${cell(summary_short(r.reason))})`).join(' · '), '', '</details>');
+        footer.push(folded.map((r) => `${summary_link(ctx, r)} (${STATUS_WORDS[r.status]}: ${cell(summary_short(r))})`).join(' · '), '', '</details>');
     }
-    if (results.some((r) => NO_WORKFLOW.test(r.reason))) {
+    if (results.some((r) => r.skip === 'no-workflow')) {
         footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`);
     }
     // Check mode: the laggards to cascade to, as the log says, less those whose pull request is open.
@@ -35358,7 +35811,7 @@ function renderRow(ctx, r, build) {
     const repo = summary_repoPath(r);
     const commit = r.commit && repo ? `[\`${r.commit.slice(0, 12)}\`](${ctx.serverUrl}/${repo}/commit/${r.commit})` : '';
     const consumer = r.consumer ? ` ⚠️ ${cell(r.consumer)}` : '';
-    let details = cell(summary_short(r.reason));
+    let details = cell(summary_short(r));
     if (r.pullRequest) {
         // The reason names the pull request ("opened #3: ..."): that mention becomes the link.
         const pull = `[#${r.pullRequest.number}](${r.pullRequest.url})`;
@@ -35396,8 +35849,8 @@ function summary_link(ctx, r) {
     return repo ? `[${cell(r.template)}](${ctx.serverUrl}/${repo})` : cell(r.template);
 }
 /** The reason as the table shows it: what is said once below the table is not repeated per row. */
-function summary_short(reason) {
-    return NO_WORKFLOW.test(reason) ? 'no publish-image.yml' : reason;
+function summary_short(r) {
+    return r.skip === 'no-workflow' ? 'no publish-image.yml' : r.reason;
 }
 function cell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -35632,6 +36085,7 @@ class TemplateLog {
 
 
 
+
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 async function run() {
     let token;
@@ -35691,7 +36145,7 @@ async function cascade(token, settings, redactor, control) {
         const checked = await checkedGit();
         return checked.ok ? gitLander : checked.reason;
     };
-    const lander = new ChosenTransport(settings.transport, new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin }), useGit);
+    const lander = new ChosenTransport(settings.transport, settings.signing, new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin }), useGit);
     // On a cancel: no template starts, every wait ends, every request and every git is killed;
     // then the pool winds down and what is known is reported.
     control.signal.addEventListener('abort', () => {
@@ -35718,14 +36172,15 @@ async function cascade(token, settings, redactor, control) {
             const log = new TemplateLog(ref.fullName, redactor);
             let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite: pacing.room, builds, claims }, log.line);
             // A template cut short by the cancel says so, whatever its last request saw.
-            if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
-                outcome = { ...outcome, reason: 'cancelled', failure: 'transient' };
+            if (control.cancelled && outcome.status === 'failed' && !outcome.cut) {
+                const reason = outcome.reason === MAY_HAVE_LANDED ? MAY_HAVE_LANDED : 'cancelled';
+                outcome = { ...outcome, reason, failure: 'transient', cut: 'cancelled' };
             }
             outcome = { ...outcome, reason: redactor.redact(outcome.reason) };
             // Templates never started (or cut off) have no log worth a group of its own. Under
             // verify-build: require a pin's status waits for its build: its group header says the
             // final one, so it is printed once that is known.
-            const quiet = outcome.reason.startsWith('not attempted:') || outcome.reason.startsWith('cancelled');
+            const quiet = outcome.cut !== undefined;
             const awaited = !quiet && outcome.pendingBuild !== undefined && settings.verifyBuild === 'require';
             if (awaited)
                 awaitingBuild.set(outcome.template, log);

@@ -19,6 +19,7 @@ import type { Settings } from './inputs/settings.js'
 import type { TemplateRef } from './inputs/template-list.js'
 import { ApiLander } from './landing/api-lander.js'
 import { GitLander } from './landing/git-lander.js'
+import { MAY_HAVE_LANDED } from './landing/lander.js'
 import { ChosenTransport } from './landing/transport-choice.js'
 import { WritePacing } from './landing/write-pacing.js'
 import { runPool } from './pipeline/pool.js'
@@ -104,6 +105,7 @@ async function cascade(
   }
   const lander = new ChosenTransport(
     settings.transport,
+    settings.signing,
     new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin }),
     useGit
   )
@@ -142,14 +144,15 @@ async function cascade(
         log.line
       )
       // A template cut short by the cancel says so, whatever its last request saw.
-      if (control.cancelled && outcome.status === 'failed' && !outcome.reason.startsWith('cancelled')) {
-        outcome = { ...outcome, reason: 'cancelled', failure: 'transient' }
+      if (control.cancelled && outcome.status === 'failed' && !outcome.cut) {
+        const reason = outcome.reason === MAY_HAVE_LANDED ? MAY_HAVE_LANDED : 'cancelled'
+        outcome = { ...outcome, reason, failure: 'transient', cut: 'cancelled' }
       }
       outcome = { ...outcome, reason: redactor.redact(outcome.reason) }
       // Templates never started (or cut off) have no log worth a group of its own. Under
       // verify-build: require a pin's status waits for its build: its group header says the
       // final one, so it is printed once that is known.
-      const quiet = outcome.reason.startsWith('not attempted:') || outcome.reason.startsWith('cancelled')
+      const quiet = outcome.cut !== undefined
       const awaited = !quiet && outcome.pendingBuild !== undefined && settings.verifyBuild === 'require'
       if (awaited) awaitingBuild.set(outcome.template, log)
       const done = outcome

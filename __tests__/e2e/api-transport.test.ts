@@ -94,9 +94,10 @@ describe('the contents-API transport', () => {
     expect(result('changed')).toMatchObject({
       status: 'updated',
       attempts: 2,
-      reason: 'pinned 1.2.3 (was 0.1.0) after 2 writes'
+      // What the commit really replaced: the pin read again, not the first read.
+      reason: 'pinned 1.2.3 (was 0.5.0) after 2 writes'
     })
-    expect(run.stdout).toMatch(/\.runtime-version changed since it was read \(HTTP 422: sha does not match/)
+    expect(run.stdout).toMatch(/a pin changed since it was read \(HTTP 422: sha does not match/)
     expect(await subjects('acme/changed')).toEqual([PIN, 'chore: someone pinned 0.5.0', 'initial commit'])
     // A fresh read came between the two writes: never a blind second write.
     const [first, second] = writesTo('changed')
@@ -178,9 +179,10 @@ describe('the contents-API transport on GitHub', () => {
     ])
     expect(writes().map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT'])
     for (const t of [created, updated]) expect(await fileAt(forge, t, '.runtime-version')).toBe('1.2.3\n')
-    // The committer is left to the forge (which signs App-token commits); the author is ours.
+    // commit-signing: auto sends no author and no committer, so GitHub signs (for a bot token):
+    // both are the token's account.
     const raw = await forge.store.git(forge.repo(updated).dir, ['log', '-1', '--format=%an|%cn', 'main'])
-    expect(raw.trim()).toBe('publish-runtime cascade|cascade-bot')
+    expect(raw.trim()).toBe('cascade-bot|cascade-bot')
   })
 
   it('a stale sha is GitHub’s 409: read again and written again', async () => {

@@ -126,7 +126,8 @@ describe.each(FLAVOURS)('against %s', (flavour: Flavour) => {
     await forge.store.commit(
       meta,
       { '.runtime-version': '1.2.3\n' },
-      'chore: pin runtime to 1.2.3',
+      // The cascade knows its commits by their trailer.
+      'chore: pin runtime to 1.2.3\n\nRuntime-Cascade-Version: 1.2.3\n',
       bot,
       true,
       'bump/runtime-1.2.3'

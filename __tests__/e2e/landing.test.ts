@@ -43,7 +43,10 @@ describe.each(['api', 'git'])('what lands, through %s', (transport) => {
           reason: 'pinned 1.2.3 (was 0.1.0)',
           commit: tip,
           branch: 'main',
-          attempts: 1
+          attempts: 1,
+          files: ['.runtime-version'],
+          // Gitea's answer says unsigned; a push says nothing of it.
+          verified: transport === 'api' ? false : null
         },
         expect.objectContaining({
           template: 'acme/tpl-b',
@@ -109,7 +112,10 @@ describe.each(['api', 'git'])('what lands, through %s', (transport) => {
         expect(await fileAt(forge, t, 'config/app.toml')).toBe('x = 1\n')
         expect(await fileAt(forge, t, '.runtime-version')).toBe('0.1.0\n')
         const raw = await forge.store.git(forge.repo(t).dir, ['log', '-1', '--format=%an <%ae>%n%B', 'main'])
-        expect(raw.trim()).toBe('Zoë Bötström <cascade@bots.example>\nbuild: runtime 1.2.3\n\nRefs: release 1.2.3')
+        // The message byte for byte, then the trailer by which the cascade knows its commits.
+        expect(raw.trim()).toBe(
+          'Zoë Bötström <cascade@bots.example>\nbuild: runtime 1.2.3\n\nRefs: release 1.2.3\n\nRuntime-Cascade-Version: 1.2.3'
+        )
       }
     })
 

@@ -6,7 +6,7 @@ import { RateGate } from '../../src/forge/rate-limit.js'
 import { RequestBudget } from '../../src/forge/request-budget.js'
 import { readInputs } from '../../src/inputs/read-inputs.js'
 import { ApiLander } from '../../src/landing/api-lander.js'
-import { judgePin } from '../../src/pipeline/pin-policy.js'
+import { judgePins } from '../../src/pins/pin-judgement.js'
 import { Redactor } from '../../src/shared/redact.js'
 import { apiPolicy } from '../../src/shared/retry-policy.js'
 import { TestForge } from '../../test-support/forge/forge.js'
@@ -56,8 +56,8 @@ describe('the request bound', () => {
       owner: 'acme',
       repo: 'tpl-a',
       base: 'main',
-      file: read.kind === 'file' ? read : null,
-      judge: (file) => judgePin(file, settings),
+      reads: new Map([['.runtime-version', read]]),
+      judge: (reads) => judgePins(reads, settings),
       budget,
       log: () => {}
     })

@@ -172,7 +172,10 @@ describe('paths and numbers', () => {
   })
 
   it('replaces {version} in the commit message', () => {
-    expect(read({ 'commit-message': 'pin {version} ({version})' }).commitMessage).toBe('pin 1.2.3 (1.2.3)')
+    // The trailer marks the cascade's own commits, whoever authored them.
+    expect(read({ 'commit-message': 'pin {version} ({version})' }).commitMessage).toBe(
+      'pin 1.2.3 (1.2.3)\n\nRuntime-Cascade-Version: 1.2.3\n'
+    )
   })
 })
 

@@ -24,7 +24,16 @@ describe('outputs', () => {
   it('results is a JSON array with exactly the documented fields', () => {
     const parsed = JSON.parse(buildOutputs(results).results) as Array<Record<string, unknown>>
     expect(parsed.map((r) => r.template)).toEqual(['acme/a', 'acme/b', 'acme/c', 'acme/d', 'acme/e'])
-    expect(Object.keys(parsed[0]).sort()).toEqual(['attempts', 'branch', 'commit', 'reason', 'status', 'template'])
+    expect(Object.keys(parsed[0]).sort()).toEqual([
+      'attempts',
+      'branch',
+      'commit',
+      'files',
+      'reason',
+      'status',
+      'template',
+      'verified'
+    ])
     expect(parsed[1].commit).toBeNull()
   })
 
@@ -89,7 +98,8 @@ describe('summary', () => {
     const long = result(
       'acme/x',
       'skipped',
-      'no publish-image.yml (looked for .github/workflows/publish-image.yml, .gitea/workflows/publish-image.yml)'
+      'no publish-image.yml (looked for .github/workflows/publish-image.yml, .gitea/workflows/publish-image.yml)',
+      { skip: 'no-workflow' }
     )
     const md = renderMarkdown(ctx, [long, long])
     expect(rows(md)[0]).toMatch(/\| no publish-image\.yml \|$/)

@@ -12,8 +12,13 @@ import {
   type BranchInfo,
   type FileRead,
   type PullInfo,
-  type RepoInfo
+  type RepoInfo,
+  type WriteAnswer
 } from './forge-shapes.js'
+import { gitDataCommit } from './git-data-commit.js'
+import { repoApiPath } from './api-paths.js'
+
+export { repoApiPath }
 import { RepoListing } from './repo-listing.js'
 
 export interface FileWrite {
@@ -23,8 +28,20 @@ export interface FileWrite {
   /** The blob being replaced; null creates the file. */
   sha: string | null
   message: string
-  author: Author
+  /** null: none sent, so the forge uses the token's account (and GitHub signs the commit). */
+  author: Author | null
 }
+
+/** Several files in one commit on `branch`'s current tip. */
+export interface FilesCommit {
+  branch: string
+  files: Array<{ path: string; bytes: Buffer; sha: string | null }>
+  message: string
+  author: Author | null
+}
+
+/** A files commit; `stale` names a file that is no longer the blob it was read as. */
+export type FilesCommitted = WriteAnswer | { stale: string }
 
 export interface RunInfo {
   id: number
@@ -97,7 +114,7 @@ export class ForgeApi {
    * repository's hooks and branch protection) and returns that commit. Gitea creates with POST
    * and updates with PUT; GitHub does both with PUT, with or without the old sha.
    */
-  async writeFile(owner: string, repo: string, write: FileWrite, call?: CallOptions): Promise<string> {
+  async writeFile(owner: string, repo: string, write: FileWrite, call?: CallOptions): Promise<WriteAnswer> {
     const path = repoApiPath(owner, repo, 'contents', write.path)
     // No committer: the forge then uses the author (Gitea) or the token's user. Sending the
     // author means GitHub does not sign the commit (it signs a bot's API commit only without a
@@ -105,13 +122,38 @@ export class ForgeApi {
     const body: Record<string, unknown> = {
       branch: write.branch,
       content: write.bytes.toString('base64'),
-      message: write.message,
-      author: { name: write.author.name, email: write.author.email }
+      message: write.message
     }
+    if (write.author) body.author = { name: write.author.name, email: write.author.email }
     if (write.sha !== null) body.sha = write.sha
     const method = this.kind === 'github' || write.sha !== null ? 'PUT' : 'POST'
     const answer = await this.client.call(method, path, { ...call, body })
     return parseWrite(answer.data, `${method} ${path}`)
+  }
+
+  /**
+   * Several files as one commit. Gitea/Forgejo (1.20+): `POST /contents` with each file's
+   * operation and sha, committed on the branch's current tip like a single write (the same
+   * stale-sha 422; services/repository/files/update.go ChangeRepoFiles, which keeps an
+   * executable file's mode). GitHub has no such endpoint: the Git Data API (git-data-commit.ts).
+   */
+  async commitFiles(owner: string, repo: string, commit: FilesCommit, call?: CallOptions): Promise<FilesCommitted> {
+    if (this.kind === 'github')
+      return gitDataCommit(this.client, owner, repo, commit, (b) => this.branch(owner, repo, b, call), call)
+    const path = repoApiPath(owner, repo, 'contents')
+    const body: Record<string, unknown> = {
+      branch: commit.branch,
+      message: commit.message,
+      files: commit.files.map((f) => ({
+        operation: f.sha === null ? 'create' : 'update',
+        path: f.path,
+        content: f.bytes.toString('base64'),
+        ...(f.sha === null ? {} : { sha: f.sha })
+      }))
+    }
+    if (commit.author) body.author = { name: commit.author.name, email: commit.author.email }
+    const answer = await this.client.call('POST', path, { ...call, body })
+    return parseWrite(answer.data, `POST ${path}`)
   }
 
   /** A commit's parents: Gitea `GET /git/commits/{sha}`, GitHub `GET /commits/{sha}`. */
@@ -144,6 +186,8 @@ export class ForgeApi {
       // older answers "refs/heads/X expected to be at ..."; forge-facts.md, Contents API).
       if (error.status === 409 && /is at \S+ but expected|expected to be at/i.test(text)) return 'stale'
       if (error.status === 422 && /sha.*(wasn't|was not) supplied/i.test(text)) return 'stale'
+      // The Git Data ref update lost a race (PATCH git/refs with force: false).
+      if (error.status === 422 && /not a fast forward/i.test(text)) return 'stale'
     } else if (error.status === 422 && /sha does not match|already exists|\[SHA\]: Required/i.test(text)) {
       return 'stale'
     }
@@ -309,14 +353,4 @@ export class ForgeApi {
 export function branchExists(kind: ForgeKind | undefined, error: ApiError): boolean {
   if (kind === 'github') return error.status === 422 && /reference already exists/i.test(error.serverText)
   return error.status === 409 && /^the branch already exists\.?$/i.test(error.serverText.trim())
-}
-
-/**
- * `/repos/{owner}/{repo}` and more path parts, every segment encoded. A part with slashes (a
- * file path, a branch such as bump/runtime-1.2.3) keeps them as separators, which is how Gitea
- * and GitHub both take it.
- */
-export function repoApiPath(owner: string, repo: string, ...parts: string[]): string {
-  const tail = parts.flatMap((part) => part.split('/'))
-  return ['', 'repos', owner, repo, ...tail].map((segment) => encodeURIComponent(segment)).join('/')
 }

@@ -30,9 +30,10 @@ export interface RepoInfo {
 export interface BranchInfo {
   name: string
   sha: string
-  authorEmail: string | undefined
-  /** GitHub's branch answer lists the tip's parents; Gitea's does not. */
-  parents: string[] | undefined
+  /** The tip's message: its trailer says whether the cascade made it (commit-marker.ts). */
+  message: string | undefined
+  /** The tip's tree: GitHub's branch answer names it (a Git Data commit is built on it); Gitea's does not. */
+  tree: string | undefined
 }
 
 export type FileRead =
@@ -96,15 +97,16 @@ export function parseRepo(kind: ForgeKind | undefined, data: unknown, what: stri
 export function parseBranch(data: unknown, what: string): BranchInfo {
   const branch = object(data, what)
   const commit = maybeObject(branch.commit)
-  // Gitea: commit {id, author{email}}; GitHub: commit {sha, commit{author{email}}, parents[{sha}]}.
+  // Gitea: commit {id, message}; GitHub: commit {sha, commit{message, tree{sha}}}.
   const sha = text(commit.id) || text(commit.sha)
   if (!sha) throw new ApiError(0, `the forge answered ${what} without the branch's commit`)
-  const author = maybeObject(commit.author)
-  const nested = maybeObject(maybeObject(commit.commit).author)
-  const parents = Array.isArray(commit.parents)
-    ? commit.parents.map((p) => text(maybeObject(p).sha)).filter(Boolean)
-    : undefined
-  return { name: text(branch.name), sha, authorEmail: text(author.email) || text(nested.email) || undefined, parents }
+  const nested = maybeObject(commit.commit)
+  return {
+    name: text(branch.name),
+    sha,
+    message: text(commit.message) || text(nested.message) || undefined,
+    tree: text(maybeObject(nested.tree).sha) || undefined
+  }
 }
 
 export function parseFile(data: unknown, what: string, asked: string): FileRead {
@@ -123,12 +125,25 @@ export function parseFile(data: unknown, what: string, asked: string): FileRead 
 }
 
 /** The commit a contents write made: `{content, commit: {sha}}` on both forges. */
-export function parseWrite(data: unknown, what: string): string {
-  const commit = maybeObject(object(data, what).commit)
+/** The commit a write made, and whether the forge reports it signed (verified). */
+export interface WriteAnswer {
+  commit: string
+  /** undefined: the answer does not say. */
+  verified: boolean | undefined
+}
+
+/**
+ * A write's answer: the contents APIs nest the commit (`commit.sha`), GitHub's Git Data commit
+ * is the commit itself. Verification sits in the commit on GitHub, beside it on Gitea.
+ */
+export function parseWrite(data: unknown, what: string): WriteAnswer {
+  const answer = object(data, what)
+  const commit = answer.commit === undefined ? answer : maybeObject(answer.commit)
   const sha = text(commit.sha)
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha))
     throw new ApiError(0, `the forge answered ${what} without the commit it made`)
-  return sha
+  const verification = maybeObject(commit.verification ?? answer.verification)
+  return { commit: sha, verified: typeof verification.verified === 'boolean' ? verification.verified : undefined }
 }
 
 export function parsePull(data: unknown, what: string): PullInfo {

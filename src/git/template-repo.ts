@@ -1,14 +1,22 @@
-import { createHash } from 'node:crypto'
 import { classifyFetch, classifyPush, gitError, type Outcome } from './git-outcome.js'
+import type { FileRead } from '../forge/forge-shapes.js'
 import type { Author } from '../inputs/settings.js'
 import type { GitRunner } from './git-runner.js'
 
-/** What a branch tip holds at the version file, and the commit that would pin it. */
-export type PinCommit =
-  | { kind: 'commit'; sha: string; previousBlob: string | null }
-  | { kind: 'already-pinned' }
-  | { kind: 'not-a-file' }
-  | { kind: 'error'; reason: string }
+/** A file the pin commit writes, with the mode it keeps (100644 for a new file). */
+export interface PinFile {
+  path: string
+  bytes: Buffer
+  mode: string
+  /** The bytes it replaces, when known: written locally as the push's delta base. */
+  previous?: Buffer
+}
+
+/** What `rev` holds at each pin path, and each file's mode there. */
+export interface TreeReads {
+  reads: Map<string, FileRead>
+  modes: Map<string, string>
+}
 
 type Log = (line: string) => void
 
@@ -69,24 +77,50 @@ export class TemplateRepo {
     return this.network(['push', '--porcelain', '--no-verify', 'origin', `${sha}:${ref}`], this.dir, classifyPush)
   }
 
-  /** Whether `rev` holds exactly `content` at `path`. */
-  async holds(rev: string, path: string, content: string): Promise<boolean> {
-    const result = await this.git.run(['rev-parse', '--verify', '--quiet', `${rev}:${path}`], this.dir)
-    const blob = result.stdout.trim()
-    return result.exitCode === 0 && blob === blobId(content, blob.length)
-  }
-
-  /** Tree and author email of each commit-ish, in one process. */
-  async describe(revs: string[]): Promise<Array<{ sha: string; tree: string; email: string }> | null> {
-    const result = await this.git.run(['log', '--no-walk=unsorted', '--format=%H %T %ae', ...revs, '--'], this.dir)
+  /** Tree and message of each commit-ish, in one process. */
+  async describe(revs: string[]): Promise<Array<{ sha: string; tree: string; message: string }> | null> {
+    const result = await this.git.run(['log', '--no-walk=unsorted', '--format=%H %T%n%B%x00', ...revs, '--'], this.dir)
     if (result.exitCode !== 0) return null
     return result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => {
-        const [sha, tree, email = ''] = line.split(' ')
-        return { sha, tree, email }
+      .split('\0')
+      .map((entry) => entry.replace(/^\n/, ''))
+      .filter((entry) => entry.trim() !== '')
+      .map((entry) => {
+        const [line, ...body] = entry.split('\n')
+        const [sha, tree] = line.split(' ')
+        return { sha, tree, message: body.join('\n') }
       })
+  }
+
+  /**
+   * What `rev` holds at each path: one `ls-tree`, then the bytes of each blob. A blob the API
+   * showed (`known`) is not fetched again; any other is fetched lazily (a blobless clone), as
+   * happens only after a race changed it.
+   */
+  async readPins(rev: string, paths: string[], known: ReadonlyMap<string, FileRead>): Promise<TreeReads | string> {
+    const listed = await this.git.run(['ls-tree', '-z', '--full-tree', rev, '--', ...paths], this.dir)
+    if (listed.exitCode !== 0) return `git ls-tree: ${gitError(listed)}`
+    const reads = new Map<string, FileRead>(paths.map((p) => [p, { kind: 'absent' }]))
+    const modes = new Map<string, string>()
+    for (const row of listed.stdout.split('\0').filter(Boolean)) {
+      const match = /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(row)
+      if (!match || !reads.has(match[4])) continue
+      const [, mode, type, sha, path] = match
+      modes.set(path, mode)
+      if (type !== 'blob' || mode === '120000') {
+        reads.set(path, { kind: 'other', sha, type: mode === '120000' ? 'symlink' : type === 'tree' ? 'dir' : type })
+        continue
+      }
+      const seen = known.get(path)
+      if (seen?.kind === 'file' && seen.sha === sha) {
+        reads.set(path, seen)
+        continue
+      }
+      const shown = await this.git.run(['cat-file', 'blob', sha], this.dir)
+      if (shown.exitCode !== 0) return `git cat-file: ${gitError(shown)}`
+      reads.set(path, { kind: 'file', sha, bytes: shown.stdoutBytes })
+    }
+    return { reads, modes }
   }
 
   async tip(): Promise<string | null> {
@@ -95,51 +129,33 @@ export class TemplateRepo {
   }
 
   /**
-   * Builds the pin commit on the current tip in one fast-import process, which also reports
-   * (`ls`) what the tip holds at `path`. When the tip already holds exactly `content`, or
-   * `isPinned` says its content counts as pinned, the commit is dropped: it never left this
-   * machine.
+   * Builds the pin commit on the current tip in one fast-import process: every file in one
+   * commit, each with the mode it had. A second parent keeps an existing bump branch's tip in
+   * history, so the push is a fast-forward for it. The commit never leaves this machine
+   * until it is pushed.
    */
-  async buildPin(
-    path: string,
-    content: string,
+  async commitPins(
+    files: PinFile[],
     message: string,
     author: Author,
-    isPinned: (bytes: Buffer) => boolean,
-    known?: KnownFile,
     mergeParent?: string
-  ): Promise<PinCommit> {
+  ): Promise<string | { error: string }> {
     const now = Math.floor(Date.now() / 1000)
     const ident = `${author.name} <${author.email}> ${now} +0000`
     const stream = Buffer.concat([
       text('feature done\n'),
-      // The old version file, as the API returned it: written locally so that the push's thin
-      // pack finds its delta base here instead of lazily fetching it (one more round trip).
-      known?.raw ? Buffer.concat([text('blob\n'), data(known.raw)]) : Buffer.alloc(0),
+      // The old files, as the API returned them: written locally so that the push's thin pack
+      // finds its delta bases here instead of lazily fetching them (one more round trip).
+      ...files.flatMap((f) => (f.previous ? [text('blob\n'), data(f.previous)] : [])),
       text(`commit refs/cascade/pin\nmark :1\nauthor ${ident}\ncommitter ${ident}\n`),
       data(message),
-      // A second parent keeps an existing bump branch's tip in history: a fast-forward for it.
-      text(`from ${this.ref}^0\n${mergeParent ? `merge ${mergeParent}\n` : ''}ls "${path}"\nM 100644 inline ${path}\n`),
-      data(content),
+      text(`from ${this.ref}^0\n${mergeParent ? `merge ${mergeParent}\n` : ''}`),
+      ...files.flatMap((f) => [text(`M ${f.mode} inline ${f.path}\n`), data(f.bytes)]),
       text('get-mark :1\ndone\n')
     ])
     const result = await this.git.run(['fast-import', '--quiet', '--force'], this.dir, stream)
-    if (result.exitCode !== 0) return { kind: 'error', reason: `fast-import: ${gitError(result)}` }
-    const [listing = '', mark = ''] = result.stdout.trim().split('\n')
-    const sha = mark.trim()
-    if (listing.startsWith('missing ')) return { kind: 'commit', sha, previousBlob: null }
-    const match = /^(\d{6}) (\w+) ([0-9a-f]+)\t/.exec(listing)
-    if (!match) return { kind: 'error', reason: `fast-import: unexpected listing "${listing.slice(0, 80)}"` }
-    const [, , type, blob] = match
-    if (type !== 'blob') return { kind: 'not-a-file' }
-    if (blob === blobId(content, blob.length)) return { kind: 'already-pinned' }
-    // A blob that is neither ours nor the one the API showed changed after the API read: look
-    // at it (one lazy fetch in a rare race) so "first line is the version" is honoured.
-    if (blob !== known?.sha) {
-      const shown = await this.git.run(['cat-file', 'blob', blob], this.dir)
-      if (shown.exitCode === 0 && isPinned(shown.stdoutBytes)) return { kind: 'already-pinned' }
-    }
-    return { kind: 'commit', sha, previousBlob: blob }
+    if (result.exitCode !== 0) return { error: `fast-import: ${gitError(result)}` }
+    return result.stdout.trim()
   }
 
   private async network(
@@ -157,23 +173,10 @@ export class TemplateRepo {
   }
 }
 
-/** The version file as the API showed it (blob id and raw bytes). */
-export interface KnownFile {
-  sha: string
-  raw?: Buffer
-}
-
 const text = (s: string): Buffer => Buffer.from(s, 'utf8')
 
 /** fast-import's exact-length data block. */
 function data(body: string | Buffer): Buffer {
   const bytes = typeof body === 'string' ? text(body) : body
   return Buffer.concat([text(`data ${bytes.length}\n`), bytes, text('\n')])
-}
-
-/** The id git gives a blob with this content (SHA-1, or SHA-256 in a sha256 repository). */
-export function blobId(content: string, hexLength = 40): string {
-  const body = Buffer.from(content)
-  const algorithm = hexLength === 64 ? 'sha256' : 'sha1'
-  return createHash(algorithm).update(`blob ${body.length}\0`).update(body).digest('hex')
 }

@@ -4,7 +4,9 @@
  * back to the runner's GITHUB_* variables instead.
  */
 export const DEFAULTS = {
-  'version-file': '.runtime-version',
+  'version-file': '',
+  pins: '',
+  'commit-signing': 'auto',
   'probe-path': [
     '.github/workflows/publish-image.yml',
     '.gitea/workflows/publish-image.yml',

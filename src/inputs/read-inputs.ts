@@ -2,6 +2,9 @@ import * as core from '@actions/core'
 import { InputError } from '../shared/errors.js'
 import { DEFAULTS } from './defaults.js'
 import { baseUrl, boolean, choice, input, integer, raw, repoPath, validBranch } from './input-values.js'
+import { markedMessage } from '../landing/commit-marker.js'
+import type { Pin } from '../pins/pin-spec.js'
+import { parsePins } from './pins-input.js'
 import type { ActionInputs } from './settings.js'
 import { resolveTemplates, splitTemplateList } from './template-list.js'
 import { readTemplatesFile } from './templates-file.js'
@@ -40,6 +43,18 @@ function probePaths(): string[] {
     .map((p) => repoPath('probe-path', p))
 }
 
+/** `pins`, or `version-file` as the one-pin shorthand (the default: .runtime-version). */
+function readPins(): Pin[] {
+  const listed = raw('pins')
+  const file = raw('version-file').trim()
+  if (listed.trim() && file)
+    throw new InputError('pins and version-file are both set: list the version file in pins, so there is one list')
+  if (!listed.trim()) return [{ kind: 'file', path: repoPath('version-file', file || '.runtime-version') }]
+  const pins = parsePins(listed)
+  if (pins.length === 0) throw new InputError('pins: no pin listed')
+  return pins
+}
+
 /** Every input parsed and validated before any network call; the first bad one throws. */
 export function readInputs(): ActionInputs {
   const token = raw('token').trim()
@@ -71,7 +86,13 @@ export function readInputs(): ActionInputs {
     throw new InputError("pr-branch: must differ from branch, the pull request's base")
   }
 
-  const versionFile = repoPath('version-file', input('version-file'))
+  const pins = readPins()
+  const transport = choice('transport', ['auto', 'api', 'git'] as const)
+  const signing = choice('commit-signing', ['auto', 'require', 'off'] as const)
+  if (signing === 'require' && transport === 'git')
+    throw new InputError(
+      'commit-signing: require cannot hold with transport: git (a push is never signed by the forge)'
+    )
   const commitMessage = input('commit-message')
   if (!commitMessage.trim()) throw new InputError('commit-message: empty')
   const authorName = input('author-name').trim()
@@ -90,13 +111,14 @@ export function readInputs(): ActionInputs {
       serverUrl,
       apiUrl: baseUrl('api-url', 'GITHUB_API_URL'),
       branch,
-      versionFile,
+      pins,
+      signing,
       probePaths: probePaths(),
       maxAttempts: integer('max-attempts', 1, 10),
       concurrency: integer('concurrency', 1, 32),
       dryRun: boolean('dry-run'),
       failOnError: boolean('fail-on-error'),
-      commitMessage: withVersion(commitMessage),
+      commitMessage: markedMessage(withVersion(commitMessage), version),
       author: { name: authorName, email: authorEmail },
       retryDelayMs: integer('retry-delay-ms', 0, 60000),
       requestTimeoutMs: integer('request-timeout-ms', 100, 600000),
@@ -105,12 +127,14 @@ export function readInputs(): ActionInputs {
       pr: {
         branch: prBranch,
         title: withVersion(input('pr-title')).trim() || `chore: pin runtime to ${version}`,
-        // {version-file} names the pin's file, so the default body is right whatever file is set.
-        body: withVersion(input('pr-body')).split('{version-file}').join(versionFile)
+        // {version-file} names the pins' files, so the default body is right whatever is pinned.
+        body: withVersion(input('pr-body'))
+          .split('{version-file}')
+          .join([...new Set(pins.map((p) => p.path))].join(', '))
       },
       downgrade: choice('downgrade', ['allow', 'skip', 'fail'] as const),
       rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
-      transport: choice('transport', ['auto', 'api', 'git'] as const),
+      transport,
       requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off'] as const),
       verifyBuild: choice('verify-build', ['false', 'true', 'require'] as const),
       verifyTimeoutSeconds: integer('verify-timeout', 1, 3600)

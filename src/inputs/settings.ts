@@ -1,3 +1,4 @@
+import type { Pin } from '../pins/pin-spec.js'
 import type { TemplateEntry } from './template-list.js'
 
 export type Mode = 'push' | 'pull-request' | 'check'
@@ -5,6 +6,11 @@ export type ConsumerRule = 'warn' | 'skip' | 'fail' | 'off'
 export type VerifyBuild = 'false' | 'true' | 'require'
 export type DowngradePolicy = 'allow' | 'skip' | 'fail'
 export type TransportChoice = 'auto' | 'api' | 'git'
+/**
+ * auto: GitHub API commits carry no author, so GitHub signs them; require: as auto, and a pin
+ * that would land unsigned (through git) fails instead; off: the custom author everywhere.
+ */
+export type Signing = 'auto' | 'require' | 'off'
 
 export interface Author {
   name: string
@@ -24,13 +30,16 @@ export interface Settings {
   apiUrl: string
   /** Empty: each template's default branch. */
   branch: string
-  versionFile: string
+  /** Every place a template pins the runtime; at least one. */
+  pins: Pin[]
+  signing: Signing
   /** Empty: probe disabled. */
   probePaths: string[]
   maxAttempts: number
   concurrency: number
   dryRun: boolean
   failOnError: boolean
+  /** The pin commit's message, `{version}` replaced, ending in the cascade's trailer. */
   commitMessage: string
   author: Author
   retryDelayMs: number

@@ -1,14 +1,15 @@
 import { ApiError, RunStopError } from '../forge/api-error.js'
 import type { ForgeApi } from '../forge/forge-api.js'
 import type { CallOptions } from '../forge/forge-client.js'
-import type { BranchInfo } from '../forge/forge-shapes.js'
+import type { BranchInfo, WriteAnswer } from '../forge/forge-shapes.js'
 import { RetryGroup } from '../forge/retry-group.js'
-import type { Settings } from '../inputs/settings.js'
-import { pinBytes } from '../pipeline/pin-policy.js'
-import { isPinned } from '../shared/pin-text.js'
+import type { Author, Settings } from '../inputs/settings.js'
+import { readPins, type PinReads } from '../pipeline/api-stage.js'
+import { pinPaths } from '../pins/pin-spec.js'
 import { backoffDelay, gitPolicy, seconds, sleep } from '../shared/retry-policy.js'
 import { bumpRule } from './bump-branch.js'
-import { MAY_HAVE_LANDED, type Lander, type Landing, type LandRequest } from './lander.js'
+import { markedVersion } from './commit-marker.js'
+import { MAY_HAVE_LANDED, type BumpBranchDone, type Landing, type LandRequest, type WriteVerdict } from './lander.js'
 
 export interface ApiLanderContext {
   api: ForgeApi
@@ -18,71 +19,66 @@ export interface ApiLanderContext {
   pace: (writes: number, log: (line: string) => void) => Promise<'ok' | 'spent'>
 }
 
-type File = { sha: string; bytes: Buffer } | null
-
 /** Under auto, a write past GitHub's budget goes to git (see WritePacing). */
-const BUDGET_SPENT: Landing = {
+const budgetSpent = (attempts: number): Landing => ({
   kind: 'cannot',
   reason: "GitHub's budget for content-creating requests is spent for now",
-  attempts: 0
-}
+  attempts
+})
+
+/** One write's end: landed, a stale read to read again (`transient`: the answer was lost), or final. */
+type Tried = { landed: WriteAnswer } | { again: string; transient: boolean } | Landing
 
 /**
- * The contents-API transport: one write per template, no clone, no git process. The forge makes
- * the commit on the branch's current tip, through its hooks and branch protection, and it starts
- * the template's push workflows like any push. Unrelated commits pushed meanwhile need nothing;
- * a stale sha means the file itself changed: it is read again and judged again (pinned, the
- * downgrade policy) before any further write, within `max-attempts` writes in all. Writes are
- * never retried blindly: a write whose answer was lost is read back, not sent twice.
+ * The API transport: no clone, no git process. One pin file is one contents write; several go
+ * in one commit (Gitea's `POST /contents`, GitHub's Git Data API). The forge makes the commit on
+ * the branch's current tip, through its hooks and branch protection, and it starts the
+ * template's push workflows like any push. A stale read (a file changed since, or the branch
+ * moved under a Git Data commit) reads every pin again and judges again before any further
+ * write, within `max-attempts` writes in all. Writes are never retried blindly: a write whose
+ * answer was lost is read back, not sent twice.
  */
-export class ApiLander implements Lander {
-  readonly transport = 'api' as const
-
+export class ApiLander {
   constructor(private readonly ctx: ApiLanderContext) {}
 
   async land(request: LandRequest): Promise<Landing> {
-    const { settings } = this.ctx
     const { owner, repo, log } = request
     // One try per request here: this module owns the write's retries.
     const call: CallOptions = { subject: `${owner}/${repo}`, log, group: new RetryGroup(0), budget: request.budget }
-    let file: File = request.file
+    let reads = request.reads
     let target = request.base
+    let bump: BumpBranchDone | undefined
     if (request.bump) {
       const prepared = await this.prepareBump(request, request.bump, call)
       if ('kind' in prepared) return prepared
-      ;({ file, target } = prepared)
+      ;({ reads, target, bump } = prepared)
     }
-    if (settings.dryRun) return { kind: 'would-land', reason: '' }
-    if ((await this.ctx.pace(1, log)) === 'spent') return BUDGET_SPENT
-    return this.write(request, target, file, call)
+    const landed = await this.write(request, target, reads, call)
+    return landed.kind === 'landed' && bump ? { ...landed, bump } : landed
   }
 
-  /** Pull-request mode: the bump branch's rules, then the branch to write on and its file. */
+  /** Pull-request mode: the bump branch's rules, then the branch to write on and its files. */
   private async prepareBump(
     request: LandRequest,
     bump: NonNullable<LandRequest['bump']>,
     call: CallOptions
-  ): Promise<{ file: File; target: string } | Landing> {
+  ): Promise<{ reads: PinReads; target: string; bump: BumpBranchDone } | Landing> {
     const { settings, api } = this.ctx
     const { owner, repo, log } = request
     if (bump.tip === null) {
-      if (settings.dryRun) return { file: request.file, target: bump.branch }
+      if (settings.dryRun) return { reads: request.reads, target: bump.branch, bump: 'created' }
       const made = await this.createBump(request, bump.branch, call)
-      if (made === 'created') return { file: request.file, target: bump.branch }
+      if (made === 'created') return { reads: request.reads, target: bump.branch, bump: 'created' }
       if ('kind' in made) return made
       // It appeared meanwhile: judged as found, once (a branch that is gone again fails there).
       return this.prepareBump(request, { branch: bump.branch, tip: made.tip }, call)
     }
     // The look-up round read it with the tip; a branch that appeared since is read now.
-    const read = bump.file ?? (await api.file(owner, repo, settings.versionFile, bump.branch, call))
-    const held = read.kind === 'file' ? { sha: read.sha, bytes: read.bytes } : null
-    const pinned = held !== null && isPinned(held.bytes, settings.version)
-    const decision = await bumpRule(
-      { branch: bump.branch, tip: bump.tip, holdsPin: () => pinned },
-      settings.author.email,
-      settings.version
-    )
-    if (decision.kind === 'keep') return { kind: 'landed', commit: null, attempts: 0, note: decision.note }
+    const held = bump.reads ?? (await readPins(api, owner, repo, pinPaths(settings.pins), bump.branch, call))
+    const pinned = request.judge(held).kind === 'pinned'
+    const decision = await bumpRule({ branch: bump.branch, tip: bump.tip, holdsPin: () => pinned }, settings.version)
+    if (decision.kind === 'keep')
+      return { kind: 'landed', commit: null, attempts: 0, note: decision.note, bump: 'someone-else' }
     if (decision.kind === 'refuse') return { kind: 'failed', reason: decision.reason, attempts: 0 }
     // Ours. Up to date (cut from the base's current tip) and pinned: nothing to do.
     const [base, parents] = await Promise.all([
@@ -92,21 +88,18 @@ export class ApiLander implements Lander {
     const current = base !== null && parents.includes(base.sha)
     if (pinned && current) {
       log(`${bump.branch} already holds the pin on the current ${request.base}`)
-      return { kind: 'landed', commit: null, attempts: 0 }
+      return { kind: 'landed', commit: null, attempts: 0, bump: 'current' }
     }
     // Bringing it up to date needs a merge commit, which no contents API makes.
     if (settings.transport === 'auto') {
-      return {
-        kind: 'cannot',
-        reason: `${bump.branch} is behind ${request.base}: bringing it up to date needs a merge commit`,
-        attempts: 0
-      }
+      const reason = `${bump.branch} is behind ${request.base}: bringing it up to date needs a merge commit`
+      return { kind: 'cannot', reason, attempts: 0 }
     }
     const behind = current
       ? undefined
       : `${bump.branch} is behind ${request.base}: the contents API cannot merge (transport: git brings it up to date)`
-    if (pinned) return { kind: 'landed', commit: null, attempts: 0, note: behind }
-    return { file: held, target: bump.branch }
+    if (pinned) return { kind: 'landed', commit: null, attempts: 0, note: behind, bump: 'current' }
+    return { reads: held, target: bump.branch, bump: 'updated' }
   }
 
   /**
@@ -122,8 +115,8 @@ export class ApiLander implements Lander {
     const { api } = this.ctx
     const { owner, repo, log } = request
     const base = api.kind === 'github' ? await api.branch(owner, repo, request.base, call) : null
-    const from: BranchInfo = base ?? { name: request.base, sha: '', authorEmail: undefined, parents: undefined }
-    if ((await this.ctx.pace(1, log)) === 'spent') return BUDGET_SPENT
+    const from: BranchInfo = base ?? { name: request.base, sha: '', message: undefined, tree: undefined }
+    if ((await this.ctx.pace(1, log)) === 'spent') return budgetSpent(0)
     let made: 'created' | 'exists'
     try {
       made = await api.createBranch(owner, repo, branch, from, call)
@@ -144,79 +137,124 @@ export class ApiLander implements Lander {
     return { tip }
   }
 
-  private async write(request: LandRequest, target: string, start: File, call: CallOptions): Promise<Landing> {
+  /** Judge, write, and on a stale read read every pin again: within max-attempts writes. */
+  private async write(request: LandRequest, target: string, start: PinReads, call: CallOptions): Promise<Landing> {
     const { settings, api, signal } = this.ctx
     const { owner, repo, log } = request
     const policy = gitPolicy(settings.maxAttempts, settings.retryDelayMs)
-    let file = start
+    let reads = start
     let writes = 0
     let unsure = false
     let last = ''
     for (;;) {
+      const verdict = request.judge(reads)
+      if (verdict.kind !== 'write') return this.settled(request, target, verdict, writes, unsure, call)
+      if (settings.dryRun) return { kind: 'would-land', made: verdict }
       if (writes >= settings.maxAttempts)
         return { kind: 'failed', reason: `gave up after ${writes} writes: ${last}`, attempts: writes }
       writes++
-      try {
-        const write = {
-          path: settings.versionFile,
-          branch: target,
-          bytes: pinBytes(settings.version),
-          sha: file?.sha ?? null
-        }
-        const commit = await api.writeFile(
-          owner,
-          repo,
-          { ...write, message: settings.commitMessage, author: settings.author },
-          call
-        )
-        log(`landed through the contents API: ${commit.slice(0, 12)} on ${target}`)
-        return { kind: 'landed', commit, attempts: writes }
-      } catch (error) {
-        if (error instanceof RunStopError || !(error instanceof ApiError)) throw error
-        if (signal.aborted) return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes, failure: 'transient' }
-        last = error.message
-        const failure = error.transient ? 'transient' : api.writeFailure(error)
-        if (failure === 'unsupported')
-          return { kind: 'cannot', reason: `the forge has no contents write here (${error.message})`, attempts: writes }
-        if (failure === 'no-access') {
-          return {
-            kind: 'failed',
-            reason: `the token lacks write access to this repository (the forge said: ${error.message})`,
-            attempts: writes
-          }
-        }
-        if (failure === 'refused')
-          return { kind: 'failed', reason: `write refused: ${error.message}`, attempts: writes }
-        if (failure === 'transient') {
-          // The write may have landed before its answer was lost: never send it again unread.
-          unsure = true
-          const delay = backoffDelay(policy, writes)
-          log(`write failed (${error.message}); reading the file again in ${seconds(delay)}`)
-          if (!(await sleep(delay, signal))) return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes }
-        } else {
-          log(`${settings.versionFile} changed since it was read (${error.message}); reading it again`)
-        }
+      const tried = await this.tryWrite(request, target, verdict, writes, call)
+      if ('landed' in tried) {
+        const { commit, verified } = tried.landed
+        const how =
+          verdict.changes.length === 1
+            ? 'through the contents API'
+            : `in one commit through the API (${verdict.changes.length} files)`
+        log(`landed ${how}: ${commit.slice(0, 12)} on ${target}${verified ? ' (verified)' : ''}`)
+        return { kind: 'landed', commit, attempts: writes, made: verdict, verified }
       }
-      // A fresh read decides the next write: pinned now, or what the policy says of the new pin.
-      const read = await api.file(owner, repo, settings.versionFile, target, call)
-      const verdict = request.judge(read)
-      if (verdict.kind === 'pinned') {
-        if (unsure) {
-          const tip = await api.branch(owner, repo, target, call)
-          if (tip?.authorEmail === settings.author.email)
-            return { kind: 'landed', commit: tip.sha, attempts: writes, note: 'the interrupted write had landed' }
-        }
-        return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${target}`, attempts: writes }
+      if ('kind' in tried) return tried
+      last = tried.again
+      if (tried.transient) {
+        // The write may have landed before its answer was lost: never send it again unread.
+        unsure = true
+        const delay = backoffDelay(policy, writes)
+        log(`write failed (${tried.again}); reading the pins again in ${seconds(delay)}`)
+        if (!(await sleep(delay, signal))) return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes }
+      } else {
+        log(`a pin changed since it was read (${tried.again}); reading the pins again`)
       }
-      if (verdict.kind === 'skip') return { kind: 'skipped', reason: verdict.reason, attempts: writes }
-      if (verdict.kind === 'fail')
-        return {
-          kind: 'failed',
-          reason: verdict.reason,
-          attempts: writes,
-          failure: verdict.policy ? 'policy' : 'other'
-        }
-      file = read.kind === 'file' ? { sha: read.sha, bytes: read.bytes } : null
+      reads = await readPins(api, owner, repo, pinPaths(settings.pins), target, call)
     }
+  }
+
+  /** A re-read that needs no write: pinned (by us, if an interrupted write landed), skip or fail. */
+  private async settled(
+    request: LandRequest,
+    target: string,
+    verdict: Exclude<ReturnType<LandRequest['judge']>, WriteVerdict>,
+    writes: number,
+    unsure: boolean,
+    call: CallOptions
+  ): Promise<Landing> {
+    const { settings, api } = this.ctx
+    if (verdict.kind === 'skip') return { kind: 'skipped', reason: verdict.reason, attempts: writes }
+    if (verdict.kind === 'fail')
+      return { kind: 'failed', reason: verdict.reason, attempts: writes, failure: verdict.policy ? 'policy' : 'other' }
+    if (unsure) {
+      const tip = await api.branch(request.owner, request.repo, target, call)
+      if (tip && markedVersion(tip.message) === settings.version)
+        return { kind: 'landed', commit: tip.sha, attempts: writes, note: 'the interrupted write had landed' }
+    }
+    return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${target}`, attempts: writes }
+  }
+
+  /**
+   * One write: a single file through the contents endpoint (today's fast path), several in one
+   * commit. On GitHub a pattern pin also goes as a commit, since a contents write makes the
+   * file 100644 (reported: github/github-mcp-server#2578) and a Git Data commit keeps its mode.
+   */
+  private async tryWrite(
+    request: LandRequest,
+    target: string,
+    verdict: WriteVerdict,
+    writes: number,
+    call: CallOptions
+  ): Promise<Tried> {
+    const { settings, api } = this.ctx
+    const { owner, repo, log } = request
+    const [only] = verdict.changes
+    const single = verdict.changes.length === 1 && (api.kind !== 'github' || only.whole)
+    const requests = single || api.kind !== 'github' ? 1 : 3
+    if ((await this.ctx.pace(requests, log)) === 'spent') return budgetSpent(writes - 1)
+    const message = settings.commitMessage
+    const author = this.author()
+    try {
+      if (single)
+        return { landed: await api.writeFile(owner, repo, { ...only, branch: target, message, author }, call) }
+      const files = verdict.changes.map(({ path, bytes, sha }) => ({ path, bytes, sha }))
+      const made = await api.commitFiles(owner, repo, { branch: target, files, message, author }, call)
+      return 'stale' in made
+        ? { again: `${made.stale} is no longer the blob read`, transient: false }
+        : { landed: made }
+    } catch (error) {
+      if (error instanceof RunStopError || !(error instanceof ApiError)) throw error
+      return this.refusal(error, writes)
+    }
+  }
+
+  /** What a failed write means for this template (see ForgeApi.writeFailure). */
+  private refusal(error: ApiError, writes: number): Tried {
+    const { api, signal } = this.ctx
+    if (signal.aborted) return { kind: 'failed', reason: MAY_HAVE_LANDED, attempts: writes, failure: 'transient' }
+    if (error.transient) return { again: error.message, transient: true }
+    const failure = api.writeFailure(error)
+    if (failure === 'stale') return { again: error.message, transient: false }
+    if (failure === 'unsupported')
+      return { kind: 'cannot', reason: `the forge has no contents write here (${error.message})`, attempts: writes }
+    if (failure === 'no-access') {
+      const reason = `the token lacks write access to this repository (the forge said: ${error.message})`
+      return { kind: 'failed', reason, attempts: writes }
+    }
+    return { kind: 'failed', reason: `write refused: ${error.message}`, attempts: writes }
+  }
+
+  /**
+   * GitHub signs an API commit only when it names no author and no committer (forge-facts.md,
+   * Signed commits): send none there unless `commit-signing: off`. Gitea takes the author.
+   */
+  private author(): Author | null {
+    const { settings, api } = this.ctx
+    return api.kind === 'github' && settings.signing !== 'off' ? null : settings.author
   }
 }

@@ -1,8 +1,11 @@
+import { markedVersion } from './commit-marker.js'
+
 /**
  * Pull-request mode's rules for the bump branch, as decisions both transports apply to what
  * they saw (the look-up round's answers, or git's fresh fetch):
  * - absent: cut it from the base;
- * - made by the cascade (its tip's author is ours): bring it up to date without force;
+ * - made by the cascade (its tip carries the cascade's trailer, whoever authored it): bring it
+ *   up to date without force;
  * - someone else's: left alone, since rewriting it would need a force and a tree cut from the
  *   base would revert their work; it still gets its pull request when it holds the pin.
  */
@@ -15,14 +18,14 @@ export type BumpDecision =
 export interface BumpState {
   branch: string
   /** null: the branch does not exist. */
-  tip: { sha: string; authorEmail: string | undefined } | null
+  tip: { sha: string; message: string | undefined } | null
   /** Whether the tip holds the pin; only asked for a branch that is not ours. */
   holdsPin: () => Promise<boolean> | boolean
 }
 
-export async function bumpRule(state: BumpState, ourEmail: string, version: string): Promise<BumpDecision> {
+export async function bumpRule(state: BumpState, version: string): Promise<BumpDecision> {
   if (state.tip === null) return { kind: 'create' }
-  if (state.tip.authorEmail?.toLowerCase() === ourEmail.toLowerCase()) return { kind: 'update', tip: state.tip.sha }
+  if (markedVersion(state.tip.message) !== null) return { kind: 'update', tip: state.tip.sha }
   if (await state.holdsPin()) {
     return {
       kind: 'keep',

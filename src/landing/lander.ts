@@ -1,6 +1,7 @@
-import type { BranchInfo, FileRead } from '../forge/forge-shapes.js'
+import type { BranchInfo } from '../forge/forge-shapes.js'
 import type { RequestBudget } from '../forge/request-budget.js'
-import type { Verdict } from '../pipeline/pin-policy.js'
+import type { PinReads } from '../pipeline/api-stage.js'
+import type { Verdict } from '../pins/pin-judgement.js'
 import type { FailureKind } from '../report/failure-advice.js'
 
 export type Transport = 'api' | 'git'
@@ -15,37 +16,53 @@ export interface LandRequest {
   repo: string
   /** The branch the pin is cut from: the pinned branch in push mode, the base in PR mode. */
   base: string
-  /** The version file on `base` as the API showed it: blob id and bytes; null when absent. */
-  file: { sha: string; bytes: Buffer } | null
+  /** Every pin's file on `base` as the look-up round read it. */
+  reads: PinReads
   /**
    * Pull-request mode: the bump branch, its tip as the API showed it (null: absent), and the
-   * version file on it, read in the same round (absent: read it when needed).
+   * pins' files on it, read in the same round (absent: read them when needed).
    */
-  bump?: { branch: string; tip: BranchInfo | null; file?: FileRead }
+  bump?: { branch: string; tip: BranchInfo | null; reads?: PinReads }
   /** Writes already made for this pin by another transport (auto's API try before git). */
   writesMade?: number
   /** The template's bound on REST requests, shared with the look-up round. */
   budget?: RequestBudget
-  /** Judges a version file read again after the branch moved (pinned, downgrade policy). */
-  judge: (file: FileRead) => Verdict
+  /** The one judgement (pins, downgrade policy), of the first read and of every re-read. */
+  judge: (reads: PinReads) => Verdict
   log: (line: string) => void
 }
 
-/** How landing ended. `attempts` counts writes (pushes, or contents-API writes) made. */
+export type WriteVerdict = Extract<Verdict, { kind: 'write' }>
+
+/** What landing did to the bump branch (pull-request mode). */
+export type BumpBranchDone = 'created' | 'updated' | 'current' | 'someone-else'
+
+/** How landing ended. `attempts` counts writes (pushes, or API commits) made. */
 export type Landing =
-  /** The pin is on the target branch: `commit` made now, or null when it already was there. */
-  | { kind: 'landed'; commit: string | null; attempts: number; note?: string }
+  /**
+   * The pin is on the target branch: `commit` made now, or null when it already was there.
+   * `made`: the judgement the commit was built from (after a race, what it really replaced).
+   * `verified`: the forge's word on the commit's signature, when its answer gave one.
+   */
+  | {
+      kind: 'landed'
+      commit: string | null
+      attempts: number
+      note?: string
+      made?: WriteVerdict
+      verified?: boolean
+      bump?: BumpBranchDone
+    }
   /** Nothing to write after all (someone pinned it meanwhile); `reason` for the result. */
   | { kind: 'unchanged'; reason: string; attempts: number }
   /** A re-read under the policy said skip. */
   | { kind: 'skipped'; reason: string; attempts: number }
-  | { kind: 'would-land'; reason: string }
+  | { kind: 'would-land'; made: WriteVerdict }
   | { kind: 'failed'; reason: string; attempts: number; failure?: FailureKind }
   /** This transport cannot serve this template; under `transport: auto` git takes it. */
   | { kind: 'cannot'; reason: string; attempts: number }
 
 /** Landing a pin: one interface, two transports (the forge's contents API, or git). */
 export interface Lander {
-  readonly transport: Transport
-  land(request: LandRequest): Promise<Landing>
+  land(request: LandRequest): Promise<Landing & { transport: Transport }>
 }

@@ -4,6 +4,7 @@ import type { CallOptions } from '../forge/forge-client.js'
 import type { BranchInfo, FileRead, RepoInfo } from '../forge/forge-shapes.js'
 import type { Settings } from '../inputs/settings.js'
 import type { TemplateRef } from '../inputs/template-list.js'
+import { pinPaths } from '../pins/pin-spec.js'
 
 /** What one round trip to the API tells about a template. */
 export interface StageAnswers {
@@ -15,15 +16,19 @@ export interface StageAnswers {
   workflow: { path: string; bytes: Buffer | null } | null
   /** Every probe path found (the consumer guard reads them all). */
   workflows: Array<{ path: string; bytes: Buffer | null }>
-  versionFile: FileRead
-  /** Pull-request mode: the bump branch's tip (null: absent) and its version file. */
-  bump?: { tip: BranchInfo | null; file: FileRead }
+  /** Every pin's file, read on the branch to pin. */
+  files: PinReads
+  /** Pull-request mode: the bump branch's tip (null: absent) and every pin's file on it. */
+  bump?: { tip: BranchInfo | null; files: PinReads }
 }
+
+/** Each pin file's read, by path. */
+export type PinReads = ReadonlyMap<string, FileRead>
 
 /**
  * Everything the API can tell goes out at once, one round trip: the repository, the branch
- * input, each probe path and the version file (on the default branch, or on `branch`), and in
- * pull-request mode the bump branch. The requests share one retry group, so a persistent fault
+ * input, each probe path and every pin's file (on the default branch, or on `branch`), and in
+ * pull-request mode the bump branch and the pins' files on it. The requests share one retry group, so a persistent fault
  * costs the round plus three retries, not every request four tries. A request that fails for
  * good throws, saying which one: a template is never skipped on an error.
  */
@@ -36,28 +41,28 @@ export async function lookUp(
   const { owner, repo } = ref
   const at = settings.branch || undefined
   const pr = settings.mode === 'pull-request' ? settings.pr.branch : undefined
-  const [lookup, branch, probes, versionFile, bumpTip, bumpFile] = await Promise.allSettled([
+  const paths = pinPaths(settings.pins)
+  const [lookup, branch, probes, files, bumpTip, bumpFiles] = await Promise.allSettled([
     api.repo(owner, repo, call),
     settings.branch ? api.branch(owner, repo, settings.branch, call).then((b) => b !== null) : Promise.resolve(true),
     Promise.allSettled(settings.probePaths.map((path) => api.file(owner, repo, path, at, call))),
-    api.file(owner, repo, settings.versionFile, at, call),
+    readPins(api, owner, repo, paths, at, call),
     pr ? api.branch(owner, repo, pr, call) : Promise.resolve(null),
-    pr ? api.file(owner, repo, settings.versionFile, pr, call) : Promise.resolve<FileRead>({ kind: 'absent' })
+    pr ? readPins(api, owner, repo, paths, pr, call) : Promise.resolve<PinReads>(new Map())
   ])
   const value = <T>(outcome: PromiseSettledResult<T>, what: string): T => {
     if (outcome.status === 'fulfilled') return outcome.value
     throw outcome.reason instanceof ApiError ? outcome.reason.during(what) : outcome.reason
   }
   const info = value(lookup, 'repository lookup failed')
-  if (info === null)
-    return { repo: null, branchExists: false, workflow: null, workflows: [], versionFile: { kind: 'absent' } }
+  if (info === null) return { repo: null, branchExists: false, workflow: null, workflows: [], files: new Map() }
   const found = probeResults(settings.probePaths, value(probes, 'probe failed'))
   const answers: StageAnswers = {
     repo: info,
     branchExists: value(branch, 'branch lookup failed'),
     workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (found[0] ?? null),
     workflows: found,
-    versionFile: { kind: 'absent' }
+    files: new Map()
   }
   // A probe that errored must never read as "no workflow": one path we could not read might be it.
   if (answers.workflow === null) {
@@ -66,13 +71,33 @@ export async function lookUp(
     )
     if (error) value(error, 'probe failed')
   }
-  answers.versionFile = value(versionFile, `reading ${settings.versionFile} failed`)
-  if (pr)
-    answers.bump = {
-      tip: value(bumpTip, `looking up ${pr} failed`),
-      file: value(bumpFile, `reading ${settings.versionFile} on ${pr} failed`)
-    }
+  // readPins names the file that failed already.
+  const settled = <T>(outcome: PromiseSettledResult<T>): T => {
+    if (outcome.status === 'rejected') throw outcome.reason
+    return outcome.value
+  }
+  answers.files = settled(files)
+  if (pr) answers.bump = { tip: value(bumpTip, `looking up ${pr} failed`), files: settled(bumpFiles) }
   return answers
+}
+
+/** Every pin file on `ref`, at once; the first that fails for good throws, naming the file. */
+export async function readPins(
+  api: ForgeApi,
+  owner: string,
+  repo: string,
+  paths: string[],
+  ref: string | undefined,
+  call: CallOptions
+): Promise<PinReads> {
+  const reads = await Promise.all(
+    paths.map((path) =>
+      api.file(owner, repo, path, ref, call).catch((error: unknown) => {
+        throw error instanceof ApiError ? error.during(`reading ${path} failed`) : error
+      })
+    )
+  )
+  return new Map(paths.map((path, i) => [path, reads[i]]))
 }
 
 function probeResults(paths: string[], found: PromiseSettledResult<FileRead>[]): StageAnswers['workflows'] {

@@ -21,13 +21,16 @@ export function buildOutputs(results: readonly TemplateResult[]): Record<string,
     'lagging-templates': names('lagging'),
     // Exactly the documented fields, whatever the results carry internally.
     results: JSON.stringify(
-      results.map(({ template, status, reason, commit, branch, attempts }) => ({
+      results.map(({ template, status, reason, commit, branch, attempts, files, verified }) => ({
         template,
         status,
         reason,
         commit,
         branch,
-        attempts
+        attempts,
+        // The files the pin commit wrote (would write, in a dry run), and the forge's word on its signature.
+        files: files ?? [],
+        verified: verified ?? null
       }))
     ),
     builds: JSON.stringify(

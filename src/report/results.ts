@@ -41,6 +41,16 @@ export interface TemplateResult {
   repositoryMissing?: true
   /** The version file's pin as the template read it before this run, when it had one. */
   pinnedBefore?: string
+  /** The files the pin commit wrote (or would write, in a dry run). */
+  files?: string[]
+  /** The forge's word on the pin commit's signature, when its answer gave one. */
+  verified?: boolean
+  /** How the pin landed: the forge's API, or a git push. */
+  transport?: 'api' | 'git'
+  /** Why the template was skipped, where the summary groups it: no probed workflow found. */
+  skip?: 'no-workflow'
+  /** Never started (the run had stopped) or cut off by a cancel: no log group of its own. */
+  cut?: 'not-attempted' | 'cancelled'
   /** The consumer guard's warning: the workflow does not mention the version file. */
   consumer?: string
   /** verify-build: what became of the build the pin should have started. */

@@ -38,8 +38,6 @@ export const ROWS_IN_FULL = 300
 /** GitHub keeps at most 1 MiB of summary per step; stay well inside it. */
 export const SUMMARY_LIMIT = 900 * 1024
 
-const NO_WORKFLOW = /^no publish-image\.yml \(looked for .*\)$/
-
 /**
  * The job summary, for the operator who has to act on it: what failed comes first (then the
  * rest in input order), every name links to its repository, every commit to its page, every
@@ -65,12 +63,12 @@ export function renderMarkdown(ctx: SummaryContext, results: readonly TemplateRe
   if (folded.length > 0) {
     footer.push('', `<details><summary>${describeCounts(folded)}: not listed above</summary>`, '')
     footer.push(
-      folded.map((r) => `${link(ctx, r)} (${STATUS_WORDS[r.status]}: ${cell(short(r.reason))})`).join(' · '),
+      folded.map((r) => `${link(ctx, r)} (${STATUS_WORDS[r.status]}: ${cell(short(r))})`).join(' · '),
       '',
       '</details>'
     )
   }
-  if (results.some((r) => NO_WORKFLOW.test(r.reason))) {
+  if (results.some((r) => r.skip === 'no-workflow')) {
     footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`)
   }
   // Check mode: the laggards to cascade to, as the log says, less those whose pull request is open.
@@ -102,7 +100,7 @@ function renderRow(ctx: SummaryContext, r: TemplateResult, build: boolean): stri
   const repo = repoPath(r)
   const commit = r.commit && repo ? `[\`${r.commit.slice(0, 12)}\`](${ctx.serverUrl}/${repo}/commit/${r.commit})` : ''
   const consumer = r.consumer ? ` ⚠️ ${cell(r.consumer)}` : ''
-  let details = cell(short(r.reason))
+  let details = cell(short(r))
   if (r.pullRequest) {
     // The reason names the pull request ("opened #3: ..."): that mention becomes the link.
     const pull = `[#${r.pullRequest.number}](${r.pullRequest.url})`
@@ -140,8 +138,8 @@ function link(ctx: SummaryContext, r: TemplateResult): string {
 }
 
 /** The reason as the table shows it: what is said once below the table is not repeated per row. */
-function short(reason: string): string {
-  return NO_WORKFLOW.test(reason) ? 'no publish-image.yml' : reason
+function short(r: TemplateResult): string {
+  return r.skip === 'no-workflow' ? 'no publish-image.yml' : r.reason
 }
 
 function cell(text: string): string {

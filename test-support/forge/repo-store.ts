@@ -373,10 +373,10 @@ export class RepoStore {
   async commitInfo(
     meta: RepoMeta,
     sha: string
-  ): Promise<{ authorName: string; authorEmail: string; parents: string[]; message: string }> {
-    const out = await this.git(meta.dir, ['log', '-1', '--format=%an%x00%ae%x00%P%x00%s', sha])
-    const [authorName, authorEmail, parents, message] = out.replace(/\n$/, '').split('\0')
-    return { authorName, authorEmail, parents: parents ? parents.split(' ') : [], message }
+  ): Promise<{ authorName: string; authorEmail: string; parents: string[]; tree: string; message: string }> {
+    const out = await this.git(meta.dir, ['log', '-1', '--format=%an%x00%ae%x00%P%x00%T%x00%B', sha])
+    const [authorName, authorEmail, parents, tree, message] = out.replace(/\n$/, '').split('\0')
+    return { authorName, authorEmail, parents: parents ? parents.split(' ') : [], tree, message }
   }
 
   async resolve(meta: RepoMeta, ref: string): Promise<string | null> {

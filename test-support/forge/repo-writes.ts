@@ -7,26 +7,34 @@ import { ident, type Ident, type RepoMeta, type RepoStore } from './repo-store.j
 
 export interface FileWrite {
   branch: string
-  path: string
-  bytes: Buffer
+  files: Array<{
+    path: string
+    bytes: Buffer
+    /** The blob the writer saw: a sha to update, null to create, undefined for no check. */
+    expect: string | null | undefined
+  }>
   message: string
   author: Ident
   committer: Ident
-  /** The blob the writer saw: a sha to update, null to create, undefined for no check. */
-  expect: string | null | undefined
+  /**
+   * An updated file keeps an executable mode (Gitea: services/repository/files/update.go
+   * handleCheckErrors, `file.Options.executable = fromEntry.IsExecutable()`, release/v1.22 and
+   * v1.25); false writes 100644 (GitHub's contents write, reported in github/github-mcp-server#2578).
+   */
+  keepMode: boolean
   /** Runs after the tip was read and the commit made, before the ref moves (a racing push). */
   beforeUpdate?: () => Promise<void>
 }
 
 export type WriteOutcome =
-  | { kind: 'ok'; commit: string; blob: string }
+  | { kind: 'ok'; commit: string; blobs: Record<string, string> }
   | { kind: 'no-branch' }
   /** The file is not the blob the writer saw (Gitea 422 "sha does not match", GitHub 409). */
-  | { kind: 'stale'; expected: string }
+  | { kind: 'stale'; path: string; given: string; expected: string }
   /** Create, but the file is there. */
-  | { kind: 'exists'; expected: string }
+  | { kind: 'exists'; path: string; expected: string }
   /** Update, but the file is gone. */
-  | { kind: 'missing' }
+  | { kind: 'missing'; path: string }
   /** The pre-receive hook declined; its words. */
   | { kind: 'declined'; text: string }
   /** The branch moved between the tip read and the ref update (a racing push): Gitea 500, GitHub 409. */
@@ -40,13 +48,19 @@ export type WriteOutcome =
 export async function writeFile(store: RepoStore, meta: RepoMeta, write: FileWrite): Promise<WriteOutcome> {
   const tip = await store.tip(meta, write.branch)
   if (!tip) return { kind: 'no-branch' }
-  const entry = (await store.listing(meta, tip)).get(write.path)
-  if (write.expect === null && entry) return { kind: 'exists', expected: entry.sha }
-  if (typeof write.expect === 'string') {
-    if (!entry) return { kind: 'missing' }
-    if (entry.sha !== write.expect) return { kind: 'stale', expected: entry.sha }
+  const listing = await store.listing(meta, tip)
+  const modes: Record<string, string> = {}
+  for (const file of write.files) {
+    const entry = listing.get(file.path)
+    if (file.expect === null && entry) return { kind: 'exists', path: file.path, expected: entry.sha }
+    if (typeof file.expect === 'string') {
+      if (!entry) return { kind: 'missing', path: file.path }
+      if (entry.sha !== file.expect) return { kind: 'stale', path: file.path, given: file.expect, expected: entry.sha }
+    }
+    if (write.keepMode && entry?.mode === '100755') modes[file.path] = '100755'
   }
-  const { tree, blobs } = await writeTree(meta.dir, await store.listing(meta, tip), { [write.path]: write.bytes })
+  const contents = Object.fromEntries(write.files.map((f) => [f.path, f.bytes]))
+  const { tree, blobs } = await writeTree(meta.dir, listing, contents, modes)
   const commit = await writeObject(
     meta.dir,
     'commit',
@@ -59,7 +73,7 @@ export async function writeFile(store: RepoStore, meta: RepoMeta, write: FileWri
   if (!(await updateRef(meta.dir, ref, commit, tip, () => store.tip(meta, write.branch))))
     return { kind: 'moved', expected: tip, actual: await store.tip(meta, write.branch) }
   store.pushed(meta, write.branch, commit)
-  return { kind: 'ok', commit, blob: blobs[write.path] }
+  return { kind: 'ok', commit, blobs }
 }
 
 /** Creates `branch` at `sha` (compare-and-swap from nothing); false when it exists. */

@@ -77,14 +77,20 @@ export const READS: Record<string, Partial<Record<FlavourFacts['family'], string
     github: ['!full_name', '!default_branch', '!archived', '!mirror_url', '!fork', 'permissions.push']
   },
   'GET /repos/{owner}/{repo}/branches/{branch}': {
-    gitea: ['!name', '!commit.id', 'commit.author.email'],
-    github: ['!name', '!commit.sha', 'commit.commit.author.email', 'commit.parents.[].sha']
+    gitea: ['!name', '!commit.id', 'commit.message'],
+    github: ['!name', '!commit.sha', 'commit.commit.message', 'commit.commit.tree.sha']
   },
   'GET /repos/{owner}/{repo}/contents/{filepath}': { gitea: ['!type', '!sha', '!path', 'content', 'encoding'] },
   'GET /repos/{owner}/{repo}/contents/{path}': { github: ['!type', '!sha', '!path', 'content', 'encoding'] },
-  'PUT /repos/{owner}/{repo}/contents/{filepath}': { gitea: ['!commit.sha'] },
-  'POST /repos/{owner}/{repo}/contents/{filepath}': { gitea: ['!commit.sha'] },
-  'PUT /repos/{owner}/{repo}/contents/{path}': { github: ['!commit.sha'] },
+  'PUT /repos/{owner}/{repo}/contents/{filepath}': { gitea: ['!commit.sha', 'verification.verified'] },
+  'POST /repos/{owner}/{repo}/contents/{filepath}': { gitea: ['!commit.sha', 'verification.verified'] },
+  'POST /repos/{owner}/{repo}/contents': { gitea: ['!commit.sha', 'verification.verified'] },
+  'PUT /repos/{owner}/{repo}/contents/{path}': { github: ['!commit.sha', 'commit.verification.verified'] },
+  'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': {
+    github: ['!tree', 'tree.[].path', 'tree.[].mode', 'tree.[].type', 'tree.[].sha']
+  },
+  'POST /repos/{owner}/{repo}/git/trees': { github: ['!sha'] },
+  'POST /repos/{owner}/{repo}/git/commits': { github: ['!sha', 'verification.verified'] },
   'GET /repos/{owner}/{repo}/git/commits/{sha}': { gitea: ['!parents.[].sha'] },
   'GET /repos/{owner}/{repo}/commits/{ref}': { github: ['!parents.[].sha'] },
   'POST /repos/{owner}/{repo}/pulls': {

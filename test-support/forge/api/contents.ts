@@ -1,7 +1,7 @@
 import { posix } from 'node:path'
 import type { FlavourFacts } from '../flavours.js'
 import type { RepoMeta, RepoStore } from '../repo-store.js'
-import { writeFile } from '../repo-writes.js'
+import { writeFile, type FileWrite } from '../repo-writes.js'
 import { errorAnswer, notFound, ok, type ApiAnswer } from './answers.js'
 import type { GithubState } from './github-state.js'
 
@@ -87,41 +87,77 @@ export class ContentsApi {
     const github = this.facts.family === 'github'
     const fail = (status: number, message: string) => errorAnswer(this.facts, this.baseUrl, status, message)
     if (github && method === 'POST') return fail(404, 'Not Found')
-    const branch = String(body.branch ?? meta.defaultBranch)
     const sha = typeof body.sha === 'string' ? body.sha : undefined
     if (!github && method === 'PUT' && sha === undefined) return fail(422, '[SHA]: Required')
     if (typeof body.content !== 'string' || typeof body.message !== 'string') return fail(422, 'Validation Failed')
-    if (meta.archived)
-      return github
-        ? fail(403, 'Repository was archived so is read-only.')
-        : fail(423, `<Repository ${meta.id}:${meta.fullName}> is archived`)
-    if (meta.readOnly) {
-      if (!github) return fail(403, 'user should have a permission to write to this branch')
-      return fail(
-        403,
-        this.github.tokenKind === 'pat'
-          ? 'Resource not accessible by personal access token'
-          : 'Resource not accessible by integration'
-      )
-    }
-    // Branch protection is checked before the hook runs.
-    if (meta.protectBranch === branch) {
-      return github
-        ? fail(409, 'Could not update file: Changes must be made through a pull request.')
-        : fail(403, 'user cannot commit to repo [user: cascade-bot]')
-    }
-    const author = person(body.author) ?? { name: 'cascade-bot', email: 'cascade-bot@example.com' }
+    const files = [
+      { path, bytes: Buffer.from(body.content, 'base64'), expect: method === 'POST' ? null : (sha ?? null) }
+    ]
+    const made = await this.commit(meta, body, files)
+    if ('status' in made) return made
+    const created = method === 'POST' || sha === undefined
+    const { commit } = made
+    return ok(
+      {
+        content: { name: path.split('/').pop(), path, sha: made.blobs[path], type: 'file' },
+        // GitHub's file-commit carries verification inside the commit; Gitea's FileResponse beside it.
+        ...(github
+          ? { commit: { ...commit, verification: made.verification } }
+          : { commit, verification: made.verification })
+      },
+      created ? 201 : 200
+    )
+  }
+
+  /**
+   * Gitea/Forgejo `POST /contents` (ChangeFiles, since 1.20): several files in one commit, each
+   * with its operation and, to update, its sha; checked file by file as a single write is
+   * (services/repository/files/update.go ChangeRepoFiles, release/v1.22 and v1.25). Answers 201
+   * FilesResponse {files, commit, verification}.
+   */
+  async writeFiles(meta: RepoMeta, body: Record<string, unknown>): Promise<ApiAnswer> {
+    const fail = (status: number, message: string) => errorAnswer(this.facts, this.baseUrl, status, message)
+    if (!Array.isArray(body.files) || body.files.length === 0) return fail(422, '[Files]: Required')
+    const files = (body.files as Array<Record<string, unknown>>).map((f) => ({
+      path: String(f.path ?? ''),
+      bytes: Buffer.from(String(f.content ?? ''), 'base64'),
+      expect: f.operation === 'create' ? null : typeof f.sha === 'string' ? f.sha : undefined
+    }))
+    if (files.some((f) => f.expect === undefined))
+      return fail(422, 'a SHA or commit ID must be proved when updating a file')
+    const made = await this.commit(meta, body, files)
+    if ('status' in made) return made
+    const answers = files.map((f) => ({
+      name: f.path.split('/').pop(),
+      path: f.path,
+      sha: made.blobs[f.path],
+      type: 'file'
+    }))
+    return ok({ files: answers, commit: made.commit, verification: made.verification }, 201)
+  }
+
+  /** A contents commit of `files` on the body's branch, or the flavour's refusal. */
+  private async commit(
+    meta: RepoMeta,
+    body: Record<string, unknown>,
+    files: FileWrite['files']
+  ): Promise<ApiAnswer | { commit: Record<string, unknown>; blobs: Record<string, string>; verification: unknown }> {
+    const github = this.facts.family === 'github'
+    const fail = (status: number, message: string) => errorAnswer(this.facts, this.baseUrl, status, message)
+    const branch = String(body.branch ?? meta.defaultBranch)
+    const refused = this.refusal(meta, branch)
+    if (refused) return refused
+    const author = person(body.author) ?? TOKEN_USER
     // Committer when not given: Gitea the author, GitHub the token's user.
-    const committer =
-      person(body.committer) ?? (github ? { name: 'cascade-bot', email: 'cascade-bot@example.com' } : author)
+    const committer = person(body.committer) ?? (github ? TOKEN_USER : author)
+    const message = String(body.message ?? '')
     const outcome = await writeFile(this.store, meta, {
       branch,
-      path,
-      bytes: Buffer.from(body.content, 'base64'),
-      message: body.message,
+      files,
+      message,
       author,
       committer,
-      expect: method === 'POST' ? null : (sha ?? null),
+      keepMode: !github,
       beforeUpdate: this.takeRace(meta.fullName)
     })
     switch (outcome.kind) {
@@ -129,14 +165,14 @@ export class ContentsApi {
         return notFound(this.facts, this.baseUrl, 'branch', [`branch does not exist [name: ${branch}]`])
       case 'stale':
         return github
-          ? fail(409, `${path} does not match ${sha}`)
-          : fail(422, `sha does not match [given: ${sha}, expected: ${outcome.expected}]`)
+          ? fail(409, `${outcome.path} does not match ${outcome.given}`)
+          : fail(422, `sha does not match [given: ${outcome.given}, expected: ${outcome.expected}]`)
       case 'exists':
         return github
           ? fail(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
-          : fail(422, `repository file already exists [path: ${path}]`)
+          : fail(422, `repository file already exists [path: ${outcome.path}]`)
       case 'missing': {
-        const answer = this.facts.deletedFileWrite(path)
+        const answer = this.facts.deletedFileWrite(outcome.path)
         return fail(answer.status, answer.message)
       }
       case 'declined':
@@ -145,20 +181,38 @@ export class ContentsApi {
         // GitHub: the branch moved, not the file (forge-facts.md; PyGithub #1787, octokit.net #2365).
         return github ? fail(409, `is at ${outcome.actual} but expected ${outcome.expected}`) : fail(500, '')
     }
-    const created = method === 'POST' || sha === undefined
-    return ok(
-      {
-        content: { name: path.split('/').pop(), path, sha: outcome.blob, type: 'file' },
-        // GitHub's file-commit carries verification inside the commit; Gitea's FileResponse beside it.
-        ...(github
-          ? { commit: { sha: outcome.commit, message: body.message, author, committer, verification: UNSIGNED_GITHUB } }
-          : { commit: { sha: outcome.commit, message: body.message, author, committer }, verification: UNSIGNED_GITEA })
-      },
-      created ? 201 : 200
-    )
+    const signed = this.github.signs(github, body)
+    return {
+      commit: { sha: outcome.commit, message, author, committer },
+      blobs: outcome.blobs,
+      verification: github ? (signed ? SIGNED_GITHUB : UNSIGNED_GITHUB) : UNSIGNED_GITEA
+    }
   }
 
-  private takeRace(fullName: string): (() => Promise<void>) | undefined {
+  /** Archived, read-only, protected: each family's status and words, before any commit. */
+  private refusal(meta: RepoMeta, branch: string): ApiAnswer | null {
+    const github = this.facts.family === 'github'
+    const fail = (status: number, message: string) => errorAnswer(this.facts, this.baseUrl, status, message)
+    if (meta.archived)
+      return github
+        ? fail(403, 'Repository was archived so is read-only.')
+        : fail(423, `<Repository ${meta.id}:${meta.fullName}> is archived`)
+    if (meta.readOnly) {
+      if (!github) return fail(403, 'user should have a permission to write to this branch')
+      const by = this.github.tokenKind === 'pat' ? 'personal access token' : 'integration'
+      return fail(403, `Resource not accessible by ${by}`)
+    }
+    // Branch protection is checked before the hook runs.
+    if (meta.protectBranch === branch) {
+      return github
+        ? fail(409, 'Could not update file: Changes must be made through a pull request.')
+        : fail(403, 'user cannot commit to repo [user: cascade-bot]')
+    }
+    return null
+  }
+
+  /** The race set up for the next write to `fullName`, taken (one write meets it). */
+  takeRace(fullName: string): (() => Promise<void>) | undefined {
     const race = this.races.get(fullName.toLowerCase())
     this.races.delete(fullName.toLowerCase())
     return race
@@ -166,10 +220,26 @@ export class ContentsApi {
 }
 
 /** An unsigned commit's verification: GitHub's nullable fields are null, Gitea's strings empty. */
-const UNSIGNED_GITHUB = { verified: false, reason: 'unsigned', signature: null, payload: null }
+export const UNSIGNED_GITHUB = {
+  verified: false,
+  reason: 'unsigned',
+  signature: null,
+  payload: null,
+  verified_at: null
+}
 const UNSIGNED_GITEA = { verified: false, reason: 'gpg.error.not_signed_commit', signature: '', payload: '' }
+/** What GitHub answers for a commit it signed (its verification schema: reason "valid"). */
+export const SIGNED_GITHUB = {
+  verified: true,
+  reason: 'valid',
+  signature: '-----BEGIN PGP SIGNATURE-----\n(test forge)\n-----END PGP SIGNATURE-----',
+  payload: 'tree (test forge)',
+  verified_at: '2026-01-01T00:00:00Z'
+}
+/** The token's account, which the forges use when no author is sent. */
+export const TOKEN_USER = { name: 'cascade-bot', email: 'cascade-bot@example.com' }
 
-function person(value: unknown): { name: string; email: string } | undefined {
+export function person(value: unknown): { name: string; email: string } | undefined {
   if (typeof value !== 'object' || value === null) return undefined
   const { name, email } = value as Record<string, unknown>
   return typeof name === 'string' && typeof email === 'string' ? { name, email } : undefined

@@ -22,6 +22,15 @@ export class GithubState {
   /** Content-creating requests GitHub refused, for tests to assert none were. */
   refusedWrites = 0
 
+  /**
+   * Whether GitHub signs an API commit: for an App or bot token (the runner's is one), and only
+   * when the request names no author and no committer (docs "Signature verification for bots";
+   * forge-facts.md, Signed commits). A user token's API commits: unconfirmed, so unsigned here.
+   */
+  signs(github: boolean, body: Record<string, unknown>): boolean {
+    return github && this.tokenKind !== 'pat' && body.author === undefined && body.committer === undefined
+  }
+
   /** The quota runs out now and comes back `seconds` from now. */
   exhaust(seconds: number): void {
     this.remaining = 0

@@ -65,7 +65,7 @@ export class ReposApi {
     })
   }
 
-  /** `GET /repos/{o}/{r}/branches/{b}`: Gitea commit {id, author}; GitHub commit {sha, commit, parents}. */
+  /** `GET /repos/{o}/{r}/branches/{b}`: Gitea commit {id, message, author}; GitHub commit {sha, commit{message, tree}, parents}. */
   async branch(meta: RepoMeta, name: string): Promise<ApiAnswer> {
     const sha = await this.store.tip(meta, name)
     if (!sha) return notFound(this.facts, this.baseUrl, 'branch', [`branch does not exist [name: ${name}]`])
@@ -75,7 +75,11 @@ export class ReposApi {
     if (this.facts.family === 'github') {
       return ok({
         name,
-        commit: { sha, commit: { author, message: info.message }, parents: info.parents.map((p) => ({ sha: p })) },
+        commit: {
+          sha,
+          commit: { author, message: info.message, tree: { sha: info.tree, url: this.treeUrl(meta, info.tree) } },
+          parents: info.parents.map((p) => ({ sha: p }))
+        },
         protected: isProtected
       })
     }
@@ -84,6 +88,10 @@ export class ReposApi {
       commit: { id: sha, message: info.message, author: { ...author, username: '' } },
       protected: isProtected
     })
+  }
+
+  private treeUrl(meta: RepoMeta, tree: string): string {
+    return `${this.baseUrl}${this.facts.apiBase}/repos/${meta.fullName}/git/trees/${tree}`
   }
 
   /** A commit by sha or ref: Gitea `GET /git/commits/{sha}`, GitHub `GET /commits/{ref}`; with parents. */

@@ -3,6 +3,7 @@ import type { RepoMeta, RepoStore } from '../repo-store.js'
 import { notFound, ok, type ApiAnswer } from './answers.js'
 import { ActionsApi } from './actions.js'
 import { ContentsApi } from './contents.js'
+import { GitDataApi } from './git-data.js'
 import { ListingApi } from './listing.js'
 import type { GithubState } from './github-state.js'
 import { PullsApi } from './pulls.js'
@@ -31,6 +32,7 @@ export class RestApi {
   readonly pulls: PullsApi
   readonly listing: ListingApi
   readonly actions: ActionsApi
+  readonly gitData: GitDataApi
 
   constructor(
     private readonly store: RepoStore,
@@ -43,6 +45,7 @@ export class RestApi {
     this.pulls = new PullsApi(store, facts, baseUrl)
     this.listing = new ListingApi(store, facts, baseUrl, this.repos)
     this.actions = new ActionsApi(store, facts, baseUrl)
+    this.gitData = new GitDataApi(store, facts, baseUrl, github, (name) => this.contents.takeRace(name))
   }
 
   async handle(req: ApiRequest): Promise<ApiAnswer> {
@@ -102,6 +105,9 @@ export class RestApi {
     if (method === 'POST' && rest === (github ? '/git/refs' : '/branches')) return this.repos.createBranch(meta, body)
     const commit = (github ? /^\/commits\/(.+)$/ : /^\/git\/commits\/(.+)$/).exec(rest)
     if (commit && method === 'GET') return this.repos.commit(meta, segments(commit[1]))
+    const data = github ? await this.gitData.handle(meta, method, rest, body) : null
+    if (data) return data
+    if (rest === '/contents' && method === 'POST' && !github) return this.contents.writeFiles(meta, body)
     const contents = /^\/contents\/(.+)$/.exec(rest)
     if (contents && method === 'GET')
       return this.contents.read(meta, segments(contents[1]), query.get('ref') || meta.defaultBranch!)

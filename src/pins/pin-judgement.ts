@@ -1,0 +1,74 @@
+import type { FileRead } from '../forge/forge-shapes.js'
+import type { DowngradePolicy } from '../inputs/settings.js'
+import { compareVersions } from '../shared/version-order.js'
+import { readFilePins, type PinValue } from './file-pins.js'
+import { pinPaths, type Pin } from './pin-spec.js'
+
+/** One file the pin commit writes. */
+export interface FileChange {
+  path: string
+  bytes: Buffer
+  /** The blob replaced (the compare-and-swap of a contents write); null creates the file. */
+  sha: string | null
+  /** What its pins read before, for people ("0.1.0", "0.1.0, 0.1.1"); null when created. */
+  was: string | null
+  /** A whole-file pin (the version file), not a pattern rewritten inside a file. */
+  whole: boolean
+}
+
+/** What to do with a template, judged from every pin's file. */
+export type Verdict =
+  | { kind: 'pinned' }
+  | { kind: 'write'; changes: FileChange[]; note?: string }
+  | { kind: 'skip'; reason: string }
+  /** `policy`: the downgrade policy refused it (not the files' shape). */
+  | { kind: 'fail'; reason: string; policy?: true }
+
+export interface PinRules {
+  version: string
+  pins: Pin[]
+  downgrade: DowngradePolicy
+}
+
+/**
+ * The one judgement of what was read, made wherever it was read: by the look-up round, by
+ * either transport after the branch moved, and by check mode. Pinned means every pin reads V
+ * as the template reads it; otherwise the downgrade policy looks at every current version.
+ * `reads` holds each pin file's read (missing: absent).
+ */
+export function judgePins(reads: ReadonlyMap<string, FileRead>, rules: PinRules): Verdict {
+  if ([...reads.values()].some((r) => r.kind === 'empty-repository'))
+    return { kind: 'skip', reason: 'empty repository (no branch to pin)' }
+  const changes: FileChange[] = []
+  const values: PinValue[] = []
+  for (const path of pinPaths(rules.pins)) {
+    const pins = rules.pins.filter((p) => p.path === path)
+    const file = readFilePins(path, pins, reads.get(path) ?? { kind: 'absent' }, rules.version)
+    if (file.kind === 'fail') return { kind: 'fail', reason: file.reason }
+    if (file.kind === 'ignored') continue
+    values.push(...file.values)
+    if (file.next === null) continue
+    const was = file.values.length === 0 ? null : [...new Set(file.values.map((v) => v.shown))].join(', ')
+    changes.push({ path, bytes: file.next, sha: file.sha, was, whole: pins[0].kind === 'file' })
+  }
+  if (changes.length === 0) return { kind: 'pinned' }
+  return downgradeRule(changes, values, rules)
+}
+
+/** The downgrade policy over every version the pins read now; `allow` writes and says so. */
+function downgradeRule(changes: FileChange[], values: PinValue[], rules: PinRules): Verdict {
+  const { version, downgrade } = rules
+  const newer = values.find((v) => v.reading !== '' && (compareVersions(version, v.reading) ?? 0) < 0)
+  const uncomparable = values.find((v) => v.reading !== '' && compareVersions(version, v.reading) === null)
+  if (newer && downgrade === 'skip') return { kind: 'skip', reason: `pin ${newer.shown} is newer` }
+  if (newer && downgrade === 'fail')
+    return { kind: 'fail', reason: `pin ${newer.shown} is newer than ${version} (downgrade: fail)`, policy: true }
+  const note = newer
+    ? `a downgrade from ${newer.shown}`
+    : uncomparable && `versions could not be compared (${uncomparable.shown} → ${version})`
+  return note ? { kind: 'write', changes, note } : { kind: 'write', changes }
+}
+
+/** The files a verdict writes, for the results and the summary. */
+export const changedPaths = (verdict: Extract<Verdict, { kind: 'write' }>): string[] =>
+  verdict.changes.map((c) => c.path)

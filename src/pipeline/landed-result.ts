@@ -1,0 +1,103 @@
+import { ApiError, RunStopError } from '../forge/api-error.js'
+import type { CallOptions } from '../forge/forge-client.js'
+import type { Settings } from '../inputs/settings.js'
+import type { Landing, Transport, WriteVerdict } from '../landing/lander.js'
+import { ensurePullRequest } from '../landing/pull-request.js'
+import { kindOfRefusal } from '../report/failure-advice.js'
+import { result, type TemplateResult } from '../report/results.js'
+import type { BuildWatch } from '../builds/build-watch.js'
+import type { Decided } from './decide.js'
+import type { PipelineContext } from './template-pipeline.js'
+
+type ToLand = Extract<Decided, { verdict: unknown }>
+
+/**
+ * The template's result from how landing went. What it says it replaced comes from the
+ * judgement the commit was built from (after a race, the re-read's), not the first look.
+ */
+export function landedResult(
+  landing: Landing & { transport: Transport },
+  c: ToLand,
+  settings: Settings
+): TemplateResult {
+  const fullName = c.template
+  const pr = settings.mode === 'pull-request' ? settings.pr : undefined
+  const branch = pr?.branch ?? c.branch
+  const made = (landing.kind === 'landed' || landing.kind === 'would-land' ? landing.made : undefined) ?? c.verdict
+  const withNote = (text: string, note?: string) => [text, note, made.note].filter(Boolean).join('; ')
+  const base = { branch, attempts: 'attempts' in landing ? landing.attempts : 0, consumer: c.consumer }
+  switch (landing.kind) {
+    case 'cannot':
+    case 'failed': {
+      const failure = landing.kind === 'failed' && landing.failure ? landing.failure : kindOfRefusal(landing.reason)
+      return result(fullName, 'failed', landing.reason, { ...base, failure })
+    }
+    case 'unchanged':
+      return result(fullName, 'unchanged', landing.reason, base)
+    case 'skipped':
+      return result(fullName, 'skipped', landing.reason, base)
+    case 'would-land': {
+      const what = pr
+        ? `would push ${pr.branch} and open a pull request into ${c.branch}`
+        : change(made, settings, true)
+      return result(fullName, 'would-update', withNote(what), { ...base, files: paths(made) })
+    }
+  }
+  const after =
+    landing.attempts > 1 ? ` after ${landing.attempts} ${landing.transport === 'git' ? 'pushes' : 'writes'}` : ''
+  const done: Partial<TemplateResult> = {
+    ...base,
+    commit: landing.commit,
+    transport: landing.transport,
+    ...(landing.commit && landing.made ? { files: paths(landing.made) } : {}),
+    ...(landing.verified === undefined ? {} : { verified: landing.verified })
+  }
+  return result(fullName, 'updated', withNote(`${change(made, settings, false)}${after}`, landing.note), done)
+}
+
+const paths = (made: WriteVerdict): string[] => made.changes.map((c) => c.path)
+
+/** "pinned 0.2.0 (was 0.1.0)"; with several pins, which files: "pinned 0.2.0 in a, b (was 0.1.0)". */
+export function change(made: WriteVerdict, settings: Pick<Settings, 'version' | 'pins'>, dryRun: boolean): string {
+  const verb = dryRun ? 'would pin' : 'pinned'
+  const parts = [...new Set(made.changes.map((c) => (c.was === null ? `created ${c.path}` : `was ${c.was}`)))]
+  const where = settings.pins.length > 1 ? ` in ${paths(made).join(', ')}` : ''
+  return `${verb} ${settings.version}${where} (${parts.join('; ')})`
+}
+
+/** Pull-request mode: the bump branch is pushed (or current); open its pull request, or find it. */
+export async function openPullRequest(
+  landed: TemplateResult,
+  landing: Landing,
+  c: ToLand,
+  ctx: PipelineContext,
+  call: CallOptions
+): Promise<TemplateResult> {
+  const { settings } = ctx
+  if (settings.mode !== 'pull-request' || landing.kind !== 'landed') return landed
+  const pr = settings.pr
+  try {
+    const spec = { head: pr.branch, base: c.branch, title: pr.title, body: pr.body }
+    await ctx.roomToWrite(1, call.log ?? (() => {}))
+    const { opened, pr: pull } = await ensurePullRequest(ctx.api, c.repo.owner, c.repo.name, spec, call)
+    const what = opened ? `opened #${pull.number}` : `#${pull.number} already open`
+    const reason = landed.reason.replace(/^pinned/, `${what}: pinned`)
+    return { ...landed, status: opened ? 'pr-opened' : 'pr-exists', reason, pullRequest: pull }
+  } catch (error) {
+    if (error instanceof RunStopError) throw error // the run stops, as for any 401
+    const message = (error as Error).message
+    return {
+      ...landed,
+      status: 'failed',
+      reason: `${pr.branch} is pushed, but the pull request could not be opened: ${message}`,
+      failure: error instanceof ApiError && error.transient ? 'transient' : 'other'
+    }
+  }
+}
+
+/** verify-build: a pushed pin's build is looked for while other templates are pinned. */
+export function watchBuild(done: TemplateResult, c: ToLand, builds: BuildWatch | undefined): TemplateResult {
+  if (!builds || done.status !== 'updated' || !done.commit) return done
+  const pendingBuild = builds.watch(done.template, c.repo.owner, c.repo.name, done.commit, c.workflow)
+  return { ...done, pendingBuild }
+}
