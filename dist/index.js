@@ -33673,10 +33673,13 @@ function parseLine(line) {
     const optional = OPTIONAL.test(line);
     const body = line.replace(OPTIONAL, '');
     const split = body.indexOf(': ');
+    // "Dockerfile:" with the prefix forgotten must never become a whole-file pin of the Dockerfile.
+    if (body.endsWith(':'))
+        throw new InputError(`pins: "${line}" has no prefix after the colon`);
     if (split < 0) {
         if (optional)
             throw new InputError(`pins: "${line}": only a pattern pin can be optional`);
-        return { kind: 'file', path: repoPath('pins', body.replace(/:$/, '')) };
+        return { kind: 'file', path: repoPath('pins', body) };
     }
     const path = repoPath('pins', body.slice(0, split));
     const spec = body.slice(split + 2).trim();
@@ -35451,12 +35454,21 @@ function landedResult(landing, c, settings) {
     return result(fullName, 'updated', withNote(`${change(made, settings, false)}${after}`, landing.note), done);
 }
 const paths = (made) => made.changes.map((c) => c.path);
-/** "pinned 0.2.0 (was 0.1.0)"; with several pins, which files: "pinned 0.2.0 in a, b (was 0.1.0)". */
+/**
+ * "pinned 0.2.0 (was 0.1.0)"; with several pins, which files and, where they differ, what each
+ * read: "pinned 0.2.0 in a, b (was 0.1.0)", "pinned 0.2.0 in a, b (a was 0.1.0, b created)".
+ */
 function change(made, settings, dryRun) {
     const verb = dryRun ? 'would pin' : 'pinned';
-    const parts = [...new Set(made.changes.map((c) => (c.was === null ? `created ${c.path}` : `was ${c.was}`)))];
-    const where = settings.pins.length > 1 ? ` in ${paths(made).join(', ')}` : '';
-    return `${verb} ${settings.version}${where} (${parts.join('; ')})`;
+    const one = (c) => (c.was === null ? `created ${c.path}` : `was ${c.was}`);
+    if (settings.pins.length === 1)
+        return `${verb} ${settings.version} (${one(made.changes[0])})`;
+    const where = ` in ${paths(made).join(', ')}`;
+    const same = new Set(made.changes.map((c) => c.was));
+    const each = same.size === 1 && !same.has(null)
+        ? one(made.changes[0])
+        : made.changes.map((c) => `${c.path} ${c.was === null ? 'created' : `was ${c.was}`}`).join(', ');
+    return `${verb} ${settings.version}${where} (${each})`;
 }
 /** Pull-request mode: the bump branch is pushed (or current); open its pull request, or find it. */
 async function openPullRequest(landed, landing, c, ctx, call) {

@@ -30,9 +30,11 @@ function parseLine(line: string): Pin {
   const optional = OPTIONAL.test(line)
   const body = line.replace(OPTIONAL, '')
   const split = body.indexOf(': ')
+  // "Dockerfile:" with the prefix forgotten must never become a whole-file pin of the Dockerfile.
+  if (body.endsWith(':')) throw new InputError(`pins: "${line}" has no prefix after the colon`)
   if (split < 0) {
     if (optional) throw new InputError(`pins: "${line}": only a pattern pin can be optional`)
-    return { kind: 'file', path: repoPath('pins', body.replace(/:$/, '')) }
+    return { kind: 'file', path: repoPath('pins', body) }
   }
   const path = repoPath('pins', body.slice(0, split))
   const spec = body.slice(split + 2).trim()

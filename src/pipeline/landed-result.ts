@@ -57,12 +57,21 @@ export function landedResult(
 
 const paths = (made: WriteVerdict): string[] => made.changes.map((c) => c.path)
 
-/** "pinned 0.2.0 (was 0.1.0)"; with several pins, which files: "pinned 0.2.0 in a, b (was 0.1.0)". */
+/**
+ * "pinned 0.2.0 (was 0.1.0)"; with several pins, which files and, where they differ, what each
+ * read: "pinned 0.2.0 in a, b (was 0.1.0)", "pinned 0.2.0 in a, b (a was 0.1.0, b created)".
+ */
 export function change(made: WriteVerdict, settings: Pick<Settings, 'version' | 'pins'>, dryRun: boolean): string {
   const verb = dryRun ? 'would pin' : 'pinned'
-  const parts = [...new Set(made.changes.map((c) => (c.was === null ? `created ${c.path}` : `was ${c.was}`)))]
-  const where = settings.pins.length > 1 ? ` in ${paths(made).join(', ')}` : ''
-  return `${verb} ${settings.version}${where} (${parts.join('; ')})`
+  const one = (c: WriteVerdict['changes'][number]) => (c.was === null ? `created ${c.path}` : `was ${c.was}`)
+  if (settings.pins.length === 1) return `${verb} ${settings.version} (${one(made.changes[0])})`
+  const where = ` in ${paths(made).join(', ')}`
+  const same = new Set(made.changes.map((c) => c.was))
+  const each =
+    same.size === 1 && !same.has(null)
+      ? one(made.changes[0])
+      : made.changes.map((c) => `${c.path} ${c.was === null ? 'created' : `was ${c.was}`}`).join(', ')
+  return `${verb} ${settings.version}${where} (${each})`
 }
 
 /** Pull-request mode: the bump branch is pushed (or current); open its pull request, or find it. */

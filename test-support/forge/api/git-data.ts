@@ -104,7 +104,12 @@ export class GitDataApi {
     const sha = String(body.sha ?? '')
     await this.takeRace(meta.fullName)?.()
     const tip = await this.store.tip(meta, branch)
+    // 422 "Reference does not exist" (a public report: solana-foundation/solana-developer-platform#602).
     if (!tip) return errorAnswer(this.facts, this.baseUrl, 422, 'Reference does not exist')
+    // A protected branch refuses the ref update in the contents API's words (as quoted by
+    // googleapis/repo-automation-bots#5551); 422 is the status the description declares.
+    if (meta.protectBranch === branch)
+      return errorAnswer(this.facts, this.baseUrl, 422, 'Changes must be made through a pull request.')
     const forward = await this.store
       .git(meta.dir, ['merge-base', '--is-ancestor', tip, sha])
       .then(() => true)
