@@ -31648,6 +31648,19 @@ class ApiError extends Error {
         return copy;
     }
 }
+/** A 404 answer as null; any other failure rethrown. */
+async function absentOn404(request) {
+    try {
+        return await request;
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return null;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/shared/run-control.ts
 /**
  * Something that stops the whole run, not just one template: every remaining template would
  * fail the same way, so the run reports one error for the one cause. `notAttempted` is the
@@ -31694,15 +31707,30 @@ class CancelledError extends RunStopError {
         super(`cancelled (${signal}): stopped; templates not finished are listed as failed`, 'cancelled', 'cancelled');
     }
 }
-/** A 404 answer as null; any other failure rethrown. */
-async function absentOn404(request) {
-    try {
-        return await request;
+/**
+ * What every template consults before it starts: whether the run has stopped (a rejected token,
+ * a rate limit too far off, a failing forge, a cancel), and the signal that ends waits and
+ * requests when the runner cancels the step.
+ */
+class RunControl {
+    reason = null;
+    controller = new AbortController();
+    get signal() {
+        return this.controller.signal;
     }
-    catch (error) {
-        if (error instanceof ApiError && error.status === 404)
-            return null;
-        throw error;
+    get stopped() {
+        return this.reason;
+    }
+    /** The first cause wins: it is the one error the run reports. */
+    stop(reason) {
+        this.reason ??= reason;
+    }
+    cancel(signal) {
+        this.stop(new CancelledError(signal));
+        this.controller.abort();
+    }
+    get cancelled() {
+        return this.controller.signal.aborted;
     }
 }
 
@@ -31788,7 +31816,7 @@ class RetryGroup {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/pool.ts
+;// CONCATENATED MODULE: ./src/shared/pool.ts
 /**
  * Runs `worker` over `items` with at most `limit` in flight; results keep the input order.
  * A worker must not throw: each template turns its own failures into a result.
@@ -31991,6 +32019,7 @@ function workflowFile(path) {
 
 
 
+
 const MAX_INTERVAL_MS = 15_000;
 /**
  * Looks for the workflow run each pin started: one polling loop for every updated template,
@@ -32165,43 +32194,6 @@ function ourRun(runs, workflowPath) {
         return runs[0];
     const file = workflowFile(workflowPath);
     return runs.find((r) => r.path && workflowFile(r.path) === file);
-}
-
-;// CONCATENATED MODULE: ./src/builds/build-verdict.ts
-/**
- * verify-build's verdict, once each build is known. `true` keeps a pin whose build never
- * started (a warning names it); `require` fails it. A build that is `unknown` (no API, polling
- * cut short) never fails a pinned template. In pull-request mode there is nothing to look for
- * until the pull request is merged, and the result says so.
- */
-async function withBuilds(results, rule) {
-    if (rule === 'false')
-        return results;
-    return Promise.all(results.map(async (r) => {
-        const { pendingBuild, ...rest } = r;
-        if (r.status === 'pr-opened' || r.status === 'pr-exists') {
-            return {
-                ...rest,
-                build: {
-                    build: 'unknown',
-                    reason: 'pull-request mode: the build starts when the pull request is merged'
-                }
-            };
-        }
-        if (!pendingBuild)
-            return rest;
-        const build = await pendingBuild;
-        if (build.build === 'not-started' && rule === 'require') {
-            return {
-                ...rest,
-                build,
-                status: 'failed',
-                failure: 'other',
-                reason: `${r.reason}; but ${build.reason} (verify-build: require)`
-            };
-        }
-        return { ...rest, build };
-    }));
 }
 
 ;// CONCATENATED MODULE: ./src/forge/forge-shapes.ts
@@ -32711,6 +32703,13 @@ class ForgeApi {
             return /This repository is empty/i.test(error.serverText) ? { kind: 'empty-repository' } : { kind: 'absent' };
         }
     }
+    /** Several files on `ref`, at once; the first that fails for good throws, naming its file. */
+    async files(owner, repo, paths, ref, call) {
+        const reads = await Promise.all(paths.map((path) => this.file(owner, repo, path, ref, call).catch((error) => {
+            throw error instanceof ApiError ? error.during(`reading ${path} failed`) : error;
+        })));
+        return new Map(paths.map((path, i) => [path, reads[i]]));
+    }
     /**
      * Writes one file as one commit on the branch's current tip (the forge makes it, through the
      * repository's hooks and branch protection) and returns that commit. Gitea creates with POST
@@ -33003,6 +33002,7 @@ class RateGate {
 
 
 
+
 // A rate limit waited out is not a fault, but a forge that keeps answering it is: bounded too.
 const MAX_RATE_WAITS = 3;
 /**
@@ -33059,13 +33059,8 @@ class ForgeClient {
                 }
                 if (signal?.aborted)
                     throw failure;
-                const limited = failure.rateLimited;
-                if (limited) {
-                    if (limited.until.getTime() - Date.now() > this.options.rateLimitWaitMs || ++rateWaits > MAX_RATE_WAITS) {
-                        throw new RateLimitStopError(limited.what, limited.until, Math.round(this.options.rateLimitWaitMs / 1000));
-                    }
-                    gate.pause(limited);
-                    call.log?.(`${what}: ${limited.what}; waiting until ${limited.until.toISOString()}`);
+                if (failure.rateLimited) {
+                    this.waitOut(failure.rateLimited, ++rateWaits, what, call);
                     tries--;
                     continue;
                 }
@@ -33092,6 +33087,14 @@ class ForgeClient {
         finally {
             group.settle(me, false);
         }
+    }
+    /** A rate limit: waited out at the gate when it returns soon enough, else the run stops. */
+    waitOut(limited, waits, what, call) {
+        if (limited.until.getTime() - Date.now() > this.options.rateLimitWaitMs || waits > MAX_RATE_WAITS) {
+            throw new RateLimitStopError(limited.what, limited.until, Math.round(this.options.rateLimitWaitMs / 1000));
+        }
+        this.options.gate.pause(limited);
+        call.log?.(`${what}: ${limited.what}; waiting until ${limited.until.toISOString()}`);
     }
     /** One exchange, classified: a 2xx comes back parsed, anything else throws. */
     async exchange(method, path, body) {
@@ -33212,6 +33215,7 @@ class ForgeHealth {
 }
 
 ;// CONCATENATED MODULE: ./src/forge/token-check.ts
+
 
 
 /**
@@ -33626,7 +33630,7 @@ function validBranch(name) {
     return /^[A-Za-z0-9._/+-]{1,200}$/.test(name) && !/\.\.|\/\/|^[-/.]|[/.]$|\.lock$|@\{/.test(name);
 }
 
-;// CONCATENATED MODULE: ./src/landing/commit-marker.ts
+;// CONCATENATED MODULE: ./src/shared/commit-marker.ts
 /**
  * The trailer every pin commit carries. It is how the cascade knows its own commits (its bump
  * branch, a write whose answer was lost) whoever the author is: on GitHub a signed API commit
@@ -33646,6 +33650,10 @@ function markedVersion(message) {
 ;// CONCATENATED MODULE: ./src/inputs/pins-input.ts
 
 
+/** The pins' files, each once, in the order first named. */
+function pinPaths(pins) {
+    return [...new Set(pins.map((p) => p.path))];
+}
 /** What a version looks like after a prefix: the characters the `version` input allows. */
 const VERSION_AFTER_PREFIX = '(?<version>[0-9A-Za-z][0-9A-Za-z.+_-]*)';
 const OPTIONAL = /\s+\(optional\)$/;
@@ -33900,41 +33908,12 @@ function readInputs() {
         throw new InputError(TOKEN_HELP);
     if (/\s/.test(token))
         throw new InputError('token: contains whitespace; check how the secret was stored');
-    const version = raw('version').trim();
-    if (!VERSION.test(version)) {
-        throw new InputError(`version: "${version}" is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
-            'starting with a letter or digit');
-    }
-    const withVersion = (text) => text.split('{version}').join(version);
+    const version = readVersion();
     const owner = (raw('owner') || process.env.GITHUB_REPOSITORY_OWNER || '').trim();
     const serverUrl = baseUrl('server-url', 'GITHUB_SERVER_URL');
     const templates = resolveTemplates(templateWords(), owner, serverUrl);
-    const branch = raw('branch').trim();
-    if (branch && !validBranch(branch))
-        throw new InputError(`branch: "${branch}" is not a valid branch name`);
-    const mode = choice('mode', ['push', 'pull-request', 'check']);
-    const prBranch = withVersion(input('pr-branch').trim());
-    if (mode === 'pull-request' && !validBranch(prBranch)) {
-        throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`);
-    }
-    if (mode === 'pull-request' && branch && branch === prBranch) {
-        throw new InputError("pr-branch: must differ from branch, the pull request's base");
-    }
+    const where = readBranches(version);
     const pins = readPins();
-    const transport = choice('transport', ['auto', 'api', 'git']);
-    const signing = choice('commit-signing', ['auto', 'require', 'off']);
-    if (signing === 'require' && transport === 'git')
-        throw new InputError('commit-signing: require cannot hold with transport: git (a push is never signed by the forge)');
-    const commitMessage = input('commit-message');
-    if (!commitMessage.trim())
-        throw new InputError('commit-message: empty');
-    const authorName = input('author-name').trim();
-    const authorEmail = input('author-email').trim();
-    if (!authorName || /[<>\n]/.test(authorName))
-        throw new InputError(`author-name: "${authorName}" is not a name`);
-    if (!/^[^\s<>@]+@[^\s<>@]+$/.test(authorEmail)) {
-        throw new InputError(`author-email: "${authorEmail}" is not an email address`);
-    }
     return {
         token,
         settings: {
@@ -33943,113 +33922,79 @@ function readInputs() {
             owner,
             serverUrl,
             apiUrl: baseUrl('api-url', 'GITHUB_API_URL'),
-            branch,
+            ...where,
             pins,
-            signing,
+            ...readCommit(version),
             probePaths: probePaths(),
             maxAttempts: integer('max-attempts', 1, 10),
             concurrency: integer('concurrency', 1, 32),
             dryRun: input_values_boolean('dry-run'),
             failOnError: input_values_boolean('fail-on-error'),
-            commitMessage: markedMessage(withVersion(commitMessage), version),
-            author: { name: authorName, email: authorEmail },
             retryDelayMs: integer('retry-delay-ms', 0, 60000),
             requestTimeoutMs: integer('request-timeout-ms', 100, 600000),
             gitTimeoutMs: integer('git-timeout-ms', 1000, 3600000),
-            mode,
-            pr: {
-                branch: prBranch,
-                title: withVersion(input('pr-title')).trim() || `chore: pin runtime to ${version}`,
-                // {version-file} names the pins' files, so the default body is right whatever is pinned.
-                body: withVersion(input('pr-body'))
-                    .split('{version-file}')
-                    .join([...new Set(pins.map((p) => p.path))].join(', '))
-            },
+            pr: readPullRequest(version, where.prBranch, pins),
             downgrade: choice('downgrade', ['allow', 'skip', 'fail']),
             rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
-            transport,
             requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off']),
             verifyBuild: choice('verify-build', ['false', 'true', 'require']),
             verifyTimeoutSeconds: integer('verify-timeout', 1, 3600)
         }
     };
 }
-
-;// CONCATENATED MODULE: ./src/pins/pin-spec.ts
-/** The pins' files, each once, in the order first named. */
-function pinPaths(pins) {
-    return [...new Set(pins.map((p) => p.path))];
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/api-stage.ts
-
-
-/**
- * Everything the API can tell goes out at once, one round trip: the repository, the branch
- * input, each probe path and every pin's file (on the default branch, or on `branch`), and in
- * pull-request mode the bump branch and the pins' files on it. The requests share one retry group, so a persistent fault
- * costs the round plus three retries, not every request four tries. A request that fails for
- * good throws, saying which one: a template is never skipped on an error.
- */
-async function lookUp(api, ref, settings, call) {
-    const { owner, repo } = ref;
-    const at = settings.branch || undefined;
-    const pr = settings.mode === 'pull-request' ? settings.pr.branch : undefined;
-    const paths = pinPaths(settings.pins);
-    const [lookup, branch, probes, files, bumpTip, bumpFiles] = await Promise.allSettled([
-        api.repo(owner, repo, call),
-        settings.branch ? api.branch(owner, repo, settings.branch, call).then((b) => b !== null) : Promise.resolve(true),
-        Promise.allSettled(settings.probePaths.map((path) => api.file(owner, repo, path, at, call))),
-        api_stage_readPins(api, owner, repo, paths, at, call),
-        pr ? api.branch(owner, repo, pr, call) : Promise.resolve(null),
-        pr ? api_stage_readPins(api, owner, repo, paths, pr, call) : Promise.resolve(new Map())
-    ]);
-    const value = (outcome, what) => {
-        if (outcome.status === 'fulfilled')
-            return outcome.value;
-        throw outcome.reason instanceof ApiError ? outcome.reason.during(what) : outcome.reason;
-    };
-    const info = value(lookup, 'repository lookup failed');
-    if (info === null)
-        return { repo: null, branchExists: false, workflow: null, workflows: [], files: new Map() };
-    const found = probeResults(settings.probePaths, value(probes, 'probe failed'));
-    const answers = {
-        repo: info,
-        branchExists: value(branch, 'branch lookup failed'),
-        workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (found[0] ?? null),
-        workflows: found,
-        files: new Map()
-    };
-    // A probe that errored must never read as "no workflow": one path we could not read might be it.
-    if (answers.workflow === null) {
-        const error = value(probes, 'probe failed').find((p) => p.status === 'rejected');
-        if (error)
-            value(error, 'probe failed');
+function readVersion() {
+    const version = raw('version').trim();
+    if (!VERSION.test(version)) {
+        throw new InputError(`version: "${version}" is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
+            'starting with a letter or digit');
     }
-    // readPins names the file that failed already.
-    const settled = (outcome) => {
-        if (outcome.status === 'rejected')
-            throw outcome.reason;
-        return outcome.value;
+    return version;
+}
+const withVersion = (text, version) => text.split('{version}').join(version);
+/** The branch to pin, the mode, and in pull-request mode the bump branch. */
+function readBranches(version) {
+    const branch = raw('branch').trim();
+    if (branch && !validBranch(branch))
+        throw new InputError(`branch: "${branch}" is not a valid branch name`);
+    const mode = choice('mode', ['push', 'pull-request', 'check']);
+    const prBranch = withVersion(input('pr-branch').trim(), version);
+    if (mode === 'pull-request' && !validBranch(prBranch)) {
+        throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`);
+    }
+    if (mode === 'pull-request' && branch && branch === prBranch) {
+        throw new InputError("pr-branch: must differ from branch, the pull request's base");
+    }
+    return { branch, mode, prBranch };
+}
+function readPullRequest(version, branch, pins) {
+    return {
+        branch,
+        title: withVersion(input('pr-title'), version).trim() || `chore: pin runtime to ${version}`,
+        // {version-file} names the pins' files, so the default body is right whatever is pinned.
+        body: withVersion(input('pr-body'), version).split('{version-file}').join(pinPaths(pins).join(', '))
     };
-    answers.files = settled(files);
-    if (pr)
-        answers.bump = { tip: value(bumpTip, `looking up ${pr} failed`), files: settled(bumpFiles) };
-    return answers;
 }
-/** Every pin file on `ref`, at once; the first that fails for good throws, naming the file. */
-async function api_stage_readPins(api, owner, repo, paths, ref, call) {
-    const reads = await Promise.all(paths.map((path) => api.file(owner, repo, path, ref, call).catch((error) => {
-        throw error instanceof ApiError ? error.during(`reading ${path} failed`) : error;
-    })));
-    return new Map(paths.map((path, i) => [path, reads[i]]));
-}
-function probeResults(paths, found) {
-    return found.flatMap((f, i) => {
-        if (f.status !== 'fulfilled' || f.value.kind === 'absent' || f.value.kind === 'empty-repository')
-            return [];
-        return [{ path: paths[i], bytes: f.value.kind === 'file' ? f.value.bytes : null }];
-    });
+/** How the pin commit is made: transport, signing, message (with the trailer) and author. */
+function readCommit(version) {
+    const transport = choice('transport', ['auto', 'api', 'git']);
+    const signing = choice('commit-signing', ['auto', 'require', 'off']);
+    if (signing === 'require' && transport === 'git')
+        throw new InputError('commit-signing: require cannot hold with transport: git (a push is never signed by the forge)');
+    const commitMessage = input('commit-message');
+    if (!commitMessage.trim())
+        throw new InputError('commit-message: empty');
+    const name = input('author-name').trim();
+    const email = input('author-email').trim();
+    if (!name || /[<>\n]/.test(name))
+        throw new InputError(`author-name: "${name}" is not a name`);
+    if (!/^[^\s<>@]+@[^\s<>@]+$/.test(email))
+        throw new InputError(`author-email: "${email}" is not an email address`);
+    return {
+        transport,
+        signing,
+        commitMessage: markedMessage(withVersion(commitMessage, version), version),
+        author: { name, email }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/landing/bump-branch.ts
@@ -34136,7 +34081,7 @@ class ApiLander {
             return this.prepareBump(request, { branch: bump.branch, tip: made.tip }, call);
         }
         // The look-up round read it with the tip; a branch that appeared since is read now.
-        const held = bump.reads ?? (await api_stage_readPins(api, owner, repo, pinPaths(settings.pins), bump.branch, call));
+        const held = bump.reads ?? (await api.files(owner, repo, pinPaths(settings.pins), bump.branch, call));
         const pinned = request.judge(held).kind === 'pinned';
         const decision = await bumpRule({ branch: bump.branch, tip: bump.tip, holdsPin: () => pinned }, settings.version);
         if (decision.kind === 'keep')
@@ -34239,7 +34184,7 @@ class ApiLander {
             else {
                 log(`a pin changed since it was read (${tried.again}); reading the pins again`);
             }
-            reads = await api_stage_readPins(api, owner, repo, pinPaths(settings.pins), target, call);
+            reads = await api.files(owner, repo, pinPaths(settings.pins), target, call);
         }
     }
     /** A re-read that needs no write: pinned (by us, if an interrupted write landed), skip or fail. */
@@ -34905,108 +34850,89 @@ function foldSameRepository(results) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/run-control.ts
-
+;// CONCATENATED MODULE: ./src/pipeline/build-verdict.ts
 /**
- * What every template consults before it starts: whether the run has stopped (a rejected token,
- * a rate limit too far off, a failing forge, a cancel), and the signal that ends waits and
- * requests when the runner cancels the step.
+ * verify-build's verdict, once each build is known. `true` keeps a pin whose build never
+ * started (a warning names it); `require` fails it. A build that is `unknown` (no API, polling
+ * cut short) never fails a pinned template. In pull-request mode there is nothing to look for
+ * until the pull request is merged, and the result says so.
  */
-class RunControl {
-    reason = null;
-    controller = new AbortController();
-    get signal() {
-        return this.controller.signal;
-    }
-    get stopped() {
-        return this.reason;
-    }
-    /** The first cause wins: it is the one error the run reports. */
-    stop(reason) {
-        this.reason ??= reason;
-    }
-    cancel(signal) {
-        this.stop(new CancelledError(signal));
-        this.controller.abort();
-    }
-    get cancelled() {
-        return this.controller.signal.aborted;
+async function withBuilds(results, rule) {
+    if (rule === 'false')
+        return results;
+    return Promise.all(results.map(async (r) => {
+        const { pendingBuild, ...rest } = r;
+        if (r.status === 'pr-opened' || r.status === 'pr-exists') {
+            return {
+                ...rest,
+                build: {
+                    build: 'unknown',
+                    reason: 'pull-request mode: the build starts when the pull request is merged'
+                }
+            };
+        }
+        if (!pendingBuild)
+            return rest;
+        const build = await pendingBuild;
+        if (build.build === 'not-started' && rule === 'require') {
+            return {
+                ...rest,
+                build,
+                status: 'failed',
+                failure: 'other',
+                reason: `${r.reason}; but ${build.reason} (verify-build: require)`
+            };
+        }
+        return { ...rest, build };
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/ordered-groups.ts
+/**
+ * Prints the templates' log groups in input order, the order of the list the operator wrote,
+ * as soon as every template before each one is done: a template that finishes early waits for
+ * those above it, so the log reads the same however the pool ran them. A template with nothing
+ * to print (never started), or printed later (its build is awaited), does not hold the others.
+ */
+class OrderedGroups {
+    ready = new Map();
+    next = 0;
+    done(index, print) {
+        this.ready.set(index, print);
+        while (this.ready.has(this.next)) {
+            this.ready.get(this.next)?.();
+            this.ready.delete(this.next);
+            this.next++;
+        }
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/template-sources.ts
+;// CONCATENATED MODULE: ./src/pipeline/template-log.ts
 
-/** A source that cannot be listed, or lists nothing: the run stops before any template. */
-class SourceError extends RunStopError {
-    constructor(message) {
-        super(message, `not attempted: ${message}`, message);
-    }
-}
 /**
- * The templates the run works on: explicit names as given, and each source (`org:`, `topic:`)
- * listed from the forge, in order, duplicates collapsed (case-insensitively, the first spelling
- * kept). Archived repositories, mirrors and forks are left out of a source, and the log says so
- * with counts; the probe still decides which of the rest take part. A source that lists nothing,
- * or names an owner the forge does not know, is an error before any write: a typo never looks
- * like success.
+ * A template's log lines, held until the template is done and then printed as one collapsible
+ * group, so templates worked on at once never interleave.
  */
-async function expandSources(entries, api, log) {
-    const refs = [];
-    const seen = new Set();
-    const add = (ref) => {
-        if (seen.has(ref.fullName.toLowerCase()))
-            return;
-        seen.add(ref.fullName.toLowerCase());
-        refs.push(ref);
+class TemplateLog {
+    template;
+    redactor;
+    lines = [];
+    started = Date.now();
+    constructor(template, redactor) {
+        this.template = template;
+        this.redactor = redactor;
+    }
+    line = (text) => {
+        const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5);
+        this.lines.push(`[${seconds} s] ${this.redactor.redact(text)}`);
     };
-    for (const entry of entries) {
-        if (entry.kind === undefined) {
-            add(entry);
-            continue;
-        }
-        const repos = await template_sources_list(entry, api, log);
-        const left = { archived: 0, mirror: 0, fork: 0 };
-        const kept = repos.filter((r) => {
-            const why = r.archived ? 'archived' : r.mirror ? 'mirror' : r.fork ? 'fork' : null;
-            if (why)
-                left[why]++;
-            return why === null;
-        });
-        const out = Object.entries(left).filter(([, n]) => n > 0);
-        const leftOut = out.length > 0 ? ` (left out: ${out.map(([why, n]) => `${n} ${why}${n > 1 ? 's' : ''}`).join(', ')})` : '';
-        if (kept.length === 0) {
-            throw new SourceError(`templates: ${entry.fullName} lists no repository to work on${leftOut}: is the name right?`);
-        }
-        const names = kept.map((r) => r.fullName).sort((a, b) => a.localeCompare(b));
-        log(`${entry.fullName} → ${names.length} repositor${names.length === 1 ? 'y' : 'ies'}${leftOut}: ${names.join(' ')}`);
-        for (const name of names) {
-            const [owner, repo] = name.split('/');
-            add({ owner, repo, fullName: name });
-        }
+    flush(outcome) {
+        // The reason arrives redacted (main.ts redacts it once, for every place it goes).
+        startGroup(`${this.template}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`);
+        for (const text of this.lines)
+            info(text);
+        endGroup();
     }
-    return refs;
-}
-async function template_sources_list(source, api, log) {
-    let listed;
-    try {
-        listed =
-            source.kind === 'org'
-                ? await api.listing.ownerRepos(source.owner)
-                : await api.listing.topicRepos(source.topic, source.owner).then((repos) => repos && { repos });
-    }
-    catch (error) {
-        if (error instanceof ApiError)
-            throw new SourceError(`templates: listing ${source.fullName} failed: ${error.message}`);
-        throw error;
-    }
-    if (listed === null)
-        throw new SourceError(`templates: ${source.fullName}: the forge knows no organisation or user "${source.owner}"`);
-    if (listed.note)
-        log(`${source.fullName}: ${listed.note}`);
-    // The search matches topic names exactly on both forges (Gitea's topic=true, GitHub's topic:
-    // qualifier), so its answer is not filtered again: Gitea 1.22's repository JSON has no
-    // `topics` at all, and such a filter would drop every repository.
-    return listed.repos;
 }
 
 ;// CONCATENATED MODULE: ./src/forge/request-budget.ts
@@ -35184,9 +35110,73 @@ function downgradeRule(changes, values, rules) {
 /** The files a verdict writes, for the results and the summary. */
 const changedPaths = (verdict) => verdict.changes.map((c) => c.path);
 
-;// CONCATENATED MODULE: ./src/report/results.ts
+;// CONCATENATED MODULE: ./src/pipeline/template-result.ts
 function result(template, status, reason, extra = {}) {
     return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/api-stage.ts
+
+
+/**
+ * Everything the API can tell goes out at once, one round trip: the repository, the branch
+ * input, each probe path and every pin's file (on the default branch, or on `branch`), and in
+ * pull-request mode the bump branch and the pins' files on it. The requests share one retry group, so a persistent fault
+ * costs the round plus three retries, not every request four tries. A request that fails for
+ * good throws, saying which one: a template is never skipped on an error.
+ */
+async function lookUp(api, ref, settings, call) {
+    const { owner, repo } = ref;
+    const at = settings.branch || undefined;
+    const pr = settings.mode === 'pull-request' ? settings.pr.branch : undefined;
+    const paths = pinPaths(settings.pins);
+    const [lookup, branch, probes, files, bumpTip, bumpFiles] = await Promise.allSettled([
+        api.repo(owner, repo, call),
+        settings.branch ? api.branch(owner, repo, settings.branch, call).then((b) => b !== null) : Promise.resolve(true),
+        Promise.allSettled(settings.probePaths.map((path) => api.file(owner, repo, path, at, call))),
+        api.files(owner, repo, paths, at, call),
+        pr ? api.branch(owner, repo, pr, call) : Promise.resolve(null),
+        pr ? api.files(owner, repo, paths, pr, call) : Promise.resolve(new Map())
+    ]);
+    const value = (outcome, what) => {
+        if (outcome.status === 'fulfilled')
+            return outcome.value;
+        throw outcome.reason instanceof ApiError ? outcome.reason.during(what) : outcome.reason;
+    };
+    const info = value(lookup, 'repository lookup failed');
+    if (info === null)
+        return { repo: null, branchExists: false, workflow: null, workflows: [], files: new Map() };
+    const found = probeResults(settings.probePaths, value(probes, 'probe failed'));
+    const answers = {
+        repo: info,
+        branchExists: value(branch, 'branch lookup failed'),
+        workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (found[0] ?? null),
+        workflows: found,
+        files: new Map()
+    };
+    // A probe that errored must never read as "no workflow": one path we could not read might be it.
+    if (answers.workflow === null) {
+        const error = value(probes, 'probe failed').find((p) => p.status === 'rejected');
+        if (error)
+            value(error, 'probe failed');
+    }
+    // readPins names the file that failed already.
+    const settled = (outcome) => {
+        if (outcome.status === 'rejected')
+            throw outcome.reason;
+        return outcome.value;
+    };
+    answers.files = settled(files);
+    if (pr)
+        answers.bump = { tip: value(bumpTip, `looking up ${pr} failed`), files: settled(bumpFiles) };
+    return answers;
+}
+function probeResults(paths, found) {
+    return found.flatMap((f, i) => {
+        if (f.status !== 'fulfilled' || f.value.kind === 'absent' || f.value.kind === 'empty-repository')
+            return [];
+        return [{ path: paths[i], bytes: f.value.kind === 'file' ? f.value.bytes : null }];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/drift.ts
@@ -35357,14 +35347,7 @@ async function ensurePullRequest(api, owner, repo, spec, call) {
     return { opened: false, pr: { number: found.number, url: found.url } };
 }
 
-;// CONCATENATED MODULE: ./src/report/failure-advice.ts
-const FAILURE_CLASS = {
-    transient: 'transient',
-    'not-found': 'operator',
-    policy: 'operator',
-    other: 'operator',
-    'protected-branch': 'forge-rule'
-};
+;// CONCATENATED MODULE: ./src/landing/refusal-kind.ts
 /**
  * A refusal for branch protection, in each forge's words (forge-facts.md): Gitea/Forgejo's API
  * says only "user cannot commit to repo [user: X]" (its branch-protection check), GitHub's API
@@ -35380,37 +35363,9 @@ function kindOfRefusal(reason) {
         return 'transient';
     return 'other';
 }
-function failureKind(r) {
-    return r.failure ?? 'other';
-}
-/** What to do about failures of this kind, for the log, the summary and the step's error. */
-function advice(kind) {
-    switch (kind) {
-        case 'transient':
-            return 're-run them: the failure was the forge, the network or a race, and may pass';
-        case 'not-found':
-            return 'check the names: the forge has no such repository or branch, or the token cannot see it';
-        case 'protected-branch':
-            return 'the branch is protected (the forge refused the write for its branch protection): use `mode: pull-request` for them';
-        case 'policy':
-            return 'refused by the downgrade policy, as asked: set `downgrade: allow` to write an older version';
-        case 'other':
-            return 'a re-run alone will not help: see each reason, fix it, then re-run';
-    }
-}
-/** The failed templates grouped by kind, in a fixed order: what a re-run may fix first. */
-function failuresByKind(results) {
-    const order = ['transient', 'protected-branch', 'not-found', 'policy', 'other'];
-    const failed = results.filter((r) => r.status === 'failed');
-    return order
-        .map((kind) => [
-        kind,
-        failed.filter((r) => failureKind(r) === kind).map((r) => r.template)
-    ])
-        .filter(([, names]) => names.length > 0);
-}
 
 ;// CONCATENATED MODULE: ./src/pipeline/landed-result.ts
+
 
 
 
@@ -35545,6 +35500,7 @@ async function withOpenBumpPull(lagging, repo, ctx, call) {
 
 
 
+
 /**
  * One template, start to finish, as named steps: look up (one API round trip), decide
  * (failed, skipped, unchanged, or pins to land), land, open the pull request (pull-request
@@ -35629,6 +35585,128 @@ function kindOfStop(stop) {
     return passing ? 'transient' : 'other';
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/run-templates.ts
+
+
+
+
+
+
+
+/**
+ * Every template through the bounded pool, each one's log printed as one group in the order
+ * of the list; then the builds still being looked for, and the final results, one per
+ * repository (two names of one repository folded into one).
+ */
+async function runTemplates(templates, ctx, redactor) {
+    const awaitingBuild = new Map();
+    const groups = new OrderedGroups();
+    const results = await runPool(templates, ctx.settings.concurrency, async (ref) => {
+        const log = new TemplateLog(ref.fullName, redactor);
+        const outcome = finalOutcome(await processTemplate(ref, ctx, log.line), ctx, redactor);
+        // Templates never started (or cut off) have no log worth a group of its own. Under
+        // verify-build: require a pin's status waits for its build: its group header says the
+        // final one, so it is printed once that is known.
+        const quiet = outcome.cut !== undefined;
+        const awaited = !quiet && outcome.pendingBuild !== undefined && ctx.settings.verifyBuild === 'require';
+        if (awaited)
+            awaitingBuild.set(outcome.template, log);
+        groups.done(templates.indexOf(ref), quiet || awaited ? null : () => log.flush(outcome));
+        return outcome;
+    });
+    // The builds were looked for while templates were pinned; the last ones finish here.
+    await ctx.builds?.finish();
+    const final = await withBuilds(foldSameRepository(results), ctx.settings.verifyBuild);
+    for (const r of final)
+        awaitingBuild.get(r.template)?.flush(r);
+    return final;
+}
+/** A template cut short by the cancel says so, whatever its last request saw; and no secret in its reason. */
+function finalOutcome(outcome, ctx, redactor) {
+    let done = outcome;
+    if (ctx.control.cancelled && done.status === 'failed' && !done.cut) {
+        const reason = done.reason === MAY_HAVE_LANDED ? MAY_HAVE_LANDED : 'cancelled';
+        done = { ...done, reason, failure: 'transient', cut: 'cancelled' };
+    }
+    return { ...done, reason: redactor.redact(done.reason) };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/template-sources.ts
+
+
+/** A source that cannot be listed, or lists nothing: the run stops before any template. */
+class SourceError extends RunStopError {
+    constructor(message) {
+        super(message, `not attempted: ${message}`, message);
+    }
+}
+/**
+ * The templates the run works on: explicit names as given, and each source (`org:`, `topic:`)
+ * listed from the forge, in order, duplicates collapsed (case-insensitively, the first spelling
+ * kept). Archived repositories, mirrors and forks are left out of a source, and the log says so
+ * with counts; the probe still decides which of the rest take part. A source that lists nothing,
+ * or names an owner the forge does not know, is an error before any write: a typo never looks
+ * like success.
+ */
+async function expandSources(entries, api, log) {
+    const refs = [];
+    const seen = new Set();
+    const add = (ref) => {
+        if (seen.has(ref.fullName.toLowerCase()))
+            return;
+        seen.add(ref.fullName.toLowerCase());
+        refs.push(ref);
+    };
+    for (const entry of entries) {
+        if (entry.kind === undefined) {
+            add(entry);
+            continue;
+        }
+        const repos = await template_sources_list(entry, api, log);
+        const left = { archived: 0, mirror: 0, fork: 0 };
+        const kept = repos.filter((r) => {
+            const why = r.archived ? 'archived' : r.mirror ? 'mirror' : r.fork ? 'fork' : null;
+            if (why)
+                left[why]++;
+            return why === null;
+        });
+        const out = Object.entries(left).filter(([, n]) => n > 0);
+        const leftOut = out.length > 0 ? ` (left out: ${out.map(([why, n]) => `${n} ${why}${n > 1 ? 's' : ''}`).join(', ')})` : '';
+        if (kept.length === 0) {
+            throw new SourceError(`templates: ${entry.fullName} lists no repository to work on${leftOut}: is the name right?`);
+        }
+        const names = kept.map((r) => r.fullName).sort((a, b) => a.localeCompare(b));
+        log(`${entry.fullName} → ${names.length} repositor${names.length === 1 ? 'y' : 'ies'}${leftOut}: ${names.join(' ')}`);
+        for (const name of names) {
+            const [owner, repo] = name.split('/');
+            add({ owner, repo, fullName: name });
+        }
+    }
+    return refs;
+}
+async function template_sources_list(source, api, log) {
+    let listed;
+    try {
+        listed =
+            source.kind === 'org'
+                ? await api.listing.ownerRepos(source.owner)
+                : await api.listing.topicRepos(source.topic, source.owner).then((repos) => repos && { repos });
+    }
+    catch (error) {
+        if (error instanceof ApiError)
+            throw new SourceError(`templates: listing ${source.fullName} failed: ${error.message}`);
+        throw error;
+    }
+    if (listed === null)
+        throw new SourceError(`templates: ${source.fullName}: the forge knows no organisation or user "${source.owner}"`);
+    if (listed.note)
+        log(`${source.fullName}: ${listed.note}`);
+    // The search matches topic names exactly on both forges (Gitea's topic=true, GitHub's topic:
+    // qualifier), so its answer is not filtered again: Gitea 1.22's repository JSON has no
+    // `topics` at all, and such a filter would drop every repository.
+    return listed.repos;
+}
+
 ;// CONCATENATED MODULE: ./src/report/counts.ts
 /** Each status in plain words, as the summary's table shows it. */
 const STATUS_WORDS = {
@@ -35668,6 +35746,44 @@ function describeCounts(results) {
         .filter(([, n]) => n > 0)
         .map(([status, n]) => phrase(status, n))
         .join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/report/failure-advice.ts
+const FAILURE_CLASS = {
+    transient: 'transient',
+    'not-found': 'operator',
+    policy: 'operator',
+    other: 'operator',
+    'protected-branch': 'forge-rule'
+};
+function failureKind(r) {
+    return r.failure ?? 'other';
+}
+/** What to do about failures of this kind, for the log, the summary and the step's error. */
+function advice(kind) {
+    switch (kind) {
+        case 'transient':
+            return 're-run them: the failure was the forge, the network or a race, and may pass';
+        case 'not-found':
+            return 'check the names: the forge has no such repository or branch, or the token cannot see it';
+        case 'protected-branch':
+            return 'the branch is protected (the forge refused the write for its branch protection): use `mode: pull-request` for them';
+        case 'policy':
+            return 'refused by the downgrade policy, as asked: set `downgrade: allow` to write an older version';
+        case 'other':
+            return 'a re-run alone will not help: see each reason, fix it, then re-run';
+    }
+}
+/** The failed templates grouped by kind, in a fixed order: what a re-run may fix first. */
+function failuresByKind(results) {
+    const order = ['transient', 'protected-branch', 'not-found', 'policy', 'other'];
+    const failed = results.filter((r) => r.status === 'failed');
+    return order
+        .map((kind) => [
+        kind,
+        failed.filter((r) => failureKind(r) === kind).map((r) => r.template)
+    ])
+        .filter(([, names]) => names.length > 0);
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -35959,6 +36075,25 @@ async function publish(settings, results, redactor, stopped) {
     info('');
     info(`Runtime cascade ${settings.version}: ${describeCounts(results) || 'no templates'}`);
     info(redactor.redact(renderText(summaryContext(settings), results)));
+    warnings(settings, results);
+    if (!stopped) {
+        for (const r of results.filter((x) => x.status === 'failed'))
+            error(`${r.template}: ${r.reason} (${advice(failureKind(r))})`, { title: 'runtime cascade' });
+    }
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        await summary
+            .addRaw(redactor.redact(renderMarkdown(summaryContext(settings), results)))
+            .write()
+            .catch((error) => warning(`could not write the job summary: ${error.message}`));
+    }
+    if (stopped) {
+        setFailed(redactor.redact(stopped.message));
+        return;
+    }
+    verdict(settings, results);
+}
+/** Annotations a person should see without opening the log. */
+function warnings(settings, results) {
     for (const r of results.filter((x) => x.renamedTo)) {
         warning(`${r.template} was renamed or transferred: it is now ${r.renamedTo}. Update the template list.`, {
             title: 'runtime cascade'
@@ -35977,20 +36112,9 @@ async function publish(settings, results, redactor, stopped) {
     for (const r of results.filter((x) => x.consumer)) {
         warning(`${r.template}: ${r.consumer}`, { title: 'runtime cascade: the pin may not be read' });
     }
-    if (!stopped) {
-        for (const r of results.filter((x) => x.status === 'failed'))
-            error(`${r.template}: ${r.reason} (${advice(failureKind(r))})`, { title: 'runtime cascade' });
-    }
-    if (process.env.GITHUB_STEP_SUMMARY) {
-        await summary
-            .addRaw(redactor.redact(renderMarkdown(summaryContext(settings), results)))
-            .write()
-            .catch((error) => warning(`could not write the job summary: ${error.message}`));
-    }
-    if (stopped) {
-        setFailed(redactor.redact(stopped.message));
-        return;
-    }
+}
+/** The step's verdict: failed templates and laggards fail it (or only warn, with fail-on-error: false). */
+function verdict(settings, results) {
     const failed = results.filter((r) => r.status === 'failed').map((r) => r.template);
     const lagging = results.filter((r) => r.status === 'lagging').map((r) => r.template);
     // Laggards with the bump pull request open need a merge, not another push.
@@ -36016,60 +36140,7 @@ async function publish(settings, results, redactor, stopped) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/ordered-groups.ts
-/**
- * Prints the templates' log groups in input order, the order of the list the operator wrote,
- * as soon as every template before each one is done: a template that finishes early waits for
- * those above it, so the log reads the same however the pool ran them. A template with nothing
- * to print (never started), or printed later (its build is awaited), does not hold the others.
- */
-class OrderedGroups {
-    ready = new Map();
-    next = 0;
-    done(index, print) {
-        this.ready.set(index, print);
-        while (this.ready.has(this.next)) {
-            this.ready.get(this.next)?.();
-            this.ready.delete(this.next);
-            this.next++;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/template-log.ts
-
-/**
- * A template's log lines, held until the template is done and then printed as one collapsible
- * group, so templates worked on at once never interleave.
- */
-class TemplateLog {
-    template;
-    redactor;
-    lines = [];
-    started = Date.now();
-    constructor(template, redactor) {
-        this.template = template;
-        this.redactor = redactor;
-    }
-    line = (text) => {
-        const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5);
-        this.lines.push(`[${seconds} s] ${this.redactor.redact(text)}`);
-    };
-    flush(outcome) {
-        // The reason arrives redacted (main.ts redacts it once, for every place it goes).
-        startGroup(`${this.template}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`);
-        for (const text of this.lines)
-            info(text);
-        endGroup();
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
 
 
 
@@ -36133,6 +36204,26 @@ async function run() {
 }
 async function cascade(token, settings, redactor, control) {
     const workDir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'runtime-cascade-'));
+    const parts = wire(token, settings, redactor, control, workDir);
+    try {
+        const git = settings.transport === 'git' && settings.mode !== 'check' ? await parts.checkedGit() : null;
+        await preflight(settings, parts.api, control, git);
+        const templates = await listTemplates(settings, parts.api, control);
+        const builds = watchesBuilds(settings) ? buildWatch(settings, parts.api, control) : undefined;
+        const ctx = { ...parts.pipeline, builds, claims: new RepoClaims() };
+        return await runTemplates(templates, ctx, redactor);
+    }
+    finally {
+        parts.transport.dispose();
+        // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.
+        await (0,promises_namespaceObject.rm)(workDir, { recursive: true, force: true });
+    }
+}
+/**
+ * The run's parts, wired once: the forge's HTTP transport and API, git, the write pacing, and
+ * the landers. On a cancel every request and every git is killed.
+ */
+function wire(token, settings, redactor, control, workDir) {
     const transport = new HttpTransport(token, settings.requestTimeoutMs, redactor);
     const client = new ForgeClient({
         apiUrl: settings.apiUrl,
@@ -36146,7 +36237,8 @@ async function cascade(token, settings, redactor, control) {
     });
     const api = new ForgeApi(client);
     const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs });
-    const pacing = new WritePacing(new WriteBudget(() => api.kind === 'github'), settings.transport, settings.rateLimitWaitSeconds, control.signal);
+    const budget = new WriteBudget(() => api.kind === 'github');
+    const pacing = new WritePacing(budget, settings.transport, settings.rateLimitWaitSeconds, control.signal);
     // git is checked once: at the start when it is the transport, else when a template first needs it.
     let gitCheck;
     const checkedGit = () => (gitCheck ??= checkGit());
@@ -36157,61 +36249,23 @@ async function cascade(token, settings, redactor, control) {
         const checked = await checkedGit();
         return checked.ok ? gitLander : checked.reason;
     };
-    const lander = new ChosenTransport(settings.transport, settings.signing, new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin }), useGit);
-    // On a cancel: no template starts, every wait ends, every request and every git is killed;
-    // then the pool winds down and what is known is reported.
+    const apiLander = new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin });
+    const lander = new ChosenTransport(settings.transport, settings.signing, apiLander, useGit);
     control.signal.addEventListener('abort', () => {
         git.killAll();
         transport.dispose();
     });
-    try {
-        await preflight(settings, api, control, settings.transport === 'git' && settings.mode !== 'check' ? await checkedGit() : null);
-        const templates = await listTemplates(settings, api, control);
-        const builds = watchesBuilds(settings)
-            ? new BuildWatch({
-                api,
-                timeoutMs: settings.verifyTimeoutSeconds * 1000,
-                firstPollMs: Math.min(5000, Math.max(200, settings.retryDelayMs * 2)),
-                concurrency: settings.concurrency,
-                signal: control.signal,
-                log: info
-            })
-            : undefined;
-        const claims = new RepoClaims();
-        const awaitingBuild = new Map();
-        const groups = new OrderedGroups();
-        const results = await runPool(templates, settings.concurrency, async (ref) => {
-            const log = new TemplateLog(ref.fullName, redactor);
-            let outcome = await processTemplate(ref, { settings, api, lander, control, roomToWrite: pacing.room, builds, claims }, log.line);
-            // A template cut short by the cancel says so, whatever its last request saw.
-            if (control.cancelled && outcome.status === 'failed' && !outcome.cut) {
-                const reason = outcome.reason === MAY_HAVE_LANDED ? MAY_HAVE_LANDED : 'cancelled';
-                outcome = { ...outcome, reason, failure: 'transient', cut: 'cancelled' };
-            }
-            outcome = { ...outcome, reason: redactor.redact(outcome.reason) };
-            // Templates never started (or cut off) have no log worth a group of its own. Under
-            // verify-build: require a pin's status waits for its build: its group header says the
-            // final one, so it is printed once that is known.
-            const quiet = outcome.cut !== undefined;
-            const awaited = !quiet && outcome.pendingBuild !== undefined && settings.verifyBuild === 'require';
-            if (awaited)
-                awaitingBuild.set(outcome.template, log);
-            const done = outcome;
-            groups.done(templates.indexOf(ref), quiet || awaited ? null : () => log.flush(done));
-            return outcome;
-        });
-        // The builds were looked for while templates were pinned; the last ones finish here.
-        await builds?.finish();
-        const final = await withBuilds(foldSameRepository(results), settings.verifyBuild);
-        for (const r of final)
-            awaitingBuild.get(r.template)?.flush(r);
-        return final;
-    }
-    finally {
-        transport.dispose();
-        // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.
-        await (0,promises_namespaceObject.rm)(workDir, { recursive: true, force: true });
-    }
+    return { api, transport, checkedGit, pipeline: { settings, api, lander, control, roomToWrite: pacing.room } };
+}
+function buildWatch(settings, api, control) {
+    return new BuildWatch({
+        api,
+        timeoutMs: settings.verifyTimeoutSeconds * 1000,
+        firstPollMs: Math.min(5000, Math.max(200, settings.retryDelayMs * 2)),
+        concurrency: settings.concurrency,
+        signal: control.signal,
+        log: info
+    });
 }
 /**
  * git usable (when it is the transport), token accepted: checked once, so a broken setup is one

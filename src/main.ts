@@ -3,8 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BuildWatch } from './builds/build-watch.js'
-import { withBuilds } from './builds/build-verdict.js'
-import { RunStopError } from './forge/api-error.js'
+import { RunStopError } from './shared/run-control.js'
 import { ForgeApi } from './forge/forge-api.js'
 import { ForgeClient } from './forge/forge-client.js'
 import { ForgeHealth } from './forge/forge-health.js'
@@ -19,18 +18,14 @@ import type { Settings } from './inputs/settings.js'
 import type { TemplateRef } from './inputs/template-list.js'
 import { ApiLander } from './landing/api-lander.js'
 import { GitLander } from './landing/git-lander.js'
-import { MAY_HAVE_LANDED } from './landing/lander.js'
 import { ChosenTransport } from './landing/transport-choice.js'
 import { WritePacing } from './landing/write-pacing.js'
-import { runPool } from './pipeline/pool.js'
-import { foldSameRepository, RepoClaims } from './pipeline/repo-claims.js'
-import { RunControl } from './pipeline/run-control.js'
+import { RepoClaims } from './pipeline/repo-claims.js'
+import { runTemplates } from './pipeline/run-templates.js'
+import { RunControl } from './shared/run-control.js'
 import { expandSources, SourceError } from './pipeline/template-sources.js'
-import { processTemplate } from './pipeline/template-pipeline.js'
 import { publish } from './report/publish.js'
-import type { TemplateResult } from './report/results.js'
-import { OrderedGroups } from './report/ordered-groups.js'
-import { TemplateLog } from './report/template-log.js'
+import type { TemplateResult } from './pipeline/template-result.js'
 import { InputError } from './shared/errors.js'
 import { Redactor } from './shared/redact.js'
 import { API_ATTEMPTS, apiPolicy } from './shared/retry-policy.js'
@@ -75,6 +70,26 @@ async function cascade(
   control: RunControl
 ): Promise<TemplateResult[]> {
   const workDir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'runtime-cascade-'))
+  const parts = wire(token, settings, redactor, control, workDir)
+  try {
+    const git = settings.transport === 'git' && settings.mode !== 'check' ? await parts.checkedGit() : null
+    await preflight(settings, parts.api, control, git)
+    const templates = await listTemplates(settings, parts.api, control)
+    const builds = watchesBuilds(settings) ? buildWatch(settings, parts.api, control) : undefined
+    const ctx = { ...parts.pipeline, builds, claims: new RepoClaims() }
+    return await runTemplates(templates, ctx, redactor)
+  } finally {
+    parts.transport.dispose()
+    // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.
+    await rm(workDir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The run's parts, wired once: the forge's HTTP transport and API, git, the write pacing, and
+ * the landers. On a cancel every request and every git is killed.
+ */
+function wire(token: string, settings: Settings, redactor: Redactor, control: RunControl, workDir: string) {
   const transport = new HttpTransport(token, settings.requestTimeoutMs, redactor)
   const client = new ForgeClient({
     apiUrl: settings.apiUrl,
@@ -88,12 +103,8 @@ async function cascade(
   })
   const api = new ForgeApi(client)
   const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs })
-  const pacing = new WritePacing(
-    new WriteBudget(() => api.kind === 'github'),
-    settings.transport,
-    settings.rateLimitWaitSeconds,
-    control.signal
-  )
+  const budget = new WriteBudget(() => api.kind === 'github')
+  const pacing = new WritePacing(budget, settings.transport, settings.rateLimitWaitSeconds, control.signal)
   // git is checked once: at the start when it is the transport, else when a template first needs it.
   let gitCheck: Promise<GitCheck> | undefined
   const checkedGit = () => (gitCheck ??= checkGit())
@@ -103,72 +114,24 @@ async function cascade(
     const checked = await checkedGit()
     return checked.ok ? gitLander : checked.reason
   }
-  const lander = new ChosenTransport(
-    settings.transport,
-    settings.signing,
-    new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin }),
-    useGit
-  )
-  // On a cancel: no template starts, every wait ends, every request and every git is killed;
-  // then the pool winds down and what is known is reported.
+  const apiLander = new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin })
+  const lander = new ChosenTransport(settings.transport, settings.signing, apiLander, useGit)
   control.signal.addEventListener('abort', () => {
     git.killAll()
     transport.dispose()
   })
-  try {
-    await preflight(
-      settings,
-      api,
-      control,
-      settings.transport === 'git' && settings.mode !== 'check' ? await checkedGit() : null
-    )
-    const templates = await listTemplates(settings, api, control)
-    const builds = watchesBuilds(settings)
-      ? new BuildWatch({
-          api,
-          timeoutMs: settings.verifyTimeoutSeconds * 1000,
-          firstPollMs: Math.min(5000, Math.max(200, settings.retryDelayMs * 2)),
-          concurrency: settings.concurrency,
-          signal: control.signal,
-          log: core.info
-        })
-      : undefined
-    const claims = new RepoClaims()
-    const awaitingBuild = new Map<string, TemplateLog>()
-    const groups = new OrderedGroups()
-    const results = await runPool(templates, settings.concurrency, async (ref) => {
-      const log = new TemplateLog(ref.fullName, redactor)
-      let outcome = await processTemplate(
-        ref,
-        { settings, api, lander, control, roomToWrite: pacing.room, builds, claims },
-        log.line
-      )
-      // A template cut short by the cancel says so, whatever its last request saw.
-      if (control.cancelled && outcome.status === 'failed' && !outcome.cut) {
-        const reason = outcome.reason === MAY_HAVE_LANDED ? MAY_HAVE_LANDED : 'cancelled'
-        outcome = { ...outcome, reason, failure: 'transient', cut: 'cancelled' }
-      }
-      outcome = { ...outcome, reason: redactor.redact(outcome.reason) }
-      // Templates never started (or cut off) have no log worth a group of its own. Under
-      // verify-build: require a pin's status waits for its build: its group header says the
-      // final one, so it is printed once that is known.
-      const quiet = outcome.cut !== undefined
-      const awaited = !quiet && outcome.pendingBuild !== undefined && settings.verifyBuild === 'require'
-      if (awaited) awaitingBuild.set(outcome.template, log)
-      const done = outcome
-      groups.done(templates.indexOf(ref), quiet || awaited ? null : () => log.flush(done))
-      return outcome
-    })
-    // The builds were looked for while templates were pinned; the last ones finish here.
-    await builds?.finish()
-    const final = await withBuilds(foldSameRepository(results), settings.verifyBuild)
-    for (const r of final) awaitingBuild.get(r.template)?.flush(r)
-    return final
-  } finally {
-    transport.dispose()
-    // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.
-    await rm(workDir, { recursive: true, force: true })
-  }
+  return { api, transport, checkedGit, pipeline: { settings, api, lander, control, roomToWrite: pacing.room } }
+}
+
+function buildWatch(settings: Settings, api: ForgeApi, control: RunControl): BuildWatch {
+  return new BuildWatch({
+    api,
+    timeoutMs: settings.verifyTimeoutSeconds * 1000,
+    firstPollMs: Math.min(5000, Math.max(200, settings.retryDelayMs * 2)),
+    concurrency: settings.concurrency,
+    signal: control.signal,
+    log: core.info
+  })
 }
 
 /**

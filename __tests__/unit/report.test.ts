@@ -1,5 +1,5 @@
 import { buildOutputs } from '../../src/report/outputs.js'
-import { result } from '../../src/report/results.js'
+import { result } from '../../src/pipeline/template-result.js'
 import { renderMarkdown } from '../../src/report/summary.js'
 import { renderText } from '../../src/report/text-table.js'
 import { Redactor } from '../../src/shared/redact.js'

@@ -1,4 +1,4 @@
-import { result } from '../../src/report/results.js'
+import { result } from '../../src/pipeline/template-result.js'
 import { versionPrefixWarning } from '../../src/report/version-prefix.js'
 
 const pinned = (template: string, before?: string) =>

@@ -1,7 +1,8 @@
-import { ApiError, RunStopError } from '../forge/api-error.js'
+import { ApiError } from '../forge/api-error.js'
+import { RunStopError } from '../shared/run-control.js'
 import type { ForgeApi, RunInfo } from '../forge/forge-api.js'
 import { RetryGroup } from '../forge/retry-group.js'
-import { runPool } from '../pipeline/pool.js'
+import { runPool } from '../shared/pool.js'
 import { seconds, sleep } from '../shared/retry-policy.js'
 import { chooseRunsApi, workflowFile, type RunsApi } from './runs-api.js'
 

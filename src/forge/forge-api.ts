@@ -109,6 +109,24 @@ export class ForgeApi {
     }
   }
 
+  /** Several files on `ref`, at once; the first that fails for good throws, naming its file. */
+  async files(
+    owner: string,
+    repo: string,
+    paths: string[],
+    ref: string | undefined,
+    call?: CallOptions
+  ): Promise<ReadonlyMap<string, FileRead>> {
+    const reads = await Promise.all(
+      paths.map((path) =>
+        this.file(owner, repo, path, ref, call).catch((error: unknown) => {
+          throw error instanceof ApiError ? error.during(`reading ${path} failed`) : error
+        })
+      )
+    )
+    return new Map(paths.map((path, i) => [path, reads[i]]))
+  }
+
   /**
    * Writes one file as one commit on the branch's current tip (the forge makes it, through the
    * repository's hooks and branch protection) and returns that commit. Gitea creates with POST

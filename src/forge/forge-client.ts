@@ -8,7 +8,8 @@ import {
   TRANSIENT_STATUS,
   type RetryPolicy
 } from '../shared/retry-policy.js'
-import { ApiError, ForgeFailingError, RateLimitStopError, TokenRejectedError } from './api-error.js'
+import { ApiError } from './api-error.js'
+import { ForgeFailingError, RateLimitStopError, TokenRejectedError } from '../shared/run-control.js'
 import type { ForgeHealth } from './forge-health.js'
 import { first, type HttpTransport } from './http-transport.js'
 import { rateLimitOf, type RateGate } from './rate-limit.js'
@@ -101,13 +102,8 @@ export class ForgeClient {
           gate.leave()
         }
         if (signal?.aborted) throw failure
-        const limited = failure.rateLimited
-        if (limited) {
-          if (limited.until.getTime() - Date.now() > this.options.rateLimitWaitMs || ++rateWaits > MAX_RATE_WAITS) {
-            throw new RateLimitStopError(limited.what, limited.until, Math.round(this.options.rateLimitWaitMs / 1000))
-          }
-          gate.pause(limited)
-          call.log?.(`${what}: ${limited.what}; waiting until ${limited.until.toISOString()}`)
+        if (failure.rateLimited) {
+          this.waitOut(failure.rateLimited, ++rateWaits, what, call)
           tries--
           continue
         }
@@ -132,6 +128,15 @@ export class ForgeClient {
     } finally {
       group.settle(me, false)
     }
+  }
+
+  /** A rate limit: waited out at the gate when it returns soon enough, else the run stops. */
+  private waitOut(limited: NonNullable<ApiError['rateLimited']>, waits: number, what: string, call: CallOptions): void {
+    if (limited.until.getTime() - Date.now() > this.options.rateLimitWaitMs || waits > MAX_RATE_WAITS) {
+      throw new RateLimitStopError(limited.what, limited.until, Math.round(this.options.rateLimitWaitMs / 1000))
+    }
+    this.options.gate.pause(limited)
+    call.log?.(`${what}: ${limited.what}; waiting until ${limited.until.toISOString()}`)
   }
 
   /** One exchange, classified: a 2xx comes back parsed, anything else throws. */

@@ -1,4 +1,5 @@
-import { ApiError, ForgeFailingError, RunStopError, TokenRejectedError } from './api-error.js'
+import { ApiError } from './api-error.js'
+import { ForgeFailingError, RunStopError, TokenRejectedError } from '../shared/run-control.js'
 import type { ForgeApi } from './forge-api.js'
 import type { ForgeKind } from './forge-client.js'
 import { RetryGroup } from './retry-group.js'

@@ -1,6 +1,19 @@
-import type { Pin } from '../pins/pin-spec.js'
 import { InputError } from '../shared/errors.js'
 import { repoPath } from './input-values.js'
+
+/**
+ * One place a template pins the runtime:
+ * - `file`: the whole file is the version (`V\n`), created where absent (`version-file`);
+ * - `pattern`: every match of `regex` in the file has its `version` group rewritten to V,
+ *   nothing else in the file changes. `text` is the line as written, for messages.
+ */
+export type Pin =
+  { kind: 'file'; path: string } | { kind: 'pattern'; path: string; text: string; regex: RegExp; optional: boolean }
+
+/** The pins' files, each once, in the order first named. */
+export function pinPaths(pins: Pin[]): string[] {
+  return [...new Set(pins.map((p) => p.path))]
+}
 
 /** What a version looks like after a prefix: the characters the `version` input allows. */
 const VERSION_AFTER_PREFIX = '(?<version>[0-9A-Za-z][0-9A-Za-z.+_-]*)'

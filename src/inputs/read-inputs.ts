@@ -2,10 +2,9 @@ import * as core from '@actions/core'
 import { InputError } from '../shared/errors.js'
 import { DEFAULTS } from './defaults.js'
 import { baseUrl, boolean, choice, input, integer, raw, repoPath, validBranch } from './input-values.js'
-import { markedMessage } from '../landing/commit-marker.js'
-import type { Pin } from '../pins/pin-spec.js'
-import { parsePins } from './pins-input.js'
-import type { ActionInputs } from './settings.js'
+import { markedMessage } from '../shared/commit-marker.js'
+import { parsePins, pinPaths, type Pin } from './pins-input.js'
+import type { ActionInputs, Settings } from './settings.js'
 import { resolveTemplates, splitTemplateList } from './template-list.js'
 import { readTemplatesFile } from './templates-file.js'
 
@@ -60,48 +59,12 @@ export function readInputs(): ActionInputs {
   const token = raw('token').trim()
   if (!token) throw new InputError(TOKEN_HELP)
   if (/\s/.test(token)) throw new InputError('token: contains whitespace; check how the secret was stored')
-
-  const version = raw('version').trim()
-  if (!VERSION.test(version)) {
-    throw new InputError(
-      `version: "${version}" is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
-        'starting with a letter or digit'
-    )
-  }
-  const withVersion = (text: string) => text.split('{version}').join(version)
-
+  const version = readVersion()
   const owner = (raw('owner') || process.env.GITHUB_REPOSITORY_OWNER || '').trim()
   const serverUrl = baseUrl('server-url', 'GITHUB_SERVER_URL')
   const templates = resolveTemplates(templateWords(), owner, serverUrl)
-
-  const branch = raw('branch').trim()
-  if (branch && !validBranch(branch)) throw new InputError(`branch: "${branch}" is not a valid branch name`)
-
-  const mode = choice('mode', ['push', 'pull-request', 'check'] as const)
-  const prBranch = withVersion(input('pr-branch').trim())
-  if (mode === 'pull-request' && !validBranch(prBranch)) {
-    throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`)
-  }
-  if (mode === 'pull-request' && branch && branch === prBranch) {
-    throw new InputError("pr-branch: must differ from branch, the pull request's base")
-  }
-
+  const where = readBranches(version)
   const pins = readPins()
-  const transport = choice('transport', ['auto', 'api', 'git'] as const)
-  const signing = choice('commit-signing', ['auto', 'require', 'off'] as const)
-  if (signing === 'require' && transport === 'git')
-    throw new InputError(
-      'commit-signing: require cannot hold with transport: git (a push is never signed by the forge)'
-    )
-  const commitMessage = input('commit-message')
-  if (!commitMessage.trim()) throw new InputError('commit-message: empty')
-  const authorName = input('author-name').trim()
-  const authorEmail = input('author-email').trim()
-  if (!authorName || /[<>\n]/.test(authorName)) throw new InputError(`author-name: "${authorName}" is not a name`)
-  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(authorEmail)) {
-    throw new InputError(`author-email: "${authorEmail}" is not an email address`)
-  }
-
   return {
     token,
     settings: {
@@ -110,34 +73,82 @@ export function readInputs(): ActionInputs {
       owner,
       serverUrl,
       apiUrl: baseUrl('api-url', 'GITHUB_API_URL'),
-      branch,
+      ...where,
       pins,
-      signing,
+      ...readCommit(version),
       probePaths: probePaths(),
       maxAttempts: integer('max-attempts', 1, 10),
       concurrency: integer('concurrency', 1, 32),
       dryRun: boolean('dry-run'),
       failOnError: boolean('fail-on-error'),
-      commitMessage: markedMessage(withVersion(commitMessage), version),
-      author: { name: authorName, email: authorEmail },
       retryDelayMs: integer('retry-delay-ms', 0, 60000),
       requestTimeoutMs: integer('request-timeout-ms', 100, 600000),
       gitTimeoutMs: integer('git-timeout-ms', 1000, 3600000),
-      mode,
-      pr: {
-        branch: prBranch,
-        title: withVersion(input('pr-title')).trim() || `chore: pin runtime to ${version}`,
-        // {version-file} names the pins' files, so the default body is right whatever is pinned.
-        body: withVersion(input('pr-body'))
-          .split('{version-file}')
-          .join([...new Set(pins.map((p) => p.path))].join(', '))
-      },
+      pr: readPullRequest(version, where.prBranch, pins),
       downgrade: choice('downgrade', ['allow', 'skip', 'fail'] as const),
       rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
-      transport,
       requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off'] as const),
       verifyBuild: choice('verify-build', ['false', 'true', 'require'] as const),
       verifyTimeoutSeconds: integer('verify-timeout', 1, 3600)
     }
+  }
+}
+
+function readVersion(): string {
+  const version = raw('version').trim()
+  if (!VERSION.test(version)) {
+    throw new InputError(
+      `version: "${version}" is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
+        'starting with a letter or digit'
+    )
+  }
+  return version
+}
+
+const withVersion = (text: string, version: string) => text.split('{version}').join(version)
+
+/** The branch to pin, the mode, and in pull-request mode the bump branch. */
+function readBranches(version: string): Pick<Settings, 'branch' | 'mode'> & { prBranch: string } {
+  const branch = raw('branch').trim()
+  if (branch && !validBranch(branch)) throw new InputError(`branch: "${branch}" is not a valid branch name`)
+  const mode = choice('mode', ['push', 'pull-request', 'check'] as const)
+  const prBranch = withVersion(input('pr-branch').trim(), version)
+  if (mode === 'pull-request' && !validBranch(prBranch)) {
+    throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`)
+  }
+  if (mode === 'pull-request' && branch && branch === prBranch) {
+    throw new InputError("pr-branch: must differ from branch, the pull request's base")
+  }
+  return { branch, mode, prBranch }
+}
+
+function readPullRequest(version: string, branch: string, pins: Pin[]): Settings['pr'] {
+  return {
+    branch,
+    title: withVersion(input('pr-title'), version).trim() || `chore: pin runtime to ${version}`,
+    // {version-file} names the pins' files, so the default body is right whatever is pinned.
+    body: withVersion(input('pr-body'), version).split('{version-file}').join(pinPaths(pins).join(', '))
+  }
+}
+
+/** How the pin commit is made: transport, signing, message (with the trailer) and author. */
+function readCommit(version: string): Pick<Settings, 'transport' | 'signing' | 'commitMessage' | 'author'> {
+  const transport = choice('transport', ['auto', 'api', 'git'] as const)
+  const signing = choice('commit-signing', ['auto', 'require', 'off'] as const)
+  if (signing === 'require' && transport === 'git')
+    throw new InputError(
+      'commit-signing: require cannot hold with transport: git (a push is never signed by the forge)'
+    )
+  const commitMessage = input('commit-message')
+  if (!commitMessage.trim()) throw new InputError('commit-message: empty')
+  const name = input('author-name').trim()
+  const email = input('author-email').trim()
+  if (!name || /[<>\n]/.test(name)) throw new InputError(`author-name: "${name}" is not a name`)
+  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(email)) throw new InputError(`author-email: "${email}" is not an email address`)
+  return {
+    transport,
+    signing,
+    commitMessage: markedMessage(withVersion(commitMessage, version), version),
+    author: { name, email }
   }
 }

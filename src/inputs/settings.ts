@@ -1,4 +1,4 @@
-import type { Pin } from '../pins/pin-spec.js'
+import type { Pin } from './pins-input.js'
 import type { TemplateEntry } from './template-list.js'
 
 export type Mode = 'push' | 'pull-request' | 'check'

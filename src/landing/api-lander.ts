@@ -1,14 +1,15 @@
-import { ApiError, RunStopError } from '../forge/api-error.js'
+import { ApiError } from '../forge/api-error.js'
+import { RunStopError } from '../shared/run-control.js'
 import type { ForgeApi } from '../forge/forge-api.js'
 import type { CallOptions } from '../forge/forge-client.js'
 import type { BranchInfo, WriteAnswer } from '../forge/forge-shapes.js'
 import { RetryGroup } from '../forge/retry-group.js'
 import type { Author, Settings } from '../inputs/settings.js'
-import { readPins, type PinReads } from '../pipeline/api-stage.js'
-import { pinPaths } from '../pins/pin-spec.js'
+import type { PinReads } from '../pins/pin-judgement.js'
+import { pinPaths } from '../inputs/pins-input.js'
 import { backoffDelay, gitPolicy, seconds, sleep } from '../shared/retry-policy.js'
 import { bumpRule } from './bump-branch.js'
-import { markedVersion } from './commit-marker.js'
+import { markedVersion } from '../shared/commit-marker.js'
 import { MAY_HAVE_LANDED, type BumpBranchDone, type Landing, type LandRequest, type WriteVerdict } from './lander.js'
 
 export interface ApiLanderContext {
@@ -74,7 +75,7 @@ export class ApiLander {
       return this.prepareBump(request, { branch: bump.branch, tip: made.tip }, call)
     }
     // The look-up round read it with the tip; a branch that appeared since is read now.
-    const held = bump.reads ?? (await readPins(api, owner, repo, pinPaths(settings.pins), bump.branch, call))
+    const held = bump.reads ?? (await api.files(owner, repo, pinPaths(settings.pins), bump.branch, call))
     const pinned = request.judge(held).kind === 'pinned'
     const decision = await bumpRule({ branch: bump.branch, tip: bump.tip, holdsPin: () => pinned }, settings.version)
     if (decision.kind === 'keep')
@@ -174,7 +175,7 @@ export class ApiLander {
       } else {
         log(`a pin changed since it was read (${tried.again}); reading the pins again`)
       }
-      reads = await readPins(api, owner, repo, pinPaths(settings.pins), target, call)
+      reads = await api.files(owner, repo, pinPaths(settings.pins), target, call)
     }
   }
 

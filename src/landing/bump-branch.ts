@@ -1,4 +1,4 @@
-import { markedVersion } from './commit-marker.js'
+import { markedVersion } from '../shared/commit-marker.js'
 
 /**
  * Pull-request mode's rules for the bump branch, as decisions both transports apply to what

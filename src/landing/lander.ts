@@ -1,8 +1,7 @@
 import type { BranchInfo } from '../forge/forge-shapes.js'
 import type { RequestBudget } from '../forge/request-budget.js'
-import type { PinReads } from '../pipeline/api-stage.js'
-import type { Verdict } from '../pins/pin-judgement.js'
-import type { FailureKind } from '../report/failure-advice.js'
+import type { PinReads, Verdict } from '../pins/pin-judgement.js'
+import type { FailureKind } from '../shared/failure-kind.js'
 
 export type Transport = 'api' | 'git'
 

@@ -1,7 +1,11 @@
 import { ApiError } from '../forge/api-error.js'
 import type { ForgeApi, PullSpec } from '../forge/forge-api.js'
 import type { CallOptions } from '../forge/forge-client.js'
-import type { PullRequestRef } from '../report/results.js'
+
+export interface PullRequestRef {
+  number: number
+  url: string
+}
 
 /**
  * Pull-request mode's last step: open the bump pull request, or find the one that already

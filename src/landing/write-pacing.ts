@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { RateLimitStopError } from '../forge/api-error.js'
+import { RateLimitStopError } from '../shared/run-control.js'
 import { PER_HOUR, PER_MINUTE, type WriteBudget } from '../forge/write-budget.js'
 import type { TransportChoice } from '../inputs/settings.js'
 import { seconds, sleep } from '../shared/retry-policy.js'

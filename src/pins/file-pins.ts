@@ -1,5 +1,5 @@
 import type { FileRead } from '../forge/forge-shapes.js'
-import type { Pin } from './pin-spec.js'
+import type { Pin } from '../inputs/pins-input.js'
 import { describePin, templateReading } from './pin-text.js'
 
 /** One pin's current value: as the template reads it, and as a person is shown it. */

@@ -2,7 +2,10 @@ import type { FileRead } from '../forge/forge-shapes.js'
 import type { DowngradePolicy } from '../inputs/settings.js'
 import { compareVersions } from '../shared/version-order.js'
 import { readFilePins, type PinValue } from './file-pins.js'
-import { pinPaths, type Pin } from './pin-spec.js'
+import { pinPaths, type Pin } from '../inputs/pins-input.js'
+
+/** Each pin file's read, by path (missing: absent). */
+export type PinReads = ReadonlyMap<string, FileRead>
 
 /** One file the pin commit writes. */
 export interface FileChange {
@@ -36,7 +39,7 @@ export interface PinRules {
  * as the template reads it; otherwise the downgrade policy looks at every current version.
  * `reads` holds each pin file's read (missing: absent).
  */
-export function judgePins(reads: ReadonlyMap<string, FileRead>, rules: PinRules): Verdict {
+export function judgePins(reads: PinReads, rules: PinRules): Verdict {
   if ([...reads.values()].some((r) => r.kind === 'empty-repository'))
     return { kind: 'skip', reason: 'empty repository (no branch to pin)' }
   const changes: FileChange[] = []

@@ -4,7 +4,8 @@ import type { CallOptions } from '../forge/forge-client.js'
 import type { BranchInfo, FileRead, RepoInfo } from '../forge/forge-shapes.js'
 import type { Settings } from '../inputs/settings.js'
 import type { TemplateRef } from '../inputs/template-list.js'
-import { pinPaths } from '../pins/pin-spec.js'
+import { pinPaths } from '../inputs/pins-input.js'
+import type { PinReads } from '../pins/pin-judgement.js'
 
 /** What one round trip to the API tells about a template. */
 export interface StageAnswers {
@@ -21,9 +22,6 @@ export interface StageAnswers {
   /** Pull-request mode: the bump branch's tip (null: absent) and every pin's file on it. */
   bump?: { tip: BranchInfo | null; files: PinReads }
 }
-
-/** Each pin file's read, by path. */
-export type PinReads = ReadonlyMap<string, FileRead>
 
 /**
  * Everything the API can tell goes out at once, one round trip: the repository, the branch
@@ -46,9 +44,9 @@ export async function lookUp(
     api.repo(owner, repo, call),
     settings.branch ? api.branch(owner, repo, settings.branch, call).then((b) => b !== null) : Promise.resolve(true),
     Promise.allSettled(settings.probePaths.map((path) => api.file(owner, repo, path, at, call))),
-    readPins(api, owner, repo, paths, at, call),
+    api.files(owner, repo, paths, at, call),
     pr ? api.branch(owner, repo, pr, call) : Promise.resolve(null),
-    pr ? readPins(api, owner, repo, paths, pr, call) : Promise.resolve<PinReads>(new Map())
+    pr ? api.files(owner, repo, paths, pr, call) : Promise.resolve<PinReads>(new Map())
   ])
   const value = <T>(outcome: PromiseSettledResult<T>, what: string): T => {
     if (outcome.status === 'fulfilled') return outcome.value
@@ -79,25 +77,6 @@ export async function lookUp(
   answers.files = settled(files)
   if (pr) answers.bump = { tip: value(bumpTip, `looking up ${pr} failed`), files: settled(bumpFiles) }
   return answers
-}
-
-/** Every pin file on `ref`, at once; the first that fails for good throws, naming the file. */
-export async function readPins(
-  api: ForgeApi,
-  owner: string,
-  repo: string,
-  paths: string[],
-  ref: string | undefined,
-  call: CallOptions
-): Promise<PinReads> {
-  const reads = await Promise.all(
-    paths.map((path) =>
-      api.file(owner, repo, path, ref, call).catch((error: unknown) => {
-        throw error instanceof ApiError ? error.during(`reading ${path} failed`) : error
-      })
-    )
-  )
-  return new Map(paths.map((path, i) => [path, reads[i]]))
 }
 
 function probeResults(paths: string[], found: PromiseSettledResult<FileRead>[]): StageAnswers['workflows'] {

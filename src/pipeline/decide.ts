@@ -1,6 +1,6 @@
 import type { Settings } from '../inputs/settings.js'
 import { judgePins, type Verdict } from '../pins/pin-judgement.js'
-import { result, type TemplateResult } from '../report/results.js'
+import { result, type TemplateResult } from './template-result.js'
 import type { StageAnswers } from './api-stage.js'
 import { drift, missingConsumer } from './drift.js'
 import type { RepoClaims } from './repo-claims.js'

@@ -1,7 +1,7 @@
 import type { FileRead } from '../forge/forge-shapes.js'
 import { readFilePins, type PinValue } from '../pins/file-pins.js'
 import type { PinRules } from '../pins/pin-judgement.js'
-import { pinPaths, type Pin } from '../pins/pin-spec.js'
+import { pinPaths, type Pin } from '../inputs/pins-input.js'
 import { compareVersions } from '../shared/version-order.js'
 
 /**

@@ -1,6 +1,6 @@
-import { RunStopError } from '../forge/api-error.js'
+import { RunStopError } from '../shared/run-control.js'
 import type { CallOptions } from '../forge/forge-client.js'
-import type { TemplateResult } from '../report/results.js'
+import type { TemplateResult } from './template-result.js'
 import type { StageAnswers } from './api-stage.js'
 import type { PipelineContext } from './template-pipeline.js'
 

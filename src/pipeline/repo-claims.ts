@@ -1,4 +1,4 @@
-import type { TemplateResult } from '../report/results.js'
+import type { TemplateResult } from './template-result.js'
 
 /**
  * Names that turn out to be one repository are one template. Case-different spellings collapse

@@ -1,4 +1,5 @@
-import { ApiError, RunStopError } from '../forge/api-error.js'
+import { ApiError } from '../forge/api-error.js'
+import { RunStopError } from '../shared/run-control.js'
 import type { ForgeApi } from '../forge/forge-api.js'
 import type { RepoInfo } from '../forge/forge-shapes.js'
 import type { TemplateEntry, TemplateRef, TemplateSource } from '../inputs/template-list.js'

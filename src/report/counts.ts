@@ -1,4 +1,4 @@
-import type { Status, TemplateResult } from './results.js'
+import type { Status, TemplateResult } from '../pipeline/template-result.js'
 
 /** Each status in plain words, as the summary's table shows it. */
 export const STATUS_WORDS: Record<Status, string> = {

@@ -1,15 +1,7 @@
-import type { TemplateResult } from './results.js'
+import type { TemplateResult } from '../pipeline/template-result.js'
+import type { FailureKind } from '../shared/failure-kind.js'
 
-/**
- * Why a template failed, as far as what to do next goes:
- * - transient: the forge or the network failed, a race was lost too often, the run was cut
- *   short (a failing forge, a rate limit, a cancel): a re-run may fix it;
- * - not-found: no such repository (or branch) for this token: check the name;
- * - protected-branch: the forge's branch protection refused the write: pull-request mode;
- * - policy: the downgrade policy refused it, as asked;
- * - other: anything else the forge refused or the template holds: it needs a change first.
- */
-export type FailureKind = 'transient' | 'not-found' | 'protected-branch' | 'policy' | 'other'
+export type { FailureKind }
 
 /** The classes the operator acts on: re-run, change something, or take the forge's rule. */
 export type FailureClass = 'transient' | 'operator' | 'forge-rule'
@@ -20,21 +12,6 @@ export const FAILURE_CLASS: Record<FailureKind, FailureClass> = {
   policy: 'operator',
   other: 'operator',
   'protected-branch': 'forge-rule'
-}
-
-/**
- * A refusal for branch protection, in each forge's words (forge-facts.md): Gitea/Forgejo's API
- * says only "user cannot commit to repo [user: X]" (its branch-protection check), GitHub's API
- * "Changes must be made through a pull request"; pushes "Not allowed to push to protected
- * branch X" (Gitea, Forgejo) and "GH006: Protected branch update failed" (GitHub).
- */
-const PROTECTED = /user cannot commit to repo|Changes must be made through a pull request|protected branch|GH006/i
-
-/** The kind of a failure whose landing did not say: from the forge's own words. */
-export function kindOfRefusal(reason: string): FailureKind {
-  if (PROTECTED.test(reason)) return 'protected-branch'
-  if (/^gave up after \d+ (writes|attempts)|^cancelled/.test(reason)) return 'transient'
-  return 'other'
 }
 
 export function failureKind(r: TemplateResult): FailureKind {

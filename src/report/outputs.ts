@@ -1,5 +1,5 @@
 import { failureKind } from './failure-advice.js'
-import type { Status, TemplateResult } from './results.js'
+import type { Status, TemplateResult } from '../pipeline/template-result.js'
 
 /** The action's outputs, from the results in input order. */
 export function buildOutputs(results: readonly TemplateResult[]): Record<string, string> {

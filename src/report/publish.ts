@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
-import type { RunStopError } from '../forge/api-error.js'
+import type { RunStopError } from '../shared/run-control.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Redactor } from '../shared/redact.js'
 import { describeCounts } from './counts.js'
 import { advice, failureKind, failuresByKind } from './failure-advice.js'
 import { buildOutputs } from './outputs.js'
-import type { TemplateResult } from './results.js'
+import type { TemplateResult } from '../pipeline/template-result.js'
 import { renderMarkdown, type SummaryContext } from './summary.js'
 import { renderText } from './text-table.js'
 import { versionPrefixWarning } from './version-prefix.js'
@@ -38,6 +38,26 @@ export async function publish(
   core.info('')
   core.info(`Runtime cascade ${settings.version}: ${describeCounts(results) || 'no templates'}`)
   core.info(redactor.redact(renderText(summaryContext(settings), results)))
+  warnings(settings, results)
+  if (!stopped) {
+    for (const r of results.filter((x) => x.status === 'failed'))
+      core.error(`${r.template}: ${r.reason} (${advice(failureKind(r))})`, { title: 'runtime cascade' })
+  }
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary
+      .addRaw(redactor.redact(renderMarkdown(summaryContext(settings), results)))
+      .write()
+      .catch((error: Error) => core.warning(`could not write the job summary: ${error.message}`))
+  }
+  if (stopped) {
+    core.setFailed(redactor.redact(stopped.message))
+    return
+  }
+  verdict(settings, results)
+}
+
+/** Annotations a person should see without opening the log. */
+function warnings(settings: Settings, results: TemplateResult[]): void {
   for (const r of results.filter((x) => x.renamedTo)) {
     core.warning(`${r.template} was renamed or transferred: it is now ${r.renamedTo}. Update the template list.`, {
       title: 'runtime cascade'
@@ -54,20 +74,10 @@ export async function publish(
   for (const r of results.filter((x) => x.consumer)) {
     core.warning(`${r.template}: ${r.consumer}`, { title: 'runtime cascade: the pin may not be read' })
   }
-  if (!stopped) {
-    for (const r of results.filter((x) => x.status === 'failed'))
-      core.error(`${r.template}: ${r.reason} (${advice(failureKind(r))})`, { title: 'runtime cascade' })
-  }
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary
-      .addRaw(redactor.redact(renderMarkdown(summaryContext(settings), results)))
-      .write()
-      .catch((error: Error) => core.warning(`could not write the job summary: ${error.message}`))
-  }
-  if (stopped) {
-    core.setFailed(redactor.redact(stopped.message))
-    return
-  }
+}
+
+/** The step's verdict: failed templates and laggards fail it (or only warn, with fail-on-error: false). */
+function verdict(settings: Settings, results: TemplateResult[]): void {
   const failed = results.filter((r) => r.status === 'failed').map((r) => r.template)
   const lagging = results.filter((r) => r.status === 'lagging').map((r) => r.template)
   // Laggards with the bump pull request open need a merge, not another push.

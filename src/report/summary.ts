@@ -1,7 +1,7 @@
 import { describeCounts, STATUS_WORDS } from './counts.js'
 import { advice, failuresByKind, type FailureKind } from './failure-advice.js'
 import { COLUMNS, showsBuilds, tableOrder } from './table-rows.js'
-import type { Status, TemplateResult } from './results.js'
+import type { Status, TemplateResult } from '../pipeline/template-result.js'
 
 const FAILURE_HEADING: Record<FailureKind, string> = {
   transient: 'A re-run may fix',

@@ -1,5 +1,5 @@
 import type { SummaryContext } from './summary.js'
-import type { TemplateResult } from './results.js'
+import type { TemplateResult } from '../pipeline/template-result.js'
 
 /**
  * The one order and the one set of columns for the results table, shared by the job summary

@@ -1,5 +1,5 @@
 import { STATUS_WORDS } from './counts.js'
-import type { TemplateResult } from './results.js'
+import type { TemplateResult } from '../pipeline/template-result.js'
 import type { SummaryContext } from './summary.js'
 import { buildWords, COLUMNS, showsBuilds, tableOrder } from './table-rows.js'
 

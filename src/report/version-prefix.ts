@@ -1,4 +1,4 @@
-import type { TemplateResult } from './results.js'
+import type { TemplateResult } from '../pipeline/template-result.js'
 
 const PREFIXED = /^v\d/i
 const BARE = /^\d/

@@ -1,5 +1,5 @@
 import type { VerifyBuild } from '../inputs/settings.js'
-import type { TemplateResult } from '../report/results.js'
+import type { TemplateResult } from './template-result.js'
 
 /**
  * verify-build's verdict, once each build is known. `true` keeps a pin whose build never

@@ -1,5 +1,6 @@
+import type { PullRequestRef } from '../landing/pull-request.js'
 import type { BuildState } from '../builds/build-watch.js'
-import type { FailureKind } from './failure-advice.js'
+import type { FailureKind } from '../shared/failure-kind.js'
 
 export type Status =
   | 'updated'
@@ -13,11 +14,6 @@ export type Status =
   | 'current'
   /** Check mode: pins another version, or nothing. */
   | 'lagging'
-
-export interface PullRequestRef {
-  number: number
-  url: string
-}
 
 /** One template's outcome: the shape of each element of the `results` output. */
 export interface TemplateResult {

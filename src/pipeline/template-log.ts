@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { Redactor } from '../shared/redact.js'
-import type { TemplateResult } from './results.js'
+import type { TemplateResult } from './template-result.js'
 
 /**
  * A template's log lines, held until the template is done and then printed as one collapsible
