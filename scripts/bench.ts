@@ -5,7 +5,9 @@
  * noisy machine.
  *
  * Env: BENCH_SIZES (default 8,50,500), BENCH_LATENCY_MS (100), BENCH_CONCURRENCY (8),
- * BENCH_BASELINE_MAX (the largest N the baseline runs at: 50; it is linear and slow).
+ * BENCH_BASELINE_MAX (the largest N the baseline runs at: 50; it is linear and slow),
+ * BENCH_PINS_N (templates in the one-pin / two-pin comparison: 20, under GitHub's 80
+ * content-creating requests a minute even at three writes a template).
  */
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -19,6 +21,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '8,50,500').split(',').map(Number)
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 100)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const BASELINE_MAX = Number(process.env.BENCH_BASELINE_MAX ?? 50)
+const PINS_N = Number(process.env.BENCH_PINS_N ?? 20)
 const VERSION = '2.0.0'
 /** Linux's USER_HZ, the unit of /proc/self/stat's CPU times (100 on every mainstream kernel). */
 const TICKS_PER_SECOND = 100
@@ -178,6 +181,63 @@ async function benchSize(n: number, scratch: string): Promise<Row[]> {
 
 const f = (x: number, digits = 2) => x.toFixed(digits)
 
+/**
+ * One pin beside two (the version file and a requirements.txt line), per forge and transport:
+ * requests per updated template, first run and re-run. A fresh forge for each, so GitHub's
+ * content-creation budget of one does not pace the next.
+ */
+async function benchPins(scratch: string): Promise<void> {
+  console.log(
+    `\nOne pin or two, ${PINS_N} templates, latency ${LATENCY} ms:\n\n` +
+      '| forge | transport | pins | phase | wall | updated | API req per template | API req per updated | API writes per updated | git req per updated |\n' +
+      '|---|---|---|---|---|---|---|---|---|---|'
+  )
+  for (const flavour of ['gitea-1.25', 'github'] as const)
+    for (const transport of ['api', 'git'] as const)
+      for (const pins of ['.runtime-version', '.runtime-version\nrequirements.txt: my-runtime=='])
+        await pinsSide(flavour, transport, pins, scratch)
+}
+
+async function pinsSide(flavour: 'gitea-1.25' | 'github', transport: 'api' | 'git', pins: string, scratch: string) {
+  const forge = await TestForge.start({ flavour })
+  try {
+    const names = Array.from({ length: PINS_N }, (_, i) => `tpl-${String(i).padStart(3, '0')}`)
+    for (const name of names)
+      await template(forge, `acme/${name}`, { pin: '1.9.0', files: { 'requirements.txt': 'my-runtime==1.9.0\n' } })
+    forge.latencyMs = LATENCY
+    const count = pins.split('\n').length
+    for (const phase of ['first', 're-run']) {
+      const before = forge.requests.length
+      const tipsBefore = await tips(forge, 'acme')
+      const inputs = { pins, transport, concurrency: String(CONCURRENCY), owner: 'acme' }
+      const m = await measured(['node', DIST], await actionFiles(forge, names, inputs, scratch), scratch)
+      const requests = forge.requests.slice(before)
+      const updated = [...(await tips(forge, 'acme'))].filter(([repo, sha]) => tipsBefore.get(repo) !== sha).length
+      const per = (x: number) => (updated > 0 ? f(x / updated, 1) : '-')
+      const api = requests.filter((r) => r.kind === 'api')
+      console.log(
+        `| ${flavour} | ${transport} | ${count} | ${phase} | ${f(m.wall)} s | ${updated} | ${f(api.length / names.length, 1)} | ${per(api.length)} | ` +
+          `${per(api.filter((r) => r.method !== 'GET').length)} | ${per(requests.filter((r) => r.kind === 'git').length)} |`
+      )
+    }
+  } finally {
+    await forge.close()
+  }
+}
+
+/** The runner's environment for one run of the action against `forge`. */
+async function actionFiles(forge: TestForge, names: string[], inputs: Record<string, string>, scratch: string) {
+  const files = {
+    GITHUB_OUTPUT: join(scratch, 'pins-out'),
+    GITHUB_STEP_SUMMARY: join(scratch, 'pins-summary'),
+    RUNNER_TEMP: scratch
+  }
+  await writeFile(files.GITHUB_OUTPUT, '')
+  await writeFile(files.GITHUB_STEP_SUMMARY, '')
+  const base = { version: VERSION, templates: names.join('\n'), token: forge.token }
+  return actionEnv({ ...base, 'server-url': forge.url, 'api-url': forge.apiUrl, ...inputs }, files)
+}
+
 function report(row: Row): void {
   const per = (x: number) => f(x / row.n, 1)
   const perUpdated = (x: number, digits = 1) => (row.updated > 0 ? f(x / row.updated, digits) : '-')
@@ -224,6 +284,7 @@ let start: Measure
 try {
   start = await startup(scratch)
   for (const n of SIZES) all.push(...(await benchSize(n, scratch)))
+  if (PINS_N > 0) await benchPins(scratch)
 } finally {
   await rm(scratch, { recursive: true, force: true })
 }
