@@ -34159,7 +34159,12 @@ class ApiLander {
             if (settings.dryRun)
                 return { kind: 'would-land', made: verdict };
             if (writes >= settings.maxAttempts)
-                return { kind: 'failed', reason: `gave up after ${writes} writes: ${last}`, attempts: writes };
+                return {
+                    kind: 'failed',
+                    reason: `gave up after ${writes} writes: ${last}`,
+                    attempts: writes,
+                    failure: 'transient'
+                };
             writes++;
             const tried = await this.tryWrite(request, target, verdict, writes, call);
             if ('landed' in tried) {
@@ -34592,7 +34597,7 @@ class GitAttempt {
         let last = '';
         for (let round = 1; round <= settings.maxAttempts - (this.request.writesMade ?? 0); round++) {
             if (signal.aborted)
-                return this.failed('cancelled');
+                return this.failed('cancelled', 'transient');
             const ended = await this.round();
             if ('kind' in ended)
                 return ended;
@@ -34605,9 +34610,9 @@ class GitAttempt {
             const delay = backoffDelay(policy, ++this.transient);
             this.request.log(`transient failure; retrying in ${seconds(delay)}`);
             if (!(await sleep(delay, signal)))
-                return this.failed('cancelled');
+                return this.failed('cancelled', 'transient');
         }
-        return this.failed(`gave up after ${settings.maxAttempts} attempts: ${last}`);
+        return this.failed(`gave up after ${settings.maxAttempts} attempts: ${last}`, 'transient');
     }
     failed(reason, failure) {
         return { kind: 'failed', reason, attempts: this.pushes, ...(failure ? { failure } : {}) };
@@ -34671,7 +34676,7 @@ class GitAttempt {
             return { kind: 'landed', commit: sha, attempts: this.pushes, made: verdict, bump: done };
         // Killed mid-push by a cancel: the forge may have taken it before git heard back.
         if (signal.aborted)
-            return this.failed(MAY_HAVE_LANDED);
+            return this.failed(MAY_HAVE_LANDED, 'transient');
         if (pushed.kind === 'final')
             return this.failed(pushed.reason);
         this.headMayExist = true;
@@ -35355,13 +35360,9 @@ async function ensurePullRequest(api, owner, repo, spec, call) {
  * branch X" (Gitea, Forgejo) and "GH006: Protected branch update failed" (GitHub).
  */
 const PROTECTED = /user cannot commit to repo|Changes must be made through a pull request|protected branch|GH006/i;
-/** The kind of a failure whose landing did not say: from the forge's own words. */
+/** The kind of a refusal whose landing did not say: from the forge's own words. */
 function kindOfRefusal(reason) {
-    if (PROTECTED.test(reason))
-        return 'protected-branch';
-    if (/^gave up after \d+ (writes|attempts)|^cancelled/.test(reason))
-        return 'transient';
-    return 'other';
+    return PROTECTED.test(reason) ? 'protected-branch' : 'other';
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/landed-result.ts

@@ -152,7 +152,12 @@ export class ApiLander {
       if (verdict.kind !== 'write') return this.settled(request, target, verdict, writes, unsure, call)
       if (settings.dryRun) return { kind: 'would-land', made: verdict }
       if (writes >= settings.maxAttempts)
-        return { kind: 'failed', reason: `gave up after ${writes} writes: ${last}`, attempts: writes }
+        return {
+          kind: 'failed',
+          reason: `gave up after ${writes} writes: ${last}`,
+          attempts: writes,
+          failure: 'transient'
+        }
       writes++
       const tried = await this.tryWrite(request, target, verdict, writes, call)
       if ('landed' in tried) {

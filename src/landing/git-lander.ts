@@ -6,6 +6,7 @@ import type { PinReads } from '../pins/pin-judgement.js'
 import type { Settings } from '../inputs/settings.js'
 import { pinPaths } from '../inputs/pins-input.js'
 import { backoffDelay, gitPolicy, seconds, sleep } from '../shared/retry-policy.js'
+import type { FailureKind } from '../shared/failure-kind.js'
 import { bumpRule } from './bump-branch.js'
 import { MAY_HAVE_LANDED, type BumpBranchDone, type Landing, type LandRequest } from './lander.js'
 
@@ -81,7 +82,7 @@ class GitAttempt {
     const policy = gitPolicy(settings.maxAttempts, settings.retryDelayMs)
     let last = ''
     for (let round = 1; round <= settings.maxAttempts - (this.request.writesMade ?? 0); round++) {
-      if (signal.aborted) return this.failed('cancelled')
+      if (signal.aborted) return this.failed('cancelled', 'transient')
       const ended = await this.round()
       if ('kind' in ended) return ended
       last = ended.reason
@@ -92,12 +93,12 @@ class GitAttempt {
       }
       const delay = backoffDelay(policy, ++this.transient)
       this.request.log(`transient failure; retrying in ${seconds(delay)}`)
-      if (!(await sleep(delay, signal))) return this.failed('cancelled')
+      if (!(await sleep(delay, signal))) return this.failed('cancelled', 'transient')
     }
-    return this.failed(`gave up after ${settings.maxAttempts} attempts: ${last}`)
+    return this.failed(`gave up after ${settings.maxAttempts} attempts: ${last}`, 'transient')
   }
 
-  private failed(reason: string, failure?: 'policy' | 'other'): Landing {
+  private failed(reason: string, failure?: FailureKind): Landing {
     return { kind: 'failed', reason, attempts: this.pushes, ...(failure ? { failure } : {}) }
   }
 
@@ -150,7 +151,7 @@ class GitAttempt {
     const pushed = await this.repo.push(sha, this.target)
     if (pushed.kind === 'ok') return { kind: 'landed', commit: sha, attempts: this.pushes, made: verdict, bump: done }
     // Killed mid-push by a cancel: the forge may have taken it before git heard back.
-    if (signal.aborted) return this.failed(MAY_HAVE_LANDED)
+    if (signal.aborted) return this.failed(MAY_HAVE_LANDED, 'transient')
     if (pushed.kind === 'final') return this.failed(pushed.reason)
     this.headMayExist = true
     return { again: pushed.kind === 'race' ? 'race' : 'transient', reason: pushed.reason }

@@ -8,9 +8,7 @@ import type { FailureKind } from '../shared/failure-kind.js'
  */
 const PROTECTED = /user cannot commit to repo|Changes must be made through a pull request|protected branch|GH006/i
 
-/** The kind of a failure whose landing did not say: from the forge's own words. */
+/** The kind of a refusal whose landing did not say: from the forge's own words. */
 export function kindOfRefusal(reason: string): FailureKind {
-  if (PROTECTED.test(reason)) return 'protected-branch'
-  if (/^gave up after \d+ (writes|attempts)|^cancelled/.test(reason)) return 'transient'
-  return 'other'
+  return PROTECTED.test(reason) ? 'protected-branch' : 'other'
 }
