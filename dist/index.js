@@ -32391,6 +32391,169 @@ async function entriesAt(client, owner, repo, root, paths, call) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/forge/pulls-api.ts
+
+
+
+const MERGE_METHOD = { merge: 'MERGE', squash: 'SQUASH', rebase: 'REBASE' };
+/**
+ * The pull-request endpoints beyond opening one. Gitea/Forgejo and GitHub share most paths
+ * (`PATCH /pulls/{n}`, `POST /issues/{n}/comments`, `POST /issues/{n}/labels`, `POST
+ * /pulls/{n}/requested_reviewers`, `GET /pulls/{n}/commits`); they differ in deleting a
+ * branch, assigning, merging, and in labels (Gitea takes ids).
+ */
+class PullsApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    get github() {
+        return this.client.kind === 'github';
+    }
+    /** Pull requests in `state`, newest first, at most 20 pages; GitHub filters by head when given. */
+    async list(owner, repo, state, call, head) {
+        const found = [];
+        for (let page = 1; page <= 20; page++) {
+            const query = new URLSearchParams(this.github
+                ? { state, per_page: '100', page: `${page}`, ...(head ? { head: `${owner}:${head}` } : {}) }
+                : { state, limit: '50', page: `${page}` });
+            const path = repoApiPath(owner, repo, 'pulls');
+            const rows = list((await this.client.call('GET', `${path}?${query}`, call)).data, `GET ${path}`);
+            found.push(...rows.map((row) => pullState(row)));
+            if (rows.length < (this.github ? 100 : 50))
+                break;
+        }
+        return head ? found.filter((p) => p.head === head) : found;
+    }
+    /** Gitea/Forgejo `GET /pulls/{base}/{head}`: a pull request between the two, in any state (the first one). */
+    async between(owner, repo, base, head, call) {
+        const path = repoApiPath(owner, repo, 'pulls', base, head);
+        const answer = await absentOn404(this.client.call('GET', path, call));
+        return answer ? pullState(answer.data) : null;
+    }
+    async update(owner, repo, n, fields, call) {
+        await this.client.call('PATCH', repoApiPath(owner, repo, 'pulls', `${n}`), { ...call, body: fields });
+    }
+    async comment(owner, repo, n, body, call) {
+        await this.client.call('POST', repoApiPath(owner, repo, 'issues', `${n}`, 'comments'), { ...call, body: { body } });
+    }
+    /** The messages of the pull request's commits (at most 100: a bump branch holds a few). */
+    async commitMessages(owner, repo, n, call) {
+        const path = repoApiPath(owner, repo, 'pulls', `${n}`, 'commits');
+        const query = this.github ? 'per_page=100' : 'limit=50';
+        const rows = list((await this.client.call('GET', `${path}?${query}`, call)).data, `GET ${path}`);
+        return rows.map((row) => String(object(object(row, 'a commit').commit ?? {}, 'a commit').message ?? ''));
+    }
+    /** Gitea `DELETE /branches/{b}`, GitHub `DELETE /git/refs/heads/{b}`. */
+    async deleteBranch(owner, repo, branch, call) {
+        const path = this.github
+            ? repoApiPath(owner, repo, 'git', 'refs', 'heads', branch)
+            : repoApiPath(owner, repo, 'branches', branch);
+        await this.client.call('DELETE', path, call);
+    }
+    /** Gitea: label names as ids, from the repository's and its organisation's labels; `missing` the rest. */
+    async labelIds(owner, repo, names, call) {
+        const read = async (path) => {
+            const answer = await absentOn404(this.client.call('GET', `${path}?limit=50`, call));
+            return answer ? list(answer.data, `GET ${path}`).map((l) => object(l, 'a label')) : [];
+        };
+        const own = [
+            ...(await read(repoApiPath(owner, repo, 'labels'))),
+            ...(await read(`/orgs/${encodeURIComponent(owner)}/labels`))
+        ];
+        const ids = names.flatMap((name) => own
+            .filter((l) => l.name === name)
+            .slice(0, 1)
+            .map((l) => Number(l.id)));
+        return { ids, missing: names.filter((name) => !own.some((l) => l.name === name)) };
+    }
+    async addLabels(owner, repo, n, labels, call) {
+        const path = repoApiPath(owner, repo, 'issues', `${n}`, 'labels');
+        await this.client.call('POST', path, { ...call, body: { labels } });
+    }
+    async requestReviewers(owner, repo, n, users, teams, call) {
+        const path = repoApiPath(owner, repo, 'pulls', `${n}`, 'requested_reviewers');
+        await this.client.call('POST', path, { ...call, body: { reviewers: users, team_reviewers: teams } });
+    }
+    /** GitHub `POST /issues/{n}/assignees`; Gitea takes them on `PATCH /pulls/{n}`. */
+    async assign(owner, repo, n, users, call) {
+        if (!this.github)
+            return this.update(owner, repo, n, { assignees: users }, call);
+        await this.client.call('POST', repoApiPath(owner, repo, 'issues', `${n}`, 'assignees'), {
+            ...call,
+            body: { assignees: users }
+        });
+    }
+    /**
+     * Merge once the required checks pass. Gitea/Forgejo: `POST /pulls/{n}/merge` with
+     * `merge_when_checks_succeed`: 201 scheduled, 200 merged at once (nothing pending), 405/409
+     * refused (routers/api/v1/repo/pull.go MergePullRequest, release/v1.22-v1.25). GitHub: GraphQL
+     * `enablePullRequestAutoMerge`, which refuses a pull request with nothing to wait for ("is in
+     * clean status"): that one is merged directly (`PUT /pulls/{n}/merge`).
+     */
+    async autoMerge(owner, repo, pull, method, call) {
+        try {
+            if (!this.github) {
+                const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge');
+                const answer = await this.client.call('POST', path, {
+                    ...call,
+                    body: { Do: method, merge_when_checks_succeed: true }
+                });
+                return answer.status === 201 ? { kind: 'enabled' } : { kind: 'merged' };
+            }
+            const refused = await this.enableOnGithub(pull, method, call);
+            if (refused === null)
+                return { kind: 'enabled' };
+            if (!/clean status/i.test(refused))
+                return { kind: 'refused', reason: refused };
+            const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge');
+            await this.client.call('PUT', path, { ...call, body: { merge_method: method } });
+            return { kind: 'merged' };
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.transient)
+                throw error;
+            return { kind: 'refused', reason: error.message };
+        }
+    }
+    /** null when GitHub enabled auto-merge; else its words (GraphQL answers 200 with `errors`). */
+    async enableOnGithub(pull, method, call) {
+        const answer = await this.client.call('POST', '/graphql', {
+            ...call,
+            body: { query: ENABLE_AUTO_MERGE, variables: { id: pull.nodeId ?? '', method: MERGE_METHOD[method] } }
+        });
+        const errors = object(answer.data ?? {}, 'POST /graphql').errors;
+        if (!Array.isArray(errors) || errors.length === 0)
+            return null;
+        return errors.map((e) => String(object(e, 'a GraphQL error').message ?? '')).join('; ');
+    }
+}
+/** The one GraphQL request the action sends; tests validate it against GitHub's published schema. */
+const ENABLE_AUTO_MERGE = `mutation EnableAutoMerge($id: ID!, $method: PullRequestMergeMethod!) {
+  enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method }) {
+    pullRequest { number autoMergeRequest { enabledAt } }
+  }
+}`;
+/** A pull request answer, with its state. */
+function pullState(data) {
+    const pull = parsePull(data, 'a pull request');
+    const raw = object(data, 'a pull request');
+    return {
+        ...pull,
+        state: raw.state === 'closed' ? 'closed' : 'open',
+        // Gitea says `merged`; GitHub's list says `merged_at` only.
+        merged: raw.merged === true || (typeof raw.merged_at === 'string' && raw.merged_at !== ''),
+        title: String(raw.title ?? ''),
+        body: String(raw.body ?? ''),
+        nodeId: typeof raw.node_id === 'string' ? raw.node_id : undefined,
+        headSha: typeof object(raw.head ?? {}, 'head').sha === 'string' ? String(object(raw.head ?? {}, 'head').sha) : undefined,
+        labels: names(raw.labels, 'name'),
+        assignees: names(raw.assignees, 'login'),
+        reviewers: names(raw.requested_reviewers, 'login')
+    };
+}
+const names = (rows, field) => Array.isArray(rows) ? rows.map((r) => String(object(r, 'an entry')[field] ?? '')).filter(Boolean) : [];
+
 ;// CONCATENATED MODULE: ./src/forge/http-transport.ts
 
 
@@ -32662,6 +32825,7 @@ function nextPage(link, current, page) {
 
 
 
+
 /**
  * The forge's REST endpoints the cascade uses, one typed method each. Gitea/Forgejo `/api/v1`
  * and GitHub share most paths; where they differ (creating a file, creating a branch, finding a
@@ -32671,9 +32835,12 @@ class ForgeApi {
     client;
     /** The repositories of an owner, or carrying a topic (the org: and topic: sources). */
     listing;
+    /** Pull requests beyond opening one: close, comment, label, review, assign, merge. */
+    pulls;
     constructor(client) {
         this.client = client;
         this.listing = new RepoListing(client);
+        this.pulls = new PullsApi(client);
     }
     get kind() {
         return this.client.kind;
@@ -32832,9 +32999,17 @@ class ForgeApi {
     /** Opens a pull request; 'exists' when the forge says one is open for that head and base. */
     async openPull(owner, repo, spec, call) {
         const path = repoApiPath(owner, repo, 'pulls');
+        // A draft: GitHub's flag; Gitea/Forgejo have none, a WIP: title prefix is theirs
+        // (WORK_IN_PROGRESS_PREFIXES, default "WIP:,[WIP]").
+        const { draft, ...rest } = spec;
+        const body = !draft
+            ? rest
+            : this.kind === 'github'
+                ? { ...rest, draft: true }
+                : { ...rest, title: `WIP: ${rest.title}` };
         try {
-            const answer = await this.client.call('POST', path, { ...call, body: spec });
-            return parsePull(answer.data, `POST ${path}`);
+            const answer = await this.client.call('POST', path, { ...call, body });
+            return pullState(answer.data);
         }
         catch (error) {
             // Gitea 409 "pull request already exists for these targets"; GitHub 422 with
@@ -32859,7 +33034,7 @@ class ForgeApi {
             if (answer) {
                 const state = object(answer.data, `GET ${path}`).state;
                 if (state === undefined || state === 'open')
-                    return parsePull(answer.data, `GET ${path}`);
+                    return pullState(answer.data);
             }
         }
         for (let page = 1; page <= 20; page++) {
@@ -32870,9 +33045,7 @@ class ForgeApi {
                 : { state: 'open', limit: '50', page: `${page}` });
             const path = `${repoApiPath(owner, repo, 'pulls')}?${query}`;
             const pulls = list((await this.client.call('GET', path, call)).data, `GET ${repoApiPath(owner, repo, 'pulls')}`);
-            const match = pulls
-                .map((p) => parsePull(p, 'a pull request in the list'))
-                .find((p) => p.head === head && p.base === base);
+            const match = pulls.map((p) => pullState(p)).find((p) => p.head === head && p.base === base);
             if (match)
                 return match;
             if (pulls.length < 50)
@@ -33096,9 +33269,20 @@ class ForgeClient {
         this.options.gate.pause(limited);
         call.log?.(`${what}: ${limited.what}; waiting until ${limited.until.toISOString()}`);
     }
+    /**
+     * REST paths hang below the API base; GitHub's GraphQL endpoint is `https://api.github.com/graphql`,
+     * on GitHub Enterprise Server `https://HOST/api/graphql` beside `/api/v3` (GitHub docs, "Forming
+     * calls with GraphQL").
+     */
+    url(path) {
+        const base = this.options.apiUrl;
+        if (path !== '/graphql')
+            return base + path;
+        return /\/api\/v3$/.test(base) ? base.replace(/\/v3$/, '/graphql') : `${base}/graphql`;
+    }
     /** One exchange, classified: a 2xx comes back parsed, anything else throws. */
     async exchange(method, path, body) {
-        const reply = await this.options.transport.send(method, this.options.apiUrl + path, body);
+        const reply = await this.options.transport.send(method, this.url(path), body);
         if (reply.headers['x-github-request-id'] !== undefined)
             this.kind = 'github';
         else if (this.kind === undefined && reply.status > 0)
@@ -33541,6 +33725,14 @@ const DEFAULTS = {
     downgrade: 'allow',
     'rate-limit-wait': '300',
     transport: 'auto',
+    'pr-labels': '',
+    'pr-reviewers': '',
+    'pr-team-reviewers': '',
+    'pr-assignees': '',
+    'pr-draft': 'false',
+    'auto-merge': 'off',
+    'close-superseded': 'true',
+    'closed-pr': 'skip',
     'require-consumer': 'warn',
     'verify-build': 'false',
     'verify-timeout': '300'
@@ -33967,12 +34159,36 @@ function readBranches(version) {
     return { branch, mode, prBranch };
 }
 function readPullRequest(version, branch, pins) {
+    const template = input('pr-branch').trim();
+    const teamReviewers = read_inputs_names('pr-team-reviewers');
+    const team = teamReviewers.find((t) => t.includes('/'));
+    if (team)
+        throw new InputError(`pr-team-reviewers: "${team}": give the team's slug, without the organisation`);
     return {
         branch,
+        anyVersion: template.includes('{version}') ? branchPattern(template) : null,
         title: withVersion(input('pr-title'), version).trim() || `chore: pin runtime to ${version}`,
         // {version-file} names the pins' files, so the default body is right whatever is pinned.
-        body: withVersion(input('pr-body'), version).split('{version-file}').join(pinPaths(pins).join(', '))
+        body: withVersion(input('pr-body'), version).split('{version-file}').join(pinPaths(pins).join(', ')),
+        labels: read_inputs_names('pr-labels'),
+        reviewers: read_inputs_names('pr-reviewers'),
+        teamReviewers,
+        assignees: read_inputs_names('pr-assignees'),
+        draft: input_values_boolean('pr-draft'),
+        autoMerge: choice('auto-merge', ['off', 'merge', 'squash', 'rebase']),
+        closeSuperseded: input_values_boolean('close-superseded'),
+        afterClosed: choice('closed-pr', ['skip', 'reopen'])
     };
+}
+/** A list input: names separated by newlines, commas or spaces. */
+const read_inputs_names = (name) => input(name)
+    .split(/[\s,]+/)
+    .map((n) => n.trim())
+    .filter(Boolean);
+/** `bump/runtime-{version}` as a pattern that matches the bump branch of any version. */
+function branchPattern(template) {
+    const [before, ...after] = template.split('{version}').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    return new RegExp(`^${before}[0-9A-Za-z][0-9A-Za-z.+_-]*${after.join('[0-9A-Za-z.+_-]+')}$`);
 }
 /** How the pin commit is made: transport, signing, message (with the trailer) and author. */
 function readCommit(version) {
@@ -35328,30 +35544,6 @@ function judged(seen, settings, fullName, branch, log) {
     return { template: fullName, verdict, branch, workflow, repo: seen.repo, consumer: consumer ?? undefined };
 }
 
-;// CONCATENATED MODULE: ./src/landing/pull-request.ts
-
-/**
- * Pull-request mode's last step: open the bump pull request, or find the one that already
- * exists for the same head and base (Gitea 409, GitHub 422). The POST is retried on 5xx and
- * connection faults like any request: a lost POST would leave a pushed branch with no pull
- * request, and a retried POST whose first try did land is answered "already exists", which
- * finds it.
- */
-async function ensurePullRequest(api, owner, repo, spec, call) {
-    const created = await api.openPull(owner, repo, spec, call);
-    if (created !== 'exists') {
-        call.log?.(`opened pull request #${created.number}: ${created.url}`);
-        return { opened: true, pr: { number: created.number, url: created.url } };
-    }
-    call.log?.('a pull request for this branch already exists; looking it up');
-    const found = await api.findPull(owner, repo, spec.head, spec.base, call);
-    // The forge said it exists but we cannot see it: report, never guess a number.
-    if (!found) {
-        throw new ApiError(409, `the forge says a pull request from ${spec.head} into ${spec.base} exists, but it was not found among the open pull requests`);
-    }
-    return { opened: false, pr: { number: found.number, url: found.url } };
-}
-
 ;// CONCATENATED MODULE: ./src/landing/refusal-kind.ts
 /**
  * A refusal for branch protection, in each forge's words (forge-facts.md): Gitea/Forgejo's API
@@ -35366,9 +35558,6 @@ function kindOfRefusal(reason) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/landed-result.ts
-
-
-
 
 
 /**
@@ -35426,19 +35615,250 @@ function change(made, settings, dryRun) {
         : made.changes.map((c) => `${c.path} ${c.was === null ? 'created' : `was ${c.was}`}`).join(', ');
     return `${verb} ${settings.version}${where} (${each})`;
 }
-/** Pull-request mode: the bump branch is pushed (or current); open its pull request, or find it. */
-async function openPullRequest(landed, landing, c, ctx, call) {
-    const { settings } = ctx;
+/** verify-build: a pushed pin's build is looked for while other templates are pinned. */
+function watchBuild(done, c, builds) {
+    if (!builds || done.status !== 'updated' || !done.commit)
+        return done;
+    const pendingBuild = builds.watch(done.template, c.repo.owner, c.repo.name, done.commit, c.workflow);
+    return { ...done, pendingBuild };
+}
+
+;// CONCATENATED MODULE: ./src/pulls/bump-pulls.ts
+
+
+/** One listing of the open pull requests; for a closed one, one request more (none when one is open). */
+async function priorPulls(w) {
+    const { api, owner, repo, base, pr, call } = w;
+    const open = (await api.pulls.list(owner, repo, 'open', call)).filter((p) => p.base === base);
+    const mine = open.find((p) => p.head === pr.branch) ?? null;
+    const others = pr.anyVersion ? open.filter((p) => p.head !== pr.branch && pr.anyVersion.test(p.head ?? '')) : [];
+    if (mine)
+        return { open: mine, closed: null, others };
+    return { open: null, closed: await closedForVersion(w), others };
+}
+/**
+ * The bump pull request for this version that someone closed (or merged): GitHub lists closed
+ * ones by head; Gitea/Forgejo find one by base and head (`GET /pulls/{base}/{head}`, any state).
+ * A rolling branch serves every version: its closed pull request counts only when its head
+ * commit carries this version's trailer.
+ */
+async function closedForVersion(w) {
+    const { api, owner, repo, base, pr, call } = w;
+    const found = api.kind === 'github'
+        ? ((await api.pulls.list(owner, repo, 'closed', call, pr.branch)).find((p) => p.base === base) ?? null)
+        : await api.pulls.between(owner, repo, base, pr.branch, call);
+    if (!found || found.state !== 'closed')
+        return null;
+    if (pr.anyVersion)
+        return found;
+    const messages = await api.pulls.commitMessages(owner, repo, found.number, call);
+    return markedVersion(messages.at(-1)) === w.version ? found : null;
+}
+/**
+ * Closes the action's own superseded pull requests, each with a comment naming the new one, and
+ * deletes their branches. Its own: every commit on it carries the trailer (so nobody else's work
+ * goes with the branch). A failure here is said, never a failed template: the pin is pushed.
+ */
+async function closeSuperseded(w, others, current) {
+    const { api, owner, repo, call } = w;
+    const closed = [];
+    const notes = [];
+    for (const old of others) {
+        try {
+            const messages = await api.pulls.commitMessages(owner, repo, old.number, call);
+            if (messages.length === 0 || messages.some((m) => markedVersion(m) === null)) {
+                notes.push(`#${old.number} (${old.head}) has commits the cascade did not make: left open`);
+                continue;
+            }
+            await api.pulls.comment(owner, repo, old.number, `Superseded by #${current.number}, which pins ${w.version}.`, call);
+            await api.pulls.update(owner, repo, old.number, { state: 'closed' }, call);
+            closed.push(old.number);
+            call.log?.(`closed #${old.number} (${old.head}): superseded by #${current.number}`);
+            if (old.head)
+                await api.pulls.deleteBranch(owner, repo, old.head, call);
+        }
+        catch (error) {
+            if (error instanceof RunStopError)
+                throw error;
+            notes.push(`#${old.number} could not be closed: ${error.message}`);
+        }
+    }
+    return { closed, notes };
+}
+
+;// CONCATENATED MODULE: ./src/pulls/open-pull.ts
+
+
+/**
+ * Finds the open bump pull request (the look-up round listed them) or opens it; a POST the
+ * forge answers "already exists" (a retried POST that had landed, a race) finds it instead. A
+ * rolling branch's pull request gets this version's title and body.
+ */
+async function ensurePull(t, open) {
+    const { api, owner, repo, base, pr, call } = t;
+    if (open) {
+        call.log?.(`pull request #${open.number} is open`);
+        const stale = !pr.anyVersion && (open.title !== pr.title || open.body !== pr.body);
+        if (stale)
+            await api.pulls.update(owner, repo, open.number, { title: pr.title, body: pr.body }, call);
+        const notes = stale ? ['its title and body now say this version'] : [];
+        return { pull: { number: open.number, url: open.url }, state: open, opened: false, notes };
+    }
+    const spec = { head: pr.branch, base, title: pr.title, body: pr.body, draft: pr.draft };
+    const created = await api.openPull(owner, repo, spec, call);
+    if (created !== 'exists') {
+        call.log?.(`opened pull request #${created.number}: ${created.url}`);
+        return { pull: { number: created.number, url: created.url }, state: created, opened: true, notes: [] };
+    }
+    call.log?.('a pull request for this branch already exists; looking it up');
+    const found = await api.findPull(owner, repo, pr.branch, base, call);
+    // The forge said it exists but we cannot see it: report, never guess a number.
+    if (!found)
+        throw new ApiError(409, `the forge says a pull request from ${pr.branch} into ${base} exists, but it was not found among the open pull requests`);
+    return { pull: { number: found.number, url: found.url }, state: found, opened: false, notes: [] };
+}
+/**
+ * Labels, reviewers and assignees on a pull request just opened. Gitea takes label ids (looked
+ * up from the repository's and the organisation's labels: a name that is neither is a warning,
+ * not a failure); GitHub takes names and creates a missing label. Each is its own request, so
+ * one refusal says its words and the rest still apply.
+ */
+async function dressPull(t, n, has) {
+    const { api, owner, repo, call } = t;
+    // A rolling branch's pull request found open gets only what it lacks.
+    const pr = has ? missingOn(t.pr, has) : t.pr;
+    const notes = [];
+    const attempt = async (what, request) => {
+        try {
+            await request();
+        }
+        catch (error) {
+            if (error instanceof RunStopError || !(error instanceof ApiError) || error.transient)
+                throw error;
+            notes.push(`${what} refused: ${error.message}`);
+        }
+    };
+    if (pr.labels.length > 0) {
+        await attempt('labels', async () => {
+            if (api.kind === 'github')
+                return api.pulls.addLabels(owner, repo, n, pr.labels, call);
+            const { ids, missing } = await api.pulls.labelIds(owner, repo, pr.labels, call);
+            for (const name of missing)
+                notes.push(`label ${name} does not exist here: not added`);
+            if (ids.length > 0)
+                await api.pulls.addLabels(owner, repo, n, ids, call);
+        });
+    }
+    if (pr.reviewers.length + pr.teamReviewers.length > 0)
+        await attempt('reviewers', () => api.pulls.requestReviewers(owner, repo, n, pr.reviewers, pr.teamReviewers, call));
+    if (pr.assignees.length > 0)
+        await attempt('assignees', () => api.pulls.assign(owner, repo, n, pr.assignees, call));
+    return notes;
+}
+function missingOn(pr, has) {
+    return {
+        ...pr,
+        labels: pr.labels.filter((l) => !has.labels.includes(l)),
+        assignees: pr.assignees.filter((a) => !has.assignees.includes(a)),
+        // Reviewers once: a review already requested (or given) is not asked for again.
+        reviewers: has.reviewers.length > 0 ? [] : pr.reviewers,
+        teamReviewers: has.reviewers.length > 0 ? [] : pr.teamReviewers
+    };
+}
+/** auto-merge: asked once per run; a refusal leaves the pull request open and says why. */
+async function mergeWhenGreen(t, pull) {
+    const { api, owner, repo, pr, call } = t;
+    if (pr.autoMerge === 'off')
+        return undefined;
+    const asked = await api.pulls.autoMerge(owner, repo, pull, pr.autoMerge, call);
+    call.log?.(asked.kind === 'refused' ? `auto-merge refused: ${asked.reason}` : `auto-merge: ${asked.kind}`);
+    return asked;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/pull-request-step.ts
+
+
+
+
+
+/** Pull-request mode, before anything is pushed: the bump pull requests the template already has. */
+function lookUpPulls(c, ctx, call) {
+    const { settings, api } = ctx;
+    const where = {
+        api,
+        owner: c.repo.owner,
+        repo: c.repo.name,
+        base: c.branch,
+        pr: settings.pr,
+        version: settings.version
+    };
+    return priorPulls({ ...where, call });
+}
+/**
+ * A bump pull request for this version that was closed is an answer: merged, the base holds
+ * the pin (unchanged); closed without merging, a person said no (skipped), unless
+ * `closed-pr: reopen`. null: go on and land.
+ */
+function closedAnswer(prior, c, ctx) {
+    const closed = prior.open ? null : prior.closed;
+    if (!closed)
+        return null;
+    const { version, pr } = ctx.settings;
+    const pullRequest = { number: closed.number, url: closed.url };
+    if (closed.merged)
+        return result(c.template, 'unchanged', `pull request #${closed.number} for ${version} was merged`, {
+            branch: c.branch,
+            pullRequest
+        });
+    if (pr.afterClosed === 'reopen')
+        return null;
+    const reason = `pull request #${closed.number} for ${version} was closed without merging (closed-pr: reopen opens a new one)`;
+    return result(c.template, 'skipped', reason, { branch: pr.branch, pullRequest });
+}
+/**
+ * After the bump branch is pushed (or found current): find or open its pull request, dress a
+ * new one (labels, reviewers, assignees), ask for auto-merge, close the superseded ones. The
+ * reason says what is true this time: what was pushed, or that the branch already pinned it.
+ */
+async function pullRequestStep(landed, landing, c, prior, ctx, call) {
+    const { settings, api } = ctx;
+    const pr = settings.pr;
     if (settings.mode !== 'pull-request' || landing.kind !== 'landed')
         return landed;
-    const pr = settings.pr;
+    const target = { api, owner: c.repo.owner, repo: c.repo.name, base: c.branch, pr, call };
     try {
-        const spec = { head: pr.branch, base: c.branch, title: pr.title, body: pr.body };
-        await ctx.roomToWrite(1, call.log ?? (() => { }));
-        const { opened, pr: pull } = await ensurePullRequest(ctx.api, c.repo.owner, c.repo.name, spec, call);
-        const what = opened ? `opened #${pull.number}` : `#${pull.number} already open`;
-        const reason = landed.reason.replace(/^pinned/, `${what}: pinned`);
-        return { ...landed, status: opened ? 'pr-opened' : 'pr-exists', reason, pullRequest: pull };
+        if (!prior.open)
+            await ctx.roomToWrite(1, call.log ?? (() => { }));
+        const done = await ensurePull(target, prior.open);
+        // A new pull request is dressed; a rolling branch's, found open, gets what it lacks.
+        const dress = done.opened
+            ? await dressPull(target, done.pull.number)
+            : !pr.anyVersion
+                ? await dressPull(target, done.pull.number, done.state)
+                : [];
+        const notes = [...done.notes, ...dress];
+        const merge = await mergeWhenGreen(target, done.state);
+        const superseded = pr.closeSuperseded && prior.others.length > 0
+            ? await closeSuperseded({ ...target, version: settings.version }, prior.others, done.pull)
+            : { closed: [], notes: [] };
+        const pushed = landing.commit
+            ? landed.reason
+            : [`${pr.branch} already pins ${settings.version}`, landing.note].filter(Boolean).join('; ');
+        const said = [
+            headline(done, pushed),
+            mergeWords(merge),
+            closedWords(superseded.closed),
+            ...notes,
+            ...superseded.notes
+        ];
+        return {
+            ...landed,
+            status: done.opened ? 'pr-opened' : 'pr-exists',
+            reason: said.filter(Boolean).join('; '),
+            pullRequest: done.pull,
+            ...(merge ? { autoMerge: merge.kind } : {}),
+            ...(superseded.closed.length > 0 ? { superseded: superseded.closed } : {})
+        };
     }
     catch (error) {
         if (error instanceof RunStopError)
@@ -35452,13 +35872,15 @@ async function openPullRequest(landed, landing, c, ctx, call) {
         };
     }
 }
-/** verify-build: a pushed pin's build is looked for while other templates are pinned. */
-function watchBuild(done, c, builds) {
-    if (!builds || done.status !== 'updated' || !done.commit)
-        return done;
-    const pendingBuild = builds.watch(done.template, c.repo.owner, c.repo.name, done.commit, c.workflow);
-    return { ...done, pendingBuild };
+const headline = (done, pushed) => `${done.opened ? `opened #${done.pull.number}` : `#${done.pull.number} already open`}: ${pushed}`;
+function mergeWords(merge) {
+    if (!merge)
+        return undefined;
+    if (merge.kind === 'refused')
+        return `auto-merge refused: ${merge.reason}`;
+    return merge.kind === 'merged' ? 'merged' : 'auto-merge enabled';
 }
+const closedWords = (closed) => closed.length > 0 ? `closed ${closed.map((n) => `#${n}`).join(', ')} (superseded)` : undefined;
 
 ;// CONCATENATED MODULE: ./src/pipeline/open-bump-pull.ts
 
@@ -35502,6 +35924,8 @@ async function withOpenBumpPull(lagging, repo, ctx, call) {
 
 
 
+
+const NO_PULLS = { open: null, closed: null, others: [] };
 /**
  * One template, start to finish, as named steps: look up (one API round trip), decide
  * (failed, skipped, unchanged, or pins to land), land, open the pull request (pull-request
@@ -35525,9 +35949,13 @@ async function processTemplate(ref, ctx, log) {
         const decided = decide(seen, ctx.settings, ref.fullName, ctx.claims, log);
         if ('status' in decided)
             return await finished(decided, seen, ctx, call);
+        const prior = ctx.settings.mode === 'pull-request' ? await lookUpPulls(decided, ctx, call) : NO_PULLS;
+        const closed = closedAnswer(prior, decided, ctx);
+        if (closed)
+            return await finished(closed, seen, ctx, call);
         const landing = await ctx.lander.land(landRequest(decided, seen, ctx.settings, call));
         const landed = landedResult(landing, decided, ctx.settings);
-        const pulled = await openPullRequest(landed, landing, decided, ctx, call);
+        const pulled = await pullRequestStep(landed, landing, decided, prior, ctx, call);
         return await finished(watchBuild(pulled, decided, ctx.builds), seen, ctx, call);
     }
     catch (error) {
@@ -36289,6 +36717,11 @@ async function preflight(settings, api, control, git) {
         return;
     }
     info(`${check.summary}${git?.ok ? `; git ${git.version}` : ''}`);
+    const conflict = forgeConflict(settings, api);
+    if (conflict) {
+        control.stop(new RunStopError(conflict, `not attempted: ${conflict}`, conflict));
+        return;
+    }
     // Lookup, probes and version file per template, and one write for most of them.
     const needed = settings.templates.length * (3 + settings.probePaths.length);
     if (check.quota && check.quota.remaining < needed) {
@@ -36296,6 +36729,17 @@ async function preflight(settings, api, control, git) {
             `${check.quota.reset.toISOString()}, and this run may need about ${needed}. A limit is waited out ` +
             `for up to rate-limit-wait (${settings.rateLimitWaitSeconds} s); past that the run stops and lists the templates not done.`);
     }
+}
+/**
+ * Inputs that only this forge makes contradictory, said before any write: Gitea/Forgejo's
+ * draft is a WIP title, and they refuse to merge or schedule a merge of one (405 "Work in
+ * progress PRs cannot be merged", routers/api/v1/repo/pull.go MergePullRequest).
+ */
+function forgeConflict(settings, api) {
+    const { mode, pr } = settings;
+    if (mode !== 'pull-request' || !pr.draft || pr.autoMerge === 'off' || api.kind === 'github')
+        return null;
+    return 'pr-draft and auto-merge cannot go together on Gitea or Forgejo: it refuses to merge a work-in-progress pull request';
 }
 /** Builds are looked for after pushes: not in check mode, not in a dry run, not before merges. */
 function watchesBuilds(settings) {

@@ -153,6 +153,11 @@ async function preflight(settings: Settings, api: ForgeApi, control: RunControl,
     return
   }
   core.info(`${check.summary}${git?.ok ? `; git ${git.version}` : ''}`)
+  const conflict = forgeConflict(settings, api)
+  if (conflict) {
+    control.stop(new RunStopError(conflict, `not attempted: ${conflict}`, conflict))
+    return
+  }
   // Lookup, probes and version file per template, and one write for most of them.
   const needed = settings.templates.length * (3 + settings.probePaths.length)
   if (check.quota && check.quota.remaining < needed) {
@@ -162,6 +167,17 @@ async function preflight(settings: Settings, api: ForgeApi, control: RunControl,
         `for up to rate-limit-wait (${settings.rateLimitWaitSeconds} s); past that the run stops and lists the templates not done.`
     )
   }
+}
+
+/**
+ * Inputs that only this forge makes contradictory, said before any write: Gitea/Forgejo's
+ * draft is a WIP title, and they refuse to merge or schedule a merge of one (405 "Work in
+ * progress PRs cannot be merged", routers/api/v1/repo/pull.go MergePullRequest).
+ */
+function forgeConflict(settings: Settings, api: ForgeApi): string | null {
+  const { mode, pr } = settings
+  if (mode !== 'pull-request' || !pr.draft || pr.autoMerge === 'off' || api.kind === 'github') return null
+  return 'pr-draft and auto-merge cannot go together on Gitea or Forgejo: it refuses to merge a work-in-progress pull request'
 }
 
 /** Builds are looked for after pushes: not in check mode, not in a dry run, not before merges. */

@@ -117,7 +117,7 @@ describe.each(FLAVOURS)('against %s', (flavour: Flavour) => {
     expect(gitRequests(forge) + other.hits()).toBe(0)
   })
 
-  it('a pull request that already exists is found, not opened twice', async () => {
+  it('a pull request opened between the look-up and the POST is found, in the forge’s duplicate answer, not opened twice', async () => {
     // The cascade's own bump branch and its pull request, as an earlier run left them.
     const t = await template(forge, 'tpl-a', { protectBranch: 'main' })
     const meta = forge.repo(t)
@@ -132,18 +132,16 @@ describe.each(FLAVOURS)('against %s', (flavour: Flavour) => {
       true,
       'bump/runtime-1.2.3'
     )
-    meta.pulls.push({
-      number: 7,
-      head: 'bump/runtime-1.2.3',
-      base: 'main',
-      title: 'chore: pin runtime to 1.2.3',
-      body: '',
-      state: 'open'
-    })
+    // Someone (a parallel run) opens it after this run listed the open pull requests.
+    const pull = { number: 7, head: 'bump/runtime-1.2.3', base: 'main', title: 'chore: pin runtime to 1.2.3', body: '' }
+    forge.before(
+      { kind: 'api', method: 'POST', path: /\/pulls$/ },
+      async () => void meta.pulls.push({ ...pull, state: 'open' })
+    )
     const run = await runAction(inputsFor(forge, 'tpl-a', { mode: 'pull-request' }))
     expect(resultsOf(run.outputs)[0]).toMatchObject({
       status: 'pr-exists',
-      reason: '#7 already open: pinned 1.2.3 (was 0.1.0)'
+      reason: '#7 already open: bump/runtime-1.2.3 already pins 1.2.3'
     })
     expect(meta.pulls).toHaveLength(1)
     const pullsPath = `${forge.facts.apiBase}/repos/acme/tpl-a/pulls`

@@ -81,7 +81,8 @@ describe.each(['api', 'git'])('pull-request mode, through %s', (transport) => {
       expect(resultsOf(rerun.outputs)[0]).toMatchObject({
         status: 'pr-exists',
         commit: null,
-        reason: '#1 already open: pinned 1.2.3 (was 0.1.0)'
+        // What is true this time: nothing was pinned, the branch already pins it.
+        reason: '#1 already open: bump/runtime-1.2.3 already pins 1.2.3'
       })
       expect([forge.count({ service: 'receive-pack', phase: 'rpc' }), pinWrites()]).toEqual([receivePacks, writes])
       expect(pulls(t)).toHaveLength(1)
@@ -103,7 +104,7 @@ describe.each(['api', 'git'])('pull-request mode, through %s', (transport) => {
         expect(await fileAt(forge, t, 'app.py', HEAD)).toBe('print(2)\n')
       } else {
         expect(result.reason).toBe(
-          '#1 already open: pinned 1.2.3 (was 0.1.0); bump/runtime-1.2.3 is behind main: the contents API cannot merge (transport: git brings it up to date)'
+          '#1 already open: bump/runtime-1.2.3 already pins 1.2.3; bump/runtime-1.2.3 is behind main: the contents API cannot merge (transport: git brings it up to date)'
         )
         expect(await forge.store.resolve(meta, `refs/heads/${HEAD}`)).toBe(oldHead)
       }

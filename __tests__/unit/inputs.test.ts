@@ -297,7 +297,11 @@ describe('pull-request mode and downgrade', () => {
       'pr-title': 'Runtime {version}',
       'pr-body': 'Bump to {version}.'
     })
-    expect(inputs.pr).toEqual({ branch: 'cascade/1.2.3', title: 'Runtime 1.2.3', body: 'Bump to 1.2.3.' })
+    expect(inputs.pr).toMatchObject({ branch: 'cascade/1.2.3', title: 'Runtime 1.2.3', body: 'Bump to 1.2.3.' })
+    // The pattern that finds this action's bump branches of other versions (superseded ones).
+    expect(
+      ['cascade/1.0.0', 'cascade/2.0.0-rc.1', 'cascade/', 'cascade/1.0.0/x'].map((b) => inputs.pr.anyVersion!.test(b))
+    ).toEqual([true, true, false, false])
   })
 
   it.each([

@@ -3,10 +3,10 @@ import { dirname, join, normalize, relative } from 'node:path'
 import { PROJECT_ROOT } from '../../test-support/run-action.js'
 
 /**
- * Data flows one way: inputs → forge → pins → git → landing → builds → pipeline → report →
- * main. A folder may import from those before it (and from shared/), never from one after it.
+ * Data flows one way: inputs → forge → pins → git → landing → pulls → builds → pipeline →
+ * report → main. A folder may import from those before it (and from shared/), never from one after it.
  */
-const FLOW = ['shared', 'inputs', 'forge', 'pins', 'git', 'landing', 'builds', 'pipeline', 'report', '']
+const FLOW = ['shared', 'inputs', 'forge', 'pins', 'git', 'landing', 'pulls', 'builds', 'pipeline', 'report', '']
 const SRC = join(PROJECT_ROOT, 'src')
 
 const files = (dir: string): string[] =>

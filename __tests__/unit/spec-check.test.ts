@@ -1,4 +1,5 @@
 import { FACTS, type Flavour } from '../../test-support/forge/flavours.js'
+import { ENABLE_AUTO_MERGE } from '../../src/forge/pulls-api.js'
 import { checkExchanges, type Exchange } from '../../test-support/spec-check/check.js'
 
 // The spec check itself: each kind of difference from the forge's description is found.
@@ -121,5 +122,32 @@ describe('spec check', () => {
     ]
   ])('%s', (_what, flavour, x, found) => {
     expect(check(flavour, x)).toEqual(found ? [expect.stringMatching(found)] : [])
+  })
+})
+
+describe('GraphQL requests, against GitHub’s published schema', () => {
+  const graphql = (query: string, variables: Record<string, unknown>) =>
+    check(
+      'github',
+      exchange({ method: 'POST', path: '/graphql', status: 200, body: { query, variables }, answer: { data: null } })
+    )
+
+  it.each([
+    ['the auto-merge mutation the action sends', ENABLE_AUTO_MERGE, { id: 'PR_1', method: 'SQUASH' }, null],
+    ['a merge method GitHub does not have', ENABLE_AUTO_MERGE, { id: 'PR_1', method: 'FAST_FORWARD' }, /the variables/],
+    [
+      'a field the payload does not have',
+      'mutation { enablePullRequestAutoMerge(input: { pullRequestId: "x" }) { merged } }',
+      {},
+      /the query/
+    ],
+    [
+      'an argument the input does not take',
+      'mutation { enablePullRequestAutoMerge(input: { pullRequestId: "x", force: true }) { clientMutationId } }',
+      {},
+      /the query/
+    ]
+  ])('%s', (_what, query, variables, found) => {
+    expect(graphql(query, variables)).toEqual(found ? [expect.stringMatching(found)] : [])
   })
 })

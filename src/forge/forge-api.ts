@@ -6,16 +6,15 @@ import {
   object,
   parseBranch,
   parseFile,
-  parsePull,
   parseRepo,
   parseWrite,
   type BranchInfo,
   type FileRead,
-  type PullInfo,
   type RepoInfo,
   type WriteAnswer
 } from './forge-shapes.js'
 import { gitDataCommit } from './git-data-commit.js'
+import { pullState, PullsApi, type PullState } from './pulls-api.js'
 import { repoApiPath } from './api-paths.js'
 
 export { repoApiPath }
@@ -58,6 +57,7 @@ export interface PullSpec {
   base: string
   title: string
   body: string
+  draft?: boolean
 }
 
 /**
@@ -68,9 +68,12 @@ export interface PullSpec {
 export class ForgeApi {
   /** The repositories of an owner, or carrying a topic (the org: and topic: sources). */
   readonly listing: RepoListing
+  /** Pull requests beyond opening one: close, comment, label, review, assign, merge. */
+  readonly pulls: PullsApi
 
   constructor(private readonly client: ForgeClient) {
     this.listing = new RepoListing(client)
+    this.pulls = new PullsApi(client)
   }
 
   get kind(): ForgeKind | undefined {
@@ -248,11 +251,19 @@ export class ForgeApi {
   }
 
   /** Opens a pull request; 'exists' when the forge says one is open for that head and base. */
-  async openPull(owner: string, repo: string, spec: PullSpec, call?: CallOptions): Promise<PullInfo | 'exists'> {
+  async openPull(owner: string, repo: string, spec: PullSpec, call?: CallOptions): Promise<PullState | 'exists'> {
     const path = repoApiPath(owner, repo, 'pulls')
+    // A draft: GitHub's flag; Gitea/Forgejo have none, a WIP: title prefix is theirs
+    // (WORK_IN_PROGRESS_PREFIXES, default "WIP:,[WIP]").
+    const { draft, ...rest } = spec
+    const body = !draft
+      ? rest
+      : this.kind === 'github'
+        ? { ...rest, draft: true }
+        : { ...rest, title: `WIP: ${rest.title}` }
     try {
-      const answer = await this.client.call('POST', path, { ...call, body: spec })
-      return parsePull(answer.data, `POST ${path}`)
+      const answer = await this.client.call('POST', path, { ...call, body })
+      return pullState(answer.data)
     } catch (error) {
       // Gitea 409 "pull request already exists for these targets"; GitHub 422 with
       // errors[].message "A pull request already exists for owner:branch.".
@@ -278,13 +289,13 @@ export class ForgeApi {
     head: string,
     base: string,
     call?: CallOptions
-  ): Promise<PullInfo | null> {
+  ): Promise<PullState | null> {
     if (this.kind !== 'github' && !base.includes('/')) {
       const path = repoApiPath(owner, repo, 'pulls', base, head)
       const answer = await absentOn404(this.client.call('GET', path, call))
       if (answer) {
         const state = object(answer.data, `GET ${path}`).state
-        if (state === undefined || state === 'open') return parsePull(answer.data, `GET ${path}`)
+        if (state === undefined || state === 'open') return pullState(answer.data)
       }
     }
     for (let page = 1; page <= 20; page++) {
@@ -297,9 +308,7 @@ export class ForgeApi {
       )
       const path = `${repoApiPath(owner, repo, 'pulls')}?${query}`
       const pulls = list((await this.client.call('GET', path, call)).data, `GET ${repoApiPath(owner, repo, 'pulls')}`)
-      const match = pulls
-        .map((p) => parsePull(p, 'a pull request in the list'))
-        .find((p) => p.head === head && p.base === base)
+      const match = pulls.map((p) => pullState(p)).find((p) => p.head === head && p.base === base)
       if (match) return match
       if (pulls.length < 50) break
     }

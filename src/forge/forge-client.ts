@@ -139,9 +139,20 @@ export class ForgeClient {
     call.log?.(`${what}: ${limited.what}; waiting until ${limited.until.toISOString()}`)
   }
 
+  /**
+   * REST paths hang below the API base; GitHub's GraphQL endpoint is `https://api.github.com/graphql`,
+   * on GitHub Enterprise Server `https://HOST/api/graphql` beside `/api/v3` (GitHub docs, "Forming
+   * calls with GraphQL").
+   */
+  private url(path: string): string {
+    const base = this.options.apiUrl
+    if (path !== '/graphql') return base + path
+    return /\/api\/v3$/.test(base) ? base.replace(/\/v3$/, '/graphql') : `${base}/graphql`
+  }
+
   /** One exchange, classified: a 2xx comes back parsed, anything else throws. */
   private async exchange(method: string, path: string, body: unknown): Promise<Answer> {
-    const reply = await this.options.transport.send(method, this.options.apiUrl + path, body)
+    const reply = await this.options.transport.send(method, this.url(path), body)
     if (reply.headers['x-github-request-id'] !== undefined) this.kind = 'github'
     else if (this.kind === undefined && reply.status > 0) this.kind = 'gitea'
     if (reply.status === 401) throw new TokenRejectedError(new URL(this.options.apiUrl).origin)

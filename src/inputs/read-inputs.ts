@@ -123,12 +123,38 @@ function readBranches(version: string): Pick<Settings, 'branch' | 'mode'> & { pr
 }
 
 function readPullRequest(version: string, branch: string, pins: Pin[]): Settings['pr'] {
+  const template = input('pr-branch').trim()
+  const teamReviewers = names('pr-team-reviewers')
+  const team = teamReviewers.find((t) => t.includes('/'))
+  if (team) throw new InputError(`pr-team-reviewers: "${team}": give the team's slug, without the organisation`)
   return {
     branch,
+    anyVersion: template.includes('{version}') ? branchPattern(template) : null,
     title: withVersion(input('pr-title'), version).trim() || `chore: pin runtime to ${version}`,
     // {version-file} names the pins' files, so the default body is right whatever is pinned.
-    body: withVersion(input('pr-body'), version).split('{version-file}').join(pinPaths(pins).join(', '))
+    body: withVersion(input('pr-body'), version).split('{version-file}').join(pinPaths(pins).join(', ')),
+    labels: names('pr-labels'),
+    reviewers: names('pr-reviewers'),
+    teamReviewers,
+    assignees: names('pr-assignees'),
+    draft: boolean('pr-draft'),
+    autoMerge: choice('auto-merge', ['off', 'merge', 'squash', 'rebase'] as const),
+    closeSuperseded: boolean('close-superseded'),
+    afterClosed: choice('closed-pr', ['skip', 'reopen'] as const)
   }
+}
+
+/** A list input: names separated by newlines, commas or spaces. */
+const names = (name: string): string[] =>
+  input(name)
+    .split(/[\s,]+/)
+    .map((n) => n.trim())
+    .filter(Boolean)
+
+/** `bump/runtime-{version}` as a pattern that matches the bump branch of any version. */
+function branchPattern(template: string): RegExp {
+  const [before, ...after] = template.split('{version}').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+  return new RegExp(`^${before}[0-9A-Za-z][0-9A-Za-z.+_-]*${after.join('[0-9A-Za-z.+_-]+')}$`)
 }
 
 /** How the pin commit is made: transport, signing, message (with the trailer) and author. */

@@ -12,6 +12,28 @@ export type TransportChoice = 'auto' | 'api' | 'git'
  */
 export type Signing = 'auto' | 'require' | 'off'
 
+export type AutoMerge = 'off' | 'merge' | 'squash' | 'rebase'
+
+/** Pull-request mode: the bump branch and its pull request. */
+export interface PullRequestSettings {
+  /** Branch the pull request comes from, `{version}` replaced. */
+  branch: string
+  /** Any version's bump branch (the `pr-branch` pattern); null for a rolling branch (no `{version}`). */
+  anyVersion: RegExp | null
+  title: string
+  body: string
+  labels: string[]
+  reviewers: string[]
+  teamReviewers: string[]
+  assignees: string[]
+  draft: boolean
+  autoMerge: AutoMerge
+  /** Close the action's own open bump pull requests for other versions. */
+  closeSuperseded: boolean
+  /** A bump pull request for this version closed without merging: skip the template, or open a new one. */
+  afterClosed: 'skip' | 'reopen'
+}
+
 export interface Author {
   name: string
   email: string
@@ -46,12 +68,7 @@ export interface Settings {
   requestTimeoutMs: number
   gitTimeoutMs: number
   mode: Mode
-  pr: {
-    /** Branch the pull request comes from, `{version}` replaced. */
-    branch: string
-    title: string
-    body: string
-  }
+  pr: PullRequestSettings
   downgrade: DowngradePolicy
   /** How pins land: the contents API, git, or the API with git where the API cannot serve. */
   transport: TransportChoice

@@ -1,16 +1,11 @@
-import { ApiError } from '../forge/api-error.js'
-import { RunStopError } from '../shared/run-control.js'
-import type { CallOptions } from '../forge/forge-client.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Landing, Transport, WriteVerdict } from '../landing/lander.js'
-import { ensurePullRequest } from '../landing/pull-request.js'
 import { kindOfRefusal } from '../landing/refusal-kind.js'
 import { result, type TemplateResult } from './template-result.js'
 import type { BuildWatch } from '../builds/build-watch.js'
 import type { Decided } from './decide.js'
-import type { PipelineContext } from './template-pipeline.js'
 
-type ToLand = Extract<Decided, { verdict: unknown }>
+export type ToLand = Extract<Decided, { verdict: unknown }>
 
 /**
  * The template's result from how landing went. What it says it replaced comes from the
@@ -73,36 +68,6 @@ export function change(made: WriteVerdict, settings: Pick<Settings, 'version' | 
       ? one(made.changes[0])
       : made.changes.map((c) => `${c.path} ${c.was === null ? 'created' : `was ${c.was}`}`).join(', ')
   return `${verb} ${settings.version}${where} (${each})`
-}
-
-/** Pull-request mode: the bump branch is pushed (or current); open its pull request, or find it. */
-export async function openPullRequest(
-  landed: TemplateResult,
-  landing: Landing,
-  c: ToLand,
-  ctx: PipelineContext,
-  call: CallOptions
-): Promise<TemplateResult> {
-  const { settings } = ctx
-  if (settings.mode !== 'pull-request' || landing.kind !== 'landed') return landed
-  const pr = settings.pr
-  try {
-    const spec = { head: pr.branch, base: c.branch, title: pr.title, body: pr.body }
-    await ctx.roomToWrite(1, call.log ?? (() => {}))
-    const { opened, pr: pull } = await ensurePullRequest(ctx.api, c.repo.owner, c.repo.name, spec, call)
-    const what = opened ? `opened #${pull.number}` : `#${pull.number} already open`
-    const reason = landed.reason.replace(/^pinned/, `${what}: pinned`)
-    return { ...landed, status: opened ? 'pr-opened' : 'pr-exists', reason, pullRequest: pull }
-  } catch (error) {
-    if (error instanceof RunStopError) throw error // the run stops, as for any 401
-    const message = (error as Error).message
-    return {
-      ...landed,
-      status: 'failed',
-      reason: `${pr.branch} is pushed, but the pull request could not be opened: ${message}`,
-      failure: error instanceof ApiError && error.transient ? 'transient' : 'other'
-    }
-  }
 }
 
 /** verify-build: a pushed pin's build is looked for while other templates are pinned. */

@@ -15,7 +15,9 @@ import type { BuildWatch } from '../builds/build-watch.js'
 import { API_ATTEMPTS } from '../shared/retry-policy.js'
 import { lookUp, type StageAnswers } from './api-stage.js'
 import { decide, type Decided } from './decide.js'
-import { landedResult, openPullRequest, watchBuild } from './landed-result.js'
+import { landedResult, watchBuild } from './landed-result.js'
+import { closedAnswer, lookUpPulls, pullRequestStep } from './pull-request-step.js'
+import type { PriorPulls } from '../pulls/bump-pulls.js'
 import type { RepoClaims } from './repo-claims.js'
 import type { RunControl } from '../shared/run-control.js'
 import { withOpenBumpPull } from './open-bump-pull.js'
@@ -34,6 +36,8 @@ export interface PipelineContext {
 }
 
 type Log = (line: string) => void
+
+const NO_PULLS: PriorPulls = { open: null, closed: null, others: [] }
 
 /**
  * One template, start to finish, as named steps: look up (one API round trip), decide
@@ -56,9 +60,12 @@ export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, lo
     const seen = await lookUp(ctx.api, ref, ctx.settings, call)
     const decided = decide(seen, ctx.settings, ref.fullName, ctx.claims, log)
     if ('status' in decided) return await finished(decided, seen, ctx, call)
+    const prior = ctx.settings.mode === 'pull-request' ? await lookUpPulls(decided, ctx, call) : NO_PULLS
+    const closed = closedAnswer(prior, decided, ctx)
+    if (closed) return await finished(closed, seen, ctx, call)
     const landing = await ctx.lander.land(landRequest(decided, seen, ctx.settings, call))
     const landed = landedResult(landing, decided, ctx.settings)
-    const pulled = await openPullRequest(landed, landing, decided, ctx, call)
+    const pulled = await pullRequestStep(landed, landing, decided, prior, ctx, call)
     return await finished(watchBuild(pulled, decided, ctx.builds), seen, ctx, call)
   } catch (error) {
     if (error instanceof RunStopError) {

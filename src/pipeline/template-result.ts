@@ -1,4 +1,4 @@
-import type { PullRequestRef } from '../landing/pull-request.js'
+import type { PullRequestRef } from '../pulls/bump-pulls.js'
 import type { BuildState } from '../builds/build-watch.js'
 import type { FailureKind } from '../shared/failure-kind.js'
 
@@ -25,6 +25,10 @@ export interface TemplateResult {
   attempts: number
   /** Pull-request mode: the pull request opened or found (not part of the `results` output). */
   pullRequest?: PullRequestRef
+  /** Pull-request mode: the action's own bump pull requests for other versions it closed. */
+  superseded?: number[]
+  /** Pull-request mode with auto-merge: what the forge did with the request. */
+  autoMerge?: 'enabled' | 'merged' | 'refused'
   /** The repository's name now, when the forge redirected from the one in the list. */
   renamedTo?: string
   /** This name is the same repository as that template's (a rename): folded into its result. */

@@ -25,6 +25,8 @@ import {
 
 export type { FaultAction, GitService, Match, RequestKind, RequestRecord }
 
+const GRAPHQL_PATH = '/api/graphql'
+
 export interface ForgeOptions {
   flavour?: Flavour
   latencyMs?: number
@@ -194,6 +196,9 @@ export class TestForge {
   private classify(method: string, path: string, query: URLSearchParams): RequestRecord {
     const at = Date.now()
     const base = `${this.facts.apiBase}/`
+    // GitHub Enterprise Server's GraphQL endpoint sits beside /api/v3 (docs, "Forming calls with GraphQL").
+    if (this.facts.family === 'github' && path === GRAPHQL_PATH)
+      return { method, path, kind: 'api', repo: null, authorized: false, at }
     if (path.startsWith(base)) {
       const m = /\/repos\/([^/]+)\/([^/]+)/.exec(path.slice(base.length - 1))
       const byId = /^\/repositories\/(\d+)/.exec(path.slice(base.length - 1))
@@ -236,7 +241,7 @@ export class TestForge {
     record: RequestRecord,
     raw: Buffer
   ): Promise<void> {
-    const path = url.pathname.slice(this.facts.apiBase.length)
+    const path = url.pathname === GRAPHQL_PATH ? '/graphql' : url.pathname.slice(this.facts.apiBase.length)
     if (req.headers.authorization && !record.authorized) {
       const message = this.facts.family === 'github' ? 'Bad credentials' : 'invalid username, password or token'
       return this.send(res, record, errorAnswer(this.facts, this.url, 401, message))
@@ -361,7 +366,7 @@ function exchangeOf(record: RequestRecord, answer: ApiAnswer, apiBase: string): 
   }
   return {
     method: record.method,
-    path: record.path.slice(apiBase.length),
+    path: record.path === GRAPHQL_PATH ? '/graphql' : record.path.slice(apiBase.length),
     query: record.query ?? new URLSearchParams(),
     body,
     status: answer.status,

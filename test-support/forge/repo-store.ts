@@ -37,6 +37,12 @@ export interface RepoOptions {
   hidden?: boolean
   /** Symbolic links of the first commit (path -> target), mode 120000. */
   symlinks?: Record<string, string>
+  /** The repository's labels, by name (Gitea answers them with ids). */
+  labels?: string[]
+  /** GitHub's `allow_auto_merge` repository setting (off by default, as on GitHub). */
+  allowAutoMerge?: boolean
+  /** Required checks on the base: auto-merge waits for them (else a merge is immediate). */
+  requiredChecks?: boolean
 }
 
 export interface PullRequest {
@@ -46,6 +52,15 @@ export interface PullRequest {
   title: string
   body: string
   state: 'open' | 'closed'
+  merged?: boolean
+  draft?: boolean
+  labels?: string[]
+  reviewers?: string[]
+  teamReviewers?: string[]
+  assignees?: string[]
+  comments?: string[]
+  /** auto-merge asked for, with this method. */
+  autoMerge?: string
 }
 
 /** A branch update, however it came: a git push, an API write, someone else's commit. */
@@ -95,6 +110,8 @@ export class RepoStore {
   private readonly moved = new Map<string, RepoMeta>()
   /** Owners that are users (not organisations), for the listing endpoints. */
   readonly users = new Set<string>()
+  /** Organisation labels by owner (Gitea's `GET /orgs/{org}/labels`). */
+  readonly orgLabels = new Map<string, string[]>()
   private nextId = 1
 
   constructor(

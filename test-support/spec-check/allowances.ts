@@ -42,6 +42,12 @@ export const STATUS_ALLOWANCES: StatusAllowance[] = [
     family: 'gitea',
     operation: 'GET /repos/{owner}/{repo}/actions/runs',
     why: 'Gitea 1.25.0-1.25.4 put the route behind reqOwner (routers/api/v1/api.go, release/v1.25; fixed in 1.26.0, #36818); its swagger lists 400 and 404 only'
+  },
+  {
+    statuses: [201],
+    family: 'gitea',
+    operation: 'POST /repos/{owner}/{repo}/pulls/{index}/merge',
+    why: 'a merge scheduled by merge_when_checks_succeed answers ctx.Status(http.StatusCreated) (routers/api/v1/repo/pull.go MergePullRequest, release/v1.22 and v1.25); the swagger lists 200 only'
   }
 ]
 
@@ -95,12 +101,26 @@ export const READS: Record<string, Partial<Record<FlavourFacts['family'], string
   'GET /repos/{owner}/{repo}/commits/{ref}': { github: ['!parents.[].sha'] },
   'POST /repos/{owner}/{repo}/pulls': {
     gitea: ['!number', 'html_url', 'head.ref', 'base.ref'],
-    github: ['!number', 'html_url', 'head.ref', 'base.ref']
+    github: ['!number', 'html_url', 'head.ref', 'base.ref', 'node_id']
   },
   'GET /repos/{owner}/{repo}/pulls': {
-    gitea: ['[].number', '[].head.ref', '[].base.ref'],
-    github: ['[].number', '[].head.ref', '[].base.ref']
+    gitea: ['[].number', '[].head.ref', '[].base.ref', '[].state', '[].merged', '[].title', '[].body', '[].head.sha'],
+    github: [
+      '[].number',
+      '[].head.ref',
+      '[].base.ref',
+      '[].state',
+      '[].merged_at',
+      '[].title',
+      '[].body',
+      '[].node_id',
+      '[].head.sha'
+    ]
   },
+  'GET /repos/{owner}/{repo}/pulls/{index}/commits': { gitea: ['[].commit.message'] },
+  'GET /repos/{owner}/{repo}/pulls/{pull_number}/commits': { github: ['[].commit.message'] },
+  'GET /repos/{owner}/{repo}/labels': { gitea: ['[].id', '[].name'] },
+  'GET /orgs/{org}/labels': { gitea: ['[].id', '[].name'] },
   'GET /repos/{owner}/{repo}/pulls/{base}/{head}': { gitea: ['!number', 'state', 'html_url', 'head.ref', 'base.ref'] },
   'GET /version': { gitea: ['!version'] },
   'GET /user': { gitea: ['!login'], github: ['!login'] },

@@ -1,6 +1,7 @@
 import type { Flavour, FlavourFacts } from '../forge/flavours.js'
 import { GO_POINTERS, READS, statusAllowed } from './allowances.js'
 import { description, matchOperation, type Description, type Operation } from './descriptions.js'
+import { checkGraphql } from './graphql-check.js'
 import { fieldSchema, validate, type Schema } from './schema.js'
 
 /** One API request the test forge served and what it answered. */
@@ -37,6 +38,8 @@ export function checkExchanges(flavour: Flavour, facts: FlavourFacts, exchanges:
 }
 
 function checkOne(d: Description, facts: FlavourFacts, x: Exchange): string[] {
+  // GraphQL is not in the REST description: its requests are held against GitHub's schema.
+  if (facts.family === 'github' && x.path === '/graphql') return checkGraphql(x.body, x.answer)
   // GitHub's redirect target for a renamed repository (/repositories/{id}/...) is not in its
   // description; it answers as the /repos/{owner}/{repo} route it stands for.
   const path = x.path.replace(/^\/repositories\/\d+/, '/repos/_owner/_repo')

@@ -2,7 +2,14 @@ import type { FlavourFacts } from '../flavours.js'
 import type { PullRequest, RepoMeta, RepoStore } from '../repo-store.js'
 import { errorAnswer, notFound, ok, type ApiAnswer } from './answers.js'
 
-/** The pull-request endpoints: create (with each family's duplicate answer), list, find. */
+type Json = Record<string, unknown>
+
+/**
+ * The pull-request endpoints: create (with each family's duplicate answer), list, find, edit,
+ * comment, commits, labels, reviewers, assignees. Shapes from the flavours' descriptions
+ * (spec-check holds them to those); the texts from forge-facts.md and the forges' sources as
+ * cited at each method. Merging is pull-merge.ts.
+ */
 export class PullsApi {
   constructor(
     private readonly store: RepoStore,
@@ -10,7 +17,11 @@ export class PullsApi {
     private readonly baseUrl: string
   ) {}
 
-  async create(meta: RepoMeta, body: Record<string, unknown> | undefined): Promise<ApiAnswer> {
+  private get github(): boolean {
+    return this.facts.family === 'github'
+  }
+
+  async create(meta: RepoMeta, body: Json | undefined): Promise<ApiAnswer> {
     const head = String(body?.head ?? '')
     const base = String(body?.base ?? '')
     const title = String(body?.title ?? '')
@@ -21,7 +32,7 @@ export class PullsApi {
     const existing = meta.pulls.find((p) => p.state === 'open' && p.head === head && p.base === base)
     if (existing) {
       // GitHub 422 with errors[].message; Gitea/Forgejo 409 naming the existing one.
-      if (this.facts.family === 'github') {
+      if (this.github) {
         return errorAnswer(this.facts, this.baseUrl, 422, 'Validation Failed', [
           {
             resource: 'PullRequest',
@@ -39,40 +50,155 @@ export class PullsApi {
       base,
       title,
       body: String(body?.body ?? ''),
-      state: 'open'
+      state: 'open',
+      // GitHub's draft flag; Gitea has none (a WIP: title prefix).
+      draft: this.github && body?.draft === true
     }
     meta.pulls.push(created)
-    return ok(this.json(meta, created), 201)
+    return ok(await this.json(meta, created), 201)
   }
 
   /** Gitea pages with `limit` (at most 50) and ignores head/base; GitHub pages with `per_page` and filters. */
-  list(meta: RepoMeta, query: URLSearchParams): ApiAnswer {
+  async list(meta: RepoMeta, query: URLSearchParams): Promise<ApiAnswer> {
     const state = query.get('state') ?? 'open'
-    const github = this.facts.family === 'github'
-    const size = Math.min(github ? 100 : 50, Number((github ? query.get('per_page') : query.get('limit')) ?? 30))
+    const size = Math.min(
+      this.github ? 100 : 50,
+      Number((this.github ? query.get('per_page') : query.get('limit')) ?? 30)
+    )
     const page = Math.max(1, Number(query.get('page') ?? 1))
     let all = meta.pulls.filter((p) => state === 'all' || p.state === state).sort((a, b) => b.number - a.number)
-    if (github) {
+    if (this.github) {
       const head = query.get('head')?.split(':').pop()
       const base = query.get('base')
       all = all.filter((p) => (!head || p.head === head) && (!base || p.base === base))
     }
-    return ok(all.slice((page - 1) * size, page * size).map((p) => this.json(meta, p)))
+    return ok(await Promise.all(all.slice((page - 1) * size, page * size).map((p) => this.json(meta, p))))
   }
 
-  /** Gitea 1.22+ and Forgejo: `GET /pulls/{base}/{head}`, the pull request between the two. */
-  find(meta: RepoMeta, base: string, head: string): ApiAnswer {
-    const found = [...meta.pulls].reverse().find((p) => p.base === base && p.head === head)
-    return found ? ok(this.json(meta, found)) : notFound(this.facts, this.baseUrl, 'repo')
+  /**
+   * Gitea 1.22+ and Forgejo: `GET /pulls/{base}/{head}`, a pull request between the two in any
+   * state, the first the database finds (models/issues/pull.go GetPullRequestByBaseHeadInfo,
+   * release/v1.22 and v1.25: no state filter, no order): here the oldest.
+   */
+  async find(meta: RepoMeta, base: string, head: string): Promise<ApiAnswer> {
+    const found = meta.pulls.find((p) => p.base === base && p.head === head)
+    return found ? ok(await this.json(meta, found)) : notFound(this.facts, this.baseUrl, 'repo')
   }
 
-  byNumber(meta: RepoMeta, number: number): ApiAnswer {
+  async byNumber(meta: RepoMeta, number: number): Promise<ApiAnswer> {
     const found = meta.pulls.find((p) => p.number === number)
-    return found ? ok(this.json(meta, found)) : notFound(this.facts, this.baseUrl, 'repo')
+    return found ? ok(await this.json(meta, found)) : notFound(this.facts, this.baseUrl, 'repo')
   }
 
-  private json(meta: RepoMeta, pull: PullRequest): Record<string, unknown> {
-    const html = `${this.baseUrl}/${meta.fullName}/${this.facts.family === 'github' ? 'pull' : 'pulls'}/${pull.number}`
+  /** `PATCH /pulls/{n}`: title, body, state, and on Gitea assignees. GitHub answers 200, Gitea 201 (its swagger). */
+  async edit(meta: RepoMeta, number: number, body: Json): Promise<ApiAnswer> {
+    const pull = meta.pulls.find((p) => p.number === number)
+    if (!pull) return notFound(this.facts, this.baseUrl, 'repo')
+    if (typeof body.title === 'string') pull.title = body.title
+    if (typeof body.body === 'string') pull.body = body.body
+    if (body.state === 'closed' || body.state === 'open') pull.state = body.state
+    if (Array.isArray(body.assignees)) pull.assignees = body.assignees.map(String)
+    return ok(await this.json(meta, pull), this.github ? 200 : 201)
+  }
+
+  /** `POST /issues/{n}/comments`: 201 with the comment. */
+  comment(meta: RepoMeta, number: number, body: Json): ApiAnswer {
+    const pull = meta.pulls.find((p) => p.number === number)
+    if (!pull) return notFound(this.facts, this.baseUrl, 'repo')
+    const text = String(body.body ?? '')
+    pull.comments = [...(pull.comments ?? []), text]
+    const user = { login: 'cascade-bot', id: 1 }
+    const id = number * 100 + pull.comments.length
+    const html_url = `${this.baseUrl}/${meta.fullName}/pulls/${number}#issuecomment-${id}`
+    return ok({ id, body: text, user, html_url, created_at: new Date().toISOString() }, 201)
+  }
+
+  /** `GET /pulls/{n}/commits`: the commits on the head not on the base, oldest first, with messages. */
+  async commits(meta: RepoMeta, number: number): Promise<ApiAnswer> {
+    const pull = meta.pulls.find((p) => p.number === number)
+    if (!pull) return notFound(this.facts, this.baseUrl, 'repo')
+    const out = await this.store
+      .git(meta.dir, ['log', '--reverse', '--format=%H%x00%B%x01', `refs/heads/${pull.base}..refs/heads/${pull.head}`])
+      .catch(() => '')
+    const rows = out
+      .split('\x01')
+      .map((r) => r.replace(/^\n/, ''))
+      .filter((r) => r.includes('\0'))
+      .map((r) => {
+        const [sha, message] = r.split('\0')
+        return { sha, commit: { message } }
+      })
+    return ok(rows)
+  }
+
+  /**
+   * `POST /issues/{n}/labels`: GitHub takes names and creates a label it does not have; Gitea
+   * takes ids, or names that it looks up among the repository's labels only, dropping the rest
+   * silently (routers/api/v1/repo/issue_label.go prepareForReplaceOrAdd, release/v1.22).
+   */
+  labels(meta: RepoMeta, number: number, body: Json): ApiAnswer {
+    const pull = meta.pulls.find((p) => p.number === number)
+    if (!pull) return notFound(this.facts, this.baseUrl, 'repo')
+    const asked = Array.isArray(body.labels) ? body.labels : []
+    const own = this.repoLabels(meta)
+    const names = asked.flatMap((l) =>
+      typeof l === 'number'
+        ? [...own, ...this.orgLabels(meta)].filter((x) => x.id === l).map((x) => x.name)
+        : [String(l)]
+    )
+    const kept = this.github
+      ? names
+      : names.filter((n) => own.some((x) => x.name === n) || typeof asked[0] === 'number')
+    if (this.github) meta.labels = [...new Set([...(meta.labels ?? []), ...kept])]
+    pull.labels = [...new Set([...(pull.labels ?? []), ...kept])]
+    return ok(pull.labels.map((name, i) => ({ id: i + 1, name, color: 'ededed' })))
+  }
+
+  /** Gitea `GET /repos/{o}/{r}/labels` and `GET /orgs/{org}/labels`, with ids. */
+  listLabels(meta: RepoMeta | null, org?: string): ApiAnswer {
+    if (meta) return ok(this.repoLabels(meta).map((l) => ({ ...l, color: 'ededed' })))
+    if (!org || this.store.users.has(org)) return notFound(this.facts, this.baseUrl, 'repo')
+    return ok((this.store.orgLabels.get(org) ?? []).map((name, i) => ({ id: 1000 + i, name, color: 'ededed' })))
+  }
+
+  private repoLabels(meta: RepoMeta) {
+    return (meta.labels ?? []).map((name, i) => ({ id: meta.id * 100 + i + 1, name }))
+  }
+
+  private orgLabels(meta: RepoMeta) {
+    return (this.store.orgLabels.get(meta.owner) ?? []).map((name, i) => ({ id: 1000 + i, name }))
+  }
+
+  /**
+   * `POST /pulls/{n}/requested_reviewers` {reviewers, team_reviewers}: 201. GitHub refuses a team
+   * given as org/team with 422 (its team reviewers are slugs).
+   */
+  async reviewers(meta: RepoMeta, number: number, body: Json): Promise<ApiAnswer> {
+    const pull = meta.pulls.find((p) => p.number === number)
+    if (!pull) return notFound(this.facts, this.baseUrl, 'repo')
+    const teams = Array.isArray(body.team_reviewers) ? body.team_reviewers.map(String) : []
+    if (this.github && teams.some((t) => t.includes('/')))
+      return errorAnswer(this.facts, this.baseUrl, 422, 'Validation Failed')
+    pull.reviewers = Array.isArray(body.reviewers) ? body.reviewers.map(String) : []
+    pull.teamReviewers = teams
+    return ok(this.github ? await this.json(meta, pull) : [], 201)
+  }
+
+  /** GitHub `POST /issues/{n}/assignees`: 201 with the issue. */
+  async assignees(meta: RepoMeta, number: number, body: Json): Promise<ApiAnswer> {
+    const pull = meta.pulls.find((p) => p.number === number)
+    if (!pull) return notFound(this.facts, this.baseUrl, 'repo')
+    pull.assignees = Array.isArray(body.assignees) ? body.assignees.map(String) : []
+    // An issue, not a pull request: no head, base or merge fields.
+    const issue = await this.json(meta, pull)
+    for (const field of ['head', 'base', 'merged_at', 'requested_reviewers', 'draft']) delete issue[field]
+    return ok({ ...issue, pull_request: { url: issue.url } }, 201)
+  }
+
+  async json(meta: RepoMeta, pull: PullRequest): Promise<Json> {
+    const html = `${this.baseUrl}/${meta.fullName}/${this.github ? 'pull' : 'pulls'}/${pull.number}`
+    const sha = (await this.store.tip(meta, pull.head)) ?? ''
+    const user = (login: string) => ({ login, id: login.length })
     return {
       id: meta.id * 1000 + pull.number,
       number: pull.number,
@@ -81,8 +207,18 @@ export class PullsApi {
       state: pull.state,
       title: pull.title,
       body: pull.body,
-      head: { label: pull.head, ref: pull.head, repo: { full_name: meta.fullName } },
-      base: { label: pull.base, ref: pull.base, repo: { full_name: meta.fullName } }
+      labels: (pull.labels ?? []).map((name, i) => ({ id: i + 1, name, color: 'ededed' })),
+      assignees: (pull.assignees ?? []).map(user),
+      head: { label: pull.head, ref: pull.head, sha, repo: { full_name: meta.fullName } },
+      base: { label: pull.base, ref: pull.base, repo: { full_name: meta.fullName } },
+      ...(this.github
+        ? {
+            node_id: `PR_${meta.id}_${pull.number}`,
+            draft: pull.draft === true,
+            merged_at: pull.merged ? '2026-01-01T00:00:00Z' : null,
+            requested_reviewers: (pull.reviewers ?? []).map(user)
+          }
+        : { merged: pull.merged === true, requested_reviewers: (pull.reviewers ?? []).map(user) })
     }
   }
 }

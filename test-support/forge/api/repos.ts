@@ -140,6 +140,17 @@ export class ReposApi {
       : this.branch(meta, name).then((a) => ({ ...a, status: 201 }))
   }
 
+  /** Gitea `DELETE /branches/{b}`, GitHub `DELETE /git/refs/heads/{b}`: 204; an unknown branch 404 (GitHub 422). */
+  async deleteBranch(meta: RepoMeta, name: string): Promise<ApiAnswer> {
+    const github = this.facts.family === 'github'
+    if (!(await this.store.tip(meta, name)))
+      return github
+        ? errorAnswer(this.facts, this.baseUrl, 422, 'Reference does not exist')
+        : notFound(this.facts, this.baseUrl, 'branch', [`branch does not exist [name: ${name}]`])
+    await this.store.git(meta.dir, ['update-ref', '-d', `refs/heads/${name}`])
+    return { status: 204 }
+  }
+
   /** Gitea's checkBranchName, in its order: exact branch, a/b against a, a tag of that name. */
   private async nameClash(meta: RepoMeta, name: string): Promise<'exists' | 'name' | 'tag' | null> {
     for (const ref of await this.store.refs(meta)) {

@@ -6,6 +6,7 @@ import { ContentsApi } from './contents.js'
 import { GitDataApi } from './git-data.js'
 import { ListingApi } from './listing.js'
 import type { GithubState } from './github-state.js'
+import { PullMergeApi } from './pull-merge.js'
 import { PullsApi } from './pulls.js'
 import { ReposApi } from './repos.js'
 
@@ -33,6 +34,7 @@ export class RestApi {
   readonly listing: ListingApi
   readonly actions: ActionsApi
   readonly gitData: GitDataApi
+  readonly merges: PullMergeApi
 
   constructor(
     private readonly store: RepoStore,
@@ -45,6 +47,7 @@ export class RestApi {
     this.pulls = new PullsApi(store, facts, baseUrl)
     this.listing = new ListingApi(store, facts, baseUrl, this.repos)
     this.actions = new ActionsApi(store, facts, baseUrl)
+    this.merges = new PullMergeApi(store, facts, baseUrl)
     this.gitData = new GitDataApi(store, facts, baseUrl, github, (name) => this.contents.takeRace(name))
   }
 
@@ -54,6 +57,9 @@ export class RestApi {
     if (method === 'GET' && path === '/version' && !github) return ok({ version: this.facts.version })
     if (method === 'GET' && path === '/user') return this.repos.user()
     if (method === 'GET' && path === '/rate_limit' && github) return this.repos.rateLimit()
+    if (method === 'POST' && path === '/graphql' && github) return this.merges.graphql((req.body ?? {}) as Json)
+    const orgLabels = github ? null : /^\/orgs\/([^/]+)\/labels$/.exec(path)
+    if (method === 'GET' && orgLabels) return this.pulls.listLabels(null, decodeURIComponent(orgLabels[1]))
     const owned = /^\/(orgs|users)\/([^/]+)\/repos$/.exec(path)
     if (method === 'GET' && owned)
       return this.listing.ownerRepos(owned[1] as 'orgs' | 'users', decodeURIComponent(owned[2]), path, query)
@@ -78,6 +84,28 @@ export class RestApi {
     if (meta) return notFound(this.facts, this.baseUrl, 'repo')
     const moved = this.store.movedTo(owner, name)
     return moved ? this.redirect(moved, rest, query) : notFound(this.facts, this.baseUrl, 'repo')
+  }
+
+  /** What a bump pull request needs beyond create, list and find; null when the route is not one of them. */
+  private async pullRoute(meta: RepoMeta, method: string, rest: string, body: Json): Promise<ApiAnswer | null> {
+    const github = this.facts.family === 'github'
+    const m = /^\/(pulls|issues)\/(\d+)(\/[a-z_]+)?$/.exec(rest)
+    if (m) {
+      const [, kind, n, tail = ''] = m
+      const number = Number(n)
+      const route = `${method} ${kind}${tail}`
+      if (route === 'PATCH pulls') return this.pulls.edit(meta, number, body)
+      if (route === 'POST issues/comments') return this.pulls.comment(meta, number, body)
+      if (route === 'GET pulls/commits') return this.pulls.commits(meta, number)
+      if (route === 'POST issues/labels') return this.pulls.labels(meta, number, body)
+      if (route === 'POST pulls/requested_reviewers') return this.pulls.reviewers(meta, number, body)
+      if (route === 'POST issues/assignees' && github) return this.pulls.assignees(meta, number, body)
+      if (route === (github ? 'PUT pulls/merge' : 'POST pulls/merge')) return this.merges.merge(meta, number, body)
+    }
+    if (method === 'GET' && rest === '/labels' && !github) return this.pulls.listLabels(meta)
+    const gone = (github ? /^\/git\/refs\/heads\/(.+)$/ : /^\/branches\/(.+)$/).exec(rest)
+    if (method === 'DELETE' && gone) return this.repos.deleteBranch(meta, segments(gone[1]))
+    return null
   }
 
   /** Gitea/Forgejo: 301 or 307 to a root-relative path; GitHub: 301 to an absolute /repositories/{id}. */
@@ -113,6 +141,8 @@ export class RestApi {
       return this.contents.read(meta, segments(contents[1]), query.get('ref') || meta.defaultBranch!)
     if (contents && (method === 'PUT' || method === 'POST'))
       return this.contents.write(meta, method, segments(contents[1]), body)
+    const pulled = await this.pullRoute(meta, method, rest, body)
+    if (pulled) return pulled
     if (rest === '/pulls' && method === 'POST') return this.pulls.create(meta, body)
     if (rest === '/pulls' && method === 'GET') return this.pulls.list(meta, query)
     const pull = /^\/pulls\/(\d+)$/.exec(rest)

@@ -1,0 +1,118 @@
+import { ApiError } from '../forge/api-error.js'
+import type { CallOptions } from '../forge/forge-client.js'
+import type { Landing } from '../landing/lander.js'
+import { closeSuperseded, priorPulls, type PriorPulls } from '../pulls/bump-pulls.js'
+import type { MergeAsked } from '../forge/pulls-api.js'
+import { dressPull, ensurePull, mergeWhenGreen, type PullDone } from '../pulls/open-pull.js'
+import { RunStopError } from '../shared/run-control.js'
+import type { ToLand } from './landed-result.js'
+import type { PipelineContext } from './template-pipeline.js'
+import { result, type TemplateResult } from './template-result.js'
+
+/** Pull-request mode, before anything is pushed: the bump pull requests the template already has. */
+export function lookUpPulls(c: ToLand, ctx: PipelineContext, call: CallOptions): Promise<PriorPulls> {
+  const { settings, api } = ctx
+  const where = {
+    api,
+    owner: c.repo.owner,
+    repo: c.repo.name,
+    base: c.branch,
+    pr: settings.pr,
+    version: settings.version
+  }
+  return priorPulls({ ...where, call })
+}
+
+/**
+ * A bump pull request for this version that was closed is an answer: merged, the base holds
+ * the pin (unchanged); closed without merging, a person said no (skipped), unless
+ * `closed-pr: reopen`. null: go on and land.
+ */
+export function closedAnswer(prior: PriorPulls, c: ToLand, ctx: PipelineContext): TemplateResult | null {
+  const closed = prior.open ? null : prior.closed
+  if (!closed) return null
+  const { version, pr } = ctx.settings
+  const pullRequest = { number: closed.number, url: closed.url }
+  if (closed.merged)
+    return result(c.template, 'unchanged', `pull request #${closed.number} for ${version} was merged`, {
+      branch: c.branch,
+      pullRequest
+    })
+  if (pr.afterClosed === 'reopen') return null
+  const reason = `pull request #${closed.number} for ${version} was closed without merging (closed-pr: reopen opens a new one)`
+  return result(c.template, 'skipped', reason, { branch: pr.branch, pullRequest })
+}
+
+/**
+ * After the bump branch is pushed (or found current): find or open its pull request, dress a
+ * new one (labels, reviewers, assignees), ask for auto-merge, close the superseded ones. The
+ * reason says what is true this time: what was pushed, or that the branch already pinned it.
+ */
+export async function pullRequestStep(
+  landed: TemplateResult,
+  landing: Landing,
+  c: ToLand,
+  prior: PriorPulls,
+  ctx: PipelineContext,
+  call: CallOptions
+): Promise<TemplateResult> {
+  const { settings, api } = ctx
+  const pr = settings.pr
+  if (settings.mode !== 'pull-request' || landing.kind !== 'landed') return landed
+  const target = { api, owner: c.repo.owner, repo: c.repo.name, base: c.branch, pr, call }
+  try {
+    if (!prior.open) await ctx.roomToWrite(1, call.log ?? (() => {}))
+    const done = await ensurePull(target, prior.open)
+    // A new pull request is dressed; a rolling branch's, found open, gets what it lacks.
+    const dress = done.opened
+      ? await dressPull(target, done.pull.number)
+      : !pr.anyVersion
+        ? await dressPull(target, done.pull.number, done.state)
+        : []
+    const notes = [...done.notes, ...dress]
+    const merge = await mergeWhenGreen(target, done.state)
+    const superseded =
+      pr.closeSuperseded && prior.others.length > 0
+        ? await closeSuperseded({ ...target, version: settings.version }, prior.others, done.pull)
+        : { closed: [], notes: [] }
+    const pushed = landing.commit
+      ? landed.reason
+      : [`${pr.branch} already pins ${settings.version}`, landing.note].filter(Boolean).join('; ')
+    const said = [
+      headline(done, pushed),
+      mergeWords(merge),
+      closedWords(superseded.closed),
+      ...notes,
+      ...superseded.notes
+    ]
+    return {
+      ...landed,
+      status: done.opened ? 'pr-opened' : 'pr-exists',
+      reason: said.filter(Boolean).join('; '),
+      pullRequest: done.pull,
+      ...(merge ? { autoMerge: merge.kind } : {}),
+      ...(superseded.closed.length > 0 ? { superseded: superseded.closed } : {})
+    }
+  } catch (error) {
+    if (error instanceof RunStopError) throw error // the run stops, as for any 401
+    const message = (error as Error).message
+    return {
+      ...landed,
+      status: 'failed',
+      reason: `${pr.branch} is pushed, but the pull request could not be opened: ${message}`,
+      failure: error instanceof ApiError && error.transient ? 'transient' : 'other'
+    }
+  }
+}
+
+const headline = (done: PullDone, pushed: string) =>
+  `${done.opened ? `opened #${done.pull.number}` : `#${done.pull.number} already open`}: ${pushed}`
+
+function mergeWords(merge: MergeAsked | undefined): string | undefined {
+  if (!merge) return undefined
+  if (merge.kind === 'refused') return `auto-merge refused: ${merge.reason}`
+  return merge.kind === 'merged' ? 'merged' : 'auto-merge enabled'
+}
+
+const closedWords = (closed: number[]) =>
+  closed.length > 0 ? `closed ${closed.map((n) => `#${n}`).join(', ')} (superseded)` : undefined
