@@ -13,5 +13,12 @@ export default {
   // Two workers on this 2-core machine: end-to-end tests spend much of their time waiting
   // (latency, backoff, deadlines), and the other worker uses that time.
   maxWorkers: 2,
+  testSequencer: '<rootDir>/scripts/test-sequencer.cjs',
+  // Coverage of src/ from the tests that run it in process (unit and in-process); the end-to-end
+  // tests run the bundle in child processes, which are not counted.
+  collectCoverage: true,
+  collectCoverageFrom: ['<rootDir>/src/**/*.ts', '!<rootDir>/src/index.ts'],
+  coverageProvider: 'v8',
+  coverageReporters: ['json-summary'],
   reporters: ['default', ['<rootDir>/scripts/totals-reporter.cjs', {}]]
 }

@@ -32238,8 +32238,7 @@ function parseRepo(kind, data, what) {
         mirror: repo.mirror === true || (typeof repo.mirror_url === 'string' && repo.mirror_url !== ''),
         fork: repo.fork === true,
         empty: repo.empty === true,
-        canPush: kind === 'github' ? undefined : push,
-        htmlUrl: forge_shapes_text(repo.html_url)
+        canPush: kind === 'github' ? undefined : push
     };
 }
 function parseBranch(data, what) {
@@ -33164,9 +33163,6 @@ class RateGate {
         if (limited.kind === 'secondary')
             this.limit = Math.max(1, Math.floor(Math.min(this.limit, this.inFlight + 1) / 2));
     }
-    get maxInFlight() {
-        return this.limit;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/forge/forge-client.ts
@@ -33435,16 +33431,14 @@ async function checkToken(api, apiUrl, retries) {
             : userError?.status === 403
                 ? ' (an App installation token: GitHub does not say whose)'
                 : '';
-        return { kind, who, quota, summary: `token accepted by GitHub${whose}${left}` };
+        return { quota, summary: `token accepted by GitHub${whose}${left}` };
     }
     if (user.status === 'fulfilled') {
-        return { kind, who: user.value, quota: null, summary: `token accepted by Gitea/Forgejo, user ${user.value}` };
+        return { quota: null, summary: `token accepted by Gitea/Forgejo, user ${user.value}` };
     }
     // A 403 is an accepted token that may not read the user (no read:user scope): fine here.
     if (userError?.status === 403) {
         return {
-            kind,
-            who: undefined,
             quota: null,
             summary: `token accepted by Gitea/Forgejo (it may not read /user: ${userError.message})`
         };
@@ -33687,6 +33681,65 @@ function gitEnvironment(options) {
     return env;
 }
 
+;// CONCATENATED MODULE: ./src/shared/constants.ts
+/**
+ * Every input and output name of the action, in one place (as actions/cache keeps them): the
+ * code reads them from here, and a unit test holds this list to action.yml, so a name cannot drift.
+ */
+const Inputs = {
+    Version: 'version',
+    Templates: 'templates',
+    TemplatesFile: 'templates-file',
+    Token: 'token',
+    Owner: 'owner',
+    ServerUrl: 'server-url',
+    ApiUrl: 'api-url',
+    Branch: 'branch',
+    VersionFile: 'version-file',
+    Pins: 'pins',
+    CommitSigning: 'commit-signing',
+    ProbePath: 'probe-path',
+    MaxAttempts: 'max-attempts',
+    Concurrency: 'concurrency',
+    DryRun: 'dry-run',
+    FailOnError: 'fail-on-error',
+    CommitMessage: 'commit-message',
+    AuthorName: 'author-name',
+    AuthorEmail: 'author-email',
+    RetryDelayMs: 'retry-delay-ms',
+    RequestTimeoutMs: 'request-timeout-ms',
+    GitTimeoutMs: 'git-timeout-ms',
+    Mode: 'mode',
+    PrBranch: 'pr-branch',
+    PrTitle: 'pr-title',
+    PrBody: 'pr-body',
+    PrLabels: 'pr-labels',
+    PrReviewers: 'pr-reviewers',
+    PrTeamReviewers: 'pr-team-reviewers',
+    PrAssignees: 'pr-assignees',
+    PrDraft: 'pr-draft',
+    AutoMerge: 'auto-merge',
+    CloseSuperseded: 'close-superseded',
+    ClosedPr: 'closed-pr',
+    Downgrade: 'downgrade',
+    Transport: 'transport',
+    RequireConsumer: 'require-consumer',
+    VerifyBuild: 'verify-build',
+    VerifyTimeout: 'verify-timeout',
+    RateLimitWait: 'rate-limit-wait'
+};
+const Outputs = {
+    FailedTemplates: 'failed-templates',
+    RetryableTemplates: 'retryable-templates',
+    UpdatedTemplates: 'updated-templates',
+    UnchangedTemplates: 'unchanged-templates',
+    LaggingTemplates: 'lagging-templates',
+    SkippedTemplates: 'skipped-templates',
+    Results: 'results',
+    Builds: 'builds',
+    PullRequests: 'pull-requests'
+};
+
 ;// CONCATENATED MODULE: ./src/shared/errors.ts
 /** A bad input: reported before any network call, naming the value at fault. */
 class InputError extends Error {
@@ -33694,48 +33747,49 @@ class InputError extends Error {
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/defaults.ts
+
 /**
  * The defaults action.yml declares, for runners that do not apply them (a unit test keeps the
  * two in step). Inputs whose action.yml default is a `${{ }}` expression are not here: they fall
  * back to the runner's GITHUB_* variables instead.
  */
 const DEFAULTS = {
-    'version-file': '',
-    pins: '',
-    'commit-signing': 'auto',
-    'probe-path': [
+    [Inputs.VersionFile]: '',
+    [Inputs.Pins]: '',
+    [Inputs.CommitSigning]: 'auto',
+    [Inputs.ProbePath]: [
         '.github/workflows/publish-image.yml',
         '.gitea/workflows/publish-image.yml',
         '.forgejo/workflows/publish-image.yml'
     ].join('\n'),
-    'max-attempts': '3',
-    concurrency: '4',
-    'dry-run': 'false',
-    'fail-on-error': 'true',
-    'commit-message': 'chore: pin runtime to {version} (publish-runtime cascade)',
-    'author-name': 'publish-runtime cascade',
-    'author-email': 'publish-runtime-cascade@users.noreply.github.com',
-    'retry-delay-ms': '1000',
-    'request-timeout-ms': '30000',
-    'git-timeout-ms': '300000',
-    mode: 'push',
-    'pr-branch': 'bump/runtime-{version}',
-    'pr-title': 'chore: pin runtime to {version}',
-    'pr-body': 'Pins the runtime to {version} in {version-file}, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
-    downgrade: 'allow',
-    'rate-limit-wait': '300',
-    transport: 'auto',
-    'pr-labels': '',
-    'pr-reviewers': '',
-    'pr-team-reviewers': '',
-    'pr-assignees': '',
-    'pr-draft': 'false',
-    'auto-merge': 'off',
-    'close-superseded': 'true',
-    'closed-pr': 'skip',
-    'require-consumer': 'warn',
-    'verify-build': 'false',
-    'verify-timeout': '300'
+    [Inputs.MaxAttempts]: '3',
+    [Inputs.Concurrency]: '4',
+    [Inputs.DryRun]: 'false',
+    [Inputs.FailOnError]: 'true',
+    [Inputs.CommitMessage]: 'chore: pin runtime to {version} (publish-runtime cascade)',
+    [Inputs.AuthorName]: 'publish-runtime cascade',
+    [Inputs.AuthorEmail]: 'publish-runtime-cascade@users.noreply.github.com',
+    [Inputs.RetryDelayMs]: '1000',
+    [Inputs.RequestTimeoutMs]: '30000',
+    [Inputs.GitTimeoutMs]: '300000',
+    [Inputs.Mode]: 'push',
+    [Inputs.PrBranch]: 'bump/runtime-{version}',
+    [Inputs.PrTitle]: 'chore: pin runtime to {version}',
+    [Inputs.PrBody]: 'Pins the runtime to {version} in {version-file}, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
+    [Inputs.Downgrade]: 'allow',
+    [Inputs.RateLimitWait]: '300',
+    [Inputs.Transport]: 'auto',
+    [Inputs.PrLabels]: '',
+    [Inputs.PrReviewers]: '',
+    [Inputs.PrTeamReviewers]: '',
+    [Inputs.PrAssignees]: '',
+    [Inputs.PrDraft]: 'false',
+    [Inputs.AutoMerge]: 'off',
+    [Inputs.CloseSuperseded]: 'true',
+    [Inputs.ClosedPr]: 'skip',
+    [Inputs.RequireConsumer]: 'warn',
+    [Inputs.VerifyBuild]: 'false',
+    [Inputs.VerifyTimeout]: '300'
 };
 
 ;// CONCATENATED MODULE: ./src/inputs/input-values.ts
@@ -33842,6 +33896,7 @@ function markedVersion(message) {
 ;// CONCATENATED MODULE: ./src/inputs/pins-input.ts
 
 
+
 /** The pins' files, each once, in the order first named. */
 function pinPaths(pins) {
     return [...new Set(pins.map((p) => p.path))];
@@ -33879,9 +33934,9 @@ function parseLine(line) {
     if (split < 0) {
         if (optional)
             throw new InputError(`pins: "${line}": only a pattern pin can be optional`);
-        return { kind: 'file', path: repoPath('pins', body) };
+        return { kind: 'file', path: repoPath(Inputs.Pins, body) };
     }
-    const path = repoPath('pins', body.slice(0, split));
+    const path = repoPath(Inputs.Pins, body.slice(0, split));
     const spec = body.slice(split + 2).trim();
     if (spec === '')
         throw new InputError(`pins: "${line}" has no prefix after the colon`);
@@ -34052,6 +34107,7 @@ function readTemplatesFile(path, workspace) {
 
 
 
+
 const TOKEN_HELP = 'token: required. Pass a token with write access to every template (for example ' +
     "`token: ${{ secrets.CASCADE_TOKEN }}`). The runner's own token will not do: it cannot push " +
     'to other repositories, and on GitHub the pushes it makes start no workflows, so no template ' +
@@ -34060,8 +34116,8 @@ const TOKEN_HELP = 'token: required. Pass a token with write access to every tem
 const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,127}$/;
 /** `templates` or `templates-file`: exactly one of them. */
 function templateWords() {
-    const inline = raw('templates');
-    const file = raw('templates-file').trim();
+    const inline = raw(Inputs.Templates);
+    const file = raw(Inputs.TemplatesFile).trim();
     if (inline.trim() && file) {
         throw new InputError('templates and templates-file are both set: use one of them, so there is one list of templates');
     }
@@ -34072,22 +34128,22 @@ function templateWords() {
 // An explicitly empty probe-path disables the probe; a runner always sets INPUT_PROBE-PATH (to the
 // action.yml default when the workflow leaves it out), so only a missing variable means "default".
 function probePaths() {
-    const unset = process.env['INPUT_PROBE-PATH'] === undefined;
-    const text = unset ? DEFAULTS['probe-path'] : getInput('probe-path');
+    const unset = process.env[`INPUT_${Inputs.ProbePath.toUpperCase()}`] === undefined;
+    const text = unset ? DEFAULTS[Inputs.ProbePath] : getInput(Inputs.ProbePath);
     return text
         .split(/\r?\n/)
         .map((p) => p.trim())
         .filter((p) => p.length > 0)
-        .map((p) => repoPath('probe-path', p));
+        .map((p) => repoPath(Inputs.ProbePath, p));
 }
 /** `pins`, or `version-file` as the one-pin shorthand (the default: .runtime-version). */
 function readPins() {
-    const listed = raw('pins');
-    const file = raw('version-file').trim();
+    const listed = raw(Inputs.Pins);
+    const file = raw(Inputs.VersionFile).trim();
     if (listed.trim() && file)
         throw new InputError('pins and version-file are both set: list the version file in pins, so there is one list');
     if (!listed.trim())
-        return [{ kind: 'file', path: repoPath('version-file', file || '.runtime-version') }];
+        return [{ kind: 'file', path: repoPath(Inputs.VersionFile, file || '.runtime-version') }];
     const pins = parsePins(listed);
     if (pins.length === 0)
         throw new InputError('pins: no pin listed');
@@ -34095,14 +34151,14 @@ function readPins() {
 }
 /** Every input parsed and validated before any network call; the first bad one throws. */
 function readInputs() {
-    const token = raw('token').trim();
+    const token = raw(Inputs.Token).trim();
     if (!token)
         throw new InputError(TOKEN_HELP);
     if (/\s/.test(token))
         throw new InputError('token: contains whitespace; check how the secret was stored');
     const version = readVersion();
-    const owner = (raw('owner') || process.env.GITHUB_REPOSITORY_OWNER || '').trim();
-    const serverUrl = baseUrl('server-url', 'GITHUB_SERVER_URL');
+    const owner = (raw(Inputs.Owner) || process.env.GITHUB_REPOSITORY_OWNER || '').trim();
+    const serverUrl = baseUrl(Inputs.ServerUrl, 'GITHUB_SERVER_URL');
     const templates = resolveTemplates(templateWords(), owner, serverUrl);
     const where = readBranches(version);
     const pins = readPins();
@@ -34113,29 +34169,29 @@ function readInputs() {
             templates,
             owner,
             serverUrl,
-            apiUrl: baseUrl('api-url', 'GITHUB_API_URL'),
+            apiUrl: baseUrl(Inputs.ApiUrl, 'GITHUB_API_URL'),
             ...where,
             pins,
             ...readCommit(version),
             probePaths: probePaths(),
-            maxAttempts: integer('max-attempts', 1, 10),
-            concurrency: integer('concurrency', 1, 32),
-            dryRun: input_values_boolean('dry-run'),
-            failOnError: input_values_boolean('fail-on-error'),
-            retryDelayMs: integer('retry-delay-ms', 0, 60000),
-            requestTimeoutMs: integer('request-timeout-ms', 100, 600000),
-            gitTimeoutMs: integer('git-timeout-ms', 1000, 3600000),
+            maxAttempts: integer(Inputs.MaxAttempts, 1, 10),
+            concurrency: integer(Inputs.Concurrency, 1, 32),
+            dryRun: input_values_boolean(Inputs.DryRun),
+            failOnError: input_values_boolean(Inputs.FailOnError),
+            retryDelayMs: integer(Inputs.RetryDelayMs, 0, 60000),
+            requestTimeoutMs: integer(Inputs.RequestTimeoutMs, 100, 600000),
+            gitTimeoutMs: integer(Inputs.GitTimeoutMs, 1000, 3600000),
             pr: readPullRequest(version, where.prBranch, pins),
-            downgrade: choice('downgrade', ['allow', 'skip', 'fail']),
-            rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
-            requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off']),
-            verifyBuild: choice('verify-build', ['false', 'true', 'require']),
-            verifyTimeoutSeconds: integer('verify-timeout', 1, 3600)
+            downgrade: choice(Inputs.Downgrade, ['allow', 'skip', 'fail']),
+            rateLimitWaitSeconds: integer(Inputs.RateLimitWait, 0, 3600),
+            requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off']),
+            verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require']),
+            verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600)
         }
     };
 }
 function readVersion() {
-    const version = raw('version').trim();
+    const version = raw(Inputs.Version).trim();
     if (!VERSION.test(version)) {
         throw new InputError(`version: "${version}" is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
             'starting with a letter or digit');
@@ -34145,11 +34201,11 @@ function readVersion() {
 const withVersion = (text, version) => text.split('{version}').join(version);
 /** The branch to pin, the mode, and in pull-request mode the bump branch. */
 function readBranches(version) {
-    const branch = raw('branch').trim();
+    const branch = raw(Inputs.Branch).trim();
     if (branch && !validBranch(branch))
         throw new InputError(`branch: "${branch}" is not a valid branch name`);
-    const mode = choice('mode', ['push', 'pull-request', 'check']);
-    const prBranch = withVersion(input('pr-branch').trim(), version);
+    const mode = choice(Inputs.Mode, ['push', 'pull-request', 'check']);
+    const prBranch = withVersion(input(Inputs.PrBranch).trim(), version);
     if (mode === 'pull-request' && !validBranch(prBranch)) {
         throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`);
     }
@@ -34159,25 +34215,25 @@ function readBranches(version) {
     return { branch, mode, prBranch };
 }
 function readPullRequest(version, branch, pins) {
-    const template = input('pr-branch').trim();
-    const teamReviewers = read_inputs_names('pr-team-reviewers');
+    const template = input(Inputs.PrBranch).trim();
+    const teamReviewers = read_inputs_names(Inputs.PrTeamReviewers);
     const team = teamReviewers.find((t) => t.includes('/'));
     if (team)
         throw new InputError(`pr-team-reviewers: "${team}": give the team's slug, without the organisation`);
     return {
         branch,
         anyVersion: template.includes('{version}') ? branchPattern(template) : null,
-        title: withVersion(input('pr-title'), version).trim() || `chore: pin runtime to ${version}`,
+        title: withVersion(input(Inputs.PrTitle), version).trim() || `chore: pin runtime to ${version}`,
         // {version-file} names the pins' files, so the default body is right whatever is pinned.
-        body: withVersion(input('pr-body'), version).split('{version-file}').join(pinPaths(pins).join(', ')),
-        labels: read_inputs_names('pr-labels'),
-        reviewers: read_inputs_names('pr-reviewers'),
+        body: withVersion(input(Inputs.PrBody), version).split('{version-file}').join(pinPaths(pins).join(', ')),
+        labels: read_inputs_names(Inputs.PrLabels),
+        reviewers: read_inputs_names(Inputs.PrReviewers),
         teamReviewers,
-        assignees: read_inputs_names('pr-assignees'),
-        draft: input_values_boolean('pr-draft'),
-        autoMerge: choice('auto-merge', ['off', 'merge', 'squash', 'rebase']),
-        closeSuperseded: input_values_boolean('close-superseded'),
-        afterClosed: choice('closed-pr', ['skip', 'reopen'])
+        assignees: read_inputs_names(Inputs.PrAssignees),
+        draft: input_values_boolean(Inputs.PrDraft),
+        autoMerge: choice(Inputs.AutoMerge, ['off', 'merge', 'squash', 'rebase']),
+        closeSuperseded: input_values_boolean(Inputs.CloseSuperseded),
+        afterClosed: choice(Inputs.ClosedPr, ['skip', 'reopen'])
     };
 }
 /** A list input: names separated by newlines, commas or spaces. */
@@ -34192,15 +34248,15 @@ function branchPattern(template) {
 }
 /** How the pin commit is made: transport, signing, message (with the trailer) and author. */
 function readCommit(version) {
-    const transport = choice('transport', ['auto', 'api', 'git']);
-    const signing = choice('commit-signing', ['auto', 'require', 'off']);
+    const transport = choice(Inputs.Transport, ['auto', 'api', 'git']);
+    const signing = choice(Inputs.CommitSigning, ['auto', 'require', 'off']);
     if (signing === 'require' && transport === 'git')
         throw new InputError('commit-signing: require cannot hold with transport: git (a push is never signed by the forge)');
-    const commitMessage = input('commit-message');
+    const commitMessage = input(Inputs.CommitMessage);
     if (!commitMessage.trim())
         throw new InputError('commit-message: empty');
-    const name = input('author-name').trim();
-    const email = input('author-email').trim();
+    const name = input(Inputs.AuthorName).trim();
+    const email = input(Inputs.AuthorEmail).trim();
     if (!name || /[<>\n]/.test(name))
         throw new InputError(`author-name: "${name}" is not a name`);
     if (!/^[^\s<>@]+@[^\s<>@]+$/.test(email))
@@ -34561,7 +34617,7 @@ function classifyFailure(result, pushing = false) {
 /** Classifies `git clone` / `git fetch`. */
 function classifyFetch(result) {
     if (result.exitCode === 0 && !result.timedOut)
-        return { kind: 'ok', upToDate: false };
+        return { kind: 'ok' };
     if (/couldn't find remote ref|remote branch .* not found/i.test(result.stderr)) {
         return { kind: 'final', reason: `branch not found: ${gitError(result)}` };
     }
@@ -34579,14 +34635,14 @@ function classifyPush(result) {
         .find((fields) => fields.length >= 3 && /^[ +\-*=!]$/.test(fields[0]));
     if (!status) {
         if (result.exitCode === 0 && !result.timedOut)
-            return { kind: 'ok', upToDate: false };
+            return { kind: 'ok' };
         return classifyFailure(result, true);
     }
     const [flag, , summary] = status;
     if (flag === '=')
-        return { kind: 'ok', upToDate: true };
+        return { kind: 'ok' };
     if (flag !== '!')
-        return { kind: 'ok', upToDate: false };
+        return { kind: 'ok' };
     if (RACE.test(summary))
         return { kind: 'race', reason: summary.trim() };
     // The forge's sentence alone when it gave one ("Not allowed to push to protected branch
@@ -34935,7 +34991,7 @@ class GitAttempt {
     }
 }
 
-;// CONCATENATED MODULE: ./src/landing/transport-choice.ts
+;// CONCATENATED MODULE: ./src/landing/auto-lander.ts
 /**
  * `transport`: `api` and `git` land every pin their way; `auto` lands through the contents API
  * and hands a template to git, saying why in its log, where the API cannot serve it: a forge
@@ -34943,7 +34999,7 @@ class GitAttempt {
  * branch of ours that needs a merge commit to be brought up to date. Under `commit-signing:
  * require` that hand-over fails instead: a push is never signed by the forge.
  */
-class ChosenTransport {
+class AutoLander {
     choice;
     signing;
     api;
@@ -35336,7 +35392,7 @@ function result(template, status, reason, extra = {}) {
     return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra };
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/api-stage.ts
+;// CONCATENATED MODULE: ./src/pipeline/look-up.ts
 
 
 /**
@@ -36217,6 +36273,7 @@ function failuresByKind(results) {
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
+
 /** The action's outputs, from the results in input order. */
 function buildOutputs(results) {
     const names = (status) => results
@@ -36224,18 +36281,18 @@ function buildOutputs(results) {
         .map((r) => r.template)
         .join(' ');
     return {
-        'failed-templates': names('failed'),
+        [Outputs.FailedTemplates]: names('failed'),
         // The failed templates a re-run may fix (transient failures); the rest need a change first.
-        'retryable-templates': results
+        [Outputs.RetryableTemplates]: results
             .filter((r) => r.status === 'failed' && failureKind(r) === 'transient')
             .map((r) => r.template)
             .join(' '),
-        'updated-templates': names('updated'),
-        'unchanged-templates': names('unchanged'),
-        'skipped-templates': names('skipped'),
-        'lagging-templates': names('lagging'),
+        [Outputs.UpdatedTemplates]: names('updated'),
+        [Outputs.UnchangedTemplates]: names('unchanged'),
+        [Outputs.SkippedTemplates]: names('skipped'),
+        [Outputs.LaggingTemplates]: names('lagging'),
         // Exactly the documented fields, whatever the results carry internally.
-        results: JSON.stringify(results.map(({ template, status, reason, commit, branch, attempts, files, verified }) => ({
+        [Outputs.Results]: JSON.stringify(results.map(({ template, status, reason, commit, branch, attempts, files, verified }) => ({
             template,
             status,
             reason,
@@ -36246,7 +36303,7 @@ function buildOutputs(results) {
             files: files ?? [],
             verified: verified ?? null
         }))),
-        builds: JSON.stringify(results
+        [Outputs.Builds]: JSON.stringify(results
             .filter((r) => r.build)
             .map((r) => ({
             template: r.template,
@@ -36255,7 +36312,7 @@ function buildOutputs(results) {
             // Why a build is not-started or unknown: the log and the summary say it, so does this.
             reason: r.build.build === 'started' ? null : r.build.reason
         }))),
-        'pull-requests': JSON.stringify(results
+        [Outputs.PullRequests]: JSON.stringify(results
             .filter((r) => r.pullRequest)
             .map((r) => ({ template: r.template, number: r.pullRequest.number, url: r.pullRequest.url })))
     };
@@ -36679,7 +36736,7 @@ function wire(token, settings, redactor, control, workDir) {
         return checked.ok ? gitLander : checked.reason;
     };
     const apiLander = new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin });
-    const lander = new ChosenTransport(settings.transport, settings.signing, apiLander, useGit);
+    const lander = new AutoLander(settings.transport, settings.signing, apiLander, useGit);
     control.signal.addEventListener('abort', () => {
         git.killAll();
         transport.dispose();

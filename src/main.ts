@@ -18,7 +18,7 @@ import type { Settings } from './inputs/settings.js'
 import type { TemplateRef } from './inputs/template-list.js'
 import { ApiLander } from './landing/api-lander.js'
 import { GitLander } from './landing/git-lander.js'
-import { ChosenTransport } from './landing/transport-choice.js'
+import { AutoLander } from './landing/auto-lander.js'
 import { WritePacing } from './landing/write-pacing.js'
 import { RepoClaims } from './pipeline/repo-claims.js'
 import { runTemplates } from './pipeline/run-templates.js'
@@ -115,7 +115,7 @@ function wire(token: string, settings: Settings, redactor: Redactor, control: Ru
     return checked.ok ? gitLander : checked.reason
   }
   const apiLander = new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin })
-  const lander = new ChosenTransport(settings.transport, settings.signing, apiLander, useGit)
+  const lander = new AutoLander(settings.transport, settings.signing, apiLander, useGit)
   control.signal.addEventListener('abort', () => {
     git.killAll()
     transport.dispose()

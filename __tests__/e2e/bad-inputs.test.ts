@@ -12,6 +12,13 @@ afterAll(async () => {
 })
 
 describe('bad inputs stop the run before any network call', () => {
+  it('no token: says why the runner’s own token will not do', async () => {
+    const run = await runAction({ ...inputsFor(forge, 'tpl-a'), token: '' })
+    expect(run.stdout).toMatch(
+      /runner's own token will not do: it cannot push to other repositories, and on GitHub the pushes it makes start no workflows/
+    )
+  })
+
   it.each([
     ['a version with a newline', { version: '1.2.3\nmalicious' }, 'version: "1.2.3\nmalicious" is not a version'],
     ['a template with a slash too many', { templates: 'acme/x/y' }, 'templates: "acme/x/y" is not repo or owner/repo'],
@@ -21,10 +28,6 @@ describe('bad inputs stop the run before any network call', () => {
     const run = await runAction({ ...inputsFor(forge, 'tpl-a'), ...bad })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(`::error::${message.replace(/\n/g, '%0A')}`)
-    if ((bad as Record<string, string>).token === '')
-      expect(run.stdout).toMatch(
-        /runner's own token will not do: it cannot push to other repositories, and on GitHub the pushes it makes start no workflows/
-      )
     expect(forge.requests.length).toBe(before)
     expect(run.outputs).toEqual({})
   })

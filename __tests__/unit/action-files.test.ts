@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { Inputs, Outputs } from '../../src/shared/constants.js'
 import { PROJECT_ROOT } from '../../test-support/run-action.js'
 
 type Action = {
@@ -48,6 +49,12 @@ describe('node20/action.yml', () => {
     expect(same).toEqual(rest)
     expect(a).toEqual({ using: 'node24', main: 'dist/index.js' })
     expect(b).toEqual({ using: 'node20', main: '../dist/index.js' })
-    expect(join('node20', b.main)).toBe(join(a.main))
+  })
+})
+
+describe('the one vocabulary', () => {
+  it('names exactly the inputs and outputs action.yml declares', () => {
+    expect(Object.values(Inputs).sort()).toEqual(Object.keys(action.inputs).sort())
+    expect(Object.values(Outputs).sort()).toEqual(Object.keys(action.outputs).sort())
   })
 })

@@ -12,15 +12,13 @@ const to = 'To http://127.0.0.1:3000/acme/tpl.git\n'
 describe('classifyPush (porcelain)', () => {
   it('a fast-forward is ok', () => {
     expect(classifyPush(result(0, `${to} \t4f2c:refs/heads/main\t1a2b..4f2c\nDone\n`))).toEqual({
-      kind: 'ok',
-      upToDate: false
+      kind: 'ok'
     })
   })
 
   it('an up-to-date ref is ok (the earlier push had landed)', () => {
     expect(classifyPush(result(0, `${to}=\t4f2c:refs/heads/main\t[up to date]\nDone\n`))).toEqual({
-      kind: 'ok',
-      upToDate: true
+      kind: 'ok'
     })
   })
 

@@ -5,6 +5,7 @@ import { RetryGroup } from '../forge/retry-group.js'
 import { runPool } from '../shared/pool.js'
 import { seconds, sleep } from '../shared/retry-policy.js'
 import { chooseRunsApi, workflowFile, type RunsApi } from './runs-api.js'
+import type { Log } from '../shared/log.js'
 
 /** What became of the build a pin should have started. */
 export type BuildState =
@@ -31,7 +32,7 @@ export interface BuildWatchOptions {
   firstPollMs: number
   concurrency: number
   signal: AbortSignal
-  log: (line: string) => void
+  log: Log
 }
 
 const MAX_INTERVAL_MS = 15_000

@@ -15,9 +15,9 @@ import { first, type HttpTransport } from './http-transport.js'
 import { rateLimitOf, type RateGate } from './rate-limit.js'
 import type { RequestBudget } from './request-budget.js'
 import { RetryGroup } from './retry-group.js'
+import type { Log } from '../shared/log.js'
 
 export type ForgeKind = 'github' | 'gitea'
-export type Log = (line: string) => void
 
 /** A 2xx answer: its JSON (undefined for an empty body), headers and the URL it came from. */
 export interface Answer {

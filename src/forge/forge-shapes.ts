@@ -24,7 +24,6 @@ export interface RepoInfo {
    * push, and no permissions for the runner's token, so there it is undefined: the write decides.
    */
   canPush: boolean | undefined
-  htmlUrl: string
 }
 
 export interface BranchInfo {
@@ -89,8 +88,7 @@ export function parseRepo(kind: ForgeKind | undefined, data: unknown, what: stri
     mirror: repo.mirror === true || (typeof repo.mirror_url === 'string' && repo.mirror_url !== ''),
     fork: repo.fork === true,
     empty: repo.empty === true,
-    canPush: kind === 'github' ? undefined : push,
-    htmlUrl: text(repo.html_url)
+    canPush: kind === 'github' ? undefined : push
   }
 }
 

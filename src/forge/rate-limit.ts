@@ -63,8 +63,4 @@ export class RateGate {
     this.pausedUntil = Math.max(this.pausedUntil, limited.until.getTime())
     if (limited.kind === 'secondary') this.limit = Math.max(1, Math.floor(Math.min(this.limit, this.inFlight + 1) / 2))
   }
-
-  get maxInFlight(): number {
-    return this.limit
-  }
 }

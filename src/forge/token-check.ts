@@ -5,9 +5,6 @@ import type { ForgeKind } from './forge-client.js'
 import { RetryGroup } from './retry-group.js'
 
 export interface TokenCheck {
-  kind: ForgeKind
-  /** Who the token belongs to, where the forge says. */
-  who: string | undefined
   /** GitHub: the core quota. */
   quota: { limit: number; remaining: number; reset: Date } | null
   /** What the log should say about the token. */
@@ -45,16 +42,14 @@ export async function checkToken(api: ForgeApi, apiUrl: string, retries: number)
       : userError?.status === 403
         ? ' (an App installation token: GitHub does not say whose)'
         : ''
-    return { kind, who, quota, summary: `token accepted by GitHub${whose}${left}` }
+    return { quota, summary: `token accepted by GitHub${whose}${left}` }
   }
   if (user.status === 'fulfilled') {
-    return { kind, who: user.value, quota: null, summary: `token accepted by Gitea/Forgejo, user ${user.value}` }
+    return { quota: null, summary: `token accepted by Gitea/Forgejo, user ${user.value}` }
   }
   // A 403 is an accepted token that may not read the user (no read:user scope): fine here.
   if (userError?.status === 403) {
     return {
-      kind,
-      who: undefined,
       quota: null,
       summary: `token accepted by Gitea/Forgejo (it may not read /user: ${userError.message})`
     }

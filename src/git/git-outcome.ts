@@ -7,7 +7,7 @@ import type { GitResult } from './git-runner.js'
  * - final: retrying cannot fix it (hook declined, protected branch, auth, not found)
  */
 export type Outcome =
-  | { kind: 'ok'; upToDate: boolean }
+  | { kind: 'ok' }
   | { kind: 'race'; reason: string }
   | { kind: 'transient'; reason: string }
   | { kind: 'final'; reason: string }
@@ -101,7 +101,7 @@ function classifyFailure(result: GitResult, pushing = false): Outcome {
 
 /** Classifies `git clone` / `git fetch`. */
 export function classifyFetch(result: GitResult): Outcome {
-  if (result.exitCode === 0 && !result.timedOut) return { kind: 'ok', upToDate: false }
+  if (result.exitCode === 0 && !result.timedOut) return { kind: 'ok' }
   if (/couldn't find remote ref|remote branch .* not found/i.test(result.stderr)) {
     return { kind: 'final', reason: `branch not found: ${gitError(result)}` }
   }
@@ -119,12 +119,12 @@ export function classifyPush(result: GitResult): Outcome {
     .map((line) => line.split('\t'))
     .find((fields) => fields.length >= 3 && /^[ +\-*=!]$/.test(fields[0]))
   if (!status) {
-    if (result.exitCode === 0 && !result.timedOut) return { kind: 'ok', upToDate: false }
+    if (result.exitCode === 0 && !result.timedOut) return { kind: 'ok' }
     return classifyFailure(result, true)
   }
   const [flag, , summary] = status
-  if (flag === '=') return { kind: 'ok', upToDate: true }
-  if (flag !== '!') return { kind: 'ok', upToDate: false }
+  if (flag === '=') return { kind: 'ok' }
+  if (flag !== '!') return { kind: 'ok' }
   if (RACE.test(summary)) return { kind: 'race', reason: summary.trim() }
   // The forge's sentence alone when it gave one ("Not allowed to push to protected branch
   // main"); git's summary ("pre-receive hook declined") only when it did not.

@@ -2,6 +2,7 @@ import { classifyFetch, classifyPush, gitError, type Outcome } from './git-outco
 import type { FileRead } from '../forge/forge-shapes.js'
 import type { Author } from '../inputs/settings.js'
 import type { GitRunner } from './git-runner.js'
+import type { Log } from '../shared/log.js'
 
 /** A file the pin commit writes, with the mode it keeps (100644 for a new file). */
 export interface PinFile {
@@ -17,8 +18,6 @@ export interface TreeReads {
   reads: Map<string, FileRead>
   modes: Map<string, string>
 }
-
-type Log = (line: string) => void
 
 /**
  * One template's local repository: a bare, shallow (depth 1), blobless clone of one branch.

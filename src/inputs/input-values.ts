@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { InputName } from '../shared/constants.js'
 import { InputError } from '../shared/errors.js'
 import { DEFAULTS } from './defaults.js'
 
@@ -8,19 +9,19 @@ import { DEFAULTS } from './defaults.js'
 const UNEVALUATED = /\$\{\{[\s\S]*\}\}/
 
 /** The input as given; '' when unset or an unevaluated expression. */
-export function raw(name: string): string {
+export function raw(name: InputName): string {
   const value = core.getInput(name)
   return UNEVALUATED.test(value) ? '' : value
 }
 
 /** The input, or action.yml's default when the runner left it unset. */
-export function input(name: string): string {
+export function input(name: InputName): string {
   const value = raw(name)
   if (value !== '') return value
   return (DEFAULTS as Record<string, string>)[name] ?? ''
 }
 
-export function integer(name: string, min: number, max: number): number {
+export function integer(name: InputName, min: number, max: number): number {
   const text = input(name).trim()
   const value = Number(text)
   if (!/^\d+$/.test(text) || value < min || value > max) {
@@ -29,14 +30,14 @@ export function integer(name: string, min: number, max: number): number {
   return value
 }
 
-export function boolean(name: string): boolean {
+export function boolean(name: InputName): boolean {
   const text = input(name).trim()
   if (/^(true|True|TRUE)$/.test(text)) return true
   if (/^(false|False|FALSE)$/.test(text)) return false
   throw new InputError(`${name}: "${text}" is not true or false`)
 }
 
-export function choice<T extends string>(name: string, options: readonly T[]): T {
+export function choice<T extends string>(name: InputName, options: readonly T[]): T {
   const text = input(name).trim()
   if (!(options as readonly string[]).includes(text)) {
     throw new InputError(`${name}: "${text}" is not one of ${options.join(', ')}`)
@@ -45,7 +46,7 @@ export function choice<T extends string>(name: string, options: readonly T[]): T
 }
 
 /** An http(s) base URL from the input, else from the runner's variable; no credentials, no query. */
-export function baseUrl(name: string, fallbackEnv: string): string {
+export function baseUrl(name: InputName, fallbackEnv: string): string {
   const text = (raw(name) || process.env[fallbackEnv] || '').trim()
   if (!text) throw new InputError(`${name}: empty, and ${fallbackEnv} is not set`)
   let url: URL
@@ -66,7 +67,7 @@ export function baseUrl(name: string, fallbackEnv: string): string {
 }
 
 /** A path inside the repository, as git and the contents API both take it. */
-export function repoPath(name: string, text: string): string {
+export function repoPath(name: InputName, text: string): string {
   const path = text.trim()
   const segments = path.split('/')
   const bad =

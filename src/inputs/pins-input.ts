@@ -1,3 +1,4 @@
+import { Inputs } from '../shared/constants.js'
 import { InputError } from '../shared/errors.js'
 import { repoPath } from './input-values.js'
 
@@ -47,9 +48,9 @@ function parseLine(line: string): Pin {
   if (body.endsWith(':')) throw new InputError(`pins: "${line}" has no prefix after the colon`)
   if (split < 0) {
     if (optional) throw new InputError(`pins: "${line}": only a pattern pin can be optional`)
-    return { kind: 'file', path: repoPath('pins', body) }
+    return { kind: 'file', path: repoPath(Inputs.Pins, body) }
   }
-  const path = repoPath('pins', body.slice(0, split))
+  const path = repoPath(Inputs.Pins, body.slice(0, split))
   const spec = body.slice(split + 2).trim()
   if (spec === '') throw new InputError(`pins: "${line}" has no prefix after the colon`)
   return { kind: 'pattern', path, text: `${path}: ${spec}`, regex: patternOf(spec, line), optional }

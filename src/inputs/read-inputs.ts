@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { Inputs, type InputName } from '../shared/constants.js'
 import { InputError } from '../shared/errors.js'
 import { DEFAULTS } from './defaults.js'
 import { baseUrl, boolean, choice, input, integer, raw, repoPath, validBranch } from './input-values.js'
@@ -19,8 +20,8 @@ const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,127}$/
 
 /** `templates` or `templates-file`: exactly one of them. */
 function templateWords(): string[] {
-  const inline = raw('templates')
-  const file = raw('templates-file').trim()
+  const inline = raw(Inputs.Templates)
+  const file = raw(Inputs.TemplatesFile).trim()
   if (inline.trim() && file) {
     throw new InputError(
       'templates and templates-file are both set: use one of them, so there is one list of templates'
@@ -33,22 +34,22 @@ function templateWords(): string[] {
 // An explicitly empty probe-path disables the probe; a runner always sets INPUT_PROBE-PATH (to the
 // action.yml default when the workflow leaves it out), so only a missing variable means "default".
 function probePaths(): string[] {
-  const unset = process.env['INPUT_PROBE-PATH'] === undefined
-  const text = unset ? DEFAULTS['probe-path'] : core.getInput('probe-path')
+  const unset = process.env[`INPUT_${Inputs.ProbePath.toUpperCase()}`] === undefined
+  const text = unset ? DEFAULTS[Inputs.ProbePath] : core.getInput(Inputs.ProbePath)
   return text
     .split(/\r?\n/)
     .map((p) => p.trim())
     .filter((p) => p.length > 0)
-    .map((p) => repoPath('probe-path', p))
+    .map((p) => repoPath(Inputs.ProbePath, p))
 }
 
 /** `pins`, or `version-file` as the one-pin shorthand (the default: .runtime-version). */
 function readPins(): Pin[] {
-  const listed = raw('pins')
-  const file = raw('version-file').trim()
+  const listed = raw(Inputs.Pins)
+  const file = raw(Inputs.VersionFile).trim()
   if (listed.trim() && file)
     throw new InputError('pins and version-file are both set: list the version file in pins, so there is one list')
-  if (!listed.trim()) return [{ kind: 'file', path: repoPath('version-file', file || '.runtime-version') }]
+  if (!listed.trim()) return [{ kind: 'file', path: repoPath(Inputs.VersionFile, file || '.runtime-version') }]
   const pins = parsePins(listed)
   if (pins.length === 0) throw new InputError('pins: no pin listed')
   return pins
@@ -56,12 +57,12 @@ function readPins(): Pin[] {
 
 /** Every input parsed and validated before any network call; the first bad one throws. */
 export function readInputs(): ActionInputs {
-  const token = raw('token').trim()
+  const token = raw(Inputs.Token).trim()
   if (!token) throw new InputError(TOKEN_HELP)
   if (/\s/.test(token)) throw new InputError('token: contains whitespace; check how the secret was stored')
   const version = readVersion()
-  const owner = (raw('owner') || process.env.GITHUB_REPOSITORY_OWNER || '').trim()
-  const serverUrl = baseUrl('server-url', 'GITHUB_SERVER_URL')
+  const owner = (raw(Inputs.Owner) || process.env.GITHUB_REPOSITORY_OWNER || '').trim()
+  const serverUrl = baseUrl(Inputs.ServerUrl, 'GITHUB_SERVER_URL')
   const templates = resolveTemplates(templateWords(), owner, serverUrl)
   const where = readBranches(version)
   const pins = readPins()
@@ -72,30 +73,30 @@ export function readInputs(): ActionInputs {
       templates,
       owner,
       serverUrl,
-      apiUrl: baseUrl('api-url', 'GITHUB_API_URL'),
+      apiUrl: baseUrl(Inputs.ApiUrl, 'GITHUB_API_URL'),
       ...where,
       pins,
       ...readCommit(version),
       probePaths: probePaths(),
-      maxAttempts: integer('max-attempts', 1, 10),
-      concurrency: integer('concurrency', 1, 32),
-      dryRun: boolean('dry-run'),
-      failOnError: boolean('fail-on-error'),
-      retryDelayMs: integer('retry-delay-ms', 0, 60000),
-      requestTimeoutMs: integer('request-timeout-ms', 100, 600000),
-      gitTimeoutMs: integer('git-timeout-ms', 1000, 3600000),
+      maxAttempts: integer(Inputs.MaxAttempts, 1, 10),
+      concurrency: integer(Inputs.Concurrency, 1, 32),
+      dryRun: boolean(Inputs.DryRun),
+      failOnError: boolean(Inputs.FailOnError),
+      retryDelayMs: integer(Inputs.RetryDelayMs, 0, 60000),
+      requestTimeoutMs: integer(Inputs.RequestTimeoutMs, 100, 600000),
+      gitTimeoutMs: integer(Inputs.GitTimeoutMs, 1000, 3600000),
       pr: readPullRequest(version, where.prBranch, pins),
-      downgrade: choice('downgrade', ['allow', 'skip', 'fail'] as const),
-      rateLimitWaitSeconds: integer('rate-limit-wait', 0, 3600),
-      requireConsumer: choice('require-consumer', ['warn', 'skip', 'fail', 'off'] as const),
-      verifyBuild: choice('verify-build', ['false', 'true', 'require'] as const),
-      verifyTimeoutSeconds: integer('verify-timeout', 1, 3600)
+      downgrade: choice(Inputs.Downgrade, ['allow', 'skip', 'fail'] as const),
+      rateLimitWaitSeconds: integer(Inputs.RateLimitWait, 0, 3600),
+      requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off'] as const),
+      verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require'] as const),
+      verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600)
     }
   }
 }
 
 function readVersion(): string {
-  const version = raw('version').trim()
+  const version = raw(Inputs.Version).trim()
   if (!VERSION.test(version)) {
     throw new InputError(
       `version: "${version}" is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
@@ -109,10 +110,10 @@ const withVersion = (text: string, version: string) => text.split('{version}').j
 
 /** The branch to pin, the mode, and in pull-request mode the bump branch. */
 function readBranches(version: string): Pick<Settings, 'branch' | 'mode'> & { prBranch: string } {
-  const branch = raw('branch').trim()
+  const branch = raw(Inputs.Branch).trim()
   if (branch && !validBranch(branch)) throw new InputError(`branch: "${branch}" is not a valid branch name`)
-  const mode = choice('mode', ['push', 'pull-request', 'check'] as const)
-  const prBranch = withVersion(input('pr-branch').trim(), version)
+  const mode = choice(Inputs.Mode, ['push', 'pull-request', 'check'] as const)
+  const prBranch = withVersion(input(Inputs.PrBranch).trim(), version)
   if (mode === 'pull-request' && !validBranch(prBranch)) {
     throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`)
   }
@@ -123,29 +124,29 @@ function readBranches(version: string): Pick<Settings, 'branch' | 'mode'> & { pr
 }
 
 function readPullRequest(version: string, branch: string, pins: Pin[]): Settings['pr'] {
-  const template = input('pr-branch').trim()
-  const teamReviewers = names('pr-team-reviewers')
+  const template = input(Inputs.PrBranch).trim()
+  const teamReviewers = names(Inputs.PrTeamReviewers)
   const team = teamReviewers.find((t) => t.includes('/'))
   if (team) throw new InputError(`pr-team-reviewers: "${team}": give the team's slug, without the organisation`)
   return {
     branch,
     anyVersion: template.includes('{version}') ? branchPattern(template) : null,
-    title: withVersion(input('pr-title'), version).trim() || `chore: pin runtime to ${version}`,
+    title: withVersion(input(Inputs.PrTitle), version).trim() || `chore: pin runtime to ${version}`,
     // {version-file} names the pins' files, so the default body is right whatever is pinned.
-    body: withVersion(input('pr-body'), version).split('{version-file}').join(pinPaths(pins).join(', ')),
-    labels: names('pr-labels'),
-    reviewers: names('pr-reviewers'),
+    body: withVersion(input(Inputs.PrBody), version).split('{version-file}').join(pinPaths(pins).join(', ')),
+    labels: names(Inputs.PrLabels),
+    reviewers: names(Inputs.PrReviewers),
     teamReviewers,
-    assignees: names('pr-assignees'),
-    draft: boolean('pr-draft'),
-    autoMerge: choice('auto-merge', ['off', 'merge', 'squash', 'rebase'] as const),
-    closeSuperseded: boolean('close-superseded'),
-    afterClosed: choice('closed-pr', ['skip', 'reopen'] as const)
+    assignees: names(Inputs.PrAssignees),
+    draft: boolean(Inputs.PrDraft),
+    autoMerge: choice(Inputs.AutoMerge, ['off', 'merge', 'squash', 'rebase'] as const),
+    closeSuperseded: boolean(Inputs.CloseSuperseded),
+    afterClosed: choice(Inputs.ClosedPr, ['skip', 'reopen'] as const)
   }
 }
 
 /** A list input: names separated by newlines, commas or spaces. */
-const names = (name: string): string[] =>
+const names = (name: InputName): string[] =>
   input(name)
     .split(/[\s,]+/)
     .map((n) => n.trim())
@@ -159,16 +160,16 @@ function branchPattern(template: string): RegExp {
 
 /** How the pin commit is made: transport, signing, message (with the trailer) and author. */
 function readCommit(version: string): Pick<Settings, 'transport' | 'signing' | 'commitMessage' | 'author'> {
-  const transport = choice('transport', ['auto', 'api', 'git'] as const)
-  const signing = choice('commit-signing', ['auto', 'require', 'off'] as const)
+  const transport = choice(Inputs.Transport, ['auto', 'api', 'git'] as const)
+  const signing = choice(Inputs.CommitSigning, ['auto', 'require', 'off'] as const)
   if (signing === 'require' && transport === 'git')
     throw new InputError(
       'commit-signing: require cannot hold with transport: git (a push is never signed by the forge)'
     )
-  const commitMessage = input('commit-message')
+  const commitMessage = input(Inputs.CommitMessage)
   if (!commitMessage.trim()) throw new InputError('commit-message: empty')
-  const name = input('author-name').trim()
-  const email = input('author-email').trim()
+  const name = input(Inputs.AuthorName).trim()
+  const email = input(Inputs.AuthorEmail).trim()
   if (!name || /[<>\n]/.test(name)) throw new InputError(`author-name: "${name}" is not a name`)
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(email)) throw new InputError(`author-email: "${email}" is not an email address`)
   return {

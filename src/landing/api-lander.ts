@@ -11,13 +11,14 @@ import { backoffDelay, gitPolicy, seconds, sleep } from '../shared/retry-policy.
 import { bumpRule } from './bump-branch.js'
 import { markedVersion } from '../shared/commit-marker.js'
 import { MAY_HAVE_LANDED, type BumpBranchDone, type Landing, type LandRequest, type WriteVerdict } from './lander.js'
+import type { Log } from '../shared/log.js'
 
 export interface ApiLanderContext {
   api: ForgeApi
   settings: Settings
   signal: AbortSignal
   /** Content-creating requests on GitHub: `transport: api` waits for room; auto goes to git. */
-  pace: (writes: number, log: (line: string) => void) => Promise<'ok' | 'spent'>
+  pace: (writes: number, log: Log) => Promise<'ok' | 'spent'>
 }
 
 /** Under auto, a write past GitHub's budget goes to git (see WritePacing). */

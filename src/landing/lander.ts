@@ -2,6 +2,7 @@ import type { BranchInfo } from '../forge/forge-shapes.js'
 import type { RequestBudget } from '../forge/request-budget.js'
 import type { PinReads, Verdict } from '../pins/pin-judgement.js'
 import type { FailureKind } from '../shared/failure-kind.js'
+import type { Log } from '../shared/log.js'
 
 export type Transport = 'api' | 'git'
 
@@ -28,7 +29,7 @@ export interface LandRequest {
   budget?: RequestBudget
   /** The one judgement (pins, downgrade policy), of the first read and of every re-read. */
   judge: (reads: PinReads) => Verdict
-  log: (line: string) => void
+  log: Log
 }
 
 export type WriteVerdict = Extract<Verdict, { kind: 'write' }>

@@ -3,8 +3,7 @@ import { RateLimitStopError } from '../shared/run-control.js'
 import { PER_HOUR, PER_MINUTE, type WriteBudget } from '../forge/write-budget.js'
 import type { TransportChoice } from '../inputs/settings.js'
 import { seconds, sleep } from '../shared/retry-policy.js'
-
-type Log = (line: string) => void
+import type { Log } from '../shared/log.js'
 
 /**
  * How writes meet GitHub's content-creation budget. A pull request, or any write under

@@ -1,9 +1,10 @@
 import type { Settings } from '../inputs/settings.js'
 import { judgePins, type Verdict } from '../pins/pin-judgement.js'
 import { result, type TemplateResult } from './template-result.js'
-import type { StageAnswers } from './api-stage.js'
+import type { LookUp } from './look-up.js'
 import { drift, missingConsumer } from './drift.js'
 import type { RepoClaims } from './repo-claims.js'
+import type { Log } from '../shared/log.js'
 
 /** Pins to land on `branch` of `repo`, or the template's result already. */
 export type Decided =
@@ -14,24 +15,16 @@ export type Decided =
       branch: string
       /** The probed workflow that was found: the run to look for, when verify-build is on. */
       workflow?: string
-      repo: NonNullable<StageAnswers['repo']>
+      repo: NonNullable<LookUp['repo']>
       consumer?: string
     }
   | TemplateResult
-
-type Log = (line: string) => void
 
 /**
  * Everything decided from the look-up round alone, before any write: the repository's state,
  * the branch, the probe, the consumer guard, and the one judgement of every pin.
  */
-export function decide(
-  seen: StageAnswers,
-  settings: Settings,
-  fullName: string,
-  claims: RepoClaims,
-  log: Log
-): Decided {
+export function decide(seen: LookUp, settings: Settings, fullName: string, claims: RepoClaims, log: Log): Decided {
   const failed = (reason: string, branch: string | null = null) => result(fullName, 'failed', reason, { branch })
   const skipped = (reason: string, branch: string | null = null) => result(fullName, 'skipped', reason, { branch })
   const info = seen.repo
@@ -71,7 +64,7 @@ export function decide(
 }
 
 /** The consumer guard, then check mode's drift or the pins' judgement. */
-function judged(seen: StageAnswers, settings: Settings, fullName: string, branch: string, log: Log): Decided {
+function judged(seen: LookUp, settings: Settings, fullName: string, branch: string, log: Log): Decided {
   const failed = (reason: string) => result(fullName, 'failed', reason, { branch })
   const skipped = (reason: string) => result(fullName, 'skipped', reason, { branch })
   const consumer = settings.requireConsumer === 'off' ? null : missingConsumer(seen.workflows, settings.pins)

@@ -1,7 +1,7 @@
 import { RunStopError } from '../shared/run-control.js'
 import type { CallOptions } from '../forge/forge-client.js'
 import type { TemplateResult } from './template-result.js'
-import type { StageAnswers } from './api-stage.js'
+import type { LookUp } from './look-up.js'
 import type { PipelineContext } from './template-pipeline.js'
 
 /**
@@ -11,7 +11,7 @@ import type { PipelineContext } from './template-pipeline.js'
  */
 export async function withOpenBumpPull(
   lagging: TemplateResult,
-  repo: NonNullable<StageAnswers['repo']>,
+  repo: NonNullable<LookUp['repo']>,
   ctx: Pick<PipelineContext, 'settings' | 'api'>,
   call: CallOptions
 ): Promise<TemplateResult> {

@@ -13,7 +13,7 @@ import type { FailureKind } from '../shared/failure-kind.js'
 import { result, type TemplateResult } from './template-result.js'
 import type { BuildWatch } from '../builds/build-watch.js'
 import { API_ATTEMPTS } from '../shared/retry-policy.js'
-import { lookUp, type StageAnswers } from './api-stage.js'
+import { lookUp, type LookUp } from './look-up.js'
 import { decide, type Decided } from './decide.js'
 import { landedResult, watchBuild } from './landed-result.js'
 import { closedAnswer, lookUpPulls, pullRequestStep } from './pull-request-step.js'
@@ -21,6 +21,7 @@ import type { PriorPulls } from '../pulls/bump-pulls.js'
 import type { RepoClaims } from './repo-claims.js'
 import type { RunControl } from '../shared/run-control.js'
 import { withOpenBumpPull } from './open-bump-pull.js'
+import type { Log } from '../shared/log.js'
 
 export interface PipelineContext {
   settings: Settings
@@ -34,8 +35,6 @@ export interface PipelineContext {
   /** Which template works on which repository: two names for one repository write it once. */
   claims: RepoClaims
 }
-
-type Log = (line: string) => void
 
 const NO_PULLS: PriorPulls = { open: null, closed: null, others: [] }
 
@@ -83,7 +82,7 @@ export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, lo
 
 function landRequest(
   decided: Extract<Decided, { verdict: unknown }>,
-  seen: StageAnswers,
+  seen: LookUp,
   settings: Settings,
   call: CallOptions
 ): LandRequest {
@@ -106,7 +105,7 @@ function landRequest(
  */
 async function finished(
   done: TemplateResult,
-  seen: StageAnswers,
+  seen: LookUp,
   ctx: PipelineContext,
   call: CallOptions
 ): Promise<TemplateResult> {

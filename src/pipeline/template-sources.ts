@@ -3,6 +3,7 @@ import { RunStopError } from '../shared/run-control.js'
 import type { ForgeApi } from '../forge/forge-api.js'
 import type { RepoInfo } from '../forge/forge-shapes.js'
 import type { TemplateEntry, TemplateRef, TemplateSource } from '../inputs/template-list.js'
+import type { Log } from '../shared/log.js'
 
 /** A source that cannot be listed, or lists nothing: the run stops before any template. */
 export class SourceError extends RunStopError {
@@ -19,11 +20,7 @@ export class SourceError extends RunStopError {
  * or names an owner the forge does not know, is an error before any write: a typo never looks
  * like success.
  */
-export async function expandSources(
-  entries: TemplateEntry[],
-  api: ForgeApi,
-  log: (line: string) => void
-): Promise<TemplateRef[]> {
+export async function expandSources(entries: TemplateEntry[], api: ForgeApi, log: Log): Promise<TemplateRef[]> {
   const refs: TemplateRef[] = []
   const seen = new Set<string>()
   const add = (ref: TemplateRef) => {
@@ -61,7 +58,7 @@ export async function expandSources(
   return refs
 }
 
-async function list(source: TemplateSource, api: ForgeApi, log: (line: string) => void): Promise<RepoInfo[]> {
+async function list(source: TemplateSource, api: ForgeApi, log: Log): Promise<RepoInfo[]> {
   let listed: { repos: RepoInfo[]; note?: string } | null
   try {
     listed =

@@ -1,3 +1,4 @@
+import { Outputs } from '../shared/constants.js'
 import { failureKind } from './failure-advice.js'
 import type { Status, TemplateResult } from '../pipeline/template-result.js'
 
@@ -9,18 +10,18 @@ export function buildOutputs(results: readonly TemplateResult[]): Record<string,
       .map((r) => r.template)
       .join(' ')
   return {
-    'failed-templates': names('failed'),
+    [Outputs.FailedTemplates]: names('failed'),
     // The failed templates a re-run may fix (transient failures); the rest need a change first.
-    'retryable-templates': results
+    [Outputs.RetryableTemplates]: results
       .filter((r) => r.status === 'failed' && failureKind(r) === 'transient')
       .map((r) => r.template)
       .join(' '),
-    'updated-templates': names('updated'),
-    'unchanged-templates': names('unchanged'),
-    'skipped-templates': names('skipped'),
-    'lagging-templates': names('lagging'),
+    [Outputs.UpdatedTemplates]: names('updated'),
+    [Outputs.UnchangedTemplates]: names('unchanged'),
+    [Outputs.SkippedTemplates]: names('skipped'),
+    [Outputs.LaggingTemplates]: names('lagging'),
     // Exactly the documented fields, whatever the results carry internally.
-    results: JSON.stringify(
+    [Outputs.Results]: JSON.stringify(
       results.map(({ template, status, reason, commit, branch, attempts, files, verified }) => ({
         template,
         status,
@@ -33,7 +34,7 @@ export function buildOutputs(results: readonly TemplateResult[]): Record<string,
         verified: verified ?? null
       }))
     ),
-    builds: JSON.stringify(
+    [Outputs.Builds]: JSON.stringify(
       results
         .filter((r) => r.build)
         .map((r) => ({
@@ -44,7 +45,7 @@ export function buildOutputs(results: readonly TemplateResult[]): Record<string,
           reason: r.build!.build === 'started' ? null : r.build!.reason
         }))
     ),
-    'pull-requests': JSON.stringify(
+    [Outputs.PullRequests]: JSON.stringify(
       results
         .filter((r) => r.pullRequest)
         .map((r) => ({ template: r.template, number: r.pullRequest!.number, url: r.pullRequest!.url }))

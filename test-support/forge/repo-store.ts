@@ -80,13 +80,6 @@ export interface RepoMeta extends RepoOptions {
   dir: string
 }
 
-export interface CommitInfo {
-  authorName: string
-  authorEmail: string
-  parents: string[]
-  message: string
-}
-
 export interface Ident {
   name: string
   email: string

@@ -10,7 +10,7 @@ import type { Lander, Landing, LandRequest, Transport } from './lander.js'
  * branch of ours that needs a merge commit to be brought up to date. Under `commit-signing:
  * require` that hand-over fails instead: a push is never signed by the forge.
  */
-export class ChosenTransport implements Lander {
+export class AutoLander implements Lander {
   constructor(
     private readonly choice: TransportChoice,
     private readonly signing: Signing,

@@ -8,7 +8,7 @@ import { pinPaths } from '../inputs/pins-input.js'
 import type { PinReads } from '../pins/pin-judgement.js'
 
 /** What one round trip to the API tells about a template. */
-export interface StageAnswers {
+export interface LookUp {
   /** null: the forge says there is no such repository (or the token cannot see it). */
   repo: RepoInfo | null
   /** The `branch` input exists (always true without it). */
@@ -30,12 +30,7 @@ export interface StageAnswers {
  * costs the round plus three retries, not every request four tries. A request that fails for
  * good throws, saying which one: a template is never skipped on an error.
  */
-export async function lookUp(
-  api: ForgeApi,
-  ref: TemplateRef,
-  settings: Settings,
-  call: CallOptions
-): Promise<StageAnswers> {
+export async function lookUp(api: ForgeApi, ref: TemplateRef, settings: Settings, call: CallOptions): Promise<LookUp> {
   const { owner, repo } = ref
   const at = settings.branch || undefined
   const pr = settings.mode === 'pull-request' ? settings.pr.branch : undefined
@@ -55,7 +50,7 @@ export async function lookUp(
   const info = value(lookup, 'repository lookup failed')
   if (info === null) return { repo: null, branchExists: false, workflow: null, workflows: [], files: new Map() }
   const found = probeResults(settings.probePaths, value(probes, 'probe failed'))
-  const answers: StageAnswers = {
+  const answers: LookUp = {
     repo: info,
     branchExists: value(branch, 'branch lookup failed'),
     workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (found[0] ?? null),
@@ -79,7 +74,7 @@ export async function lookUp(
   return answers
 }
 
-function probeResults(paths: string[], found: PromiseSettledResult<FileRead>[]): StageAnswers['workflows'] {
+function probeResults(paths: string[], found: PromiseSettledResult<FileRead>[]): LookUp['workflows'] {
   return found.flatMap((f, i) => {
     if (f.status !== 'fulfilled' || f.value.kind === 'absent' || f.value.kind === 'empty-repository') return []
     return [{ path: paths[i], bytes: f.value.kind === 'file' ? f.value.bytes : null }]
