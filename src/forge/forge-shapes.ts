@@ -122,7 +122,6 @@ export function parseFile(data: unknown, what: string, asked: string): FileRead 
   return { kind: 'other', sha, type: type === 'file' ? 'file too large to be inlined' : type || 'unknown' }
 }
 
-/** The commit a contents write made: `{content, commit: {sha}}` on both forges. */
 /** The commit a write made, and whether the forge reports it signed (verified). */
 export interface WriteAnswer {
   commit: string
