@@ -1,4 +1,4 @@
-import type { TestForge } from './forge/forge.js'
+import type { RequestRecord, TestForge } from './forge/forge.js'
 import { PUBLISH_WORKFLOW, WORKFLOW_TEXT, type RepoOptions } from './forge/repo-store.js'
 
 export const OWNER = 'acme'
@@ -60,15 +60,48 @@ export function gitRequests(forge: TestForge, fullName?: string): number {
   return forge.count({ kind: 'git', repo: fullName })
 }
 
-export function resultsOf(outputs: Record<string, string>): Array<{
+/** One element of the `results` output. */
+export interface ResultRow {
   template: string
   status: string
   reason: string
   commit: string | null
   branch: string | null
   attempts: number
-}> {
+  files: string[]
+  verified: boolean | null
+}
+
+export function resultsOf(outputs: Record<string, string>): ResultRow[] {
   return JSON.parse(outputs.results ?? '[]')
+}
+
+/** The result of one template of a run: `name` under acme, or owner/name. */
+export function resultFor(run: { outputs: Record<string, string> }, name: string): ResultRow {
+  const fullName = name.includes('/') ? name : `${OWNER}/${name}`
+  const found = resultsOf(run.outputs).find((r) => r.template === fullName)
+  if (!found) throw new Error(`no result for ${fullName}`)
+  return found
+}
+
+/** The subjects of a branch's commits, newest first. */
+export async function subjects(forge: TestForge, fullName: string, branch?: string): Promise<string[]> {
+  return (await history(forge, fullName, branch)).map((l) => l.split('|')[2])
+}
+
+/** The annotations a run printed, `::error` or `::warning` lines. */
+export function annotations(stdout: string, kind: 'error' | 'warning'): string[] {
+  return stdout.split('\n').filter((l) => l.startsWith(`::${kind}`))
+}
+
+/**
+ * API requests that write (every method but GET), optionally for one repository and on paths
+ * that match (`/\/contents\//` for the contents writes alone).
+ */
+export function apiWrites(forge: TestForge, repo?: string, path?: RegExp): RequestRecord[] {
+  return forge.requests.filter(
+    (r) => r.kind === 'api' && r.method !== 'GET' && (!repo || r.repo === repo) && (!path || path.test(r.path))
+  )
 }
 
 export function statusOf(outputs: Record<string, string>): Record<string, string> {

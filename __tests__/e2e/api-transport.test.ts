@@ -1,13 +1,21 @@
 import { TestForge } from '../../test-support/forge/forge.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
-import { fileAt, gitRequests, history, inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
+import {
+  apiWrites,
+  fileAt,
+  gitRequests,
+  inputsFor,
+  resultFor,
+  resultsOf,
+  statusOf,
+  subjects,
+  template
+} from '../../test-support/scenario.js'
 
 const PIN = 'chore: pin runtime to 1.2.3 (publish-runtime cascade)'
 
 let forge: TestForge
-
-const subjects = async (fullName: string) => (await history(forge, fullName)).map((l) => l.split('|')[2])
-const writes = () => forge.requests.filter((r) => r.kind === 'api' && /\/contents\//.test(r.path) && r.method !== 'GET')
+const CONTENTS = /\/contents\//
 
 /**
  * The contents-API transport on Gitea: one run over templates that each meet one situation
@@ -15,8 +23,6 @@ const writes = () => forge.requests.filter((r) => r.kind === 'api' && /\/content
  */
 describe('the contents-API transport', () => {
   let run: ActionRun
-  const result = (name: string) => resultsOf(run.outputs).find((r) => r.template === `acme/${name}`)!
-  const writesTo = (name: string) => writes().filter((r) => r.repo === `acme/${name}`)
   const commitBeforeWrite = (name: string, files: Record<string, string>, message: string) =>
     forge.before({ kind: 'api', method: 'PUT', repo: `acme/${name}` }, async () => {
       await forge.store.commit(forge.repo(`acme/${name}`), files, message)
@@ -74,33 +80,33 @@ describe('the contents-API transport', () => {
   afterAll(() => forge.close())
 
   it('updates with one write and zero git requests', async () => {
-    expect(result('plain')).toMatchObject({
+    expect(resultFor(run, 'plain')).toMatchObject({
       status: 'updated',
       attempts: 1,
       commit: await forge.store.resolve(forge.repo('acme/plain'), 'refs/heads/main')
     })
-    expect(writesTo('plain')).toHaveLength(1)
+    expect(apiWrites(forge, 'acme/plain', CONTENTS)).toHaveLength(1)
     expect(gitRequests(forge)).toBe(0)
     expect(run.stdout).toMatch(/landed through the contents API: [0-9a-f]{12} on main/)
   })
 
   it('an unrelated commit pushed just before the write needs nothing: both kept, ours on top', async () => {
-    expect(result('unrelated')).toMatchObject({ status: 'updated', attempts: 1 })
-    expect(await subjects('acme/unrelated')).toEqual([PIN, 'feat: someone else', 'initial commit'])
+    expect(resultFor(run, 'unrelated')).toMatchObject({ status: 'updated', attempts: 1 })
+    expect(await subjects(forge, 'acme/unrelated')).toEqual([PIN, 'feat: someone else', 'initial commit'])
     expect(await fileAt(forge, 'acme/unrelated', 'app.py')).toBe('print(1)\n')
   })
 
   it('the file changed between read and write: read again, judged again, written on the new sha', async () => {
-    expect(result('changed')).toMatchObject({
+    expect(resultFor(run, 'changed')).toMatchObject({
       status: 'updated',
       attempts: 2,
       // What the commit really replaced: the pin read again, not the first read.
       reason: 'pinned 1.2.3 (was 0.5.0) after 2 writes'
     })
     expect(run.stdout).toMatch(/a pin changed since it was read \(HTTP 422: sha does not match/)
-    expect(await subjects('acme/changed')).toEqual([PIN, 'chore: someone pinned 0.5.0', 'initial commit'])
+    expect(await subjects(forge, 'acme/changed')).toEqual([PIN, 'chore: someone pinned 0.5.0', 'initial commit'])
     // A fresh read came between the two writes: never a blind second write.
-    const [first, second] = writesTo('changed')
+    const [first, second] = apiWrites(forge, 'acme/changed', CONTENTS)
     const reads = forge.requests.filter(
       (r) => r.repo === 'acme/changed' && r.method === 'GET' && /contents\/\.runtime-version/.test(r.path)
     )
@@ -108,43 +114,51 @@ describe('the contents-API transport', () => {
   })
 
   it('the file changed between read and write to the version: unchanged, no second write', async () => {
-    expect(result('pinned-meanwhile')).toMatchObject({
+    expect(resultFor(run, 'pinned-meanwhile')).toMatchObject({
       status: 'unchanged',
       reason: 'already pinned to 1.2.3 on main',
       attempts: 1
     })
-    expect(writesTo('pinned-meanwhile')).toHaveLength(1)
+    expect(apiWrites(forge, 'acme/pinned-meanwhile', CONTENTS)).toHaveLength(1)
   })
 
   it('the file changed between read and write to a newer pin: the downgrade policy applies to what was read', async () => {
-    expect(result('newer-meanwhile')).toMatchObject({ status: 'skipped', reason: 'pin 2.0.0 is newer', attempts: 1 })
+    expect(resultFor(run, 'newer-meanwhile')).toMatchObject({
+      status: 'skipped',
+      reason: 'pin 2.0.0 is newer',
+      attempts: 1
+    })
     expect(await fileAt(forge, 'acme/newer-meanwhile', '.runtime-version')).toBe('2.0.0\n')
   })
 
   it('a file that keeps changing: at most max-attempts writes, then it says so', async () => {
-    expect(result('churn')).toMatchObject({ status: 'failed', attempts: 2 })
-    expect(result('churn').reason).toMatch(/^gave up after 2 writes: HTTP 422: sha does not match/)
-    expect(writesTo('churn')).toHaveLength(2)
+    expect(resultFor(run, 'churn')).toMatchObject({ status: 'failed', attempts: 2 })
+    expect(resultFor(run, 'churn').reason).toMatch(/^gave up after 2 writes: HTTP 422: sha does not match/)
+    expect(apiWrites(forge, 'acme/churn', CONTENTS)).toHaveLength(2)
   })
 
   it('a 500 from a push racing the write is transient: read back, then written once more', async () => {
-    expect(result('flaky')).toMatchObject({ status: 'updated', attempts: 2 })
-    expect(await subjects('acme/flaky')).toEqual([PIN, 'initial commit'])
+    expect(resultFor(run, 'flaky')).toMatchObject({ status: 'updated', attempts: 2 })
+    expect(await subjects(forge, 'acme/flaky')).toEqual([PIN, 'initial commit'])
   })
 
   it('a write whose answer was lost is read back and recognised, not written twice', async () => {
-    expect(result('lost')).toMatchObject({
+    expect(resultFor(run, 'lost')).toMatchObject({
       status: 'updated',
       reason: 'pinned 1.2.3 (was 0.1.0); the interrupted write had landed'
     })
-    expect(result('lost').commit).toBe(await forge.store.resolve(forge.repo('acme/lost'), 'refs/heads/main'))
-    expect(writesTo('lost')).toHaveLength(1)
-    expect(await subjects('acme/lost')).toEqual([PIN, 'initial commit'])
+    expect(resultFor(run, 'lost').commit).toBe(await forge.store.resolve(forge.repo('acme/lost'), 'refs/heads/main'))
+    expect(apiWrites(forge, 'acme/lost', CONTENTS)).toHaveLength(1)
+    expect(await subjects(forge, 'acme/lost')).toEqual([PIN, 'initial commit'])
   })
 
   it('a protected branch, an archived repository, a token without write access: fails at once with the forge’s words', async () => {
     expect(
-      ['protected', 'archived', 'read-only'].map((n) => [result(n).status, result(n).reason, result(n).attempts])
+      ['protected', 'archived', 'read-only'].map((n) => [
+        resultFor(run, n).status,
+        resultFor(run, n).reason,
+        resultFor(run, n).attempts
+      ])
     ).toEqual([
       ['failed', 'write refused: HTTP 403: user cannot commit to repo [user: cascade-bot]', 1],
       [
@@ -177,7 +191,7 @@ describe('the contents-API transport on GitHub', () => {
       ['updated', 'pinned 1.2.3 (was 0.1.0)'],
       ['failed', 'write refused: HTTP 409: Could not update file: Changes must be made through a pull request.']
     ])
-    expect(writes().map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT'])
+    expect(apiWrites(forge, undefined, CONTENTS).map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT'])
     for (const t of [created, updated]) expect(await fileAt(forge, t, '.runtime-version')).toBe('1.2.3\n')
     // commit-signing: auto sends no author and no committer, so GitHub signs (for a bot token):
     // both are the token's account.
@@ -216,7 +230,7 @@ describe('the contents-API transport on GitHub', () => {
     )
     expect(run.exitCode).toBe(0)
     expect(resultsOf(run.outputs).every((r) => r.status === 'updated')).toBe(true)
-    expect(writes()).toHaveLength(75)
+    expect(apiWrites(forge, undefined, CONTENTS)).toHaveLength(75)
     expect(forge.github.refusedWrites).toBe(0)
     expect(forge.count({ service: 'receive-pack', phase: 'rpc' })).toBe(5)
     expect(run.stdout).toContain(

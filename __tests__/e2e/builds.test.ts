@@ -2,7 +2,7 @@ import { TestForge } from '../../test-support/forge/forge.js'
 import type { Flavour } from '../../test-support/forge/flavours.js'
 import { buildsOf, forgeWithRuns, pollsOf } from '../../test-support/builds.js'
 import { runAction } from '../../test-support/run-action.js'
-import { inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
+import { annotations, inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
 
 let forge: TestForge
 afterEach(() => forge.close())
@@ -12,7 +12,6 @@ async function start(flavour: Flavour): Promise<TestForge> {
 }
 const builds = buildsOf
 const polls = (repo: string) => pollsOf(forge, repo)
-const warnings = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::warning'))
 
 describe('verify-build', () => {
   it.each([
@@ -34,7 +33,7 @@ describe('verify-build', () => {
     expect(polls('acme/tpl-a').every((r) => r.path.includes(`/actions/${api}`))).toBe(true)
     expect(run.summary).toContain('| Build |')
     expect(run.summary).toContain(`[${api === 'tasks' ? 'running' : 'in_progress'}](${found.url})`) // each API's own word
-    expect(warnings(run.stdout)).toEqual([])
+    expect(annotations(run.stdout, 'warning')).toEqual([])
   })
 
   it('gitea-1.22 has no runs API: the build is unknown, with the reason, and never a failure', async () => {
@@ -59,7 +58,7 @@ describe('verify-build', () => {
     expect(builds(run.outputs)).toEqual([
       { template: 'acme/tpl-quiet', build: 'not-started', url: null, reason: expect.any(String) }
     ])
-    expect(warnings(run.stdout)).toEqual([
+    expect(annotations(run.stdout, 'warning')).toEqual([
       '::warning title=runtime cascade%3A no build started::acme/tpl-quiet: the pin landed, but no workflow run appeared within 1 s: the image may not rebuild'
     ])
     // Bounded: polls back off (×1.5 from twice retry-delay-ms) and stop at the deadline.

@@ -1,10 +1,18 @@
 import { TestForge } from '../../test-support/forge/forge.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
-import { fileAt, gitRequests, history, inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
+import {
+  apiWrites,
+  fileAt,
+  gitRequests,
+  history,
+  inputsFor,
+  resultFor,
+  resultsOf,
+  statusOf,
+  template
+} from '../../test-support/scenario.js'
 
 let forge: TestForge
-const writes = (repo?: string) =>
-  forge.count({ kind: 'api', repo, method: 'PUT' }) + forge.count({ kind: 'api', repo, method: 'POST' })
 
 /**
  * What the cascade decides from the look-up round, on the default transport: one run over
@@ -12,7 +20,6 @@ const writes = (repo?: string) =>
  */
 describe('a cascade decides', () => {
   let run: ActionRun
-  const result = (name: string) => resultsOf(run.outputs).find((r) => r.template === `acme/${name}`)!
   beforeAll(async () => {
     forge = await TestForge.start()
     await template(forge, 'plain')
@@ -35,7 +42,11 @@ describe('a cascade decides', () => {
   afterAll(() => forge.close())
 
   it('to pin a template, and to fail the step when any template failed, naming them', async () => {
-    expect(result('plain')).toMatchObject({ status: 'updated', reason: 'pinned 1.2.3 (was 0.1.0)', branch: 'main' })
+    expect(resultFor(run, 'plain')).toMatchObject({
+      status: 'updated',
+      reason: 'pinned 1.2.3 (was 0.1.0)',
+      branch: 'main'
+    })
     expect(await fileAt(forge, 'acme/plain', '.runtime-version')).toBe('1.2.3\n')
     expect(run.exitCode).toBe(1)
     expect(run.outputs['failed-templates']).toBe('acme/read-only acme/typo')
@@ -46,55 +57,60 @@ describe('a cascade decides', () => {
   })
 
   it('to soft-skip a template without publish-image.yml, touching nothing', async () => {
-    expect(result('no-workflow')).toMatchObject({
+    expect(resultFor(run, 'no-workflow')).toMatchObject({
       status: 'skipped',
       reason:
         'no publish-image.yml (looked for .github/workflows/publish-image.yml, .gitea/workflows/publish-image.yml, .forgejo/workflows/publish-image.yml)'
     })
     expect(run.outputs['skipped-templates']).toBe('acme/no-workflow acme/archived acme/mirror acme/empty')
-    expect(writes('acme/no-workflow') + gitRequests(forge, 'acme/no-workflow')).toBe(0)
+    expect(apiWrites(forge, 'acme/no-workflow').length + gitRequests(forge, 'acme/no-workflow')).toBe(0)
     expect(await fileAt(forge, 'acme/no-workflow', '.runtime-version')).toBe('0.1.0\n')
   })
 
   it('that the workflow may live under .gitea or .forgejo', async () => {
-    expect([result('gitea-workflow').status, result('forgejo-workflow').status]).toEqual(['updated', 'updated'])
+    expect([resultFor(run, 'gitea-workflow').status, resultFor(run, 'forgejo-workflow').status]).toEqual([
+      'updated',
+      'updated'
+    ])
     for (const t of ['acme/gitea-workflow', 'acme/forgejo-workflow'])
       expect(await fileAt(forge, t, '.runtime-version')).toBe('1.2.3\n')
   })
 
   it('that a pin with other whitespace or a second line is already pinned, as templates read it', async () => {
-    expect(result('pinned-loosely')).toMatchObject({ status: 'unchanged', reason: 'already pinned to 1.2.3' })
+    expect(resultFor(run, 'pinned-loosely')).toMatchObject({ status: 'unchanged', reason: 'already pinned to 1.2.3' })
     expect(run.outputs['unchanged-templates']).toBe('acme/pinned-loosely')
     expect(await history(forge, 'acme/pinned-loosely')).toHaveLength(1)
-    expect(writes('acme/pinned-loosely')).toBe(0)
+    expect(apiWrites(forge, 'acme/pinned-loosely').length).toBe(0)
   })
 
   it('to pin the default branch when it is not main', async () => {
-    expect(result('trunk')).toMatchObject({ status: 'updated', branch: 'trunk' })
+    expect(resultFor(run, 'trunk')).toMatchObject({ status: 'updated', branch: 'trunk' })
     expect(await fileAt(forge, 'acme/trunk', '.runtime-version', 'trunk')).toBe('1.2.3\n')
   })
 
   it('to skip archived, mirror and empty repositories with the reason, writing nothing', async () => {
-    expect(['archived', 'mirror', 'empty'].map((n) => `${result(n).status}: ${result(n).reason}`)).toEqual([
+    expect(
+      ['archived', 'mirror', 'empty'].map((n) => `${resultFor(run, n).status}: ${resultFor(run, n).reason}`)
+    ).toEqual([
       'skipped: archived repository',
       'skipped: mirror repository (read-only)',
       'skipped: empty repository (no branch to pin)'
     ])
-    expect(['acme/archived', 'acme/mirror', 'acme/empty'].map((t) => gitRequests(forge, t) + writes(t))).toEqual([
-      0, 0, 0
-    ])
+    expect(
+      ['acme/archived', 'acme/mirror', 'acme/empty'].map((t) => gitRequests(forge, t) + apiWrites(forge, t).length)
+    ).toEqual([0, 0, 0])
   })
 
   it('that a token without push permission (as Gitea reports it) fails before any write', async () => {
-    expect(result('read-only')).toMatchObject({
+    expect(resultFor(run, 'read-only')).toMatchObject({
       status: 'failed',
       reason: 'the token has no push permission on this repository'
     })
-    expect(gitRequests(forge, 'acme/read-only') + writes('acme/read-only')).toBe(0)
+    expect(gitRequests(forge, 'acme/read-only') + apiWrites(forge, 'acme/read-only').length).toBe(0)
   })
 
   it('that a missing repository fails, never a skip: a typo never looks like success', async () => {
-    expect(result('typo')).toMatchObject({
+    expect(resultFor(run, 'typo')).toMatchObject({
       status: 'failed',
       reason: 'repository not found, or the token cannot see it (HTTP 404)'
     })

@@ -1,7 +1,7 @@
 import { TestForge } from '../../test-support/forge/forge.js'
 import type { Flavour } from '../../test-support/forge/flavours.js'
 import { runAction } from '../../test-support/run-action.js'
-import { fileAt, gitRequests, history, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
+import { fileAt, gitRequests, inputsFor, resultsOf, subjects, template } from '../../test-support/scenario.js'
 
 // Contents-API writes meeting what the forges really answer (forge-facts.md, Contents API).
 let forge: TestForge
@@ -29,8 +29,7 @@ describe.each(['github', 'gitea-1.25', 'gitea-1.22'] as Flavour[])('%s', (flavou
       reason: 'pinned 1.2.3 (was 0.1.0) after 2 writes'
     })
     expect(await fileAt(forge, t, '.runtime-version')).toBe('1.2.3\n')
-    const subjects = (await history(forge, t)).map((l) => l.split('|')[2])
-    expect(subjects.slice(0, 2)).toEqual([
+    expect((await subjects(forge, t)).slice(0, 2)).toEqual([
       'chore: pin runtime to 1.2.3 (publish-runtime cascade)',
       'feat: pushed meanwhile'
     ])

@@ -1,6 +1,6 @@
 import { TestForge } from '../../test-support/forge/forge.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
-import { history, inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
+import { history, inputsFor, resultFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
 
 let forge: TestForge
 
@@ -8,7 +8,6 @@ let forge: TestForge
 describe('forge API faults', () => {
   let run: ActionRun
   let downBefore: string[]
-  const result = (name: string) => resultsOf(run.outputs).find((r) => r.template === `acme/${name}`)!
   const asked = (name: string) => forge.requests.filter((r) => r.kind === 'api' && r.repo === `acme/${name}`)
   beforeAll(async () => {
     forge = await TestForge.start()
@@ -31,13 +30,13 @@ describe('forge API faults', () => {
   afterAll(() => forge.close())
 
   it('retries a burst of 502s that then clears', async () => {
-    expect(result('burst').status).toBe('updated')
+    expect(resultFor(run, 'burst').status).toBe('updated')
     expect(asked('burst').filter((r) => /\/repos\/acme\/burst$/.test(r.path))).toHaveLength(3)
     expect(run.stdout).toMatch(/GET \/repos\/acme\/burst: HTTP 502: injected 502; retry 1 in/)
   })
 
   it('a 503 that never clears fails that template after bounded attempts, with the status and message, nothing written', async () => {
-    expect(result('down')).toMatchObject({
+    expect(resultFor(run, 'down')).toMatchObject({
       status: 'failed',
       reason: 'repository lookup failed: HTTP 503: Service Unavailable: maintenance (after 4 attempts)'
     })
@@ -47,12 +46,12 @@ describe('forge API faults', () => {
   })
 
   it('retries a connection reset', async () => {
-    expect(result('reset').status).toBe('updated')
+    expect(resultFor(run, 'reset').status).toBe('updated')
     expect(run.stdout).toMatch(/connection failed \(ECONNRESET\); retry 1/)
   })
 
   it('a 403 stays with its template and is not retried', async () => {
-    expect(result('forbidden').reason).toBe(
+    expect(resultFor(run, 'forbidden').reason).toBe(
       'repository lookup failed: HTTP 403: token does not have at least one of required scope(s): [read:repository]'
     )
     const paths = asked('forbidden').map((r) => r.path)
@@ -60,14 +59,14 @@ describe('forge API faults', () => {
   })
 
   it('a probe that errors fails the template instead of skipping it', async () => {
-    expect(result('probe-500')).toMatchObject({
+    expect(resultFor(run, 'probe-500')).toMatchObject({
       status: 'failed',
       reason: 'probe failed: HTTP 500: injected 500 (after 4 attempts)'
     })
   })
 
   it('the others update all the same, and the step fails naming the failed ones', async () => {
-    expect(result('fine').status).toBe('updated')
+    expect(resultFor(run, 'fine').status).toBe('updated')
     expect(run.exitCode).toBe(1)
     expect(run.outputs['failed-templates']).toBe('acme/down acme/forbidden acme/probe-500')
   })

@@ -3,11 +3,15 @@ import { TestForge } from '../../test-support/forge/forge.js'
 import { PUBLISH_WORKFLOW, WORKFLOW_TEXT } from '../../test-support/forge/repo-store.js'
 import { FLAVOURS, type Flavour } from '../../test-support/forge/flavours.js'
 import { runAction } from '../../test-support/run-action.js'
-import { fileAt, gitRequests, history, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
-
-/** What the step's log says as errors and warnings (the runner shows these as annotations). */
-const annotations = (stdout: string, kind: 'error' | 'warning') =>
-  stdout.split('\n').filter((l) => l.startsWith(`::${kind}`))
+import {
+  annotations,
+  fileAt,
+  gitRequests,
+  history,
+  inputsFor,
+  resultsOf,
+  template
+} from '../../test-support/scenario.js'
 
 /** A server on another origin that counts what reaches it: nothing ever should. */
 async function elsewhere(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {

@@ -1,6 +1,6 @@
 import { TestForge } from '../../test-support/forge/forge.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
-import { fileAt, history, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
+import { fileAt, history, inputsFor, resultFor, resultsOf, subjects, template } from '../../test-support/scenario.js'
 
 const PIN = 'chore: pin runtime to 1.2.3 (publish-runtime cascade)'
 
@@ -14,8 +14,6 @@ let run: ActionRun
 const before = new Map<string, string[]>()
 const git = (templates: string, extra: Record<string, string> = {}) =>
   inputsFor(forge, templates, { transport: 'git', ...extra })
-const result = (name: string) => resultsOf(run.outputs).find((r) => r.template === `acme/${name}`)!
-const subjects = async (name: string) => (await history(forge, `acme/${name}`)).map((l) => l.split('|')[2])
 
 async function setUp(names: string[], arrange: () => Promise<void>, extra: Record<string, string> = {}): Promise<void> {
   forge = await TestForge.start()
@@ -30,7 +28,7 @@ async function setUp(names: string[], arrange: () => Promise<void>, extra: Recor
 
 /** The branch holds exactly one pin commit on top of all that was there, nothing lost. */
 async function onePinOnTop(name: string): Promise<void> {
-  expect(await subjects(name)).toEqual([PIN, ...before.get(name)!])
+  expect(await subjects(forge, `acme/${name}`)).toEqual([PIN, ...before.get(name)!])
 }
 
 describe('git: races', () => {
@@ -62,23 +60,23 @@ describe('git: races', () => {
   afterAll(() => forge.close())
 
   it('replays the pin over a push made between clone and push: both commits survive', async () => {
-    expect(result('rebase')).toMatchObject({ status: 'updated', attempts: 2 })
-    expect(await subjects('rebase')).toEqual([PIN, 'feat: someone else', 'initial commit'])
+    expect(resultFor(run, 'rebase')).toMatchObject({ status: 'updated', attempts: 2 })
+    expect(await subjects(forge, 'acme/rebase')).toEqual([PIN, 'feat: someone else', 'initial commit'])
     expect(await fileAt(forge, 'acme/rebase', 'app.py')).toBe('print("hi")\n')
     expect(await fileAt(forge, 'acme/rebase', '.runtime-version')).toBe('1.2.3\n')
   })
 
   it('ends unchanged when the other push already pinned the same version', async () => {
-    expect(result('pinned-meanwhile').status).toBe('unchanged')
-    expect((await subjects('pinned-meanwhile'))[0]).toBe('chore: pinned by a parallel run')
+    expect(resultFor(run, 'pinned-meanwhile').status).toBe('unchanged')
+    expect((await subjects(forge, 'acme/pinned-meanwhile'))[0]).toBe('chore: pinned by a parallel run')
   })
 
   it('gives up after max-attempts pushes when the branch keeps moving, leaving its commits intact', async () => {
-    expect(result('busy')).toMatchObject({ status: 'failed', attempts: 2 })
-    expect(result('busy').reason).toMatch(/^gave up after 2 attempts/)
+    expect(resultFor(run, 'busy')).toMatchObject({ status: 'failed', attempts: 2 })
+    expect(resultFor(run, 'busy').reason).toMatch(/^gave up after 2 attempts/)
     // Each push is refused at the advertisement (fetch first), so git never sends the pack.
     expect(forge.count({ repo: 'acme/busy', service: 'receive-pack', phase: 'advertise' })).toBe(2)
-    expect(await subjects('busy')).toEqual(['busy 2', 'busy 1', 'initial commit'])
+    expect(await subjects(forge, 'acme/busy')).toEqual(['busy 2', 'busy 1', 'initial commit'])
     expect(run.exitCode).toBe(1)
   })
 })
@@ -99,36 +97,36 @@ describe('git: faults that clear', () => {
   afterAll(() => forge.close())
 
   it('retries transient 502s on the clone within max-attempts', async () => {
-    expect(result('clone-502')).toMatchObject({ status: 'updated', attempts: 1 })
+    expect(resultFor(run, 'clone-502')).toMatchObject({ status: 'updated', attempts: 1 })
     await onePinOnTop('clone-502')
   })
 
   it('retries a push that failed with a 502, ending with exactly one pin commit', async () => {
-    expect(result('push-502')).toMatchObject({ status: 'updated', attempts: 2 })
+    expect(resultFor(run, 'push-502')).toMatchObject({ status: 'updated', attempts: 2 })
     expect(run.stdout).toMatch(/transient: .*502/)
     await onePinOnTop('push-502')
   })
 
   it('survives resets on every push request, ending with exactly one pin commit', async () => {
-    expect(result('push-resets').status).toBe('updated')
+    expect(resultFor(run, 'push-resets').status).toBe('updated')
     await onePinOnTop('push-resets')
   })
 
   it('a push that landed but whose answer was lost is recognised, not pushed twice', async () => {
-    expect(result('push-swallowed')).toMatchObject({
+    expect(resultFor(run, 'push-swallowed')).toMatchObject({
       status: 'updated',
       reason: 'pinned 1.2.3 (was 0.1.0); the interrupted push had landed'
     })
-    expect(result('push-swallowed').commit).toBe(
+    expect(resultFor(run, 'push-swallowed').commit).toBe(
       await forge.store.resolve(forge.repo('acme/push-swallowed'), 'refs/heads/main')
     )
     await onePinOnTop('push-swallowed')
   })
 
   it('a ref that moves between the advertisement and the update is a race: replayed, both commits kept', async () => {
-    expect(result('mid-push')).toMatchObject({ status: 'updated', attempts: 2 })
+    expect(resultFor(run, 'mid-push')).toMatchObject({ status: 'updated', attempts: 2 })
     expect(run.stdout).toMatch(/race: .*(failed to update ref|failed to lock|cannot lock ref)/)
-    expect(await subjects('mid-push')).toEqual([PIN, 'feat: landed mid-push', 'initial commit'])
+    expect(await subjects(forge, 'acme/mid-push')).toEqual([PIN, 'feat: landed mid-push', 'initial commit'])
   })
 })
 
@@ -154,34 +152,34 @@ describe('git: faults that do not clear', () => {
   afterAll(() => forge.close())
 
   it('gives up on a clone that keeps failing after max-attempts, leaving the branch as it was', async () => {
-    expect(result('clone-503')).toMatchObject({ status: 'failed', attempts: 0 })
-    expect(result('clone-503').reason).toMatch(/^gave up after 2 attempts: .*503/)
+    expect(resultFor(run, 'clone-503')).toMatchObject({ status: 'failed', attempts: 0 })
+    expect(resultFor(run, 'clone-503').reason).toMatch(/^gave up after 2 attempts: .*503/)
     expect(forge.count({ kind: 'git', repo: 'acme/clone-503', service: 'upload-pack', phase: 'advertise' })).toBe(2)
-    expect(await subjects('clone-503')).toEqual(before.get('clone-503'))
+    expect(await subjects(forge, 'acme/clone-503')).toEqual(before.get('clone-503'))
   })
 
   it('fails with the git error when the repository disappears between lookup and clone, not retried', async () => {
-    expect(result('gone')).toMatchObject({ status: 'failed', attempts: 0 })
-    expect(result('gone').reason).toMatch(/^repository not found by git/)
+    expect(resultFor(run, 'gone')).toMatchObject({ status: 'failed', attempts: 0 })
+    expect(resultFor(run, 'gone').reason).toMatch(/^repository not found by git/)
     expect(forge.count({ kind: 'git', repo: 'acme/gone' })).toBe(1)
   })
 
   it('a push refused for permission is final, saying the token lacks write access', async () => {
-    expect(result('push-403')).toMatchObject({ status: 'failed', attempts: 1 })
-    expect(result('push-403').reason).toMatch(
+    expect(resultFor(run, 'push-403')).toMatchObject({ status: 'failed', attempts: 1 })
+    expect(resultFor(run, 'push-403').reason).toMatch(
       /^the token lacks write access to this repository \(the forge said: .*403/
     )
   })
 
   it('git refused with a 401 fails at once: no prompt to hang on, no retry', async () => {
-    expect(result('git-401')).toMatchObject({ status: 'failed', attempts: 0 })
-    expect(result('git-401').reason).toMatch(/^authentication or permission failure: /)
+    expect(resultFor(run, 'git-401')).toMatchObject({ status: 'failed', attempts: 0 })
+    expect(resultFor(run, 'git-401').reason).toMatch(/^authentication or permission failure: /)
     expect(forge.count({ kind: 'git', repo: 'acme/git-401' })).toBe(1)
     expect(run.ms).toBeLessThan(15000) // a prompt would wait for the 60 s deadline
   })
 
   it('the others update all the same', async () => {
-    expect(result('fine').status).toBe('updated')
+    expect(resultFor(run, 'fine').status).toBe('updated')
     await onePinOnTop('fine')
   })
 })
@@ -196,9 +194,9 @@ describe('git: a server that hangs', () => {
   afterAll(() => forge.close())
 
   it('cannot hang the job: git is killed at its deadline, the others update', async () => {
-    expect(result('hang').status).toBe('failed')
-    expect(result('hang').reason).toMatch(/^gave up after 2 attempts: .*(too slow|timed out)/i)
-    expect(result('fine').status).toBe('updated')
+    expect(resultFor(run, 'hang').status).toBe('failed')
+    expect(resultFor(run, 'hang').reason).toMatch(/^gave up after 2 attempts: .*(too slow|timed out)/i)
+    expect(resultFor(run, 'fine').status).toBe('updated')
     expect(run.ms).toBeLessThan(20000)
   })
 })

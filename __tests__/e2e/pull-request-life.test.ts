@@ -11,8 +11,7 @@ import { fileAt, history, inputsFor, resultsOf, template } from '../../test-supp
 let forge: TestForge
 afterEach(() => forge.close())
 
-type Result = ReturnType<typeof resultsOf>[number] & { superseded?: number[] }
-const first = (outputs: Record<string, string>) => resultsOf(outputs)[0] as Result
+const first = (outputs: Record<string, string>) => resultsOf(outputs)[0]
 const pr = (version: string, extra: Record<string, string> = {}) =>
   inputsFor(forge, 'tpl', { mode: 'pull-request', version, ...extra })
 const pulls = () => forge.repo('acme/tpl').pulls

@@ -1,6 +1,15 @@
 import { TestForge } from '../../test-support/forge/forge.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
-import { fileAt, gitRequests, history, inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
+import {
+  fileAt,
+  gitRequests,
+  inputsFor,
+  resultFor,
+  resultsOf,
+  statusOf,
+  subjects,
+  template
+} from '../../test-support/scenario.js'
 
 const HEAD = 'bump/runtime-1.2.3'
 const PIN = 'chore: pin runtime to 1.2.3 (publish-runtime cascade)'
@@ -9,8 +18,6 @@ let forge: TestForge
 
 const protectedTemplate = (name: string) => template(forge, name, { protectBranch: 'main' })
 const pulls = (fullName: string) => forge.repo(fullName).pulls
-const subjects = async (fullName: string, branch?: string) =>
-  (await history(forge, fullName, branch)).map((l) => l.split('|')[2])
 /** A forge of its own for each test of the block. */
 function withFreshForge(): void {
   beforeEach(async () => {
@@ -54,8 +61,8 @@ describe.each(['api', 'git'])('pull-request mode, through %s', (transport) => {
         attempts: 1,
         reason: 'opened #1: pinned 1.2.3 (was 0.1.0)'
       })
-      expect(await subjects(t)).toEqual(['initial commit'])
-      expect(await subjects(t, HEAD)).toEqual([PIN, 'initial commit'])
+      expect(await subjects(forge, t)).toEqual(['initial commit'])
+      expect(await subjects(forge, t, HEAD)).toEqual([PIN, 'initial commit'])
       expect(await fileAt(forge, t, '.runtime-version', HEAD)).toBe('1.2.3\n')
       expect(pulls(t)).toEqual([
         expect.objectContaining({
@@ -201,7 +208,6 @@ describe('pull-request mode', () => {
 
   describe('its last step, the pull request', () => {
     let run: ActionRun
-    const result = (name: string) => resultsOf(run.outputs).find((r) => r.template === `acme/${name}`)!
     beforeAll(async () => {
       forge = await TestForge.start()
       for (const name of ['flaky', 'lost', 'refused']) await protectedTemplate(name)
@@ -217,13 +223,13 @@ describe('pull-request mode', () => {
     afterAll(() => forge.close())
 
     it('retries the POST on 5xx, then opens exactly one PR', async () => {
-      expect(result('flaky').status).toBe('pr-opened')
+      expect(resultFor(run, 'flaky').status).toBe('pr-opened')
       expect(forge.count({ method: 'POST', path: /\/acme\/flaky\/pulls$/ })).toBe(3)
       expect(pulls('acme/flaky')).toHaveLength(1)
     })
 
     it('a POST whose answer was lost finds the PR it did open, not a second one', async () => {
-      expect(result('lost').status).toBe('pr-exists')
+      expect(resultFor(run, 'lost').status).toBe('pr-exists')
       expect(pulls('acme/lost')).toHaveLength(1)
       expect(
         JSON.parse(run.outputs['pull-requests']).find((p: { template: string }) => p.template === 'acme/lost').number
@@ -231,7 +237,7 @@ describe('pull-request mode', () => {
     })
 
     it('a pull request the forge will not open fails that template, saying the branch is pushed', async () => {
-      expect(result('refused')).toMatchObject({
+      expect(resultFor(run, 'refused')).toMatchObject({
         status: 'failed',
         reason: `${HEAD} is pushed, but the pull request could not be opened: HTTP 403: pull requests are disabled for this repository`
       })
@@ -239,7 +245,7 @@ describe('pull-request mode', () => {
     })
 
     it('opens nothing for a template already pinned on its default branch', async () => {
-      expect(result('pinned').status).toBe('unchanged')
+      expect(resultFor(run, 'pinned').status).toBe('unchanged')
       expect(pulls('acme/pinned')).toHaveLength(0)
       expect(
         gitRequests(forge, 'acme/pinned') + forge.count({ kind: 'api', method: 'POST', repo: 'acme/pinned' })
@@ -263,33 +269,6 @@ describe('pull-request mode', () => {
       ])
       expect(pulls(t)).toHaveLength(0)
     })
-  })
-})
-
-describe('downgrade policy', () => {
-  withFreshForge()
-
-  it.each([
-    ['allow', 'updated', 'pinned 1.2.3 (was 2.0.0); a downgrade from 2.0.0', '1.2.3\n'],
-    ['skip', 'skipped', 'pin 2.0.0 is newer', '2.0.0\n'],
-    ['fail', 'failed', 'pin 2.0.0 is newer than 1.2.3 (downgrade: fail)', '2.0.0\n']
-  ])('%s: a lower version is %s', async (policy, status, reason, pinned) => {
-    const t = await template(forge, 'tpl-a', { pin: '2.0.0' })
-    const run = await runAction(inputsFor(forge, 'tpl-a', { downgrade: policy }))
-    expect(resultsOf(run.outputs)[0]).toMatchObject({ status, reason })
-    expect(await fileAt(forge, t, '.runtime-version')).toBe(pinned)
-    expect(run.exitCode).toBe(status === 'failed' ? 1 : 0)
-  })
-
-  it('compares PEP 440 versions (1.2.3 is newer than 1.2.3rc1), and writes what cannot be compared, saying so', async () => {
-    const rc = await template(forge, 'tpl-rc', { pin: '1.2.3rc1' })
-    const nightly = await template(forge, 'tpl-nightly', { pin: 'nightly' })
-    const run = await runAction(inputsFor(forge, 'tpl-rc tpl-nightly', { downgrade: 'fail' }))
-    expect(resultsOf(run.outputs).map((r) => [r.status, r.reason])).toEqual([
-      ['updated', 'pinned 1.2.3 (was 1.2.3rc1)'],
-      ['updated', 'pinned 1.2.3 (was nightly); versions could not be compared (nightly → 1.2.3)']
-    ])
-    for (const t of [rc, nightly]) expect(await fileAt(forge, t, '.runtime-version')).toBe('1.2.3\n')
   })
 })
 

@@ -1,16 +1,12 @@
 import { TestForge } from '../../test-support/forge/forge.js'
 import type { Flavour } from '../../test-support/forge/flavours.js'
 import { runAction } from '../../test-support/run-action.js'
-import { fileAt, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
+import { apiWrites, fileAt, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
 
 // A renamed repository listed under its old name (which redirects) and its new one is one
 // template: written once, one result that says which names it covered.
 let forge: TestForge
 afterEach(() => forge.close())
-
-const writes = () =>
-  forge.count({ kind: 'api', method: 'PUT', path: /\/contents\// }) +
-  forge.count({ kind: 'api', method: 'POST', path: /\/contents\// })
 
 describe.each(['github', 'gitea-1.25', 'forgejo'] as Flavour[])('%s', (flavour) => {
   it.each(['tpl-old tpl-new', 'tpl-new tpl-old'])('listed as "%s": one write, one result, green', async (list) => {
@@ -26,7 +22,7 @@ describe.each(['github', 'gitea-1.25', 'forgejo'] as Flavour[])('%s', (flavour) 
       /listed as acme\/tpl-(old|new) and acme\/tpl-(old|new): one repository, written once/
     )
     expect(results[1].template).toBe('acme/tpl-b')
-    expect(writes()).toBe(2)
+    expect(apiWrites(forge, undefined, /\/contents\//).length).toBe(2)
     expect(await fileAt(forge, 'acme/tpl-new', '.runtime-version')).toBe('1.2.3\n')
     expect(run.outputs['failed-templates']).toBe('')
   })

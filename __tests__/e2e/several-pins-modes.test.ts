@@ -10,8 +10,7 @@ const REQUIREMENTS = (v: string) => `flask==3.0\nmy-runtime==${v}\n`
 let forge: TestForge
 afterEach(() => forge.close())
 
-type Result = ReturnType<typeof resultsOf>[number] & { files: string[]; verified: boolean | null }
-const results = (outputs: Record<string, string>) => resultsOf(outputs) as Result[]
+const results = resultsOf
 
 describe.each<Flavour>(['gitea-1.25', 'github'])('several pins on %s', (flavour) => {
   beforeEach(async () => {

@@ -1,7 +1,7 @@
 import type { Flavour } from '../../test-support/forge/flavours.js'
 import { TestForge } from '../../test-support/forge/forge.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
-import { fileAt, history, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
+import { apiWrites, fileAt, inputsFor, resultFor, subjects, template } from '../../test-support/scenario.js'
 
 /**
  * Every place a template pins the runtime, landed in one commit, on each transport and forge:
@@ -17,8 +17,6 @@ const PINS = [
 const REQUIREMENTS = (v: string, eol = '\n') => `flask==3.0${eol}my-runtime==${v}${eol}`
 const SOMEONE = { name: 'Someone Else', email: 'someone@example.com' }
 
-type Result = ReturnType<typeof resultsOf>[number] & { files: string[]; verified: boolean | null }
-
 const cases: Array<[Flavour, 'api' | 'git']> = [
   ['gitea-1.25', 'api'],
   ['gitea-1.25', 'git'],
@@ -31,10 +29,6 @@ describe.each(cases)('several pins on %s through %s', (flavour, transport) => {
   let forge: TestForge
   let run: ActionRun
   const heads = new Map<string, string>()
-  const result = (name: string) => resultsOf(run.outputs).find((r) => r.template === `acme/${name}`) as Result
-  const subjects = async (name: string) => (await history(forge, `acme/${name}`)).map((l) => l.split('|')[2])
-  const writesTo = (name: string) =>
-    forge.requests.filter((r) => r.kind === 'api' && r.repo === `acme/${name}` && r.method !== 'GET').length
   const mode = async (name: string, path: string) =>
     (await forge.store.git(forge.repo(`acme/${name}`).dir, ['ls-tree', 'main', '--', path])).split(' ')[0]
 
@@ -89,7 +83,7 @@ describe.each(cases)('several pins on %s through %s', (flavour, transport) => {
 
   // two-files has no Dockerfile and no build.sh: those pins are optional, so it is no failure.
   it('two files, one commit: both pinned, the rest of each file untouched, the optional pins left out', async () => {
-    expect(result('two-files')).toMatchObject({
+    expect(resultFor(run, 'two-files')).toMatchObject({
       status: 'updated',
       reason: 'pinned 1.2.3 in .runtime-version, requirements.txt (was 0.1.0)',
       files: ['.runtime-version', 'requirements.txt']
@@ -115,7 +109,7 @@ describe.each(cases)('several pins on %s through %s', (flavour, transport) => {
   })
 
   it('a pattern that matches twice rewrites both, and nothing else in the file', async () => {
-    expect(result('twice')).toMatchObject({
+    expect(resultFor(run, 'twice')).toMatchObject({
       status: 'updated',
       files: ['.runtime-version', 'requirements.txt', 'Dockerfile']
     })
@@ -125,28 +119,28 @@ describe.each(cases)('several pins on %s through %s', (flavour, transport) => {
   })
 
   it('a pattern that matches nothing, or whose file is missing, fails the template; nothing is written', async () => {
-    expect(result('no-match')).toMatchObject({
+    expect(resultFor(run, 'no-match')).toMatchObject({
       status: 'failed',
       reason: '"requirements.txt: my-runtime==" matches nothing in requirements.txt'
     })
-    expect(result('missing')).toMatchObject({
+    expect(resultFor(run, 'missing')).toMatchObject({
       status: 'failed',
       reason: 'requirements.txt not found (pin "requirements.txt: my-runtime==")'
     })
     for (const name of ['no-match', 'missing']) {
       expect(await forge.store.tip(forge.repo(`acme/${name}`), 'main')).toBe(heads.get(name))
-      expect(writesTo(name)).toBe(0)
+      expect(apiWrites(forge, `acme/${name}`).length).toBe(0)
     }
     expect(run.exitCode).toBe(1)
   })
 
   it('a CRLF file keeps its CRLF line endings', async () => {
-    expect(result('crlf').status).toBe('updated')
+    expect(resultFor(run, 'crlf').status).toBe('updated')
     expect(await fileAt(forge, 'acme/crlf', 'requirements.txt')).toBe(REQUIREMENTS('1.2.3', '\r\n'))
   })
 
   it('an executable file keeps its mode', async () => {
-    expect(result('exec')).toMatchObject({
+    expect(resultFor(run, 'exec')).toMatchObject({
       status: 'updated',
       files: ['.runtime-version', 'requirements.txt', 'build.sh']
     })
@@ -155,30 +149,30 @@ describe.each(cases)('several pins on %s through %s', (flavour, transport) => {
   })
 
   it('already pinned in every file: unchanged, no write', () => {
-    expect(result('pinned')).toMatchObject({ status: 'unchanged', reason: 'already pinned to 1.2.3' })
-    expect(writesTo('pinned')).toBe(0)
+    expect(resultFor(run, 'pinned')).toMatchObject({ status: 'unchanged', reason: 'already pinned to 1.2.3' })
+    expect(apiWrites(forge, 'acme/pinned').length).toBe(0)
   })
 
   it('a race: read again, judged again; the reason says what the commit replaced; their commit stays below', async () => {
     const again = transport === 'git' ? 'pushes' : 'writes'
-    expect(result('race')).toMatchObject({
+    expect(resultFor(run, 'race')).toMatchObject({
       status: 'updated',
       attempts: 2,
       reason: `pinned 1.2.3 in .runtime-version, requirements.txt (.runtime-version was 0.1.0, requirements.txt was 0.3.0) after 2 ${again}`
     })
-    expect((await subjects('race')).slice(1, 2)).toEqual(['meanwhile in race'])
+    expect((await subjects(forge, 'acme/race')).slice(1, 2)).toEqual(['meanwhile in race'])
     expect(await fileAt(forge, 'acme/race', 'requirements.txt')).toBe(REQUIREMENTS('1.2.3'))
   })
 
   it('a newer pin pushed meanwhile, under downgrade: skip: skipped on both transports, nothing overwritten', async () => {
-    expect(result('newer')).toMatchObject({ status: 'skipped', reason: 'pin 9.9.9 is newer' })
+    expect(resultFor(run, 'newer')).toMatchObject({ status: 'skipped', reason: 'pin 9.9.9 is newer' })
     expect(await fileAt(forge, 'acme/newer', '.runtime-version')).toBe('9.9.9\n')
-    expect((await subjects('newer'))[0]).toBe('meanwhile in newer')
+    expect((await subjects(forge, 'acme/newer'))[0]).toBe('meanwhile in newer')
   })
 
   it('a protected branch refuses the commit in the forge’s words; not one a re-run fixes', async () => {
-    expect(result('protected').status).toBe('failed')
-    expect(result('protected').reason).toMatch(/pull request|cannot commit|Protected branch/i)
+    expect(resultFor(run, 'protected').status).toBe('failed')
+    expect(resultFor(run, 'protected').reason).toMatch(/pull request|cannot commit|Protected branch/i)
     expect(await forge.store.tip(forge.repo('acme/protected'), 'main')).toBe(heads.get('protected'))
     expect(run.outputs['retryable-templates']).not.toContain('acme/protected')
   })
@@ -186,7 +180,7 @@ describe.each(cases)('several pins on %s through %s', (flavour, transport) => {
   it('reports whether the commit is verified, from the write’s answer', () => {
     // GitHub signs an App token's API commit that names no author; Gitea's answer says unsigned
     // here; a push's result carries no verification.
-    expect(result('two-files').verified).toBe(transport === 'git' ? null : flavour === 'github')
+    expect(resultFor(run, 'two-files').verified).toBe(transport === 'git' ? null : flavour === 'github')
   })
 
   it('the summary says which files each commit changed', () => {

@@ -1,0 +1,79 @@
+import { TestForge } from '../../test-support/forge/forge.js'
+import { runAction } from '../../test-support/run-action.js'
+import { annotations, gitRequests, inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
+
+let forge: TestForge
+
+describe('GitHub rate limits', () => {
+  beforeEach(async () => {
+    forge = await TestForge.start({ flavour: 'github' })
+  })
+  afterEach(() => forge.close())
+
+  it('a primary limit that resets soon is waited out, once for all templates', async () => {
+    for (const name of ['t1', 't2', 't3']) await template(forge, name)
+    forge.github.exhaust(2)
+    const resetAt = forge.github.resetAt * 1000
+    const run = await runAction(inputsFor(forge, 't1 t2 t3'))
+    expect(run.exitCode).toBe(0)
+    expect(statusOf(run.outputs)).toEqual({ 'acme/t1': 'updated', 'acme/t2': 'updated', 'acme/t3': 'updated' })
+    // Refused once, then silence until the quota returned: nobody kept asking.
+    const refused = forge.requests.filter((r) => r.status === 403)
+    expect(refused.length).toBeGreaterThan(0)
+    const lastRefusal = Math.max(...refused.map((r) => r.at))
+    const asked = forge.requests.filter((r) => r.kind === 'api' && !r.path.endsWith('/rate_limit'))
+    expect(asked.filter((r) => r.at > lastRefusal && r.at < resetAt - 100)).toEqual([])
+    expect(annotations(run.stdout, 'warning')).toEqual([
+      expect.stringMatching(/GitHub API quota: 0 of 5000 requests left/)
+    ])
+  })
+
+  it('a primary limit further away than rate-limit-wait stops the run with one error; the rest are "not attempted: rate limit"', async () => {
+    for (const name of ['t1', 't2', 't3', 't4', 't5', 't6']) await template(forge, name)
+    forge.github.exhaust(3600)
+    const run = await runAction(inputsFor(forge, 't1 t2 t3 t4 t5 t6', { concurrency: '2' }))
+    expect(run.exitCode).toBe(1)
+    expect(annotations(run.stdout, 'error')).toEqual([
+      expect.stringMatching(
+        /^::error::GitHub API rate limit exhausted: the quota returns at \S+Z \(in about 60 min\), later than rate-limit-wait \(300 s\) allows/
+      )
+    ])
+    const reasons = resultsOf(run.outputs).map((r) => r.reason)
+    expect(reasons.filter((r) => r === 'not attempted: rate limit').length).toBeGreaterThanOrEqual(4)
+    expect(reasons.every((r) => /rate limit/.test(r))).toBe(true)
+    expect(run.outputs['failed-templates']).toBe('acme/t1 acme/t2 acme/t3 acme/t4 acme/t5 acme/t6')
+    expect(gitRequests(forge)).toBe(0)
+  })
+
+  it('a secondary limit is waited out (Retry-After) and fewer requests go out at once after it', async () => {
+    for (const name of ['t1', 't2', 't3', 't4', 't5', 't6']) await template(forge, name)
+    forge.latencyMs = 60
+    // The first template request meets the limit (the token check before it does not).
+    forge.before({ kind: 'api', path: /\/repos\// }, async () => forge.github.secondary(1, 1))
+    const run = await runAction(inputsFor(forge, 't1 t2 t3 t4 t5 t6', { concurrency: '3' }))
+    expect(run.exitCode).toBe(0)
+    const limitedAt = forge.requests.find((r) => r.status === 403)!.doneAt!
+    const peak = (from: number, to: number) => {
+      const api = forge.requests.filter((r) => r.kind === 'api' && r.at >= from && r.at < to)
+      return Math.max(...api.map((r) => api.filter((o) => o.at <= r.at && (o.doneAt ?? Infinity) > r.at).length))
+    }
+    const before = peak(0, limitedAt)
+    const after = peak(limitedAt + 900, Infinity)
+    expect(before).toBeGreaterThanOrEqual(4)
+    expect(after).toBeLessThanOrEqual(Math.floor(before / 2))
+    expect(run.stdout).toMatch(/GitHub secondary rate limit; waiting until/)
+  })
+
+  it('a secondary limit without Retry-After means a minute: past rate-limit-wait, the run stops and says when', async () => {
+    await template(forge, 't1')
+    forge.github.secondary(10)
+    const run = await runAction(inputsFor(forge, 't1', { 'rate-limit-wait': '30' }))
+    expect(run.exitCode).toBe(1)
+    expect(annotations(run.stdout, 'error')).toEqual([
+      expect.stringMatching(
+        /^::error::GitHub secondary rate limit: the quota returns at .*\(in about 1 min\), later than rate-limit-wait \(30 s\)/
+      )
+    ])
+    expect(run.ms).toBeLessThan(15000)
+  })
+})
