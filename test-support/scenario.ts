@@ -3,6 +3,9 @@ import { PUBLISH_WORKFLOW, WORKFLOW_TEXT, type RepoOptions } from './forge/repo-
 
 export const OWNER = 'acme'
 
+/** The subject of the pin commit for 1.2.3 (the version inputsFor gives) with the default message. */
+export const PIN = 'chore: pin runtime to 1.2.3 (publish-runtime cascade)'
+
 /** A template with publish-image.yml (unless `workflow: false`) pinned to `pin` (unless null). */
 export async function template(
   forge: TestForge,

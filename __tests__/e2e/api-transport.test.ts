@@ -5,14 +5,13 @@ import {
   fileAt,
   gitRequests,
   inputsFor,
+  PIN,
   resultFor,
   resultsOf,
   statusOf,
   subjects,
   template
 } from '../../test-support/scenario.js'
-
-const PIN = 'chore: pin runtime to 1.2.3 (publish-runtime cascade)'
 
 let forge: TestForge
 const CONTENTS = /\/contents\//

@@ -1,8 +1,15 @@
 import { TestForge } from '../../test-support/forge/forge.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
-import { fileAt, history, inputsFor, resultFor, resultsOf, subjects, template } from '../../test-support/scenario.js'
-
-const PIN = 'chore: pin runtime to 1.2.3 (publish-runtime cascade)'
+import {
+  fileAt,
+  history,
+  inputsFor,
+  PIN,
+  resultFor,
+  resultsOf,
+  subjects,
+  template
+} from '../../test-support/scenario.js'
 
 /**
  * The git transport: clone, commit, push; its races, faults and costs. Each describe is one

@@ -4,6 +4,7 @@ import {
   fileAt,
   gitRequests,
   inputsFor,
+  PIN,
   resultFor,
   resultsOf,
   statusOf,
@@ -12,7 +13,6 @@ import {
 } from '../../test-support/scenario.js'
 
 const HEAD = 'bump/runtime-1.2.3'
-const PIN = 'chore: pin runtime to 1.2.3 (publish-runtime cascade)'
 
 let forge: TestForge
 

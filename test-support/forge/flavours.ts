@@ -146,10 +146,3 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     deletedFileWrite: () => ({ status: 404, message: 'Not Found' })
   }
 }
-
-/** The refusal a protected branch gives a push, per family. */
-export function protectedBranchText(facts: FlavourFacts, branch: string): string {
-  return facts.family === 'github'
-    ? `GH006: Protected branch update failed for refs/heads/${branch}.`
-    : `Not allowed to push to protected branch ${branch}`
-}

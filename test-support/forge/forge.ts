@@ -8,7 +8,8 @@ import { errorAnswer, type ApiAnswer } from './api/answers.js'
 import { GithubState } from './api/github-state.js'
 import { RestApi } from './api/router.js'
 import { FACTS, type Flavour, type FlavourFacts } from './flavours.js'
-import { runHttpBackend } from './git-cgi.js'
+import { serveGit, type GitContext } from './git-serving.js'
+import { authorized, classify, exchangeOf, GRAPHQL_PATH, readBody } from './requests.js'
 import { checkExchanges, type Exchange } from '../spec-check/check.js'
 import { recordSpecReport } from '../spec-check/totals.js'
 import { RepoStore, type RepoMeta, type RepoOptions } from './repo-store.js'
@@ -24,8 +25,6 @@ import {
 } from './request-rules.js'
 
 export type { FaultAction, GitService, Match, RequestKind, RequestRecord }
-
-const GRAPHQL_PATH = '/api/graphql'
 
 export interface ForgeOptions {
   flavour?: Flavour
@@ -147,8 +146,8 @@ export class TestForge {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req)
     const url = new URL(req.url ?? '/', this.url)
-    const record = this.classify(req.method ?? 'GET', url.pathname, url.searchParams)
-    record.authorized = this.authorized(req)
+    const record = classify(this.facts, this.store, req.method ?? 'GET', url.pathname, url.searchParams)
+    record.authorized = authorized(req, this.token)
     if (record.kind === 'api' && this.exchanges) Object.assign(record, { query: url.searchParams, body })
     this.requests.push(record)
     if (this.latencyMs > 0) await sleep(this.latencyMs)
@@ -167,7 +166,7 @@ export class TestForge {
       sink.write = () => true
       sink.end = () => sink
       await (record.kind === 'git'
-        ? this.serveGit(req, sink, body, url, record)
+        ? serveGit(this.gitContext(), req, sink, body, url, record)
         : this.serveApi(req, sink, url, record, body))
       req.socket.destroy()
       record.status = 0
@@ -187,51 +186,10 @@ export class TestForge {
     }
     try {
       if (record.kind === 'api') return await this.serveApi(req, res, url, record, body)
-      return await this.serveGit(req, res, body, url, record)
+      return await serveGit(this.gitContext(), req, res, body, url, record)
     } catch (error) {
       return this.send(res, record, { status: 500, body: { message: `forge bug: ${(error as Error).message}` } })
     }
-  }
-
-  private classify(method: string, path: string, query: URLSearchParams): RequestRecord {
-    const at = Date.now()
-    const base = `${this.facts.apiBase}/`
-    // GitHub Enterprise Server's GraphQL endpoint sits beside /api/v3 (docs, "Forming calls with GraphQL").
-    if (this.facts.family === 'github' && path === GRAPHQL_PATH)
-      return { method, path, kind: 'api', repo: null, authorized: false, at }
-    if (path.startsWith(base)) {
-      const m = /\/repos\/([^/]+)\/([^/]+)/.exec(path.slice(base.length - 1))
-      const byId = /^\/repositories\/(\d+)/.exec(path.slice(base.length - 1))
-      const repo = m
-        ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}`
-        : byId
-          ? (this.store.byId(Number(byId[1]))?.fullName ?? null)
-          : null
-      return { method, path, kind: 'api', repo, authorized: false, at }
-    }
-    const m = /^\/([^/]+)\/([^/]+?)(?:\.git)?\/(info\/refs|git-upload-pack|git-receive-pack)$/.exec(path)
-    if (!m) return { method, path, kind: 'git', repo: null, authorized: false, at }
-    const service = (m[3] === 'info/refs' ? (query.get('service') ?? '') : m[3]).replace(/^git-/, '') as GitService
-    return {
-      method,
-      path,
-      kind: 'git',
-      repo: `${m[1]}/${m[2]}`,
-      service,
-      phase: m[3] === 'info/refs' ? 'advertise' : 'rpc',
-      authorized: false,
-      at
-    }
-  }
-
-  /** `token X`, `Bearer X`, or basic auth with the token as password (git's extraheader). */
-  private authorized(req: IncomingMessage): boolean {
-    const header = req.headers.authorization ?? ''
-    const [scheme, value = ''] = header.split(' ', 2)
-    if (/^(token|bearer)$/i.test(scheme)) return value === this.token
-    if (/^basic$/i.test(scheme))
-      return Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':') === this.token
-    return false
   }
 
   private async serveApi(
@@ -265,71 +223,8 @@ export class TestForge {
     this.send(res, record, await this.api.handle({ method: record.method, path, query: url.searchParams, body }))
   }
 
-  private async serveGit(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: Buffer,
-    url: URL,
-    record: RequestRecord
-  ): Promise<void> {
-    const [owner, name] = (record.repo ?? '/').split('/')
-    const meta = record.repo ? this.store.find(owner, name) : undefined
-    const moved = record.repo && !meta ? this.store.movedTo(owner, name) : undefined
-    if (moved) {
-      // Renamed: git smart HTTP is redirected like the API (git itself follows only 301).
-      const tail = url.pathname.slice(
-        url.pathname.indexOf(record.phase === 'advertise' ? '/info/refs' : `/git-${record.service}`)
-      )
-      const location = `/${moved.fullName}.git${tail}${url.search}`
-      record.status = this.facts.redirectStatus
-      res.writeHead(this.facts.redirectStatus, {
-        Location: this.facts.absoluteRedirect ? `${this.url}${location}` : location
-      })
-      return void res.end()
-    }
-    if (!meta || !record.service) return this.sendText(res, record, 404, 'Not found\n')
-    if (!record.authorized) {
-      res.setHeader('WWW-Authenticate', `Basic realm="${this.facts.family === 'github' ? 'GitHub' : 'Gitea'}"`)
-      return this.sendText(res, record, 401, 'Unauthorized\n')
-    }
-    if (record.service === 'receive-pack') {
-      const refusal = this.pushRefusal(meta)
-      if (refusal) return this.sendText(res, record, 403, `${refusal}\n`)
-    }
-    const suffix = url.pathname.slice(
-      url.pathname.indexOf(record.phase === 'advertise' ? '/info/refs' : `/git-${record.service}`)
-    )
-    const before = record.service === 'receive-pack' && record.phase === 'rpc' ? await this.store.branches(meta) : null
-    record.status = 200
-    record.bytes = await runHttpBackend(
-      req,
-      res,
-      body,
-      this.store.root,
-      `/${meta.owner}/${meta.name}.git${suffix}`,
-      'cascade-bot'
-    )
-    record.status = res.statusCode
-    record.doneAt = Date.now()
-    if (before) {
-      for (const [branch, sha] of await this.store.branches(meta))
-        if (before.get(branch) !== sha) this.store.pushed(meta, branch, sha)
-    }
-  }
-
-  /** The HTTP layer's refusals of a push: no write permission, archived, mirror (403 each). */
-  private pushRefusal(meta: RepoMeta): string | null {
-    const github = this.facts.family === 'github'
-    if (meta.readOnly)
-      return github
-        ? `Permission to ${meta.fullName}.git denied to cascade-bot.`
-        : 'User permission denied for writing.'
-    if (meta.archived)
-      return github
-        ? 'This repository was archived so it is read-only.'
-        : 'This repo is archived. You can view files and clone it, but cannot push or open issues or pull requests.'
-    if (meta.mirror) return 'mirror repository is read-only'
-    return null
+  private gitContext(): GitContext {
+    return { store: this.store, facts: this.facts, url: this.url }
   }
 
   private send(
@@ -348,39 +243,6 @@ export class TestForge {
     res.writeHead(answer.status, { 'Content-Type': contentType, ...flavourHeaders, ...answer.headers, ...headers })
     res.end(answer.raw ?? JSON.stringify(answer.body))
   }
-
-  private sendText(res: ServerResponse, record: RequestRecord, status: number, text: string): void {
-    record.status = status
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' })
-    res.end(text)
-  }
-}
-
-/** What the spec check needs of one API request and its answer. */
-function exchangeOf(record: RequestRecord, answer: ApiAnswer, apiBase: string): Exchange {
-  let body: unknown
-  try {
-    body = record.body && record.body.length > 0 ? JSON.parse(record.body.toString('utf8')) : undefined
-  } catch {
-    body = record.body!.toString('utf8')
-  }
-  return {
-    method: record.method,
-    path: record.path === GRAPHQL_PATH ? '/graphql' : record.path.slice(apiBase.length),
-    query: record.query ?? new URLSearchParams(),
-    body,
-    status: answer.status,
-    answer: answer.raw !== undefined ? undefined : answer.body
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', () => resolve(Buffer.concat(chunks)))
-  })
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { serverGitEnv } from './git-cgi.js'
 import { commitBody, initBare, readListing, readObject, updateRef, writeObject, writeTree } from './git-objects.js'
 import type { FlavourFacts } from './flavours.js'
-import { protectedBranchText } from './flavours.js'
+import { preReceiveHook } from './push-refusals.js'
 
 const run = promisify(execFile)
 
@@ -187,33 +187,12 @@ export class RepoStore {
     await this.writeHook(meta)
   }
 
-  /**
-   * The pre-receive hook: a custom hook that declines every push (its words printed as they
-   * are), or the forge's protected-branch check, printing its refusal in the flavour's layout
-   * (Gitea 1.22 "Gitea: X", 1.24+ "error: X" between bare "error:" lines, Forgejo "Forgejo: X",
-   * GitHub "error: GH006: ...").
-   */
+  /** The pre-receive hook (push-refusals.ts): none when nothing is refused. */
   private async writeHook(meta: RepoMeta): Promise<void> {
     const hook = join(meta.dir, 'hooks', 'pre-receive')
-    // No hook at all when nothing is refused: every push would pay for a process otherwise.
-    if (meta.declineWith === undefined && meta.protectBranch === undefined) return rm(hook, { force: true })
-    const say = (text: string) => this.facts.hookLines(text).map((line) => `echo ${shellQuote(line)} >&2`)
-    const lines = ['#!/bin/sh', 'status=0']
-    // A custom hook prints its own words as they are; the forge's own checks use its layout.
-    if (meta.declineWith !== undefined)
-      lines.push('cat >/dev/null', `echo ${shellQuote(meta.declineWith)} >&2`, 'exit 1')
-    else if (meta.protectBranch !== undefined) {
-      lines.push(
-        'while read old new ref; do',
-        `  if [ "$ref" = "refs/heads/${meta.protectBranch}" ]; then`,
-        ...say(protectedBranchText(this.facts, meta.protectBranch)).map((l) => `    ${l}`),
-        '    status=1',
-        '  fi',
-        'done'
-      )
-    }
-    lines.push('exit $status', '')
-    await writeFile(hook, lines.join('\n'))
+    const script = preReceiveHook(this.facts, meta)
+    if (script === null) return rm(hook, { force: true })
+    await writeFile(hook, script)
     await chmod(hook, 0o755)
   }
 
@@ -402,8 +381,4 @@ export class RepoStore {
     if (loose.length > 0) return true
     return (await readFile(join(meta.dir, 'packed-refs'), 'utf8').catch(() => '')).includes(' refs/heads/')
   }
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`
 }

@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process'
-import { access, constants } from 'node:fs/promises'
-import { join } from 'node:path'
-import { serverGitEnv } from './git-cgi.js'
 import { commitBody, updateRef, writeObject, writeTree } from './git-objects.js'
+import { runPreReceive } from './push-refusals.js'
 import { ident, type Ident, type RepoMeta, type RepoStore } from './repo-store.js'
 
 export interface FileWrite {
@@ -81,28 +78,4 @@ export async function createBranch(store: RepoStore, meta: RepoMeta, branch: str
   if (!(await updateRef(meta.dir, `refs/heads/${branch}`, sha, null, () => store.tip(meta, branch)))) return false
   store.pushed(meta, branch, sha)
   return true
-}
-
-/** The hook's stderr when it declines, else null (also when there is no hook). */
-async function runPreReceive(meta: RepoMeta, stdin: string): Promise<string | null> {
-  const hook = join(meta.dir, 'hooks', 'pre-receive')
-  if (
-    !(await access(hook, constants.X_OK).then(
-      () => true,
-      () => false
-    ))
-  )
-    return null
-  return new Promise((resolve) => {
-    const child = spawn(hook, [], {
-      cwd: meta.dir,
-      env: serverGitEnv({ GIT_DIR: meta.dir }),
-      stdio: ['pipe', 'ignore', 'pipe']
-    })
-    const err: Buffer[] = []
-    child.stderr.on('data', (c: Buffer) => err.push(c))
-    child.stdin.on('error', () => {})
-    child.on('close', (code) => resolve(code === 0 ? null : Buffer.concat(err).toString('utf8')))
-    child.stdin.end(stdin)
-  })
 }
