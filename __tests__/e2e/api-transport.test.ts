@@ -1,4 +1,5 @@
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
 import {
   apiWrites,
@@ -175,10 +176,7 @@ describe('the contents-API transport', () => {
 })
 
 describe('the contents-API transport on GitHub', () => {
-  beforeEach(async () => {
-    forge = await TestForge.start({ flavour: 'github' })
-  })
-  afterEach(() => forge.close())
+  forgeForEachTest((f) => (forge = f), { flavour: 'github' })
 
   it('creates with PUT and no sha, updates with the sha, in subdirectories too; refusals in GitHub words', async () => {
     const created = await template(forge, 'tpl-new', { pin: null })
@@ -239,10 +237,7 @@ describe('the contents-API transport on GitHub', () => {
 })
 
 describe('transport: auto, where the API cannot serve', () => {
-  beforeEach(async () => {
-    forge = await TestForge.start()
-  })
-  afterEach(() => forge.close())
+  forgeForEachTest((f) => (forge = f))
 
   it.each([
     ['405', { status: 405, body: { message: 'Method Not Allowed' } }],

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction } from '../../test-support/run-action.js'
 import { inputsFor, resultsOf, template } from '../../test-support/scenario.js'
 
@@ -19,12 +20,7 @@ async function processesUnder(dir: string): Promise<string[]> {
 }
 
 let forge: TestForge
-beforeEach(async () => {
-  forge = await TestForge.start({ latencyMs: 120 })
-})
-afterEach(async () => {
-  await forge.close()
-})
+forgeForEachTest((f) => (forge = f), { latencyMs: 120 })
 
 describe('cancellation', () => {
   it('SIGINT then SIGTERM: exits within seconds, kills its git, pushes nothing more, reports what it knows, leaves no clone', async () => {

@@ -1,4 +1,5 @@
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
 import {
   apiWrites,
@@ -132,10 +133,7 @@ describe('a cascade decides', () => {
 })
 
 describe('a cascade, configured', () => {
-  beforeEach(async () => {
-    forge = await TestForge.start()
-  })
-  afterEach(() => forge.close())
+  forgeForEachTest((f) => (forge = f))
 
   it('probes nothing when probe-path is empty', async () => {
     const t = await template(forge, 'tpl-x', { workflow: false })

@@ -1,19 +1,12 @@
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction } from '../../test-support/run-action.js'
 import { fileAt, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
 
 let forge: TestForge
 
-/** A forge of its own for each test of the block. */
-function withFreshForge(): void {
-  beforeEach(async () => {
-    forge = await TestForge.start()
-  })
-  afterEach(() => forge.close())
-}
-
 describe('downgrade policy', () => {
-  withFreshForge()
+  forgeForEachTest((f) => (forge = f))
 
   it.each([
     ['allow', 'updated', 'pinned 1.2.3 (was 2.0.0); a downgrade from 2.0.0', '1.2.3\n'],

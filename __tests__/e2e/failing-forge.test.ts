@@ -1,14 +1,12 @@
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction } from '../../test-support/run-action.js'
 import { annotations, inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
 
 let forge: TestForge
 
 describe('a forge in trouble', () => {
-  beforeEach(async () => {
-    forge = await TestForge.start()
-  })
-  afterEach(() => forge.close())
+  forgeForEachTest((f) => (forge = f))
 
   it('20 templates against an API answering 503: stops starting them, ends in seconds, about 24 requests in all', async () => {
     const names = Array.from({ length: 20 }, (_, i) => `t${i}`)

@@ -1,14 +1,10 @@
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction } from '../../test-support/run-action.js'
 import { inputsFor, resultsOf, template } from '../../test-support/scenario.js'
 
 let forge: TestForge
-beforeEach(async () => {
-  forge = await TestForge.start()
-})
-afterEach(async () => {
-  await forge.close()
-})
+forgeForEachTest((f) => (forge = f))
 
 /** The most templates the forge saw being worked on at the same time. */
 function peakInFlight(): number {

@@ -1,4 +1,5 @@
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
 import { history, inputsFor, resultFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
 
@@ -73,10 +74,7 @@ describe('forge API faults', () => {
 })
 
 describe('forge API timing', () => {
-  beforeEach(async () => {
-    forge = await TestForge.start()
-  })
-  afterEach(() => forge.close())
+  forgeForEachTest((f) => (forge = f))
 
   it('an endpoint that hangs costs at most timeout × attempts, then fails saying it timed out', async () => {
     const hung = await template(forge, 'tpl-hung')

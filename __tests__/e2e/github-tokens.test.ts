@@ -1,4 +1,5 @@
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction } from '../../test-support/run-action.js'
 import { fileAt, inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
 
@@ -7,10 +8,7 @@ const git = { transport: 'git' }
 let forge: TestForge
 
 describe('GitHub tokens', () => {
-  beforeEach(async () => {
-    forge = await TestForge.start({ flavour: 'github' })
-  })
-  afterEach(() => forge.close())
+  forgeForEachTest((f) => (forge = f), { flavour: 'github' })
 
   it.each(['app', 'runner'] as const)(
     'a %s token that the API shows without push permission still pins: the write decides',

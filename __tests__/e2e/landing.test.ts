@@ -1,4 +1,5 @@
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
 import { apiWrites, fileAt, gitRequests, history, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
 
@@ -86,10 +87,7 @@ describe.each(['api', 'git'])('what lands, through %s', (transport) => {
   })
 
   describe('configured', () => {
-    beforeEach(async () => {
-      forge = await TestForge.start()
-    })
-    afterEach(() => forge.close())
+    forgeForEachTest((f) => (forge = f))
 
     it('uses the configured author and a multi-line message byte for byte; a subdirectory is created or replaced, siblings untouched', async () => {
       const fresh = await template(forge, 'tpl-fresh', { files: { 'config/app.toml': 'x = 1\n' } })

@@ -1,4 +1,5 @@
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction, type ActionRun } from '../../test-support/run-action.js'
 import {
   fileAt,
@@ -18,13 +19,6 @@ let forge: TestForge
 
 const protectedTemplate = (name: string) => template(forge, name, { protectBranch: 'main' })
 const pulls = (fullName: string) => forge.repo(fullName).pulls
-/** A forge of its own for each test of the block. */
-function withFreshForge(): void {
-  beforeEach(async () => {
-    forge = await TestForge.start()
-  })
-  afterEach(() => forge.close())
-}
 const pinWrites = () =>
   forge.count({ kind: 'api', method: 'PUT', path: /\/contents\// }) +
   forge.count({ kind: 'api', method: 'POST', path: /\/contents\// })
@@ -186,7 +180,7 @@ describe('pull-request mode', () => {
     inputsFor(forge, templates, { mode: 'pull-request', ...extra })
 
   describe('under auto', () => {
-    withFreshForge()
+    forgeForEachTest((f) => (forge = f))
 
     it('under auto, its own bump branch behind main goes to git, which brings it up to date', async () => {
       const t = await protectedTemplate('tpl-a')
@@ -254,7 +248,7 @@ describe('pull-request mode', () => {
   })
 
   describe('a token rejected at the pull request', () => {
-    withFreshForge()
+    forgeForEachTest((f) => (forge = f))
 
     it('a token rejected at the pull request stops the run with the one token error', async () => {
       const t = await protectedTemplate('tpl-a')
@@ -273,7 +267,7 @@ describe('pull-request mode', () => {
 })
 
 describe('the default pull request body', () => {
-  withFreshForge()
+  forgeForEachTest((f) => (forge = f))
 
   it('names the version file that is set, not .runtime-version', async () => {
     const t = await template(forge, 'tpl-a', { protectBranch: 'main', files: { 'runtime/VERSION': '0.1.0\n' } })

@@ -1,14 +1,12 @@
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction } from '../../test-support/run-action.js'
 import { annotations, gitRequests, inputsFor, resultsOf, statusOf, template } from '../../test-support/scenario.js'
 
 let forge: TestForge
 
 describe('GitHub rate limits', () => {
-  beforeEach(async () => {
-    forge = await TestForge.start({ flavour: 'github' })
-  })
-  afterEach(() => forge.close())
+  forgeForEachTest((f) => (forge = f), { flavour: 'github' })
 
   it('a primary limit that resets soon is waited out, once for all templates', async () => {
     for (const name of ['t1', 't2', 't3']) await template(forge, name)

@@ -1,12 +1,10 @@
 import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForBlock } from '../../test-support/forge-lifecycle.js'
 import { runAction } from '../../test-support/run-action.js'
 import { inputsFor, resultsOf, template } from '../../test-support/scenario.js'
 
 let forge: TestForge
-beforeAll(async () => {
-  forge = await TestForge.start({ flavour: 'gitea-1.25' })
-})
-afterAll(() => forge.close())
+forgeForBlock((f) => (forge = f), { flavour: 'gitea-1.25' })
 
 describe('templates named as they are copied', () => {
   it('owner/repo.git and https://<this forge>/owner/repo are the repositories they name', async () => {
