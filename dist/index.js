@@ -33713,6 +33713,8 @@ const Inputs = {
     PrBranch: 'pr-branch',
     PrTitle: 'pr-title',
     PrBody: 'pr-body',
+    Shard: 'shard',
+    ShardResults: 'shard-results',
     PrLabels: 'pr-labels',
     PrReviewers: 'pr-reviewers',
     PrTeamReviewers: 'pr-team-reviewers',
@@ -33787,6 +33789,8 @@ const DEFAULTS = {
     [Inputs.AutoMerge]: 'off',
     [Inputs.CloseSuperseded]: 'true',
     [Inputs.ClosedPr]: 'skip',
+    [Inputs.Shard]: '',
+    [Inputs.ShardResults]: '',
     [Inputs.RequireConsumer]: 'warn',
     [Inputs.VerifyBuild]: 'false',
     [Inputs.VerifyTimeout]: '300'
@@ -34151,15 +34155,17 @@ function readPins() {
 }
 /** Every input parsed and validated before any network call; the first bad one throws. */
 function readInputs() {
+    // The report job merges files the shards wrote: it needs neither a token nor templates.
+    const report = input(Inputs.Mode).trim() === 'report';
     const token = raw(Inputs.Token).trim();
-    if (!token)
+    if (!token && !report)
         throw new InputError(TOKEN_HELP);
     if (/\s/.test(token))
         throw new InputError('token: contains whitespace; check how the secret was stored');
     const version = readVersion();
     const owner = (raw(Inputs.Owner) || process.env.GITHUB_REPOSITORY_OWNER || '').trim();
     const serverUrl = baseUrl(Inputs.ServerUrl, 'GITHUB_SERVER_URL');
-    const templates = resolveTemplates(templateWords(), owner, serverUrl);
+    const templates = report ? [] : resolveTemplates(templateWords(), owner, serverUrl);
     const where = readBranches(version);
     const pins = readPins();
     return {
@@ -34186,9 +34192,26 @@ function readInputs() {
             rateLimitWaitSeconds: integer(Inputs.RateLimitWait, 0, 3600),
             requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off']),
             verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require']),
-            verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600)
+            verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600),
+            ...readShards(report)
         }
     };
+}
+/** `shard: i/n` and `shard-results`; `mode: report` needs the directory and takes no shard. */
+function readShards(report) {
+    const text = input(Inputs.Shard).trim();
+    const shardResults = input(Inputs.ShardResults).trim();
+    if (report && !shardResults)
+        throw new InputError("shard-results: mode report reads the shards' results from it: give the directory");
+    if (!text)
+        return { shard: null, shardResults };
+    if (report)
+        throw new InputError('shard: mode report merges every shard; give shard only to the shard runs');
+    const m = /^(\d{1,3})\/(\d{1,3})$/.exec(text);
+    const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+    if (!m || count < 1 || count > 256 || index < 1 || index > count)
+        throw new InputError(`shard: "${text}" is not i/n (1 <= i <= n <= 256), such as 2/3`);
+    return { shard: { index, count }, shardResults };
 }
 function readVersion() {
     const version = raw(Inputs.Version).trim();
@@ -34204,7 +34227,7 @@ function readBranches(version) {
     const branch = raw(Inputs.Branch).trim();
     if (branch && !validBranch(branch))
         throw new InputError(`branch: "${branch}" is not a valid branch name`);
-    const mode = choice(Inputs.Mode, ['push', 'pull-request', 'check']);
+    const mode = choice(Inputs.Mode, ['push', 'pull-request', 'check', 'report']);
     const prBranch = withVersion(input(Inputs.PrBranch).trim(), version);
     if (mode === 'pull-request' && !validBranch(prBranch)) {
         throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`);
@@ -36626,7 +36649,104 @@ function verdict(settings, results) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/shard-files.ts
+
+
+
+
+/** A shard run with `shard-results`: writes `shard-<i>-of-<n>.json` there. */
+async function writeShardFile(settings, results, position, stopped) {
+    if (!settings.shard || !settings.shardResults)
+        return;
+    const file = {
+        format: 'runtime-cascade-shard/1',
+        version: settings.version,
+        shard: settings.shard,
+        stopped: stopped?.message ?? null,
+        results: results.map(({ pendingBuild: _pending, ...r }) => ({ ...r, position: position.get(r.template) ?? -1 }))
+    };
+    await (0,promises_namespaceObject.mkdir)(settings.shardResults, { recursive: true });
+    const name = `shard-${settings.shard.index}-of-${settings.shard.count}.json`;
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(settings.shardResults, name), `${JSON.stringify(file)}\n`);
+}
+/**
+ * `mode: report`: every shard file below the directory (download-artifact puts each artifact in
+ * its own folder), merged in the order of the whole list. A shard missing, written twice, for
+ * another version or n, or stopped makes the report fail, naming it: its templates are unknown.
+ */
+async function readShardFiles(settings) {
+    const files = await shardFiles(settings.shardResults);
+    if (files.length === 0)
+        throw new InputError(`shard-results: no shard results found below ${settings.shardResults}`);
+    const count = files[0].shard.count;
+    const problems = [];
+    const seen = new Map();
+    for (const f of files) {
+        if (f.version !== settings.version)
+            problems.push(`shard ${f.shard.index}/${f.shard.count} pinned ${f.version}, not ${settings.version}`);
+        else if (f.shard.count !== count)
+            problems.push(`shard ${f.shard.index}/${f.shard.count} is from a matrix of ${f.shard.count}, not ${count}`);
+        else if (seen.has(f.shard.index))
+            problems.push(`shard ${f.shard.index}/${count} was given twice`);
+        else
+            seen.set(f.shard.index, f);
+        if (f.stopped)
+            problems.push(`shard ${f.shard.index}/${f.shard.count} stopped: ${f.stopped}`);
+    }
+    for (let i = 1; i <= count; i++)
+        if (!seen.has(i))
+            problems.push(`shard ${i}/${count} is missing (its run failed or its artifact was not downloaded)`);
+    const results = [...seen.values()]
+        .flatMap((f) => f.results)
+        .sort((a, b) => a.position - b.position)
+        .map(({ position: _position, ...r }) => r);
+    const message = `the report is incomplete: ${problems.join('; ')}`;
+    const stop = problems.length > 0 ? new RunStopError(message, `not attempted: ${message}`, message) : null;
+    return { results, stop };
+}
+async function shardFiles(dir) {
+    const found = [];
+    const walk = async (at, depth) => {
+        for (const entry of await (0,promises_namespaceObject.readdir)(at, { withFileTypes: true }).catch(() => [])) {
+            const path = (0,external_node_path_namespaceObject.join)(at, entry.name);
+            if (entry.isDirectory() && depth < 3)
+                await walk(path, depth + 1);
+            else if (entry.isFile() && /^shard-\d+-of-\d+\.json$/.test(entry.name)) {
+                const data = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+                // Unreadable state fails closed: a file that is not a shard's is an error, not skipped.
+                if (data.format !== 'runtime-cascade-shard/1')
+                    throw new InputError(`shard-results: ${path} is not a shard results file`);
+                found.push(data);
+            }
+        }
+    };
+    await walk(dir, 0);
+    return found;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/pipeline/shards.ts
+
+/**
+ * `shard: i/n`: a template belongs to shard 1 + (hash of its full name, lower-cased) mod n. The
+ * hash of the name alone keeps a template in its shard whatever else is listed, so a matrix of
+ * n runs covers every template exactly once.
+ */
+function shardOf(fullName, count) {
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(fullName.toLowerCase()).digest();
+    return 1 + (hash.readUInt32BE(0) % count);
+}
+/** This run's share, and each template's place in the whole list (the report's order). */
+function shareOf(all, shard) {
+    const position = new Map(all.map((t, i) => [t.fullName, i]));
+    const mine = shard ? all.filter((t) => shardOf(t.fullName, shard.count) === shard.index) : all;
+    return { mine, position };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -36671,6 +36791,8 @@ async function run() {
     const redactor = new Redactor(token);
     for (const secret of redactor.forms)
         core_setSecret(secret);
+    if (settings.mode === 'report')
+        return report(settings, redactor);
     const control = new RunControl();
     info(settings.mode === 'check'
         ? `Checking that ${settings.templates.length} template(s) pin ${settings.version}, ${settings.concurrency} at a time (nothing is written)`
@@ -36681,11 +36803,23 @@ async function run() {
         control.cancel(signal);
     });
     try {
-        const results = await cascade(token, settings, redactor, control);
+        const { results, position } = await cascade(token, settings, redactor, control);
+        await writeShardFile(settings, results, position, control.stopped);
         await publish(settings, results, redactor, control.stopped);
     }
     finally {
         stopListening();
+    }
+}
+/** `mode: report`: the shards' results merged into one summary, one set of outputs, one verdict. */
+async function report(settings, redactor) {
+    info(`Merging the shards' results for ${settings.version} from ${settings.shardResults}`);
+    try {
+        const { results, stop } = await readShardFiles(settings);
+        await publish(settings, results, redactor, stop);
+    }
+    catch (error) {
+        setFailed(error instanceof InputError ? error.message : `the shards' results could not be read: ${error.message}`);
     }
 }
 async function cascade(token, settings, redactor, control) {
@@ -36694,10 +36828,13 @@ async function cascade(token, settings, redactor, control) {
     try {
         const git = settings.transport === 'git' && settings.mode !== 'check' ? await parts.checkedGit() : null;
         await preflight(settings, parts.api, control, git);
-        const templates = await listTemplates(settings, parts.api, control);
+        const all = await listTemplates(settings, parts.api, control);
+        const { mine, position } = shareOf(all, settings.shard);
+        if (settings.shard)
+            info(`shard ${settings.shard.index}/${settings.shard.count}: ${mine.length} of ${all.length} template(s)`);
         const builds = watchesBuilds(settings) ? buildWatch(settings, parts.api, control) : undefined;
         const ctx = { ...parts.pipeline, builds, claims: new RepoClaims() };
-        return await runTemplates(templates, ctx, redactor);
+        return { results: await runTemplates(mine, ctx, redactor), position };
     }
     finally {
         parts.transport.dispose();

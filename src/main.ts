@@ -25,6 +25,8 @@ import { runTemplates } from './pipeline/run-templates.js'
 import { RunControl } from './shared/run-control.js'
 import { expandSources, SourceError } from './pipeline/template-sources.js'
 import { publish } from './report/publish.js'
+import { readShardFiles, writeShardFile } from './report/shard-files.js'
+import { shareOf } from './pipeline/shards.js'
 import type { TemplateResult } from './pipeline/template-result.js'
 import { InputError } from './shared/errors.js'
 import { Redactor } from './shared/redact.js'
@@ -43,6 +45,7 @@ export async function run(): Promise<void> {
   }
   const redactor = new Redactor(token)
   for (const secret of redactor.forms) core.setSecret(secret)
+  if (settings.mode === 'report') return report(settings, redactor)
   const control = new RunControl()
 
   core.info(
@@ -56,10 +59,24 @@ export async function run(): Promise<void> {
     control.cancel(signal)
   })
   try {
-    const results = await cascade(token, settings, redactor, control)
+    const { results, position } = await cascade(token, settings, redactor, control)
+    await writeShardFile(settings, results, position, control.stopped)
     await publish(settings, results, redactor, control.stopped)
   } finally {
     stopListening()
+  }
+}
+
+/** `mode: report`: the shards' results merged into one summary, one set of outputs, one verdict. */
+async function report(settings: Settings, redactor: Redactor): Promise<void> {
+  core.info(`Merging the shards' results for ${settings.version} from ${settings.shardResults}`)
+  try {
+    const { results, stop } = await readShardFiles(settings)
+    await publish(settings, results, redactor, stop)
+  } catch (error) {
+    core.setFailed(
+      error instanceof InputError ? error.message : `the shards' results could not be read: ${(error as Error).message}`
+    )
   }
 }
 
@@ -68,16 +85,19 @@ async function cascade(
   settings: Settings,
   redactor: Redactor,
   control: RunControl
-): Promise<TemplateResult[]> {
+): Promise<{ results: TemplateResult[]; position: Map<string, number> }> {
   const workDir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'runtime-cascade-'))
   const parts = wire(token, settings, redactor, control, workDir)
   try {
     const git = settings.transport === 'git' && settings.mode !== 'check' ? await parts.checkedGit() : null
     await preflight(settings, parts.api, control, git)
-    const templates = await listTemplates(settings, parts.api, control)
+    const all = await listTemplates(settings, parts.api, control)
+    const { mine, position } = shareOf(all, settings.shard)
+    if (settings.shard)
+      core.info(`shard ${settings.shard.index}/${settings.shard.count}: ${mine.length} of ${all.length} template(s)`)
     const builds = watchesBuilds(settings) ? buildWatch(settings, parts.api, control) : undefined
     const ctx = { ...parts.pipeline, builds, claims: new RepoClaims() }
-    return await runTemplates(templates, ctx, redactor)
+    return { results: await runTemplates(mine, ctx, redactor), position }
   } finally {
     parts.transport.dispose()
     // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.

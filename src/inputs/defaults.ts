@@ -40,6 +40,8 @@ export const DEFAULTS = {
   [Inputs.AutoMerge]: 'off',
   [Inputs.CloseSuperseded]: 'true',
   [Inputs.ClosedPr]: 'skip',
+  [Inputs.Shard]: '',
+  [Inputs.ShardResults]: '',
   [Inputs.RequireConsumer]: 'warn',
   [Inputs.VerifyBuild]: 'false',
   [Inputs.VerifyTimeout]: '300'

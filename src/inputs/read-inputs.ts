@@ -57,13 +57,15 @@ function readPins(): Pin[] {
 
 /** Every input parsed and validated before any network call; the first bad one throws. */
 export function readInputs(): ActionInputs {
+  // The report job merges files the shards wrote: it needs neither a token nor templates.
+  const report = input(Inputs.Mode).trim() === 'report'
   const token = raw(Inputs.Token).trim()
-  if (!token) throw new InputError(TOKEN_HELP)
+  if (!token && !report) throw new InputError(TOKEN_HELP)
   if (/\s/.test(token)) throw new InputError('token: contains whitespace; check how the secret was stored')
   const version = readVersion()
   const owner = (raw(Inputs.Owner) || process.env.GITHUB_REPOSITORY_OWNER || '').trim()
   const serverUrl = baseUrl(Inputs.ServerUrl, 'GITHUB_SERVER_URL')
-  const templates = resolveTemplates(templateWords(), owner, serverUrl)
+  const templates = report ? [] : resolveTemplates(templateWords(), owner, serverUrl)
   const where = readBranches(version)
   const pins = readPins()
   return {
@@ -90,9 +92,25 @@ export function readInputs(): ActionInputs {
       rateLimitWaitSeconds: integer(Inputs.RateLimitWait, 0, 3600),
       requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off'] as const),
       verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require'] as const),
-      verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600)
+      verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600),
+      ...readShards(report)
     }
   }
+}
+
+/** `shard: i/n` and `shard-results`; `mode: report` needs the directory and takes no shard. */
+function readShards(report: boolean): Pick<Settings, 'shard' | 'shardResults'> {
+  const text = input(Inputs.Shard).trim()
+  const shardResults = input(Inputs.ShardResults).trim()
+  if (report && !shardResults)
+    throw new InputError("shard-results: mode report reads the shards' results from it: give the directory")
+  if (!text) return { shard: null, shardResults }
+  if (report) throw new InputError('shard: mode report merges every shard; give shard only to the shard runs')
+  const m = /^(\d{1,3})\/(\d{1,3})$/.exec(text)
+  const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0]
+  if (!m || count < 1 || count > 256 || index < 1 || index > count)
+    throw new InputError(`shard: "${text}" is not i/n (1 <= i <= n <= 256), such as 2/3`)
+  return { shard: { index, count }, shardResults }
 }
 
 function readVersion(): string {
@@ -112,7 +130,7 @@ const withVersion = (text: string, version: string) => text.split('{version}').j
 function readBranches(version: string): Pick<Settings, 'branch' | 'mode'> & { prBranch: string } {
   const branch = raw(Inputs.Branch).trim()
   if (branch && !validBranch(branch)) throw new InputError(`branch: "${branch}" is not a valid branch name`)
-  const mode = choice(Inputs.Mode, ['push', 'pull-request', 'check'] as const)
+  const mode = choice(Inputs.Mode, ['push', 'pull-request', 'check', 'report'] as const)
   const prBranch = withVersion(input(Inputs.PrBranch).trim(), version)
   if (mode === 'pull-request' && !validBranch(prBranch)) {
     throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`)

@@ -1,7 +1,7 @@
 import type { Pin } from './pins-input.js'
 import type { TemplateEntry } from './template-list.js'
 
-export type Mode = 'push' | 'pull-request' | 'check'
+export type Mode = 'push' | 'pull-request' | 'check' | 'report'
 export type ConsumerRule = 'warn' | 'skip' | 'fail' | 'off'
 export type VerifyBuild = 'false' | 'true' | 'require'
 export type DowngradePolicy = 'allow' | 'skip' | 'fail'
@@ -11,6 +11,12 @@ export type TransportChoice = 'auto' | 'api' | 'git'
  * that would land unsigned (through git) fails instead; off: the custom author everywhere.
  */
 export type Signing = 'auto' | 'require' | 'off'
+
+/** One of `count` stable shares of the template list, `index` from 1. */
+export interface Shard {
+  index: number
+  count: number
+}
 
 export type AutoMerge = 'off' | 'merge' | 'squash' | 'rebase'
 
@@ -68,6 +74,10 @@ export interface Settings {
   requestTimeoutMs: number
   gitTimeoutMs: number
   mode: Mode
+  /** `shard: i/n`: this run's share of the expanded template list; null: every template. */
+  shard: Shard | null
+  /** A directory: shard runs write their results file there, `mode: report` reads every one below it. */
+  shardResults: string
   pr: PullRequestSettings
   downgrade: DowngradePolicy
   /** How pins land: the contents API, git, or the API with git where the API cannot serve. */

@@ -14,7 +14,7 @@ const FAILURE_HEADING: Record<FailureKind, string> = {
 export interface SummaryContext {
   version: string
   dryRun: boolean
-  mode: 'push' | 'pull-request' | 'check'
+  mode: 'push' | 'pull-request' | 'check' | 'report'
   serverUrl: string
   probePaths: string[]
   verifyBuild: boolean

@@ -29,6 +29,8 @@ export const Inputs = {
   PrBranch: 'pr-branch',
   PrTitle: 'pr-title',
   PrBody: 'pr-body',
+  Shard: 'shard',
+  ShardResults: 'shard-results',
   PrLabels: 'pr-labels',
   PrReviewers: 'pr-reviewers',
   PrTeamReviewers: 'pr-team-reviewers',

@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
+import { runAction } from '../../test-support/run-action.js'
+import { inputsFor, resultsOf, template } from '../../test-support/scenario.js'
+
+/**
+ * Shards over a job matrix: three runs with `shard: i/3`, each writing its results file, then
+ * `mode: report` over the directory the artifacts were downloaded to (one folder each).
+ */
+let forge: TestForge
+let dir: string
+forgeForEachTest((f) => (forge = f))
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'shards-'))
+})
+afterEach(() => rm(dir, { recursive: true, force: true }))
+
+const NAMES = ['tpl-a', 'tpl-b', 'tpl-c', 'tpl-d', 'tpl-e', 'tpl-f', 'tpl-pinned', 'tpl-typo']
+const OUTPUTS = ['failed-templates', 'updated-templates', 'unchanged-templates', 'skipped-templates']
+
+async function seed(): Promise<void> {
+  for (const name of NAMES.filter((n) => n !== 'tpl-typo'))
+    await template(forge, name, { pin: name === 'tpl-pinned' ? '1.2.3' : '0.1.0' })
+}
+const shardRun = (index: number, extra: Record<string, string> = {}) =>
+  runAction(
+    inputsFor(forge, NAMES.join(' '), {
+      shard: `${index}/3`,
+      'shard-results': join(dir, `artifact-${index}`),
+      ...extra
+    })
+  )
+// The report job: no token and no templates; server-url and api-url are the runner's own.
+const reportRun = () =>
+  runAction({
+    version: '1.2.3',
+    mode: 'report',
+    'shard-results': dir,
+    'server-url': forge.url,
+    'api-url': forge.apiUrl
+  })
+
+describe('shards and the report', () => {
+  it('every template in exactly one shard; the report equals an unsharded run on a copy', async () => {
+    await seed()
+    for (const name of NAMES.filter((n) => n !== 'tpl-typo'))
+      await template(forge, `copy/${name}`, { pin: name === 'tpl-pinned' ? '1.2.3' : '0.1.0' })
+    const shards = await Promise.all([1, 2, 3].map((i) => shardRun(i)))
+    const covered = shards.flatMap((run) => resultsOf(run.outputs).map((r) => r.template))
+    expect(covered.sort()).toEqual(NAMES.map((n) => `acme/${n}`).sort())
+    const before = forge.requests.length
+    const merged = await reportRun()
+    // It merges files: not one request to the forge.
+    expect(forge.requests.length).toBe(before)
+    const unsharded = await runAction(inputsFor(forge, NAMES.join(' '), { owner: 'copy' }))
+    const said = (run: typeof merged) =>
+      [...OUTPUTS, 'results'].map((o) =>
+        run.outputs[o].replace(/copy\//g, 'acme/').replace(/"commit":"[0-9a-f]+"/g, '"commit":"…"')
+      )
+    expect(said(merged)).toEqual(said(unsharded))
+    expect(merged.outputs['failed-templates']).toBe('acme/tpl-typo')
+    expect(merged.summary).toContain('6 updated, 1 unchanged, 1 failed')
+    expect(merged.exitCode).toBe(1)
+  })
+
+  it('a shard missing makes the report fail, naming it; what the others found is still shown', async () => {
+    await seed()
+    await shardRun(1)
+    await shardRun(3)
+    const merged = await reportRun()
+    expect(merged.exitCode).toBe(1)
+    expect(merged.stdout).toMatch(/::error::the report is incomplete: shard 2\/3 is missing/)
+    expect(resultsOf(merged.outputs).length).toBeGreaterThan(0)
+  })
+
+  it('a shard whose run stopped (a rejected token) makes the report fail, naming it', async () => {
+    await seed()
+    await shardRun(1)
+    await shardRun(2, { token: 'wrong-token' })
+    await shardRun(3)
+    const merged = await reportRun()
+    expect(merged.exitCode).toBe(1)
+    expect(merged.stdout).toMatch(/shard 2\/3 stopped: the token was rejected/)
+  })
+
+  it('a bad shard input is refused before any request', async () => {
+    const run = await runAction(inputsFor(forge, 'tpl-a', { shard: '4/3' }))
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('shard: "4/3" is not i/n')
+    expect(forge.requests).toEqual([])
+  })
+})
