@@ -32196,6 +32196,166 @@ function ourRun(runs, workflowPath) {
     return runs.find((r) => r.path && workflowFile(r.path) === file);
 }
 
+;// CONCATENATED MODULE: ./src/builds/build-waves.ts
+
+
+
+
+
+/** A run's state says it is over: `completed` (runs API), or a task's final status. */
+const DONE = new Set(['completed', 'success', 'failure', 'cancelled', 'skipped']);
+/**
+ * Build waves (`max-builds-in-flight`): once N pins' builds are running, the next pin waits until
+ * one of them completes, read from the same runs API as verify-build, so at most N template
+ * builds run at any time. Bounded: a build that never finishes releases its slot after
+ * verify-timeout; a cancel ends every wait at once. A pin that pushed nothing gives its slot back.
+ */
+class BuildWaves {
+    o;
+    inFlight = [];
+    free;
+    waiting = [];
+    loop;
+    /** Ends the polling when the run is over: its last builds are not waited for. */
+    over$ = new AbortController();
+    /** Pins that had to wait, and the longest wait, for the summary. */
+    waited = 0;
+    longestMs = 0;
+    constructor(o) {
+        this.o = o;
+        this.free = o.max;
+    }
+    /** Waits for a free slot; false when the run was cancelled meanwhile. */
+    async slot(log) {
+        if (this.free > 0) {
+            this.free--;
+            return true;
+        }
+        const started = Date.now();
+        log(`${this.o.max} build(s) of this cascade are running: waiting for one to finish`);
+        const freed = new Promise((resolve) => this.waiting.push(resolve));
+        const cancelled = new Promise((resolve) => this.o.signal.addEventListener('abort', () => resolve(), { once: true }));
+        await Promise.race([freed, cancelled]);
+        if (this.o.signal.aborted)
+            return false;
+        const took = Date.now() - started;
+        this.waited++;
+        this.longestMs = Math.max(this.longestMs, took);
+        log(`a build slot came free after ${seconds(took)}`);
+        return true;
+    }
+    /** The pin pushed `sha`: its slot is held until that commit's build completes. */
+    track(owner, repo, sha, workflow) {
+        this.inFlight.push({ owner, repo, sha, workflow, deadline: Date.now() + this.o.timeoutMs });
+        this.ensureLoop();
+    }
+    /** One polling loop; one that ended just as a build was added is started again, never lost. */
+    ensureLoop() {
+        if (this.loop)
+            return;
+        this.loop = this.poll().finally(() => {
+            this.loop = undefined;
+            if (this.inFlight.length > 0 && !this.over$.signal.aborted && !this.o.signal.aborted)
+                this.ensureLoop();
+        });
+    }
+    /** The pin pushed nothing (unchanged, failed, skipped): its slot goes back at once. */
+    release() {
+        const next = this.waiting.shift();
+        if (next)
+            next();
+        else
+            this.free++;
+    }
+    /** The run is over (every template done): stop polling; nothing waits on a slot any more. */
+    close() {
+        this.over$.abort();
+        this.inFlight.length = 0;
+    }
+    async poll() {
+        const stop = AbortSignal.any([this.o.signal, this.over$.signal]);
+        try {
+            while (this.inFlight.length > 0 && !stop.aborted) {
+                if (!(await sleep(this.o.pollMs, stop)))
+                    return;
+                for (const build of [...this.inFlight]) {
+                    if (!(await this.over(build)))
+                        continue;
+                    this.inFlight.splice(this.inFlight.indexOf(build), 1);
+                    this.release();
+                }
+            }
+        }
+        catch (error) {
+            // The run is stopping (a rejected token, a rate limit too far off): no pin waits on builds.
+            this.o.log(`build waves stopped: ${error.message}`);
+            this.inFlight.length = 0;
+            this.free = Infinity;
+            for (const next of this.waiting.splice(0))
+                next();
+        }
+    }
+    /** Done, or past its deadline; a fault while asking keeps the slot until the deadline. */
+    async over(b) {
+        if (Date.now() >= b.deadline) {
+            this.o.log(`${b.owner}/${b.repo}: its build did not finish within verify-timeout: its slot is released`);
+            return true;
+        }
+        const call = { subject: `${b.owner}/${b.repo}`, group: new RetryGroup(0) };
+        let runs;
+        try {
+            runs = await this.o.api.runs(b.owner, b.repo, b.sha, this.o.runsApi, call);
+        }
+        catch (error) {
+            if (error instanceof RunStopError || !(error instanceof ApiError))
+                throw error;
+            return false;
+        }
+        const ours = (runs ?? []).filter((r) => !b.workflow || !r.path || workflowFile(r.path) === workflowFile(b.workflow));
+        return ours.length > 0 && ours.every((r) => DONE.has(r.status));
+    }
+}
+/**
+ * `builds-per-minute`: pins paced by time, for a forge whose API cannot say when a build
+ * finishes: a pin starts at most every 60/N seconds. Cancel ends the wait at once.
+ */
+class MinutePace {
+    perMinute;
+    signal;
+    next = 0;
+    constructor(perMinute, signal) {
+        this.perMinute = perMinute;
+        this.signal = signal;
+    }
+    async slot(log) {
+        const now = Date.now();
+        const at = Math.max(now, this.next);
+        this.next = at + 60_000 / this.perMinute;
+        if (at > now)
+            log(`builds-per-minute ${this.perMinute}: this pin waits ${seconds(at - now)}`);
+        return at <= now || (await sleep(at - now, this.signal));
+    }
+    track() { }
+    release() { }
+    close() { }
+}
+/** Both paces at once, when both inputs are set. */
+function bothPaces(paces) {
+    if (paces.length <= 1)
+        return paces[0];
+    return {
+        slot: async (log) => {
+            for (const p of paces)
+                if (!(await p.slot(log)))
+                    return false;
+            return true;
+        },
+        track: (...args) => paces.forEach((p) => p.track(...args)),
+        release: () => paces.forEach((p) => p.release()),
+        close: () => paces.forEach((p) => p.close())
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/forge/forge-shapes.ts
 
 /** What kind of thing `data` is, for a message: "null", "a list", "a string". */
@@ -33713,6 +33873,8 @@ const Inputs = {
     PrBranch: 'pr-branch',
     PrTitle: 'pr-title',
     PrBody: 'pr-body',
+    MaxBuildsInFlight: 'max-builds-in-flight',
+    BuildsPerMinute: 'builds-per-minute',
     Shard: 'shard',
     ShardResults: 'shard-results',
     PrLabels: 'pr-labels',
@@ -33790,6 +33952,8 @@ const DEFAULTS = {
     [Inputs.CloseSuperseded]: 'true',
     [Inputs.ClosedPr]: 'skip',
     [Inputs.Shard]: '',
+    [Inputs.MaxBuildsInFlight]: '0',
+    [Inputs.BuildsPerMinute]: '0',
     [Inputs.ShardResults]: '',
     [Inputs.RequireConsumer]: 'warn',
     [Inputs.VerifyBuild]: 'false',
@@ -34193,6 +34357,8 @@ function readInputs() {
             requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off']),
             verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require']),
             verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600),
+            maxBuildsInFlight: integer(Inputs.MaxBuildsInFlight, 0, 1000),
+            buildsPerMinute: integer(Inputs.BuildsPerMinute, 0, 600),
             ...readShards(report)
         }
     };
@@ -36032,7 +36198,9 @@ async function processTemplate(ref, ctx, log) {
         const closed = closedAnswer(prior, decided, ctx);
         if (closed)
             return await finished(closed, seen, ctx, call);
-        const landing = await ctx.lander.land(landRequest(decided, seen, ctx.settings, call));
+        const landing = await paced(ctx, decided, log, () => ctx.lander.land(landRequest(decided, seen, ctx.settings, call)));
+        if (landing === null)
+            return stoppedResult(ref, new CancelledError('a build slot'), true);
         const landed = landedResult(landing, decided, ctx.settings);
         const pulled = await pullRequestStep(landed, landing, decided, prior, ctx, call);
         return await finished(watchBuild(pulled, decided, ctx.builds), seen, ctx, call);
@@ -36047,6 +36215,30 @@ async function processTemplate(ref, ctx, log) {
             ? error.message
             : `unexpected error: ${error.message}`;
         return result(ref.fullName, 'failed', message, { failure: transient ? 'transient' : 'other' });
+    }
+}
+/**
+ * The landing inside a build slot (push mode, not a dry run): held until the pushed commit's build
+ * completes, given back at once when nothing was pushed. null: cancelled while waiting.
+ */
+async function paced(ctx, c, log, land) {
+    const pacing = ctx.settings.mode === 'push' && !ctx.settings.dryRun ? ctx.pacing : undefined;
+    if (!pacing)
+        return land();
+    if (!(await pacing.slot(log)))
+        return null;
+    let pushed = false;
+    try {
+        const landing = await land();
+        if (landing.kind === 'landed' && landing.commit) {
+            pacing.track(c.repo.owner, c.repo.name, landing.commit, c.workflow);
+            pushed = true;
+        }
+        return landing;
+    }
+    finally {
+        if (!pushed)
+            pacing.release();
     }
 }
 function landRequest(decided, seen, settings, call) {
@@ -36775,6 +36967,8 @@ function shareOf(all, shard) {
 
 
 
+
+
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 async function run() {
     let token;
@@ -36833,8 +37027,12 @@ async function cascade(token, settings, redactor, control) {
         if (settings.shard)
             info(`shard ${settings.shard.index}/${settings.shard.count}: ${mine.length} of ${all.length} template(s)`);
         const builds = watchesBuilds(settings) ? buildWatch(settings, parts.api, control) : undefined;
-        const ctx = { ...parts.pipeline, builds, claims: new RepoClaims() };
-        return { results: await runTemplates(mine, ctx, redactor), position };
+        const pacing = await buildPacing(settings, parts.api, control);
+        const ctx = { ...parts.pipeline, builds, claims: new RepoClaims(), pacing: pacing?.pace };
+        const results = await runTemplates(mine, ctx, redactor).finally(() => pacing?.pace.close());
+        if (pacing?.waves)
+            info(`build waves: ${pacing.waves.waited} pin(s) waited for a build slot, the longest ${(pacing.waves.longestMs / 1000).toFixed(1)} s`);
+        return { results, position };
     }
     finally {
         parts.transport.dispose();
@@ -36879,6 +37077,41 @@ function wire(token, settings, redactor, control, workDir) {
         transport.dispose();
     });
     return { api, transport, checkedGit, pipeline: { settings, api, lander, control, roomToWrite: pacing.room } };
+}
+/**
+ * max-builds-in-flight and builds-per-minute, decided before any write. Waves need an API that
+ * lists a commit's runs; where the forge has none the run stops here, saying so and offering
+ * the time-based pace.
+ */
+async function buildPacing(settings, api, control) {
+    if (control.stopped || settings.mode !== 'push' || settings.dryRun)
+        return undefined;
+    const paces = [];
+    let waves;
+    if (settings.maxBuildsInFlight > 0) {
+        const runs = await chooseRunsApi(api);
+        if ('none' in runs) {
+            const why = `max-builds-in-flight: ${runs.none}, so it cannot tell when a build finishes; use builds-per-minute to pace by time`;
+            control.stop(new RunStopError(why, `not attempted: ${why}`, why));
+            return undefined;
+        }
+        const timeoutMs = settings.verifyTimeoutSeconds * 1000;
+        const pollMs = Math.min(5000, Math.max(200, settings.retryDelayMs * 2));
+        waves = new BuildWaves({
+            api,
+            max: settings.maxBuildsInFlight,
+            runsApi: runs.api,
+            timeoutMs,
+            pollMs,
+            signal: control.signal,
+            log: info
+        });
+        paces.push(waves);
+    }
+    if (settings.buildsPerMinute > 0)
+        paces.push(new MinutePace(settings.buildsPerMinute, control.signal));
+    const pace = bothPaces(paces);
+    return pace ? { pace, waves } : undefined;
 }
 function buildWatch(settings, api, control) {
     return new BuildWatch({

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BuildWatch } from './builds/build-watch.js'
+import { bothPaces, BuildWaves, MinutePace, type Pacing } from './builds/build-waves.js'
+import { chooseRunsApi } from './builds/runs-api.js'
 import { RunStopError } from './shared/run-control.js'
 import { ForgeApi } from './forge/forge-api.js'
 import { ForgeClient } from './forge/forge-client.js'
@@ -96,8 +98,14 @@ async function cascade(
     if (settings.shard)
       core.info(`shard ${settings.shard.index}/${settings.shard.count}: ${mine.length} of ${all.length} template(s)`)
     const builds = watchesBuilds(settings) ? buildWatch(settings, parts.api, control) : undefined
-    const ctx = { ...parts.pipeline, builds, claims: new RepoClaims() }
-    return { results: await runTemplates(mine, ctx, redactor), position }
+    const pacing = await buildPacing(settings, parts.api, control)
+    const ctx = { ...parts.pipeline, builds, claims: new RepoClaims(), pacing: pacing?.pace }
+    const results = await runTemplates(mine, ctx, redactor).finally(() => pacing?.pace.close())
+    if (pacing?.waves)
+      core.info(
+        `build waves: ${pacing.waves.waited} pin(s) waited for a build slot, the longest ${(pacing.waves.longestMs / 1000).toFixed(1)} s`
+      )
+    return { results, position }
   } finally {
     parts.transport.dispose()
     // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.
@@ -141,6 +149,40 @@ function wire(token: string, settings: Settings, redactor: Redactor, control: Ru
     transport.dispose()
   })
   return { api, transport, checkedGit, pipeline: { settings, api, lander, control, roomToWrite: pacing.room } }
+}
+
+/**
+ * max-builds-in-flight and builds-per-minute, decided before any write. Waves need an API that
+ * lists a commit's runs; where the forge has none the run stops here, saying so and offering
+ * the time-based pace.
+ */
+async function buildPacing(settings: Settings, api: ForgeApi, control: RunControl) {
+  if (control.stopped || settings.mode !== 'push' || settings.dryRun) return undefined
+  const paces: Pacing[] = []
+  let waves: BuildWaves | undefined
+  if (settings.maxBuildsInFlight > 0) {
+    const runs = await chooseRunsApi(api)
+    if ('none' in runs) {
+      const why = `max-builds-in-flight: ${runs.none}, so it cannot tell when a build finishes; use builds-per-minute to pace by time`
+      control.stop(new RunStopError(why, `not attempted: ${why}`, why))
+      return undefined
+    }
+    const timeoutMs = settings.verifyTimeoutSeconds * 1000
+    const pollMs = Math.min(5000, Math.max(200, settings.retryDelayMs * 2))
+    waves = new BuildWaves({
+      api,
+      max: settings.maxBuildsInFlight,
+      runsApi: runs.api,
+      timeoutMs,
+      pollMs,
+      signal: control.signal,
+      log: core.info
+    })
+    paces.push(waves)
+  }
+  if (settings.buildsPerMinute > 0) paces.push(new MinutePace(settings.buildsPerMinute, control.signal))
+  const pace = bothPaces(paces)
+  return pace ? { pace, waves } : undefined
 }
 
 function buildWatch(settings: Settings, api: ForgeApi, control: RunControl): BuildWatch {

@@ -41,6 +41,8 @@ export const DEFAULTS = {
   [Inputs.CloseSuperseded]: 'true',
   [Inputs.ClosedPr]: 'skip',
   [Inputs.Shard]: '',
+  [Inputs.MaxBuildsInFlight]: '0',
+  [Inputs.BuildsPerMinute]: '0',
   [Inputs.ShardResults]: '',
   [Inputs.RequireConsumer]: 'warn',
   [Inputs.VerifyBuild]: 'false',

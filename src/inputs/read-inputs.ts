@@ -93,6 +93,8 @@ export function readInputs(): ActionInputs {
       requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off'] as const),
       verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require'] as const),
       verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600),
+      maxBuildsInFlight: integer(Inputs.MaxBuildsInFlight, 0, 1000),
+      buildsPerMinute: integer(Inputs.BuildsPerMinute, 0, 600),
       ...readShards(report)
     }
   }

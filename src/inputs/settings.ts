@@ -87,6 +87,10 @@ export interface Settings {
   /** Whether to look for the build each pin started: no, warn when none, fail when none. */
   verifyBuild: VerifyBuild
   verifyTimeoutSeconds: number
+  /** Build waves: at most this many of the cascade's builds at once; 0 off. */
+  maxBuildsInFlight: number
+  /** Pins paced by time, where builds cannot be watched; 0 off. */
+  buildsPerMinute: number
   /** How long a rate limit may be waited out (GitHub), in seconds. */
   rateLimitWaitSeconds: number
 }

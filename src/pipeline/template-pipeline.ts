@@ -12,6 +12,7 @@ import { templateReading } from '../pins/pin-text.js'
 import type { FailureKind } from '../shared/failure-kind.js'
 import { result, type TemplateResult } from './template-result.js'
 import type { BuildWatch } from '../builds/build-watch.js'
+import type { Pacing } from '../builds/build-waves.js'
 import { API_ATTEMPTS } from '../shared/retry-policy.js'
 import { lookUp, type LookUp } from './look-up.js'
 import { decide, type Decided } from './decide.js'
@@ -34,6 +35,8 @@ export interface PipelineContext {
   builds?: BuildWatch
   /** Which template works on which repository: two names for one repository write it once. */
   claims: RepoClaims
+  /** Build waves or a pace per minute: a slot before each pin lands (push mode). */
+  pacing?: Pacing
 }
 
 const NO_PULLS: PriorPulls = { open: null, closed: null, others: [] }
@@ -62,7 +65,10 @@ export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, lo
     const prior = ctx.settings.mode === 'pull-request' ? await lookUpPulls(decided, ctx, call) : NO_PULLS
     const closed = closedAnswer(prior, decided, ctx)
     if (closed) return await finished(closed, seen, ctx, call)
-    const landing = await ctx.lander.land(landRequest(decided, seen, ctx.settings, call))
+    const landing = await paced(ctx, decided, log, () =>
+      ctx.lander.land(landRequest(decided, seen, ctx.settings, call))
+    )
+    if (landing === null) return stoppedResult(ref, new CancelledError('a build slot'), true)
     const landed = landedResult(landing, decided, ctx.settings)
     const pulled = await pullRequestStep(landed, landing, decided, prior, ctx, call)
     return await finished(watchBuild(pulled, decided, ctx.builds), seen, ctx, call)
@@ -77,6 +83,32 @@ export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, lo
         ? error.message
         : `unexpected error: ${(error as Error).message}`
     return result(ref.fullName, 'failed', message, { failure: transient ? 'transient' : 'other' })
+  }
+}
+
+/**
+ * The landing inside a build slot (push mode, not a dry run): held until the pushed commit's build
+ * completes, given back at once when nothing was pushed. null: cancelled while waiting.
+ */
+async function paced<T extends Awaited<ReturnType<Lander['land']>>>(
+  ctx: PipelineContext,
+  c: Extract<Decided, { verdict: unknown }>,
+  log: Log,
+  land: () => Promise<T>
+): Promise<T | null> {
+  const pacing = ctx.settings.mode === 'push' && !ctx.settings.dryRun ? ctx.pacing : undefined
+  if (!pacing) return land()
+  if (!(await pacing.slot(log))) return null
+  let pushed = false
+  try {
+    const landing = await land()
+    if (landing.kind === 'landed' && landing.commit) {
+      pacing.track(c.repo.owner, c.repo.name, landing.commit, c.workflow)
+      pushed = true
+    }
+    return landing
+  } finally {
+    if (!pushed) pacing.release()
   }
 }
 

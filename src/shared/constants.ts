@@ -29,6 +29,8 @@ export const Inputs = {
   PrBranch: 'pr-branch',
   PrTitle: 'pr-title',
   PrBody: 'pr-body',
+  MaxBuildsInFlight: 'max-builds-in-flight',
+  BuildsPerMinute: 'builds-per-minute',
   Shard: 'shard',
   ShardResults: 'shard-results',
   PrLabels: 'pr-labels',

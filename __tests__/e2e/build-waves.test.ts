@@ -1,0 +1,82 @@
+import type { Flavour } from '../../test-support/forge/flavours.js'
+import { TestForge } from '../../test-support/forge/forge.js'
+import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
+import { runAction } from '../../test-support/run-action.js'
+import { inputsFor, resultsOf, template } from '../../test-support/scenario.js'
+
+/**
+ * Build waves: with max-builds-in-flight N, a pin lands only while fewer than N of the cascade's
+ * builds run. The test forge starts a run per push (runDelayMs, then runMs in progress), so the
+ * pushes' times against the runs' end times show how many ran at once.
+ */
+let forge: TestForge
+const NAMES = ['tpl-a', 'tpl-b', 'tpl-c', 'tpl-d']
+
+/** The most runs of the cascade in progress at one moment, from each push and its run's end. */
+function mostAtOnce(): number {
+  const { runDelayMs, runMs } = forge.api.actions
+  const spans = NAMES.flatMap((n) => forge.repo(`acme/${n}`).pushes.map((p) => [p.at, p.at + runDelayMs + runMs]))
+  return Math.max(...spans.map(([start]) => spans.filter(([s, end]) => s <= start && start < end).length))
+}
+
+describe.each<Flavour>(['gitea-1.25', 'github'])('build waves on %s', (flavour) => {
+  forgeForEachTest(
+    (f) => (forge = f),
+    () => ({ flavour })
+  )
+
+  it('at most N builds at once: the next pin waits until one of them completes', async () => {
+    forge.api.actions.runDelayMs = 50
+    forge.api.actions.runMs = 400
+    for (const n of NAMES) await template(forge, n)
+    const run = await runAction(inputsFor(forge, NAMES.join(' '), { 'max-builds-in-flight': '2', concurrency: '4' }))
+    expect(resultsOf(run.outputs).map((r) => r.status)).toEqual(['updated', 'updated', 'updated', 'updated'])
+    expect(mostAtOnce()).toBeLessThanOrEqual(2)
+    expect(run.stdout).toMatch(/build waves: 2 pin\(s\) waited for a build slot/)
+  })
+
+  it('without it, every pin lands at once (the storm the option prevents)', async () => {
+    forge.api.actions.runDelayMs = 50
+    forge.api.actions.runMs = 400
+    for (const n of NAMES) await template(forge, n)
+    await runAction(inputsFor(forge, NAMES.join(' '), { concurrency: '4' }))
+    expect(mostAtOnce()).toBe(4)
+  })
+
+  it('a build that never finishes gives its slot back after verify-timeout', async () => {
+    forge.api.actions.pickupDelayMs = Infinity
+    for (const n of NAMES.slice(0, 2)) await template(forge, n)
+    const started = Date.now()
+    const run = await runAction(
+      inputsFor(forge, 'tpl-a tpl-b', { 'max-builds-in-flight': '1', 'verify-timeout': '2', concurrency: '2' })
+    )
+    expect(resultsOf(run.outputs).map((r) => r.status)).toEqual(['updated', 'updated'])
+    expect(run.stdout).toMatch(/did not finish within verify-timeout: its slot is released/)
+    expect(Date.now() - started).toBeLessThan(20_000)
+  })
+})
+
+describe('build waves where the forge cannot list runs', () => {
+  forgeForEachTest((f) => (forge = f), { flavour: 'gitea-1.22' })
+
+  it('stops before any write, saying so and offering builds-per-minute', async () => {
+    await template(forge, 'tpl-a')
+    const run = await runAction(inputsFor(forge, 'tpl-a', { 'max-builds-in-flight': '2' }))
+    expect(run.exitCode).toBe(1)
+    expect(resultsOf(run.outputs)[0].reason).toMatch(
+      /^not attempted: max-builds-in-flight: Gitea 1\.22\.6 has no API that lists workflow runs .*use builds-per-minute/
+    )
+    expect(forge.requests.filter((r) => r.kind === 'api' && r.method !== 'GET')).toEqual([])
+  })
+
+  it('builds-per-minute paces by time instead', async () => {
+    for (const n of NAMES.slice(0, 3)) await template(forge, n)
+    const run = await runAction(inputsFor(forge, 'tpl-a tpl-b tpl-c', { 'builds-per-minute': '120', concurrency: '3' }))
+    const pushes = NAMES.slice(0, 3)
+      .map((n) => forge.repo(`acme/${n}`).pushes[0].at)
+      .sort((a, b) => a - b)
+    expect(resultsOf(run.outputs).map((r) => r.status)).toEqual(['updated', 'updated', 'updated'])
+    // 120 a minute: half a second apart, at least (less a little for the clocks).
+    expect(pushes[2] - pushes[0]).toBeGreaterThanOrEqual(900)
+  })
+})
