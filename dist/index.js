@@ -32225,11 +32225,11 @@ class BuildWaves {
         this.o = o;
         this.free = o.max;
     }
-    /** Waits for a free slot; false when the run was cancelled meanwhile. */
+    /** Waits for a free slot: how long it waited (ms), or null when the run was cancelled meanwhile. */
     async slot(log) {
         if (this.free > 0) {
             this.free--;
-            return true;
+            return 0;
         }
         const started = Date.now();
         log(`${this.o.max} build(s) of this cascade are running: waiting for one to finish`);
@@ -32237,12 +32237,12 @@ class BuildWaves {
         const cancelled = new Promise((resolve) => this.o.signal.addEventListener('abort', () => resolve(), { once: true }));
         await Promise.race([freed, cancelled]);
         if (this.o.signal.aborted)
-            return false;
+            return null;
         const took = Date.now() - started;
         this.waited++;
         this.longestMs = Math.max(this.longestMs, took);
         log(`a build slot came free after ${seconds(took)}`);
-        return true;
+        return took;
     }
     /** The pin pushed `sha`: its slot is held until that commit's build completes. */
     track(owner, repo, sha, workflow) {
@@ -32331,9 +32331,10 @@ class MinutePace {
         const now = Date.now();
         const at = Math.max(now, this.next);
         this.next = at + 60_000 / this.perMinute;
-        if (at > now)
-            log(`builds-per-minute ${this.perMinute}: this pin waits ${seconds(at - now)}`);
-        return at <= now || (await sleep(at - now, this.signal));
+        if (at <= now)
+            return 0;
+        log(`builds-per-minute ${this.perMinute}: this pin waits ${seconds(at - now)}`);
+        return (await sleep(at - now, this.signal)) ? at - now : null;
     }
     track() { }
     release() { }
@@ -32345,10 +32346,14 @@ function bothPaces(paces) {
         return paces[0];
     return {
         slot: async (log) => {
-            for (const p of paces)
-                if (!(await p.slot(log)))
-                    return false;
-            return true;
+            let waited = 0;
+            for (const p of paces) {
+                const ms = await p.slot(log);
+                if (ms === null)
+                    return null;
+                waited += ms;
+            }
+            return waited;
         },
         track: (...args) => paces.forEach((p) => p.track(...args)),
         release: () => paces.forEach((p) => p.release()),
@@ -35809,13 +35814,18 @@ function kindOfRefusal(reason) {
  * The template's result from how landing went. What it says it replaced comes from the
  * judgement the commit was built from (after a race, the re-read's), not the first look.
  */
-function landedResult(landing, c, settings) {
+function landedResult(landing, c, settings, waitedMs) {
     const fullName = c.template;
     const pr = settings.mode === 'pull-request' ? settings.pr : undefined;
     const branch = pr?.branch ?? c.branch;
     const made = (landing.kind === 'landed' || landing.kind === 'would-land' ? landing.made : undefined) ?? c.verdict;
     const withNote = (text, note) => [text, note, made.note].filter(Boolean).join('; ');
-    const base = { branch, attempts: 'attempts' in landing ? landing.attempts : 0, consumer: c.consumer };
+    const base = {
+        branch,
+        attempts: 'attempts' in landing ? landing.attempts : 0,
+        consumer: c.consumer,
+        ...(waitedMs ? { slotWaitMs: waitedMs } : {})
+    };
     switch (landing.kind) {
         case 'cannot':
         case 'failed': {
@@ -36201,7 +36211,7 @@ async function processTemplate(ref, ctx, log) {
         const landing = await paced(ctx, decided, log, () => ctx.lander.land(landRequest(decided, seen, ctx.settings, call)));
         if (landing === null)
             return stoppedResult(ref, new CancelledError('a build slot'), true);
-        const landed = landedResult(landing, decided, ctx.settings);
+        const landed = landedResult(landing, decided, ctx.settings, landing.waitedMs);
         const pulled = await pullRequestStep(landed, landing, decided, prior, ctx, call);
         return await finished(watchBuild(pulled, decided, ctx.builds), seen, ctx, call);
     }
@@ -36225,7 +36235,8 @@ async function paced(ctx, c, log, land) {
     const pacing = ctx.settings.mode === 'push' && !ctx.settings.dryRun ? ctx.pacing : undefined;
     if (!pacing)
         return land();
-    if (!(await pacing.slot(log)))
+    const waitedMs = await pacing.slot(log);
+    if (waitedMs === null)
         return null;
     let pushed = false;
     try {
@@ -36234,7 +36245,7 @@ async function paced(ctx, c, log, land) {
             pacing.track(c.repo.owner, c.repo.name, landing.commit, c.workflow);
             pushed = true;
         }
-        return landing;
+        return waitedMs > 0 ? { ...landing, waitedMs } : landing;
     }
     finally {
         if (!pushed)
@@ -36613,6 +36624,12 @@ function renderMarkdown(ctx, results) {
     if (results.some((r) => r.skip === 'no-workflow')) {
         footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`);
     }
+    const waited = results.filter((r) => r.slotWaitMs);
+    if (ctx.maxBuildsInFlight) {
+        const longest = Math.max(0, ...waited.map((r) => r.slotWaitMs ?? 0)) / 1000;
+        footer.push('', `Build waves: at most ${ctx.maxBuildsInFlight} builds at once; ${waited.length} pin(s) waited for a slot` +
+            (waited.length ? `, the longest ${longest.toFixed(1)} s.` : '.'));
+    }
     // Check mode: the laggards to cascade to, as the log says, less those whose pull request is open.
     const toUpdate = results.filter((r) => r.status === 'lagging' && !r.pullRequest).map((r) => r.template);
     if (toUpdate.length > 0)
@@ -36767,7 +36784,10 @@ function summaryContext(settings) {
         serverUrl: settings.serverUrl,
         probePaths: settings.probePaths,
         verifyBuild: settings.verifyBuild !== 'false',
-        verifyTimeoutSeconds: settings.verifyTimeoutSeconds
+        verifyTimeoutSeconds: settings.verifyTimeoutSeconds,
+        ...(settings.maxBuildsInFlight > 0 && settings.mode === 'push'
+            ? { maxBuildsInFlight: settings.maxBuildsInFlight }
+            : {})
     };
 }
 async function publish(settings, results, redactor, stopped) {

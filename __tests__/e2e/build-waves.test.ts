@@ -33,6 +33,7 @@ describe.each<Flavour>(['gitea-1.25', 'github'])('build waves on %s', (flavour) 
     expect(resultsOf(run.outputs).map((r) => r.status)).toEqual(['updated', 'updated', 'updated', 'updated'])
     expect(mostAtOnce()).toBeLessThanOrEqual(2)
     expect(run.stdout).toMatch(/build waves: 2 pin\(s\) waited for a build slot/)
+    expect(run.summary).toMatch(/Build waves: at most 2 builds at once; 2 pin\(s\) waited for a slot, the longest \d+\.\d s\./)
   })
 
   it('without it, every pin lands at once (the storm the option prevents)', async () => {
@@ -78,5 +79,38 @@ describe('build waves where the forge cannot list runs', () => {
     expect(resultsOf(run.outputs).map((r) => r.status)).toEqual(['updated', 'updated', 'updated'])
     // 120 a minute: half a second apart, at least (less a little for the clocks).
     expect(pushes[2] - pushes[0]).toBeGreaterThanOrEqual(900)
+  })
+})
+
+describe('build waves and a cancel', () => {
+  forgeForEachTest((f) => (forge = f), { flavour: 'gitea-1.25' })
+
+  it('a cancel ends the wait for a build slot at once; the waiting pin is cancelled, not pushed', async () => {
+    // The first build never finishes, so the second pin waits for its slot until cancelled.
+    forge.api.actions.pickupDelayMs = Infinity
+    for (const n of ['tpl-a', 'tpl-b']) await template(forge, n)
+    let cancelledAt = 0
+    const run = await runAction(
+      inputsFor(forge, 'tpl-a tpl-b', { 'max-builds-in-flight': '1', 'verify-timeout': '600', concurrency: '2' }),
+      {},
+      {
+        during: async (child) => {
+          const landed = () => forge.repo('acme/tpl-a').pushes.length + forge.repo('acme/tpl-b').pushes.length > 0
+          for (let i = 0; i < 200 && !landed(); i++) await new Promise((r) => setTimeout(r, 25))
+          await new Promise((r) => setTimeout(r, 300))
+          cancelledAt = Date.now()
+          child.kill('SIGTERM')
+        }
+      }
+    )
+    expect(Date.now() - cancelledAt).toBeLessThan(3000)
+    expect(
+      resultsOf(run.outputs)
+        .map((r) => r.status)
+        .sort()
+    ).toEqual(['failed', 'updated'])
+    expect(resultsOf(run.outputs).find((r) => r.status === 'failed')?.reason).toBe('cancelled')
+    const pushes = forge.repo('acme/tpl-a').pushes.length + forge.repo('acme/tpl-b').pushes.length
+    expect(pushes).toBe(1)
   })
 })

@@ -51,11 +51,11 @@ export class BuildWaves {
     this.free = o.max
   }
 
-  /** Waits for a free slot; false when the run was cancelled meanwhile. */
-  async slot(log: Log): Promise<boolean> {
+  /** Waits for a free slot: how long it waited (ms), or null when the run was cancelled meanwhile. */
+  async slot(log: Log): Promise<number | null> {
     if (this.free > 0) {
       this.free--
-      return true
+      return 0
     }
     const started = Date.now()
     log(`${this.o.max} build(s) of this cascade are running: waiting for one to finish`)
@@ -64,12 +64,12 @@ export class BuildWaves {
       this.o.signal.addEventListener('abort', () => resolve(), { once: true })
     )
     await Promise.race([freed, cancelled])
-    if (this.o.signal.aborted) return false
+    if (this.o.signal.aborted) return null
     const took = Date.now() - started
     this.waited++
     this.longestMs = Math.max(this.longestMs, took)
     log(`a build slot came free after ${seconds(took)}`)
-    return true
+    return took
   }
 
   /** The pin pushed `sha`: its slot is held until that commit's build completes. */
@@ -151,12 +151,13 @@ export class MinutePace {
     private readonly signal: AbortSignal
   ) {}
 
-  async slot(log: Log): Promise<boolean> {
+  async slot(log: Log): Promise<number | null> {
     const now = Date.now()
     const at = Math.max(now, this.next)
     this.next = at + 60_000 / this.perMinute
-    if (at > now) log(`builds-per-minute ${this.perMinute}: this pin waits ${seconds(at - now)}`)
-    return at <= now || (await sleep(at - now, this.signal))
+    if (at <= now) return 0
+    log(`builds-per-minute ${this.perMinute}: this pin waits ${seconds(at - now)}`)
+    return (await sleep(at - now, this.signal)) ? at - now : null
   }
 
   track(): void {}
@@ -168,7 +169,8 @@ export class MinutePace {
 
 /** What the pipeline asks of the pacing: a slot before a pin lands, and what became of it. */
 export interface Pacing {
-  slot(log: Log): Promise<boolean>
+  /** How long the pin waited for its slot (ms); null: cancelled meanwhile. */
+  slot(log: Log): Promise<number | null>
   track(owner: string, repo: string, sha: string, workflow?: string): void
   release(): void
   /** The run is over: stop watching. */
@@ -180,8 +182,13 @@ export function bothPaces(paces: Pacing[]): Pacing | undefined {
   if (paces.length <= 1) return paces[0]
   return {
     slot: async (log) => {
-      for (const p of paces) if (!(await p.slot(log))) return false
-      return true
+      let waited = 0
+      for (const p of paces) {
+        const ms = await p.slot(log)
+        if (ms === null) return null
+        waited += ms
+      }
+      return waited
     },
     track: (...args) => paces.forEach((p) => p.track(...args)),
     release: () => paces.forEach((p) => p.release()),

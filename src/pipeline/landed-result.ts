@@ -14,14 +14,20 @@ export type ToLand = Extract<Decided, { verdict: unknown }>
 export function landedResult(
   landing: Landing & { transport: Transport },
   c: ToLand,
-  settings: Settings
+  settings: Settings,
+  waitedMs?: number
 ): TemplateResult {
   const fullName = c.template
   const pr = settings.mode === 'pull-request' ? settings.pr : undefined
   const branch = pr?.branch ?? c.branch
   const made = (landing.kind === 'landed' || landing.kind === 'would-land' ? landing.made : undefined) ?? c.verdict
   const withNote = (text: string, note?: string) => [text, note, made.note].filter(Boolean).join('; ')
-  const base = { branch, attempts: 'attempts' in landing ? landing.attempts : 0, consumer: c.consumer }
+  const base = {
+    branch,
+    attempts: 'attempts' in landing ? landing.attempts : 0,
+    consumer: c.consumer,
+    ...(waitedMs ? { slotWaitMs: waitedMs } : {})
+  }
   switch (landing.kind) {
     case 'cannot':
     case 'failed': {

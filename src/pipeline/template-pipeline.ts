@@ -69,7 +69,7 @@ export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, lo
       ctx.lander.land(landRequest(decided, seen, ctx.settings, call))
     )
     if (landing === null) return stoppedResult(ref, new CancelledError('a build slot'), true)
-    const landed = landedResult(landing, decided, ctx.settings)
+    const landed = landedResult(landing, decided, ctx.settings, landing.waitedMs)
     const pulled = await pullRequestStep(landed, landing, decided, prior, ctx, call)
     return await finished(watchBuild(pulled, decided, ctx.builds), seen, ctx, call)
   } catch (error) {
@@ -95,10 +95,11 @@ async function paced<T extends Awaited<ReturnType<Lander['land']>>>(
   c: Extract<Decided, { verdict: unknown }>,
   log: Log,
   land: () => Promise<T>
-): Promise<T | null> {
+): Promise<(T & { waitedMs?: number }) | null> {
   const pacing = ctx.settings.mode === 'push' && !ctx.settings.dryRun ? ctx.pacing : undefined
   if (!pacing) return land()
-  if (!(await pacing.slot(log))) return null
+  const waitedMs = await pacing.slot(log)
+  if (waitedMs === null) return null
   let pushed = false
   try {
     const landing = await land()
@@ -106,7 +107,7 @@ async function paced<T extends Awaited<ReturnType<Lander['land']>>>(
       pacing.track(c.repo.owner, c.repo.name, landing.commit, c.workflow)
       pushed = true
     }
-    return landing
+    return waitedMs > 0 ? { ...landing, waitedMs } : landing
   } finally {
     if (!pushed) pacing.release()
   }

@@ -51,6 +51,8 @@ export interface TemplateResult {
   skip?: 'no-workflow'
   /** Never started (the run had stopped) or cut off by a cancel: no log group of its own. */
   cut?: 'not-attempted' | 'cancelled'
+  /** Build waves: how long this pin waited for a build slot (ms), when it had to. */
+  slotWaitMs?: number
   /** The consumer guard's warning: the workflow does not mention the version file. */
   consumer?: string
   /** verify-build: what became of the build the pin should have started. */

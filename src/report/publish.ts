@@ -24,7 +24,10 @@ function summaryContext(settings: Settings): SummaryContext {
     serverUrl: settings.serverUrl,
     probePaths: settings.probePaths,
     verifyBuild: settings.verifyBuild !== 'false',
-    verifyTimeoutSeconds: settings.verifyTimeoutSeconds
+    verifyTimeoutSeconds: settings.verifyTimeoutSeconds,
+    ...(settings.maxBuildsInFlight > 0 && settings.mode === 'push'
+      ? { maxBuildsInFlight: settings.maxBuildsInFlight }
+      : {})
   }
 }
 

@@ -19,6 +19,8 @@ export interface SummaryContext {
   probePaths: string[]
   verifyBuild: boolean
   verifyTimeoutSeconds: number
+  /** Build waves (max-builds-in-flight), when on. */
+  maxBuildsInFlight?: number
 }
 
 const ICON: Record<Status, string> = {
@@ -70,6 +72,15 @@ export function renderMarkdown(ctx: SummaryContext, results: readonly TemplateRe
   }
   if (results.some((r) => r.skip === 'no-workflow')) {
     footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`)
+  }
+  const waited = results.filter((r) => r.slotWaitMs)
+  if (ctx.maxBuildsInFlight) {
+    const longest = Math.max(0, ...waited.map((r) => r.slotWaitMs ?? 0)) / 1000
+    footer.push(
+      '',
+      `Build waves: at most ${ctx.maxBuildsInFlight} builds at once; ${waited.length} pin(s) waited for a slot` +
+        (waited.length ? `, the longest ${longest.toFixed(1)} s.` : '.')
+    )
   }
   // Check mode: the laggards to cascade to, as the log says, less those whose pull request is open.
   const toUpdate = results.filter((r) => r.status === 'lagging' && !r.pullRequest).map((r) => r.template)
