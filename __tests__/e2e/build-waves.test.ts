@@ -33,7 +33,9 @@ describe.each<Flavour>(['gitea-1.25', 'github'])('build waves on %s', (flavour) 
     expect(resultsOf(run.outputs).map((r) => r.status)).toEqual(['updated', 'updated', 'updated', 'updated'])
     expect(mostAtOnce()).toBeLessThanOrEqual(2)
     expect(run.stdout).toMatch(/build waves: 2 pin\(s\) waited for a build slot/)
-    expect(run.summary).toMatch(/Build waves: at most 2 builds at once; 2 pin\(s\) waited for a slot, the longest \d+\.\d s\./)
+    expect(run.summary).toMatch(
+      /Build waves: at most 2 builds at once; 2 pin\(s\) waited for a slot, the longest \d+\.\d s\./
+    )
   })
 
   it('without it, every pin lands at once (the storm the option prevents)', async () => {
