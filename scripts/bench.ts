@@ -7,7 +7,8 @@
  * Env: BENCH_SIZES (default 8,50,500), BENCH_LATENCY_MS (100), BENCH_CONCURRENCY (8),
  * BENCH_BASELINE_MAX (the largest N the baseline runs at: 50; it is linear and slow),
  * BENCH_PINS_N (templates in the one-pin / two-pin comparison: 20, under GitHub's 80
- * content-creating requests a minute even at three writes a template).
+ * content-creating requests a minute even at three writes a template), BENCH_SCALE (1: the
+ * scale figures, N = 1000 on GitHub and 2000 on Gitea at concurrency 32; 0 skips them).
  */
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -22,6 +23,7 @@ const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 100)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const BASELINE_MAX = Number(process.env.BENCH_BASELINE_MAX ?? 50)
 const PINS_N = Number(process.env.BENCH_PINS_N ?? 20)
+const SCALE = process.env.BENCH_SCALE !== '0'
 const VERSION = '2.0.0'
 /** Linux's USER_HZ, the unit of /proc/self/stat's CPU times (100 on every mainstream kernel). */
 const TICKS_PER_SECOND = 100
@@ -225,6 +227,41 @@ async function pinsSide(flavour: 'gitea-1.25' | 'github', transport: 'api' | 'gi
   }
 }
 
+/**
+ * The scale figures: N = 2000 on Gitea (a first cascade and a re-run) and N = 1000 on GitHub
+ * (a re-run: templates already pinned, since GitHub's content-creation limit of 80 writes a
+ * minute, not the action, sets the pace of a first cascade there), at concurrency 32.
+ */
+async function benchScale(scratch: string): Promise<void> {
+  console.log(
+    `\nAt scale, concurrency 32, latency ${LATENCY} ms:\n\n` +
+      '| forge | N | phase | wall | requests per template | peak RSS | summary size |\n|---|---|---|---|---|---|---|'
+  )
+  for (const [flavour, n, pin] of [
+    ['gitea-1.25', 2000, '1.9.0'],
+    ['github', 1000, VERSION]
+  ] as const) {
+    const forge = await TestForge.start({ flavour })
+    try {
+      const names = Array.from({ length: n }, (_, i) => `tpl-${String(i).padStart(4, '0')}`)
+      for (const name of names) await template(forge, `acme/${name}`, { pin })
+      forge.latencyMs = LATENCY
+      for (const phase of pin === VERSION ? ['re-run'] : ['first', 're-run']) {
+        const before = forge.requests.length
+        const inputs = { concurrency: '32', owner: 'acme', transport: 'api' }
+        const m = await measured(['node', DIST], await actionFiles(forge, names, inputs, scratch), scratch)
+        const summary = (await readFile(join(scratch, 'pins-summary'), 'utf8')).length
+        const per = (forge.requests.length - before) / n
+        console.log(
+          `| ${flavour} | ${n} | ${phase} | ${f(m.wall)} s | ${f(per, 2)} | ${f(m.maxrss_mb, 0)} MB | ${f(summary / 1024, 0)} KiB |`
+        )
+      }
+    } finally {
+      await forge.close()
+    }
+  }
+}
+
 /** The runner's environment for one run of the action against `forge`. */
 async function actionFiles(forge: TestForge, names: string[], inputs: Record<string, string>, scratch: string) {
   const files = {
@@ -285,6 +322,7 @@ try {
   start = await startup(scratch)
   for (const n of SIZES) all.push(...(await benchSize(n, scratch)))
   if (PINS_N > 0) await benchPins(scratch)
+  if (SCALE) await benchScale(scratch)
 } finally {
   await rm(scratch, { recursive: true, force: true })
 }
