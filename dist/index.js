@@ -32595,6 +32595,19 @@ class PullsApi {
         const answer = await absentOn404(this.client.call('GET', path, call));
         return answer ? pullState(answer.data) : null;
     }
+    /**
+     * The open pull request from `head` into `base`, or null. Gitea 1.22+ and Forgejo find it
+     * directly (`GET /pulls/{base}/{head}`); their list ignores the head and base filters, so
+     * paging it is the fallback. GitHub's list does filter.
+     */
+    async findOpen(owner, repo, head, base, call) {
+        if (!this.github && !base.includes('/')) {
+            const found = await this.between(owner, repo, base, head, call);
+            if (found?.state === 'open')
+                return found;
+        }
+        return (await this.list(owner, repo, 'open', call, head)).find((p) => p.head === head && p.base === base) ?? null;
+    }
     async update(owner, repo, n, fields, call) {
         await this.client.call('PATCH', repoApiPath(owner, repo, 'pulls', `${n}`), { ...call, body: fields });
     }
@@ -33185,37 +33198,6 @@ class ForgeApi {
             }
             throw error;
         }
-    }
-    /**
-     * The open pull request from `head` into `base`, or null. Gitea 1.22+ and Forgejo find it
-     * directly (`GET /pulls/{base}/{head}`); their list ignores the head and base filters, so
-     * paging it is the fallback. GitHub's list does filter.
-     */
-    async findPull(owner, repo, head, base, call) {
-        if (this.kind !== 'github' && !base.includes('/')) {
-            const path = repoApiPath(owner, repo, 'pulls', base, head);
-            const answer = await absentOn404(this.client.call('GET', path, call));
-            if (answer) {
-                const state = object(answer.data, `GET ${path}`).state;
-                if (state === undefined || state === 'open')
-                    return pullState(answer.data);
-            }
-        }
-        for (let page = 1; page <= 20; page++) {
-            // GitHub filters by head and base and pages with per_page; Gitea's list has neither
-            // filter (its swagger: state, sort, milestone, labels, page, limit) and pages with limit.
-            const query = new URLSearchParams(this.kind === 'github'
-                ? { state: 'open', head: `${owner}:${head}`, base, per_page: '50', page: `${page}` }
-                : { state: 'open', limit: '50', page: `${page}` });
-            const path = `${repoApiPath(owner, repo, 'pulls')}?${query}`;
-            const pulls = list((await this.client.call('GET', path, call)).data, `GET ${repoApiPath(owner, repo, 'pulls')}`);
-            const match = pulls.map((p) => pullState(p)).find((p) => p.head === head && p.base === base);
-            if (match)
-                return match;
-            if (pulls.length < 50)
-                break;
-        }
-        return null;
     }
     /** Gitea/Forgejo `GET /version` ({version}); null where there is none (GitHub). */
     async version(call) {
@@ -35966,7 +35948,7 @@ async function ensurePull(t, open) {
         return { pull: { number: created.number, url: created.url }, state: created, opened: true, notes: [] };
     }
     call.log?.('a pull request for this branch already exists; looking it up');
-    const found = await api.findPull(owner, repo, pr.branch, base, call);
+    const found = await api.pulls.findOpen(owner, repo, pr.branch, base, call);
     // The forge said it exists but we cannot see it: report, never guess a number.
     if (!found)
         throw new ApiError(409, `the forge says a pull request from ${pr.branch} into ${base} exists, but it was not found among the open pull requests`);
@@ -36148,7 +36130,7 @@ async function withOpenBumpPull(lagging, repo, ctx, call) {
     const { settings } = ctx;
     const base = settings.branch || repo.defaultBranch;
     try {
-        const pull = await ctx.api.findPull(repo.owner, repo.name, settings.pr.branch, base, call);
+        const pull = await ctx.api.pulls.findOpen(repo.owner, repo.name, settings.pr.branch, base, call);
         if (!pull)
             return lagging;
         call.log?.(`pull request #${pull.number} from ${settings.pr.branch} is open: the pin is on its way`);

@@ -11,7 +11,7 @@
  * scale figures, N = 1000 on GitHub and 2000 on Gitea at concurrency 32; 0 skips them).
  */
 import { spawn } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { TestForge } from '../test-support/forge/forge.js'
@@ -134,27 +134,9 @@ async function benchSize(n: number, scratch: string): Promise<Row[]> {
       }
     }
     forge.latencyMs = LATENCY
-    const outputs = join(scratch, 'outputs')
-    await mkdir(outputs, { recursive: true })
     const runAction = (transport: 'api' | 'git') => async (): Promise<Measure> => {
-      const files = {
-        GITHUB_OUTPUT: join(outputs, 'out'),
-        GITHUB_STEP_SUMMARY: join(outputs, 'summary'),
-        RUNNER_TEMP: scratch
-      }
-      await writeFile(files.GITHUB_OUTPUT, '')
-      await writeFile(files.GITHUB_STEP_SUMMARY, '')
-      const inputs = {
-        version: VERSION,
-        templates: names.join('\n'),
-        token: forge.token,
-        owner: transport,
-        'server-url': forge.url,
-        'api-url': forge.apiUrl,
-        concurrency: String(CONCURRENCY),
-        transport
-      }
-      return measured(['node', DIST], actionEnv(inputs, files), scratch)
+      const inputs = { owner: transport, concurrency: String(CONCURRENCY), transport }
+      return measured(['node', DIST], await actionFiles(forge, names, inputs, scratch), scratch)
     }
     const baselineEnv = {
       PATH: process.env.PATH ?? '',
@@ -250,7 +232,7 @@ async function benchScale(scratch: string): Promise<void> {
         const before = forge.requests.length
         const inputs = { concurrency: '32', owner: 'acme', transport: 'api' }
         const m = await measured(['node', DIST], await actionFiles(forge, names, inputs, scratch), scratch)
-        const summary = (await readFile(join(scratch, 'pins-summary'), 'utf8')).length
+        const summary = (await readFile(join(scratch, 'action-summary'), 'utf8')).length
         const per = (forge.requests.length - before) / n
         console.log(
           `| ${flavour} | ${n} | ${phase} | ${f(m.wall)} s | ${f(per, 2)} | ${f(m.maxrss_mb, 0)} MB | ${f(summary / 1024, 0)} KiB |`
@@ -265,8 +247,8 @@ async function benchScale(scratch: string): Promise<void> {
 /** The runner's environment for one run of the action against `forge`. */
 async function actionFiles(forge: TestForge, names: string[], inputs: Record<string, string>, scratch: string) {
   const files = {
-    GITHUB_OUTPUT: join(scratch, 'pins-out'),
-    GITHUB_STEP_SUMMARY: join(scratch, 'pins-summary'),
+    GITHUB_OUTPUT: join(scratch, 'action-out'),
+    GITHUB_STEP_SUMMARY: join(scratch, 'action-summary'),
     RUNNER_TEMP: scratch
   }
   await writeFile(files.GITHUB_OUTPUT, '')

@@ -278,43 +278,6 @@ export class ForgeApi {
     }
   }
 
-  /**
-   * The open pull request from `head` into `base`, or null. Gitea 1.22+ and Forgejo find it
-   * directly (`GET /pulls/{base}/{head}`); their list ignores the head and base filters, so
-   * paging it is the fallback. GitHub's list does filter.
-   */
-  async findPull(
-    owner: string,
-    repo: string,
-    head: string,
-    base: string,
-    call?: CallOptions
-  ): Promise<PullState | null> {
-    if (this.kind !== 'github' && !base.includes('/')) {
-      const path = repoApiPath(owner, repo, 'pulls', base, head)
-      const answer = await absentOn404(this.client.call('GET', path, call))
-      if (answer) {
-        const state = object(answer.data, `GET ${path}`).state
-        if (state === undefined || state === 'open') return pullState(answer.data)
-      }
-    }
-    for (let page = 1; page <= 20; page++) {
-      // GitHub filters by head and base and pages with per_page; Gitea's list has neither
-      // filter (its swagger: state, sort, milestone, labels, page, limit) and pages with limit.
-      const query = new URLSearchParams(
-        this.kind === 'github'
-          ? { state: 'open', head: `${owner}:${head}`, base, per_page: '50', page: `${page}` }
-          : { state: 'open', limit: '50', page: `${page}` }
-      )
-      const path = `${repoApiPath(owner, repo, 'pulls')}?${query}`
-      const pulls = list((await this.client.call('GET', path, call)).data, `GET ${repoApiPath(owner, repo, 'pulls')}`)
-      const match = pulls.map((p) => pullState(p)).find((p) => p.head === head && p.base === base)
-      if (match) return match
-      if (pulls.length < 50) break
-    }
-    return null
-  }
-
   /** Gitea/Forgejo `GET /version` ({version}); null where there is none (GitHub). */
   async version(call?: CallOptions): Promise<string | null> {
     const answer = await absentOn404(this.client.call('GET', '/version', call))

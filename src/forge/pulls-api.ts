@@ -65,6 +65,25 @@ export class PullsApi {
     return answer ? pullState(answer.data) : null
   }
 
+  /**
+   * The open pull request from `head` into `base`, or null. Gitea 1.22+ and Forgejo find it
+   * directly (`GET /pulls/{base}/{head}`); their list ignores the head and base filters, so
+   * paging it is the fallback. GitHub's list does filter.
+   */
+  async findOpen(
+    owner: string,
+    repo: string,
+    head: string,
+    base: string,
+    call: CallOptions
+  ): Promise<PullState | null> {
+    if (!this.github && !base.includes('/')) {
+      const found = await this.between(owner, repo, base, head, call)
+      if (found?.state === 'open') return found
+    }
+    return (await this.list(owner, repo, 'open', call, head)).find((p) => p.head === head && p.base === base) ?? null
+  }
+
   async update(owner: string, repo: string, n: number, fields: Record<string, unknown>, call: CallOptions) {
     await this.client.call('PATCH', repoApiPath(owner, repo, 'pulls', `${n}`), { ...call, body: fields })
   }

@@ -18,7 +18,7 @@ export async function withOpenBumpPull(
   const { settings } = ctx
   const base = settings.branch || repo.defaultBranch
   try {
-    const pull = await ctx.api.findPull(repo.owner, repo.name, settings.pr.branch, base, call)
+    const pull = await ctx.api.pulls.findOpen(repo.owner, repo.name, settings.pr.branch, base, call)
     if (!pull) return lagging
     call.log?.(`pull request #${pull.number} from ${settings.pr.branch} is open: the pin is on its way`)
     return {

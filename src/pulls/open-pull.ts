@@ -47,7 +47,7 @@ export async function ensurePull(t: Target, open: PullState | null): Promise<Pul
     return { pull: { number: created.number, url: created.url }, state: created, opened: true, notes: [] }
   }
   call.log?.('a pull request for this branch already exists; looking it up')
-  const found = await api.findPull(owner, repo, pr.branch, base, call)
+  const found = await api.pulls.findOpen(owner, repo, pr.branch, base, call)
   // The forge said it exists but we cannot see it: report, never guess a number.
   if (!found)
     throw new ApiError(

@@ -191,24 +191,18 @@ export class ContentsApi {
 
   /** Archived, read-only, protected: each family's status and words, before any commit. */
   private refusal(meta: RepoMeta, branch: string): ApiAnswer | null {
-    const github = this.facts.family === 'github'
-    const fail = (status: number, message: string) => errorAnswer(this.facts, this.baseUrl, status, message)
-    if (meta.archived)
-      return github
-        ? fail(403, 'Repository was archived so is read-only.')
-        : fail(423, `<Repository ${meta.id}:${meta.fullName}> is archived`)
-    if (meta.readOnly) {
-      if (!github) return fail(403, 'user should have a permission to write to this branch')
-      const by = this.github.tokenKind === 'pat' ? 'personal access token' : 'integration'
-      return fail(403, `Resource not accessible by ${by}`)
-    }
+    const refused = writeRefusal(this.facts, this.baseUrl, this.github, meta)
+    if (refused) return refused
     // Branch protection is checked before the hook runs.
-    if (meta.protectBranch === branch) {
-      return github
-        ? fail(409, 'Could not update file: Changes must be made through a pull request.')
-        : fail(403, 'user cannot commit to repo [user: cascade-bot]')
-    }
-    return null
+    if (meta.protectBranch !== branch) return null
+    return this.facts.family === 'github'
+      ? errorAnswer(
+          this.facts,
+          this.baseUrl,
+          409,
+          'Could not update file: Changes must be made through a pull request.'
+        )
+      : errorAnswer(this.facts, this.baseUrl, 403, 'user cannot commit to repo [user: cascade-bot]')
   }
 
   /** The race set up for the next write to `fullName`, taken (one write meets it). */
@@ -217,6 +211,29 @@ export class ContentsApi {
     this.races.delete(fullName.toLowerCase())
     return race
   }
+}
+
+/**
+ * Any API write to an archived repository, or with a token that may not write: Gitea 423
+ * "<Repository N:o/r> is archived" and 403 "user should have a permission to write to this
+ * branch"; GitHub 403 "Repository was archived so is read-only." and 403 "Resource not
+ * accessible by personal access token" (or "by integration") (forge-facts.md, Refusals).
+ */
+export function writeRefusal(
+  facts: FlavourFacts,
+  baseUrl: string,
+  github: GithubState,
+  meta: RepoMeta
+): ApiAnswer | null {
+  const fail = (status: number, message: string) => errorAnswer(facts, baseUrl, status, message)
+  const gh = facts.family === 'github'
+  if (meta.archived)
+    return gh
+      ? fail(403, 'Repository was archived so is read-only.')
+      : fail(423, `<Repository ${meta.id}:${meta.fullName}> is archived`)
+  if (!meta.readOnly) return null
+  if (!gh) return fail(403, 'user should have a permission to write to this branch')
+  return fail(403, `Resource not accessible by ${github.tokenKind === 'pat' ? 'personal access token' : 'integration'}`)
 }
 
 /** An unsigned commit's verification: GitHub's nullable fields are null, Gitea's strings empty. */

@@ -2,7 +2,7 @@ import type { FlavourFacts } from '../flavours.js'
 import { commitBody, updateRef, writeObject, writeTree } from '../git-objects.js'
 import { ident, type RepoMeta, type RepoStore } from '../repo-store.js'
 import { errorAnswer, notFound, ok, type ApiAnswer } from './answers.js'
-import { person, SIGNED_GITHUB, TOKEN_USER, UNSIGNED_GITHUB } from './contents.js'
+import { person, SIGNED_GITHUB, TOKEN_USER, UNSIGNED_GITHUB, writeRefusal } from './contents.js'
 import type { GithubState } from './github-state.js'
 
 type Json = Record<string, unknown>
@@ -29,20 +29,13 @@ export class GitDataApi {
     const tree = /^\/git\/trees\/([0-9a-f]{40})$/.exec(rest)
     if (method === 'GET' && tree) return this.readTree(meta, tree[1])
     if (method === 'GET') return null
-    const refused = this.refusal(meta)
+    const refused = writeRefusal(this.facts, this.baseUrl, this.github, meta)
     if (method === 'POST' && rest === '/git/trees') return refused ?? this.createTree(meta, body)
     if (method === 'POST' && rest === '/git/commits') return refused ?? this.createCommit(meta, body)
     const ref = /^\/git\/refs\/heads\/(.+)$/.exec(rest)
     if (method === 'PATCH' && ref)
       return refused ?? this.moveRef(meta, ref[1].split('/').map(decodeURIComponent).join('/'), body)
     return null
-  }
-
-  private refusal(meta: RepoMeta): ApiAnswer | null {
-    if (meta.archived) return errorAnswer(this.facts, this.baseUrl, 403, 'Repository was archived so is read-only.')
-    if (!meta.readOnly) return null
-    const by = this.github.tokenKind === 'pat' ? 'personal access token' : 'integration'
-    return errorAnswer(this.facts, this.baseUrl, 403, `Resource not accessible by ${by}`)
   }
 
   private async readTree(meta: RepoMeta, sha: string): Promise<ApiAnswer> {
