@@ -32555,6 +32555,273 @@ async function entriesAt(client, owner, repo, root, paths, call) {
     return result;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/forge/graphql-look-up.ts
+
+/** GitHub's GraphQL reference: TreeEntry.mode is the git file mode as an integer. */
+const SYMLINK_MODE = 0o120000;
+function batchQuery(asks, shape) {
+    const variables = {};
+    const declared = [];
+    const declare = (name, value) => {
+        variables[name] = value;
+        declared.push(`$${name}: String!`);
+    };
+    shape.paths.forEach((path, j) => declare(`p${j}`, path));
+    if (shape.branch)
+        declare('b', `refs/heads/${shape.branch}`);
+    if (shape.bump)
+        declare('u', `refs/heads/${shape.bump}`);
+    const repos = asks.map((ask, i) => {
+        declare(`o${i}`, ask.owner);
+        declare(`n${i}`, ask.repo);
+        return `r${i}: repository(owner: $o${i}, name: $n${i}) { ...repo }`;
+    });
+    const at = shape.branch ? 'at: ref(qualifiedName: $b)' : 'at: defaultBranchRef';
+    const bump = shape.bump ? ' bump: ref(qualifiedName: $u) { name target { ...tip } }' : '';
+    const files = shape.paths.map((_, j) => ` f${j}: file(path: $p${j}) { ...entry }`).join('');
+    const query = [
+        `query RuntimeCascadeLookUp(${declared.join(', ')}) {`,
+        ...repos.map((r) => `  ${r}`),
+        '}',
+        'fragment repo on Repository { nameWithOwner isArchived isMirror isFork isEmpty defaultBranchRef { name }' +
+            ` ${at} { name target { ...tip } }${bump} }`,
+        `fragment tip on Commit { oid message tree { oid }${files} }`,
+        'fragment entry on TreeEntry { mode type oid object { ... on Blob { text isBinary isTruncated byteSize } } }'
+    ].join('\n');
+    return { query, variables };
+}
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const graphql_look_up_text = (v) => (typeof v === 'string' ? v : '');
+/** A whole answer that is not the shape a GraphQL answer has: the batch goes to REST. */
+class BatchAnswerError extends Error {
+    name = 'BatchAnswerError';
+}
+/**
+ * One item per ask, in order. An error on the whole query (no `data`), or a rate limit said in
+ * `errors` (GitHub answers it 200 with type RATE_LIMITED; reported as RATE_LIMIT too), throws
+ * BatchAnswerError: every repository of the batch then goes to REST.
+ */
+function parseBatch(answer, asks, shape) {
+    if (!isObject(answer))
+        throw new BatchAnswerError('the GraphQL answer is not an object');
+    const errors = Array.isArray(answer.errors) ? answer.errors.filter(isObject) : [];
+    const limited = errors.find((e) => /^RATE_LIMIT/.test(graphql_look_up_text(e.type)));
+    if (limited)
+        throw new BatchAnswerError(`GitHub's GraphQL rate limit: ${graphql_look_up_text(limited.message)}`);
+    const data = answer.data;
+    if (!isObject(data)) {
+        const said = errors.map((e) => graphql_look_up_text(e.message)).join('; ');
+        throw new BatchAnswerError(`the GraphQL query was refused: ${said || 'no data and no error'}`);
+    }
+    return asks.map((_, i) => {
+        const alias = `r${i}`;
+        const own = errors.filter((e) => Array.isArray(e.path) && e.path[0] === alias);
+        if (own.some((e) => graphql_look_up_text(e.type) === 'NOT_FOUND' && e.path.length === 1))
+            return { kind: 'rest', why: 'not found through GraphQL' };
+        if (own.length > 0)
+            return { kind: 'rest', why: own.map((e) => graphql_look_up_text(e.message)).join('; ') };
+        return repoItem(data[alias], shape);
+    });
+}
+function repoItem(node, shape) {
+    if (!isObject(node))
+        return { kind: 'rest', why: 'no repository in the answer' };
+    const fullName = graphql_look_up_text(node.nameWithOwner);
+    const [owner = '', name = ''] = fullName.split('/');
+    if (!owner || !name)
+        return { kind: 'rest', why: 'the answer names no repository' };
+    const empty = node.isEmpty === true;
+    const repo = {
+        fullName,
+        owner,
+        name,
+        defaultBranch: isObject(node.defaultBranchRef) ? graphql_look_up_text(node.defaultBranchRef.name) : '',
+        archived: node.isArchived === true,
+        mirror: node.isMirror === true,
+        fork: node.isFork === true,
+        empty,
+        canPush: undefined
+    };
+    // A repository without commits: every read says so, as GitHub's contents API does.
+    if (empty) {
+        const files = new Map(shape.paths.map((p) => [p, { kind: 'empty-repository' }]));
+        return { kind: 'found', facts: { repo, at: { tip: null, files }, ...(shape.bump ? { bump: { tip: null, files } } : {}) } };
+    }
+    const at = refFacts(node.at, shape.paths);
+    const bump = shape.bump ? refFacts(node.bump, shape.paths) : undefined;
+    if (typeof at === 'string')
+        return { kind: 'rest', why: at };
+    if (typeof bump === 'string')
+        return { kind: 'rest', why: bump };
+    return { kind: 'found', facts: { repo, at, ...(bump ? { bump } : {}) } };
+}
+/** A ref's tip and files; a string says why REST must answer instead. */
+function refFacts(ref, paths) {
+    const absent = () => new Map(paths.map((p) => [p, { kind: 'absent' }]));
+    if (ref === null || ref === undefined)
+        return { tip: null, files: absent() };
+    if (!isObject(ref) || !isObject(ref.target))
+        return 'a branch the answer does not describe';
+    const commit = ref.target;
+    const sha = graphql_look_up_text(commit.oid);
+    // `... on Commit` left nothing: the ref points at a tag or tree, which no branch does.
+    if (!sha)
+        return 'a branch whose tip is not a commit';
+    const tree = isObject(commit.tree) ? graphql_look_up_text(commit.tree.oid) : '';
+    const tip = { name: graphql_look_up_text(ref.name), sha, message: graphql_look_up_text(commit.message) || undefined, tree: tree || undefined };
+    const files = new Map();
+    for (const [j, path] of paths.entries()) {
+        const read = entryRead(commit[`f${j}`]);
+        if (typeof read === 'string')
+            return `${path}: ${read}`;
+        files.set(path, read);
+    }
+    return { tip, files };
+}
+/** A tree entry as the contents API would read it; a string: only REST can read it exactly. */
+function entryRead(entry) {
+    if (entry === null || entry === undefined)
+        return { kind: 'absent' };
+    if (!isObject(entry))
+        return 'an entry the answer does not describe';
+    const oid = graphql_look_up_text(entry.oid);
+    const type = graphql_look_up_text(entry.type);
+    if (type === 'tree')
+        return { kind: 'other', sha: oid, type: 'dir' };
+    if (type === 'commit')
+        return { kind: 'other', sha: oid, type: 'submodule' };
+    const blob = isObject(entry.object) ? entry.object : {};
+    if (entry.mode === SYMLINK_MODE)
+        return { kind: 'other', sha: oid, type: `a symlink to ${graphql_look_up_text(blob.text)}` };
+    if (type !== 'blob')
+        return `an entry of type ${type || 'unknown'}`;
+    if (blob.isBinary !== false || blob.isTruncated !== false || typeof blob.text !== 'string')
+        return 'a blob GraphQL does not give as text';
+    const bytes = Buffer.from(blob.text, 'utf8');
+    // The one exact check there is: the bytes hash back to the blob's object id (SHA-1 repositories).
+    if (blobOid(bytes) !== oid)
+        return 'a blob whose text is not its exact bytes';
+    return { kind: 'file', sha: oid, bytes };
+}
+/** git's object id of a blob: SHA-1 over "blob <size>\0" and the bytes. */
+function blobOid(bytes) {
+    return (0,external_node_crypto_.createHash)('sha1')
+        .update(`blob ${bytes.length}\0`)
+        .update(bytes)
+        .digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/forge/http-transport.ts
+
+
+
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+/**
+ * Sends one request: the token, a deadline, and redirects followed here rather than by the
+ * library. @actions/http-client follows a redirect with `new URL(location)`, which throws on the
+ * root-relative Location that Gitea and Forgejo send for a renamed repository; and it would
+ * follow one to any host, token and all. Here a Location is resolved against the request URL,
+ * followed only within the same origin, and at most five times.
+ */
+class HttpTransport {
+    token;
+    timeoutMs;
+    redactor;
+    http;
+    constructor(token, timeoutMs, redactor) {
+        this.token = token;
+        this.timeoutMs = timeoutMs;
+        this.redactor = redactor;
+        this.http = new lib_HttpClient('runtime-cascade', [], {
+            allowRetries: false,
+            allowRedirects: false,
+            keepAlive: true,
+            socketTimeout: timeoutMs
+        });
+    }
+    /** Ends every request in flight (their callers see a connection failure). */
+    dispose() {
+        this.http.dispose();
+    }
+    async send(method, url, body) {
+        let current = url;
+        for (let hop = 0;; hop++) {
+            const answer = await this.once(method, current, body);
+            if (!REDIRECT.has(answer.status))
+                return answer;
+            const location = first(answer.headers.location);
+            if (!location)
+                return answer;
+            const next = new URL(location, current);
+            if (next.origin !== new URL(current).origin) {
+                // The token was given for this forge; another origin never sees it.
+                throw new ApiError(answer.status, `HTTP ${answer.status}: redirected to another origin (${this.show(next)}); not followed with the token`);
+            }
+            // 301/302/303 turn a write into a GET in every browser; a write is never re-sent blindly.
+            if (method !== 'GET' && answer.status !== 307 && answer.status !== 308) {
+                throw new ApiError(answer.status, `HTTP ${answer.status}: ${method} redirected to ${this.show(next)}; not re-sent`);
+            }
+            if (hop + 1 >= MAX_REDIRECTS)
+                throw new ApiError(answer.status, `HTTP ${answer.status}: too many redirects`);
+            current = next.toString();
+        }
+    }
+    async once(method, url, body) {
+        const headers = {
+            Accept: 'application/json',
+            Authorization: `token ${this.token}`,
+            // GitHub's REST version; other forges ignore it.
+            'X-GitHub-Api-Version': '2022-11-28'
+        };
+        if (body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        const payload = body === undefined ? null : JSON.stringify(body);
+        // The socket timeout only covers silence; this deadline also bounds a server that trickles.
+        let timer;
+        const deadline = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(timedOut(this.timeoutMs)), this.timeoutMs);
+        });
+        const exchange = (async () => {
+            const response = await this.http.request(method, url, payload, headers);
+            const text = await response.readBody();
+            return { status: response.message.statusCode ?? 0, headers: response.message.headers, text, url };
+        })();
+        try {
+            return await Promise.race([exchange, deadline]);
+        }
+        catch (error) {
+            exchange.catch(() => { }); // the abandoned request may still fail later; nobody listens
+            if (error instanceof ApiError)
+                throw error;
+            const message = error.message ?? String(error);
+            const code = error.code;
+            if (message.startsWith('Request timeout'))
+                throw timedOut(this.timeoutMs);
+            if (code && TRANSIENT_CODES.has(code))
+                throw new ApiError(0, `connection failed (${code})`, true);
+            if (/socket hang up|aborted/i.test(message))
+                throw new ApiError(0, 'connection failed (closed)', true);
+            throw new ApiError(0, `request failed: ${this.redactor.clip(message, 200)}`);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    /** A URL fit for a message: no query (it may carry anything), redacted. */
+    show(url) {
+        return this.redactor.clip(`${url.origin}${url.pathname}`, 200);
+    }
+}
+function timedOut(ms) {
+    return new ApiError(0, `timed out after ${seconds(ms)}`, true);
+}
+function first(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+
 ;// CONCATENATED MODULE: ./src/forge/pulls-api.ts
 
 
@@ -32731,115 +32998,6 @@ function pullState(data) {
 }
 const names = (rows, field) => Array.isArray(rows) ? rows.map((r) => String(object(r, 'an entry')[field] ?? '')).filter(Boolean) : [];
 
-;// CONCATENATED MODULE: ./src/forge/http-transport.ts
-
-
-
-const REDIRECT = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
-/**
- * Sends one request: the token, a deadline, and redirects followed here rather than by the
- * library. @actions/http-client follows a redirect with `new URL(location)`, which throws on the
- * root-relative Location that Gitea and Forgejo send for a renamed repository; and it would
- * follow one to any host, token and all. Here a Location is resolved against the request URL,
- * followed only within the same origin, and at most five times.
- */
-class HttpTransport {
-    token;
-    timeoutMs;
-    redactor;
-    http;
-    constructor(token, timeoutMs, redactor) {
-        this.token = token;
-        this.timeoutMs = timeoutMs;
-        this.redactor = redactor;
-        this.http = new lib_HttpClient('runtime-cascade', [], {
-            allowRetries: false,
-            allowRedirects: false,
-            keepAlive: true,
-            socketTimeout: timeoutMs
-        });
-    }
-    /** Ends every request in flight (their callers see a connection failure). */
-    dispose() {
-        this.http.dispose();
-    }
-    async send(method, url, body) {
-        let current = url;
-        for (let hop = 0;; hop++) {
-            const answer = await this.once(method, current, body);
-            if (!REDIRECT.has(answer.status))
-                return answer;
-            const location = first(answer.headers.location);
-            if (!location)
-                return answer;
-            const next = new URL(location, current);
-            if (next.origin !== new URL(current).origin) {
-                // The token was given for this forge; another origin never sees it.
-                throw new ApiError(answer.status, `HTTP ${answer.status}: redirected to another origin (${this.show(next)}); not followed with the token`);
-            }
-            // 301/302/303 turn a write into a GET in every browser; a write is never re-sent blindly.
-            if (method !== 'GET' && answer.status !== 307 && answer.status !== 308) {
-                throw new ApiError(answer.status, `HTTP ${answer.status}: ${method} redirected to ${this.show(next)}; not re-sent`);
-            }
-            if (hop + 1 >= MAX_REDIRECTS)
-                throw new ApiError(answer.status, `HTTP ${answer.status}: too many redirects`);
-            current = next.toString();
-        }
-    }
-    async once(method, url, body) {
-        const headers = {
-            Accept: 'application/json',
-            Authorization: `token ${this.token}`,
-            // GitHub's REST version; other forges ignore it.
-            'X-GitHub-Api-Version': '2022-11-28'
-        };
-        if (body !== undefined)
-            headers['Content-Type'] = 'application/json';
-        const payload = body === undefined ? null : JSON.stringify(body);
-        // The socket timeout only covers silence; this deadline also bounds a server that trickles.
-        let timer;
-        const deadline = new Promise((_, reject) => {
-            timer = setTimeout(() => reject(timedOut(this.timeoutMs)), this.timeoutMs);
-        });
-        const exchange = (async () => {
-            const response = await this.http.request(method, url, payload, headers);
-            const text = await response.readBody();
-            return { status: response.message.statusCode ?? 0, headers: response.message.headers, text, url };
-        })();
-        try {
-            return await Promise.race([exchange, deadline]);
-        }
-        catch (error) {
-            exchange.catch(() => { }); // the abandoned request may still fail later; nobody listens
-            if (error instanceof ApiError)
-                throw error;
-            const message = error.message ?? String(error);
-            const code = error.code;
-            if (message.startsWith('Request timeout'))
-                throw timedOut(this.timeoutMs);
-            if (code && TRANSIENT_CODES.has(code))
-                throw new ApiError(0, `connection failed (${code})`, true);
-            if (/socket hang up|aborted/i.test(message))
-                throw new ApiError(0, 'connection failed (closed)', true);
-            throw new ApiError(0, `request failed: ${this.redactor.clip(message, 200)}`);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    /** A URL fit for a message: no query (it may carry anything), redacted. */
-    show(url) {
-        return this.redactor.clip(`${url.origin}${url.pathname}`, 200);
-    }
-}
-function timedOut(ms) {
-    return new ApiError(0, `timed out after ${seconds(ms)}`, true);
-}
-function first(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-
 ;// CONCATENATED MODULE: ./src/forge/repo-listing.ts
 
 
@@ -33003,6 +33161,8 @@ function nextPage(link, current, page) {
 
 
 
+
+
 /**
  * The forge's REST endpoints the cascade uses, one typed method each. Gitea/Forgejo `/api/v1`
  * and GitHub share most paths; where they differ (creating a file, creating a branch, finding a
@@ -33032,6 +33192,16 @@ class ForgeApi {
         const path = repoApiPath(owner, repo, 'branches', branch);
         const answer = await absentOn404(this.client.call('GET', path, call));
         return answer && parseBranch(answer.data, `GET ${path}`);
+    }
+    /**
+     * GitHub: the look-up of many repositories in one GraphQL query (graphql-look-up.ts), and
+     * what GitHub's headers say is left of the GraphQL quota.
+     */
+    async lookUpBatch(asks, shape, call) {
+        const { query, variables } = batchQuery(asks, shape);
+        const answer = await this.client.call('POST', '/graphql', { ...call, body: { query, variables } });
+        const remaining = Number(first(answer.headers['x-ratelimit-remaining']) ?? NaN);
+        return { items: parseBatch(answer.data, asks, shape), remaining: Number.isFinite(remaining) ? remaining : undefined };
     }
     /** A file on a branch (the default branch when `ref` is undefined). */
     async file(owner, repo, path, ref, call) {
@@ -35303,6 +35473,112 @@ function foldSameRepository(results) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/look-ahead.ts
+
+
+
+
+
+
+/**
+ * GitHub's look-up round for every template before the first one starts: one GraphQL query per
+ * batch instead of four or five REST requests per template. Sized by GitHub's documented
+ * limits: a query without connections costs one point whatever its size, the node limit
+ * (500,000) is far off, and a request GitHub cannot finish in 10 seconds is cut (GitHub docs,
+ * "Rate limits and query limits for the GraphQL API"), so a batch holds at most 100
+ * repositories and 300 file reads. Two batches at a time, well inside the limit on concurrent
+ * requests. A template the batch cannot answer exactly (graphql-look-up.ts), or a batch that
+ * fails for good, is looked up through REST in its turn, as on Gitea.
+ */
+const MAX_REPOS_PER_QUERY = 100;
+const MAX_READS_PER_QUERY = 300;
+const QUERIES_AT_ONCE = 2;
+class LookAhead {
+    found = new Map();
+    figures = { queries: 0, answered: 0, toRest: 0, graphqlLeft: undefined };
+    /** The batches, all of them, before the pool starts. A RunStopError (bad token, rate limit) propagates. */
+    static async run(api, templates, settings, log) {
+        const ahead = new LookAhead();
+        const shape = shapeOf(settings);
+        const reads = Math.max(1, shape.paths.length * (shape.bump ? 2 : 1));
+        const size = Math.max(1, Math.min(MAX_REPOS_PER_QUERY, Math.floor(MAX_READS_PER_QUERY / reads)));
+        const batches = [];
+        for (let i = 0; i < templates.length; i += size)
+            batches.push(templates.slice(i, i + size));
+        const why = new Map();
+        await runPool(batches, QUERIES_AT_ONCE, async (batch) => {
+            const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: 'look-up batch' };
+            try {
+                ahead.figures.queries++;
+                const answer = await api.lookUpBatch(batch, shape, call);
+                ahead.figures.graphqlLeft = answer.remaining ?? ahead.figures.graphqlLeft;
+                answer.items.forEach((item, i) => {
+                    if (item.kind === 'found')
+                        ahead.keep(batch[i], lookUpOf(item.facts, settings));
+                    else
+                        why.set(item.why, (why.get(item.why) ?? 0) + 1);
+                });
+            }
+            catch (error) {
+                if (!(error instanceof ApiError) && !(error instanceof BatchAnswerError))
+                    throw error;
+                const said = `a query failed (${error.message})`;
+                why.set(said, (why.get(said) ?? 0) + batch.length);
+            }
+        });
+        ahead.figures.answered = ahead.found.size;
+        ahead.figures.toRest = templates.length - ahead.found.size;
+        log(`look-up: ${ahead.figures.answered} of ${templates.length} template(s) in ${ahead.figures.queries} GraphQL ` +
+            `quer${ahead.figures.queries === 1 ? 'y' : 'ies'}` +
+            (why.size > 0 ? `; through REST: ${[...why].map(([w, n]) => `${n} ${w}`).join(', ')}` : ''));
+        return ahead;
+    }
+    keep(ref, seen) {
+        this.found.set(ref.fullName.toLowerCase(), seen);
+    }
+    /** The template's look-up, once (then it is forgotten, so the memory goes with it); undefined: ask REST. */
+    take(ref) {
+        const key = ref.fullName.toLowerCase();
+        const seen = this.found.get(key);
+        this.found.delete(key);
+        return seen;
+    }
+    /** Every answered look-up still held, for the quota estimate before the first write. */
+    held() {
+        return this.found.values();
+    }
+}
+function shapeOf(settings) {
+    const paths = [...new Set([...settings.probePaths, ...pinPaths(settings.pins)])];
+    return {
+        paths,
+        ...(settings.branch ? { branch: settings.branch } : {}),
+        ...(settings.mode === 'pull-request' ? { bump: settings.pr.branch } : {})
+    };
+}
+/** The batch's facts in the shape of the REST look-up (look-up.ts), so that everything after it is one road. */
+function lookUpOf(facts, settings) {
+    const pins = pinPaths(settings.pins);
+    const absent = { kind: 'absent' };
+    const pick = (files) => new Map(pins.map((p) => [p, files.get(p) ?? absent]));
+    const workflows = settings.probePaths.flatMap((path) => {
+        const read = facts.at.files.get(path);
+        if (!read || read.kind === 'absent' || read.kind === 'empty-repository')
+            return [];
+        return [{ path, bytes: read.kind === 'file' ? read.bytes : null }];
+    });
+    const seen = {
+        repo: facts.repo,
+        branchExists: settings.branch ? facts.at.tip !== null : true,
+        workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (workflows[0] ?? null),
+        workflows,
+        files: pick(facts.at.files)
+    };
+    if (facts.bump)
+        seen.bump = { tip: facts.bump.tip, files: pick(facts.bump.files) };
+    return seen;
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/build-verdict.ts
 /**
  * verify-build's verdict, once each build is known. `true` keeps a pin whose build never
@@ -36182,7 +36458,7 @@ async function processTemplate(ref, ctx, log) {
     };
     try {
         log(`looking up ${ref.fullName}${ctx.settings.branch ? ` (branch ${ctx.settings.branch})` : ''}`);
-        const seen = await lookUp(ctx.api, ref, ctx.settings, call);
+        const seen = ctx.ahead?.take(ref) ?? (await lookUp(ctx.api, ref, ctx.settings, call));
         const decided = decide(seen, ctx.settings, ref.fullName, ctx.claims, log);
         if ('status' in decided)
             return await finished(decided, seen, ctx, call);
@@ -36918,8 +37194,6 @@ async function shardFiles(dir) {
     return found;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/pipeline/shards.ts
 
 /**
@@ -36939,6 +37213,7 @@ function shareOf(all, shard) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -37030,7 +37305,8 @@ async function cascade(token, settings, redactor, control) {
             info(`shard ${settings.shard.index}/${settings.shard.count}: ${mine.length} of ${all.length} template(s)`);
         const builds = watchesBuilds(settings) ? buildWatch(settings, parts.api, control) : undefined;
         const pacing = await buildPacing(settings, parts.api, control);
-        const ctx = { ...parts.pipeline, builds, claims: new RepoClaims(), pacing: pacing?.pace };
+        const ahead = await lookAhead(settings, parts.api, control, mine);
+        const ctx = { ...parts.pipeline, builds, claims: new RepoClaims(), pacing: pacing?.pace, ahead };
         const results = await runTemplates(mine, ctx, redactor).finally(() => pacing?.pace.close());
         if (pacing?.waves)
             info(`build waves: ${pacing.waves.waited} pin(s) waited for a build slot, the longest ${(pacing.waves.longestMs / 1000).toFixed(1)} s`);
@@ -37114,6 +37390,20 @@ async function buildPacing(settings, api, control) {
         paces.push(new MinutePace(settings.buildsPerMinute, control.signal));
     const pace = bothPaces(paces);
     return pace ? { pace, waves } : undefined;
+}
+/** GitHub: every template's look-up in GraphQL batches, before the first write. */
+async function lookAhead(settings, api, control, templates) {
+    if (control.stopped || api.kind !== 'github' || templates.length === 0)
+        return undefined;
+    try {
+        return await LookAhead.run(api, templates, settings, info);
+    }
+    catch (error) {
+        if (!(error instanceof RunStopError))
+            throw error;
+        control.stop(error);
+        return undefined;
+    }
 }
 function buildWatch(settings, api, control) {
     return new BuildWatch({

@@ -23,6 +23,7 @@ import { GitLander } from './landing/git-lander.js'
 import { AutoLander } from './landing/auto-lander.js'
 import { WritePacing } from './landing/write-pacing.js'
 import { RepoClaims } from './pipeline/repo-claims.js'
+import { LookAhead } from './pipeline/look-ahead.js'
 import { runTemplates } from './pipeline/run-templates.js'
 import { RunControl } from './shared/run-control.js'
 import { expandSources, SourceError } from './pipeline/template-sources.js'
@@ -99,7 +100,8 @@ async function cascade(
       core.info(`shard ${settings.shard.index}/${settings.shard.count}: ${mine.length} of ${all.length} template(s)`)
     const builds = watchesBuilds(settings) ? buildWatch(settings, parts.api, control) : undefined
     const pacing = await buildPacing(settings, parts.api, control)
-    const ctx = { ...parts.pipeline, builds, claims: new RepoClaims(), pacing: pacing?.pace }
+    const ahead = await lookAhead(settings, parts.api, control, mine)
+    const ctx = { ...parts.pipeline, builds, claims: new RepoClaims(), pacing: pacing?.pace, ahead }
     const results = await runTemplates(mine, ctx, redactor).finally(() => pacing?.pace.close())
     if (pacing?.waves)
       core.info(
@@ -183,6 +185,18 @@ async function buildPacing(settings: Settings, api: ForgeApi, control: RunContro
   if (settings.buildsPerMinute > 0) paces.push(new MinutePace(settings.buildsPerMinute, control.signal))
   const pace = bothPaces(paces)
   return pace ? { pace, waves } : undefined
+}
+
+/** GitHub: every template's look-up in GraphQL batches, before the first write. */
+async function lookAhead(settings: Settings, api: ForgeApi, control: RunControl, templates: TemplateRef[]) {
+  if (control.stopped || api.kind !== 'github' || templates.length === 0) return undefined
+  try {
+    return await LookAhead.run(api, templates, settings, core.info)
+  } catch (error) {
+    if (!(error instanceof RunStopError)) throw error
+    control.stop(error)
+    return undefined
+  }
 }
 
 function buildWatch(settings: Settings, api: ForgeApi, control: RunControl): BuildWatch {

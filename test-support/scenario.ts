@@ -1,5 +1,6 @@
 import type { RequestRecord, TestForge } from './forge/forge.js'
 import { PUBLISH_WORKFLOW, WORKFLOW_TEXT, type RepoOptions } from './forge/repo-store.js'
+import { GRAPHQL_PATH } from './forge/requests.js'
 
 export const OWNER = 'acme'
 
@@ -101,10 +102,23 @@ export function annotations(stdout: string, kind: 'error' | 'warning'): string[]
  * API requests that write (every method but GET), optionally for one repository and on paths
  * that match (`/\/contents\//` for the contents writes alone).
  */
+/** API requests that change something: not GETs, and not GraphQL queries (a POST that only reads). */
 export function apiWrites(forge: TestForge, repo?: string, path?: RegExp): RequestRecord[] {
   return forge.requests.filter(
-    (r) => r.kind === 'api' && r.method !== 'GET' && (!repo || r.repo === repo) && (!path || path.test(r.path))
+    (r) =>
+      r.kind === 'api' &&
+      r.method !== 'GET' &&
+      !isGraphqlQuery(r) &&
+      (!repo || r.repo === repo) &&
+      (!path || path.test(r.path))
   )
+}
+
+/** A GraphQL request that asks, not a mutation (the look-up batches). */
+export function isGraphqlQuery(r: RequestRecord): boolean {
+  if (r.path !== GRAPHQL_PATH) return false
+  const query = (JSON.parse(r.body?.toString('utf8') || '{}') as { query?: unknown }).query
+  return typeof query === 'string' && !/^\s*mutation\b/.test(query)
 }
 
 export function statusOf(outputs: Record<string, string>): Record<string, string> {

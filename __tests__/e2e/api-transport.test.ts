@@ -210,10 +210,11 @@ describe('the contents-API transport on GitHub', () => {
     const t = await template(forge, 'tpl-a', { protectBranch: 'main' })
     const run = await runAction(inputsFor(forge, 'tpl-a', { transport: 'api', mode: 'pull-request' }))
     expect(statusOf(run.outputs)).toEqual({ 'acme/tpl-a': 'pr-opened' })
-    expect(forge.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([
-      '/api/v3/repos/acme/tpl-a/git/refs',
-      '/api/v3/repos/acme/tpl-a/pulls'
-    ])
+    expect(
+      apiWrites(forge)
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.path)
+    ).toEqual(['/api/v3/repos/acme/tpl-a/git/refs', '/api/v3/repos/acme/tpl-a/pulls'])
     expect(await fileAt(forge, t, '.runtime-version', 'bump/runtime-1.2.3')).toBe('1.2.3\n')
     expect(await fileAt(forge, t, '.runtime-version')).toBe('0.1.0\n')
     expect(gitRequests(forge)).toBe(0)

@@ -44,11 +44,12 @@ describe('GitHub rate limits', () => {
   })
 
   it('a secondary limit is waited out (Retry-After) and fewer requests go out at once after it', async () => {
-    for (const name of ['t1', 't2', 't3', 't4', 't5', 't6']) await template(forge, name)
+    const names = Array.from({ length: 12 }, (_, i) => `t${i + 1}`)
+    for (const name of names) await template(forge, name)
     forge.latencyMs = 60
-    // The first template request meets the limit (the token check before it does not).
-    forge.before({ kind: 'api', path: /\/repos\// }, async () => forge.github.secondary(1, 1))
-    const run = await runAction(inputsFor(forge, 't1 t2 t3 t4 t5 t6', { concurrency: '3' }))
+    // The first write meets the limit (the token check and the GraphQL look-up before it do not).
+    forge.before({ kind: 'api', method: 'PUT' }, async () => forge.github.secondary(1, 1))
+    const run = await runAction(inputsFor(forge, names.join(' '), { concurrency: '6' }))
     expect(run.exitCode).toBe(0)
     const limitedAt = forge.requests.find((r) => r.status === 403)!.doneAt!
     const peak = (from: number, to: number) => {

@@ -1,7 +1,7 @@
 import type { Flavour } from '../../test-support/forge/flavours.js'
 import { TestForge } from '../../test-support/forge/forge.js'
 import { runAction } from '../../test-support/run-action.js'
-import { fileAt, history, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
+import { apiWrites, fileAt, history, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
 
 /** Several pins in check mode, pull-request mode and a dry run; and signed commits on GitHub. */
 const PINS = '.runtime-version\nrequirements.txt: my-runtime=='
@@ -54,7 +54,7 @@ describe.each<Flavour>(['gitea-1.25', 'github'])('several pins on %s', (flavour)
         'would pin 1.2.3 in .runtime-version, requirements.txt (.runtime-version was 0.1.0, requirements.txt was 0.2.0)',
       files: ['.runtime-version', 'requirements.txt']
     })
-    expect(forge.requests.filter((r) => r.kind === 'api' && r.method !== 'GET')).toEqual([])
+    expect(apiWrites(forge)).toEqual([])
   })
 })
 

@@ -14,6 +14,8 @@ import {
   type WriteAnswer
 } from './forge-shapes.js'
 import { gitDataCommit } from './git-data-commit.js'
+import { batchQuery, parseBatch, type BatchAsk, type BatchItem, type BatchShape } from './graphql-look-up.js'
+import { first } from './http-transport.js'
 import { pullState, PullsApi, type PullState } from './pulls-api.js'
 import { repoApiPath } from './api-paths.js'
 
@@ -91,6 +93,24 @@ export class ForgeApi {
     const path = repoApiPath(owner, repo, 'branches', branch)
     const answer = await absentOn404(this.client.call('GET', path, call))
     return answer && parseBranch(answer.data, `GET ${path}`)
+  }
+
+  /**
+   * GitHub: the look-up of many repositories in one GraphQL query (graphql-look-up.ts), and
+   * what GitHub's headers say is left of the GraphQL quota.
+   */
+  async lookUpBatch(
+    asks: BatchAsk[],
+    shape: BatchShape,
+    call?: CallOptions
+  ): Promise<{ items: BatchItem[]; remaining: number | undefined }> {
+    const { query, variables } = batchQuery(asks, shape)
+    const answer = await this.client.call('POST', '/graphql', { ...call, body: { query, variables } })
+    const remaining = Number(first(answer.headers['x-ratelimit-remaining']) ?? NaN)
+    return {
+      items: parseBatch(answer.data, asks, shape),
+      remaining: Number.isFinite(remaining) ? remaining : undefined
+    }
   }
 
   /** A file on a branch (the default branch when `ref` is undefined). */

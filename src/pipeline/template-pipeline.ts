@@ -15,6 +15,7 @@ import type { BuildWatch } from '../builds/build-watch.js'
 import type { Pacing } from '../builds/build-waves.js'
 import { API_ATTEMPTS } from '../shared/retry-policy.js'
 import { lookUp, type LookUp } from './look-up.js'
+import type { LookAhead } from './look-ahead.js'
 import { decide, type Decided } from './decide.js'
 import { landedResult, watchBuild } from './landed-result.js'
 import { closedAnswer, lookUpPulls, pullRequestStep } from './pull-request-step.js'
@@ -37,6 +38,8 @@ export interface PipelineContext {
   claims: RepoClaims
   /** Build waves or a pace per minute: a slot before each pin lands (push mode). */
   pacing?: Pacing
+  /** GitHub: the look-ups already made in GraphQL batches (a template missing there asks REST). */
+  ahead?: LookAhead
 }
 
 const NO_PULLS: PriorPulls = { open: null, closed: null, others: [] }
@@ -59,7 +62,7 @@ export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, lo
   }
   try {
     log(`looking up ${ref.fullName}${ctx.settings.branch ? ` (branch ${ctx.settings.branch})` : ''}`)
-    const seen = await lookUp(ctx.api, ref, ctx.settings, call)
+    const seen = ctx.ahead?.take(ref) ?? (await lookUp(ctx.api, ref, ctx.settings, call))
     const decided = decide(seen, ctx.settings, ref.fullName, ctx.claims, log)
     if ('status' in decided) return await finished(decided, seen, ctx, call)
     const prior = ctx.settings.mode === 'pull-request' ? await lookUpPulls(decided, ctx, call) : NO_PULLS

@@ -210,7 +210,9 @@ export class TestForge {
         return this.send(
           res,
           record,
-          errorAnswer(this.facts, this.url, limited.status, limited.message),
+          limited.body !== undefined
+            ? { status: limited.status, body: limited.body }
+            : errorAnswer(this.facts, this.url, limited.status, limited.message),
           limited.headers
         )
     }
@@ -237,7 +239,8 @@ export class TestForge {
     record.doneAt = Date.now()
     if (this.exchanges && record.kind === 'api' && !record.injected)
       this.exchanges.push(exchangeOf(record, answer, this.facts.apiBase))
-    const flavourHeaders = this.facts.family === 'github' ? this.github.headers() : {}
+    const flavourHeaders =
+      this.facts.family === 'github' ? this.github.headers(record.path === GRAPHQL_PATH ? '/graphql' : '') : {}
     const contentType =
       answer.raw !== undefined ? (answer.contentType ?? 'text/html; charset=utf-8') : 'application/json;charset=utf-8'
     res.writeHead(answer.status, { 'Content-Type': contentType, ...flavourHeaders, ...answer.headers, ...headers })

@@ -12,7 +12,8 @@ import { getVariableValues } from 'graphql/execution/values.js'
 const INTROSPECTION = '../../node_modules/@octokit/graphql-schema/schema.json'
 let schema: GraphQLSchema | undefined
 
-function githubSchema(): GraphQLSchema {
+/** GitHub's schema, built once (the test forge's GraphQL endpoint executes against it too). */
+export function githubSchema(): GraphQLSchema {
   if (!schema) {
     // The package exports only its JavaScript entry; the schema is read from where npm put it.
     const json = JSON.parse(readFileSync(fileURLToPath(new URL(INTROSPECTION, import.meta.url)), 'utf8'))

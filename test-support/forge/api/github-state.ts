@@ -16,6 +16,8 @@ export class GithubState {
   limit = 5000
   remaining = 5000
   resetAt = Math.floor(Date.now() / 1000) + 3600
+  /** GraphQL has its own hourly points (docs, "Rate limits and query limits for the GraphQL API"); a query costs 1 here. */
+  graphqlRemaining = 5000
   private secondaryLeft = 0
   private secondaryRetryAfter: number | undefined
   private readonly writes: number[] = []
@@ -43,18 +45,21 @@ export class GithubState {
     this.secondaryRetryAfter = retryAfterSeconds
   }
 
-  headers(): Record<string, string> {
+  /** The headers of an answer: the quota of the resource the request spent (core, or graphql). */
+  headers(path = ''): Record<string, string> {
     if (this.remaining === 0 && Date.now() / 1000 >= this.resetAt) {
       this.remaining = this.limit
       this.resetAt = Math.floor(Date.now() / 1000) + 3600
     }
+    const graphql = path === '/graphql'
+    const remaining = graphql ? this.graphqlRemaining : this.remaining
     return {
       'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(),
       'x-ratelimit-limit': String(this.limit),
-      'x-ratelimit-remaining': String(this.remaining),
+      'x-ratelimit-remaining': String(remaining),
       'x-ratelimit-reset': String(this.resetAt),
-      'x-ratelimit-used': String(this.limit - this.remaining),
-      'x-ratelimit-resource': 'core'
+      'x-ratelimit-used': String(this.limit - remaining),
+      'x-ratelimit-resource': graphql ? 'graphql' : 'core'
     }
   }
 
@@ -62,9 +67,13 @@ export class GithubState {
    * The rate-limit answer for this request, or null to serve it. `/rate_limit` itself is never
    * limited and costs nothing.
    */
-  limited(method: string, path: string): { status: number; message: string; headers: Record<string, string> } | null {
+  limited(
+    method: string,
+    path: string
+  ): { status: number; message: string; headers: Record<string, string>; body?: unknown } | null {
     if (path === '/rate_limit') return null
     this.headers() // refills a quota whose reset has passed
+    if (path === '/graphql') return this.graphqlLimited()
     if (this.secondaryLeft > 0) {
       this.secondaryLeft--
       const headers: Record<string, string> =
@@ -84,6 +93,29 @@ export class GithubState {
       this.writes.push(now)
     }
     this.remaining--
+    return null
+  }
+
+  /**
+   * A GraphQL query past its points is answered 200 with an error of type RATE_LIMITED (GitHub
+   * staff in github/docs#22607; githubkit#271 reports type RATE_LIMIT too). The secondary limit is
+   * the REST one's 403. GraphQL is no content creation (its one mutation here enables auto-merge).
+   */
+  private graphqlLimited(): {
+    status: number
+    message: string
+    headers: Record<string, string>
+    body?: unknown
+  } | null {
+    if (this.secondaryLeft > 0) {
+      this.secondaryLeft--
+      return { status: 403, message: SECONDARY, headers: {} }
+    }
+    if (this.graphqlRemaining === 0) {
+      const body = { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 4242.' }] }
+      return { status: 200, message: '', headers: {}, body }
+    }
+    this.graphqlRemaining--
     return null
   }
 }

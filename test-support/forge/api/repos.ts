@@ -182,7 +182,16 @@ export class ReposApi {
       used: this.github.limit - this.github.remaining
     }
     return ok({
-      resources: { core, search: { limit: 30, remaining: 30, reset: this.github.resetAt, used: 0 } },
+      resources: {
+        core,
+        search: { limit: 30, remaining: 30, reset: this.github.resetAt, used: 0 },
+        graphql: {
+          limit: this.github.limit,
+          remaining: this.github.graphqlRemaining,
+          reset: this.github.resetAt,
+          used: this.github.limit - this.github.graphqlRemaining
+        }
+      },
       rate: core
     })
   }

@@ -4,6 +4,7 @@ import { notFound, ok, type ApiAnswer } from './answers.js'
 import { ActionsApi } from './actions.js'
 import { ContentsApi } from './contents.js'
 import { GitDataApi } from './git-data.js'
+import { GraphqlQueries } from './graphql-queries.js'
 import { ListingApi } from './listing.js'
 import type { GithubState } from './github-state.js'
 import { PullMergeApi } from './pull-merge.js'
@@ -35,6 +36,7 @@ export class RestApi {
   readonly actions: ActionsApi
   readonly gitData: GitDataApi
   readonly merges: PullMergeApi
+  readonly queries: GraphqlQueries
 
   constructor(
     private readonly store: RepoStore,
@@ -48,6 +50,7 @@ export class RestApi {
     this.listing = new ListingApi(store, facts, baseUrl, this.repos)
     this.actions = new ActionsApi(store, facts, baseUrl)
     this.merges = new PullMergeApi(store, facts, baseUrl)
+    this.queries = new GraphqlQueries(store)
     this.gitData = new GitDataApi(store, facts, baseUrl, github, (name) => this.contents.takeRace(name))
   }
 
@@ -57,7 +60,10 @@ export class RestApi {
     if (method === 'GET' && path === '/version' && !github) return ok({ version: this.facts.version })
     if (method === 'GET' && path === '/user') return this.repos.user()
     if (method === 'GET' && path === '/rate_limit' && github) return this.repos.rateLimit()
-    if (method === 'POST' && path === '/graphql' && github) return this.merges.graphql((req.body ?? {}) as Json)
+    if (method === 'POST' && path === '/graphql' && github) {
+      const body = (req.body ?? {}) as Json
+      return /^\s*mutation\b/.test(String(body.query ?? '')) ? this.merges.graphql(body) : this.queries.answer(body)
+    }
     const orgLabels = github ? null : /^\/orgs\/([^/]+)\/labels$/.exec(path)
     if (method === 'GET' && orgLabels) return this.pulls.listLabels(null, decodeURIComponent(orgLabels[1]))
     const owned = /^\/(orgs|users)\/([^/]+)\/repos$/.exec(path)

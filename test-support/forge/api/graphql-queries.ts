@@ -1,0 +1,116 @@
+import { execute, parse, validate } from 'graphql'
+import { githubSchema } from '../../spec-check/graphql-check.js'
+import type { RepoMeta, RepoStore } from '../repo-store.js'
+import { ok, type ApiAnswer } from './answers.js'
+
+type Json = Record<string, unknown>
+
+/**
+ * The GitHub flavour's GraphQL queries, executed by graphql-js against GitHub's own published
+ * schema (@octokit/graphql-schema): a query GitHub would refuse is refused here with the same
+ * validation, and only the fields below have values (any other field asked for is an error).
+ * Values come from the same bare repositories the REST API and git serve:
+ * - `repository(owner, name)`: a name nobody can see is null with an error of type NOT_FOUND,
+ *   "Could not resolve to a Repository with the name 'o/r'." (the type: hygieia#2826; the
+ *   words: octokit.graphql.net#194); an old name resolves to the renamed repository, whose
+ *   `nameWithOwner` is the new one (sesori-ai/sesori_apps_monorepo#691, 2026; the same answer
+ *   shown in octokit.graphql.net#194).
+ * - Repository: nameWithOwner, isArchived, isMirror, isFork, isEmpty, defaultBranchRef and
+ *   `ref(qualifiedName:)` for refs/heads/* (Ref.name is the short name, GitHub's reference).
+ * - Commit: oid, message, tree { oid }, `file(path:)` as a TreeEntry: mode as an integer
+ *   (0o100644, 0o120000 ...), type blob/tree/commit, oid, and for a blob `text` (null when
+ *   binary), isBinary (a NUL byte, as git decides), isTruncated, byteSize.
+ * Not imitated (README): where GitHub truncates a blob's text (undocumented; never here), and
+ * query cost, node counting and the 10-second timeout.
+ */
+export class GraphqlQueries {
+  constructor(private readonly store: RepoStore) {}
+
+  async answer(body: Json): Promise<ApiAnswer> {
+    let document
+    try {
+      document = parse(String(body.query ?? ''))
+    } catch (error) {
+      return ok({ errors: [{ message: (error as Error).message }] })
+    }
+    const invalid = validate(githubSchema(), document)
+    if (invalid.length > 0) return ok({ errors: invalid.map((e) => ({ message: e.message })) })
+    const result = await execute({
+      schema: githubSchema(),
+      document,
+      rootValue: { repository: (args: { owner: string; name: string }) => this.repository(args) },
+      variableValues: (body.variables ?? {}) as Json
+    })
+    const errors = result.errors?.map((e) => ({
+      ...typeOf(e.originalError),
+      path: e.path,
+      locations: e.locations,
+      message: e.message
+    }))
+    return ok({ data: result.data ?? null, ...(errors ? { errors } : {}) })
+  }
+
+  private repository({ owner, name }: { owner: string; name: string }): Json {
+    const found = this.store.find(owner, name) ?? this.store.movedTo(owner, name)
+    if (!found || found.hidden) {
+      const error = new Error(`Could not resolve to a Repository with the name '${owner}/${name}'.`)
+      throw Object.assign(error, { type: 'NOT_FOUND' })
+    }
+    const meta = found
+    return {
+      __typename: 'Repository',
+      nameWithOwner: meta.fullName,
+      isArchived: meta.archived === true,
+      isMirror: meta.mirror === true,
+      isFork: meta.fork === true,
+      isEmpty: async () => !(await this.store.hasCommits(meta)),
+      defaultBranchRef: () => (meta.defaultBranch ? this.ref(meta, meta.defaultBranch) : null),
+      ref: ({ qualifiedName }: { qualifiedName: string }) =>
+        qualifiedName.startsWith('refs/heads/') ? this.ref(meta, qualifiedName.slice('refs/heads/'.length)) : null
+    }
+  }
+
+  private async ref(meta: RepoMeta, branch: string): Promise<Json | null> {
+    const tip = await this.store.tip(meta, branch)
+    if (!tip) return null
+    return { __typename: 'Ref', name: branch, prefix: 'refs/heads/', target: this.commit(meta, tip) }
+  }
+
+  private commit(meta: RepoMeta, sha: string): Json {
+    const info = () => this.store.commitInfo(meta, sha)
+    return {
+      __typename: 'Commit',
+      oid: sha,
+      message: async () => (await info()).message,
+      tree: async () => ({ __typename: 'Tree', oid: (await info()).tree }),
+      file: async ({ path }: { path: string }) => {
+        const entry = (await this.store.listing(meta, sha)).get(path)
+        if (!entry) return null
+        const object =
+          entry.type === 'blob'
+            ? await this.blob(meta, entry.sha)
+            : { __typename: entry.type === 'tree' ? 'Tree' : 'Commit', oid: entry.sha }
+        return { __typename: 'TreeEntry', mode: parseInt(entry.mode, 8), type: entry.type, oid: entry.sha, object }
+      }
+    }
+  }
+
+  private async blob(meta: RepoMeta, sha: string): Promise<Json> {
+    const bytes = await this.store.blob(meta, sha)
+    const binary = bytes.includes(0)
+    return {
+      __typename: 'Blob',
+      oid: sha,
+      text: binary ? null : bytes.toString('utf8'),
+      isBinary: binary,
+      isTruncated: false,
+      byteSize: bytes.length
+    }
+  }
+}
+
+/** GitHub's errors carry a `type` (NOT_FOUND, ...) beside the message. */
+function typeOf(error: unknown): { type?: string } {
+  const type = (error as { type?: unknown } | undefined)?.type
+  return typeof type === 'string' ? { type } : {}
+}
