@@ -32588,7 +32588,10 @@ function batchQuery(asks, shape) {
         'fragment repo on Repository { nameWithOwner isArchived isMirror isFork isEmpty defaultBranchRef { name }' +
             ` ${at} { name target { ...tip } }${bump} }`,
         `fragment tip on Commit { oid message tree { oid }${files} }`,
-        'fragment entry on TreeEntry { mode type oid object { ... on Blob { text isBinary isTruncated byteSize } } }'
+        // An unused fragment is a validation error.
+        ...(shape.paths.length > 0
+            ? ['fragment entry on TreeEntry { mode type oid object { ... on Blob { text isBinary isTruncated byteSize } } }']
+            : [])
     ].join('\n');
     return { query, variables };
 }
@@ -32647,7 +32650,10 @@ function repoItem(node, shape) {
     // A repository without commits: every read says so, as GitHub's contents API does.
     if (empty) {
         const files = new Map(shape.paths.map((p) => [p, { kind: 'empty-repository' }]));
-        return { kind: 'found', facts: { repo, at: { tip: null, files }, ...(shape.bump ? { bump: { tip: null, files } } : {}) } };
+        return {
+            kind: 'found',
+            facts: { repo, at: { tip: null, files }, ...(shape.bump ? { bump: { tip: null, files } } : {}) }
+        };
     }
     const at = refFacts(node.at, shape.paths);
     const bump = shape.bump ? refFacts(node.bump, shape.paths) : undefined;
@@ -32670,7 +32676,12 @@ function refFacts(ref, paths) {
     if (!sha)
         return 'a branch whose tip is not a commit';
     const tree = isObject(commit.tree) ? graphql_look_up_text(commit.tree.oid) : '';
-    const tip = { name: graphql_look_up_text(ref.name), sha, message: graphql_look_up_text(commit.message) || undefined, tree: tree || undefined };
+    const tip = {
+        name: graphql_look_up_text(ref.name),
+        sha,
+        message: graphql_look_up_text(commit.message) || undefined,
+        tree: tree || undefined
+    };
     const files = new Map();
     for (const [j, path] of paths.entries()) {
         const read = entryRead(commit[`f${j}`]);
@@ -32707,10 +32718,7 @@ function entryRead(entry) {
 }
 /** git's object id of a blob: SHA-1 over "blob <size>\0" and the bytes. */
 function blobOid(bytes) {
-    return (0,external_node_crypto_.createHash)('sha1')
-        .update(`blob ${bytes.length}\0`)
-        .update(bytes)
-        .digest('hex');
+    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 ;// CONCATENATED MODULE: ./src/forge/http-transport.ts
@@ -33201,7 +33209,10 @@ class ForgeApi {
         const { query, variables } = batchQuery(asks, shape);
         const answer = await this.client.call('POST', '/graphql', { ...call, body: { query, variables } });
         const remaining = Number(first(answer.headers['x-ratelimit-remaining']) ?? NaN);
-        return { items: parseBatch(answer.data, asks, shape), remaining: Number.isFinite(remaining) ? remaining : undefined };
+        return {
+            items: parseBatch(answer.data, asks, shape),
+            remaining: Number.isFinite(remaining) ? remaining : undefined
+        };
     }
     /** A file on a branch (the default branch when `ref` is undefined). */
     async file(owner, repo, path, ref, call) {
@@ -33424,7 +33435,57 @@ function branchExists(kind, error) {
     return error.status === 409 && /^the branch already exists\.?$/i.test(error.serverText.trim());
 }
 
+;// CONCATENATED MODULE: ./src/forge/minute-points.ts
+/**
+ * GitHub's secondary rate limits, kept by the client instead of discovered by a 403 (docs, "Rate
+ * limits for the REST API", About secondary rate limits; shared/forge-facts.md): at most 100
+ * concurrent requests, REST and GraphQL together; at most 900 points a minute for REST, where a
+ * GET, HEAD or OPTIONS is 1 point and any other method 5; at most 2,000 points a minute for
+ * GraphQL, a query 1 point and a mutation 5. The caps here keep a margin for whatever else uses
+ * the same token (the workflow's other steps, another run). Gitea and Forgejo limit nothing.
+ */
+const REST_POINTS_PER_MINUTE = 800;
+const GRAPHQL_POINTS_PER_MINUTE = 1800;
+const GITHUB_CONCURRENT = 50;
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** What one request costs against GitHub's secondary limits. */
+function costOf(method, path, body) {
+    if (path === '/graphql') {
+        const query = body?.query;
+        return { pool: 'graphql', points: typeof query === 'string' && /^\s*mutation\b/.test(query) ? 5 : 1 };
+    }
+    return { pool: 'rest', points: READS.has(method.toUpperCase()) ? 1 : 5 };
+}
+/** Points spent in the last minute, sliding; the cap a request must fit under. */
+class MinutePoints {
+    cap;
+    spent = [];
+    total = 0;
+    constructor(cap) {
+        this.cap = cap;
+    }
+    /** Takes `points` now (0), or says how many ms until they fit. A request alone over the cap waits for an empty minute. */
+    take(points, now = Date.now()) {
+        while (this.spent.length > 0 && this.spent[0].at <= now - 60_000)
+            this.total -= this.spent.shift().points;
+        if (this.total + points <= this.cap || this.spent.length === 0) {
+            this.spent.push({ at: now, points });
+            this.total += points;
+            return 0;
+        }
+        // The earliest time enough of the oldest points have left the window.
+        let freed = this.total;
+        for (const s of this.spent) {
+            freed -= s.points;
+            if (freed + points <= this.cap)
+                return Math.max(1, s.at + 60_000 - now);
+        }
+        return Math.max(1, this.spent[this.spent.length - 1].at + 60_000 - now);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/forge/rate-limit.ts
+
 
 
 const SECONDARY_DEFAULT_MS = 60_000;
@@ -33453,22 +33514,40 @@ function rateLimitOf(status, headers, body, now = Date.now()) {
 }
 /**
  * The gate every API request passes: a pause shared by all requests while a rate limit lasts
- * (one answer is enough to know; the others need not each find out), and a cap on requests in
- * flight that halves after each secondary limit, which GitHub sets for too much concurrency.
+ * (one answer is enough to know; the others need not each find out), a cap on requests in
+ * flight that halves after each secondary limit, which GitHub sets for too much concurrency,
+ * and on GitHub its documented secondary limits kept ahead of time (minute-points.ts): the
+ * concurrent requests and the points a minute of REST and of GraphQL.
  */
 class RateGate {
     pausedUntil = 0;
     limit = Infinity;
     inFlight = 0;
     queue = [];
-    async enter(signal) {
+    minute = {
+        rest: new MinutePoints(REST_POINTS_PER_MINUTE),
+        graphql: new MinutePoints(GRAPHQL_POINTS_PER_MINUTE)
+    };
+    /** How long requests waited for room in GitHub's points a minute, in all (ms). */
+    pacedMs = 0;
+    /** `cost`: GitHub's, for its secondary limits; undefined on a forge that limits nothing. */
+    async enter(signal, cost) {
         while (Date.now() < this.pausedUntil) {
             if (!(await sleep(this.pausedUntil - Date.now(), signal)))
                 return;
         }
-        while (this.inFlight >= this.limit && !signal?.aborted)
+        const cap = cost ? Math.min(this.limit, GITHUB_CONCURRENT) : this.limit;
+        while (this.inFlight >= cap && !signal?.aborted)
             await new Promise((resolve) => this.queue.push(resolve));
         this.inFlight++;
+        if (!cost)
+            return;
+        // Bounded: each wait ends when the oldest points leave the minute.
+        for (let wait = this.minute[cost.pool].take(cost.points); wait > 0; wait = this.minute[cost.pool].take(cost.points)) {
+            this.pacedMs += wait;
+            if (!(await sleep(wait, signal)))
+                return;
+        }
     }
     leave() {
         this.inFlight--;
@@ -33483,6 +33562,7 @@ class RateGate {
 }
 
 ;// CONCATENATED MODULE: ./src/forge/forge-client.ts
+
 
 
 
@@ -33524,7 +33604,7 @@ class ForgeClient {
                 if (failing && tries > 0)
                     throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak);
                 call.budget?.spend();
-                await gate.enter(signal);
+                await gate.enter(signal, this.kind === 'github' ? costOf(method, path, call.body) : undefined);
                 tries++;
                 let answer;
                 let failure;

@@ -12,6 +12,7 @@ import { ApiError } from './api-error.js'
 import { ForgeFailingError, RateLimitStopError, TokenRejectedError } from '../shared/run-control.js'
 import type { ForgeHealth } from './forge-health.js'
 import { first, type HttpTransport } from './http-transport.js'
+import { costOf } from './minute-points.js'
 import { rateLimitOf, type RateGate } from './rate-limit.js'
 import type { RequestBudget } from './request-budget.js'
 import { RetryGroup } from './retry-group.js'
@@ -85,7 +86,7 @@ export class ForgeClient {
         const failing = health.failing
         if (failing && tries > 0) throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak)
         call.budget?.spend()
-        await gate.enter(signal)
+        await gate.enter(signal, this.kind === 'github' ? costOf(method, path, call.body) : undefined)
         tries++
         let answer: Answer | undefined
         let failure: ApiError

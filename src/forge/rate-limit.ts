@@ -2,6 +2,14 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { parseRetryAfter, sleep } from '../shared/retry-policy.js'
 import type { RateLimited } from './api-error.js'
 import { first } from './http-transport.js'
+import {
+  GITHUB_CONCURRENT,
+  GRAPHQL_POINTS_PER_MINUTE,
+  MinutePoints,
+  REST_POINTS_PER_MINUTE,
+  type Cost,
+  type PointPool
+} from './minute-points.js'
 
 const SECONDARY_DEFAULT_MS = 60_000
 
@@ -35,22 +43,41 @@ export function rateLimitOf(
 
 /**
  * The gate every API request passes: a pause shared by all requests while a rate limit lasts
- * (one answer is enough to know; the others need not each find out), and a cap on requests in
- * flight that halves after each secondary limit, which GitHub sets for too much concurrency.
+ * (one answer is enough to know; the others need not each find out), a cap on requests in
+ * flight that halves after each secondary limit, which GitHub sets for too much concurrency,
+ * and on GitHub its documented secondary limits kept ahead of time (minute-points.ts): the
+ * concurrent requests and the points a minute of REST and of GraphQL.
  */
 export class RateGate {
   private pausedUntil = 0
   private limit = Infinity
   private inFlight = 0
   private readonly queue: Array<() => void> = []
+  private readonly minute: Record<PointPool, MinutePoints> = {
+    rest: new MinutePoints(REST_POINTS_PER_MINUTE),
+    graphql: new MinutePoints(GRAPHQL_POINTS_PER_MINUTE)
+  }
+  /** How long requests waited for room in GitHub's points a minute, in all (ms). */
+  pacedMs = 0
 
-  async enter(signal?: AbortSignal): Promise<void> {
+  /** `cost`: GitHub's, for its secondary limits; undefined on a forge that limits nothing. */
+  async enter(signal?: AbortSignal, cost?: Cost): Promise<void> {
     while (Date.now() < this.pausedUntil) {
       if (!(await sleep(this.pausedUntil - Date.now(), signal))) return
     }
-    while (this.inFlight >= this.limit && !signal?.aborted)
-      await new Promise<void>((resolve) => this.queue.push(resolve))
+    const cap = cost ? Math.min(this.limit, GITHUB_CONCURRENT) : this.limit
+    while (this.inFlight >= cap && !signal?.aborted) await new Promise<void>((resolve) => this.queue.push(resolve))
     this.inFlight++
+    if (!cost) return
+    // Bounded: each wait ends when the oldest points leave the minute.
+    for (
+      let wait = this.minute[cost.pool].take(cost.points);
+      wait > 0;
+      wait = this.minute[cost.pool].take(cost.points)
+    ) {
+      this.pacedMs += wait
+      if (!(await sleep(wait, signal))) return
+    }
   }
 
   leave(): void {

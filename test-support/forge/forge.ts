@@ -216,6 +216,10 @@ export class TestForge {
           limited.headers
         )
     }
+    if (this.facts.family === 'github') {
+      this.github.served()
+      record.held = true
+    }
     let body: unknown
     try {
       body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined
@@ -237,6 +241,7 @@ export class TestForge {
   ): void {
     record.status = answer.status
     record.doneAt = Date.now()
+    if (record.held) this.github.answered()
     if (this.exchanges && record.kind === 'api' && !record.injected)
       this.exchanges.push(exchangeOf(record, answer, this.facts.apiBase))
     const flavourHeaders =

@@ -28,6 +28,8 @@ export interface RequestRecord {
   body?: Buffer
   /** Answered by an injected fault, not by the forge's own behaviour (the spec check skips it). */
   injected?: boolean
+  /** GitHub: counted among the requests in flight until answered. */
+  held?: boolean
 }
 
 export interface Match {

@@ -23,6 +23,15 @@ export class GithubState {
   private readonly writes: number[] = []
   /** Content-creating requests GitHub refused, for tests to assert none were. */
   refusedWrites = 0
+  /**
+   * The documented secondary limits on points and concurrency (docs, About secondary rate limits):
+   * 900 REST points a minute (GET 1, other methods 5), 2,000 GraphQL points (query 1, mutation 5),
+   * 100 requests at once. What GitHub does past them is the same 403 "secondary rate limit".
+   */
+  private readonly points = { rest: [] as Array<[number, number]>, graphql: [] as Array<[number, number]> }
+  private inFlight = 0
+  /** Requests refused for those limits, for tests and the bench to assert none were. */
+  refusedForLimits = 0
 
   /**
    * Whether GitHub signs an API commit: for an App or bot token (the runner's is one), and only
@@ -73,6 +82,8 @@ export class GithubState {
   ): { status: number; message: string; headers: Record<string, string>; body?: unknown } | null {
     if (path === '/rate_limit') return null
     this.headers() // refills a quota whose reset has passed
+    const over = this.overLimits(method, path)
+    if (over) return over
     if (path === '/graphql') return this.graphqlLimited()
     if (this.secondaryLeft > 0) {
       this.secondaryLeft--
@@ -93,6 +104,35 @@ export class GithubState {
       this.writes.push(now)
     }
     this.remaining--
+    return null
+  }
+
+  /** Each request served is in flight until its answer goes: `answered` ends it. */
+  served(): void {
+    this.inFlight++
+  }
+
+  answered(): void {
+    this.inFlight--
+  }
+
+  private overLimits(
+    method: string,
+    path: string
+  ): { status: number; message: string; headers: Record<string, string> } | null {
+    const pool = path === '/graphql' ? 'graphql' : 'rest'
+    const cap = pool === 'graphql' ? 2000 : 900
+    // A mutation is 5 points; the test forge's only one enables auto-merge, and a query is 1.
+    const cost = pool === 'graphql' ? 1 : method === 'GET' || method === 'HEAD' ? 1 : 5
+    const now = Date.now()
+    const window = this.points[pool].filter(([at]) => at > now - 60_000)
+    this.points[pool] = window
+    const spent = window.reduce((sum, [, p]) => sum + p, 0)
+    if (this.inFlight >= 100 || spent + cost > cap) {
+      this.refusedForLimits++
+      return { status: 403, message: SECONDARY, headers: { 'retry-after': '60' } }
+    }
+    window.push([now, cost])
     return null
   }
 
