@@ -33190,6 +33190,10 @@ class ForgeApi {
     get kind() {
         return this.client.kind;
     }
+    /** What GitHub's latest answers said is left of a quota (core: REST; graphql). */
+    quota(resource) {
+        return this.client.quotas.get(resource);
+    }
     /** null when the forge says there is no such repository (or the token cannot see it). */
     async repo(owner, name, call) {
         const path = repoApiPath(owner, name);
@@ -33581,6 +33585,8 @@ class ForgeClient {
     options;
     /** Learnt from the answers: GitHub marks every one with x-github-request-id. */
     kind;
+    /** GitHub's quotas by resource, from the x-ratelimit-* headers of the latest answers. */
+    quotas = new Map();
     constructor(options) {
         this.options = options;
     }
@@ -33680,6 +33686,7 @@ class ForgeClient {
             this.kind = 'github';
         else if (this.kind === undefined && reply.status > 0)
             this.kind = 'gitea';
+        this.noteQuota(reply.headers);
         if (reply.status === 401)
             throw new TokenRejectedError(new URL(this.options.apiUrl).origin);
         if (reply.status < 200 || reply.status > 299) {
@@ -33698,6 +33705,13 @@ class ForgeClient {
             const type = first(reply.headers['content-type'])?.split(';')[0] ?? 'no content type';
             throw new ApiError(reply.status, `HTTP ${reply.status} with a body that is not JSON (${type})`);
         }
+    }
+    noteQuota(headers) {
+        const [limit, remaining, reset] = ['limit', 'remaining', 'reset'].map((h) => Number(first(headers[`x-ratelimit-${h}`]) ?? NaN));
+        if (![limit, remaining, reset].every(Number.isFinite))
+            return;
+        const resource = first(headers['x-ratelimit-resource']) ?? 'core';
+        this.quotas.set(resource, { limit, remaining, reset: new Date(reset * 1000) });
     }
     /**
      * The server's own words: the JSON `message` (with GitHub's errors[].message details), or the
@@ -35659,130 +35673,6 @@ function lookUpOf(facts, settings) {
     return seen;
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/build-verdict.ts
-/**
- * verify-build's verdict, once each build is known. `true` keeps a pin whose build never
- * started (a warning names it); `require` fails it. A build that is `unknown` (no API, polling
- * cut short) never fails a pinned template. In pull-request mode there is nothing to look for
- * until the pull request is merged, and the result says so.
- */
-async function withBuilds(results, rule) {
-    if (rule === 'false')
-        return results;
-    return Promise.all(results.map(async (r) => {
-        const { pendingBuild, ...rest } = r;
-        if (r.status === 'pr-opened' || r.status === 'pr-exists') {
-            return {
-                ...rest,
-                build: {
-                    build: 'unknown',
-                    reason: 'pull-request mode: the build starts when the pull request is merged'
-                }
-            };
-        }
-        if (!pendingBuild)
-            return rest;
-        const build = await pendingBuild;
-        if (build.build === 'not-started' && rule === 'require') {
-            return {
-                ...rest,
-                build,
-                status: 'failed',
-                failure: 'other',
-                reason: `${r.reason}; but ${build.reason} (verify-build: require)`
-            };
-        }
-        return { ...rest, build };
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/ordered-groups.ts
-/**
- * Prints the templates' log groups in input order, the order of the list the operator wrote,
- * as soon as every template before each one is done: a template that finishes early waits for
- * those above it, so the log reads the same however the pool ran them. A template with nothing
- * to print (never started), or printed later (its build is awaited), does not hold the others.
- */
-class OrderedGroups {
-    ready = new Map();
-    next = 0;
-    done(index, print) {
-        this.ready.set(index, print);
-        while (this.ready.has(this.next)) {
-            this.ready.get(this.next)?.();
-            this.ready.delete(this.next);
-            this.next++;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/template-log.ts
-
-/**
- * A template's log lines, held until the template is done and then printed as one collapsible
- * group, so templates worked on at once never interleave.
- */
-class TemplateLog {
-    template;
-    redactor;
-    lines = [];
-    started = Date.now();
-    constructor(template, redactor) {
-        this.template = template;
-        this.redactor = redactor;
-    }
-    line = (text) => {
-        const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5);
-        this.lines.push(`[${seconds} s] ${this.redactor.redact(text)}`);
-    };
-    flush(outcome) {
-        // The reason arrives redacted (main.ts redacts it once, for every place it goes).
-        startGroup(`${this.template}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`);
-        for (const text of this.lines)
-            info(text);
-        endGroup();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/forge/request-budget.ts
-/**
- * The safety net under every loop that talks to the forge: one template never costs more than
- * MAX_REQUESTS_PER_TEMPLATE REST requests, whatever the forge answers. Each bounded loop has its
- * own, smaller bound; this one holds when the forge's answers contradict each other (a 409 that
- * says "exists" for a branch a look-up then cannot find, a conflict that comes back on every
- * write) and some loop's reasoning would go round again.
- */
-const MAX_REQUESTS_PER_TEMPLATE = 60;
-/** The template's requests ran out: not an ApiError, so no handler mistakes it for an answer. */
-class RequestBoundError extends Error {
-    name = 'RequestBoundError';
-}
-/** Counts one template's requests (every try, retries included) in the forge client. */
-class RequestBudget {
-    limit;
-    sent = 0;
-    /** The last refusal, for the message: "PUT /repos/o/r/contents/x: HTTP 409: ...". */
-    last;
-    constructor(limit = MAX_REQUESTS_PER_TEMPLATE) {
-        this.limit = limit;
-    }
-    get used() {
-        return this.sent;
-    }
-    /** Called before each request goes out; throws once the bound is reached. */
-    spend() {
-        if (this.sent >= this.limit) {
-            const last = this.last ? `the last refusal: ${this.last}` : 'none was refused';
-            throw new RequestBoundError(`stopped after ${this.sent} requests: the forge's answers did not converge (${last})`);
-        }
-        this.sent++;
-    }
-    /** A request the forge refused or failed: the likeliest reason a loop went round. */
-    refused(what, answer) {
-        this.last = `${what}: ${answer}`;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/pins/pin-text.ts
 /**
  * The pin exactly as a template reads it: `head -n1 .runtime-version | tr -d '[:space:]'`.
@@ -35918,6 +35808,193 @@ function downgradeRule(changes, values, rules) {
 }
 /** The files a verdict writes, for the results and the summary. */
 const changedPaths = (verdict) => verdict.changes.map((c) => c.path);
+
+;// CONCATENATED MODULE: ./src/pipeline/quota-estimate.ts
+
+
+function estimateQuota(held, templates, settings) {
+    let answered = 0;
+    let toPin = 0;
+    const byFiles = { one: 0, several: 0 };
+    for (const seen of held) {
+        answered++;
+        const verdict = needsPin(seen, settings);
+        if (verdict === 0)
+            continue;
+        toPin++;
+        byFiles[verdict === 1 ? 'one' : 'several']++;
+    }
+    const restLookUps = templates - answered;
+    const pinPathsCount = pinPaths(settings.pins).length;
+    const lookUpCost = 1 +
+        settings.probePaths.length +
+        pinPathsCount +
+        (settings.branch ? 1 : 0) +
+        (settings.mode === 'pull-request' ? 1 + pinPathsCount : 0);
+    // The unanswered ones may write as many files as there are pins.
+    const severalAtOnce = pinPathsCount > 1;
+    byFiles[severalAtOnce ? 'several' : 'one'] += restLookUps;
+    const throughApi = settings.transport !== 'git';
+    const write = (files) => (throughApi ? (files === 'one' ? 1 : 4) : 0);
+    const extra = (settings.mode === 'pull-request' ? 6 : 0) + (settings.verifyBuild !== 'false' ? 2 : 0);
+    const pinned = toPin + restLookUps;
+    const requests = restLookUps * lookUpCost + byFiles.one * write('one') + byFiles.several * write('several') + pinned * extra;
+    // Check mode and a dry run write nothing: only the REST look-ups cost.
+    const writes = settings.mode !== 'check' && !settings.dryRun;
+    return {
+        toPin: settings.mode === 'check' ? 0 : pinned,
+        restLookUps,
+        requests: writes ? requests : restLookUps * lookUpCost
+    };
+}
+/** 0: nothing to write; else how many files the pin writes. */
+function needsPin(seen, settings) {
+    const repo = seen.repo;
+    if (!repo || repo.archived || repo.mirror || repo.empty || !seen.branchExists || seen.workflow === null)
+        return 0;
+    const verdict = judgePins(seen.files, settings);
+    return verdict.kind === 'write' ? verdict.changes.length : 0;
+}
+/** The line before the first write, and whether it is a warning (more than is left). */
+function quotaLine(estimate, core, graphql, waitSeconds) {
+    const spentGraphql = `the look-up took ${graphql.queries} GraphQL point(s)${graphql.left ? ` (${graphql.left.remaining} of ${graphql.left.limit} left)` : ''}`;
+    const restLeft = core ? ` (${core.remaining} of ${core.limit} left until ${core.reset.toISOString()})` : '';
+    const text = `GitHub quota: ${spentGraphql}; ${estimate.toPin} template(s) to pin` +
+        `${estimate.restLookUps > 0 ? `, ${estimate.restLookUps} looked up through REST` : ''}` +
+        `: about ${estimate.requests} REST request(s)${restLeft}`;
+    if (!core || estimate.requests <= core.remaining)
+        return { text, warn: false };
+    return {
+        text: `${text}. That is more than is left: the run pins until the quota runs out, waits for it for up to ` +
+            `rate-limit-wait (${waitSeconds} s), and past that stops; the templates not done are listed in ` +
+            `failed-templates, to run again after ${core.reset.toISOString()}`,
+        warn: true
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/build-verdict.ts
+/**
+ * verify-build's verdict, once each build is known. `true` keeps a pin whose build never
+ * started (a warning names it); `require` fails it. A build that is `unknown` (no API, polling
+ * cut short) never fails a pinned template. In pull-request mode there is nothing to look for
+ * until the pull request is merged, and the result says so.
+ */
+async function withBuilds(results, rule) {
+    if (rule === 'false')
+        return results;
+    return Promise.all(results.map(async (r) => {
+        const { pendingBuild, ...rest } = r;
+        if (r.status === 'pr-opened' || r.status === 'pr-exists') {
+            return {
+                ...rest,
+                build: {
+                    build: 'unknown',
+                    reason: 'pull-request mode: the build starts when the pull request is merged'
+                }
+            };
+        }
+        if (!pendingBuild)
+            return rest;
+        const build = await pendingBuild;
+        if (build.build === 'not-started' && rule === 'require') {
+            return {
+                ...rest,
+                build,
+                status: 'failed',
+                failure: 'other',
+                reason: `${r.reason}; but ${build.reason} (verify-build: require)`
+            };
+        }
+        return { ...rest, build };
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/ordered-groups.ts
+/**
+ * Prints the templates' log groups in input order, the order of the list the operator wrote,
+ * as soon as every template before each one is done: a template that finishes early waits for
+ * those above it, so the log reads the same however the pool ran them. A template with nothing
+ * to print (never started), or printed later (its build is awaited), does not hold the others.
+ */
+class OrderedGroups {
+    ready = new Map();
+    next = 0;
+    done(index, print) {
+        this.ready.set(index, print);
+        while (this.ready.has(this.next)) {
+            this.ready.get(this.next)?.();
+            this.ready.delete(this.next);
+            this.next++;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/template-log.ts
+
+/**
+ * A template's log lines, held until the template is done and then printed as one collapsible
+ * group, so templates worked on at once never interleave.
+ */
+class TemplateLog {
+    template;
+    redactor;
+    lines = [];
+    started = Date.now();
+    constructor(template, redactor) {
+        this.template = template;
+        this.redactor = redactor;
+    }
+    line = (text) => {
+        const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5);
+        this.lines.push(`[${seconds} s] ${this.redactor.redact(text)}`);
+    };
+    flush(outcome) {
+        // The reason arrives redacted (main.ts redacts it once, for every place it goes).
+        startGroup(`${this.template}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`);
+        for (const text of this.lines)
+            info(text);
+        endGroup();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/forge/request-budget.ts
+/**
+ * The safety net under every loop that talks to the forge: one template never costs more than
+ * MAX_REQUESTS_PER_TEMPLATE REST requests, whatever the forge answers. Each bounded loop has its
+ * own, smaller bound; this one holds when the forge's answers contradict each other (a 409 that
+ * says "exists" for a branch a look-up then cannot find, a conflict that comes back on every
+ * write) and some loop's reasoning would go round again.
+ */
+const MAX_REQUESTS_PER_TEMPLATE = 60;
+/** The template's requests ran out: not an ApiError, so no handler mistakes it for an answer. */
+class RequestBoundError extends Error {
+    name = 'RequestBoundError';
+}
+/** Counts one template's requests (every try, retries included) in the forge client. */
+class RequestBudget {
+    limit;
+    sent = 0;
+    /** The last refusal, for the message: "PUT /repos/o/r/contents/x: HTTP 409: ...". */
+    last;
+    constructor(limit = MAX_REQUESTS_PER_TEMPLATE) {
+        this.limit = limit;
+    }
+    get used() {
+        return this.sent;
+    }
+    /** Called before each request goes out; throws once the bound is reached. */
+    spend() {
+        if (this.sent >= this.limit) {
+            const last = this.last ? `the last refusal: ${this.last}` : 'none was refused';
+            throw new RequestBoundError(`stopped after ${this.sent} requests: the forge's answers did not converge (${last})`);
+        }
+        this.sent++;
+    }
+    /** A request the forge refused or failed: the likeliest reason a loop went round. */
+    refused(what, answer) {
+        this.last = `${what}: ${answer}`;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/pipeline/template-result.ts
 function result(template, status, reason, extra = {}) {
@@ -37326,6 +37403,7 @@ function shareOf(all, shard) {
 
 
 
+
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 async function run() {
     let token;
@@ -37476,7 +37554,15 @@ async function lookAhead(settings, api, control, templates) {
     if (control.stopped || api.kind !== 'github' || templates.length === 0)
         return undefined;
     try {
-        return await LookAhead.run(api, templates, settings, info);
+        const ahead = await LookAhead.run(api, templates, settings, info);
+        const estimate = estimateQuota(ahead.held(), templates.length, settings);
+        const graphql = { queries: ahead.figures.queries, left: api.quota('graphql') };
+        const line = quotaLine(estimate, api.quota('core'), graphql, settings.rateLimitWaitSeconds);
+        if (line.warn)
+            warning(line.text);
+        else
+            info(line.text);
+        return ahead;
     }
     catch (error) {
         if (!(error instanceof RunStopError))
@@ -37520,13 +37606,6 @@ async function preflight(settings, api, control, git) {
     if (conflict) {
         control.stop(new RunStopError(conflict, `not attempted: ${conflict}`, conflict));
         return;
-    }
-    // Lookup, probes and version file per template, and one write for most of them.
-    const needed = settings.templates.length * (3 + settings.probePaths.length);
-    if (check.quota && check.quota.remaining < needed) {
-        warning(`GitHub API quota: ${check.quota.remaining} of ${check.quota.limit} requests left until ` +
-            `${check.quota.reset.toISOString()}, and this run may need about ${needed}. A limit is waited out ` +
-            `for up to rate-limit-wait (${settings.rateLimitWaitSeconds} s); past that the run stops and lists the templates not done.`);
     }
 }
 /**

@@ -24,6 +24,7 @@ import { AutoLander } from './landing/auto-lander.js'
 import { WritePacing } from './landing/write-pacing.js'
 import { RepoClaims } from './pipeline/repo-claims.js'
 import { LookAhead } from './pipeline/look-ahead.js'
+import { estimateQuota, quotaLine } from './pipeline/quota-estimate.js'
 import { runTemplates } from './pipeline/run-templates.js'
 import { RunControl } from './shared/run-control.js'
 import { expandSources, SourceError } from './pipeline/template-sources.js'
@@ -191,7 +192,13 @@ async function buildPacing(settings: Settings, api: ForgeApi, control: RunContro
 async function lookAhead(settings: Settings, api: ForgeApi, control: RunControl, templates: TemplateRef[]) {
   if (control.stopped || api.kind !== 'github' || templates.length === 0) return undefined
   try {
-    return await LookAhead.run(api, templates, settings, core.info)
+    const ahead = await LookAhead.run(api, templates, settings, core.info)
+    const estimate = estimateQuota(ahead.held(), templates.length, settings)
+    const graphql = { queries: ahead.figures.queries, left: api.quota('graphql') }
+    const line = quotaLine(estimate, api.quota('core'), graphql, settings.rateLimitWaitSeconds)
+    if (line.warn) core.warning(line.text)
+    else core.info(line.text)
+    return ahead
   } catch (error) {
     if (!(error instanceof RunStopError)) throw error
     control.stop(error)
@@ -233,15 +240,6 @@ async function preflight(settings: Settings, api: ForgeApi, control: RunControl,
   if (conflict) {
     control.stop(new RunStopError(conflict, `not attempted: ${conflict}`, conflict))
     return
-  }
-  // Lookup, probes and version file per template, and one write for most of them.
-  const needed = settings.templates.length * (3 + settings.probePaths.length)
-  if (check.quota && check.quota.remaining < needed) {
-    core.warning(
-      `GitHub API quota: ${check.quota.remaining} of ${check.quota.limit} requests left until ` +
-        `${check.quota.reset.toISOString()}, and this run may need about ${needed}. A limit is waited out ` +
-        `for up to rate-limit-wait (${settings.rateLimitWaitSeconds} s); past that the run stops and lists the templates not done.`
-    )
   }
 }
 

@@ -78,6 +78,10 @@ describe('the look-up on GitHub, in GraphQL batches', () => {
     expect(new Set(resultsOf(run.outputs).map((r) => r.status))).toEqual(new Set(['unchanged']))
     const api = forge.requests.filter((r) => r.kind === 'api')
     expect(api.filter(isGraphqlQuery)).toHaveLength(3)
+    // Said before the first write: what the look-up took, and that nothing is left to spend.
+    expect(run.stdout).toMatch(
+      /GitHub quota: the look-up took 3 GraphQL point\(s\) \(4997 of 5000 left\); 0 template\(s\) to pin: about 0 REST request\(s\) \(\d+ of 5000 left until \S+Z\)/
+    )
     expect(api.map((r) => r.path).filter((p) => p !== GRAPHQL_PATH)).toEqual(['/api/v3/user', '/api/v3/rate_limit'])
   })
 

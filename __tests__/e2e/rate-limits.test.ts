@@ -21,9 +21,24 @@ describe('GitHub rate limits', () => {
     const lastRefusal = Math.max(...refused.map((r) => r.at))
     const asked = forge.requests.filter((r) => r.kind === 'api' && !r.path.endsWith('/rate_limit'))
     expect(asked.filter((r) => r.at > lastRefusal && r.at < resetAt - 100)).toEqual([])
+    // The quota was back before the first write: the estimate then says so, without a warning.
+    expect(annotations(run.stdout, 'warning')).toEqual([])
+    expect(run.stdout).toMatch(/GitHub quota: .*3 template\(s\) to pin: about 3 REST request\(s\) \(\d+ of 5000 left/)
+  })
+
+  it('more requests expected than are left: said before the first write, and the run does what it said', async () => {
+    for (const name of ['t1', 't2', 't3']) await template(forge, name)
+    // The token check spends one: two left for three writes, and the reset an hour away.
+    forge.github.remaining = 3
+    const run = await runAction(inputsFor(forge, 't1 t2 t3', { concurrency: '1', transport: 'api' }))
     expect(annotations(run.stdout, 'warning')).toEqual([
-      expect.stringMatching(/GitHub API quota: 0 of 5000 requests left/)
+      expect.stringMatching(
+        /^::warning::GitHub quota: the look-up took 1 GraphQL point\(s\) \(4999 of 5000 left\); 3 template\(s\) to pin: about 3 REST request\(s\) \(2 of 5000 left until \S+\)\. That is more than is left: the run pins until the quota runs out, waits for it for up to rate-limit-wait \(300 s\), and past that stops; the templates not done are listed in failed-templates/
+      )
     ])
+    expect(statusOf(run.outputs)).toEqual({ 'acme/t1': 'updated', 'acme/t2': 'updated', 'acme/t3': 'failed' })
+    expect(run.outputs['failed-templates']).toBe('acme/t3')
+    expect(run.exitCode).toBe(1)
   })
 
   it('a primary limit further away than rate-limit-wait stops the run with one error; the rest are "not attempted: rate limit"', async () => {

@@ -1,6 +1,6 @@
 import type { Author } from '../inputs/settings.js'
 import { absentOn404, ApiError } from './api-error.js'
-import type { CallOptions, ForgeClient, ForgeKind } from './forge-client.js'
+import type { CallOptions, ForgeClient, ForgeKind, Quota } from './forge-client.js'
 import {
   list,
   object,
@@ -80,6 +80,11 @@ export class ForgeApi {
 
   get kind(): ForgeKind | undefined {
     return this.client.kind
+  }
+
+  /** What GitHub's latest answers said is left of a quota (core: REST; graphql). */
+  quota(resource: 'core' | 'graphql'): Quota | undefined {
+    return this.client.quotas.get(resource)
   }
 
   /** null when the forge says there is no such repository (or the token cannot see it). */

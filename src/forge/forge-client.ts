@@ -20,6 +20,13 @@ import type { Log } from '../shared/log.js'
 
 export type ForgeKind = 'github' | 'gitea'
 
+/** A quota as GitHub's last answer for its resource (core, graphql, search) said it. */
+export interface Quota {
+  limit: number
+  remaining: number
+  reset: Date
+}
+
 /** A 2xx answer: its JSON (undefined for an empty body), headers and the URL it came from. */
 export interface Answer {
   status: number
@@ -63,6 +70,8 @@ const MAX_RATE_WAITS = 3
 export class ForgeClient {
   /** Learnt from the answers: GitHub marks every one with x-github-request-id. */
   kind: ForgeKind | undefined
+  /** GitHub's quotas by resource, from the x-ratelimit-* headers of the latest answers. */
+  readonly quotas = new Map<string, Quota>()
 
   constructor(private readonly options: ForgeClientOptions) {}
 
@@ -156,6 +165,7 @@ export class ForgeClient {
     const reply = await this.options.transport.send(method, this.url(path), body)
     if (reply.headers['x-github-request-id'] !== undefined) this.kind = 'github'
     else if (this.kind === undefined && reply.status > 0) this.kind = 'gitea'
+    this.noteQuota(reply.headers)
     if (reply.status === 401) throw new TokenRejectedError(new URL(this.options.apiUrl).origin)
     if (reply.status < 200 || reply.status > 299) {
       const text = this.serverMessage(reply.text)
@@ -178,6 +188,15 @@ export class ForgeClient {
       const type = first(reply.headers['content-type'])?.split(';')[0] ?? 'no content type'
       throw new ApiError(reply.status, `HTTP ${reply.status} with a body that is not JSON (${type})`)
     }
+  }
+
+  private noteQuota(headers: IncomingHttpHeaders): void {
+    const [limit, remaining, reset] = ['limit', 'remaining', 'reset'].map((h) =>
+      Number(first(headers[`x-ratelimit-${h}`]) ?? NaN)
+    )
+    if (![limit, remaining, reset].every(Number.isFinite)) return
+    const resource = first(headers['x-ratelimit-resource']) ?? 'core'
+    this.quotas.set(resource, { limit, remaining, reset: new Date(reset * 1000) })
   }
 
   /**

@@ -1,0 +1,120 @@
+import { readInputs } from '../../src/inputs/read-inputs.js'
+import type { FileRead, RepoInfo } from '../../src/forge/forge-shapes.js'
+import type { LookUp } from '../../src/pipeline/look-up.js'
+import { estimateQuota, quotaLine } from '../../src/pipeline/quota-estimate.js'
+
+function settings(inputs: Record<string, string> = {}) {
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
+  const all = {
+    version: '1.2.3',
+    templates: 'acme/a',
+    token: 'x',
+    'server-url': 'https://github.com',
+    'api-url': 'https://api.github.com',
+    ...inputs
+  }
+  for (const [name, value] of Object.entries(all)) process.env[`INPUT_${name.toUpperCase()}`] = value
+  return readInputs().settings
+}
+
+const REPO: RepoInfo = {
+  fullName: 'acme/a',
+  owner: 'acme',
+  name: 'a',
+  defaultBranch: 'main',
+  archived: false,
+  mirror: false,
+  fork: false,
+  empty: false,
+  canPush: undefined
+}
+const pinnedTo = (version: string): LookUp => {
+  const read: FileRead = { kind: 'file', sha: 'a'.repeat(40), bytes: Buffer.from(`${version}\n`) }
+  return {
+    repo: REPO,
+    branchExists: true,
+    workflow: { path: '.github/workflows/publish-image.yml', bytes: null },
+    workflows: [],
+    files: new Map([['.runtime-version', read]])
+  }
+}
+const archived: LookUp = { ...pinnedTo('0.1.0'), repo: { ...REPO, archived: true } }
+
+describe('the quota a GitHub run expects to use', () => {
+  it.each<[string, Record<string, string>, LookUp[], number, { toPin: number; restLookUps: number; requests: number }]>(
+    [
+      [
+        'a re-run: nothing to pin, nothing through REST',
+        {},
+        [pinnedTo('1.2.3'), pinnedTo('1.2.3')],
+        2,
+        { toPin: 0, restLookUps: 0, requests: 0 }
+      ],
+      [
+        'two to pin through the API: one PUT each',
+        { transport: 'api' },
+        [pinnedTo('0.1.0'), pinnedTo('0.1.0'), archived],
+        3,
+        { toPin: 2, restLookUps: 0, requests: 2 }
+      ],
+      [
+        'through git: no REST request at all',
+        { transport: 'git' },
+        [pinnedTo('0.1.0')],
+        1,
+        { toPin: 1, restLookUps: 0, requests: 0 }
+      ],
+      // Looked up through REST: the repository, three probe paths, the pin; and counted as a pin (one PUT).
+      ['one the batches left to REST', {}, [pinnedTo('1.2.3')], 2, { toPin: 1, restLookUps: 1, requests: 6 }],
+      [
+        'pull-request mode: about six more a pin',
+        { mode: 'pull-request' },
+        [pinnedTo('0.1.0')],
+        1,
+        { toPin: 1, restLookUps: 0, requests: 7 }
+      ],
+      [
+        'check mode writes nothing',
+        { mode: 'check' },
+        [pinnedTo('0.1.0')],
+        1,
+        { toPin: 0, restLookUps: 0, requests: 0 }
+      ]
+    ]
+  )('%s', (_, inputs, held, templates, expected) => {
+    expect(estimateQuota(held, templates, settings(inputs))).toEqual(expected)
+  })
+})
+
+describe('the line before the first write', () => {
+  const reset = new Date('2026-12-02T19:00:00Z')
+  const graphql = { queries: 3, left: { limit: 5000, remaining: 4997, reset } }
+
+  it('says what the look-up took and what the writes will, beside what is left', () => {
+    const line = quotaLine(
+      { toPin: 40, restLookUps: 2, requests: 52 },
+      { limit: 5000, remaining: 4800, reset },
+      graphql,
+      300
+    )
+    expect(line).toEqual({
+      warn: false,
+      text:
+        'GitHub quota: the look-up took 3 GraphQL point(s) (4997 of 5000 left); 40 template(s) to pin, 2 looked up ' +
+        'through REST: about 52 REST request(s) (4800 of 5000 left until 2026-12-02T19:00:00.000Z)'
+    })
+  })
+
+  it('more than is left: a warning that says what the run will do', () => {
+    const line = quotaLine(
+      { toPin: 900, restLookUps: 0, requests: 900 },
+      { limit: 5000, remaining: 120, reset },
+      graphql,
+      300
+    )
+    expect(line.warn).toBe(true)
+    expect(line.text).toMatch(
+      /more than is left: the run pins until the quota runs out, waits for it for up to rate-limit-wait \(300 s\), and past that stops; the templates not done are listed in failed-templates, to run again after 2026-12-02T19:00:00.000Z$/
+    )
+  })
+})
