@@ -31660,7 +31660,10 @@ async function absentOn404(request) {
     }
 }
 
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/shared/run-control.ts
+
 /**
  * Something that stops the whole run, not just one template: every remaining template would
  * fail the same way, so the run reports one error for the one cause. `notAttempted` is the
@@ -31715,6 +31718,11 @@ class CancelledError extends RunStopError {
 class RunControl {
     reason = null;
     controller = new AbortController();
+    constructor() {
+        // Every wait listens for the cancel (each removes its listener when done); with dozens of
+        // requests waiting for GitHub's points at once, Node's default warning at 11 is noise.
+        (0,external_node_events_.setMaxListeners)(0, this.controller.signal);
+    }
     get signal() {
         return this.controller.signal;
     }

@@ -8,35 +8,29 @@
  * BENCH_BASELINE_MAX (the largest N the baseline runs at: 50; it is linear and slow),
  * BENCH_PINS_N (templates in the one-pin / two-pin comparison: 20, under GitHub's 80
  * content-creating requests a minute even at three writes a template), BENCH_SCALE (1: the
- * scale figures, N = 1000 on GitHub and 2000 on Gitea at concurrency 32; 0 skips them).
+ * scale figures, N = 1000 on GitHub and 2000 on Gitea at concurrency 32; 0 skips them),
+ * BENCH_LOOK_UP (1: GitHub's look-up in GraphQL batches beside the REST look-up, N = 50 and 1000).
  */
-import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { TestForge } from '../test-support/forge/forge.js'
 import { actionEnv, DIST, PROJECT_ROOT } from '../test-support/run-action.js'
 import { template } from '../test-support/scenario.js'
+import { actionFiles, f, LATENCY, measured, VERSION, type Measure } from './bench-parts.js'
+import { benchLookUp } from './bench-look-up.js'
 
 const SIZES = (process.env.BENCH_SIZES ?? '8,50,500').split(',').map(Number)
-const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 100)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const BASELINE_MAX = Number(process.env.BENCH_BASELINE_MAX ?? 50)
 const PINS_N = Number(process.env.BENCH_PINS_N ?? 20)
 const SCALE = process.env.BENCH_SCALE !== '0'
-const VERSION = '2.0.0'
+const LOOK_UP = process.env.BENCH_LOOK_UP !== '0'
 /** Linux's USER_HZ, the unit of /proc/self/stat's CPU times (100 on every mainstream kernel). */
 const TICKS_PER_SECOND = 100
 
 type Side = 'api' | 'git' | 'baseline'
 const SIDES: Side[] = ['api', 'git', 'baseline']
-
-interface Measure {
-  exit: number
-  wall: number
-  cpu: number
-  maxrss_mb: number
-}
 
 interface Row {
   n: number
@@ -66,19 +60,6 @@ async function ownAndChildrenCpu(): Promise<number | null> {
   } catch {
     return null
   }
-}
-
-async function measured(command: string[], env: Record<string, string>, scratch: string): Promise<Measure> {
-  const out = join(scratch, `measure-${Date.now()}.json`)
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('python3', [join(PROJECT_ROOT, 'scripts', 'measure.py'), out, ...command], {
-      env,
-      stdio: ['ignore', 'ignore', 'inherit']
-    })
-    child.on('error', reject)
-    child.on('close', () => resolve())
-  })
-  return JSON.parse(await readFile(out, 'utf8')) as Measure
 }
 
 async function phase(
@@ -163,8 +144,6 @@ async function benchSize(n: number, scratch: string): Promise<Row[]> {
   }
 }
 
-const f = (x: number, digits = 2) => x.toFixed(digits)
-
 /**
  * One pin beside two (the version file and a requirements.txt line), per forge and transport:
  * requests per updated template, first run and re-run. A fresh forge for each, so GitHub's
@@ -244,19 +223,6 @@ async function benchScale(scratch: string): Promise<void> {
   }
 }
 
-/** The runner's environment for one run of the action against `forge`. */
-async function actionFiles(forge: TestForge, names: string[], inputs: Record<string, string>, scratch: string) {
-  const files = {
-    GITHUB_OUTPUT: join(scratch, 'action-out'),
-    GITHUB_STEP_SUMMARY: join(scratch, 'action-summary'),
-    RUNNER_TEMP: scratch
-  }
-  await writeFile(files.GITHUB_OUTPUT, '')
-  await writeFile(files.GITHUB_STEP_SUMMARY, '')
-  const base = { version: VERSION, templates: names.join('\n'), token: forge.token }
-  return actionEnv({ ...base, 'server-url': forge.url, 'api-url': forge.apiUrl, ...inputs }, files)
-}
-
 function report(row: Row): void {
   const per = (x: number) => f(x / row.n, 1)
   const perUpdated = (x: number, digits = 1) => (row.updated > 0 ? f(x / row.updated, digits) : '-')
@@ -305,6 +271,7 @@ try {
   for (const n of SIZES) all.push(...(await benchSize(n, scratch)))
   if (PINS_N > 0) await benchPins(scratch)
   if (SCALE) await benchScale(scratch)
+  if (LOOK_UP) await benchLookUp(scratch)
 } finally {
   await rm(scratch, { recursive: true, force: true })
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 /**
  * Something that stops the whole run, not just one template: every remaining template would
  * fail the same way, so the run reports one error for the one cause. `notAttempted` is the
@@ -68,6 +69,12 @@ export class CancelledError extends RunStopError {
 export class RunControl {
   private reason: RunStopError | null = null
   private readonly controller = new AbortController()
+
+  constructor() {
+    // Every wait listens for the cancel (each removes its listener when done); with dozens of
+    // requests waiting for GitHub's points at once, Node's default warning at 11 is noise.
+    setMaxListeners(0, this.controller.signal)
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal

@@ -18,6 +18,11 @@ export class GithubState {
   resetAt = Math.floor(Date.now() / 1000) + 3600
   /** GraphQL has its own hourly points (docs, "Rate limits and query limits for the GraphQL API"); a query costs 1 here. */
   graphqlRemaining = 5000
+  /**
+   * A bench knob, no forge's behaviour: GraphQL queries answered with an error, so that the run
+   * looks every template up through REST, for the side-by-side figures of `npm run bench`.
+   */
+  queriesOff = false
   private secondaryLeft = 0
   private secondaryRetryAfter: number | undefined
   private readonly writes: number[] = []

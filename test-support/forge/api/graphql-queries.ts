@@ -2,6 +2,7 @@ import { execute, parse, validate } from 'graphql'
 import { githubSchema } from '../../spec-check/graphql-check.js'
 import type { RepoMeta, RepoStore } from '../repo-store.js'
 import { ok, type ApiAnswer } from './answers.js'
+import type { GithubState } from './github-state.js'
 
 type Json = Record<string, unknown>
 
@@ -24,9 +25,13 @@ type Json = Record<string, unknown>
  * query cost, node counting and the 10-second timeout.
  */
 export class GraphqlQueries {
-  constructor(private readonly store: RepoStore) {}
+  constructor(
+    private readonly store: RepoStore,
+    private readonly github: GithubState
+  ) {}
 
   async answer(body: Json): Promise<ApiAnswer> {
+    if (this.github.queriesOff) return ok({ errors: [{ message: 'GraphQL queries are off (a bench knob)' }] })
     let document
     try {
       document = parse(String(body.query ?? ''))

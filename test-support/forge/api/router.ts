@@ -50,7 +50,7 @@ export class RestApi {
     this.listing = new ListingApi(store, facts, baseUrl, this.repos)
     this.actions = new ActionsApi(store, facts, baseUrl)
     this.merges = new PullMergeApi(store, facts, baseUrl)
-    this.queries = new GraphqlQueries(store)
+    this.queries = new GraphqlQueries(store, github)
     this.gitData = new GitDataApi(store, facts, baseUrl, github, (name) => this.contents.takeRace(name))
   }
 
