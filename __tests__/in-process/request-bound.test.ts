@@ -1,16 +1,8 @@
-import { ForgeApi } from '../../src/forge/forge-api.js'
-import { ForgeClient } from '../../src/forge/forge-client.js'
-import { ForgeHealth } from '../../src/forge/forge-health.js'
-import { HttpTransport } from '../../src/forge/http-transport.js'
-import { RateGate } from '../../src/forge/rate-limit.js'
 import { RequestBudget } from '../../src/forge/request-budget.js'
-import { readInputs } from '../../src/inputs/read-inputs.js'
 import { ApiLander } from '../../src/landing/api-lander.js'
 import { judgePins } from '../../src/pins/pin-judgement.js'
-import { Redactor } from '../../src/shared/redact.js'
-import { apiPolicy } from '../../src/shared/retry-policy.js'
 import { TestForge } from '../../test-support/forge/forge.js'
-import { actionEnv } from '../../test-support/run-action.js'
+import { apiFor } from '../../test-support/in-process-api.js'
 import { inputsFor, template } from '../../test-support/scenario.js'
 
 // The safety net under every loop: a template's REST requests are counted in the forge client,
@@ -20,22 +12,7 @@ afterEach(() => forge.close())
 
 /** An ApiLander wired as main.ts wires it, against the test forge, with the run's inputs. */
 function lander(inputs: Record<string, string>) {
-  const saved = { ...process.env }
-  Object.assign(process.env, actionEnv(inputs, {}))
-  const { token, settings } = readInputs()
-  process.env = saved
-  const redactor = new Redactor(token)
-  const transport = new HttpTransport(token, 10_000, redactor)
-  const client = new ForgeClient({
-    apiUrl: settings.apiUrl,
-    transport,
-    policy: apiPolicy(1),
-    health: new ForgeHealth(),
-    gate: new RateGate(),
-    rateLimitWaitMs: 0,
-    redactor
-  })
-  const api = new ForgeApi(client)
+  const { settings, api, transport } = apiFor(inputs)
   const signal = new AbortController().signal
   return { settings, api, transport, land: new ApiLander({ api, settings, signal, pace: async () => 'ok' }) }
 }
