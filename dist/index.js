@@ -36504,18 +36504,23 @@ async function pullRequestStep(landed, landing, c, prior, ctx, call) {
     if (settings.mode !== 'pull-request' || landing.kind !== 'landed')
         return landed;
     const target = { api, owner: c.repo.owner, repo: c.repo.name, base: c.branch, pr, call };
+    // What has happened so far, so that a failure says what is true: opened, or not.
+    const progress = { step: 'opening it' };
     try {
         if (!prior.open)
             await ctx.roomToWrite(1, call.log ?? (() => { }));
         const done = await ensurePull(target, prior.open);
+        progress.done = done;
+        progress.step = 'dressing it';
         // A new pull request is dressed; a rolling branch's, found open, gets what it lacks.
         const dress = done.opened
             ? await dressPull(target, done.pull.number)
             : !pr.anyVersion
                 ? await dressPull(target, done.pull.number, done.state)
                 : [];
-        const notes = [...done.notes, ...dress];
+        progress.step = 'asking for auto-merge';
         const merge = await mergeWhenGreen(target, done.state);
+        progress.step = 'closing the superseded ones';
         const superseded = pr.closeSuperseded && prior.others.length > 0
             ? await closeSuperseded({ ...target, version: settings.version }, prior.others, done.pull)
             : { closed: [], notes: [] };
@@ -36526,7 +36531,8 @@ async function pullRequestStep(landed, landing, c, prior, ctx, call) {
             headline(done, pushed),
             mergeWords(merge),
             closedWords(superseded.closed),
-            ...notes,
+            ...done.notes,
+            ...dress,
             ...superseded.notes
         ];
         return {
@@ -36541,14 +36547,22 @@ async function pullRequestStep(landed, landing, c, prior, ctx, call) {
     catch (error) {
         if (error instanceof RunStopError)
             throw error; // the run stops, as for any 401
-        const message = error.message;
-        return {
-            ...landed,
-            status: 'failed',
-            reason: `${pr.branch} is pushed, but the pull request could not be opened: ${message}`,
-            failure: error instanceof ApiError && error.transient ? 'transient' : 'other'
-        };
+        return pullFailed(landed, pr.branch, progress, error);
     }
+}
+/** Not opened: the branch is pushed, the pull request is not. Opened: it is, and what failed after says so. */
+function pullFailed(landed, branch, progress, error) {
+    const message = error.message;
+    const { done, step } = progress;
+    return {
+        ...landed,
+        status: 'failed',
+        reason: done
+            ? `${done.opened ? `opened #${done.pull.number}` : `#${done.pull.number} already open`}, but ${step} failed: ${message}`
+            : `${branch} is pushed, but the pull request could not be opened: ${message}`,
+        failure: error instanceof ApiError && error.transient ? 'transient' : 'other',
+        ...(done ? { pullRequest: done.pull } : {})
+    };
 }
 const headline = (done, pushed) => `${done.opened ? `opened #${done.pull.number}` : `#${done.pull.number} already open`}: ${pushed}`;
 function mergeWords(merge) {

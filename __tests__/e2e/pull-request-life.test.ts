@@ -199,4 +199,28 @@ describe('auto-merge on GitHub', () => {
     // A refusal never fails the pin that is already pushed.
     expect(run.exitCode).toBe(0)
   })
+
+  it('auto-merge failing for a while after the pull request opened: failed, saying it is open, and a re-run asks again', async () => {
+    await template(forge, 'tpl', { protectBranch: 'main', allowAutoMerge: true, requiredChecks: true })
+    // Every GraphQL request fails: the look-up goes to REST, the mutation runs out of retries.
+    forge.fault({ kind: 'api', path: /graphql/ }, { status: 502 })
+    const run = await runAction(pr('1.0.0', { 'auto-merge': 'squash', 'retry-delay-ms': '10' }))
+    expect(first(run.outputs)).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/^opened #1, but asking for auto-merge failed: HTTP 502: .*\(after 4 attempts\)$/)
+    })
+    // The pull-requests output lists it: it is open, and the operator can look at it.
+    expect(JSON.parse(run.outputs['pull-requests'])).toEqual([
+      expect.objectContaining({ template: 'acme/tpl', number: 1 })
+    ])
+    expect(run.outputs['retryable-templates']).toBe('acme/tpl')
+    expect(pulls()).toHaveLength(1)
+    forge.clearFaults()
+    const again = await runAction(pr('1.0.0', { 'auto-merge': 'squash' }))
+    expect(first(again.outputs)).toMatchObject({
+      status: 'pr-exists',
+      reason: expect.stringContaining('auto-merge enabled')
+    })
+    expect(pulls()).toEqual([expect.objectContaining({ number: 1, state: 'open', autoMerge: 'SQUASH' })])
+  })
 })

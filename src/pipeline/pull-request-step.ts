@@ -60,17 +60,22 @@ export async function pullRequestStep(
   const pr = settings.pr
   if (settings.mode !== 'pull-request' || landing.kind !== 'landed') return landed
   const target = { api, owner: c.repo.owner, repo: c.repo.name, base: c.branch, pr, call }
+  // What has happened so far, so that a failure says what is true: opened, or not.
+  const progress: { done?: PullDone; step: string } = { step: 'opening it' }
   try {
     if (!prior.open) await ctx.roomToWrite(1, call.log ?? (() => {}))
     const done = await ensurePull(target, prior.open)
+    progress.done = done
+    progress.step = 'dressing it'
     // A new pull request is dressed; a rolling branch's, found open, gets what it lacks.
     const dress = done.opened
       ? await dressPull(target, done.pull.number)
       : !pr.anyVersion
         ? await dressPull(target, done.pull.number, done.state)
         : []
-    const notes = [...done.notes, ...dress]
+    progress.step = 'asking for auto-merge'
     const merge = await mergeWhenGreen(target, done.state)
+    progress.step = 'closing the superseded ones'
     const superseded =
       pr.closeSuperseded && prior.others.length > 0
         ? await closeSuperseded({ ...target, version: settings.version }, prior.others, done.pull)
@@ -82,7 +87,8 @@ export async function pullRequestStep(
       headline(done, pushed),
       mergeWords(merge),
       closedWords(superseded.closed),
-      ...notes,
+      ...done.notes,
+      ...dress,
       ...superseded.notes
     ]
     return {
@@ -95,13 +101,27 @@ export async function pullRequestStep(
     }
   } catch (error) {
     if (error instanceof RunStopError) throw error // the run stops, as for any 401
-    const message = (error as Error).message
-    return {
-      ...landed,
-      status: 'failed',
-      reason: `${pr.branch} is pushed, but the pull request could not be opened: ${message}`,
-      failure: error instanceof ApiError && error.transient ? 'transient' : 'other'
-    }
+    return pullFailed(landed, pr.branch, progress, error)
+  }
+}
+
+/** Not opened: the branch is pushed, the pull request is not. Opened: it is, and what failed after says so. */
+function pullFailed(
+  landed: TemplateResult,
+  branch: string,
+  progress: { done?: PullDone; step: string },
+  error: unknown
+): TemplateResult {
+  const message = (error as Error).message
+  const { done, step } = progress
+  return {
+    ...landed,
+    status: 'failed',
+    reason: done
+      ? `${done.opened ? `opened #${done.pull.number}` : `#${done.pull.number} already open`}, but ${step} failed: ${message}`
+      : `${branch} is pushed, but the pull request could not be opened: ${message}`,
+    failure: error instanceof ApiError && error.transient ? 'transient' : 'other',
+    ...(done ? { pullRequest: done.pull } : {})
   }
 }
 
