@@ -35850,7 +35850,7 @@ function estimateQuota(held, templates, settings) {
     // Check mode and a dry run write nothing: only the REST look-ups cost.
     const writes = settings.mode !== 'check' && !settings.dryRun;
     return {
-        toPin: settings.mode === 'check' ? 0 : pinned,
+        toPin: settings.mode === 'check' ? 0 : toPin,
         restLookUps,
         requests: writes ? requests : restLookUps * lookUpCost
     };
@@ -35868,7 +35868,7 @@ function quotaLine(estimate, core, graphql, waitSeconds) {
     const spentGraphql = `the look-up took ${graphql.queries} GraphQL point(s)${graphql.left ? ` (${graphql.left.remaining} of ${graphql.left.limit} left)` : ''}`;
     const restLeft = core ? ` (${core.remaining} of ${core.limit} left until ${core.reset.toISOString()})` : '';
     const text = `GitHub quota: ${spentGraphql}; ${estimate.toPin} template(s) to pin` +
-        `${estimate.restLookUps > 0 ? `, ${estimate.restLookUps} looked up through REST` : ''}` +
+        `${estimate.restLookUps > 0 ? ` and ${estimate.restLookUps} to look up through REST first (each counted as one to pin)` : ''}` +
         `: about ${estimate.requests} REST request(s)${restLeft}`;
     if (!core || estimate.requests <= core.remaining)
         return { text, warn: false };

@@ -65,7 +65,7 @@ describe('the quota a GitHub run expects to use', () => {
         { toPin: 1, restLookUps: 0, requests: 0 }
       ],
       // Looked up through REST: the repository, three probe paths, the pin; and counted as a pin (one PUT).
-      ['one the batches left to REST', {}, [pinnedTo('1.2.3')], 2, { toPin: 1, restLookUps: 1, requests: 6 }],
+      ['one the batches left to REST', {}, [pinnedTo('1.2.3')], 2, { toPin: 0, restLookUps: 1, requests: 6 }],
       [
         'pull-request mode: about six more a pin',
         { mode: 'pull-request' },
@@ -100,8 +100,8 @@ describe('the line before the first write', () => {
     expect(line).toEqual({
       warn: false,
       text:
-        'GitHub quota: the look-up took 3 GraphQL point(s) (4997 of 5000 left); 40 template(s) to pin, 2 looked up ' +
-        'through REST: about 52 REST request(s) (4800 of 5000 left until 2026-12-02T19:00:00.000Z)'
+        'GitHub quota: the look-up took 3 GraphQL point(s) (4997 of 5000 left); 40 template(s) to pin and 2 to look up ' +
+        'through REST first (each counted as one to pin): about 52 REST request(s) (4800 of 5000 left until 2026-12-02T19:00:00.000Z)'
     })
   })
 

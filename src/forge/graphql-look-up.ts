@@ -12,8 +12,8 @@ import type { BranchInfo, FileRead, RepoInfo } from './forge-shapes.js'
  *   not hash back to the blob's oid): the contents API gives the bytes as base64;
  * - anything else the answer does not say plainly (an error on that repository, a ref that
  *   is not a commit).
- * Push permission is not asked: `viewerPermission` is null for App tokens (GitHub's GraphQL
- * reference), so, as with REST on GitHub, the write decides.
+ * Push permission is not asked: `viewerPermission` "will return null if authenticated as a
+ * GitHub App" (its description in GitHub's schema), so, as with REST on GitHub, the write decides.
  */
 export interface BatchAsk {
   owner: string

@@ -17,6 +17,7 @@ import type { LookUp } from './look-up.js'
  * Templates the batches did not answer count as templates to pin: an estimate errs high.
  */
 export interface QuotaEstimate {
+  /** Templates the batches showed need a pin (those left to REST are not known yet). */
   toPin: number
   restLookUps: number
   requests: number
@@ -53,7 +54,7 @@ export function estimateQuota(held: Iterable<LookUp>, templates: number, setting
   // Check mode and a dry run write nothing: only the REST look-ups cost.
   const writes = settings.mode !== 'check' && !settings.dryRun
   return {
-    toPin: settings.mode === 'check' ? 0 : pinned,
+    toPin: settings.mode === 'check' ? 0 : toPin,
     restLookUps,
     requests: writes ? requests : restLookUps * lookUpCost
   }
@@ -78,7 +79,7 @@ export function quotaLine(
   const restLeft = core ? ` (${core.remaining} of ${core.limit} left until ${core.reset.toISOString()})` : ''
   const text =
     `GitHub quota: ${spentGraphql}; ${estimate.toPin} template(s) to pin` +
-    `${estimate.restLookUps > 0 ? `, ${estimate.restLookUps} looked up through REST` : ''}` +
+    `${estimate.restLookUps > 0 ? ` and ${estimate.restLookUps} to look up through REST first (each counted as one to pin)` : ''}` +
     `: about ${estimate.requests} REST request(s)${restLeft}`
   if (!core || estimate.requests <= core.remaining) return { text, warn: false }
   return {
