@@ -32422,12 +32422,16 @@ function parseBranch(data, what) {
     if (!sha)
         throw new ApiError(0, `the forge answered ${what} without the branch's commit`);
     const nested = maybeObject(commit.commit);
-    return {
+    const info = {
         name: forge_shapes_text(branch.name),
         sha,
         message: forge_shapes_text(commit.message) || forge_shapes_text(nested.message) || undefined,
         tree: forge_shapes_text(maybeObject(nested.tree).sha) || undefined
     };
+    // GitHub: commit.parents [{sha}]; Gitea's PayloadCommit has none (then they are asked when needed).
+    if (Array.isArray(commit.parents))
+        info.parents = commit.parents.map((p) => forge_shapes_text(maybeObject(p).sha));
+    return info;
 }
 function parseFile(data, what, asked) {
     if (Array.isArray(data))
@@ -32567,6 +32571,8 @@ async function entriesAt(client, owner, repo, root, paths, call) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/forge/graphql-look-up.ts
 
+/** A merge has two parents; more is an octopus, whose parents are then read through REST when needed. */
+const MAX_PARENTS = 5;
 /** GitHub's GraphQL reference: TreeEntry.mode is the git file mode as an integer. */
 const SYMLINK_MODE = 0o120000;
 function batchQuery(asks, shape) {
@@ -32595,7 +32601,7 @@ function batchQuery(asks, shape) {
         '}',
         'fragment repo on Repository { nameWithOwner isArchived isMirror isFork isEmpty defaultBranchRef { name }' +
             ` ${at} { name target { ...tip } }${bump} }`,
-        `fragment tip on Commit { oid message tree { oid }${files} }`,
+        `fragment tip on Commit { oid message tree { oid } parents(first: ${MAX_PARENTS}) { totalCount nodes { oid } }${files} }`,
         // An unused fragment is a validation error.
         ...(shape.paths.length > 0
             ? ['fragment entry on TreeEntry { mode type oid object { ... on Blob { text isBinary isTruncated byteSize } } }']
@@ -32690,6 +32696,9 @@ function refFacts(ref, paths) {
         message: graphql_look_up_text(commit.message) || undefined,
         tree: tree || undefined
     };
+    const parents = parentsOf(commit.parents);
+    if (parents)
+        tip.parents = parents;
     const files = new Map();
     for (const [j, path] of paths.entries()) {
         const read = entryRead(commit[`f${j}`]);
@@ -32698,6 +32707,13 @@ function refFacts(ref, paths) {
         files.set(path, read);
     }
     return { tip, files };
+}
+/** Every parent's oid, or undefined when the answer does not hold them all. */
+function parentsOf(connection) {
+    if (!isObject(connection) || !Array.isArray(connection.nodes))
+        return undefined;
+    const oids = connection.nodes.map((n) => (isObject(n) ? graphql_look_up_text(n.oid) : ''));
+    return oids.length === connection.totalCount && oids.every(Boolean) ? oids : undefined;
 }
 /** A tree entry as the contents API would read it; a string: only REST can read it exactly. */
 function entryRead(entry) {
@@ -34809,9 +34825,10 @@ class ApiLander {
         if (decision.kind === 'refuse')
             return { kind: 'failed', reason: decision.reason, attempts: 0 };
         // Ours. Up to date (cut from the base's current tip) and pinned: nothing to do.
+        // What the look-up already read (GitHub: the base's tip, the bump tip's parents) is not asked again.
         const [base, parents] = await Promise.all([
-            api.branch(owner, repo, request.base, call),
-            api.parents(owner, repo, bump.tip.sha, call)
+            request.baseTip ?? api.branch(owner, repo, request.base, call),
+            bump.tip.parents ?? api.parents(owner, repo, bump.tip.sha, call)
         ]);
         const current = base !== null && parents.includes(base.sha);
         if (pinned && current) {
@@ -34838,7 +34855,7 @@ class ApiLander {
     async createBump(request, branch, call) {
         const { api } = this.ctx;
         const { owner, repo, log } = request;
-        const base = api.kind === 'github' ? await api.branch(owner, repo, request.base, call) : null;
+        const base = api.kind === 'github' ? (request.baseTip ?? (await api.branch(owner, repo, request.base, call))) : null;
         const from = base ?? { name: request.base, sha: '', message: undefined, tree: undefined };
         if ((await this.ctx.pace(1, log)) === 'spent')
             return budgetSpent(0);
@@ -35678,6 +35695,8 @@ function lookUpOf(facts, settings) {
     };
     if (facts.bump)
         seen.bump = { tip: facts.bump.tip, files: pick(facts.bump.files) };
+    if (facts.at.tip)
+        seen.base = facts.at.tip;
     return seen;
 }
 
@@ -36697,6 +36716,7 @@ function landRequest(decided, seen, settings, call) {
         base: branch,
         reads: seen.files,
         bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip, reads: seen.bump.files },
+        baseTip: seen.base,
         judge: (reads) => judgePins(reads, settings),
         budget: call.budget,
         log: call.log ?? (() => { })

@@ -58,7 +58,12 @@ describe('the GraphQL batches against the REST look-up', () => {
       expect(ahead.figures).toMatchObject({ queries: 1, answered: names.length, toRest: 0 })
       for (const name of names) {
         const viaRest = await lookUp(api, ref(name), settings, {})
-        expect([name, ahead.take(ref(name))]).toEqual([name, viaRest])
+        const { base, ...seen } = ahead.take(ref(name))!
+        expect([name, seen]).toEqual([name, viaRest])
+        // The base's tip (which the REST look-up leaves to the landing) is the branch REST reads.
+        const repo = viaRest.repo!
+        const branch = settings.branch || repo.defaultBranch
+        expect([name, base ?? null]).toEqual([name, await api.branch(repo.owner, repo.name, branch)])
       }
     } finally {
       transport.dispose()

@@ -37,6 +37,14 @@ describe('parseBranch', () => {
       'GitHub',
       { name: 'main', commit: { sha: SHA, commit: { message: 'm', tree: { sha: 'b'.repeat(40) } } } },
       { sha: SHA, message: 'm', tree: 'b'.repeat(40) }
+    ],
+    [
+      'GitHub, with the tip’s parents (a merge)',
+      {
+        name: 'main',
+        commit: { sha: SHA, commit: { message: 'm' }, parents: [{ sha: 'c'.repeat(40) }, { sha: 'd'.repeat(40) }] }
+      },
+      { sha: SHA, message: 'm', tree: undefined, parents: ['c'.repeat(40), 'd'.repeat(40)] }
     ]
   ])('%s', (_forge, data, expected) => {
     expect(parseBranch(data, 'GET branch')).toEqual({ name: 'main', ...expected })

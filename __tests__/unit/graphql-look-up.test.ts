@@ -129,6 +129,20 @@ describe('reading a GraphQL look-up answer', () => {
     expect(() => parseBatch(answer, ASKS, SHAPE)).toThrow(BatchAnswerError)
   })
 
+  it.each<[string, unknown, string[] | undefined]>([
+    [
+      'all of them',
+      { totalCount: 2, nodes: [{ oid: 'a'.repeat(40) }, { oid: 'b'.repeat(40) }] },
+      ['a'.repeat(40), 'b'.repeat(40)]
+    ],
+    ['fewer than there are (an octopus): left to REST', { totalCount: 7, nodes: [{ oid: 'a'.repeat(40) }] }, undefined],
+    ['none asked', undefined, undefined]
+  ])('the tip’s parents: %s', (_, parents, expected) => {
+    const node = repoNode({ f0: entry(), f1: entry() })
+    const item = one({ ...node, at: { ...node.at, target: { ...node.at.target, parents } } })
+    expect(item.kind === 'found' && item.facts.at.tip?.parents).toEqual(expected)
+  })
+
   it('a branch whose target is not a commit, or a repository the answer does not name, goes to REST', () => {
     expect(one(repoNode({}, { at: { name: 'main', target: {} } })).kind).toBe('rest')
     expect(one(repoNode({ f0: entry(), f1: entry() }, { nameWithOwner: '' })).kind).toBe('rest')

@@ -33,6 +33,8 @@ export interface BranchInfo {
   message: string | undefined
   /** The tip's tree: GitHub's branch answer names it (a Git Data commit is built on it); Gitea's does not. */
   tree: string | undefined
+  /** The tip's parents, where the answer names them all (GitHub's branch answer and its GraphQL); Gitea's does not. */
+  parents?: string[]
 }
 
 export type FileRead =
@@ -99,12 +101,15 @@ export function parseBranch(data: unknown, what: string): BranchInfo {
   const sha = text(commit.id) || text(commit.sha)
   if (!sha) throw new ApiError(0, `the forge answered ${what} without the branch's commit`)
   const nested = maybeObject(commit.commit)
-  return {
+  const info: BranchInfo = {
     name: text(branch.name),
     sha,
     message: text(commit.message) || text(nested.message) || undefined,
     tree: text(maybeObject(nested.tree).sha) || undefined
   }
+  // GitHub: commit.parents [{sha}]; Gitea's PayloadCommit has none (then they are asked when needed).
+  if (Array.isArray(commit.parents)) info.parents = commit.parents.map((p) => text(maybeObject(p).sha))
+  return info
 }
 
 export function parseFile(data: unknown, what: string, asked: string): FileRead {

@@ -44,6 +44,9 @@ export interface RepoFacts {
 
 export type BatchItem = { kind: 'found'; facts: RepoFacts } | { kind: 'rest'; why: string }
 
+/** A merge has two parents; more is an octopus, whose parents are then read through REST when needed. */
+const MAX_PARENTS = 5
+
 /** GitHub's GraphQL reference: TreeEntry.mode is the git file mode as an integer. */
 const SYMLINK_MODE = 0o120000
 
@@ -71,7 +74,7 @@ export function batchQuery(asks: BatchAsk[], shape: BatchShape): { query: string
     '}',
     'fragment repo on Repository { nameWithOwner isArchived isMirror isFork isEmpty defaultBranchRef { name }' +
       ` ${at} { name target { ...tip } }${bump} }`,
-    `fragment tip on Commit { oid message tree { oid }${files} }`,
+    `fragment tip on Commit { oid message tree { oid } parents(first: ${MAX_PARENTS}) { totalCount nodes { oid } }${files} }`,
     // An unused fragment is a validation error.
     ...(shape.paths.length > 0
       ? ['fragment entry on TreeEntry { mode type oid object { ... on Blob { text isBinary isTruncated byteSize } } }']
@@ -162,6 +165,8 @@ function refFacts(ref: unknown, paths: string[]): RefFacts | string {
     message: text(commit.message) || undefined,
     tree: tree || undefined
   }
+  const parents = parentsOf(commit.parents)
+  if (parents) tip.parents = parents
   const files = new Map<string, FileRead>()
   for (const [j, path] of paths.entries()) {
     const read = entryRead(commit[`f${j}`])
@@ -169,6 +174,13 @@ function refFacts(ref: unknown, paths: string[]): RefFacts | string {
     files.set(path, read)
   }
   return { tip, files }
+}
+
+/** Every parent's oid, or undefined when the answer does not hold them all. */
+function parentsOf(connection: unknown): string[] | undefined {
+  if (!isObject(connection) || !Array.isArray(connection.nodes)) return undefined
+  const oids = connection.nodes.map((n) => (isObject(n) ? text(n.oid) : ''))
+  return oids.length === connection.totalCount && oids.every(Boolean) ? oids : undefined
 }
 
 /** A tree entry as the contents API would read it; a string: only REST can read it exactly. */

@@ -83,9 +83,10 @@ export class ApiLander {
       return { kind: 'landed', commit: null, attempts: 0, note: decision.note, bump: 'someone-else' }
     if (decision.kind === 'refuse') return { kind: 'failed', reason: decision.reason, attempts: 0 }
     // Ours. Up to date (cut from the base's current tip) and pinned: nothing to do.
+    // What the look-up already read (GitHub: the base's tip, the bump tip's parents) is not asked again.
     const [base, parents] = await Promise.all([
-      api.branch(owner, repo, request.base, call),
-      api.parents(owner, repo, bump.tip.sha, call)
+      request.baseTip ?? api.branch(owner, repo, request.base, call),
+      bump.tip.parents ?? api.parents(owner, repo, bump.tip.sha, call)
     ])
     const current = base !== null && parents.includes(base.sha)
     if (pinned && current) {
@@ -116,7 +117,7 @@ export class ApiLander {
   ): Promise<'created' | { tip: BranchInfo } | Landing> {
     const { api } = this.ctx
     const { owner, repo, log } = request
-    const base = api.kind === 'github' ? await api.branch(owner, repo, request.base, call) : null
+    const base = api.kind === 'github' ? (request.baseTip ?? (await api.branch(owner, repo, request.base, call))) : null
     const from: BranchInfo = base ?? { name: request.base, sha: '', message: undefined, tree: undefined }
     if ((await this.ctx.pace(1, log)) === 'spent') return budgetSpent(0)
     let made: 'created' | 'exists'

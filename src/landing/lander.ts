@@ -23,6 +23,8 @@ export interface LandRequest {
    * pins' files on it, read in the same round (absent: read them when needed).
    */
   bump?: { branch: string; tip: BranchInfo | null; reads?: PinReads }
+  /** The base's tip as the look-up read it (GitHub's batches); undefined: read it when needed. */
+  baseTip?: BranchInfo
   /** Writes already made for this pin by another transport (auto's API try before git). */
   writesMade?: number
   /** The template's bound on REST requests, shared with the look-up round. */

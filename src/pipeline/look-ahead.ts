@@ -120,5 +120,6 @@ export function lookUpOf(facts: RepoFacts, settings: Settings): LookUp {
     files: pick(facts.at.files)
   }
   if (facts.bump) seen.bump = { tip: facts.bump.tip, files: pick(facts.bump.files) }
+  if (facts.at.tip) seen.base = facts.at.tip
   return seen
 }

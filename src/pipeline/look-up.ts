@@ -21,6 +21,8 @@ export interface LookUp {
   files: PinReads
   /** Pull-request mode: the bump branch's tip (null: absent) and every pin's file on it. */
   bump?: { tip: BranchInfo | null; files: PinReads }
+  /** The branch to pin's tip, where the look-up read it (GitHub's batches): pull-request mode cuts and compares with it. */
+  base?: BranchInfo
 }
 
 /**

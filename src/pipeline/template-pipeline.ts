@@ -129,6 +129,7 @@ function landRequest(
     base: branch,
     reads: seen.files,
     bump: seen.bump && { branch: settings.pr.branch, tip: seen.bump.tip, reads: seen.bump.files },
+    baseTip: seen.base,
     judge: (reads) => judgePins(reads, settings),
     budget: call.budget,
     log: call.log ?? (() => {})

@@ -84,7 +84,7 @@ export const READS: Record<string, Partial<Record<FlavourFacts['family'], string
   },
   'GET /repos/{owner}/{repo}/branches/{branch}': {
     gitea: ['!name', '!commit.id', 'commit.message'],
-    github: ['!name', '!commit.sha', 'commit.commit.message', 'commit.commit.tree.sha']
+    github: ['!name', '!commit.sha', 'commit.commit.message', 'commit.commit.tree.sha', 'commit.parents']
   },
   'GET /repos/{owner}/{repo}/contents/{filepath}': { gitea: ['!type', '!sha', '!path', 'content', 'encoding'] },
   'GET /repos/{owner}/{repo}/contents/{path}': { github: ['!type', '!sha', '!path', 'content', 'encoding'] },

@@ -18,7 +18,7 @@ type Json = Record<string, unknown>
  *   shown in octokit.graphql.net#194).
  * - Repository: nameWithOwner, isArchived, isMirror, isFork, isEmpty, defaultBranchRef and
  *   `ref(qualifiedName:)` for refs/heads/* (Ref.name is the short name, GitHub's reference).
- * - Commit: oid, message, tree { oid }, `file(path:)` as a TreeEntry: mode as an integer
+ * - Commit: oid, message, tree { oid }, parents (totalCount, nodes), `file(path:)` as a TreeEntry: mode as an integer
  *   (0o100644, 0o120000 ...), type blob/tree/commit, oid, and for a blob `text` (null when
  *   binary), isBinary (a NUL byte, as git decides), isTruncated, byteSize.
  * Not imitated (README): where GitHub truncates a blob's text (undocumented; never here), and
@@ -88,6 +88,11 @@ export class GraphqlQueries {
       oid: sha,
       message: async () => (await info()).message,
       tree: async () => ({ __typename: 'Tree', oid: (await info()).tree }),
+      parents: async ({ first }: { first?: number }) => {
+        const parents = (await info()).parents
+        const nodes = parents.slice(0, first ?? parents.length).map((oid) => ({ __typename: 'Commit', oid }))
+        return { __typename: 'CommitConnection', totalCount: parents.length, nodes }
+      },
       file: async ({ path }: { path: string }) => {
         const entry = (await this.store.listing(meta, sha)).get(path)
         if (!entry) return null
