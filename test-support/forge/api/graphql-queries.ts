@@ -82,7 +82,9 @@ export class GraphqlQueries {
   }
 
   private commit(meta: RepoMeta, sha: string): Json {
-    const info = () => this.store.commitInfo(meta, sha)
+    // One read of the commit for all its fields (message, tree, parents).
+    let read: ReturnType<RepoStore['commitInfo']> | undefined
+    const info = () => (read ??= this.store.commitInfo(meta, sha))
     return {
       __typename: 'Commit',
       oid: sha,
