@@ -32745,115 +32745,6 @@ function blobOid(bytes) {
     return (0,external_node_crypto_.createHash)('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
-;// CONCATENATED MODULE: ./src/forge/http-transport.ts
-
-
-
-const REDIRECT = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
-/**
- * Sends one request: the token, a deadline, and redirects followed here rather than by the
- * library. @actions/http-client follows a redirect with `new URL(location)`, which throws on the
- * root-relative Location that Gitea and Forgejo send for a renamed repository; and it would
- * follow one to any host, token and all. Here a Location is resolved against the request URL,
- * followed only within the same origin, and at most five times.
- */
-class HttpTransport {
-    token;
-    timeoutMs;
-    redactor;
-    http;
-    constructor(token, timeoutMs, redactor) {
-        this.token = token;
-        this.timeoutMs = timeoutMs;
-        this.redactor = redactor;
-        this.http = new lib_HttpClient('runtime-cascade', [], {
-            allowRetries: false,
-            allowRedirects: false,
-            keepAlive: true,
-            socketTimeout: timeoutMs
-        });
-    }
-    /** Ends every request in flight (their callers see a connection failure). */
-    dispose() {
-        this.http.dispose();
-    }
-    async send(method, url, body) {
-        let current = url;
-        for (let hop = 0;; hop++) {
-            const answer = await this.once(method, current, body);
-            if (!REDIRECT.has(answer.status))
-                return answer;
-            const location = first(answer.headers.location);
-            if (!location)
-                return answer;
-            const next = new URL(location, current);
-            if (next.origin !== new URL(current).origin) {
-                // The token was given for this forge; another origin never sees it.
-                throw new ApiError(answer.status, `HTTP ${answer.status}: redirected to another origin (${this.show(next)}); not followed with the token`);
-            }
-            // 301/302/303 turn a write into a GET in every browser; a write is never re-sent blindly.
-            if (method !== 'GET' && answer.status !== 307 && answer.status !== 308) {
-                throw new ApiError(answer.status, `HTTP ${answer.status}: ${method} redirected to ${this.show(next)}; not re-sent`);
-            }
-            if (hop + 1 >= MAX_REDIRECTS)
-                throw new ApiError(answer.status, `HTTP ${answer.status}: too many redirects`);
-            current = next.toString();
-        }
-    }
-    async once(method, url, body) {
-        const headers = {
-            Accept: 'application/json',
-            Authorization: `token ${this.token}`,
-            // GitHub's REST version; other forges ignore it.
-            'X-GitHub-Api-Version': '2022-11-28'
-        };
-        if (body !== undefined)
-            headers['Content-Type'] = 'application/json';
-        const payload = body === undefined ? null : JSON.stringify(body);
-        // The socket timeout only covers silence; this deadline also bounds a server that trickles.
-        let timer;
-        const deadline = new Promise((_, reject) => {
-            timer = setTimeout(() => reject(timedOut(this.timeoutMs)), this.timeoutMs);
-        });
-        const exchange = (async () => {
-            const response = await this.http.request(method, url, payload, headers);
-            const text = await response.readBody();
-            return { status: response.message.statusCode ?? 0, headers: response.message.headers, text, url };
-        })();
-        try {
-            return await Promise.race([exchange, deadline]);
-        }
-        catch (error) {
-            exchange.catch(() => { }); // the abandoned request may still fail later; nobody listens
-            if (error instanceof ApiError)
-                throw error;
-            const message = error.message ?? String(error);
-            const code = error.code;
-            if (message.startsWith('Request timeout'))
-                throw timedOut(this.timeoutMs);
-            if (code && TRANSIENT_CODES.has(code))
-                throw new ApiError(0, `connection failed (${code})`, true);
-            if (/socket hang up|aborted/i.test(message))
-                throw new ApiError(0, 'connection failed (closed)', true);
-            throw new ApiError(0, `request failed: ${this.redactor.clip(message, 200)}`);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    /** A URL fit for a message: no query (it may carry anything), redacted. */
-    show(url) {
-        return this.redactor.clip(`${url.origin}${url.pathname}`, 200);
-    }
-}
-function timedOut(ms) {
-    return new ApiError(0, `timed out after ${seconds(ms)}`, true);
-}
-function first(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-
 ;// CONCATENATED MODULE: ./src/forge/pulls-api.ts
 
 
@@ -33030,6 +32921,115 @@ function pullState(data) {
 }
 const names = (rows, field) => Array.isArray(rows) ? rows.map((r) => String(object(r, 'an entry')[field] ?? '')).filter(Boolean) : [];
 
+;// CONCATENATED MODULE: ./src/forge/http-transport.ts
+
+
+
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+/**
+ * Sends one request: the token, a deadline, and redirects followed here rather than by the
+ * library. @actions/http-client follows a redirect with `new URL(location)`, which throws on the
+ * root-relative Location that Gitea and Forgejo send for a renamed repository; and it would
+ * follow one to any host, token and all. Here a Location is resolved against the request URL,
+ * followed only within the same origin, and at most five times.
+ */
+class HttpTransport {
+    token;
+    timeoutMs;
+    redactor;
+    http;
+    constructor(token, timeoutMs, redactor) {
+        this.token = token;
+        this.timeoutMs = timeoutMs;
+        this.redactor = redactor;
+        this.http = new lib_HttpClient('runtime-cascade', [], {
+            allowRetries: false,
+            allowRedirects: false,
+            keepAlive: true,
+            socketTimeout: timeoutMs
+        });
+    }
+    /** Ends every request in flight (their callers see a connection failure). */
+    dispose() {
+        this.http.dispose();
+    }
+    async send(method, url, body) {
+        let current = url;
+        for (let hop = 0;; hop++) {
+            const answer = await this.once(method, current, body);
+            if (!REDIRECT.has(answer.status))
+                return answer;
+            const location = first(answer.headers.location);
+            if (!location)
+                return answer;
+            const next = new URL(location, current);
+            if (next.origin !== new URL(current).origin) {
+                // The token was given for this forge; another origin never sees it.
+                throw new ApiError(answer.status, `HTTP ${answer.status}: redirected to another origin (${this.show(next)}); not followed with the token`);
+            }
+            // 301/302/303 turn a write into a GET in every browser; a write is never re-sent blindly.
+            if (method !== 'GET' && answer.status !== 307 && answer.status !== 308) {
+                throw new ApiError(answer.status, `HTTP ${answer.status}: ${method} redirected to ${this.show(next)}; not re-sent`);
+            }
+            if (hop + 1 >= MAX_REDIRECTS)
+                throw new ApiError(answer.status, `HTTP ${answer.status}: too many redirects`);
+            current = next.toString();
+        }
+    }
+    async once(method, url, body) {
+        const headers = {
+            Accept: 'application/json',
+            Authorization: `token ${this.token}`,
+            // GitHub's REST version; other forges ignore it.
+            'X-GitHub-Api-Version': '2022-11-28'
+        };
+        if (body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        const payload = body === undefined ? null : JSON.stringify(body);
+        // The socket timeout only covers silence; this deadline also bounds a server that trickles.
+        let timer;
+        const deadline = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(timedOut(this.timeoutMs)), this.timeoutMs);
+        });
+        const exchange = (async () => {
+            const response = await this.http.request(method, url, payload, headers);
+            const text = await response.readBody();
+            return { status: response.message.statusCode ?? 0, headers: response.message.headers, text, url };
+        })();
+        try {
+            return await Promise.race([exchange, deadline]);
+        }
+        catch (error) {
+            exchange.catch(() => { }); // the abandoned request may still fail later; nobody listens
+            if (error instanceof ApiError)
+                throw error;
+            const message = error.message ?? String(error);
+            const code = error.code;
+            if (message.startsWith('Request timeout'))
+                throw timedOut(this.timeoutMs);
+            if (code && TRANSIENT_CODES.has(code))
+                throw new ApiError(0, `connection failed (${code})`, true);
+            if (/socket hang up|aborted/i.test(message))
+                throw new ApiError(0, 'connection failed (closed)', true);
+            throw new ApiError(0, `request failed: ${this.redactor.clip(message, 200)}`);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    /** A URL fit for a message: no query (it may carry anything), redacted. */
+    show(url) {
+        return this.redactor.clip(`${url.origin}${url.pathname}`, 200);
+    }
+}
+function timedOut(ms) {
+    return new ApiError(0, `timed out after ${seconds(ms)}`, true);
+}
+function first(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+
 ;// CONCATENATED MODULE: ./src/forge/repo-listing.ts
 
 
@@ -33194,7 +33194,6 @@ function nextPage(link, current, page) {
 
 
 
-
 /**
  * The forge's REST endpoints the cascade uses, one typed method each. Gitea/Forgejo `/api/v1`
  * and GitHub share most paths; where they differ (creating a file, creating a branch, finding a
@@ -33229,18 +33228,11 @@ class ForgeApi {
         const answer = await absentOn404(this.client.call('GET', path, call));
         return answer && parseBranch(answer.data, `GET ${path}`);
     }
-    /**
-     * GitHub: the look-up of many repositories in one GraphQL query (graphql-look-up.ts), and
-     * what GitHub's headers say is left of the GraphQL quota.
-     */
+    /** GitHub: the look-up of many repositories in one GraphQL query (graphql-look-up.ts). */
     async lookUpBatch(asks, shape, call) {
         const { query, variables } = batchQuery(asks, shape);
         const answer = await this.client.call('POST', '/graphql', { ...call, body: { query, variables } });
-        const remaining = Number(first(answer.headers['x-ratelimit-remaining']) ?? NaN);
-        return {
-            items: parseBatch(answer.data, asks, shape),
-            remaining: Number.isFinite(remaining) ? remaining : undefined
-        };
+        return parseBatch(answer.data, asks, shape);
     }
     /** A file on a branch (the default branch when `ref` is undefined). */
     async file(owner, repo, path, ref, call) {
@@ -33556,8 +33548,6 @@ class RateGate {
         rest: new MinutePoints(REST_POINTS_PER_MINUTE),
         graphql: new MinutePoints(GRAPHQL_POINTS_PER_MINUTE)
     };
-    /** How long requests waited for room in GitHub's points a minute, in all (ms). */
-    pacedMs = 0;
     /** `cost`: GitHub's, for its secondary limits; undefined on a forge that limits nothing. */
     async enter(signal, cost) {
         while (Date.now() < this.pausedUntil) {
@@ -33571,8 +33561,8 @@ class RateGate {
         if (!cost)
             return;
         // Bounded: each wait ends when the oldest points leave the minute.
-        for (let wait = this.minute[cost.pool].take(cost.points); wait > 0; wait = this.minute[cost.pool].take(cost.points)) {
-            this.pacedMs += wait;
+        const minute = this.minute[cost.pool];
+        for (let wait = minute.take(cost.points); wait > 0; wait = minute.take(cost.points)) {
             if (!(await sleep(wait, signal)))
                 return;
         }
@@ -35592,7 +35582,80 @@ function foldSameRepository(results) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/look-up.ts
+
+
+/**
+ * Everything the API can tell goes out at once, one round trip: the repository, the branch
+ * input, each probe path and every pin's file (on the default branch, or on `branch`), and in
+ * pull-request mode the bump branch and the pins' files on it. The requests share one retry group, so a persistent fault
+ * costs the round plus three retries, not every request four tries. A request that fails for
+ * good throws, saying which one: a template is never skipped on an error.
+ */
+async function lookUp(api, ref, settings, call) {
+    const { owner, repo } = ref;
+    const at = settings.branch || undefined;
+    const pr = settings.mode === 'pull-request' ? settings.pr.branch : undefined;
+    const paths = pinPaths(settings.pins);
+    const [lookup, branch, probes, files, bumpTip, bumpFiles] = await Promise.allSettled([
+        api.repo(owner, repo, call),
+        settings.branch ? api.branch(owner, repo, settings.branch, call).then((b) => b !== null) : Promise.resolve(true),
+        Promise.allSettled(settings.probePaths.map((path) => api.file(owner, repo, path, at, call))),
+        api.files(owner, repo, paths, at, call),
+        pr ? api.branch(owner, repo, pr, call) : Promise.resolve(null),
+        pr ? api.files(owner, repo, paths, pr, call) : Promise.resolve(new Map())
+    ]);
+    const value = (outcome, what) => {
+        if (outcome.status === 'fulfilled')
+            return outcome.value;
+        throw outcome.reason instanceof ApiError ? outcome.reason.during(what) : outcome.reason;
+    };
+    const info = value(lookup, 'repository lookup failed');
+    if (info === null)
+        return { repo: null, branchExists: false, workflow: null, workflows: [], files: new Map() };
+    const settledProbes = value(probes, 'probe failed');
+    const answers = {
+        repo: info,
+        branchExists: value(branch, 'branch lookup failed'),
+        ...probeAnswer(settings.probePaths, (_, i) => {
+            const read = settledProbes[i];
+            return read.status === 'fulfilled' ? read.value : undefined;
+        }),
+        files: new Map()
+    };
+    // A probe that errored must never read as "no workflow": one path we could not read might be it.
+    if (answers.workflow === null) {
+        const error = settledProbes.find((p) => p.status === 'rejected');
+        if (error)
+            value(error, 'probe failed');
+    }
+    // readPins names the file that failed already.
+    const settled = (outcome) => {
+        if (outcome.status === 'rejected')
+            throw outcome.reason;
+        return outcome.value;
+    };
+    answers.files = settled(files);
+    if (pr)
+        answers.bump = { tip: value(bumpTip, `looking up ${pr} failed`), files: settled(bumpFiles) };
+    return answers;
+}
+/**
+ * The probe's answer from each path's read (undefined: not read): the paths found, in order,
+ * the first of them the workflow; no paths at all turn the probe off.
+ */
+function probeAnswer(paths, readOf) {
+    const workflows = paths.flatMap((path, i) => {
+        const read = readOf(path, i);
+        if (!read || read.kind === 'absent' || read.kind === 'empty-repository')
+            return [];
+        return [{ path, bytes: read.kind === 'file' ? read.bytes : null }];
+    });
+    return { workflow: paths.length === 0 ? { path: '', bytes: null } : (workflows[0] ?? null), workflows };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/look-ahead.ts
+
 
 
 
@@ -35614,7 +35677,7 @@ const MAX_READS_PER_QUERY = 300;
 const QUERIES_AT_ONCE = 2;
 class LookAhead {
     found = new Map();
-    figures = { queries: 0, answered: 0, toRest: 0, graphqlLeft: undefined };
+    figures = { queries: 0, answered: 0, toRest: 0 };
     /** The batches, all of them, before the pool starts. A RunStopError (bad token, rate limit) propagates. */
     static async run(api, templates, settings, log) {
         const ahead = new LookAhead();
@@ -35629,9 +35692,8 @@ class LookAhead {
             const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: 'look-up batch' };
             try {
                 ahead.figures.queries++;
-                const answer = await api.lookUpBatch(batch, shape, call);
-                ahead.figures.graphqlLeft = answer.remaining ?? ahead.figures.graphqlLeft;
-                answer.items.forEach((item, i) => {
+                const items = await api.lookUpBatch(batch, shape, call);
+                items.forEach((item, i) => {
                     if (item.kind === 'found')
                         ahead.keep(batch[i], lookUpOf(item.facts, settings));
                     else
@@ -35680,17 +35742,10 @@ function lookUpOf(facts, settings) {
     const pins = pinPaths(settings.pins);
     const absent = { kind: 'absent' };
     const pick = (files) => new Map(pins.map((p) => [p, files.get(p) ?? absent]));
-    const workflows = settings.probePaths.flatMap((path) => {
-        const read = facts.at.files.get(path);
-        if (!read || read.kind === 'absent' || read.kind === 'empty-repository')
-            return [];
-        return [{ path, bytes: read.kind === 'file' ? read.bytes : null }];
-    });
     const seen = {
         repo: facts.repo,
         branchExists: settings.branch ? facts.at.tip !== null : true,
-        workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (workflows[0] ?? null),
-        workflows,
+        ...probeAnswer(settings.probePaths, (path) => facts.at.files.get(path)),
         files: pick(facts.at.files)
     };
     if (facts.bump)
@@ -36026,70 +36081,6 @@ class RequestBudget {
 ;// CONCATENATED MODULE: ./src/pipeline/template-result.ts
 function result(template, status, reason, extra = {}) {
     return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/look-up.ts
-
-
-/**
- * Everything the API can tell goes out at once, one round trip: the repository, the branch
- * input, each probe path and every pin's file (on the default branch, or on `branch`), and in
- * pull-request mode the bump branch and the pins' files on it. The requests share one retry group, so a persistent fault
- * costs the round plus three retries, not every request four tries. A request that fails for
- * good throws, saying which one: a template is never skipped on an error.
- */
-async function lookUp(api, ref, settings, call) {
-    const { owner, repo } = ref;
-    const at = settings.branch || undefined;
-    const pr = settings.mode === 'pull-request' ? settings.pr.branch : undefined;
-    const paths = pinPaths(settings.pins);
-    const [lookup, branch, probes, files, bumpTip, bumpFiles] = await Promise.allSettled([
-        api.repo(owner, repo, call),
-        settings.branch ? api.branch(owner, repo, settings.branch, call).then((b) => b !== null) : Promise.resolve(true),
-        Promise.allSettled(settings.probePaths.map((path) => api.file(owner, repo, path, at, call))),
-        api.files(owner, repo, paths, at, call),
-        pr ? api.branch(owner, repo, pr, call) : Promise.resolve(null),
-        pr ? api.files(owner, repo, paths, pr, call) : Promise.resolve(new Map())
-    ]);
-    const value = (outcome, what) => {
-        if (outcome.status === 'fulfilled')
-            return outcome.value;
-        throw outcome.reason instanceof ApiError ? outcome.reason.during(what) : outcome.reason;
-    };
-    const info = value(lookup, 'repository lookup failed');
-    if (info === null)
-        return { repo: null, branchExists: false, workflow: null, workflows: [], files: new Map() };
-    const found = probeResults(settings.probePaths, value(probes, 'probe failed'));
-    const answers = {
-        repo: info,
-        branchExists: value(branch, 'branch lookup failed'),
-        workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (found[0] ?? null),
-        workflows: found,
-        files: new Map()
-    };
-    // A probe that errored must never read as "no workflow": one path we could not read might be it.
-    if (answers.workflow === null) {
-        const error = value(probes, 'probe failed').find((p) => p.status === 'rejected');
-        if (error)
-            value(error, 'probe failed');
-    }
-    // readPins names the file that failed already.
-    const settled = (outcome) => {
-        if (outcome.status === 'rejected')
-            throw outcome.reason;
-        return outcome.value;
-    };
-    answers.files = settled(files);
-    if (pr)
-        answers.bump = { tip: value(bumpTip, `looking up ${pr} failed`), files: settled(bumpFiles) };
-    return answers;
-}
-function probeResults(paths, found) {
-    return found.flatMap((f, i) => {
-        if (f.status !== 'fulfilled' || f.value.kind === 'absent' || f.value.kind === 'empty-repository')
-            return [];
-        return [{ path: paths[i], bytes: f.value.kind === 'file' ? f.value.bytes : null }];
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/drift.ts

@@ -15,7 +15,6 @@ import {
 } from './forge-shapes.js'
 import { gitDataCommit } from './git-data-commit.js'
 import { batchQuery, parseBatch, type BatchAsk, type BatchItem, type BatchShape } from './graphql-look-up.js'
-import { first } from './http-transport.js'
 import { pullState, PullsApi, type PullState } from './pulls-api.js'
 import { repoApiPath } from './api-paths.js'
 
@@ -100,22 +99,11 @@ export class ForgeApi {
     return answer && parseBranch(answer.data, `GET ${path}`)
   }
 
-  /**
-   * GitHub: the look-up of many repositories in one GraphQL query (graphql-look-up.ts), and
-   * what GitHub's headers say is left of the GraphQL quota.
-   */
-  async lookUpBatch(
-    asks: BatchAsk[],
-    shape: BatchShape,
-    call?: CallOptions
-  ): Promise<{ items: BatchItem[]; remaining: number | undefined }> {
+  /** GitHub: the look-up of many repositories in one GraphQL query (graphql-look-up.ts). */
+  async lookUpBatch(asks: BatchAsk[], shape: BatchShape, call?: CallOptions): Promise<BatchItem[]> {
     const { query, variables } = batchQuery(asks, shape)
     const answer = await this.client.call('POST', '/graphql', { ...call, body: { query, variables } })
-    const remaining = Number(first(answer.headers['x-ratelimit-remaining']) ?? NaN)
-    return {
-      items: parseBatch(answer.data, asks, shape),
-      remaining: Number.isFinite(remaining) ? remaining : undefined
-    }
+    return parseBatch(answer.data, asks, shape)
   }
 
   /** A file on a branch (the default branch when `ref` is undefined). */

@@ -57,9 +57,6 @@ export class RateGate {
     rest: new MinutePoints(REST_POINTS_PER_MINUTE),
     graphql: new MinutePoints(GRAPHQL_POINTS_PER_MINUTE)
   }
-  /** How long requests waited for room in GitHub's points a minute, in all (ms). */
-  pacedMs = 0
-
   /** `cost`: GitHub's, for its secondary limits; undefined on a forge that limits nothing. */
   async enter(signal?: AbortSignal, cost?: Cost): Promise<void> {
     while (Date.now() < this.pausedUntil) {
@@ -70,12 +67,8 @@ export class RateGate {
     this.inFlight++
     if (!cost) return
     // Bounded: each wait ends when the oldest points leave the minute.
-    for (
-      let wait = this.minute[cost.pool].take(cost.points);
-      wait > 0;
-      wait = this.minute[cost.pool].take(cost.points)
-    ) {
-      this.pacedMs += wait
+    const minute = this.minute[cost.pool]
+    for (let wait = minute.take(cost.points); wait > 0; wait = minute.take(cost.points)) {
       if (!(await sleep(wait, signal))) return
     }
   }

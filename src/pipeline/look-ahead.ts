@@ -10,7 +10,7 @@ import { pinPaths } from '../inputs/pins-input.js'
 import { runPool } from '../shared/pool.js'
 import { API_ATTEMPTS } from '../shared/retry-policy.js'
 import type { Log } from '../shared/log.js'
-import type { LookUp } from './look-up.js'
+import { probeAnswer, type LookUp } from './look-up.js'
 
 /**
  * GitHub's look-up round for every template before the first one starts: one GraphQL query per
@@ -30,15 +30,13 @@ export interface LookAheadFigures {
   queries: number
   /** Templates the queries answered. */
   answered: number
-  /** Templates left to the REST look-up, and why (for the log, grouped). */
+  /** Templates left to the REST look-up (the log says why, grouped). */
   toRest: number
-  /** GraphQL points left, as the last answer's headers said. */
-  graphqlLeft: number | undefined
 }
 
 export class LookAhead {
   private readonly found = new Map<string, LookUp>()
-  readonly figures: LookAheadFigures = { queries: 0, answered: 0, toRest: 0, graphqlLeft: undefined }
+  readonly figures: LookAheadFigures = { queries: 0, answered: 0, toRest: 0 }
 
   /** The batches, all of them, before the pool starts. A RunStopError (bad token, rate limit) propagates. */
   static async run(api: ForgeApi, templates: TemplateRef[], settings: Settings, log: Log): Promise<LookAhead> {
@@ -53,9 +51,8 @@ export class LookAhead {
       const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: 'look-up batch' }
       try {
         ahead.figures.queries++
-        const answer = await api.lookUpBatch(batch, shape, call)
-        ahead.figures.graphqlLeft = answer.remaining ?? ahead.figures.graphqlLeft
-        answer.items.forEach((item, i) => {
+        const items = await api.lookUpBatch(batch, shape, call)
+        items.forEach((item, i) => {
           if (item.kind === 'found') ahead.keep(batch[i], lookUpOf(item.facts, settings))
           else why.set(item.why, (why.get(item.why) ?? 0) + 1)
         })
@@ -107,16 +104,10 @@ export function lookUpOf(facts: RepoFacts, settings: Settings): LookUp {
   const pins = pinPaths(settings.pins)
   const absent: FileRead = { kind: 'absent' }
   const pick = (files: RepoFacts['at']['files']) => new Map(pins.map((p) => [p, files.get(p) ?? absent]))
-  const workflows = settings.probePaths.flatMap((path) => {
-    const read = facts.at.files.get(path)
-    if (!read || read.kind === 'absent' || read.kind === 'empty-repository') return []
-    return [{ path, bytes: read.kind === 'file' ? read.bytes : null }]
-  })
   const seen: LookUp = {
     repo: facts.repo,
     branchExists: settings.branch ? facts.at.tip !== null : true,
-    workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (workflows[0] ?? null),
-    workflows,
+    ...probeAnswer(settings.probePaths, (path) => facts.at.files.get(path)),
     files: pick(facts.at.files)
   }
   if (facts.bump) seen.bump = { tip: facts.bump.tip, files: pick(facts.bump.files) }

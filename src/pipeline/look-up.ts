@@ -51,19 +51,19 @@ export async function lookUp(api: ForgeApi, ref: TemplateRef, settings: Settings
   }
   const info = value(lookup, 'repository lookup failed')
   if (info === null) return { repo: null, branchExists: false, workflow: null, workflows: [], files: new Map() }
-  const found = probeResults(settings.probePaths, value(probes, 'probe failed'))
+  const settledProbes = value(probes, 'probe failed')
   const answers: LookUp = {
     repo: info,
     branchExists: value(branch, 'branch lookup failed'),
-    workflow: settings.probePaths.length === 0 ? { path: '', bytes: null } : (found[0] ?? null),
-    workflows: found,
+    ...probeAnswer(settings.probePaths, (_, i) => {
+      const read = settledProbes[i]
+      return read.status === 'fulfilled' ? read.value : undefined
+    }),
     files: new Map()
   }
   // A probe that errored must never read as "no workflow": one path we could not read might be it.
   if (answers.workflow === null) {
-    const error = (value(probes, 'probe failed') as PromiseSettledResult<FileRead>[]).find(
-      (p) => p.status === 'rejected'
-    )
+    const error = settledProbes.find((p) => p.status === 'rejected')
     if (error) value(error, 'probe failed')
   }
   // readPins names the file that failed already.
@@ -76,9 +76,18 @@ export async function lookUp(api: ForgeApi, ref: TemplateRef, settings: Settings
   return answers
 }
 
-function probeResults(paths: string[], found: PromiseSettledResult<FileRead>[]): LookUp['workflows'] {
-  return found.flatMap((f, i) => {
-    if (f.status !== 'fulfilled' || f.value.kind === 'absent' || f.value.kind === 'empty-repository') return []
-    return [{ path: paths[i], bytes: f.value.kind === 'file' ? f.value.bytes : null }]
+/**
+ * The probe's answer from each path's read (undefined: not read): the paths found, in order,
+ * the first of them the workflow; no paths at all turn the probe off.
+ */
+export function probeAnswer(
+  paths: string[],
+  readOf: (path: string, index: number) => FileRead | undefined
+): Pick<LookUp, 'workflow' | 'workflows'> {
+  const workflows = paths.flatMap((path, i) => {
+    const read = readOf(path, i)
+    if (!read || read.kind === 'absent' || read.kind === 'empty-repository') return []
+    return [{ path, bytes: read.kind === 'file' ? read.bytes : null }]
   })
+  return { workflow: paths.length === 0 ? { path: '', bytes: null } : (workflows[0] ?? null), workflows }
 }
