@@ -31507,7 +31507,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function warning(message, properties = {}) {
+function core_warning(message, properties = {}) {
     command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -34113,6 +34113,8 @@ function gitEnvironment(options) {
  */
 const Inputs = {
     Version: 'version',
+    VersionPattern: 'version-pattern',
+    AllowPrefixChange: 'allow-prefix-change',
     Templates: 'templates',
     TemplatesFile: 'templates-file',
     Token: 'token',
@@ -34183,6 +34185,8 @@ class InputError extends Error {
  * back to the runner's GITHUB_* variables instead.
  */
 const DEFAULTS = {
+    [Inputs.VersionPattern]: '',
+    [Inputs.AllowPrefixChange]: 'false',
     [Inputs.VersionFile]: '',
     [Inputs.Pins]: '',
     [Inputs.CommitSigning]: 'auto',
@@ -34205,7 +34209,7 @@ const DEFAULTS = {
     [Inputs.PrBranch]: 'bump/runtime-{version}',
     [Inputs.PrTitle]: 'chore: pin runtime to {version}',
     [Inputs.PrBody]: 'Pins the runtime to {version} in {version-file}, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
-    [Inputs.Downgrade]: 'allow',
+    [Inputs.Downgrade]: 'skip',
     [Inputs.RateLimitWait]: '300',
     [Inputs.Transport]: 'auto',
     [Inputs.PrLabels]: '',
@@ -34481,9 +34485,13 @@ function repositoryWords(word, serverUrl) {
     }
     const server = serverUrl ? new URL(serverUrl) : undefined;
     const base = server ? server.pathname.replace(/\/+$/, '') : '';
-    if (!server || url.origin !== server.origin || !url.pathname.startsWith(`${base}/`)) {
-        throw new InputError(`templates: "${word}" is not on this forge (${serverUrl ?? 'server-url'}): list its repositories as owner/repo`);
+    if (!server || url.origin !== server.origin) {
+        // owner/repo would name the repository of that name on this forge: another one altogether.
+        throw new InputError(`templates: "${word}" is on another host (${url.host}), not on this forge (${serverUrl ?? 'server-url'}): ` +
+            "this run's token and API are this forge's. Pin that host's templates in a step of their own, with its server-url, api-url and token");
     }
+    if (!url.pathname.startsWith(`${base}/`))
+        throw new InputError(`templates: "${word}" is not below this forge's address (${serverUrl})`);
     const path = url.pathname
         .slice(base.length)
         .replace(/^\/+|\/+$/g, '')
@@ -34531,7 +34539,120 @@ function readTemplatesFile(path, workspace) {
     return parsed.map((item) => item.trim()).filter((item) => item.length > 0);
 }
 
+;// CONCATENATED MODULE: ./src/inputs/version-rule.ts
+
+/**
+ * What may be written into every template as a version. Two rules, both checked before any
+ * request:
+ * - always: 1 to 128 of letters, digits and `. + _ -`, starting with a letter or digit (the
+ *   version goes into files, commit messages and branch names), and never a word that a tool
+ *   prints for a missing value (`jq -r` prints `null`, Python `None`, JavaScript `undefined`);
+ * - the shape: by default a digit first, or `v` and a digit (semver, PEP 440 and calendar
+ *   versions all fit; `latest`, `main` and `stable` do not). A team whose versions look
+ *   otherwise describes them with `version-pattern`, a regular expression the whole value must
+ *   match.
+ */
+const SAFE = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,127}$/;
+const DEFAULT_SHAPE = /^v?[0-9][0-9A-Za-z.+_-]*$/;
+const MISSING = /^(null|none|nil|undefined|nan)$/i;
+const EXAMPLES = '1.2.3, 2024.10.1, 1.0.0rc1, 1.2.3+build.5 or v1.2.3';
+/** `version-pattern` as given: anchored to the whole value; empty keeps the default shape. */
+function versionShape(pattern) {
+    const text = pattern.trim();
+    if (!text)
+        return null;
+    try {
+        return new RegExp(`^(?:${text})$`);
+    }
+    catch (error) {
+        throw new InputError(`version-pattern: "${text}" is not a regular expression (${error.message})`);
+    }
+}
+/** The version, or an InputError that names the value and says what a version looks like. */
+function checkVersion(version, shape) {
+    const shown = JSON.stringify(version);
+    if (MISSING.test(version))
+        throw new InputError(`version: ${shown} is not a version: it is what a tool prints for a missing value (jq -r prints null). ` +
+            `Check the step that produced it; a version looks like ${EXAMPLES}`);
+    if (!SAFE.test(version))
+        throw new InputError(`version: ${shown} is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
+            `starting with a letter or digit, such as ${EXAMPLES}`);
+    if (shape && !shape.test(version))
+        throw new InputError(`version: ${shown} does not match version-pattern (${shape.source.slice(4, -2)})`);
+    if (!shape && !DEFAULT_SHAPE.test(version))
+        throw new InputError(`version: ${shown} is not a version: a version starts with a digit, or v and a digit, such as ${EXAMPLES}. ` +
+            'If your versions look otherwise, describe them with version-pattern (a regular expression)');
+    return version;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/unknown-inputs.ts
+
+/**
+ * Inputs that change what is written, or where: a misspelling of one of these (`dry_run`,
+ * `brnach`) must not let the run write as if it had not been given.
+ */
+const WRITE_SHAPING = new Set([
+    Inputs.Version,
+    Inputs.Templates,
+    Inputs.TemplatesFile,
+    Inputs.Owner,
+    Inputs.ServerUrl,
+    Inputs.ApiUrl,
+    Inputs.Branch,
+    Inputs.VersionFile,
+    Inputs.Pins,
+    Inputs.Mode,
+    Inputs.DryRun,
+    Inputs.PrBranch,
+    Inputs.Downgrade,
+    Inputs.AllowPrefixChange,
+    Inputs.Shard
+]);
+/**
+ * A runner passes every `with:` entry as INPUT_<NAME>, declared or not: upper case, hyphens kept,
+ * any other character not a letter or digit as `_` (Gitea Runner v3.3.0: gitea.dev/actionslib
+ * v0.7.0 pkg/model/workflow.go, Step.GetEnv; GitHub's runner: spaces as `_`). GitHub's runner
+ * warns about an undeclared input; Gitea's and Forgejo's runners say nothing, so the action looks.
+ */
+function unknownInputs(env) {
+    const known = new Map(Object.values(Inputs).map((name) => [`INPUT_${name.toUpperCase()}`, name]));
+    return Object.keys(env)
+        .filter((key) => key.startsWith('INPUT_') && !known.has(key))
+        .sort()
+        .map((key) => {
+        const name = key.slice('INPUT_'.length).toLowerCase();
+        const nearest = nearestInput(name);
+        const given = (env[key] ?? '').trim() !== '';
+        return { name, nearest, blocks: given && nearest !== null && WRITE_SHAPING.has(nearest) };
+    });
+}
+/** The known input within a few edits of `name` (`_` read as `-`), or null when none is close. */
+function nearestInput(name) {
+    const spelt = name.replace(/[_ ]/g, '-');
+    let best = null;
+    for (const known of Object.values(Inputs)) {
+        const distance = editDistance(spelt, known);
+        if (!best || distance < best.distance)
+            best = { name: known, distance };
+    }
+    const allowed = Math.max(2, Math.floor(spelt.length / 4));
+    return best && best.distance <= allowed ? best.name : null;
+}
+/** Levenshtein distance, one row at a time: names are short. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++)
+            row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = row;
+    }
+    return previous[b.length];
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
+
+
 
 
 
@@ -34545,8 +34666,6 @@ const TOKEN_HELP = 'token: required. Pass a token with write access to every tem
     "`token: ${{ secrets.CASCADE_TOKEN }}`). The runner's own token will not do: it cannot push " +
     'to other repositories, and on GitHub the pushes it makes start no workflows, so no template ' +
     'would rebuild.';
-// Semver and PEP 440 both fit; whitespace, '/', quotes and shell metacharacters do not.
-const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,127}$/;
 /** `templates` or `templates-file`: exactly one of them. */
 function templateWords() {
     const inline = raw(Inputs.Templates);
@@ -34582,8 +34701,23 @@ function readPins() {
         throw new InputError('pins: no pin listed');
     return pins;
 }
+/**
+ * Inputs the workflow gave that the action does not have: a misspelling of one that changes
+ * what is written throws (nothing may be written as if it had not been given); the rest are
+ * warnings, returned for the log.
+ */
+function strayInputs() {
+    const stray = unknownInputs(process.env);
+    const said = (u) => `${u.name} is not an input of this action${u.nearest ? `: did you mean ${u.nearest}?` : ''}`;
+    const blocking = stray.filter((u) => u.blocks);
+    if (blocking.length > 0)
+        throw new InputError(`${blocking.map(said).join('; ')} ${blocking.length === 1 ? 'It changes' : 'They change'} what is written, ` +
+            "so nothing was done: correct the name in the step's with:");
+    return stray.map((u) => `${said(u)} It was ignored.`);
+}
 /** Every input parsed and validated before any network call; the first bad one throws. */
 function readInputs() {
+    const warnings = strayInputs();
     // The report job merges files the shards wrote: it needs neither a token nor templates.
     const report = input(Inputs.Mode).trim() === 'report';
     const token = raw(Inputs.Token).trim();
@@ -34599,6 +34733,7 @@ function readInputs() {
     const pins = readPins();
     return {
         token,
+        warnings,
         settings: {
             version,
             templates,
@@ -34617,7 +34752,8 @@ function readInputs() {
             requestTimeoutMs: integer(Inputs.RequestTimeoutMs, 100, 600000),
             gitTimeoutMs: integer(Inputs.GitTimeoutMs, 1000, 3600000),
             pr: readPullRequest(version, where.prBranch, pins),
-            downgrade: choice(Inputs.Downgrade, ['allow', 'skip', 'fail']),
+            downgrade: choice(Inputs.Downgrade, ['skip', 'fail', 'allow']),
+            allowPrefixChange: input_values_boolean(Inputs.AllowPrefixChange),
             rateLimitWaitSeconds: integer(Inputs.RateLimitWait, 0, 3600),
             requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off']),
             verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require']),
@@ -34645,12 +34781,7 @@ function readShards(report) {
     return { shard: { index, count }, shardResults };
 }
 function readVersion() {
-    const version = raw(Inputs.Version).trim();
-    if (!VERSION.test(version)) {
-        throw new InputError(`version: "${version}" is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
-            'starting with a letter or digit');
-    }
-    return version;
+    return checkVersion(raw(Inputs.Version).trim(), versionShape(input(Inputs.VersionPattern)));
 }
 const withVersion = (text, version) => text.split('{version}').join(version);
 /** The branch to pin, the mode, and in pull-request mode the bump branch. */
@@ -34923,9 +35054,9 @@ class ApiLander {
     async settled(request, target, verdict, writes, unsure, call) {
         const { settings, api } = this.ctx;
         if (verdict.kind === 'skip')
-            return { kind: 'skipped', reason: verdict.reason, attempts: writes };
+            return { kind: 'skipped', reason: verdict.reason, attempts: writes, newer: verdict.newer };
         if (verdict.kind === 'fail')
-            return { kind: 'failed', reason: verdict.reason, attempts: writes, failure: verdict.policy ? 'policy' : 'other' };
+            return { kind: 'failed', reason: verdict.reason, attempts: writes, failure: verdict.failure ?? 'other' };
         if (unsure) {
             const tip = await api.branch(request.owner, request.repo, target, call);
             if (tip && markedVersion(tip.message) === settings.version)
@@ -34977,7 +35108,7 @@ class ApiLander {
             return { kind: 'cannot', reason: `the forge has no contents write here (${error.message})`, attempts: writes };
         if (failure === 'no-access') {
             const reason = `the token lacks write access to this repository (the forge said: ${error.message})`;
-            return { kind: 'failed', reason, attempts: writes };
+            return { kind: 'failed', reason, attempts: writes, failure: 'no-access' };
         }
         return { kind: 'failed', reason: `write refused: ${error.message}`, attempts: writes };
     }
@@ -35373,9 +35504,9 @@ class GitAttempt {
                 attempts: this.pushes
             };
         if (verdict.kind === 'skip')
-            return { kind: 'skipped', reason: verdict.reason, attempts: this.pushes };
+            return { kind: 'skipped', reason: verdict.reason, attempts: this.pushes, newer: verdict.newer };
         if (verdict.kind === 'fail')
-            return this.failed(verdict.reason, verdict.policy ? 'policy' : 'other');
+            return this.failed(verdict.reason, verdict.failure ?? 'other');
         const files = verdict.changes.map((c) => {
             const before = read.reads.get(c.path);
             const previous = before?.kind === 'file' ? before.bytes : undefined;
@@ -35475,7 +35606,7 @@ class AutoLander {
             return { ...landing, transport: 'api' };
         if (this.signing === 'require') {
             const reason = `${landing.reason}, and git would land it unsigned (commit-signing: require)`;
-            return { kind: 'failed', reason, attempts: landing.attempts, failure: 'policy', transport: 'api' };
+            return { kind: 'failed', reason, attempts: landing.attempts, failure: 'signing', transport: 'api' };
         }
         request.log(`${landing.reason}: landing through git instead`);
         return this.viaGit({ ...request, writesMade: landing.attempts }, landing.reason);
@@ -35872,7 +36003,29 @@ function judgePins(reads, rules) {
     }
     if (changes.length === 0)
         return { kind: 'pinned' };
-    return downgradeRule(changes, values, rules);
+    return prefixRule(values, rules) ?? downgradeRule(changes, values, rules);
+}
+const PREFIXED = /^v\d/i;
+const BARE = /^\d/;
+/**
+ * `version: v0.1.10` over pins of `0.1.9` (or `0.1.10` over `v0.1.9`) would rewrite every
+ * template, and every image would rebuild, for a spelling: the template reads the file as it
+ * is written. Unless `allow-prefix-change` says the change is meant, the template fails,
+ * saying which value to pass.
+ */
+function prefixRule(values, rules) {
+    const { version } = rules;
+    if (rules.allowPrefixChange || !(PREFIXED.test(version) || BARE.test(version)))
+        return null;
+    const other = PREFIXED.test(version) ? BARE : PREFIXED;
+    const unlike = values.find((v) => other.test(v.reading));
+    if (!unlike)
+        return null;
+    const spelt = PREFIXED.test(version) ? version.slice(1) : `v${version}`;
+    const reason = `pins ${unlike.shown}, ${PREFIXED.test(version) ? 'without' : 'with'} the "v" that version ${version} ` +
+        `${PREFIXED.test(version) ? 'has' : 'lacks'}: pass version ${spelt} to keep the pins' spelling, ` +
+        `or set allow-prefix-change: true to write ${version}`;
+    return { kind: 'fail', reason, failure: 'version-prefix' };
 }
 /** The downgrade policy over every version the pins read now; `allow` writes and says so. */
 function downgradeRule(changes, values, rules) {
@@ -35880,16 +36033,18 @@ function downgradeRule(changes, values, rules) {
     const newer = values.find((v) => v.reading !== '' && (compareVersions(version, v.reading) ?? 0) < 0);
     const uncomparable = values.find((v) => v.reading !== '' && compareVersions(version, v.reading) === null);
     if (newer && downgrade === 'skip')
-        return { kind: 'skip', reason: `pin ${newer.shown} is newer` };
+        return { kind: 'skip', reason: `pins ${newer.shown}, newer than ${version} (downgrade: skip)`, newer: newer.shown };
     if (newer && downgrade === 'fail')
-        return { kind: 'fail', reason: `pin ${newer.shown} is newer than ${version} (downgrade: fail)`, policy: true };
+        return {
+            kind: 'fail',
+            reason: `pins ${newer.shown}, newer than ${version} (downgrade: fail)`,
+            failure: 'downgrade'
+        };
     const note = newer
         ? `a downgrade from ${newer.shown}`
         : uncomparable && `versions could not be compared (${uncomparable.shown} → ${version})`;
     return note ? { kind: 'write', changes, note } : { kind: 'write', changes };
 }
-/** The files a verdict writes, for the results and the summary. */
-const changedPaths = (verdict) => verdict.changes.map((c) => c.path);
 
 ;// CONCATENATED MODULE: ./src/pipeline/quota-estimate.ts
 
@@ -36177,7 +36332,7 @@ function decide(seen, settings, fullName, claims, log) {
         return skipped('empty repository (no branch to pin)');
     // Only Gitea and Forgejo report this truthfully; on GitHub the write decides (see RepoInfo).
     if (info.canPush === false)
-        return failed('the token has no push permission on this repository');
+        return { ...failed('the token has no push permission on this repository'), failure: 'no-access' };
     const branch = settings.branch || info.defaultBranch;
     if (!branch)
         return failed('the forge reported no default branch');
@@ -36218,9 +36373,9 @@ function judged(seen, settings, fullName, branch, log) {
         return marked(result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch }));
     }
     if (verdict.kind === 'skip')
-        return skipped(verdict.reason);
+        return { ...skipped(verdict.reason), ...(verdict.newer ? { skip: 'newer-pin' } : {}) };
     if (verdict.kind === 'fail')
-        return { ...failed(verdict.reason), failure: verdict.policy ? 'policy' : 'other' };
+        return { ...failed(verdict.reason), failure: verdict.failure ?? 'other' };
     for (const change of verdict.changes)
         log(change.was === null ? `${change.path} is absent: it will be created` : `${change.path} pins ${change.was}`);
     const workflow = seen.workflow?.path || undefined;
@@ -36237,7 +36392,10 @@ function judged(seen, settings, fullName, branch, log) {
 const PROTECTED = /user cannot commit to repo|Changes must be made through a pull request|protected branch|GH006/i;
 /** The kind of a refusal whose landing did not say: from the forge's own words. */
 function kindOfRefusal(reason) {
-    return PROTECTED.test(reason) ? 'protected-branch' : 'other';
+    if (PROTECTED.test(reason))
+        return 'protected-branch';
+    // git's 403 on a push, in the words git-outcome.ts gives it.
+    return /lacks write access/i.test(reason) ? 'no-access' : 'other';
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/landed-result.ts
@@ -36268,7 +36426,7 @@ function landedResult(landing, c, settings, waitedMs) {
         case 'unchanged':
             return result(fullName, 'unchanged', landing.reason, base);
         case 'skipped':
-            return result(fullName, 'skipped', landing.reason, base);
+            return result(fullName, 'skipped', landing.reason, { ...base, ...(landing.newer ? { skip: 'newer-pin' } : {}) });
         case 'would-land': {
             const what = pr
                 ? `would push ${pr.branch} and open a pull request into ${c.branch}`
@@ -36908,34 +37066,58 @@ function describeCounts(results) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/failure-advice.ts
-const FAILURE_CLASS = {
-    transient: 'transient',
-    'not-found': 'operator',
-    policy: 'operator',
-    other: 'operator',
-    'protected-branch': 'forge-rule'
-};
 function failureKind(r) {
     return r.failure ?? 'other';
 }
-/** What to do about failures of this kind, for the log, the summary and the step's error. */
-function advice(kind) {
+/**
+ * The right a token needs to pin, per forge: Gitea/Forgejo check the user's permission on the
+ * repository and the token's scope (write:repository, since 1.19); GitHub the fine-grained or
+ * App permission "Contents" (and "Pull requests" to open one), or a classic token's `repo` scope.
+ */
+function writeRight(forge) {
+    const gitea = "on Gitea or Forgejo, the token's user needs Write on the repository (as a collaborator or through a team) and the token the write:repository scope";
+    const github = 'on GitHub, the token needs Contents: read and write (a fine-grained token or GitHub App; Pull requests: read and write too in pull-request mode), or a classic token the repo scope';
+    if (forge === 'gitea')
+        return gitea;
+    if (forge === 'github')
+        return github;
+    return `${gitea}; ${github}`;
+}
+/** What to do about `count` failures of this kind, for the log, the summary and the step's error. */
+function advice(kind, count = 2, forge) {
+    const them = count === 1 ? 'it' : 'them';
+    const their = count === 1 ? 'its' : 'their';
     switch (kind) {
         case 'transient':
-            return 're-run them: the failure was the forge, the network or a race, and may pass';
+            return `re-run ${them}: the failure was the forge, the network or a race, and may pass`;
         case 'not-found':
-            return 'check the names: the forge has no such repository or branch, or the token cannot see it';
+            return 'check the name: the forge has no such repository or branch, or the token cannot see it';
+        case 'no-access':
+            return `the token may read but not write ${them}: ${writeRight(forge)}`;
         case 'protected-branch':
-            return 'the branch is protected (the forge refused the write for its branch protection): use `mode: pull-request` for them';
-        case 'policy':
-            return 'refused by the downgrade policy, as asked: set `downgrade: allow` to write an older version';
+            return `the branch is protected (the forge refused the write for its branch protection): use \`mode: pull-request\` for ${them}`;
+        case 'downgrade':
+            return `${count === 1 ? 'it pins' : 'they pin'} a newer version and \`downgrade: fail\` refused it, as asked: set \`downgrade: allow\` to write the older one`;
+        case 'version-prefix':
+            return `the version's "v" prefix differs from ${their} pin: pass the version as the pins spell it, or set \`allow-prefix-change: true\` if the change is meant`;
+        case 'signing':
+            return `\`commit-signing: require\`, and ${count === 1 ? 'this pin' : 'these pins'} could only land unsigned, through git: see why the API could not write, or relax commit-signing`;
         case 'other':
             return 'a re-run alone will not help: see each reason, fix it, then re-run';
     }
 }
 /** The failed templates grouped by kind, in a fixed order: what a re-run may fix first. */
 function failuresByKind(results) {
-    const order = ['transient', 'protected-branch', 'not-found', 'policy', 'other'];
+    const order = [
+        'transient',
+        'protected-branch',
+        'no-access',
+        'not-found',
+        'version-prefix',
+        'downgrade',
+        'signing',
+        'other'
+    ];
     const failed = results.filter((r) => r.status === 'failed');
     return order
         .map((kind) => [
@@ -37024,8 +37206,11 @@ function buildWords(ctx, r) {
 const FAILURE_HEADING = {
     transient: 'A re-run may fix',
     'protected-branch': 'Protected branch',
+    'no-access': 'No write access',
     'not-found': 'Not found',
-    policy: 'Refused by the downgrade policy',
+    'version-prefix': 'Version prefix differs',
+    downgrade: 'Refused by downgrade: fail',
+    signing: 'Could only land unsigned',
     other: 'Needs a change first'
 };
 const ICON = {
@@ -37064,29 +37249,7 @@ function renderMarkdown(ctx, results) {
         `| ${header.join(' | ')} |`,
         `| ${header.map(() => '---').join(' | ')} |`
     ];
-    const footer = [];
-    if (folded.length > 0) {
-        footer.push('', `<details><summary>${describeCounts(folded)}: not listed above</summary>`, '');
-        footer.push(folded.map((r) => `${summary_link(ctx, r)} (${STATUS_WORDS[r.status]}: ${cell(summary_short(r))})`).join(' · '), '', '</details>');
-    }
-    if (results.some((r) => r.skip === 'no-workflow')) {
-        footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`);
-    }
-    const waited = results.filter((r) => r.slotWaitMs);
-    if (ctx.maxBuildsInFlight) {
-        const longest = Math.max(0, ...waited.map((r) => r.slotWaitMs ?? 0)) / 1000;
-        footer.push('', `Build waves: at most ${ctx.maxBuildsInFlight} builds at once; ${waited.length} pin(s) waited for a slot` +
-            (waited.length ? `, the longest ${longest.toFixed(1)} s.` : '.'));
-    }
-    // Check mode: the laggards to cascade to, as the log says, less those whose pull request is open.
-    const toUpdate = results.filter((r) => r.status === 'lagging' && !r.pullRequest).map((r) => r.template);
-    if (toUpdate.length > 0)
-        footer.push('', 'Update them with:', '', '```', `templates: ${toUpdate.join(' ')}`, '```');
-    for (const [kind, names] of failuresByKind(results)) {
-        footer.push('', `**${FAILURE_HEADING[kind]}** (${names.join(' ')}): ${advice(kind)}.`);
-        if (kind === 'transient')
-            footer.push('', '```', `templates: ${names.join(' ')}`, '```');
-    }
+    const footer = footerLines(ctx, results, folded);
     let size = [...lines, ...footer].join('\n').length;
     let shown = 0;
     for (const r of rows) {
@@ -37100,6 +37263,37 @@ function renderMarkdown(ctx, results) {
         shown++;
     }
     return `${[...lines, ...footer].join('\n')}\n`;
+}
+/** What follows the table: the folded rows, what is said once, and what to do about each failure. */
+function footerLines(ctx, results, folded) {
+    const footer = [];
+    if (folded.length > 0) {
+        footer.push('', `<details><summary>${describeCounts(folded)}: not listed above</summary>`, '');
+        footer.push(folded.map((r) => `${summary_link(ctx, r)} (${STATUS_WORDS[r.status]}: ${cell(summary_short(r))})`).join(' · '), '', '</details>');
+    }
+    if (results.some((r) => r.skip === 'no-workflow')) {
+        footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`);
+    }
+    const newer = results.filter((r) => r.skip === 'newer-pin').map((r) => r.template);
+    if (newer.length > 0)
+        footer.push('', `**Newer pin kept** (${newer.join(' ')}): ${newer.length === 1 ? 'it pins' : 'they pin'} a newer version than ${ctx.version}, ` +
+            `so \`downgrade: skip\` left ${newer.length === 1 ? 'it' : 'them'} as ${newer.length === 1 ? 'it is' : 'they are'}. To write ${ctx.version} anyway: \`downgrade: allow\`.`);
+    const waited = results.filter((r) => r.slotWaitMs);
+    if (ctx.maxBuildsInFlight) {
+        const longest = Math.max(0, ...waited.map((r) => r.slotWaitMs ?? 0)) / 1000;
+        footer.push('', `Build waves: at most ${ctx.maxBuildsInFlight} builds at once; ${waited.length} pin(s) waited for a slot` +
+            (waited.length ? `, the longest ${longest.toFixed(1)} s.` : '.'));
+    }
+    // Check mode: the laggards to cascade to, as the log says, less those whose pull request is open.
+    const toUpdate = results.filter((r) => r.status === 'lagging' && !r.pullRequest).map((r) => r.template);
+    if (toUpdate.length > 0)
+        footer.push('', 'Update them with:', '', '```', `templates: ${toUpdate.join(' ')}`, '```');
+    for (const [kind, names] of failuresByKind(results)) {
+        footer.push('', `**${FAILURE_HEADING[kind]}** (${names.join(' ')}): ${advice(kind, names.length, ctx.forge)}.`);
+        if (kind === 'transient')
+            footer.push('', '```', `templates: ${names.join(' ')}`, '```');
+    }
+    return footer;
 }
 function renderRow(ctx, r, build) {
     const repo = summary_repoPath(r);
@@ -37184,8 +37378,8 @@ function renderText(ctx, results) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/version-prefix.ts
-const PREFIXED = /^v\d/i;
-const BARE = /^\d/;
+const version_prefix_PREFIXED = /^v\d/i;
+const version_prefix_BARE = /^\d/;
 /**
  * `version: v1.2.3` is written as given, and a template whose pins read `1.2.2` then reads
  * `v1.2.3`; a later check with `1.2.3` calls them "the same version written differently". When
@@ -37193,10 +37387,10 @@ const BARE = /^\d/;
  * without, or the reverse), say so once, with examples, so the operator can choose.
  */
 function versionPrefixWarning(version, results) {
-    const prefixed = PREFIXED.test(version);
-    if (!prefixed && !BARE.test(version))
+    const prefixed = version_prefix_PREFIXED.test(version);
+    if (!prefixed && !version_prefix_BARE.test(version))
         return null;
-    const other = prefixed ? BARE : PREFIXED;
+    const other = prefixed ? version_prefix_BARE : version_prefix_PREFIXED;
     const unlike = results.filter((r) => r.pinnedBefore !== undefined && other.test(r.pinnedBefore));
     if (unlike.length === 0)
         return null;
@@ -37224,8 +37418,9 @@ function versionPrefixWarning(version, results) {
  * verdict. A run with failures never ends green (unless fail-on-error is false); a run that
  * stopped reports its one cause once, not once per template.
  */
-function summaryContext(settings) {
+function summaryContext(settings, forge) {
     return {
+        forge,
         version: settings.version,
         dryRun: settings.dryRun,
         mode: settings.mode,
@@ -37238,52 +37433,58 @@ function summaryContext(settings) {
             : {})
     };
 }
-async function publish(settings, results, redactor, stopped) {
+async function publish(settings, results, redactor, stopped, forge) {
+    const ctx = summaryContext(settings, forge);
     for (const [name, value] of Object.entries(buildOutputs(results)))
         setOutput(name, redactor.redact(value));
     info('');
     info(`Runtime cascade ${settings.version}: ${describeCounts(results) || 'no templates'}`);
-    info(redactor.redact(renderText(summaryContext(settings), results)));
+    info(redactor.redact(renderText(ctx, results)));
     warnings(settings, results);
     if (!stopped) {
         for (const r of results.filter((x) => x.status === 'failed'))
-            error(`${r.template}: ${r.reason} (${advice(failureKind(r))})`, { title: 'runtime cascade' });
+            error(`${r.template}: ${r.reason} (${advice(failureKind(r), 1, forge)})`, { title: 'runtime cascade' });
     }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary
-            .addRaw(redactor.redact(renderMarkdown(summaryContext(settings), results)))
+            .addRaw(redactor.redact(renderMarkdown(ctx, results)))
             .write()
-            .catch((error) => warning(`could not write the job summary: ${error.message}`));
+            .catch((error) => core_warning(`could not write the job summary: ${error.message}`));
     }
     if (stopped) {
         setFailed(redactor.redact(stopped.message));
         return;
     }
-    verdict(settings, results);
+    verdict(settings, results, forge);
 }
 /** Annotations a person should see without opening the log. */
 function warnings(settings, results) {
     for (const r of results.filter((x) => x.renamedTo)) {
-        warning(`${r.template} was renamed or transferred: it is now ${r.renamedTo}. Update the template list.`, {
+        core_warning(`${r.template} was renamed or transferred: it is now ${r.renamedTo}. Update the template list.`, {
             title: 'runtime cascade'
         });
     }
     for (const r of results) {
         if (r.build?.build !== 'not-started' || r.status === 'failed')
             continue;
-        warning(`${r.template}: the pin landed, but ${r.build.reason}: the image may not rebuild`, {
+        core_warning(`${r.template}: the pin landed, but ${r.build.reason}: the image may not rebuild`, {
             title: 'runtime cascade: no build started'
         });
     }
-    const prefix = versionPrefixWarning(settings.version, results);
+    // Check mode writes nothing, so a prefix that differs is a warning there; elsewhere each such
+    // template failed, saying which value to pass.
+    const prefix = settings.mode === 'check' && versionPrefixWarning(settings.version, results);
     if (prefix)
-        warning(prefix, { title: 'runtime cascade: version prefix' });
+        core_warning(prefix, { title: 'runtime cascade: version prefix' });
+    for (const r of results.filter((x) => x.skip === 'newer-pin')) {
+        core_warning(`${r.template}: ${r.reason}: left as it is. To write ${settings.version} anyway, re-run with downgrade: allow`, { title: 'runtime cascade: newer pin kept' });
+    }
     for (const r of results.filter((x) => x.consumer)) {
-        warning(`${r.template}: ${r.consumer}`, { title: 'runtime cascade: the pin may not be read' });
+        core_warning(`${r.template}: ${r.consumer}`, { title: 'runtime cascade: the pin may not be read' });
     }
 }
 /** The step's verdict: failed templates and laggards fail it (or only warn, with fail-on-error: false). */
-function verdict(settings, results) {
+function verdict(settings, results, forge) {
     const failed = results.filter((r) => r.status === 'failed').map((r) => r.template);
     const lagging = results.filter((r) => r.status === 'lagging').map((r) => r.template);
     // Laggards with the bump pull request open need a merge, not another push.
@@ -37291,22 +37492,30 @@ function verdict(settings, results) {
     const problems = [];
     if (failed.length > 0) {
         const groups = failuresByKind(results).map(([kind, names]) => kind === 'transient'
-            ? `${names.join(' ')}: ${advice(kind)}, with templates: ${names.join(' ')}`
-            : `${names.join(' ')}: ${advice(kind)}`);
+            ? `${names.join(' ')}: ${advice(kind, names.length, forge)}, with templates: ${names.join(' ')}`
+            : `${names.join(' ')}: ${advice(kind, names.length, forge)}`);
         problems.push(`${failed.length} of ${results.length} template(s) failed. ${groups.join('. ')}.`);
     }
-    if (lagging.length > 0) {
-        problems.push(`${lagging.length} of ${results.length} template(s) lag behind ${settings.version}: ${lagging.join(' ')}.` +
-            (toUpdate.length > 0 ? ` Update them with templates: ${toUpdate.join(' ')}` : '') +
-            (toUpdate.length < lagging.length ? ` (the others have their pull request open: merge it)` : ''));
-    }
+    if (lagging.length > 0)
+        problems.push(laggingProblem(settings.version, results.length, lagging, toUpdate));
     if (problems.length > 0) {
         const message = problems.join(' ');
         if (settings.failOnError)
             setFailed(message);
         else
-            warning(`${message} (fail-on-error is false, so the step stays green)`);
+            core_warning(`${message} (fail-on-error is false, so the step stays green)`);
     }
+}
+/** Laggards: those to cascade to, and those whose bump pull request is open (merge it). */
+function laggingProblem(version, total, lagging, toUpdate) {
+    const withPull = lagging.filter((name) => !toUpdate.includes(name));
+    const pulls = withPull.length === 0
+        ? ''
+        : withPull.length === lagging.length
+            ? ` ${withPull.length === 1 ? 'Its bump pull request is' : 'Their bump pull requests are'} open: merge ${withPull.length === 1 ? 'it' : 'them'}.`
+            : ` ${withPull.join(' ')} ${withPull.length === 1 ? 'has its' : 'have their'} bump pull request open: merge ${withPull.length === 1 ? 'it' : 'them'}.`;
+    const update = toUpdate.length > 0 ? ` Update ${toUpdate.length === 1 ? 'it' : 'them'} with templates: ${toUpdate.join(' ')}.` : '';
+    return `${lagging.length} of ${total} template(s) lag behind ${version}: ${lagging.join(' ')}.${update}${pulls}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/shard-files.ts
@@ -37441,9 +37650,10 @@ function shareOf(all, shard) {
 async function run() {
     let token;
     let settings;
+    let warnings;
     try {
         ;
-        ({ token, settings } = readInputs());
+        ({ token, settings, warnings } = readInputs());
     }
     catch (error) {
         // Nothing has touched the network yet, and nothing will.
@@ -37453,6 +37663,8 @@ async function run() {
     const redactor = new Redactor(token);
     for (const secret of redactor.forms)
         core_setSecret(secret);
+    for (const warning of warnings)
+        core_warning(redactor.redact(warning), { title: 'runtime cascade: inputs' });
     if (settings.mode === 'report')
         return report(settings, redactor);
     const control = new RunControl();
@@ -37465,9 +37677,9 @@ async function run() {
         control.cancel(signal);
     });
     try {
-        const { results, position } = await cascade(token, settings, redactor, control);
+        const { results, position, forge } = await cascade(token, settings, redactor, control);
         await writeShardFile(settings, results, position, control.stopped);
-        await publish(settings, results, redactor, control.stopped);
+        await publish(settings, results, redactor, control.stopped, forge);
     }
     finally {
         stopListening();
@@ -37501,7 +37713,7 @@ async function cascade(token, settings, redactor, control) {
         const results = await runTemplates(mine, ctx, redactor).finally(() => pacing?.pace.close());
         if (pacing?.waves)
             info(`build waves: ${pacing.waves.waited} pin(s) waited for a build slot, the longest ${(pacing.waves.longestMs / 1000).toFixed(1)} s`);
-        return { results, position };
+        return { results, position, forge: parts.api.kind };
     }
     finally {
         parts.transport.dispose();
@@ -37592,7 +37804,7 @@ async function lookAhead(settings, api, control, templates) {
         const graphql = { queries: ahead.figures.queries, left: api.quota('graphql') };
         const line = quotaLine(estimate, api.quota('core'), graphql, settings.rateLimitWaitSeconds);
         if (line.warn)
-            warning(line.text);
+            core_warning(line.text);
         else
             info(line.text);
         return ahead;

@@ -7,7 +7,7 @@ import { bothPaces, BuildWaves, MinutePace, type Pacing } from './builds/build-w
 import { chooseRunsApi } from './builds/runs-api.js'
 import { RunStopError } from './shared/run-control.js'
 import { ForgeApi } from './forge/forge-api.js'
-import { ForgeClient } from './forge/forge-client.js'
+import { ForgeClient, type ForgeKind } from './forge/forge-client.js'
 import { ForgeHealth } from './forge/forge-health.js'
 import { HttpTransport } from './forge/http-transport.js'
 import { RateGate } from './forge/rate-limit.js'
@@ -40,8 +40,9 @@ import { API_ATTEMPTS, apiPolicy } from './shared/retry-policy.js'
 export async function run(): Promise<void> {
   let token: string
   let settings: Settings
+  let warnings: string[]
   try {
-    ;({ token, settings } = readInputs())
+    ;({ token, settings, warnings } = readInputs())
   } catch (error) {
     // Nothing has touched the network yet, and nothing will.
     core.setFailed(error instanceof InputError ? error.message : `bad input: ${(error as Error).message}`)
@@ -49,6 +50,7 @@ export async function run(): Promise<void> {
   }
   const redactor = new Redactor(token)
   for (const secret of redactor.forms) core.setSecret(secret)
+  for (const warning of warnings) core.warning(redactor.redact(warning), { title: 'runtime cascade: inputs' })
   if (settings.mode === 'report') return report(settings, redactor)
   const control = new RunControl()
 
@@ -63,9 +65,9 @@ export async function run(): Promise<void> {
     control.cancel(signal)
   })
   try {
-    const { results, position } = await cascade(token, settings, redactor, control)
+    const { results, position, forge } = await cascade(token, settings, redactor, control)
     await writeShardFile(settings, results, position, control.stopped)
-    await publish(settings, results, redactor, control.stopped)
+    await publish(settings, results, redactor, control.stopped, forge)
   } finally {
     stopListening()
   }
@@ -89,7 +91,7 @@ async function cascade(
   settings: Settings,
   redactor: Redactor,
   control: RunControl
-): Promise<{ results: TemplateResult[]; position: Map<string, number> }> {
+): Promise<{ results: TemplateResult[]; position: Map<string, number>; forge: ForgeKind | undefined }> {
   const workDir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'runtime-cascade-'))
   const parts = wire(token, settings, redactor, control, workDir)
   try {
@@ -108,7 +110,7 @@ async function cascade(
       core.info(
         `build waves: ${pacing.waves.waited} pin(s) waited for a build slot, the longest ${(pacing.waves.longestMs / 1000).toFixed(1)} s`
       )
-    return { results, position }
+    return { results, position, forge: parts.api.kind }
   } finally {
     parts.transport.dispose()
     // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.

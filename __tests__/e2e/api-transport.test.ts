@@ -125,7 +125,7 @@ describe('the contents-API transport', () => {
   it('the file changed between read and write to a newer pin: the downgrade policy applies to what was read', async () => {
     expect(resultFor(run, 'newer-meanwhile')).toMatchObject({
       status: 'skipped',
-      reason: 'pin 2.0.0 is newer',
+      reason: 'pins 2.0.0, newer than 1.2.3 (downgrade: skip)',
       attempts: 1
     })
     expect(await fileAt(forge, 'acme/newer-meanwhile', '.runtime-version')).toBe('2.0.0\n')

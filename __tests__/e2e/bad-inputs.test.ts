@@ -20,7 +20,7 @@ describe('bad inputs stop the run before any network call', () => {
   })
 
   it.each([
-    ['a version with a newline', { version: '1.2.3\nmalicious' }, 'version: "1.2.3\nmalicious" is not a version'],
+    ['a version with a newline', { version: '1.2.3\nmalicious' }, 'version: "1.2.3\\nmalicious" is not a version'],
     ['a template with a slash too many', { templates: 'acme/x/y' }, 'templates: "acme/x/y" is not repo or owner/repo'],
     ['no token', { token: '' }, 'token: required']
   ])('%s', async (_what, bad, message) => {

@@ -53,7 +53,7 @@ describe('a cascade decides', () => {
     expect(run.outputs['failed-templates']).toBe('acme/read-only acme/typo')
     expect(run.outputs['retryable-templates']).toBe('') // neither is fixed by a re-run
     expect(run.stdout).toContain(
-      '::error::2 of 11 template(s) failed. acme/typo: check the names: the forge has no such repository or branch, or the token cannot see it. acme/read-only: a re-run alone will not help: see each reason, fix it, then re-run.'
+      "::error::2 of 11 template(s) failed. acme/read-only: the token may read but not write it: on Gitea or Forgejo, the token's user needs Write on the repository (as a collaborator or through a team) and the token the write:repository scope. acme/typo: check the name: the forge has no such repository or branch, or the token cannot see it."
     )
   })
 

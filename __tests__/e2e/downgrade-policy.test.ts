@@ -10,8 +10,8 @@ describe('downgrade policy', () => {
 
   it.each([
     ['allow', 'updated', 'pinned 1.2.3 (was 2.0.0); a downgrade from 2.0.0', '1.2.3\n'],
-    ['skip', 'skipped', 'pin 2.0.0 is newer', '2.0.0\n'],
-    ['fail', 'failed', 'pin 2.0.0 is newer than 1.2.3 (downgrade: fail)', '2.0.0\n']
+    ['skip', 'skipped', 'pins 2.0.0, newer than 1.2.3 (downgrade: skip)', '2.0.0\n'],
+    ['fail', 'failed', 'pins 2.0.0, newer than 1.2.3 (downgrade: fail)', '2.0.0\n']
   ])('%s: a lower version is %s', async (policy, status, reason, pinned) => {
     const t = await template(forge, 'tpl-a', { pin: '2.0.0' })
     const run = await runAction(inputsFor(forge, 'tpl-a', { downgrade: policy }))

@@ -20,9 +20,9 @@ describe.each(['gitea-1.22', 'gitea-1.25', 'forgejo', 'github'] as Flavour[])('%
     expect(run.outputs['failed-templates']).toBe('acme/tpl-locked')
     expect(run.outputs['retryable-templates']).toBe('')
     expect(stepError(run.stdout)).toEqual([
-      '::error::1 of 1 template(s) failed. acme/tpl-locked: the branch is protected (the forge refused the write for its branch protection): use `mode: pull-request` for them.'
+      '::error::1 of 1 template(s) failed. acme/tpl-locked: the branch is protected (the forge refused the write for its branch protection): use `mode: pull-request` for it.'
     ])
-    expect(annotation(run.stdout, 'acme/tpl-locked')).toContain('use `mode: pull-request` for them')
+    expect(annotation(run.stdout, 'acme/tpl-locked')).toContain('use `mode: pull-request` for it')
     expect(run.summary).toContain('**Protected branch** (acme/tpl-locked)')
     expect(run.summary).not.toContain('templates: acme/tpl-locked')
   })
@@ -42,7 +42,7 @@ describe('other kinds', () => {
     expect(run.exitCode).toBe(1)
     expect(run.outputs['retryable-templates']).toBe('acme/tpl-a')
     expect(stepError(run.stdout)[0]).toMatch(
-      /^::error::1 of 2 template\(s\) failed\. acme\/tpl-a: re-run them: .*, with templates: acme\/tpl-a\.$/
+      /^::error::1 of 2 template\(s\) failed\. acme\/tpl-a: re-run it: .*, with templates: acme\/tpl-a\.$/
     )
     expect(run.summary).toContain('**A re-run may fix** (acme/tpl-a)')
     expect(run.summary).toContain('```\ntemplates: acme/tpl-a\n```')
@@ -54,9 +54,9 @@ describe('other kinds', () => {
     expect(run.exitCode).toBe(1)
     expect(run.outputs['retryable-templates']).toBe('')
     expect(stepError(run.stdout)).toEqual([
-      '::error::2 of 2 template(s) failed. acme/tpl-typo: check the names: the forge has no such repository or branch, or the token cannot see it. acme/tpl-new: refused by the downgrade policy, as asked: set `downgrade: allow` to write an older version.'
+      '::error::2 of 2 template(s) failed. acme/tpl-typo: check the name: the forge has no such repository or branch, or the token cannot see it. acme/tpl-new: it pins a newer version and `downgrade: fail` refused it, as asked: set `downgrade: allow` to write the older one.'
     ])
     expect(run.summary).toContain('**Not found** (acme/tpl-typo)')
-    expect(run.summary).toContain('**Refused by the downgrade policy** (acme/tpl-new)')
+    expect(run.summary).toContain('**Refused by downgrade: fail** (acme/tpl-new)')
   })
 })

@@ -165,7 +165,10 @@ describe.each(cases)('several pins on %s through %s', (flavour, transport) => {
   })
 
   it('a newer pin pushed meanwhile, under downgrade: skip: skipped on both transports, nothing overwritten', async () => {
-    expect(resultFor(run, 'newer')).toMatchObject({ status: 'skipped', reason: 'pin 9.9.9 is newer' })
+    expect(resultFor(run, 'newer')).toMatchObject({
+      status: 'skipped',
+      reason: 'pins 9.9.9, newer than 1.2.3 (downgrade: skip)'
+    })
     expect(await fileAt(forge, 'acme/newer', '.runtime-version')).toBe('9.9.9\n')
     expect((await subjects(forge, 'acme/newer'))[0]).toBe('meanwhile in newer')
   })

@@ -22,23 +22,21 @@ describe('templates named as they are copied', () => {
     const before = forge.requests.length
     const run = await runAction(inputsFor(forge, 'https://github.com/acme/tpl-a'))
     expect(run.exitCode).toBe(1)
-    expect(run.stdout).toContain('is not on this forge')
+    expect(run.stdout).toContain('is on another host (github.com), not on this forge')
     expect(forge.requests.length).toBe(before)
   })
 })
 
 describe('a version written with a "v" the pins do not have', () => {
-  it('pins as given, and warns once, with examples; the check with the bare version warns the other way', async () => {
+  it('is written only when meant; check mode warns once, with examples, the other way', async () => {
     await template(forge, 'tpl-v1', { pin: '1.2.2' })
     await template(forge, 'tpl-v2', { pin: '1.2.2' })
-    const run = await runAction(inputsFor(forge, 'tpl-v1 tpl-v2', { version: 'v1.2.3' }))
+    const refused = await runAction(inputsFor(forge, 'tpl-v1 tpl-v2', { version: 'v1.2.3' }))
+    expect(refused.exitCode).toBe(1)
+    expect(refused.outputs['failed-templates']).toBe('acme/tpl-v1 acme/tpl-v2')
+    const run = await runAction(inputsFor(forge, 'tpl-v1 tpl-v2', { version: 'v1.2.3', 'allow-prefix-change': 'true' }))
     expect(run.exitCode).toBe(0)
-    const warnings = run.stdout.split('\n').filter((l) => l.includes('runtime cascade%3A version prefix'))
-    expect(warnings).toEqual([
-      expect.stringContaining(
-        `version v1.2.3 has a "v" prefix, and the templates' pins did not (acme/tpl-v1 pinned 1.2.2, acme/tpl-v2 pinned 1.2.2)`
-      )
-    ])
+    expect(run.stdout).not.toContain('runtime cascade%3A version prefix')
     const check = await runAction(inputsFor(forge, 'tpl-v1', { version: '1.2.3', mode: 'check' }))
     expect(check.stdout).toContain(
       `version 1.2.3 has no "v" prefix, and the templates' pins did (acme/tpl-v1 pinned v1.2.3)`

@@ -64,7 +64,7 @@ describe('run(), in process', () => {
     expect(outputs['failed-templates']).toBe('acme/tpl-typo')
     expect(outputs['updated-templates']).toBe('acme/tpl-a')
     expect(core.setFailed).toHaveBeenCalledWith(
-      expect.stringMatching(/^1 of 2 template\(s\) failed\. acme\/tpl-typo: check the names/)
+      expect.stringMatching(/^1 of 2 template\(s\) failed\. acme\/tpl-typo: check the name/)
     )
   })
 
@@ -73,7 +73,7 @@ describe('run(), in process', () => {
     await template(forge, 'tpl-a')
     const outputs = await runWith(inputsFor(forge, 'tpl-a', { mode: 'check' }))
     expect(outputs['lagging-templates']).toBe('acme/tpl-a')
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('Update them with templates: acme/tpl-a'))
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('Update it with templates: acme/tpl-a'))
     expect(forge.requests.filter((r) => r.method !== 'GET')).toEqual([])
   })
 

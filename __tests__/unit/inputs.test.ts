@@ -286,8 +286,8 @@ describe('templates-file', () => {
 })
 
 describe('pull-request mode and downgrade', () => {
-  it('defaults to push mode, downgrades allowed', () => {
-    expect(read()).toMatchObject({ mode: 'push', downgrade: 'allow' })
+  it('defaults to push mode, a newer pin kept, a prefix change refused', () => {
+    expect(read()).toMatchObject({ mode: 'push', downgrade: 'skip', allowPrefixChange: false })
   })
 
   it('replaces {version} in the branch, title and body', () => {
@@ -306,7 +306,7 @@ describe('pull-request mode and downgrade', () => {
 
   it.each([
     ['mode', 'merge-request', /^mode: "merge-request" is not one of push, pull-request/],
-    ['downgrade', 'never', /^downgrade: "never" is not one of allow, skip, fail/],
+    ['downgrade', 'never', /^downgrade: "never" is not one of skip, fail, allow/],
     ['pr-branch', 'bad..branch', /^pr-branch: "bad..branch" is not a valid branch name/]
   ])('rejects %s=%j', (name, value, message) => {
     expect(() => read({ mode: 'pull-request', [name]: value })).toThrow(message)
@@ -338,7 +338,7 @@ describe('templates: the forms a repository is copied in', () => {
   it.each([
     [
       'https://github.com/acme/tpl-a',
-      /is not on this forge \(https:\/\/git\.example\.com\): list its repositories as owner\/repo/
+      /is on another host \(github\.com\), not on this forge \(https:\/\/git\.example\.com\): this run's token and API are this forge's/
     ],
     ['https://git.example.com/acme', /names no owner\/repo on this forge/],
     ['https://git.example.com/acme/tpl-a/src/branch/main', /names no owner\/repo on this forge/]

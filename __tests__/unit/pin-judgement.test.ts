@@ -60,8 +60,9 @@ describe('the judgement of every pin of a template', () => {
   const judge = (
     files: Record<string, string | FileRead>,
     downgrade: 'allow' | 'skip' | 'fail' = 'allow',
-    version = '1.2.3'
-  ): Verdict => judgePins(reads(files), { version, pins: PINS, downgrade })
+    version = '1.2.3',
+    allowPrefixChange = false
+  ): Verdict => judgePins(reads(files), { version, pins: PINS, downgrade, allowPrefixChange })
   const summary = (v: Verdict) =>
     v.kind === 'write' ? ['write', v.changes.map((c) => `${c.path}<-${c.was}`).join(' '), v.note ?? ''] : v
 
@@ -88,13 +89,13 @@ describe('the judgement of every pin of a template', () => {
       'a newer pin anywhere, skip',
       { '.runtime-version': '0.1.0\n', 'requirements.txt': 'my-runtime==2.0.0\n' },
       'skip',
-      { kind: 'skip', reason: 'pin 2.0.0 is newer' }
+      { kind: 'skip', reason: 'pins 2.0.0, newer than 1.2.3 (downgrade: skip)', newer: '2.0.0' }
     ],
     [
       'a newer pin anywhere, fail',
       { '.runtime-version': '2.0.0\n', 'requirements.txt': 'my-runtime==0.1.0\n' },
       'fail',
-      { kind: 'fail', reason: 'pin 2.0.0 is newer than 1.2.3 (downgrade: fail)', policy: true }
+      { kind: 'fail', reason: 'pins 2.0.0, newer than 1.2.3 (downgrade: fail)', failure: 'downgrade' }
     ],
     [
       'a newer pin, allow: written, said',
@@ -128,6 +129,70 @@ describe('the judgement of every pin of a template', () => {
     ]
   ])('%s', (_, files, downgrade, expected) => {
     expect(summary(judge(files, downgrade))).toEqual(expected)
+  })
+
+  it.each<[string, Record<string, string>, string, boolean, unknown]>([
+    [
+      'v over bare pins: fails, naming the value to pass',
+      { '.runtime-version': '0.1.9\n', 'requirements.txt': 'my-runtime==0.1.9\n' },
+      'v0.1.10',
+      false,
+      {
+        kind: 'fail',
+        reason:
+          'pins 0.1.9, without the "v" that version v0.1.10 has: pass version 0.1.10 to keep the pins\' spelling, or set allow-prefix-change: true to write v0.1.10',
+        failure: 'version-prefix'
+      }
+    ],
+    [
+      'bare over v pins: fails the other way',
+      { '.runtime-version': 'v0.1.9\n', 'requirements.txt': 'my-runtime==v0.1.9\n' },
+      '0.1.10',
+      false,
+      {
+        kind: 'fail',
+        reason:
+          'pins v0.1.9, with the "v" that version 0.1.10 lacks: pass version v0.1.10 to keep the pins\' spelling, or set allow-prefix-change: true to write 0.1.10',
+        failure: 'version-prefix'
+      }
+    ],
+    [
+      'one pin of two differs: still fails',
+      { '.runtime-version': 'v0.1.9\n', 'requirements.txt': 'my-runtime==0.1.9\n' },
+      'v0.1.10',
+      false,
+      expect.objectContaining({ kind: 'fail', failure: 'version-prefix' })
+    ],
+    [
+      'allow-prefix-change: written',
+      { '.runtime-version': '0.1.9\n', 'requirements.txt': 'my-runtime==0.1.9\n' },
+      'v0.1.10',
+      true,
+      ['write', '.runtime-version<-0.1.9 requirements.txt<-0.1.9', '']
+    ],
+    [
+      'the same prefix: written',
+      { '.runtime-version': 'v0.1.9\n', 'requirements.txt': 'my-runtime==v0.1.9\n' },
+      'v0.1.10',
+      false,
+      ['write', '.runtime-version<-v0.1.9 requirements.txt<-v0.1.9', '']
+    ],
+    [
+      'a file to create reads no prefix: written',
+      { 'requirements.txt': 'my-runtime==v0.1.9\n' },
+      'v0.1.10',
+      false,
+      ['write', '.runtime-version<-null requirements.txt<-v0.1.9', '']
+    ],
+    [
+      'already pinned in the other spelling is still a change, and still refused',
+      { '.runtime-version': '0.1.10\n', 'requirements.txt': 'my-runtime==0.1.10\n' },
+      'v0.1.10',
+      false,
+      expect.objectContaining({ kind: 'fail', failure: 'version-prefix' })
+    ]
+  ])('the v prefix: %s', (_, files, version, allow, expected) => {
+    expect(summary(judge(files, 'allow', version, allow))).toEqual(expected)
   })
 
   it('a BOM is not pinned: the template reads it as part of the version', () => {

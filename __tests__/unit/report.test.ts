@@ -135,12 +135,33 @@ describe('summary', () => {
       result('acme/y', 'failed', 'user cannot commit to repo [user: bot]', { failure: 'protected-branch' }),
       result('acme/z', 'failed', 'repository not found', { failure: 'not-found' })
     ])
-    expect(advised).toContain('**A re-run may fix** (acme/x): re-run them')
+    expect(advised).toContain('**A re-run may fix** (acme/x): re-run it')
     expect(advised).toContain('```\ntemplates: acme/x\n```')
     expect(advised).toContain('**Protected branch** (acme/y): the branch is protected')
-    expect(advised).toContain('use `mode: pull-request` for them')
-    expect(advised).toContain('**Not found** (acme/z): check the names')
+    expect(advised).toContain('use `mode: pull-request` for it.')
+    expect(advised).toContain('**Not found** (acme/z): check the name')
     expect(markdown).not.toContain('templates: acme/b') // failures of no known kind: no re-run block
+  })
+
+  it('says which right the token lacks, in the words of the forge at hand', () => {
+    const noAccess = [result('acme/x', 'failed', 'the token has no push permission', { failure: 'no-access' })]
+    const gitea = renderMarkdown({ ...ctx, forge: 'gitea' }, noAccess)
+    expect(gitea).toContain(
+      "**No write access** (acme/x): the token may read but not write it: on Gitea or Forgejo, the token's user needs Write"
+    )
+    expect(gitea).not.toContain('Contents: read and write')
+    const github = renderMarkdown({ ...ctx, forge: 'github' }, noAccess)
+    expect(github).toContain('on GitHub, the token needs Contents: read and write')
+    expect(github).not.toContain('write:repository')
+  })
+
+  it('lists the templates that kept a newer pin, with how to write the older version anyway', () => {
+    const md = renderMarkdown(ctx, [
+      result('acme/x', 'skipped', 'pins 3.0.0, newer than 2.0.0 (downgrade: skip)', { skip: 'newer-pin' })
+    ])
+    expect(md).toContain(
+      '**Newer pin kept** (acme/x): it pins a newer version than 2.0.0, so `downgrade: skip` left it as it is. To write 2.0.0 anyway: `downgrade: allow`.'
+    )
   })
 
   it('marks a dry run and a check', () => {

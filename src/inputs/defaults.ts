@@ -6,6 +6,8 @@ import { Inputs } from '../shared/constants.js'
  * back to the runner's GITHUB_* variables instead.
  */
 export const DEFAULTS = {
+  [Inputs.VersionPattern]: '',
+  [Inputs.AllowPrefixChange]: 'false',
   [Inputs.VersionFile]: '',
   [Inputs.Pins]: '',
   [Inputs.CommitSigning]: 'auto',
@@ -29,7 +31,7 @@ export const DEFAULTS = {
   [Inputs.PrTitle]: 'chore: pin runtime to {version}',
   [Inputs.PrBody]:
     'Pins the runtime to {version} in {version-file}, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
-  [Inputs.Downgrade]: 'allow',
+  [Inputs.Downgrade]: 'skip',
   [Inputs.RateLimitWait]: '300',
   [Inputs.Transport]: 'auto',
   [Inputs.PrLabels]: '',

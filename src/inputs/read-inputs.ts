@@ -8,15 +8,14 @@ import { parsePins, pinPaths, type Pin } from './pins-input.js'
 import type { ActionInputs, Settings } from './settings.js'
 import { resolveTemplates, splitTemplateList } from './template-list.js'
 import { readTemplatesFile } from './templates-file.js'
+import { checkVersion, versionShape } from './version-rule.js'
+import { unknownInputs, type UnknownInput } from './unknown-inputs.js'
 
 const TOKEN_HELP =
   'token: required. Pass a token with write access to every template (for example ' +
   "`token: ${{ secrets.CASCADE_TOKEN }}`). The runner's own token will not do: it cannot push " +
   'to other repositories, and on GitHub the pushes it makes start no workflows, so no template ' +
   'would rebuild.'
-
-// Semver and PEP 440 both fit; whitespace, '/', quotes and shell metacharacters do not.
-const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,127}$/
 
 /** `templates` or `templates-file`: exactly one of them. */
 function templateWords(): string[] {
@@ -55,8 +54,27 @@ function readPins(): Pin[] {
   return pins
 }
 
+/**
+ * Inputs the workflow gave that the action does not have: a misspelling of one that changes
+ * what is written throws (nothing may be written as if it had not been given); the rest are
+ * warnings, returned for the log.
+ */
+function strayInputs(): string[] {
+  const stray = unknownInputs(process.env)
+  const said = (u: UnknownInput) =>
+    `${u.name} is not an input of this action${u.nearest ? `: did you mean ${u.nearest}?` : ''}`
+  const blocking = stray.filter((u) => u.blocks)
+  if (blocking.length > 0)
+    throw new InputError(
+      `${blocking.map(said).join('; ')} ${blocking.length === 1 ? 'It changes' : 'They change'} what is written, ` +
+        "so nothing was done: correct the name in the step's with:"
+    )
+  return stray.map((u) => `${said(u)} It was ignored.`)
+}
+
 /** Every input parsed and validated before any network call; the first bad one throws. */
 export function readInputs(): ActionInputs {
+  const warnings = strayInputs()
   // The report job merges files the shards wrote: it needs neither a token nor templates.
   const report = input(Inputs.Mode).trim() === 'report'
   const token = raw(Inputs.Token).trim()
@@ -70,6 +88,7 @@ export function readInputs(): ActionInputs {
   const pins = readPins()
   return {
     token,
+    warnings,
     settings: {
       version,
       templates,
@@ -88,7 +107,8 @@ export function readInputs(): ActionInputs {
       requestTimeoutMs: integer(Inputs.RequestTimeoutMs, 100, 600000),
       gitTimeoutMs: integer(Inputs.GitTimeoutMs, 1000, 3600000),
       pr: readPullRequest(version, where.prBranch, pins),
-      downgrade: choice(Inputs.Downgrade, ['allow', 'skip', 'fail'] as const),
+      downgrade: choice(Inputs.Downgrade, ['skip', 'fail', 'allow'] as const),
+      allowPrefixChange: boolean(Inputs.AllowPrefixChange),
       rateLimitWaitSeconds: integer(Inputs.RateLimitWait, 0, 3600),
       requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off'] as const),
       verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require'] as const),
@@ -116,14 +136,7 @@ function readShards(report: boolean): Pick<Settings, 'shard' | 'shardResults'> {
 }
 
 function readVersion(): string {
-  const version = raw(Inputs.Version).trim()
-  if (!VERSION.test(version)) {
-    throw new InputError(
-      `version: "${version}" is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
-        'starting with a letter or digit'
-    )
-  }
-  return version
+  return checkVersion(raw(Inputs.Version).trim(), versionShape(input(Inputs.VersionPattern)))
 }
 
 const withVersion = (text: string, version: string) => text.split('{version}').join(version)

@@ -80,6 +80,8 @@ export interface Settings {
   shardResults: string
   pr: PullRequestSettings
   downgrade: DowngradePolicy
+  /** Write a version whose `v` prefix differs from a template's pin (v1.2.3 over 1.2.2). */
+  allowPrefixChange: boolean
   /** How pins land: the contents API, git, or the API with git where the API cannot serve. */
   transport: TransportChoice
   /** What to do when the template's workflow does not mention the version file. */
@@ -98,4 +100,6 @@ export interface Settings {
 export interface ActionInputs {
   token: string
   settings: Settings
+  /** What the log should warn about the inputs (an input the action does not have). */
+  warnings: string[]
 }

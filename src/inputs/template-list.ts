@@ -105,11 +105,15 @@ function repositoryWords(word: string, serverUrl: string | undefined): string {
   }
   const server = serverUrl ? new URL(serverUrl) : undefined
   const base = server ? server.pathname.replace(/\/+$/, '') : ''
-  if (!server || url.origin !== server.origin || !url.pathname.startsWith(`${base}/`)) {
+  if (!server || url.origin !== server.origin) {
+    // owner/repo would name the repository of that name on this forge: another one altogether.
     throw new InputError(
-      `templates: "${word}" is not on this forge (${serverUrl ?? 'server-url'}): list its repositories as owner/repo`
+      `templates: "${word}" is on another host (${url.host}), not on this forge (${serverUrl ?? 'server-url'}): ` +
+        "this run's token and API are this forge's. Pin that host's templates in a step of their own, with its server-url, api-url and token"
     )
   }
+  if (!url.pathname.startsWith(`${base}/`))
+    throw new InputError(`templates: "${word}" is not below this forge's address (${serverUrl})`)
   const path = url.pathname
     .slice(base.length)
     .replace(/^\/+|\/+$/g, '')

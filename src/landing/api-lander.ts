@@ -196,9 +196,10 @@ export class ApiLander {
     call: CallOptions
   ): Promise<Landing> {
     const { settings, api } = this.ctx
-    if (verdict.kind === 'skip') return { kind: 'skipped', reason: verdict.reason, attempts: writes }
+    if (verdict.kind === 'skip')
+      return { kind: 'skipped', reason: verdict.reason, attempts: writes, newer: verdict.newer }
     if (verdict.kind === 'fail')
-      return { kind: 'failed', reason: verdict.reason, attempts: writes, failure: verdict.policy ? 'policy' : 'other' }
+      return { kind: 'failed', reason: verdict.reason, attempts: writes, failure: verdict.failure ?? 'other' }
     if (unsure) {
       const tip = await api.branch(request.owner, request.repo, target, call)
       if (tip && markedVersion(tip.message) === settings.version)
@@ -252,7 +253,7 @@ export class ApiLander {
       return { kind: 'cannot', reason: `the forge has no contents write here (${error.message})`, attempts: writes }
     if (failure === 'no-access') {
       const reason = `the token lacks write access to this repository (the forge said: ${error.message})`
-      return { kind: 'failed', reason, attempts: writes }
+      return { kind: 'failed', reason, attempts: writes, failure: 'no-access' }
     }
     return { kind: 'failed', reason: `write refused: ${error.message}`, attempts: writes }
   }

@@ -25,7 +25,7 @@ export class AutoLander implements Lander {
     if (landing.kind !== 'cannot' || this.choice === 'api') return { ...landing, transport: 'api' }
     if (this.signing === 'require') {
       const reason = `${landing.reason}, and git would land it unsigned (commit-signing: require)`
-      return { kind: 'failed', reason, attempts: landing.attempts, failure: 'policy', transport: 'api' }
+      return { kind: 'failed', reason, attempts: landing.attempts, failure: 'signing', transport: 'api' }
     }
     request.log(`${landing.reason}: landing through git instead`)
     return this.viaGit({ ...request, writesMade: landing.attempts }, landing.reason)

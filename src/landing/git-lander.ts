@@ -125,8 +125,9 @@ class GitAttempt {
         reason: `already pinned to ${settings.version} on ${request.base}`,
         attempts: this.pushes
       }
-    if (verdict.kind === 'skip') return { kind: 'skipped', reason: verdict.reason, attempts: this.pushes }
-    if (verdict.kind === 'fail') return this.failed(verdict.reason, verdict.policy ? 'policy' : 'other')
+    if (verdict.kind === 'skip')
+      return { kind: 'skipped', reason: verdict.reason, attempts: this.pushes, newer: verdict.newer }
+    if (verdict.kind === 'fail') return this.failed(verdict.reason, verdict.failure ?? 'other')
     const files: PinFile[] = verdict.changes.map((c) => {
       const before = read.reads.get(c.path)
       const previous = before?.kind === 'file' ? before.bytes : undefined

@@ -57,8 +57,8 @@ export type Landing =
     }
   /** Nothing to write after all (someone pinned it meanwhile); `reason` for the result. */
   | { kind: 'unchanged'; reason: string; attempts: number }
-  /** A re-read under the policy said skip. */
-  | { kind: 'skipped'; reason: string; attempts: number }
+  /** A re-read under the policy said skip; `newer`: the newer pin it keeps. */
+  | { kind: 'skipped'; reason: string; attempts: number; newer?: string }
   | { kind: 'would-land'; made: WriteVerdict }
   | { kind: 'failed'; reason: string; attempts: number; failure?: FailureKind }
   /** This transport cannot serve this template; under `transport: auto` git takes it. */

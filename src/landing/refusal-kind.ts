@@ -10,5 +10,7 @@ const PROTECTED = /user cannot commit to repo|Changes must be made through a pul
 
 /** The kind of a refusal whose landing did not say: from the forge's own words. */
 export function kindOfRefusal(reason: string): FailureKind {
-  return PROTECTED.test(reason) ? 'protected-branch' : 'other'
+  if (PROTECTED.test(reason)) return 'protected-branch'
+  // git's 403 on a push, in the words git-outcome.ts gives it.
+  return /lacks write access/i.test(reason) ? 'no-access' : 'other'
 }

@@ -1,5 +1,6 @@
 import type { FileRead } from '../forge/forge-shapes.js'
 import type { DowngradePolicy } from '../inputs/settings.js'
+import type { FailureKind } from '../shared/failure-kind.js'
 import { compareVersions } from '../shared/version-order.js'
 import { readFilePins, type PinValue } from './file-pins.js'
 import { pinPaths, type Pin } from '../inputs/pins-input.js'
@@ -23,14 +24,16 @@ export interface FileChange {
 export type Verdict =
   | { kind: 'pinned' }
   | { kind: 'write'; changes: FileChange[]; note?: string }
-  | { kind: 'skip'; reason: string }
-  /** `policy`: the downgrade policy refused it (not the files' shape). */
-  | { kind: 'fail'; reason: string; policy?: true }
+  /** `newer`: a pin reads a newer version and `downgrade: skip` keeps it (the run warns, naming it). */
+  | { kind: 'skip'; reason: string; newer?: string }
+  /** `failure`: what refused it, when an input's rule did (not the files' shape). */
+  | { kind: 'fail'; reason: string; failure?: Extract<FailureKind, 'downgrade' | 'version-prefix'> }
 
 export interface PinRules {
   version: string
   pins: Pin[]
   downgrade: DowngradePolicy
+  allowPrefixChange: boolean
 }
 
 /**
@@ -55,7 +58,30 @@ export function judgePins(reads: PinReads, rules: PinRules): Verdict {
     changes.push({ path, bytes: file.next, sha: file.sha, was, whole: pins[0].kind === 'file' })
   }
   if (changes.length === 0) return { kind: 'pinned' }
-  return downgradeRule(changes, values, rules)
+  return prefixRule(values, rules) ?? downgradeRule(changes, values, rules)
+}
+
+const PREFIXED = /^v\d/i
+const BARE = /^\d/
+
+/**
+ * `version: v0.1.10` over pins of `0.1.9` (or `0.1.10` over `v0.1.9`) would rewrite every
+ * template, and every image would rebuild, for a spelling: the template reads the file as it
+ * is written. Unless `allow-prefix-change` says the change is meant, the template fails,
+ * saying which value to pass.
+ */
+function prefixRule(values: PinValue[], rules: PinRules): Verdict | null {
+  const { version } = rules
+  if (rules.allowPrefixChange || !(PREFIXED.test(version) || BARE.test(version))) return null
+  const other = PREFIXED.test(version) ? BARE : PREFIXED
+  const unlike = values.find((v) => other.test(v.reading))
+  if (!unlike) return null
+  const spelt = PREFIXED.test(version) ? version.slice(1) : `v${version}`
+  const reason =
+    `pins ${unlike.shown}, ${PREFIXED.test(version) ? 'without' : 'with'} the "v" that version ${version} ` +
+    `${PREFIXED.test(version) ? 'has' : 'lacks'}: pass version ${spelt} to keep the pins' spelling, ` +
+    `or set allow-prefix-change: true to write ${version}`
+  return { kind: 'fail', reason, failure: 'version-prefix' }
 }
 
 /** The downgrade policy over every version the pins read now; `allow` writes and says so. */
@@ -63,15 +89,16 @@ function downgradeRule(changes: FileChange[], values: PinValue[], rules: PinRule
   const { version, downgrade } = rules
   const newer = values.find((v) => v.reading !== '' && (compareVersions(version, v.reading) ?? 0) < 0)
   const uncomparable = values.find((v) => v.reading !== '' && compareVersions(version, v.reading) === null)
-  if (newer && downgrade === 'skip') return { kind: 'skip', reason: `pin ${newer.shown} is newer` }
+  if (newer && downgrade === 'skip')
+    return { kind: 'skip', reason: `pins ${newer.shown}, newer than ${version} (downgrade: skip)`, newer: newer.shown }
   if (newer && downgrade === 'fail')
-    return { kind: 'fail', reason: `pin ${newer.shown} is newer than ${version} (downgrade: fail)`, policy: true }
+    return {
+      kind: 'fail',
+      reason: `pins ${newer.shown}, newer than ${version} (downgrade: fail)`,
+      failure: 'downgrade'
+    }
   const note = newer
     ? `a downgrade from ${newer.shown}`
     : uncomparable && `versions could not be compared (${uncomparable.shown} → ${version})`
   return note ? { kind: 'write', changes, note } : { kind: 'write', changes }
 }
-
-/** The files a verdict writes, for the results and the summary. */
-export const changedPaths = (verdict: Extract<Verdict, { kind: 'write' }>): string[] =>
-  verdict.changes.map((c) => c.path)

@@ -47,7 +47,8 @@ export function decide(seen: LookUp, settings: Settings, fullName: string, claim
   const empty = [...seen.files.values()].some((f) => f.kind === 'empty-repository')
   if (info.empty || empty) return skipped('empty repository (no branch to pin)')
   // Only Gitea and Forgejo report this truthfully; on GitHub the write decides (see RepoInfo).
-  if (info.canPush === false) return failed('the token has no push permission on this repository')
+  if (info.canPush === false)
+    return { ...failed('the token has no push permission on this repository'), failure: 'no-access' }
 
   const branch = settings.branch || info.defaultBranch
   if (!branch) return failed('the forge reported no default branch')
@@ -84,8 +85,8 @@ function judged(seen: LookUp, settings: Settings, fullName: string, branch: stri
     log(`every pin already reads ${settings.version}: nothing to do`)
     return marked(result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch }))
   }
-  if (verdict.kind === 'skip') return skipped(verdict.reason)
-  if (verdict.kind === 'fail') return { ...failed(verdict.reason), failure: verdict.policy ? 'policy' : 'other' }
+  if (verdict.kind === 'skip') return { ...skipped(verdict.reason), ...(verdict.newer ? { skip: 'newer-pin' } : {}) }
+  if (verdict.kind === 'fail') return { ...failed(verdict.reason), failure: verdict.failure ?? 'other' }
   for (const change of verdict.changes)
     log(change.was === null ? `${change.path} is absent: it will be created` : `${change.path} pins ${change.was}`)
   const workflow = seen.workflow?.path || undefined

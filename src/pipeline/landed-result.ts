@@ -37,7 +37,7 @@ export function landedResult(
     case 'unchanged':
       return result(fullName, 'unchanged', landing.reason, base)
     case 'skipped':
-      return result(fullName, 'skipped', landing.reason, base)
+      return result(fullName, 'skipped', landing.reason, { ...base, ...(landing.newer ? { skip: 'newer-pin' } : {}) })
     case 'would-land': {
       const what = pr
         ? `would push ${pr.branch} and open a pull request into ${c.branch}`

@@ -47,8 +47,8 @@ export interface TemplateResult {
   verified?: boolean
   /** How the pin landed: the forge's API, or a git push. */
   transport?: 'api' | 'git'
-  /** Why the template was skipped, where the summary groups it: no probed workflow found. */
-  skip?: 'no-workflow'
+  /** Why the template was skipped, where the summary groups it: no probed workflow found, or a newer pin kept. */
+  skip?: 'no-workflow' | 'newer-pin'
   /** Never started (the run had stopped) or cut off by a cancel: no log group of its own. */
   cut?: 'not-attempted' | 'cancelled'
   /** Build waves: how long this pin waited for a build slot (ms), when it had to. */

@@ -3,7 +3,7 @@ import type { RunStopError } from '../shared/run-control.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Redactor } from '../shared/redact.js'
 import { describeCounts } from './counts.js'
-import { advice, failureKind, failuresByKind } from './failure-advice.js'
+import { advice, failureKind, failuresByKind, type AdviceForge } from './failure-advice.js'
 import { buildOutputs } from './outputs.js'
 import type { TemplateResult } from '../pipeline/template-result.js'
 import { renderMarkdown, type SummaryContext } from './summary.js'
@@ -16,8 +16,9 @@ import { versionPrefixWarning } from './version-prefix.js'
  * verdict. A run with failures never ends green (unless fail-on-error is false); a run that
  * stopped reports its one cause once, not once per template.
  */
-function summaryContext(settings: Settings): SummaryContext {
+function summaryContext(settings: Settings, forge: AdviceForge): SummaryContext {
   return {
+    forge,
     version: settings.version,
     dryRun: settings.dryRun,
     mode: settings.mode,
@@ -35,20 +36,22 @@ export async function publish(
   settings: Settings,
   results: TemplateResult[],
   redactor: Redactor,
-  stopped: RunStopError | null
+  stopped: RunStopError | null,
+  forge?: AdviceForge
 ): Promise<void> {
+  const ctx = summaryContext(settings, forge)
   for (const [name, value] of Object.entries(buildOutputs(results))) core.setOutput(name, redactor.redact(value))
   core.info('')
   core.info(`Runtime cascade ${settings.version}: ${describeCounts(results) || 'no templates'}`)
-  core.info(redactor.redact(renderText(summaryContext(settings), results)))
+  core.info(redactor.redact(renderText(ctx, results)))
   warnings(settings, results)
   if (!stopped) {
     for (const r of results.filter((x) => x.status === 'failed'))
-      core.error(`${r.template}: ${r.reason} (${advice(failureKind(r))})`, { title: 'runtime cascade' })
+      core.error(`${r.template}: ${r.reason} (${advice(failureKind(r), 1, forge)})`, { title: 'runtime cascade' })
   }
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary
-      .addRaw(redactor.redact(renderMarkdown(summaryContext(settings), results)))
+      .addRaw(redactor.redact(renderMarkdown(ctx, results)))
       .write()
       .catch((error: Error) => core.warning(`could not write the job summary: ${error.message}`))
   }
@@ -56,7 +59,7 @@ export async function publish(
     core.setFailed(redactor.redact(stopped.message))
     return
   }
-  verdict(settings, results)
+  verdict(settings, results, forge)
 }
 
 /** Annotations a person should see without opening the log. */
@@ -72,15 +75,23 @@ function warnings(settings: Settings, results: TemplateResult[]): void {
       title: 'runtime cascade: no build started'
     })
   }
-  const prefix = versionPrefixWarning(settings.version, results)
+  // Check mode writes nothing, so a prefix that differs is a warning there; elsewhere each such
+  // template failed, saying which value to pass.
+  const prefix = settings.mode === 'check' && versionPrefixWarning(settings.version, results)
   if (prefix) core.warning(prefix, { title: 'runtime cascade: version prefix' })
+  for (const r of results.filter((x) => x.skip === 'newer-pin')) {
+    core.warning(
+      `${r.template}: ${r.reason}: left as it is. To write ${settings.version} anyway, re-run with downgrade: allow`,
+      { title: 'runtime cascade: newer pin kept' }
+    )
+  }
   for (const r of results.filter((x) => x.consumer)) {
     core.warning(`${r.template}: ${r.consumer}`, { title: 'runtime cascade: the pin may not be read' })
   }
 }
 
 /** The step's verdict: failed templates and laggards fail it (or only warn, with fail-on-error: false). */
-function verdict(settings: Settings, results: TemplateResult[]): void {
+function verdict(settings: Settings, results: TemplateResult[], forge: AdviceForge): void {
   const failed = results.filter((r) => r.status === 'failed').map((r) => r.template)
   const lagging = results.filter((r) => r.status === 'lagging').map((r) => r.template)
   // Laggards with the bump pull request open need a merge, not another push.
@@ -89,21 +100,29 @@ function verdict(settings: Settings, results: TemplateResult[]): void {
   if (failed.length > 0) {
     const groups = failuresByKind(results).map(([kind, names]) =>
       kind === 'transient'
-        ? `${names.join(' ')}: ${advice(kind)}, with templates: ${names.join(' ')}`
-        : `${names.join(' ')}: ${advice(kind)}`
+        ? `${names.join(' ')}: ${advice(kind, names.length, forge)}, with templates: ${names.join(' ')}`
+        : `${names.join(' ')}: ${advice(kind, names.length, forge)}`
     )
     problems.push(`${failed.length} of ${results.length} template(s) failed. ${groups.join('. ')}.`)
   }
-  if (lagging.length > 0) {
-    problems.push(
-      `${lagging.length} of ${results.length} template(s) lag behind ${settings.version}: ${lagging.join(' ')}.` +
-        (toUpdate.length > 0 ? ` Update them with templates: ${toUpdate.join(' ')}` : '') +
-        (toUpdate.length < lagging.length ? ` (the others have their pull request open: merge it)` : '')
-    )
-  }
+  if (lagging.length > 0) problems.push(laggingProblem(settings.version, results.length, lagging, toUpdate))
   if (problems.length > 0) {
     const message = problems.join(' ')
     if (settings.failOnError) core.setFailed(message)
     else core.warning(`${message} (fail-on-error is false, so the step stays green)`)
   }
+}
+
+/** Laggards: those to cascade to, and those whose bump pull request is open (merge it). */
+function laggingProblem(version: string, total: number, lagging: string[], toUpdate: string[]): string {
+  const withPull = lagging.filter((name) => !toUpdate.includes(name))
+  const pulls =
+    withPull.length === 0
+      ? ''
+      : withPull.length === lagging.length
+        ? ` ${withPull.length === 1 ? 'Its bump pull request is' : 'Their bump pull requests are'} open: merge ${withPull.length === 1 ? 'it' : 'them'}.`
+        : ` ${withPull.join(' ')} ${withPull.length === 1 ? 'has its' : 'have their'} bump pull request open: merge ${withPull.length === 1 ? 'it' : 'them'}.`
+  const update =
+    toUpdate.length > 0 ? ` Update ${toUpdate.length === 1 ? 'it' : 'them'} with templates: ${toUpdate.join(' ')}.` : ''
+  return `${lagging.length} of ${total} template(s) lag behind ${version}: ${lagging.join(' ')}.${update}${pulls}`
 }

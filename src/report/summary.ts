@@ -1,17 +1,22 @@
 import { describeCounts, STATUS_WORDS } from './counts.js'
-import { advice, failuresByKind, type FailureKind } from './failure-advice.js'
+import { advice, failuresByKind, type AdviceForge, type FailureKind } from './failure-advice.js'
 import { COLUMNS, showsBuilds, tableOrder } from './table-rows.js'
 import type { Status, TemplateResult } from '../pipeline/template-result.js'
 
 const FAILURE_HEADING: Record<FailureKind, string> = {
   transient: 'A re-run may fix',
   'protected-branch': 'Protected branch',
+  'no-access': 'No write access',
   'not-found': 'Not found',
-  policy: 'Refused by the downgrade policy',
+  'version-prefix': 'Version prefix differs',
+  downgrade: 'Refused by downgrade: fail',
+  signing: 'Could only land unsigned',
   other: 'Needs a change first'
 }
 
 export interface SummaryContext {
+  /** The forge the run talked to, for advice that differs (the right a token needs). */
+  forge?: AdviceForge
   version: string
   dryRun: boolean
   mode: 'push' | 'pull-request' | 'check' | 'report'
@@ -61,34 +66,7 @@ export function renderMarkdown(ctx: SummaryContext, results: readonly TemplateRe
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`
   ]
-  const footer: string[] = []
-  if (folded.length > 0) {
-    footer.push('', `<details><summary>${describeCounts(folded)}: not listed above</summary>`, '')
-    footer.push(
-      folded.map((r) => `${link(ctx, r)} (${STATUS_WORDS[r.status]}: ${cell(short(r))})`).join(' · '),
-      '',
-      '</details>'
-    )
-  }
-  if (results.some((r) => r.skip === 'no-workflow')) {
-    footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`)
-  }
-  const waited = results.filter((r) => r.slotWaitMs)
-  if (ctx.maxBuildsInFlight) {
-    const longest = Math.max(0, ...waited.map((r) => r.slotWaitMs ?? 0)) / 1000
-    footer.push(
-      '',
-      `Build waves: at most ${ctx.maxBuildsInFlight} builds at once; ${waited.length} pin(s) waited for a slot` +
-        (waited.length ? `, the longest ${longest.toFixed(1)} s.` : '.')
-    )
-  }
-  // Check mode: the laggards to cascade to, as the log says, less those whose pull request is open.
-  const toUpdate = results.filter((r) => r.status === 'lagging' && !r.pullRequest).map((r) => r.template)
-  if (toUpdate.length > 0) footer.push('', 'Update them with:', '', '```', `templates: ${toUpdate.join(' ')}`, '```')
-  for (const [kind, names] of failuresByKind(results)) {
-    footer.push('', `**${FAILURE_HEADING[kind]}** (${names.join(' ')}): ${advice(kind)}.`)
-    if (kind === 'transient') footer.push('', '```', `templates: ${names.join(' ')}`, '```')
-  }
+  const footer = footerLines(ctx, results, folded)
   let size = [...lines, ...footer].join('\n').length
   let shown = 0
   for (const r of rows) {
@@ -105,6 +83,46 @@ export function renderMarkdown(ctx: SummaryContext, results: readonly TemplateRe
     shown++
   }
   return `${[...lines, ...footer].join('\n')}\n`
+}
+
+/** What follows the table: the folded rows, what is said once, and what to do about each failure. */
+function footerLines(ctx: SummaryContext, results: readonly TemplateResult[], folded: TemplateResult[]): string[] {
+  const footer: string[] = []
+  if (folded.length > 0) {
+    footer.push('', `<details><summary>${describeCounts(folded)}: not listed above</summary>`, '')
+    footer.push(
+      folded.map((r) => `${link(ctx, r)} (${STATUS_WORDS[r.status]}: ${cell(short(r))})`).join(' · '),
+      '',
+      '</details>'
+    )
+  }
+  if (results.some((r) => r.skip === 'no-workflow')) {
+    footer.push('', `No publish-image.yml: looked for ${ctx.probePaths.map((p) => `\`${p}\``).join(', ')}.`)
+  }
+  const newer = results.filter((r) => r.skip === 'newer-pin').map((r) => r.template)
+  if (newer.length > 0)
+    footer.push(
+      '',
+      `**Newer pin kept** (${newer.join(' ')}): ${newer.length === 1 ? 'it pins' : 'they pin'} a newer version than ${ctx.version}, ` +
+        `so \`downgrade: skip\` left ${newer.length === 1 ? 'it' : 'them'} as ${newer.length === 1 ? 'it is' : 'they are'}. To write ${ctx.version} anyway: \`downgrade: allow\`.`
+    )
+  const waited = results.filter((r) => r.slotWaitMs)
+  if (ctx.maxBuildsInFlight) {
+    const longest = Math.max(0, ...waited.map((r) => r.slotWaitMs ?? 0)) / 1000
+    footer.push(
+      '',
+      `Build waves: at most ${ctx.maxBuildsInFlight} builds at once; ${waited.length} pin(s) waited for a slot` +
+        (waited.length ? `, the longest ${longest.toFixed(1)} s.` : '.')
+    )
+  }
+  // Check mode: the laggards to cascade to, as the log says, less those whose pull request is open.
+  const toUpdate = results.filter((r) => r.status === 'lagging' && !r.pullRequest).map((r) => r.template)
+  if (toUpdate.length > 0) footer.push('', 'Update them with:', '', '```', `templates: ${toUpdate.join(' ')}`, '```')
+  for (const [kind, names] of failuresByKind(results)) {
+    footer.push('', `**${FAILURE_HEADING[kind]}** (${names.join(' ')}): ${advice(kind, names.length, ctx.forge)}.`)
+    if (kind === 'transient') footer.push('', '```', `templates: ${names.join(' ')}`, '```')
+  }
+  return footer
 }
 
 function renderRow(ctx: SummaryContext, r: TemplateResult, build: boolean): string {

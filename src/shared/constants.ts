@@ -4,6 +4,8 @@
  */
 export const Inputs = {
   Version: 'version',
+  VersionPattern: 'version-pattern',
+  AllowPrefixChange: 'allow-prefix-change',
   Templates: 'templates',
   TemplatesFile: 'templates-file',
   Token: 'token',
