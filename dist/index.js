@@ -32750,6 +32750,14 @@ function blobOid(bytes) {
 
 
 const MERGE_METHOD = { merge: 'MERGE', squash: 'SQUASH', rebase: 'REBASE' };
+/** Tries of a merge while Gitea is still checking the pull request (backoff between them). */
+const MERGE_CHECK_TRIES = 6;
+/**
+ * Gitea/Forgejo's words for a merge its branch protection holds back, which a scheduled merge
+ * waits out: 1.22 "not allowed to merge [reason: X]" (models/error.go ErrDisallowedToMerge), 1.26
+ * X itself (services/pull/merge.go CheckPullBranchProtections, ErrNotReadyToMerge).
+ */
+const HELD_BY_PROTECTION = /not allowed to merge \[reason|not ready to merge|required status checks|enough approvals|requested changes|official review requests|head branch is behind|protected files/i;
 /**
  * The pull-request endpoints beyond opening one. Gitea/Forgejo and GitHub share most paths
  * (`PATCH /pulls/{n}`, `POST /issues/{n}/comments`, `POST /issues/{n}/labels`, `POST
@@ -32806,10 +32814,27 @@ class PullsApi {
     }
     /** The messages of the pull request's commits (at most 100: a bump branch holds a few). */
     async commitMessages(owner, repo, n, call) {
+        return (await this.commits(owner, repo, n, call)).map((c) => c.message);
+    }
+    /**
+     * The message of the pull request's head commit: the one whose sha the pull request names.
+     * Without it, by each forge's order: Gitea and Forgejo list a pull request's commits newest
+     * first (`git log base..head`, routers/api/v1/repo/pull.go GetPullRequestCommits, release/v1.22
+     * and v1.26), GitHub oldest first.
+     */
+    async headMessage(owner, repo, pull, call) {
+        const commits = await this.commits(owner, repo, pull.number, call);
+        const bySha = pull.headSha ? commits.find((c) => c.sha === pull.headSha) : undefined;
+        return (bySha ?? (this.github ? commits.at(-1) : commits[0]))?.message;
+    }
+    async commits(owner, repo, n, call) {
         const path = repoApiPath(owner, repo, 'pulls', `${n}`, 'commits');
         const query = this.github ? 'per_page=100' : 'limit=50';
         const rows = list((await this.client.call('GET', `${path}?${query}`, call)).data, `GET ${path}`);
-        return rows.map((row) => String(object(object(row, 'a commit').commit ?? {}, 'a commit').message ?? ''));
+        return rows.map((row) => {
+            const commit = object(row, 'a commit');
+            return { sha: String(commit.sha ?? ''), message: String(object(commit.commit ?? {}, 'a commit').message ?? '') };
+        });
     }
     /** Gitea `DELETE /branches/{b}`, GitHub `DELETE /git/refs/heads/{b}`. */
     async deleteBranch(owner, repo, branch, call) {
@@ -32818,11 +32843,25 @@ class PullsApi {
             : repoApiPath(owner, repo, 'branches', branch);
         await this.client.call('DELETE', path, call);
     }
-    /** Gitea: label names as ids, from the repository's and its organisation's labels; `missing` the rest. */
+    /**
+     * Gitea: label names as ids, from the repository's and its organisation's labels; `missing` the
+     * rest. Every page, 50 a page: Gitea 1.26 answers a list without `page` with its first page
+     * only (routers/api/v1/utils/page.go forces page >= 1; seen live on Gitea 1.26.3, where a
+     * repository's 60th label was "missing"), and an admin's MAX_RESPONSE_ITEMS can be lower.
+     */
     async labelIds(owner, repo, names, call) {
         const read = async (path) => {
-            const answer = await absentOn404(this.client.call('GET', `${path}?limit=50`, call));
-            return answer ? list(answer.data, `GET ${path}`).map((l) => object(l, 'a label')) : [];
+            const labels = [];
+            for (let page = 1; page <= 20; page++) {
+                const answer = await absentOn404(this.client.call('GET', `${path}?limit=50&page=${page}`, call));
+                const rows = answer ? list(answer.data, `GET ${path}`).map((l) => object(l, 'a label')) : [];
+                labels.push(...rows);
+                // A short page ends the list, unless X-Total-Count says more (a lower MAX_RESPONSE_ITEMS).
+                const total = Number(answer?.headers['x-total-count'] ?? NaN);
+                if (rows.length === 0 || (rows.length < 50 && !(labels.length < total)))
+                    break;
+            }
+            return labels;
         };
         const own = [
             ...(await read(repoApiPath(owner, repo, 'labels'))),
@@ -32852,22 +32891,14 @@ class PullsApi {
         });
     }
     /**
-     * Merge once the required checks pass. Gitea/Forgejo: `POST /pulls/{n}/merge` with
-     * `merge_when_checks_succeed`: 201 scheduled, 200 merged at once (nothing pending), 405/409
-     * refused (routers/api/v1/repo/pull.go MergePullRequest, release/v1.22-v1.25). GitHub: GraphQL
-     * `enablePullRequestAutoMerge`, which refuses a pull request with nothing to wait for ("is in
-     * clean status"): that one is merged directly (`PUT /pulls/{n}/merge`).
+     * Merge once the base branch's protection allows. GitHub: GraphQL `enablePullRequestAutoMerge`,
+     * which refuses a pull request with nothing to wait for ("is in clean status"): that one is
+     * merged directly (`PUT /pulls/{n}/merge`). Gitea/Forgejo: see mergeOnGitea.
      */
     async autoMerge(owner, repo, pull, method, call) {
         try {
-            if (!this.github) {
-                const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge');
-                const answer = await this.client.call('POST', path, {
-                    ...call,
-                    body: { Do: method, merge_when_checks_succeed: true }
-                });
-                return answer.status === 201 ? { kind: 'enabled' } : { kind: 'merged' };
-            }
+            if (!this.github)
+                return await this.mergeOnGitea(owner, repo, pull, method, call);
             const refused = await this.enableOnGithub(pull, method, call);
             if (refused === null)
                 return { kind: 'enabled' };
@@ -32881,6 +32912,60 @@ class PullsApi {
             if (!(error instanceof ApiError) || error.transient)
                 throw error;
             return { kind: 'refused', reason: error.message };
+        }
+    }
+    /**
+     * Gitea/Forgejo. `merge_when_checks_succeed` answers 201 "scheduled" whatever is pending, and
+     * before Gitea 1.24.3 and in Forgejo nothing looks at a scheduled merge again until a commit
+     * status or a review arrives (services/automerge/automerge.go; seen on Gitea 1.22.6: a pull
+     * request with no required check stayed open, "scheduled", for good). So the merge is asked for
+     * now (what a scheduled merge would do when nothing is required), and scheduled only when the
+     * base branch's protection holds it back (required checks, approvals: 405 "not allowed to merge
+     * [reason: ...]" on 1.22, "Not all required status checks successful" and the like on 1.26),
+     * which is what a status or review will come to settle. A re-run finds it scheduled (409).
+     */
+    async mergeOnGitea(owner, repo, pull, method, call) {
+        const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge');
+        const now = await this.mergeNow(path, method, call);
+        if (now === 'merged')
+            return { kind: 'merged' };
+        if (!HELD_BY_PROTECTION.test(now.serverText))
+            return { kind: 'refused', reason: now.message };
+        try {
+            const answer = await this.client.call('POST', path, {
+                ...call,
+                body: { do: method, merge_when_checks_succeed: true }
+            });
+            return answer.status === 201 ? { kind: 'scheduled', waiting: now.serverText } : { kind: 'merged' };
+        }
+        catch (error) {
+            // routers/api/v1/repo/pull.go: 409 when it already is (a re-run).
+            if (error instanceof ApiError && error.status === 409 && /already scheduled/i.test(error.serverText))
+                return { kind: 'scheduled', waiting: now.serverText };
+            throw error;
+        }
+    }
+    /**
+     * A merge right away. The method goes as `do`, which Gitea 1.26 documents; older releases and
+     * Forgejo document `Do` and take either (JSON keys are matched whatever their case: seen on Gitea
+     * 1.22.6). Gitea checks a pull request after each push to its head, and until that
+     * check is done answers 405 "Please try again later" (ErrNotMergeableState; seen on Gitea
+     * 1.26.3 for a pull request opened a moment before): asked again, with backoff, a few times.
+     */
+    async mergeNow(path, method, call) {
+        for (let attempt = 1;; attempt++) {
+            try {
+                await this.client.call('POST', path, { ...call, body: { do: method } });
+                return 'merged';
+            }
+            catch (error) {
+                if (!(error instanceof ApiError) || error.transient)
+                    throw error;
+                const checking = error.status === 405 && /try again later/i.test(error.serverText);
+                if (!checking || attempt >= MERGE_CHECK_TRIES || !(await this.client.pause(attempt)))
+                    return error;
+                call.log?.(`the forge is still checking whether the pull request can merge: asking again`);
+            }
         }
     }
     /** null when GitHub enabled auto-merge; else its words (GraphQL answers 200 with `errors`). */
@@ -33374,17 +33459,21 @@ class ForgeApi {
             throw error;
         }
     }
+    /**
+     * A pull request's title as this forge shows a draft: GitHub has a draft flag (the title is
+     * as given); Gitea/Forgejo have none, a `WIP:` title prefix is theirs (WORK_IN_PROGRESS_PREFIXES,
+     * default "WIP:,[WIP]"), so a draft's title carries it, also when a rolling branch's pull
+     * request is retitled for the next release.
+     */
+    pullTitle(title, draft) {
+        return draft && this.kind !== 'github' ? `WIP: ${title}` : title;
+    }
     /** Opens a pull request; 'exists' when the forge says one is open for that head and base. */
     async openPull(owner, repo, spec, call) {
         const path = repoApiPath(owner, repo, 'pulls');
-        // A draft: GitHub's flag; Gitea/Forgejo have none, a WIP: title prefix is theirs
-        // (WORK_IN_PROGRESS_PREFIXES, default "WIP:,[WIP]").
-        const { draft, ...rest } = spec;
-        const body = !draft
-            ? rest
-            : this.kind === 'github'
-                ? { ...rest, draft: true }
-                : { ...rest, title: `WIP: ${rest.title}` };
+        const { draft = false, ...rest } = spec;
+        const title = this.pullTitle(rest.title, draft);
+        const body = draft && this.kind === 'github' ? { ...rest, title, draft: true } : { ...rest, title };
         try {
             const answer = await this.client.call('POST', path, { ...call, body });
             return pullState(answer.data);
@@ -33673,6 +33762,10 @@ class ForgeClient {
         finally {
             group.settle(me, false);
         }
+    }
+    /** Waits the backoff before retry number `retry` (retry-delay-ms, doubling); false when the run was cancelled. */
+    pause(retry) {
+        return sleep(backoffDelay(this.options.policy, retry), this.options.signal);
     }
     /** A rate limit: waited out at the gate when it returns soon enough, else the run stops. */
     waitOut(limited, waits, what, call) {
@@ -36497,8 +36590,7 @@ async function closedForVersion(w) {
         return null;
     if (pr.anyVersion)
         return found;
-    const messages = await api.pulls.commitMessages(owner, repo, found.number, call);
-    return markedVersion(messages.at(-1)) === w.version ? found : null;
+    return markedVersion(await api.pulls.headMessage(owner, repo, found, call)) === w.version ? found : null;
 }
 /**
  * Closes the action's own superseded pull requests, each with a comment naming the new one, and
@@ -36544,9 +36636,10 @@ async function ensurePull(t, open) {
     const { api, owner, repo, base, pr, call } = t;
     if (open) {
         call.log?.(`pull request #${open.number} is open`);
-        const stale = !pr.anyVersion && (open.title !== pr.title || open.body !== pr.body);
+        const title = api.pullTitle(pr.title, pr.draft);
+        const stale = !pr.anyVersion && (open.title !== title || open.body !== pr.body);
         if (stale)
-            await api.pulls.update(owner, repo, open.number, { title: pr.title, body: pr.body }, call);
+            await api.pulls.update(owner, repo, open.number, { title, body: pr.body }, call);
         const notes = stale ? ['its title and body now say this version'] : [];
         return { pull: { number: open.number, url: open.url }, state: open, opened: false, notes };
     }
@@ -36738,6 +36831,8 @@ function mergeWords(merge) {
         return undefined;
     if (merge.kind === 'refused')
         return `auto-merge refused: ${merge.reason}`;
+    if (merge.kind === 'scheduled')
+        return `auto-merge scheduled: not mergeable yet (${merge.waiting}); the forge merges it once that changes`;
     return merge.kind === 'merged' ? 'merged' : 'auto-merge enabled';
 }
 const closedWords = (closed) => closed.length > 0 ? `closed ${closed.map((n) => `#${n}`).join(', ')} (superseded)` : undefined;

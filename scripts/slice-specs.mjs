@@ -72,6 +72,7 @@ const GITEA = [
   ['gitea-1.23', 'gitea-1.23.json'],
   ['gitea-1.24', 'gitea-1.24.json'],
   ['gitea-1.25', 'gitea-1.25.json'],
+  ['gitea-main-2026-07', 'gitea-main.json'],
   ['forgejo-v10', 'forgejo-v10.0.json'],
   ['forgejo-v11', 'forgejo-v11.0.json']
 ]

@@ -155,10 +155,12 @@ describe('auto-merge on Gitea', () => {
     forge = await TestForge.start({ flavour: 'gitea-1.25' })
   })
 
-  it('with checks required, the merge is scheduled (201); without, it merges at once (200)', async () => {
+  it('with checks required, the merge is scheduled (201) and said so; without, it merges at once (200)', async () => {
     await template(forge, 'tpl', { protectBranch: 'main', requiredChecks: true })
     const run = await runAction(pr('1.0.0', { 'auto-merge': 'squash' }))
-    expect(first(run.outputs).reason).toBe('opened #1: pinned 1.0.0 (was 0.1.0); auto-merge enabled')
+    expect(first(run.outputs).reason).toBe(
+      'opened #1: pinned 1.0.0 (was 0.1.0); auto-merge scheduled: not mergeable yet (Not all required status checks successful); the forge merges it once that changes'
+    )
     expect(pulls()[0]).toMatchObject({ state: 'open', autoMerge: 'squash' })
     forge.repo('acme/tpl').requiredChecks = false
     const next = await runAction(pr('1.1.0', { 'auto-merge': 'merge' }))

@@ -263,17 +263,22 @@ export class ForgeApi {
     }
   }
 
+  /**
+   * A pull request's title as this forge shows a draft: GitHub has a draft flag (the title is
+   * as given); Gitea/Forgejo have none, a `WIP:` title prefix is theirs (WORK_IN_PROGRESS_PREFIXES,
+   * default "WIP:,[WIP]"), so a draft's title carries it, also when a rolling branch's pull
+   * request is retitled for the next release.
+   */
+  pullTitle(title: string, draft: boolean): string {
+    return draft && this.kind !== 'github' ? `WIP: ${title}` : title
+  }
+
   /** Opens a pull request; 'exists' when the forge says one is open for that head and base. */
   async openPull(owner: string, repo: string, spec: PullSpec, call?: CallOptions): Promise<PullState | 'exists'> {
     const path = repoApiPath(owner, repo, 'pulls')
-    // A draft: GitHub's flag; Gitea/Forgejo have none, a WIP: title prefix is theirs
-    // (WORK_IN_PROGRESS_PREFIXES, default "WIP:,[WIP]").
-    const { draft, ...rest } = spec
-    const body = !draft
-      ? rest
-      : this.kind === 'github'
-        ? { ...rest, draft: true }
-        : { ...rest, title: `WIP: ${rest.title}` }
+    const { draft = false, ...rest } = spec
+    const title = this.pullTitle(rest.title, draft)
+    const body = draft && this.kind === 'github' ? { ...rest, title, draft: true } : { ...rest, title }
     try {
       const answer = await this.client.call('POST', path, { ...call, body })
       return pullState(answer.data)

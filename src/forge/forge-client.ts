@@ -140,6 +140,11 @@ export class ForgeClient {
     }
   }
 
+  /** Waits the backoff before retry number `retry` (retry-delay-ms, doubling); false when the run was cancelled. */
+  pause(retry: number): Promise<boolean> {
+    return sleep(backoffDelay(this.options.policy, retry), this.options.signal)
+  }
+
   /** A rate limit: waited out at the gate when it returns soon enough, else the run stops. */
   private waitOut(limited: NonNullable<ApiError['rateLimited']>, waits: number, what: string, call: CallOptions): void {
     if (limited.until.getTime() - Date.now() > this.options.rateLimitWaitMs || waits > MAX_RATE_WAITS) {

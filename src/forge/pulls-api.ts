@@ -21,12 +21,26 @@ export interface PullState extends PullInfo {
 
 /** What asking the forge to merge a pull request came to. */
 export type MergeAsked =
+  /** GitHub: auto-merge is on; GitHub merges it once its required checks pass. */
   | { kind: 'enabled' }
+  /** Gitea/Forgejo: not mergeable yet (`waiting` in the forge's words); it merges it once that changes. */
+  | { kind: 'scheduled'; waiting: string }
   | { kind: 'merged' }
   /** Refused, in the forge's words; the pull request stays open. */
   | { kind: 'refused'; reason: string }
 
 const MERGE_METHOD: Record<Exclude<AutoMerge, 'off'>, string> = { merge: 'MERGE', squash: 'SQUASH', rebase: 'REBASE' }
+
+/** Tries of a merge while Gitea is still checking the pull request (backoff between them). */
+const MERGE_CHECK_TRIES = 6
+
+/**
+ * Gitea/Forgejo's words for a merge its branch protection holds back, which a scheduled merge
+ * waits out: 1.22 "not allowed to merge [reason: X]" (models/error.go ErrDisallowedToMerge), 1.26
+ * X itself (services/pull/merge.go CheckPullBranchProtections, ErrNotReadyToMerge).
+ */
+const HELD_BY_PROTECTION =
+  /not allowed to merge \[reason|not ready to merge|required status checks|enough approvals|requested changes|official review requests|head branch is behind|protected files/i
 
 /**
  * The pull-request endpoints beyond opening one. Gitea/Forgejo and GitHub share most paths
@@ -94,10 +108,29 @@ export class PullsApi {
 
   /** The messages of the pull request's commits (at most 100: a bump branch holds a few). */
   async commitMessages(owner: string, repo: string, n: number, call: CallOptions): Promise<string[]> {
+    return (await this.commits(owner, repo, n, call)).map((c) => c.message)
+  }
+
+  /**
+   * The message of the pull request's head commit: the one whose sha the pull request names.
+   * Without it, by each forge's order: Gitea and Forgejo list a pull request's commits newest
+   * first (`git log base..head`, routers/api/v1/repo/pull.go GetPullRequestCommits, release/v1.22
+   * and v1.26), GitHub oldest first.
+   */
+  async headMessage(owner: string, repo: string, pull: PullState, call: CallOptions): Promise<string | undefined> {
+    const commits = await this.commits(owner, repo, pull.number, call)
+    const bySha = pull.headSha ? commits.find((c) => c.sha === pull.headSha) : undefined
+    return (bySha ?? (this.github ? commits.at(-1) : commits[0]))?.message
+  }
+
+  private async commits(owner: string, repo: string, n: number, call: CallOptions) {
     const path = repoApiPath(owner, repo, 'pulls', `${n}`, 'commits')
     const query = this.github ? 'per_page=100' : 'limit=50'
     const rows = list((await this.client.call('GET', `${path}?${query}`, call)).data, `GET ${path}`)
-    return rows.map((row) => String(object(object(row, 'a commit').commit ?? {}, 'a commit').message ?? ''))
+    return rows.map((row) => {
+      const commit = object(row, 'a commit')
+      return { sha: String(commit.sha ?? ''), message: String(object(commit.commit ?? {}, 'a commit').message ?? '') }
+    })
   }
 
   /** Gitea `DELETE /branches/{b}`, GitHub `DELETE /git/refs/heads/{b}`. */
@@ -108,11 +141,24 @@ export class PullsApi {
     await this.client.call('DELETE', path, call)
   }
 
-  /** Gitea: label names as ids, from the repository's and its organisation's labels; `missing` the rest. */
+  /**
+   * Gitea: label names as ids, from the repository's and its organisation's labels; `missing` the
+   * rest. Every page, 50 a page: Gitea 1.26 answers a list without `page` with its first page
+   * only (routers/api/v1/utils/page.go forces page >= 1; seen live on Gitea 1.26.3, where a
+   * repository's 60th label was "missing"), and an admin's MAX_RESPONSE_ITEMS can be lower.
+   */
   async labelIds(owner: string, repo: string, names: string[], call: CallOptions) {
     const read = async (path: string) => {
-      const answer = await absentOn404(this.client.call('GET', `${path}?limit=50`, call))
-      return answer ? list(answer.data, `GET ${path}`).map((l) => object(l, 'a label')) : []
+      const labels: Array<Record<string, unknown>> = []
+      for (let page = 1; page <= 20; page++) {
+        const answer = await absentOn404(this.client.call('GET', `${path}?limit=50&page=${page}`, call))
+        const rows = answer ? list(answer.data, `GET ${path}`).map((l) => object(l, 'a label')) : []
+        labels.push(...rows)
+        // A short page ends the list, unless X-Total-Count says more (a lower MAX_RESPONSE_ITEMS).
+        const total = Number(answer?.headers['x-total-count'] ?? NaN)
+        if (rows.length === 0 || (rows.length < 50 && !(labels.length < total))) break
+      }
+      return labels
     }
     const own = [
       ...(await read(repoApiPath(owner, repo, 'labels'))),
@@ -147,22 +193,19 @@ export class PullsApi {
   }
 
   /**
-   * Merge once the required checks pass. Gitea/Forgejo: `POST /pulls/{n}/merge` with
-   * `merge_when_checks_succeed`: 201 scheduled, 200 merged at once (nothing pending), 405/409
-   * refused (routers/api/v1/repo/pull.go MergePullRequest, release/v1.22-v1.25). GitHub: GraphQL
-   * `enablePullRequestAutoMerge`, which refuses a pull request with nothing to wait for ("is in
-   * clean status"): that one is merged directly (`PUT /pulls/{n}/merge`).
+   * Merge once the base branch's protection allows. GitHub: GraphQL `enablePullRequestAutoMerge`,
+   * which refuses a pull request with nothing to wait for ("is in clean status"): that one is
+   * merged directly (`PUT /pulls/{n}/merge`). Gitea/Forgejo: see mergeOnGitea.
    */
-  async autoMerge(owner: string, repo: string, pull: PullState, method: Exclude<AutoMerge, 'off'>, call: CallOptions) {
+  async autoMerge(
+    owner: string,
+    repo: string,
+    pull: PullState,
+    method: Exclude<AutoMerge, 'off'>,
+    call: CallOptions
+  ): Promise<MergeAsked> {
     try {
-      if (!this.github) {
-        const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge')
-        const answer = await this.client.call('POST', path, {
-          ...call,
-          body: { Do: method, merge_when_checks_succeed: true }
-        })
-        return answer.status === 201 ? { kind: 'enabled' as const } : { kind: 'merged' as const }
-      }
+      if (!this.github) return await this.mergeOnGitea(owner, repo, pull, method, call)
       const refused = await this.enableOnGithub(pull, method, call)
       if (refused === null) return { kind: 'enabled' as const }
       if (!/clean status/i.test(refused)) return { kind: 'refused' as const, reason: refused }
@@ -172,6 +215,62 @@ export class PullsApi {
     } catch (error) {
       if (!(error instanceof ApiError) || error.transient) throw error
       return { kind: 'refused' as const, reason: error.message }
+    }
+  }
+
+  /**
+   * Gitea/Forgejo. `merge_when_checks_succeed` answers 201 "scheduled" whatever is pending, and
+   * before Gitea 1.24.3 and in Forgejo nothing looks at a scheduled merge again until a commit
+   * status or a review arrives (services/automerge/automerge.go; seen on Gitea 1.22.6: a pull
+   * request with no required check stayed open, "scheduled", for good). So the merge is asked for
+   * now (what a scheduled merge would do when nothing is required), and scheduled only when the
+   * base branch's protection holds it back (required checks, approvals: 405 "not allowed to merge
+   * [reason: ...]" on 1.22, "Not all required status checks successful" and the like on 1.26),
+   * which is what a status or review will come to settle. A re-run finds it scheduled (409).
+   */
+  private async mergeOnGitea(
+    owner: string,
+    repo: string,
+    pull: PullState,
+    method: Exclude<AutoMerge, 'off'>,
+    call: CallOptions
+  ): Promise<MergeAsked> {
+    const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge')
+    const now = await this.mergeNow(path, method, call)
+    if (now === 'merged') return { kind: 'merged' }
+    if (!HELD_BY_PROTECTION.test(now.serverText)) return { kind: 'refused', reason: now.message }
+    try {
+      const answer = await this.client.call('POST', path, {
+        ...call,
+        body: { do: method, merge_when_checks_succeed: true }
+      })
+      return answer.status === 201 ? { kind: 'scheduled', waiting: now.serverText } : { kind: 'merged' }
+    } catch (error) {
+      // routers/api/v1/repo/pull.go: 409 when it already is (a re-run).
+      if (error instanceof ApiError && error.status === 409 && /already scheduled/i.test(error.serverText))
+        return { kind: 'scheduled', waiting: now.serverText }
+      throw error
+    }
+  }
+
+  /**
+   * A merge right away. The method goes as `do`, which Gitea 1.26 documents; older releases and
+   * Forgejo document `Do` and take either (JSON keys are matched whatever their case: seen on Gitea
+   * 1.22.6). Gitea checks a pull request after each push to its head, and until that
+   * check is done answers 405 "Please try again later" (ErrNotMergeableState; seen on Gitea
+   * 1.26.3 for a pull request opened a moment before): asked again, with backoff, a few times.
+   */
+  private async mergeNow(path: string, method: string, call: CallOptions): Promise<'merged' | ApiError> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.call('POST', path, { ...call, body: { do: method } })
+        return 'merged'
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.transient) throw error
+        const checking = error.status === 405 && /try again later/i.test(error.serverText)
+        if (!checking || attempt >= MERGE_CHECK_TRIES || !(await this.client.pause(attempt))) return error
+        call.log?.(`the forge is still checking whether the pull request can merge: asking again`)
+      }
     }
   }
 

@@ -131,6 +131,8 @@ const headline = (done: PullDone, pushed: string) =>
 function mergeWords(merge: MergeAsked | undefined): string | undefined {
   if (!merge) return undefined
   if (merge.kind === 'refused') return `auto-merge refused: ${merge.reason}`
+  if (merge.kind === 'scheduled')
+    return `auto-merge scheduled: not mergeable yet (${merge.waiting}); the forge merges it once that changes`
   return merge.kind === 'merged' ? 'merged' : 'auto-merge enabled'
 }
 

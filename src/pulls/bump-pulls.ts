@@ -58,8 +58,7 @@ async function closedForVersion(w: Where): Promise<PullState | null> {
       : await api.pulls.between(owner, repo, base, pr.branch, call)
   if (!found || found.state !== 'closed') return null
   if (pr.anyVersion) return found
-  const messages = await api.pulls.commitMessages(owner, repo, found.number, call)
-  return markedVersion(messages.at(-1)) === w.version ? found : null
+  return markedVersion(await api.pulls.headMessage(owner, repo, found, call)) === w.version ? found : null
 }
 
 /**

@@ -35,8 +35,9 @@ export async function ensurePull(t: Target, open: PullState | null): Promise<Pul
   const { api, owner, repo, base, pr, call } = t
   if (open) {
     call.log?.(`pull request #${open.number} is open`)
-    const stale = !pr.anyVersion && (open.title !== pr.title || open.body !== pr.body)
-    if (stale) await api.pulls.update(owner, repo, open.number, { title: pr.title, body: pr.body }, call)
+    const title = api.pullTitle(pr.title, pr.draft)
+    const stale = !pr.anyVersion && (open.title !== title || open.body !== pr.body)
+    if (stale) await api.pulls.update(owner, repo, open.number, { title, body: pr.body }, call)
     const notes = stale ? ['its title and body now say this version'] : []
     return { pull: { number: open.number, url: open.url }, state: open, opened: false, notes }
   }

@@ -3,13 +3,15 @@
  * here is from ../shared/forge-facts.md (which names each one's source in the forges' code and
  * documentation); test-support/forge/README.md lists what this forge cannot reproduce.
  */
-export type Flavour = 'gitea-1.22' | 'gitea-1.23' | 'gitea-1.24' | 'gitea-1.25' | 'forgejo' | 'forgejo-11' | 'github'
+export type Flavour =
+  'gitea-1.22' | 'gitea-1.23' | 'gitea-1.24' | 'gitea-1.25' | 'gitea-1.26' | 'forgejo' | 'forgejo-11' | 'github'
 
 export const FLAVOURS: readonly Flavour[] = [
   'gitea-1.22',
   'gitea-1.23',
   'gitea-1.24',
   'gitea-1.25',
+  'gitea-1.26',
   'forgejo',
   'forgejo-11',
   'github'
@@ -46,11 +48,32 @@ export interface FlavourFacts {
    * and Forgejo fall through to a 500, whose message production Gitea leaves empty.
    */
   deletedFileWrite: (path: string) => { status: number; message: string }
+  /**
+   * A list asked for without `page`: Gitea before 1.26 answers every item (page 0 lists all),
+   * 1.26 its first page only (routers/api/v1/utils/page.go forces page >= 1 from v1.26.0; seen
+   * on Gitea 1.26.3: a repository's 60th label was not among its labels).
+   */
+  listWithoutPage: 'all' | 'first-page'
+  /**
+   * Why a merge is held back by the base's protection, in the forge's words: Gitea before 1.24 and
+   * Forgejo "not allowed to merge [reason: X]" (models/error.go ErrDisallowedToMerge), 1.24 and
+   * later X itself (services/pull/merge.go, ErrNotReadyToMerge). Seen on Gitea 1.22.6 and 1.26.3.
+   */
+  heldBack: (reason: string) => string
+  /**
+   * Scheduling a merge (`merge_when_checks_succeed`) starts a check that merges at once when
+   * nothing is required: Gitea 1.24.3 and later (services/automerge/automerge.go, #35002). Before,
+   * and in Forgejo through v15.0.3, nothing looks again until a status or a review arrives (seen on
+   * Gitea 1.22.6: scheduled, 201, and open for good).
+   */
+  scheduledMergeChecks: boolean
 }
 
 const GITEA_500 = () => ({ status: 500, message: '' })
 
 const GITEA_404 = "The target couldn't be found."
+const DISALLOWED = (reason: string) => `not allowed to merge [reason: ${reason}]`
+const NOT_READY = (reason: string) => reason
 
 const FORGEJO: FlavourFacts = {
   family: 'gitea',
@@ -64,7 +87,29 @@ const FORGEJO: FlavourFacts = {
   runsNeedOwner: false,
   runPath: (path) => path,
   repoTopics: true,
-  deletedFileWrite: GITEA_500
+  deletedFileWrite: GITEA_500,
+  listWithoutPage: 'all',
+  heldBack: DISALLOWED,
+  scheduledMergeChecks: false
+}
+
+const GITEA_1_25: FlavourFacts = {
+  family: 'gitea',
+  version: '1.25.1',
+  apiBase: '/api/v1',
+  redirectStatus: 301,
+  absoluteRedirect: false,
+  notFound: { repo: 'not found', contents: 'not found', branch: 'not found' },
+  // >= 1.24: the sentence between bare "error:" lines.
+  hookLines: (text) => ['error:', `error: ${text}`, 'error:'],
+  actions: 'runs',
+  runsNeedOwner: true,
+  runPath: (path, branch) => `${path.split('/').pop()}@refs/heads/${branch}`,
+  repoTopics: true,
+  deletedFileWrite: (path) => ({ status: 404, message: `object does not exist [id: , rel_path: ${path}]` }),
+  listWithoutPage: 'all',
+  heldBack: NOT_READY,
+  scheduledMergeChecks: true
 }
 
 export const FACTS: Record<Flavour, FlavourFacts> = {
@@ -81,7 +126,10 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     runsNeedOwner: false,
     runPath: (path) => path,
     repoTopics: false,
-    deletedFileWrite: GITEA_500
+    deletedFileWrite: GITEA_500,
+    listWithoutPage: 'all',
+    heldBack: DISALLOWED,
+    scheduledMergeChecks: false
   },
   'gitea-1.23': {
     family: 'gitea',
@@ -95,7 +143,10 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     runsNeedOwner: false,
     runPath: (path) => path,
     repoTopics: true,
-    deletedFileWrite: GITEA_500
+    deletedFileWrite: GITEA_500,
+    listWithoutPage: 'all',
+    heldBack: DISALLOWED,
+    scheduledMergeChecks: false
   },
   'gitea-1.24': {
     family: 'gitea',
@@ -110,23 +161,15 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     runsNeedOwner: false,
     runPath: (path) => path,
     repoTopics: true,
-    deletedFileWrite: GITEA_500
+    deletedFileWrite: GITEA_500,
+    listWithoutPage: 'all',
+    heldBack: NOT_READY,
+    scheduledMergeChecks: true
   },
-  'gitea-1.25': {
-    family: 'gitea',
-    version: '1.25.1',
-    apiBase: '/api/v1',
-    redirectStatus: 301,
-    absoluteRedirect: false,
-    notFound: { repo: 'not found', contents: 'not found', branch: 'not found' },
-    // >= 1.24: the sentence between bare "error:" lines.
-    hookLines: (text) => ['error:', `error: ${text}`, 'error:'],
-    actions: 'runs',
-    runsNeedOwner: true,
-    runPath: (path, branch) => `${path.split('/').pop()}@refs/heads/${branch}`,
-    repoTopics: true,
-    deletedFileWrite: (path) => ({ status: 404, message: `object does not exist [id: , rel_path: ${path}]` })
-  },
+  'gitea-1.25': GITEA_1_25,
+  // Seen live: Gitea 1.26.3 built from tag v1.26.3. As 1.25 where the action looks, but the runs
+  // API answers a collaborator (reqOwner gone in 1.26.0) and a list without `page` is its first page.
+  'gitea-1.26': { ...GITEA_1_25, version: '1.26.3', runsNeedOwner: false, listWithoutPage: 'first-page' },
   forgejo: FORGEJO,
 
   // Forgejo v11 answers as v10 wherever the action looks (its swagger: shared/specs/forgejo-v11.0.json).
@@ -143,6 +186,9 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     runPath: (path, branch) => `${path}@${branch}`,
     repoTopics: true,
     // Not in forge-facts.md: what GitHub answers here is not known; its 404 is the ordinary one.
-    deletedFileWrite: () => ({ status: 404, message: 'Not Found' })
+    deletedFileWrite: () => ({ status: 404, message: 'Not Found' }),
+    listWithoutPage: 'all',
+    heldBack: NOT_READY,
+    scheduledMergeChecks: true
   }
 }

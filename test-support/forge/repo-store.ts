@@ -61,6 +61,8 @@ export interface PullRequest {
   comments?: string[]
   /** auto-merge asked for, with this method. */
   autoMerge?: string
+  /** Gitea: the head the forge has checked for mergeability (a merge before that: try again later). */
+  checkedHead?: string
 }
 
 /** A branch update, however it came: a git push, an API write, someone else's commit. */

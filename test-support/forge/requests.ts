@@ -16,19 +16,29 @@ export function classify(
   path: string,
   query: URLSearchParams
 ): RequestRecord {
-  const at = Date.now()
-  const base = `${facts.apiBase}/`
   // GitHub Enterprise Server's GraphQL endpoint sits beside /api/v3 (docs, "Forming calls with GraphQL").
   if (facts.family === 'github' && path === GRAPHQL_PATH)
-    return { method, path, kind: 'api', repo: null, authorized: false, at }
+    return { method, path, kind: 'api', repo: null, authorized: false, at: Date.now() }
+  return classifyRequest(`${facts.apiBase}/`, method, path, query, (id) => store.byId(id)?.fullName ?? null)
+}
+
+/**
+ * What a request is, from its path alone: an API request below `base` (and for which
+ * repository), or git smart HTTP (which repository, which service, which phase). The live
+ * arena's proxy classifies the action's requests to a real forge the same way.
+ */
+export function classifyRequest(
+  base: string,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  byId: (id: number) => string | null = () => null
+): RequestRecord {
+  const at = Date.now()
   if (path.startsWith(base)) {
     const m = /\/repos\/([^/]+)\/([^/]+)/.exec(path.slice(base.length - 1))
-    const byId = /^\/repositories\/(\d+)/.exec(path.slice(base.length - 1))
-    const repo = m
-      ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}`
-      : byId
-        ? (store.byId(Number(byId[1]))?.fullName ?? null)
-        : null
+    const id = /^\/repositories\/(\d+)/.exec(path.slice(base.length - 1))
+    const repo = m ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}` : id ? byId(Number(id[1])) : null
     return { method, path, kind: 'api', repo, authorized: false, at }
   }
   const m = /^\/([^/]+)\/([^/]+?)(?:\.git)?\/(info\/refs|git-upload-pack|git-receive-pack)$/.exec(path)

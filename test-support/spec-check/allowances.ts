@@ -52,6 +52,29 @@ export const STATUS_ALLOWANCES: StatusAllowance[] = [
 ]
 
 /**
+ * Request body fields a description does not declare that the forge takes all the same, each
+ * with the evidence. Anything else undeclared is a mismatch.
+ */
+export const BODY_ALLOWANCES: Array<{
+  family: FlavourFacts['family']
+  operation: string
+  field: string
+  why: string
+}> = [
+  {
+    family: 'gitea',
+    operation: 'POST /repos/{owner}/{repo}/pulls/{index}/merge',
+    field: 'do',
+    why: 'Gitea 1.26 documents `do` (services/forms/repo_form.go MergePullRequestForm, v1.26.3); 1.22-1.25 and Forgejo describe `Do`, and their JSON decoding matches a key to a field whatever its case (Go\'s encoding/json): seen on Gitea 1.22.6, {"do": "squash"} squash-merged'
+  }
+]
+
+export function bodyFieldAllowed(family: FlavourFacts['family'], operation: string, problem: string): boolean {
+  const field = /^at \$: field "([^"]+)" is not in the description$/.exec(problem)?.[1]
+  return BODY_ALLOWANCES.some((a) => a.family === family && a.operation === operation && a.field === field)
+}
+
+/**
  * Gitea's `*string` fields, null when unset although the swagger says string: ContentsResponse's
  * encoding, content, target, the URLs and submodule_git_url (modules/structs/repo_file.go, release/v1.25) are nil for a
  * symlink, a submodule or a directory entry.

@@ -1,5 +1,5 @@
 import type { Flavour, FlavourFacts } from '../forge/flavours.js'
-import { GO_POINTERS, READS, statusAllowed } from './allowances.js'
+import { bodyFieldAllowed, GO_POINTERS, READS, statusAllowed } from './allowances.js'
 import { description, matchOperation, type Description, type Operation } from './descriptions.js'
 import { checkGraphql } from './graphql-check.js'
 import { fieldSchema, validate, type Schema } from './schema.js'
@@ -49,7 +49,7 @@ function checkOne(d: Description, facts: FlavourFacts, x: Exchange): string[] {
     return x.status === 404 || x.status === 401 ? [] : ['no such operation in the description']
   }
   const { key, op } = found
-  const problems = [...checkRequest(d, op, x)]
+  const problems = [...checkRequest(d, op, x, (p) => bodyFieldAllowed(facts.family, key, p))]
   const declared = op.responses[String(x.status)] !== undefined || op.responses.default !== undefined
   if (!declared && !statusAllowed(x.status, facts.family, key))
     problems.push(`status ${x.status} is not declared for ${key}`)
@@ -60,7 +60,7 @@ function checkOne(d: Description, facts: FlavourFacts, x: Exchange): string[] {
   return problems
 }
 
-function checkRequest(d: Description, op: Operation, x: Exchange): string[] {
+function checkRequest(d: Description, op: Operation, x: Exchange, allowed: (problem: string) => boolean): string[] {
   const problems: string[] = []
   for (const [name, value] of x.query) {
     const declared = op.query[name]
@@ -69,7 +69,12 @@ function checkRequest(d: Description, op: Operation, x: Exchange): string[] {
   }
   if (x.body !== undefined) {
     if (!op.body) problems.push('a request body where none is declared')
-    else problems.push(...validate(x.body, op.body, options(d)).map((p) => `request body ${p}`))
+    else
+      problems.push(
+        ...validate(x.body, op.body, options(d))
+          .filter((p) => !allowed(p))
+          .map((p) => `request body ${p}`)
+      )
   }
   return problems
 }

@@ -8,10 +8,15 @@ type Json = Record<string, unknown>
 
 /**
  * Merging a pull request, and asking for it once the checks pass:
- * - Gitea/Forgejo `POST /pulls/{n}/merge` {Do, merge_when_checks_succeed}: a WIP title is 405
- *   "Work in progress PRs cannot be merged"; with checks pending (`requiredChecks`) and
- *   merge_when_checks_succeed the merge is scheduled, 201; otherwise it merges, 200
- *   (routers/api/v1/repo/pull.go MergePullRequest, release/v1.22 and v1.25).
+ * - Gitea/Forgejo `POST /pulls/{n}/merge` {Do, merge_when_checks_succeed} (routers/api/v1/repo/
+ *   pull.go MergePullRequest, release/v1.22 to v1.26; each answer below seen on Gitea 1.22.6 and
+ *   1.26.3 built from their tags): a WIP title is 405 "Work in progress PRs cannot be merged";
+ *   the first request after a push to the head is 405 "Please try again later" (Gitea checks a
+ *   pull request in a queue after each push: three such answers in 1.5 s were seen, played here
+ *   as one); with merge_when_checks_succeed the merge is scheduled, 201, whatever is pending, and
+ *   409 "already scheduled" when it was (see `scheduledMergeChecks` for what happens next);
+ *   without it, checks pending (`requiredChecks`) are 405 in the flavour's words (`heldBack`),
+ *   and otherwise it merges, 200.
  * - GitHub `PUT /pulls/{n}/merge` {merge_method}: 200 {sha, merged, message}; and GraphQL
  *   `enablePullRequestAutoMerge`, which answers 200 with `errors` "Auto merge is not allowed for
  *   this repository" when the repository's setting is off (reported: AliceJump/ok-end-field#211)
@@ -30,15 +35,33 @@ export class PullMergeApi {
   async merge(meta: RepoMeta, number: number, body: Json): Promise<ApiAnswer> {
     const pull = meta.pulls.find((p) => p.number === number && p.state === 'open')
     if (!pull) return notFound(this.facts, this.baseUrl, 'repo')
-    const github = this.facts.family === 'github'
-    if (!github && /^\s*(WIP:|\[WIP\])/i.test(pull.title))
-      return errorAnswer(this.facts, this.baseUrl, 405, 'Work in progress PRs cannot be merged')
-    if (!github && body.merge_when_checks_succeed === true && meta.requiredChecks) {
-      pull.autoMerge = String(body.Do ?? 'merge')
-      return { status: 201 }
+    if (this.facts.family === 'github') {
+      const sha = await this.land(meta, pull)
+      return ok({ sha, merged: true, message: 'Pull Request successfully merged' })
     }
-    const sha = await this.land(meta, pull)
-    return github ? ok({ sha, merged: true, message: 'Pull Request successfully merged' }) : { status: 200 }
+    const refused = (message: string) => errorAnswer(this.facts, this.baseUrl, 405, message)
+    if (/^\s*(WIP:|\[WIP\])/i.test(pull.title)) return refused('Work in progress PRs cannot be merged')
+    const head = (await this.store.tip(meta, pull.head)) ?? ''
+    if (pull.checkedHead !== head) {
+      pull.checkedHead = head
+      return refused('Please try again later')
+    }
+    if (body.merge_when_checks_succeed === true) return this.schedule(meta, pull, String(body.do ?? body.Do ?? 'merge'))
+    if (meta.requiredChecks) return refused(this.facts.heldBack('Not all required status checks successful'))
+    await this.land(meta, pull)
+    return { status: 200 }
+  }
+
+  /** Gitea/Forgejo's scheduled merge: see `scheduledMergeChecks` for whether it merges by itself. */
+  private async schedule(meta: RepoMeta, pull: PullRequest, method: string): Promise<ApiAnswer> {
+    if (pull.autoMerge) {
+      const id = meta.id * 1000 + pull.number
+      const message = `pull request is already scheduled to auto merge when checks succeed [pull_id: ${id}]`
+      return errorAnswer(this.facts, this.baseUrl, 409, message)
+    }
+    pull.autoMerge = method
+    if (this.facts.scheduledMergeChecks && !meta.requiredChecks) await this.land(meta, pull)
+    return { status: 201 }
   }
 
   /** The GitHub flavour's GraphQL endpoint: only the mutation the action sends. */

@@ -113,12 +113,17 @@ export class PullsApi {
     return ok({ id, body: text, user, html_url, created_at: new Date().toISOString() }, 201)
   }
 
-  /** `GET /pulls/{n}/commits`: the commits on the head not on the base, oldest first, with messages. */
+  /**
+   * `GET /pulls/{n}/commits`: the commits on the head not on the base, with messages: GitHub
+   * oldest first, Gitea/Forgejo newest first (`git log base..head`, routers/api/v1/repo/pull.go
+   * GetPullRequestCommits, release/v1.22 and v1.26).
+   */
   async commits(meta: RepoMeta, number: number): Promise<ApiAnswer> {
     const pull = meta.pulls.find((p) => p.number === number)
     if (!pull) return notFound(this.facts, this.baseUrl, 'repo')
+    const order = this.github ? ['--reverse'] : []
     const out = await this.store
-      .git(meta.dir, ['log', '--reverse', '--format=%H%x00%B%x01', `refs/heads/${pull.base}..refs/heads/${pull.head}`])
+      .git(meta.dir, ['log', ...order, '--format=%H%x00%B%x01', `refs/heads/${pull.base}..refs/heads/${pull.head}`])
       .catch(() => '')
     const rows = out
       .split('\x01')
@@ -154,11 +159,21 @@ export class PullsApi {
     return ok(pull.labels.map((name, i) => ({ id: i + 1, name, color: 'ededed' })))
   }
 
-  /** Gitea `GET /repos/{o}/{r}/labels` and `GET /orgs/{org}/labels`, with ids. */
-  listLabels(meta: RepoMeta | null, org?: string): ApiAnswer {
-    if (meta) return ok(this.repoLabels(meta).map((l) => ({ ...l, color: 'ededed' })))
-    if (!org || this.store.users.has(org)) return notFound(this.facts, this.baseUrl, 'repo')
-    return ok((this.store.orgLabels.get(org) ?? []).map((name, i) => ({ id: 1000 + i, name, color: 'ededed' })))
+  /**
+   * Gitea `GET /repos/{o}/{r}/labels` and `GET /orgs/{org}/labels`, with ids, paged as Gitea pages
+   * (routers/api/v1/utils/page.go): `limit` (default 30, at most 50), `page`; without `page` every
+   * label before 1.26, the first page from 1.26 (`listWithoutPage`). X-Total-Count says how many.
+   */
+  listLabels(meta: RepoMeta | null, org?: string, query?: URLSearchParams): ApiAnswer {
+    if (!meta && (!org || this.store.users.has(org))) return notFound(this.facts, this.baseUrl, 'repo')
+    const all = meta
+      ? this.repoLabels(meta).map((l) => ({ ...l, color: 'ededed' }))
+      : (this.store.orgLabels.get(org!) ?? []).map((name, i) => ({ id: 1000 + i, name, color: 'ededed' }))
+    const asked = Number(query?.get('page') ?? 0)
+    const page = this.facts.listWithoutPage === 'first-page' ? Math.max(asked, 1) : asked
+    const size = Math.min(Number(query?.get('limit') ?? 0) || 30, 50)
+    const shown = page === 0 ? all : all.slice((page - 1) * size, page * size)
+    return { ...ok(shown), headers: { 'X-Total-Count': String(all.length) } }
   }
 
   private repoLabels(meta: RepoMeta) {
@@ -209,7 +224,14 @@ export class PullsApi {
       body: pull.body,
       labels: (pull.labels ?? []).map((name, i) => ({ id: i + 1, name, color: 'ededed' })),
       assignees: (pull.assignees ?? []).map(user),
-      head: { label: pull.head, ref: pull.head, sha, repo: { full_name: meta.fullName } },
+      // Gitea/Forgejo: once its head branch is deleted, a pull request names its pull ref instead
+      // (seen on Gitea 1.22.6 and 1.26.3: head.ref "refs/pull/1/head" after a superseded one was closed).
+      head: {
+        label: pull.head,
+        ref: !this.github && !sha ? `refs/pull/${pull.number}/head` : pull.head,
+        sha,
+        repo: { full_name: meta.fullName }
+      },
       base: { label: pull.base, ref: pull.base, repo: { full_name: meta.fullName } },
       ...(this.github
         ? {

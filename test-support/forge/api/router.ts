@@ -65,7 +65,7 @@ export class RestApi {
       return /^\s*mutation\b/.test(String(body.query ?? '')) ? this.merges.graphql(body) : this.queries.answer(body)
     }
     const orgLabels = github ? null : /^\/orgs\/([^/]+)\/labels$/.exec(path)
-    if (method === 'GET' && orgLabels) return this.pulls.listLabels(null, decodeURIComponent(orgLabels[1]))
+    if (method === 'GET' && orgLabels) return this.pulls.listLabels(null, decodeURIComponent(orgLabels[1]), query)
     const owned = /^\/(orgs|users)\/([^/]+)\/repos$/.exec(path)
     if (method === 'GET' && owned)
       return this.listing.ownerRepos(owned[1] as 'orgs' | 'users', decodeURIComponent(owned[2]), path, query)
@@ -93,7 +93,13 @@ export class RestApi {
   }
 
   /** What a bump pull request needs beyond create, list and find; null when the route is not one of them. */
-  private async pullRoute(meta: RepoMeta, method: string, rest: string, body: Json): Promise<ApiAnswer | null> {
+  private async pullRoute(
+    meta: RepoMeta,
+    method: string,
+    rest: string,
+    body: Json,
+    query: URLSearchParams
+  ): Promise<ApiAnswer | null> {
     const github = this.facts.family === 'github'
     const m = /^\/(pulls|issues)\/(\d+)(\/[a-z_]+)?$/.exec(rest)
     if (m) {
@@ -108,7 +114,7 @@ export class RestApi {
       if (route === 'POST issues/assignees' && github) return this.pulls.assignees(meta, number, body)
       if (route === (github ? 'PUT pulls/merge' : 'POST pulls/merge')) return this.merges.merge(meta, number, body)
     }
-    if (method === 'GET' && rest === '/labels' && !github) return this.pulls.listLabels(meta)
+    if (method === 'GET' && rest === '/labels' && !github) return this.pulls.listLabels(meta, undefined, query)
     const gone = (github ? /^\/git\/refs\/heads\/(.+)$/ : /^\/branches\/(.+)$/).exec(rest)
     if (method === 'DELETE' && gone) return this.repos.deleteBranch(meta, segments(gone[1]))
     return null
@@ -147,7 +153,7 @@ export class RestApi {
       return this.contents.read(meta, segments(contents[1]), query.get('ref') || meta.defaultBranch!)
     if (contents && (method === 'PUT' || method === 'POST'))
       return this.contents.write(meta, method, segments(contents[1]), body)
-    const pulled = await this.pullRoute(meta, method, rest, body)
+    const pulled = await this.pullRoute(meta, method, rest, body, query)
     if (pulled) return pulled
     if (rest === '/pulls' && method === 'POST') return this.pulls.create(meta, body)
     if (rest === '/pulls' && method === 'GET') return this.pulls.list(meta, query)

@@ -1,0 +1,277 @@
+import { randomBytes } from 'node:crypto'
+import type { Arena, PullView, TemplateSpec } from '../arena.js'
+import { publishWorkflow } from '../arena.js'
+import type { Match } from '../forge/request-rules.js'
+import { runAction } from '../run-action.js'
+import { ForgeProxy } from './forge-proxy.js'
+import { LiveClient } from './live-client.js'
+
+/** What the live arena is given: the forge, an admin's token, and (optionally) a runner's label. */
+export interface LiveSettings {
+  url: string
+  token: string
+  /** The label a registered runner takes jobs for; without one, scenarios that need builds are left out. */
+  runsOn?: string
+  /** The bot token's scopes (default: the README's for push and pull-request mode). */
+  scopes: string[]
+  /** Leave what the arena made, to look at it after a failure. */
+  keep: boolean
+}
+
+/** The bot's token scopes the README asks for: write:repository, and write:issue for pull requests' labels and comments. */
+export const README_SCOPES = ['write:repository', 'write:issue', 'read:user', 'read:organization']
+
+export function liveSettings(env: NodeJS.ProcessEnv = process.env): LiveSettings | null {
+  const url = env.LIVE_FORGE_URL?.replace(/\/+$/, '')
+  const token = env.LIVE_FORGE_TOKEN
+  if (!url || !token) return null
+  return {
+    url,
+    token,
+    runsOn: env.LIVE_FORGE_RUNS_ON || undefined,
+    scopes: env.LIVE_BOT_SCOPES ? env.LIVE_BOT_SCOPES.split(',') : README_SCOPES,
+    keep: env.LIVE_KEEP === '1'
+  }
+}
+
+interface Scratch {
+  org: string
+  bot: { name: string; token: string }
+  reviewer: string
+}
+
+/**
+ * The arena on a live Gitea or Forgejo: a scratch organisation and users made through the
+ * forge's own API with an admin's token, templates seeded by git, and the action pointed at a
+ * loopback proxy (forge-proxy.ts) so that its requests are counted and a race can be staged.
+ * Everything it made is removed on close: the repositories, the organisation, the users.
+ */
+export class LiveArena implements Arena {
+  readonly family = 'gitea' as const
+  private readonly made = new Set<string>()
+
+  private constructor(
+    private readonly client: LiveClient,
+    private readonly proxy: ForgeProxy,
+    private readonly scratch: Scratch,
+    private readonly settings: LiveSettings,
+    readonly label: string
+  ) {}
+
+  static async open(settings: LiveSettings): Promise<LiveArena> {
+    const client = new LiveClient(settings.url, settings.token)
+    const { data } = await client.call('GET', '/version')
+    const version = String((data as { version?: unknown }).version ?? '?')
+    const label = `${/\+gitea/.test(version) ? 'forgejo' : 'gitea'} ${version}`
+    const scratch = await makeScratch(client, settings.scopes)
+    const proxy = await ForgeProxy.start(settings.url)
+    return new LiveArena(client, proxy, scratch, settings, label)
+  }
+
+  get owner(): string {
+    return this.scratch.org
+  }
+
+  get runsBuilds(): boolean {
+    return this.settings.runsOn !== undefined
+  }
+
+  get runsOn(): string {
+    return this.settings.runsOn ?? 'ubuntu-latest'
+  }
+
+  /** The reviewer the arena made (a read collaborator of every template). */
+  get reviewer(): string {
+    return this.scratch.reviewer
+  }
+
+  get bot(): string {
+    return this.scratch.bot.name
+  }
+
+  async template(name: string, spec: TemplateSpec = {}): Promise<string> {
+    const { pin = '0.1.0', workflow = true } = spec
+    const fullName = `${this.owner}/${name}`
+    await this.client.call('POST', `/orgs/${this.owner}/repos`, {
+      name,
+      private: spec.hidden === true,
+      auto_init: false,
+      default_branch: 'main'
+    })
+    this.made.add(fullName)
+    const path = typeof workflow === 'string' ? workflow : '.github/workflows/publish-image.yml'
+    await this.client.seed(fullName, {
+      'README.md': `# ${name}\n`,
+      ...(workflow ? { [path]: publishWorkflow(this.runsOn) } : {}),
+      ...(pin === null ? {} : { '.runtime-version': `${pin}\n` }),
+      ...spec.files
+    })
+    await this.settled(fullName)
+    if (!spec.hidden && !spec.readOnly) await this.collaborator(fullName, this.bot, 'write')
+    await this.collaborator(fullName, this.reviewer, 'read')
+    if (spec.protectBranch) await this.protect(fullName, spec.protectBranch, spec.requiredChecks ?? [])
+    for (const label of spec.labels ?? [])
+      await this.client.call('POST', `/repos/${fullName}/labels`, { name: label, color: '#336699' })
+    return fullName
+  }
+
+  /**
+   * Gitea takes a first push in through a queue: until that has run, the repository still answers
+   * `empty: true` (and its commits 409 "Git Repository is empty."). Wait for it, 10 s at most.
+   */
+  private async settled(fullName: string): Promise<void> {
+    for (let i = 0; i < 50; i++) {
+      const { data } = await this.client.call('GET', `/repos/${fullName}`)
+      if ((data as { empty?: unknown }).empty === false) return
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    throw new Error(`${fullName} still answers empty: true 10 s after its first push`)
+  }
+
+  private async collaborator(fullName: string, user: string, permission: 'read' | 'write'): Promise<void> {
+    await this.client.call('PUT', `/repos/${fullName}/collaborators/${user}`, { permission })
+  }
+
+  private async protect(fullName: string, branch: string, checks: string[]): Promise<void> {
+    await this.client.call('POST', `/repos/${fullName}/branch_protections`, {
+      branch_name: branch,
+      rule_name: branch,
+      enable_push: false,
+      enable_status_check: checks.length > 0,
+      status_check_contexts: checks
+    })
+  }
+
+  async rename(fullName: string, newName: string): Promise<string> {
+    await this.client.call('PATCH', `/repos/${fullName}`, { name: newName })
+    const to = `${this.owner}/${newName}`
+    this.made.delete(fullName)
+    this.made.add(to)
+    return to
+  }
+
+  async commit(fullName: string, files: Record<string, string>, message: string, branch = 'main'): Promise<void> {
+    const changes = await Promise.all(
+      Object.entries(files).map(async ([path, content]) => {
+        const { status, data } = await this.client.call(
+          'GET',
+          `/repos/${fullName}/contents/${path}?ref=${encodeURIComponent(branch)}`,
+          undefined,
+          { ok: [404] }
+        )
+        const sha = status === 404 ? undefined : String((data as { sha?: unknown }).sha)
+        const content64 = Buffer.from(content).toString('base64')
+        return sha
+          ? { operation: 'update', path, content: content64, sha }
+          : { operation: 'create', path, content: content64 }
+      })
+    )
+    const author = { name: 'Someone Else', email: 'someone@example.com' }
+    await this.client.call('POST', `/repos/${fullName}/contents`, { branch, message, files: changes, author })
+  }
+
+  before(match: Match, hook: () => Promise<void>): void {
+    this.proxy.before(match, hook)
+  }
+
+  requests(match: Match = {}) {
+    return this.proxy.count(match)
+  }
+
+  async file(fullName: string, path: string, branch = 'main'): Promise<string | null> {
+    const url = `/repos/${fullName}/raw/${path}?ref=${encodeURIComponent(branch)}`
+    const { status, data } = await this.client.call('GET', url, undefined, { ok: [404] })
+    if (status === 404) return null
+    return typeof data === 'string' ? data : JSON.stringify(data)
+  }
+
+  async subjects(fullName: string, branch = 'main'): Promise<string[]> {
+    const query = `sha=${encodeURIComponent(branch)}&stat=false&verification=false&files=false`
+    const rows = await this.client.all(`/repos/${fullName}/commits?${query}`)
+    return rows.map((r) => String((r.commit as { message?: unknown }).message ?? '').split('\n')[0])
+  }
+
+  async branches(fullName: string): Promise<string[]> {
+    return (await this.client.all(`/repos/${fullName}/branches`)).map((b) => String(b.name)).sort()
+  }
+
+  async pulls(fullName: string): Promise<PullView[]> {
+    const rows = await this.client.all(`/repos/${fullName}/pulls?state=all`)
+    const views = await Promise.all(rows.map((row) => this.pullView(fullName, row)))
+    return views.sort((a, b) => a.number - b.number)
+  }
+
+  private async pullView(fullName: string, row: Record<string, unknown>): Promise<PullView> {
+    const number = Number(row.number)
+    const comments = await this.client.all(`/repos/${fullName}/issues/${number}/comments`)
+    const names = (list: unknown, field: string) =>
+      Array.isArray(list) ? list.map((x) => String((x as Record<string, unknown>)[field])) : []
+    return {
+      number,
+      state: row.state === 'closed' ? 'closed' : 'open',
+      merged: row.merged === true,
+      title: String(row.title),
+      head: String((row.head as { ref?: unknown }).ref),
+      labels: names(row.labels, 'name'),
+      assignees: names(row.assignees, 'login'),
+      comments: comments.map((c) => String(c.body))
+    }
+  }
+
+  async closePull(fullName: string, n: number): Promise<void> {
+    await this.client.call('PATCH', `/repos/${fullName}/pulls/${n}`, { state: 'closed' })
+  }
+
+  run(inputs: Record<string, string>) {
+    return runAction(inputs)
+  }
+
+  inputs(templates: string, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      version: '1.2.3',
+      templates,
+      token: this.scratch.bot.token,
+      owner: this.owner,
+      'server-url': this.proxy.url,
+      'api-url': `${this.proxy.url}/api/v1`,
+      'retry-delay-ms': '200',
+      ...extra
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.proxy.close()
+    if (this.settings.keep) return
+    for (const fullName of this.made) await this.client.call('DELETE', `/repos/${fullName}`, undefined, { ok: [404] })
+    await this.client.call('DELETE', `/orgs/${this.owner}`, undefined, { ok: [404] })
+    for (const user of [this.bot, this.reviewer])
+      await this.client.call('DELETE', `/admin/users/${user}?purge=true`, undefined, { ok: [404] })
+  }
+}
+
+/** A scratch organisation, the bot (its token with `scopes`) and a reviewer, named so they cannot clash. */
+async function makeScratch(client: LiveClient, scopes: string[]): Promise<Scratch> {
+  const id = randomBytes(3).toString('hex')
+  const org = `rcl-${id}`
+  await client.call('POST', '/orgs', { username: org, visibility: 'public' })
+  const password = `Pw-${randomBytes(12).toString('hex')}`
+  const user = async (name: string) =>
+    client.call('POST', '/admin/users', {
+      username: name,
+      email: `${name}@example.com`,
+      password,
+      must_change_password: false,
+      send_notify: false
+    })
+  const bot = `${org}-bot`
+  const reviewer = `${org}-rev`
+  await user(bot)
+  await user(reviewer)
+  const { data } = await client.call(
+    'POST',
+    `/users/${bot}/tokens`,
+    { name: 'cascade', scopes },
+    { basic: { user: bot, password } }
+  )
+  return { org, bot: { name: bot, token: String((data as { sha1?: unknown }).sha1) }, reviewer }
+}
