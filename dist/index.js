@@ -31660,88 +31660,6 @@ async function absentOn404(request) {
     }
 }
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/shared/run-control.ts
-
-/**
- * Something that stops the whole run, not just one template: every remaining template would
- * fail the same way, so the run reports one error for the one cause. `notAttempted` is the
- * reason given to templates that were never started.
- */
-class RunStopError extends Error {
-    notAttempted;
-    inFlight;
-    name = 'RunStopError';
-    constructor(message, notAttempted, 
-    /** The reason for the template in flight whose request met the cause. */
-    inFlight) {
-        super(message);
-        this.notAttempted = notAttempted;
-        this.inFlight = inFlight;
-    }
-}
-/** The forge answered 401: the token itself is wrong, expired or revoked. */
-class TokenRejectedError extends RunStopError {
-    constructor(server) {
-        super(`the token was rejected by ${server} (HTTP 401): it is wrong, expired or revoked. ` +
-            'Mint a new token with write access to every template and update the secret.', 'not attempted: the token was rejected', 'the token was rejected (HTTP 401)');
-    }
-}
-/** The forge's API rate limit will not return within rate-limit-wait. */
-class RateLimitStopError extends RunStopError {
-    constructor(what, resetAt, boundSeconds) {
-        const when = resetAt.toISOString().replace(/\.\d+Z$/, 'Z');
-        const minutes = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 60_000));
-        super(`${what}: the quota returns at ${when} (in about ${minutes} min), later than rate-limit-wait ` +
-            `(${boundSeconds} s) allows. Stopped; re-run with failed-templates after ${when}.`, 'not attempted: rate limit', `rate limit: ${what}, until ${when}`);
-    }
-}
-/** Every recent request failed transiently and none succeeded: stop asking. */
-class ForgeFailingError extends RunStopError {
-    constructor(server, failure, streak) {
-        super(`the forge at ${server} is failing: the last ${streak} requests failed (${failure}) and none succeeded. ` +
-            'Stopped starting templates; re-run with failed-templates when it is back.', `not attempted: the forge is failing (${failure})`, `${failure} (the forge is failing: not retried)`);
-    }
-}
-/** The runner cancelled the step. */
-class CancelledError extends RunStopError {
-    constructor(signal) {
-        super(`cancelled (${signal}): stopped; templates not finished are listed as failed`, 'cancelled', 'cancelled');
-    }
-}
-/**
- * What every template consults before it starts: whether the run has stopped (a rejected token,
- * a rate limit too far off, a failing forge, a cancel), and the signal that ends waits and
- * requests when the runner cancels the step.
- */
-class RunControl {
-    reason = null;
-    controller = new AbortController();
-    constructor() {
-        // Every wait listens for the cancel (each removes its listener when done); with dozens of
-        // requests waiting for GitHub's points at once, Node's default warning at 11 is noise.
-        (0,external_node_events_.setMaxListeners)(0, this.controller.signal);
-    }
-    get signal() {
-        return this.controller.signal;
-    }
-    get stopped() {
-        return this.reason;
-    }
-    /** The first cause wins: it is the one error the run reports. */
-    stop(reason) {
-        this.reason ??= reason;
-    }
-    cancel(signal) {
-        this.stop(new CancelledError(signal));
-        this.controller.abort();
-    }
-    get cancelled() {
-        return this.controller.signal.aborted;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/forge/retry-group.ts
 /**
  * Retries shared by requests sent together (one template's look-up round: repository, probes,
@@ -31902,6 +31820,88 @@ function sleep(ms, signal) {
 }
 const seconds = (ms) => `${+(ms / 1000).toFixed(1)} s`;
 
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/shared/run-control.ts
+
+/**
+ * Something that stops the whole run, not just one template: every remaining template would
+ * fail the same way, so the run reports one error for the one cause. `notAttempted` is the
+ * reason given to templates that were never started.
+ */
+class RunStopError extends Error {
+    notAttempted;
+    inFlight;
+    name = 'RunStopError';
+    constructor(message, notAttempted, 
+    /** The reason for the template in flight whose request met the cause. */
+    inFlight) {
+        super(message);
+        this.notAttempted = notAttempted;
+        this.inFlight = inFlight;
+    }
+}
+/** The forge answered 401: the token itself is wrong, expired or revoked. */
+class TokenRejectedError extends RunStopError {
+    constructor(server) {
+        super(`the token was rejected by ${server} (HTTP 401): it is wrong, expired or revoked. ` +
+            'Mint a new token with write access to every template and update the secret.', 'not attempted: the token was rejected', 'the token was rejected (HTTP 401)');
+    }
+}
+/** The forge's API rate limit will not return within rate-limit-wait. */
+class RateLimitStopError extends RunStopError {
+    constructor(what, resetAt, boundSeconds) {
+        const when = resetAt.toISOString().replace(/\.\d+Z$/, 'Z');
+        const minutes = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 60_000));
+        super(`${what}: the quota returns at ${when} (in about ${minutes} min), later than rate-limit-wait ` +
+            `(${boundSeconds} s) allows. Stopped; re-run with failed-templates after ${when}.`, 'not attempted: rate limit', `rate limit: ${what}, until ${when}`);
+    }
+}
+/** Every recent request failed transiently and none succeeded: stop asking. */
+class ForgeFailingError extends RunStopError {
+    constructor(server, failure, streak) {
+        super(`the forge at ${server} is failing: the last ${streak} requests failed (${failure}) and none succeeded. ` +
+            'Stopped starting templates; re-run with failed-templates when it is back.', `not attempted: the forge is failing (${failure})`, `${failure} (the forge is failing: not retried)`);
+    }
+}
+/** The runner cancelled the step. */
+class CancelledError extends RunStopError {
+    constructor(signal) {
+        super(`cancelled (${signal}): stopped; templates not finished are listed as failed`, 'cancelled', 'cancelled');
+    }
+}
+/**
+ * What every template consults before it starts: whether the run has stopped (a rejected token,
+ * a rate limit too far off, a failing forge, a cancel), and the signal that ends waits and
+ * requests when the runner cancels the step.
+ */
+class RunControl {
+    reason = null;
+    controller = new AbortController();
+    constructor() {
+        // Every wait listens for the cancel (each removes its listener when done); with dozens of
+        // requests waiting for GitHub's points at once, Node's default warning at 11 is noise.
+        (0,external_node_events_.setMaxListeners)(0, this.controller.signal);
+    }
+    get signal() {
+        return this.controller.signal;
+    }
+    get stopped() {
+        return this.reason;
+    }
+    /** The first cause wins: it is the one error the run reports. */
+    stop(reason) {
+        this.reason ??= reason;
+    }
+    cancel(signal) {
+        this.stop(new CancelledError(signal));
+        this.controller.abort();
+    }
+    get cancelled() {
+        return this.controller.signal.aborted;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/version-order.ts
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 // PEP 440, with the spellings its normalisation accepts (case, separators, alpha/beta/c/pre...).
@@ -32021,105 +32021,144 @@ function workflowFile(path) {
     return (path.split('@')[0] ?? '').split('/').pop() ?? '';
 }
 
-;// CONCATENATED MODULE: ./src/builds/build-watch.ts
+;// CONCATENATED MODULE: ./src/builds/run-poller.ts
 
 
 
 
 
 
-const MAX_INTERVAL_MS = 15_000;
+/** A run's state says it is over: `completed` (runs API), or a task's final status. */
+const DONE = new Set(['completed', 'success', 'failure', 'cancelled', 'skipped']);
+/** The longest wait between rounds: 5 s while a build slot waits on them, 15 s otherwise. */
+const MAX_INTERVAL_MS = { slots: 5_000, starts: 15_000 };
 /**
- * Looks for the workflow run each pin started: one polling loop for every updated template,
- * running while other templates are still being pinned, so verifying adds little wall time.
- * Each round asks once per template still waiting (a few at a time), the wait between rounds
- * grows, and every template has its deadline (verify-timeout after its pin). A rate limit or a
- * failure while polling makes a build `unknown`, never a failed template by itself.
+ * A task is one job, created only when a runner takes it (models/actions/task.go), so a run whose
+ * jobs are all done may still have one to come (`needs:`): it counts as done once no new job of
+ * it has been taken for this long (a runner asks for work every 2 s by default: act_runner's
+ * fetch_interval).
  */
-class BuildWatch {
-    options;
-    waiting = [];
+const TASK_SETTLE_MS = 3_000;
+/**
+ * The one poller of workflow runs, for verify-build (has the pin's build started?) and build
+ * waves (is it over, so the next pin may land?). One loop for every pushed commit, a few at a
+ * time, with a deadline each (verify-timeout after its pin); one request per commit per round
+ * serves both questions. The runs API is chosen once, and on Gitea 1.25.0-1.25.4's owner-only 403
+ * the task list is used instead, for both. A rate limit or a failure while polling makes a build
+ * `unknown` and ends the waits, never a failed template by itself.
+ */
+class RunPoller {
+    o;
+    entries = [];
     runsApi;
     loop;
     closed = false;
     stoppedBy;
-    /** Cuts the loop's wait short: a first template to watch, or no more to come. */
     wake = new AbortController();
-    constructor(options) {
-        this.options = options;
+    constructor(o) {
+        this.o = o;
+        if (o.runsApi)
+            this.runsApi = Promise.resolve(o.runsApi);
     }
-    /** Starts looking for the build of `sha`; resolves when it is known. */
-    watch(template, owner, repo, sha, workflowPath) {
+    /** Resolves once the commit's build has started, or with why it is not known to have. */
+    watch(template, owner, repo, sha, workflow) {
         return new Promise((done) => {
             if (this.stoppedBy)
                 return done({ build: 'unknown', reason: this.stoppedBy });
-            if (this.waiting.length === 0)
-                this.wake.abort();
-            this.waiting.push({
-                template,
-                owner,
-                repo,
-                sha,
-                workflowPath,
-                deadline: Date.now() + this.options.timeoutMs,
-                done
-            });
-            this.loop ??= this.run();
+            this.entry({ template, owner, repo, sha, workflow }).started = done;
         });
     }
-    /** No more pins will come; resolves when every build is known. */
+    /** Resolves once the commit's build is over, or its deadline passed, or the polling stopped. */
+    finished(w) {
+        return new Promise((done) => {
+            if (this.stoppedBy)
+                return done('stopped');
+            this.entry(w).finished = done;
+        });
+    }
+    /** No more commits will come; resolves when every build start is known. */
     async finish() {
+        this.endWaits();
         this.closed = true;
         this.wake.abort();
         await this.loop;
+    }
+    /** The run is over: nobody waits for a build to finish any more (its last builds are not waited for). */
+    endWaits() {
+        for (const e of this.entries)
+            e.finished?.('stopped');
+        for (const e of this.entries)
+            e.finished = undefined;
+        this.prune();
+    }
+    entry(w) {
+        let found = this.entries.find((e) => e.owner === w.owner && e.repo === w.repo && e.sha === w.sha);
+        if (!found) {
+            if (this.entries.length === 0)
+                this.wake.abort();
+            found = { ...w, deadline: Date.now() + this.o.timeoutMs };
+            this.entries.push(found);
+        }
+        this.loop ??= this.run();
+        return found;
     }
     /** Waits `ms`, or until woken; false when the run is cancelled. */
     async nap(ms) {
         const wake = (this.wake = new AbortController());
         const cancel = () => wake.abort();
-        this.options.signal.addEventListener('abort', cancel, { once: true });
+        this.o.signal.addEventListener('abort', cancel, { once: true });
         await sleep(ms, wake.signal);
-        this.options.signal.removeEventListener('abort', cancel);
-        return !this.options.signal.aborted;
+        this.o.signal.removeEventListener('abort', cancel);
+        return !this.o.signal.aborted;
     }
     async run() {
-        let interval = this.options.firstPollMs;
+        let interval = this.o.firstPollMs;
         for (;;) {
-            if (this.waiting.length === 0) {
+            if (this.entries.length === 0) {
                 if (this.closed)
                     return;
-                // Nothing to ask about yet: wait for the next pin, then start the backoff afresh.
+                // Nothing to ask about yet: wait for the next commit, then start the backoff afresh.
                 if (!(await this.nap(3_600_000)))
-                    return this.settleAll({ build: 'unknown', reason: 'cancelled' });
-                interval = this.options.firstPollMs;
+                    return this.stop('cancelled');
+                interval = this.o.firstPollMs;
                 continue;
             }
             if (!(await this.nap(interval)))
-                return this.settleAll({ build: 'unknown', reason: 'cancelled' });
-            interval = Math.min(interval * 1.5, MAX_INTERVAL_MS);
-            if (this.waiting.length === 0)
-                continue;
-            const api = await (this.runsApi ??= chooseRunsApi(this.options.api));
-            if ('none' in api)
-                return this.settleAll({ build: 'unknown', reason: api.none }, true);
-            const now = Date.now();
-            for (const w of this.waiting.filter((x) => x.deadline <= now))
-                this.settle(w, this.timedOut(w, api.api));
-            await runPool([...this.waiting], this.options.concurrency, (w) => this.poll(w));
+                return this.stop('cancelled');
+            const cap = this.entries.some((e) => e.finished) ? MAX_INTERVAL_MS.slots : MAX_INTERVAL_MS.starts;
+            interval = Math.min(interval * 1.5, cap);
+            const chosen = await (this.runsApi ??= chooseRunsApi(this.o.api));
+            if ('none' in chosen)
+                return this.stop(chosen.none);
+            this.expire(chosen.api);
+            await runPool([...this.entries], this.o.concurrency, (e) => this.poll(e));
             if (this.stoppedBy)
                 return;
         }
     }
+    /** Entries past their deadline: a start not seen, a slot given back. */
+    expire(api) {
+        const now = Date.now();
+        for (const e of this.entries.filter((x) => x.deadline <= now)) {
+            e.started?.(this.timedOut(e, api));
+            if (e.finished) {
+                this.o.log(`${e.owner}/${e.repo}: its build did not finish within verify-timeout: its slot is released`);
+                e.finished('timed-out');
+            }
+            e.started = e.finished = undefined;
+        }
+        this.prune();
+    }
     /**
-     * A build past its deadline. Only an answer that lists no run means not-started; a forge that
+     * A start past its deadline. Only an answer that lists no run means not-started; a forge that
      * kept failing does not. A task list shows a run only once a runner has taken its job (Gitea
-     * 1.23-1.24 and Forgejo: models/actions/task.go CreateTaskForRunner), so there nothing seen
-     * may be a build queued behind a busy or offline runner: unknown, said so, never a failure.
+     * 1.23-1.24 and Forgejo: models/actions/task.go CreateTaskForRunner), so there nothing seen may
+     * be a build queued behind a busy or offline runner: unknown, said so, never a failure.
      */
-    timedOut(w, api) {
-        const within = seconds(this.options.timeoutMs);
-        if (w.unanswered)
-            return { build: 'unknown', reason: `could not list workflow runs: ${w.unanswered}` };
+    timedOut(e, api) {
+        const within = seconds(this.o.timeoutMs);
+        if (e.unanswered)
+            return { build: 'unknown', reason: `could not list workflow runs: ${e.unanswered}` };
         if (api === 'tasks') {
             return {
                 build: 'unknown',
@@ -32128,104 +32167,116 @@ class BuildWatch {
         }
         return { build: 'not-started', reason: `no workflow run appeared within ${within}` };
     }
-    /**
-     * Gitea 1.25.0-1.25.4 answer `/actions/runs` only for the repository's owner (403 "user should
-     * be the owner of the repo": routers/api/v1/api.go, release/v1.25, reqOwner; fixed in 1.26);
-     * `/actions/tasks` needs read access alone. On that 403 the run switches to tasks for good.
-     */
-    async listRuns(w, api) {
-        const call = { subject: w.template, group: new RetryGroup(0) };
-        try {
-            return await this.options.api.runs(w.owner, w.repo, w.sha, api, call);
-        }
-        catch (error) {
-            if (!(error instanceof ApiError) || error.status !== 403 || api !== 'runs' || this.options.api.kind === 'github')
-                throw error;
-            this.options.log(`the forge lists workflow runs only for the repository's owner (${error.message}): using its task list`);
-            this.runsApi = Promise.resolve({ api: 'tasks' });
-            return this.options.api.runs(w.owner, w.repo, w.sha, 'tasks', call);
-        }
-    }
-    async poll(w) {
-        if (this.stoppedBy || !this.waiting.includes(w))
+    async poll(e) {
+        if (this.stoppedBy || !this.entries.includes(e))
             return;
         const chosen = await this.runsApi;
         if ('none' in chosen)
             return;
-        let runs;
+        let listed;
         try {
-            runs = await this.listRuns(w, chosen.api);
+            listed = await this.listRuns(e, chosen.api);
         }
         catch (error) {
-            if (error instanceof RunStopError) {
-                // A rate limit (or a token gone) while polling: stop asking, never fail a pin for it.
-                return this.settleAll({ build: 'unknown', reason: `polling stopped: ${error.inFlight}` }, true);
-            }
+            if (error instanceof RunStopError)
+                return this.stop(`polling stopped: ${error.inFlight}`);
             if (error instanceof ApiError && error.transient) {
-                w.unanswered = error.message; // asked again next round
+                e.unanswered = error.message; // asked again next round
                 return;
             }
-            return this.settle(w, { build: 'unknown', reason: `could not list workflow runs: ${error.message}` });
+            e.started?.({ build: 'unknown', reason: `could not list workflow runs: ${error.message}` });
+            e.finished?.('stopped');
+            e.started = e.finished = undefined;
+            return this.prune();
         }
-        w.unanswered = undefined;
-        if (runs === null)
-            return this.settleAll({ build: 'unknown', reason: `the forge has no ${chosen.api} API for workflow runs (HTTP 404)` }, true);
-        const run = ourRun(runs, w.workflowPath);
-        if (!run)
-            return;
-        const status = run.conclusion ? `${run.status}: ${run.conclusion}` : run.status;
-        this.options.log(`${w.template}: build started (${status}) ${run.url}`);
-        this.settle(w, { build: 'started', url: run.url, status });
+        e.unanswered = undefined;
+        if (listed.runs === null)
+            return this.stop(`the forge has no ${listed.api} API for workflow runs (HTTP 404)`);
+        this.seen(e, ourRuns(listed.runs, e.workflow), listed.api);
     }
-    settle(w, state) {
-        const at = this.waiting.indexOf(w);
-        if (at < 0)
+    /** What one poll found for a commit: its build started, and perhaps over. */
+    seen(e, ours, api) {
+        if (ours.length === 0)
             return;
-        this.waiting.splice(at, 1);
-        w.done(state);
+        if (e.started) {
+            const run = ours[0];
+            const status = run.conclusion ? `${run.status}: ${run.conclusion}` : run.status;
+            this.o.log(`${e.template}: build started (${status}) ${run.url}`);
+            e.started({ build: 'started', url: run.url, status });
+            e.started = undefined;
+        }
+        if (e.finished) {
+            const over = ours.every((r) => DONE.has(r.status));
+            const settled = api === 'runs' ||
+                (e.doneSince !== undefined && Date.now() - e.doneSince >= (this.o.taskSettleMs ?? TASK_SETTLE_MS));
+            e.doneSince = over ? (e.doneSince ?? Date.now()) : undefined;
+            if (over && settled) {
+                e.finished('done');
+                e.finished = undefined;
+            }
+        }
+        this.prune();
     }
-    /** Every waiting build (and, when `final`, every later one) gets this state. */
-    settleAll(state, final = false) {
-        if (final)
-            this.stoppedBy = state.reason;
-        for (const w of [...this.waiting])
-            this.settle(w, state);
+    /**
+     * Gitea 1.25.0-1.25.4 answer `/actions/runs` only for the repository's owner (403 "user should
+     * be the owner of the repo": routers/api/v1/api.go, release/v1.25, reqOwner; fixed in 1.26; seen
+     * on Gitea 1.25.4); `/actions/tasks` needs read access alone. On that 403 the poller switches to
+     * tasks for good, for verify-build and build waves alike.
+     */
+    async listRuns(e, api) {
+        const call = { subject: e.template, group: new RetryGroup(0) };
+        try {
+            return { runs: await this.o.api.runs(e.owner, e.repo, e.sha, api, call), api };
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.status !== 403 || api !== 'runs' || this.o.api.kind === 'github')
+                throw error;
+            this.o.log(`the forge lists workflow runs only for the repository's owner (${error.message}): using its task list`);
+            this.runsApi = Promise.resolve({ api: 'tasks' });
+            return { runs: await this.o.api.runs(e.owner, e.repo, e.sha, 'tasks', call), api: 'tasks' };
+        }
+    }
+    prune() {
+        for (let i = this.entries.length - 1; i >= 0; i--)
+            if (!this.entries[i].started && !this.entries[i].finished)
+                this.entries.splice(i, 1);
+    }
+    /** Polling ends for good: every start unknown for `reason`, every wait for a build's end over. */
+    stop(reason) {
+        if (reason !== 'cancelled' && this.entries.length > 0)
+            this.o.log(`looking for builds stopped: ${reason}`);
+        this.stoppedBy = reason;
+        for (const e of this.entries) {
+            e.started?.({ build: 'unknown', reason });
+            e.finished?.('stopped');
+        }
+        this.entries.length = 0;
     }
 }
 /**
- * The run of the probed workflow among a commit's runs: matched by file name (see
- * workflowFile), never another workflow's (CI's failure is not the image build). Only where the
- * forge names no workflow at all is the newest run taken.
+ * The probed workflow's runs among a commit's runs: matched by file name (see workflowFile),
+ * never another workflow's (CI's failure is not the image build); where the forge names no
+ * workflow at all, every run of the commit. Newest first, as the forges list them.
  */
-function ourRun(runs, workflowPath) {
-    if (!workflowPath || runs.every((r) => !r.path))
-        return runs[0];
-    const file = workflowFile(workflowPath);
-    return runs.find((r) => r.path && workflowFile(r.path) === file);
+function ourRuns(runs, workflow) {
+    if (!workflow || runs.every((r) => !r.path))
+        return runs;
+    const file = workflowFile(workflow);
+    return runs.filter((r) => r.path && workflowFile(r.path) === file);
 }
 
 ;// CONCATENATED MODULE: ./src/builds/build-waves.ts
 
-
-
-
-
-/** A run's state says it is over: `completed` (runs API), or a task's final status. */
-const DONE = new Set(['completed', 'success', 'failure', 'cancelled', 'skipped']);
 /**
  * Build waves (`max-builds-in-flight`): once N pins' builds are running, the next pin waits until
- * one of them completes, read from the same runs API as verify-build, so at most N template
- * builds run at any time. Bounded: a build that never finishes releases its slot after
+ * one of them is over, as the run poller sees it (the same runs as verify-build), so at most N
+ * template builds run at any time. Bounded: a build that never finishes releases its slot after
  * verify-timeout; a cancel ends every wait at once. A pin that pushed nothing gives its slot back.
  */
 class BuildWaves {
     o;
-    inFlight = [];
     free;
     waiting = [];
-    loop;
-    /** Ends the polling when the run is over: its last builds are not waited for. */
-    over$ = new AbortController();
     /** Pins that had to wait, and the longest wait, for the summary. */
     waited = 0;
     longestMs = 0;
@@ -32252,19 +32303,14 @@ class BuildWaves {
         log(`a build slot came free after ${seconds(took)}`);
         return took;
     }
-    /** The pin pushed `sha`: its slot is held until that commit's build completes. */
+    /** The pin pushed `sha`: its slot is held until that commit's build is over. */
     track(owner, repo, sha, workflow) {
-        this.inFlight.push({ owner, repo, sha, workflow, deadline: Date.now() + this.o.timeoutMs });
-        this.ensureLoop();
-    }
-    /** One polling loop; one that ended just as a build was added is started again, never lost. */
-    ensureLoop() {
-        if (this.loop)
-            return;
-        this.loop = this.poll().finally(() => {
-            this.loop = undefined;
-            if (this.inFlight.length > 0 && !this.over$.signal.aborted && !this.o.signal.aborted)
-                this.ensureLoop();
+        void this.o.poller.finished({ template: `${owner}/${repo}`, owner, repo, sha, workflow }).then((finish) => {
+            // The polling stopped (a rejected token, a rate limit too far off, the run's end): no pin waits on builds.
+            if (finish === 'stopped')
+                this.openAll();
+            else
+                this.release();
         });
     }
     /** The pin pushed nothing (unchanged, failed, skipped): its slot goes back at once. */
@@ -32275,52 +32321,14 @@ class BuildWaves {
         else
             this.free++;
     }
-    /** The run is over (every template done): stop polling; nothing waits on a slot any more. */
+    /** The run is over (every template done): nothing waits on a slot any more. */
     close() {
-        this.over$.abort();
-        this.inFlight.length = 0;
+        this.o.poller.endWaits();
     }
-    async poll() {
-        const stop = AbortSignal.any([this.o.signal, this.over$.signal]);
-        try {
-            while (this.inFlight.length > 0 && !stop.aborted) {
-                if (!(await sleep(this.o.pollMs, stop)))
-                    return;
-                for (const build of [...this.inFlight]) {
-                    if (!(await this.over(build)))
-                        continue;
-                    this.inFlight.splice(this.inFlight.indexOf(build), 1);
-                    this.release();
-                }
-            }
-        }
-        catch (error) {
-            // The run is stopping (a rejected token, a rate limit too far off): no pin waits on builds.
-            this.o.log(`build waves stopped: ${error.message}`);
-            this.inFlight.length = 0;
-            this.free = Infinity;
-            for (const next of this.waiting.splice(0))
-                next();
-        }
-    }
-    /** Done, or past its deadline; a fault while asking keeps the slot until the deadline. */
-    async over(b) {
-        if (Date.now() >= b.deadline) {
-            this.o.log(`${b.owner}/${b.repo}: its build did not finish within verify-timeout: its slot is released`);
-            return true;
-        }
-        const call = { subject: `${b.owner}/${b.repo}`, group: new RetryGroup(0) };
-        let runs;
-        try {
-            runs = await this.o.api.runs(b.owner, b.repo, b.sha, this.o.runsApi, call);
-        }
-        catch (error) {
-            if (error instanceof RunStopError || !(error instanceof ApiError))
-                throw error;
-            return false;
-        }
-        const ours = (runs ?? []).filter((r) => !b.workflow || !r.path || workflowFile(r.path) === workflowFile(b.workflow));
-        return ours.length > 0 && ours.every((r) => DONE.has(r.status));
+    openAll() {
+        this.free = Infinity;
+        for (const next of this.waiting.splice(0))
+            next();
     }
 }
 /**
@@ -37801,11 +37809,13 @@ async function cascade(token, settings, redactor, control) {
         const { mine, position } = shareOf(all, settings.shard);
         if (settings.shard)
             info(`shard ${settings.shard.index}/${settings.shard.count}: ${mine.length} of ${all.length} template(s)`);
-        const builds = watchesBuilds(settings) ? buildWatch(settings, parts.api, control) : undefined;
         const pacing = await buildPacing(settings, parts.api, control);
+        const poller = pacing?.poller ?? (watchesBuilds(settings) ? runPoller(settings, parts.api, control) : undefined);
+        const builds = watchesBuilds(settings) ? poller : undefined;
         const ahead = await lookAhead(settings, parts.api, control, mine);
         const ctx = { ...parts.pipeline, builds, claims: new RepoClaims(), pacing: pacing?.pace, ahead };
         const results = await runTemplates(mine, ctx, redactor).finally(() => pacing?.pace.close());
+        await poller?.finish(); // build waves alone: the poller's loop ends with the run
         if (pacing?.waves)
             info(`build waves: ${pacing.waves.waited} pin(s) waited for a build slot, the longest ${(pacing.waves.longestMs / 1000).toFixed(1)} s`);
         return { results, position, forge: parts.api.kind };
@@ -37864,6 +37874,7 @@ async function buildPacing(settings, api, control) {
         return undefined;
     const paces = [];
     let waves;
+    let poller;
     if (settings.maxBuildsInFlight > 0) {
         const runs = await chooseRunsApi(api);
         if ('none' in runs) {
@@ -37871,23 +37882,14 @@ async function buildPacing(settings, api, control) {
             control.stop(new RunStopError(why, `not attempted: ${why}`, why));
             return undefined;
         }
-        const timeoutMs = settings.verifyTimeoutSeconds * 1000;
-        const pollMs = Math.min(5000, Math.max(200, settings.retryDelayMs * 2));
-        waves = new BuildWaves({
-            api,
-            max: settings.maxBuildsInFlight,
-            runsApi: runs.api,
-            timeoutMs,
-            pollMs,
-            signal: control.signal,
-            log: info
-        });
+        poller = runPoller(settings, api, control, runs);
+        waves = new BuildWaves({ max: settings.maxBuildsInFlight, poller, signal: control.signal });
         paces.push(waves);
     }
     if (settings.buildsPerMinute > 0)
         paces.push(new MinutePace(settings.buildsPerMinute, control.signal));
     const pace = bothPaces(paces);
-    return pace ? { pace, waves } : undefined;
+    return pace ? { pace, waves, poller } : undefined;
 }
 /** GitHub: every template's look-up in GraphQL batches, before the first write. */
 async function lookAhead(settings, api, control, templates) {
@@ -37911,14 +37913,16 @@ async function lookAhead(settings, api, control, templates) {
         return undefined;
     }
 }
-function buildWatch(settings, api, control) {
-    return new BuildWatch({
+/** The one poller of workflow runs, for verify-build and build waves alike. */
+function runPoller(settings, api, control, runs) {
+    return new RunPoller({
         api,
         timeoutMs: settings.verifyTimeoutSeconds * 1000,
         firstPollMs: Math.min(5000, Math.max(200, settings.retryDelayMs * 2)),
         concurrency: settings.concurrency,
         signal: control.signal,
-        log: info
+        log: info,
+        runsApi: runs
     });
 }
 /**

@@ -2,9 +2,9 @@ import * as core from '@actions/core'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BuildWatch } from './builds/build-watch.js'
+import { RunPoller } from './builds/run-poller.js'
 import { bothPaces, BuildWaves, MinutePace, type Pacing } from './builds/build-waves.js'
-import { chooseRunsApi } from './builds/runs-api.js'
+import { chooseRunsApi, type RunsApi } from './builds/runs-api.js'
 import { RunStopError } from './shared/run-control.js'
 import { ForgeApi } from './forge/forge-api.js'
 import { ForgeClient, type ForgeKind } from './forge/forge-client.js'
@@ -101,11 +101,13 @@ async function cascade(
     const { mine, position } = shareOf(all, settings.shard)
     if (settings.shard)
       core.info(`shard ${settings.shard.index}/${settings.shard.count}: ${mine.length} of ${all.length} template(s)`)
-    const builds = watchesBuilds(settings) ? buildWatch(settings, parts.api, control) : undefined
     const pacing = await buildPacing(settings, parts.api, control)
+    const poller = pacing?.poller ?? (watchesBuilds(settings) ? runPoller(settings, parts.api, control) : undefined)
+    const builds = watchesBuilds(settings) ? poller : undefined
     const ahead = await lookAhead(settings, parts.api, control, mine)
     const ctx = { ...parts.pipeline, builds, claims: new RepoClaims(), pacing: pacing?.pace, ahead }
     const results = await runTemplates(mine, ctx, redactor).finally(() => pacing?.pace.close())
+    await poller?.finish() // build waves alone: the poller's loop ends with the run
     if (pacing?.waves)
       core.info(
         `build waves: ${pacing.waves.waited} pin(s) waited for a build slot, the longest ${(pacing.waves.longestMs / 1000).toFixed(1)} s`
@@ -165,6 +167,7 @@ async function buildPacing(settings: Settings, api: ForgeApi, control: RunContro
   if (control.stopped || settings.mode !== 'push' || settings.dryRun) return undefined
   const paces: Pacing[] = []
   let waves: BuildWaves | undefined
+  let poller: RunPoller | undefined
   if (settings.maxBuildsInFlight > 0) {
     const runs = await chooseRunsApi(api)
     if ('none' in runs) {
@@ -172,22 +175,13 @@ async function buildPacing(settings: Settings, api: ForgeApi, control: RunContro
       control.stop(new RunStopError(why, `not attempted: ${why}`, why))
       return undefined
     }
-    const timeoutMs = settings.verifyTimeoutSeconds * 1000
-    const pollMs = Math.min(5000, Math.max(200, settings.retryDelayMs * 2))
-    waves = new BuildWaves({
-      api,
-      max: settings.maxBuildsInFlight,
-      runsApi: runs.api,
-      timeoutMs,
-      pollMs,
-      signal: control.signal,
-      log: core.info
-    })
+    poller = runPoller(settings, api, control, runs)
+    waves = new BuildWaves({ max: settings.maxBuildsInFlight, poller, signal: control.signal })
     paces.push(waves)
   }
   if (settings.buildsPerMinute > 0) paces.push(new MinutePace(settings.buildsPerMinute, control.signal))
   const pace = bothPaces(paces)
-  return pace ? { pace, waves } : undefined
+  return pace ? { pace, waves, poller } : undefined
 }
 
 /** GitHub: every template's look-up in GraphQL batches, before the first write. */
@@ -208,14 +202,16 @@ async function lookAhead(settings: Settings, api: ForgeApi, control: RunControl,
   }
 }
 
-function buildWatch(settings: Settings, api: ForgeApi, control: RunControl): BuildWatch {
-  return new BuildWatch({
+/** The one poller of workflow runs, for verify-build and build waves alike. */
+function runPoller(settings: Settings, api: ForgeApi, control: RunControl, runs?: RunsApi): RunPoller {
+  return new RunPoller({
     api,
     timeoutMs: settings.verifyTimeoutSeconds * 1000,
     firstPollMs: Math.min(5000, Math.max(200, settings.retryDelayMs * 2)),
     concurrency: settings.concurrency,
     signal: control.signal,
-    log: core.info
+    log: core.info,
+    runsApi: runs
   })
 }
 

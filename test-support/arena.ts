@@ -40,6 +40,8 @@ export interface Arena {
   pulls(fullName: string): Promise<PullView[]>
   /** A person closes a pull request without merging it. */
   closePull(fullName: string, n: number): Promise<void>
+  /** The builds (workflow runs) a template's commits started, as the forge records them; null: no API lists them. */
+  builds(fullName: string): Promise<BuildRecord[] | null>
 
   /** The bundled action, run as a runner runs it, against this arena with the bot's token. */
   run(inputs: Record<string, string>): Promise<ActionRun>
@@ -68,6 +70,16 @@ export interface TemplateSpec {
   hidden?: boolean
   /** GitHub's "Allow auto-merge" setting (no such setting on Gitea). */
   allowAutoMerge?: boolean
+  /** The publish workflow's jobs, each after the one before (`needs:`); default one. */
+  jobs?: number
+}
+
+/** One workflow run, all its jobs, as the forge records it (times in ms since the epoch). */
+export interface BuildRecord {
+  sha: string
+  done: boolean
+  start: number | null
+  end: number | null
 }
 
 /** A pull request as a person sees it on the forge. */
@@ -82,17 +94,24 @@ export interface PullView {
   comments: string[]
 }
 
-/** The templates' publish workflow, run by a runner when the version file changes on main. */
-export function publishWorkflow(runsOn: string): string {
+/**
+ * The templates' publish workflow, run by a runner on a push to main: `jobs` jobs, each after the
+ * one before (`build`, then `step-2` needing it, …), each about two seconds.
+ */
+export function publishWorkflow(runsOn: string, jobs = 1): string {
+  const job = (i: number) => [
+    `  ${i === 0 ? 'build' : `step-${i + 1}`}:`,
+    ...(i === 0 ? [] : [`    needs: ${i === 1 ? 'build' : `step-${i}`}`]),
+    `    runs-on: ${runsOn}`,
+    '    steps:',
+    '      - run: echo "building the image for the runtime pinned in .runtime-version"; sleep 2'
+  ]
   return [
     'on:',
     '  push:',
     '    branches: [main]',
     'jobs:',
-    '  build:',
-    `    runs-on: ${runsOn}`,
-    '    steps:',
-    '      - run: echo "building the image for the runtime pinned in .runtime-version"; sleep 2',
+    ...Array.from({ length: jobs }, (_, i) => job(i)).flat(),
     ''
   ].join('\n')
 }

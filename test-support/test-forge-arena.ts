@@ -1,4 +1,4 @@
-import type { Arena, PullView, TemplateSpec } from './arena.js'
+import type { Arena, BuildRecord, PullView, TemplateSpec } from './arena.js'
 import { publishWorkflow } from './arena.js'
 import type { TestForge } from './forge/forge.js'
 import { matches, type Match } from './forge/request-rules.js'
@@ -11,8 +11,15 @@ export class TestForgeArena implements Arena {
   readonly runsOn = 'ubuntu-latest'
   readonly bot = 'cascade-bot'
   readonly reviewer = 'reviewer-bob'
+  private readonly jobs = new Map<string, number>()
 
-  constructor(readonly forge: TestForge) {}
+  /**
+   * The bot the live arena makes is a collaborator, not the owner: the test forge plays the same
+   * (Gitea 1.25.0-1.25.4 answer the runs API only to the owner).
+   */
+  constructor(readonly forge: TestForge) {
+    forge.api.actions.tokenIsOwner = false
+  }
 
   get label(): string {
     return `test forge ${this.forge.flavour}`
@@ -22,14 +29,31 @@ export class TestForgeArena implements Arena {
     return this.forge.facts.family
   }
 
-  /** The test forge derives a run from every push; whether one exists depends on its flavour. */
-  get runsBuilds(): boolean {
-    return this.forge.facts.actions !== 'none'
+  /** The test forge derives a run from every push (whether an API lists them depends on its flavour). */
+  readonly runsBuilds = true
+
+  /** The runs the test forge derives from the pushes (actions.ts): created, taken, in progress, done. */
+  async builds(fullName: string): Promise<BuildRecord[] | null> {
+    if (this.forge.facts.actions === 'none') return null
+    const { runDelayMs, pickupDelayMs, runMs, jobGapMs } = this.forge.api.actions
+    const meta = this.forge.repo(fullName)
+    return meta.pushes
+      .filter((p) => p.branch === meta.defaultBranch)
+      .map((p) => {
+        const start = p.at + runDelayMs + pickupDelayMs
+        const jobs = this.jobs.get(fullName) ?? 1
+        const end = start + runMs * jobs + jobGapMs * (jobs - 1)
+        return { sha: p.sha, done: Date.now() >= end, start, end }
+      })
   }
 
   async template(name: string, spec: TemplateSpec = {}): Promise<string> {
     const { requiredChecks, workflow = true, ...rest } = spec
-    const files = { ...(workflow ? { [workflowPath(workflow)]: publishWorkflow(this.runsOn) } : {}), ...spec.files }
+    const files = {
+      ...(workflow ? { [workflowPath(workflow)]: publishWorkflow(this.runsOn, spec.jobs) } : {}),
+      ...spec.files
+    }
+    this.jobs.set(`${this.owner}/${name}`, spec.jobs ?? 1)
     return template(this.forge, name, {
       ...rest,
       workflow: false,

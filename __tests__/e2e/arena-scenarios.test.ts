@@ -16,6 +16,8 @@ describe.each<Flavour>(['gitea-1.22', 'gitea-1.25', 'gitea-1.26', 'forgejo-11'])
 
   it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
     const arena = new TestForgeArena(forge)
+    // Builds of a few hundred ms per job, where the live runner takes about two seconds.
+    Object.assign(forge.api.actions, { runDelayMs: 50, runMs: 500 })
     if (scenario.needs === 'builds' && !arena.runsBuilds) return
     await scenario.run(arena)
   })

@@ -11,6 +11,8 @@ const settings = liveSettings()
 const run = settings ? describe : describe.skip
 
 run(`live forge ${settings?.url ?? '(LIVE_FORGE_URL unset)'}`, () => {
+  afterAll(() => LiveArena.removeAll(), 120_000)
+
   beforeAll(() => {
     console.log(`stays on the test forge, which alone can play it:\n- ${TEST_FORGE_ONLY.join('\n- ')}`)
   })

@@ -1,4 +1,4 @@
-import { ourRun } from '../../src/builds/build-watch.js'
+import { ourRuns } from '../../src/builds/run-poller.js'
 import { chooseRunsApi, workflowFile } from '../../src/builds/runs-api.js'
 import type { ForgeApi, RunInfo } from '../../src/forge/forge-api.js'
 
@@ -68,6 +68,6 @@ describe('the run of the probed workflow', () => {
     ['the forge names no workflow: the newest run', [run(5), run(4)], '.github/workflows/publish-image.yml', 5],
     ['no probed workflow (probe-path empty): the newest run', [run(7, 'a.yml'), run(6, 'b.yml')], undefined, 7]
   ])('%s', (_what, runs, probed, id) => {
-    expect(ourRun(runs, probed)?.id).toBe(id)
+    expect(ourRuns(runs, probed)[0]?.id).toBe(id)
   })
 })

@@ -1,48 +1,24 @@
-import { ApiError } from '../forge/api-error.js'
-import type { ForgeApi, RunInfo } from '../forge/forge-api.js'
-import { RetryGroup } from '../forge/retry-group.js'
-import { RunStopError } from '../shared/run-control.js'
-import { seconds, sleep } from '../shared/retry-policy.js'
-import { workflowFile } from './runs-api.js'
 import type { Log } from '../shared/log.js'
-
-interface InFlight {
-  owner: string
-  repo: string
-  sha: string
-  workflow?: string
-  deadline: number
-}
+import { seconds, sleep } from '../shared/retry-policy.js'
+import type { RunPoller } from './run-poller.js'
 
 export interface WavesOptions {
-  api: ForgeApi
   /** `max-builds-in-flight`: at most this many of the cascade's builds run at once. */
   max: number
-  /** Which endpoint lists a commit's runs (chosen before any write: see chooseRunsApi). */
-  runsApi: 'runs' | 'tasks'
-  /** A build that never finishes gives its slot back after this (verify-timeout). */
-  timeoutMs: number
-  pollMs: number
+  /** Watches the builds (the one poller, shared with verify-build), each bounded by verify-timeout. */
+  poller: RunPoller
   signal: AbortSignal
-  log: Log
 }
-
-/** A run's state says it is over: `completed` (runs API), or a task's final status. */
-const DONE = new Set(['completed', 'success', 'failure', 'cancelled', 'skipped'])
 
 /**
  * Build waves (`max-builds-in-flight`): once N pins' builds are running, the next pin waits until
- * one of them completes, read from the same runs API as verify-build, so at most N template
- * builds run at any time. Bounded: a build that never finishes releases its slot after
+ * one of them is over, as the run poller sees it (the same runs as verify-build), so at most N
+ * template builds run at any time. Bounded: a build that never finishes releases its slot after
  * verify-timeout; a cancel ends every wait at once. A pin that pushed nothing gives its slot back.
  */
 export class BuildWaves {
-  private readonly inFlight: InFlight[] = []
   private free: number
   private readonly waiting: Array<() => void> = []
-  private loop: Promise<void> | undefined
-  /** Ends the polling when the run is over: its last builds are not waited for. */
-  private readonly over$ = new AbortController()
   /** Pins that had to wait, and the longest wait, for the summary. */
   waited = 0
   longestMs = 0
@@ -72,18 +48,12 @@ export class BuildWaves {
     return took
   }
 
-  /** The pin pushed `sha`: its slot is held until that commit's build completes. */
+  /** The pin pushed `sha`: its slot is held until that commit's build is over. */
   track(owner: string, repo: string, sha: string, workflow?: string): void {
-    this.inFlight.push({ owner, repo, sha, workflow, deadline: Date.now() + this.o.timeoutMs })
-    this.ensureLoop()
-  }
-
-  /** One polling loop; one that ended just as a build was added is started again, never lost. */
-  private ensureLoop(): void {
-    if (this.loop) return
-    this.loop = this.poll().finally(() => {
-      this.loop = undefined
-      if (this.inFlight.length > 0 && !this.over$.signal.aborted && !this.o.signal.aborted) this.ensureLoop()
+    void this.o.poller.finished({ template: `${owner}/${repo}`, owner, repo, sha, workflow }).then((finish) => {
+      // The polling stopped (a rejected token, a rate limit too far off, the run's end): no pin waits on builds.
+      if (finish === 'stopped') this.openAll()
+      else this.release()
     })
   }
 
@@ -94,48 +64,14 @@ export class BuildWaves {
     else this.free++
   }
 
-  /** The run is over (every template done): stop polling; nothing waits on a slot any more. */
+  /** The run is over (every template done): nothing waits on a slot any more. */
   close(): void {
-    this.over$.abort()
-    this.inFlight.length = 0
+    this.o.poller.endWaits()
   }
 
-  private async poll(): Promise<void> {
-    const stop = AbortSignal.any([this.o.signal, this.over$.signal])
-    try {
-      while (this.inFlight.length > 0 && !stop.aborted) {
-        if (!(await sleep(this.o.pollMs, stop))) return
-        for (const build of [...this.inFlight]) {
-          if (!(await this.over(build))) continue
-          this.inFlight.splice(this.inFlight.indexOf(build), 1)
-          this.release()
-        }
-      }
-    } catch (error) {
-      // The run is stopping (a rejected token, a rate limit too far off): no pin waits on builds.
-      this.o.log(`build waves stopped: ${(error as Error).message}`)
-      this.inFlight.length = 0
-      this.free = Infinity
-      for (const next of this.waiting.splice(0)) next()
-    }
-  }
-
-  /** Done, or past its deadline; a fault while asking keeps the slot until the deadline. */
-  private async over(b: InFlight): Promise<boolean> {
-    if (Date.now() >= b.deadline) {
-      this.o.log(`${b.owner}/${b.repo}: its build did not finish within verify-timeout: its slot is released`)
-      return true
-    }
-    const call = { subject: `${b.owner}/${b.repo}`, group: new RetryGroup(0) }
-    let runs: RunInfo[] | null
-    try {
-      runs = await this.o.api.runs(b.owner, b.repo, b.sha, this.o.runsApi, call)
-    } catch (error) {
-      if (error instanceof RunStopError || !(error instanceof ApiError)) throw error
-      return false
-    }
-    const ours = (runs ?? []).filter((r) => !b.workflow || !r.path || workflowFile(r.path) === workflowFile(b.workflow))
-    return ours.length > 0 && ours.every((r) => DONE.has(r.status))
+  private openAll(): void {
+    this.free = Infinity
+    for (const next of this.waiting.splice(0)) next()
   }
 }
 

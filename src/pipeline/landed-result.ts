@@ -2,7 +2,7 @@ import type { Settings } from '../inputs/settings.js'
 import type { Landing, Transport, WriteVerdict } from '../landing/lander.js'
 import { kindOfRefusal } from '../landing/refusal-kind.js'
 import { result, type TemplateResult } from './template-result.js'
-import type { BuildWatch } from '../builds/build-watch.js'
+import type { RunPoller } from '../builds/run-poller.js'
 import type { Decided } from './decide.js'
 
 export type ToLand = Extract<Decided, { verdict: unknown }>
@@ -77,7 +77,7 @@ export function change(made: WriteVerdict, settings: Pick<Settings, 'version' | 
 }
 
 /** verify-build: a pushed pin's build is looked for while other templates are pinned. */
-export function watchBuild(done: TemplateResult, c: ToLand, builds: BuildWatch | undefined): TemplateResult {
+export function watchBuild(done: TemplateResult, c: ToLand, builds: RunPoller | undefined): TemplateResult {
   if (!builds || done.status !== 'updated' || !done.commit) return done
   const pendingBuild = builds.watch(done.template, c.repo.owner, c.repo.name, done.commit, c.workflow)
   return { ...done, pendingBuild }

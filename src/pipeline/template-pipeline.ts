@@ -11,7 +11,7 @@ import { judgePins } from '../pins/pin-judgement.js'
 import { templateReading } from '../pins/pin-text.js'
 import type { FailureKind } from '../shared/failure-kind.js'
 import { result, type TemplateResult } from './template-result.js'
-import type { BuildWatch } from '../builds/build-watch.js'
+import type { RunPoller } from '../builds/run-poller.js'
 import type { Pacing } from '../builds/build-waves.js'
 import { API_ATTEMPTS } from '../shared/retry-policy.js'
 import { lookUp, type LookUp } from './look-up.js'
@@ -33,7 +33,7 @@ export interface PipelineContext {
   /** Waits for room in GitHub's content-creation budget (a pull request is one such request). */
   roomToWrite: (writes: number, log: Log) => Promise<void>
   /** verify-build: looks for the build each pushed pin starts. */
-  builds?: BuildWatch
+  builds?: RunPoller
   /** Which template works on which repository: two names for one repository write it once. */
   claims: RepoClaims
   /** Build waves or a pace per minute: a slot before each pin lands (push mode). */

@@ -1,5 +1,5 @@
 import type { PullRequestRef } from '../pulls/bump-pulls.js'
-import type { BuildState } from '../builds/build-watch.js'
+import type { BuildState } from '../builds/run-poller.js'
 import type { FailureKind } from '../shared/failure-kind.js'
 
 export type Status =

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import type { Arena, PullView, TemplateSpec } from '../arena.js'
+import type { Arena, BuildRecord, PullView, TemplateSpec } from '../arena.js'
 import { publishWorkflow } from '../arena.js'
 import type { Match } from '../forge/request-rules.js'
 import { runAction } from '../run-action.js'
 import { ForgeProxy } from './forge-proxy.js'
 import { LiveClient } from './live-client.js'
+
+/** Closed arenas whose scratch is still to remove (LiveArena.removeAll). */
+const LEFT: LiveArena[] = []
 
 /** What the live arena is given: the forge, an admin's token, and (optionally) a runner's label. */
 export interface LiveSettings {
@@ -102,7 +105,7 @@ export class LiveArena implements Arena {
     const path = typeof workflow === 'string' ? workflow : '.github/workflows/publish-image.yml'
     await this.client.seed(fullName, {
       'README.md': `# ${name}\n`,
-      ...(workflow ? { [path]: publishWorkflow(this.runsOn) } : {}),
+      ...(workflow ? { [path]: publishWorkflow(this.runsOn, spec.jobs) } : {}),
       ...(pin === null ? {} : { '.runtime-version': `${pin}\n` }),
       ...spec.files
     })
@@ -222,6 +225,35 @@ export class LiveArena implements Arena {
     await this.client.call('PATCH', `/repos/${fullName}/pulls/${n}`, { state: 'closed' })
   }
 
+  /**
+   * The runs, from the runs API (Gitea 1.25+: started_at, completed_at), else the task list
+   * (Gitea 1.23+, Forgejo: a task is one job, so a run is its tasks together), else null (1.22).
+   */
+  async builds(fullName: string): Promise<BuildRecord[] | null> {
+    const time = (t: unknown) => (typeof t === 'string' && !t.startsWith('0001') ? Date.parse(t) : null)
+    const runs = await this.client.call('GET', `/repos/${fullName}/actions/runs?limit=50`, undefined, { ok: [404] })
+    if (runs.status !== 404) {
+      const rows = ((runs.data as { workflow_runs?: unknown[] }).workflow_runs ?? []) as Array<Record<string, unknown>>
+      return rows.map((r) => ({
+        sha: String(r.head_sha),
+        done: r.status === 'completed',
+        start: time(r.started_at),
+        end: time(r.completed_at)
+      }))
+    }
+    const tasks = await this.client.call('GET', `/repos/${fullName}/actions/tasks?limit=50`, undefined, { ok: [404] })
+    if (tasks.status === 404) return null
+    const rows = ((tasks.data as { workflow_runs?: unknown[] }).workflow_runs ?? []) as Array<Record<string, unknown>>
+    const byRun = new Map<string, Array<Record<string, unknown>>>()
+    for (const t of rows) byRun.set(String(t.url), [...(byRun.get(String(t.url)) ?? []), t])
+    return [...byRun.values()].map((jobs) => ({
+      sha: String(jobs[0].head_sha),
+      done: jobs.every((j) => !['running', 'waiting', 'blocked'].includes(String(j.status))),
+      start: Math.min(...jobs.map((j) => time(j.run_started_at) ?? Infinity)),
+      end: Math.max(...jobs.map((j) => time(j.updated_at) ?? 0))
+    }))
+  }
+
   run(inputs: Record<string, string>) {
     return runAction(inputs)
   }
@@ -239,9 +271,26 @@ export class LiveArena implements Arena {
     }
   }
 
+  /** Stops the proxy; what the arena made is removed by removeAll, once the forge is done with it. */
   async close(): Promise<void> {
     await this.proxy.close()
-    if (this.settings.keep) return
+    if (!this.settings.keep) LEFT.push(this)
+  }
+
+  /**
+   * Removes every closed arena's repositories, organisation and users, a few seconds after the
+   * last scenario: Gitea processes a push in a queue after answering it, and deleting the
+   * repository meanwhile can leave that queue's only worker stuck for good (seen on Gitea 1.25.4:
+   * a push_update worker waiting on `git cat-file --batch` of a deleted repository, after which no
+   * push was processed and every new repository answered `empty: true` until a restart).
+   */
+  static async removeAll(graceMs = 5000): Promise<void> {
+    if (LEFT.length === 0) return
+    await new Promise((resolve) => setTimeout(resolve, graceMs))
+    for (const arena of LEFT.splice(0)) await arena.remove()
+  }
+
+  private async remove(): Promise<void> {
     for (const fullName of this.made) await this.client.call('DELETE', `/repos/${fullName}`, undefined, { ok: [404] })
     await this.client.call('DELETE', `/orgs/${this.owner}`, undefined, { ok: [404] })
     for (const user of [this.bot, this.reviewer])

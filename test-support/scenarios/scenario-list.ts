@@ -1,6 +1,7 @@
 import type { Arena } from '../arena.js'
 import { cascadeScenarios } from './cascade-scenarios.js'
 import { pullRequestScenarios } from './pull-request-scenarios.js'
+import { buildScenarios } from './build-scenarios.js'
 
 /**
  * One scenario: arranged through an Arena, the bundled action run against it, asserted on the
@@ -14,7 +15,7 @@ export interface Scenario {
   run(arena: Arena): Promise<void>
 }
 
-export const SCENARIOS: Scenario[] = [...cascadeScenarios, ...pullRequestScenarios]
+export const SCENARIOS: Scenario[] = [...cascadeScenarios, ...pullRequestScenarios, ...buildScenarios]
 
 /**
  * What only the test forge can play, so it stays there (the live suite lists these): faults a

@@ -1,3 +1,4 @@
+import { parse } from 'yaml'
 import type { FlavourFacts } from '../flavours.js'
 import type { Push, RepoMeta, RepoStore } from '../repo-store.js'
 import { errorAnswer, notFound, ok, type ApiAnswer } from './answers.js'
@@ -11,21 +12,32 @@ interface Run {
   /** Waiting for a runner, running, or done. */
   status: 'queued' | 'in_progress' | 'completed'
   conclusion: 'success' | 'failure'
+  /** Its jobs' names, one after another (each `runMs`), and how many a runner has taken so far. */
+  jobs: string[]
+  taken: number
 }
 
 /**
  * Workflow runs, derived from the repositories: every push to the default branch starts one run
  * per workflow file in its tree (in the tree's order, as Gitea's notifier detects them), unless
  * the repository is marked `noRuns`. A run waits `runDelayMs` to be created, then
- * `pickupDelayMs` for a runner (Infinity: no runner ever takes it), is in progress for `runMs`,
- * then completes with `conclusions[file]` (default success). Served as the flavour has them:
- * GitHub and Gitea 1.25 `GET /actions/runs?head_sha=` (newest first), Gitea 1.23-1.24 and
- * Forgejo `GET /actions/tasks` (newest first, no filter, and a task exists only once a runner
- * took the job: models/actions/task.go CreateTaskForRunner), no such API on Gitea 1.22.
+ * `pickupDelayMs` for a runner (Infinity: no runner ever takes it); its jobs (the workflow's
+ * `jobs:`) then run one after another, `runMs` each, and it completes with `conclusions[file]`
+ * (default success). Served as the flavour has them: GitHub and Gitea 1.25+ `GET
+ * /actions/runs?head_sha=` (newest first, one per run), Gitea 1.23+ and Forgejo `GET
+ * /actions/tasks` (newest first, no filter, one per job, and a task exists only once a runner
+ * took that job: models/actions/task.go CreateTaskForRunner; seen on Gitea 1.25.4, where a
+ * two-job workflow's second task appeared only when its first job was done), none on 1.22.
  */
 export class ActionsApi {
   runDelayMs = 300
   runMs = 2000
+  /**
+   * Between one job's end and a runner taking the next (its fetch_interval, 2 s by default): the
+   * task list then shows every job of the run done while the run is not (seen on Gitea 1.25.4:
+   * `build: success` alone, then `step-2: running`).
+   */
+  jobGapMs = 1000
   /** How long a created run waits for a runner; Infinity plays a busy or offline runner. */
   pickupDelayMs = 0
   /** The conclusion per workflow file name (`tests.yml: 'failure'`); success otherwise. */
@@ -61,11 +73,20 @@ export class ActionsApi {
     }
     const limit = Math.min(50, Number(query.get('limit') ?? 50))
     const page = Math.max(1, Number(query.get('page') ?? 1))
-    const taken = runs.filter((r) => r.status !== 'queued').reverse()
+    const now = Date.now()
+    const tasks = runs
+      .flatMap((r) => r.jobs.slice(0, r.taken).map((job, i) => ({ run: r, job, done: this.jobDone(r, i, now) })))
+      .reverse()
     return ok({
-      total_count: taken.length,
-      workflow_runs: taken.slice((page - 1) * limit, page * limit).map((r) => this.taskJson(meta, r))
+      total_count: tasks.length,
+      workflow_runs: tasks.slice((page - 1) * limit, page * limit).map((t) => this.taskJson(meta, t.run, t.job, t.done))
     })
+  }
+
+  /** Job `i` of a run is done once its `runMs` are over (the next one is taken `jobGapMs` later). */
+  private jobDone(run: Run, i: number, now: number): boolean {
+    const start = run.push.at + this.runDelayMs + this.pickupDelayMs + i * (this.runMs + this.jobGapMs)
+    return now >= start + this.runMs
   }
 
   private async runs(meta: RepoMeta): Promise<Run[]> {
@@ -74,11 +95,15 @@ export class ActionsApi {
     const runs: Run[] = []
     for (const push of meta.pushes.filter((p) => p.branch === meta.defaultBranch && now >= p.at + this.runDelayMs)) {
       const listing = await this.store.listing(meta, push.sha)
-      for (const path of [...listing.keys()].filter((p) => WORKFLOW.test(p))) {
-        const taken = push.at + this.runDelayMs + this.pickupDelayMs
-        const status = now < taken ? 'queued' : now < taken + this.runMs ? 'in_progress' : 'completed'
+      for (const [path, entry] of [...listing].filter(([p]) => WORKFLOW.test(p))) {
+        const jobs = jobsOf((await this.store.blob(meta, entry.sha)).toString('utf8'))
+        const start = push.at + this.runDelayMs + this.pickupDelayMs
+        const step = this.runMs + this.jobGapMs
+        const taken = now < start ? 0 : Math.min(jobs.length, Math.floor((now - start) / step) + 1)
+        const over = now >= start + jobs.length * step - this.jobGapMs
+        const status = taken === 0 ? 'queued' : over ? 'completed' : 'in_progress'
         const conclusion = this.conclusions[path.split('/').pop()!] ?? 'success'
-        runs.push({ id: meta.id * 1000 + runs.length + 1, push, path, status, conclusion })
+        runs.push({ id: meta.id * 1000 + runs.length + 1, push, path, status, conclusion, jobs, taken })
       }
     }
     return runs
@@ -103,19 +128,30 @@ export class ActionsApi {
     }
   }
 
-  /** Gitea's ActionTask: its status is the run's ("running", "success", "failure"). */
-  private taskJson(meta: RepoMeta, run: Run): Record<string, unknown> {
+  /** Gitea's ActionTask, one job of a run: "running" until done, then the run's conclusion. */
+  private taskJson(meta: RepoMeta, run: Run, job: string, done: boolean): Record<string, unknown> {
     return {
-      id: run.id,
-      name: 'build',
+      id: run.id * 10 + run.jobs.indexOf(job),
+      name: job,
       head_branch: run.push.branch,
       head_sha: run.push.sha,
       run_number: run.id % 1000,
       event: 'push',
       display_title: 'chore: pin runtime',
-      status: run.status === 'completed' ? run.conclusion : 'running',
+      status: done ? run.conclusion : 'running',
       workflow_id: run.path.split('/').pop(),
       url: `${this.baseUrl}/${meta.fullName}/actions/runs/${run.id % 1000}`
     }
+  }
+}
+
+/** A workflow's job names (its `jobs:` keys); one `build` job where the text says none. */
+function jobsOf(text: string): string[] {
+  try {
+    const jobs = (parse(text) as { jobs?: Record<string, unknown> } | null)?.jobs
+    const names = jobs && typeof jobs === 'object' ? Object.keys(jobs) : []
+    return names.length > 0 ? names : ['build']
+  } catch {
+    return ['build']
   }
 }

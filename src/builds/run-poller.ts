@@ -1,0 +1,283 @@
+import { ApiError } from '../forge/api-error.js'
+import type { ForgeApi, RunInfo } from '../forge/forge-api.js'
+import { RetryGroup } from '../forge/retry-group.js'
+import type { Log } from '../shared/log.js'
+import { runPool } from '../shared/pool.js'
+import { seconds, sleep } from '../shared/retry-policy.js'
+import { RunStopError } from '../shared/run-control.js'
+import { chooseRunsApi, workflowFile, type RunsApi } from './runs-api.js'
+
+/** What became of the build a pin should have started. */
+export type BuildState =
+  | { build: 'started'; url: string; status: string }
+  | { build: 'not-started'; reason: string }
+  | { build: 'unknown'; reason: string }
+
+/** How waiting for a build to finish ended: it did, its deadline passed, or the polling stopped. */
+export type Finish = 'done' | 'timed-out' | 'stopped'
+
+/** A pushed commit whose build (its run of the probed workflow) is looked for. */
+export interface Watched {
+  template: string
+  owner: string
+  repo: string
+  sha: string
+  workflow?: string
+}
+
+interface Entry extends Watched {
+  deadline: number
+  started?: (state: BuildState) => void
+  finished?: (finish: Finish) => void
+  /** The last poll's transient fault, until a poll gets an answer. */
+  unanswered?: string
+  /** Tasks: when every job seen was first found done (a later job may yet be taken). */
+  doneSince?: number
+}
+
+export interface RunPollerOptions {
+  api: ForgeApi
+  timeoutMs: number
+  /** The first poll comes this long after a commit is watched; the wait grows by half each round. */
+  firstPollMs: number
+  concurrency: number
+  signal: AbortSignal
+  log: Log
+  /** Which API lists runs, when decided already (build waves decide it before any write). */
+  runsApi?: RunsApi
+  /** How long a task list must show no new job before its run counts as over (TASK_SETTLE_MS). */
+  taskSettleMs?: number
+}
+
+/** A run's state says it is over: `completed` (runs API), or a task's final status. */
+const DONE = new Set(['completed', 'success', 'failure', 'cancelled', 'skipped'])
+/** The longest wait between rounds: 5 s while a build slot waits on them, 15 s otherwise. */
+const MAX_INTERVAL_MS = { slots: 5_000, starts: 15_000 }
+/**
+ * A task is one job, created only when a runner takes it (models/actions/task.go), so a run whose
+ * jobs are all done may still have one to come (`needs:`): it counts as done once no new job of
+ * it has been taken for this long (a runner asks for work every 2 s by default: act_runner's
+ * fetch_interval).
+ */
+export const TASK_SETTLE_MS = 3_000
+
+/**
+ * The one poller of workflow runs, for verify-build (has the pin's build started?) and build
+ * waves (is it over, so the next pin may land?). One loop for every pushed commit, a few at a
+ * time, with a deadline each (verify-timeout after its pin); one request per commit per round
+ * serves both questions. The runs API is chosen once, and on Gitea 1.25.0-1.25.4's owner-only 403
+ * the task list is used instead, for both. A rate limit or a failure while polling makes a build
+ * `unknown` and ends the waits, never a failed template by itself.
+ */
+export class RunPoller {
+  private readonly entries: Entry[] = []
+  private runsApi: Promise<RunsApi> | undefined
+  private loop: Promise<void> | undefined
+  private closed = false
+  private stoppedBy: string | undefined
+  private wake = new AbortController()
+
+  constructor(private readonly o: RunPollerOptions) {
+    if (o.runsApi) this.runsApi = Promise.resolve(o.runsApi)
+  }
+
+  /** Resolves once the commit's build has started, or with why it is not known to have. */
+  watch(template: string, owner: string, repo: string, sha: string, workflow?: string): Promise<BuildState> {
+    return new Promise((done) => {
+      if (this.stoppedBy) return done({ build: 'unknown', reason: this.stoppedBy })
+      this.entry({ template, owner, repo, sha, workflow }).started = done
+    })
+  }
+
+  /** Resolves once the commit's build is over, or its deadline passed, or the polling stopped. */
+  finished(w: Watched): Promise<Finish> {
+    return new Promise((done) => {
+      if (this.stoppedBy) return done('stopped')
+      this.entry(w).finished = done
+    })
+  }
+
+  /** No more commits will come; resolves when every build start is known. */
+  async finish(): Promise<void> {
+    this.endWaits()
+    this.closed = true
+    this.wake.abort()
+    await this.loop
+  }
+
+  /** The run is over: nobody waits for a build to finish any more (its last builds are not waited for). */
+  endWaits(): void {
+    for (const e of this.entries) e.finished?.('stopped')
+    for (const e of this.entries) e.finished = undefined
+    this.prune()
+  }
+
+  private entry(w: Watched): Entry {
+    let found = this.entries.find((e) => e.owner === w.owner && e.repo === w.repo && e.sha === w.sha)
+    if (!found) {
+      if (this.entries.length === 0) this.wake.abort()
+      found = { ...w, deadline: Date.now() + this.o.timeoutMs }
+      this.entries.push(found)
+    }
+    this.loop ??= this.run()
+    return found
+  }
+
+  /** Waits `ms`, or until woken; false when the run is cancelled. */
+  private async nap(ms: number): Promise<boolean> {
+    const wake = (this.wake = new AbortController())
+    const cancel = () => wake.abort()
+    this.o.signal.addEventListener('abort', cancel, { once: true })
+    await sleep(ms, wake.signal)
+    this.o.signal.removeEventListener('abort', cancel)
+    return !this.o.signal.aborted
+  }
+
+  private async run(): Promise<void> {
+    let interval = this.o.firstPollMs
+    for (;;) {
+      if (this.entries.length === 0) {
+        if (this.closed) return
+        // Nothing to ask about yet: wait for the next commit, then start the backoff afresh.
+        if (!(await this.nap(3_600_000))) return this.stop('cancelled')
+        interval = this.o.firstPollMs
+        continue
+      }
+      if (!(await this.nap(interval))) return this.stop('cancelled')
+      const cap = this.entries.some((e) => e.finished) ? MAX_INTERVAL_MS.slots : MAX_INTERVAL_MS.starts
+      interval = Math.min(interval * 1.5, cap)
+      const chosen = await (this.runsApi ??= chooseRunsApi(this.o.api))
+      if ('none' in chosen) return this.stop(chosen.none)
+      this.expire(chosen.api)
+      await runPool([...this.entries], this.o.concurrency, (e) => this.poll(e))
+      if (this.stoppedBy) return
+    }
+  }
+
+  /** Entries past their deadline: a start not seen, a slot given back. */
+  private expire(api: 'runs' | 'tasks'): void {
+    const now = Date.now()
+    for (const e of this.entries.filter((x) => x.deadline <= now)) {
+      e.started?.(this.timedOut(e, api))
+      if (e.finished) {
+        this.o.log(`${e.owner}/${e.repo}: its build did not finish within verify-timeout: its slot is released`)
+        e.finished('timed-out')
+      }
+      e.started = e.finished = undefined
+    }
+    this.prune()
+  }
+
+  /**
+   * A start past its deadline. Only an answer that lists no run means not-started; a forge that
+   * kept failing does not. A task list shows a run only once a runner has taken its job (Gitea
+   * 1.23-1.24 and Forgejo: models/actions/task.go CreateTaskForRunner), so there nothing seen may
+   * be a build queued behind a busy or offline runner: unknown, said so, never a failure.
+   */
+  private timedOut(e: Entry, api: 'runs' | 'tasks'): BuildState {
+    const within = seconds(this.o.timeoutMs)
+    if (e.unanswered) return { build: 'unknown', reason: `could not list workflow runs: ${e.unanswered}` }
+    if (api === 'tasks') {
+      return {
+        build: 'unknown',
+        reason: `no runner has taken a job for it within ${within} (this forge lists a run only once a runner picks it up: it may be queued)`
+      }
+    }
+    return { build: 'not-started', reason: `no workflow run appeared within ${within}` }
+  }
+
+  private async poll(e: Entry): Promise<void> {
+    if (this.stoppedBy || !this.entries.includes(e)) return
+    const chosen = await this.runsApi!
+    if ('none' in chosen) return
+    let listed: { runs: RunInfo[] | null; api: 'runs' | 'tasks' }
+    try {
+      listed = await this.listRuns(e, chosen.api)
+    } catch (error) {
+      if (error instanceof RunStopError) return this.stop(`polling stopped: ${error.inFlight}`)
+      if (error instanceof ApiError && error.transient) {
+        e.unanswered = error.message // asked again next round
+        return
+      }
+      e.started?.({ build: 'unknown', reason: `could not list workflow runs: ${(error as Error).message}` })
+      e.finished?.('stopped')
+      e.started = e.finished = undefined
+      return this.prune()
+    }
+    e.unanswered = undefined
+    if (listed.runs === null) return this.stop(`the forge has no ${listed.api} API for workflow runs (HTTP 404)`)
+    this.seen(e, ourRuns(listed.runs, e.workflow), listed.api)
+  }
+
+  /** What one poll found for a commit: its build started, and perhaps over. */
+  private seen(e: Entry, ours: RunInfo[], api: 'runs' | 'tasks'): void {
+    if (ours.length === 0) return
+    if (e.started) {
+      const run = ours[0]
+      const status = run.conclusion ? `${run.status}: ${run.conclusion}` : run.status
+      this.o.log(`${e.template}: build started (${status}) ${run.url}`)
+      e.started({ build: 'started', url: run.url, status })
+      e.started = undefined
+    }
+    if (e.finished) {
+      const over = ours.every((r) => DONE.has(r.status))
+      const settled =
+        api === 'runs' ||
+        (e.doneSince !== undefined && Date.now() - e.doneSince >= (this.o.taskSettleMs ?? TASK_SETTLE_MS))
+      e.doneSince = over ? (e.doneSince ?? Date.now()) : undefined
+      if (over && settled) {
+        e.finished('done')
+        e.finished = undefined
+      }
+    }
+    this.prune()
+  }
+
+  /**
+   * Gitea 1.25.0-1.25.4 answer `/actions/runs` only for the repository's owner (403 "user should
+   * be the owner of the repo": routers/api/v1/api.go, release/v1.25, reqOwner; fixed in 1.26; seen
+   * on Gitea 1.25.4); `/actions/tasks` needs read access alone. On that 403 the poller switches to
+   * tasks for good, for verify-build and build waves alike.
+   */
+  private async listRuns(e: Entry, api: 'runs' | 'tasks'): Promise<{ runs: RunInfo[] | null; api: 'runs' | 'tasks' }> {
+    const call = { subject: e.template, group: new RetryGroup(0) }
+    try {
+      return { runs: await this.o.api.runs(e.owner, e.repo, e.sha, api, call), api }
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 403 || api !== 'runs' || this.o.api.kind === 'github')
+        throw error
+      this.o.log(
+        `the forge lists workflow runs only for the repository's owner (${error.message}): using its task list`
+      )
+      this.runsApi = Promise.resolve({ api: 'tasks' })
+      return { runs: await this.o.api.runs(e.owner, e.repo, e.sha, 'tasks', call), api: 'tasks' }
+    }
+  }
+
+  private prune(): void {
+    for (let i = this.entries.length - 1; i >= 0; i--)
+      if (!this.entries[i].started && !this.entries[i].finished) this.entries.splice(i, 1)
+  }
+
+  /** Polling ends for good: every start unknown for `reason`, every wait for a build's end over. */
+  private stop(reason: string): void {
+    if (reason !== 'cancelled' && this.entries.length > 0) this.o.log(`looking for builds stopped: ${reason}`)
+    this.stoppedBy = reason
+    for (const e of this.entries) {
+      e.started?.({ build: 'unknown', reason })
+      e.finished?.('stopped')
+    }
+    this.entries.length = 0
+  }
+}
+
+/**
+ * The probed workflow's runs among a commit's runs: matched by file name (see workflowFile),
+ * never another workflow's (CI's failure is not the image build); where the forge names no
+ * workflow at all, every run of the commit. Newest first, as the forges list them.
+ */
+export function ourRuns(runs: RunInfo[], workflow: string | undefined): RunInfo[] {
+  if (!workflow || runs.every((r) => !r.path)) return runs
+  const file = workflowFile(workflow)
+  return runs.filter((r) => r.path && workflowFile(r.path) === file)
+}
