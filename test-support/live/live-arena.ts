@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto'
 import type { Arena, BuildRecord, PullView, TemplateSpec } from '../arena.js'
 import { publishWorkflow } from '../arena.js'
 import type { Match } from '../forge/request-rules.js'
-import { runAction } from '../run-action.js'
+import { PROJECT_ROOT, runAction } from '../run-action.js'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { ForgeProxy } from './forge-proxy.js'
 import { LiveClient } from './live-client.js'
 
@@ -19,6 +21,8 @@ export interface LiveSettings {
   scopes: string[]
   /** Leave what the arena made, to look at it after a failure. */
   keep: boolean
+  /** The label of a runner that predates node24 (act_runner before v0.2.13), when one is registered. */
+  oldRunsOn?: string
 }
 
 /** The bot's token scopes the README asks for: write:repository, and write:issue for pull requests' labels and comments. */
@@ -33,7 +37,8 @@ export function liveSettings(env: NodeJS.ProcessEnv = process.env): LiveSettings
     token,
     runsOn: env.LIVE_FORGE_RUNS_ON || undefined,
     scopes: env.LIVE_BOT_SCOPES ? env.LIVE_BOT_SCOPES.split(',') : README_SCOPES,
-    keep: env.LIVE_KEEP === '1'
+    keep: env.LIVE_KEEP === '1',
+    oldRunsOn: env.LIVE_FORGE_OLD_RUNS_ON || undefined
   }
 }
 
@@ -77,6 +82,11 @@ export class LiveArena implements Arena {
 
   get runsBuilds(): boolean {
     return this.settings.runsOn !== undefined
+  }
+
+  /** A runner that predates node24, when LIVE_FORGE_OLD_RUNS_ON names one. */
+  get oldRunsOn(): string | undefined {
+    return this.settings.oldRunsOn
   }
 
   get runsOn(): string {
@@ -256,6 +266,56 @@ export class LiveArena implements Arena {
 
   run(inputs: Record<string, string>) {
     return runAction(inputs)
+  }
+
+  /**
+   * The action as a platform team uses it: this checkout's action.yml, node20/ and dist/ pushed to
+   * `<owner>/runtime-cascade`, and a release repository whose workflow runs it (`uses:
+   * <owner>/runtime-cascade@main`, resolved on the forge itself: DEFAULT_ACTIONS_URL = self) with
+   * the bot's token as a secret, on the forge's own runner. Resolves with the workflow's combined
+   * commit status (success, failure, error) once it has one, at most three minutes on.
+   */
+  async releaseWorkflow(
+    name: string,
+    inputs: Record<string, string>,
+    where: { runsOn?: string; entry?: 'node20' } = {}
+  ): Promise<string> {
+    if (!this.made.has(`${this.owner}/runtime-cascade`)) await this.publishAction()
+    const release = `${this.owner}/${name}`
+    await this.client.call('POST', `/orgs/${this.owner}/repos`, { name, auto_init: false, default_branch: 'main' })
+    this.made.add(release)
+    await this.client.call('PUT', `/repos/${release}/actions/secrets/CASCADE_TOKEN`, { data: this.scratch.bot.token })
+    const step = Object.entries({ token: '${{ secrets.CASCADE_TOKEN }}', ...inputs }).map(
+      ([k, v]) => `          ${k}: ${JSON.stringify(v)}`
+    )
+    const workflow = ['on: push', 'jobs:', '  cascade:', `    runs-on: ${where.runsOn ?? this.runsOn}`, '    steps:']
+    const uses = `${this.owner}/runtime-cascade${where.entry ? `/${where.entry}` : ''}@main`
+    workflow.push(`      - uses: ${uses}`, '        with:', ...step, '')
+    await this.client.seed(release, { '.gitea/workflows/cascade.yml': workflow.join('\n') }, 'main', 'release')
+    return this.combinedStatus(release)
+  }
+
+  private async publishAction(): Promise<void> {
+    const fullName = `${this.owner}/runtime-cascade`
+    await this.client.call('POST', `/orgs/${this.owner}/repos`, { name: 'runtime-cascade', auto_init: false })
+    this.made.add(fullName)
+    const files = [
+      'action.yml',
+      'node20/action.yml',
+      ...['index.js', 'package.json', 'sourcemap-register.cjs'].map((f) => `dist/${f}`)
+    ]
+    const read = await Promise.all(files.map((f) => readFile(join(PROJECT_ROOT, f))))
+    await this.client.seed(fullName, Object.fromEntries(files.map((f, i) => [f, read[i]])))
+  }
+
+  private async combinedStatus(fullName: string): Promise<string> {
+    for (let i = 0; i < 360; i++) {
+      const { data } = await this.client.call('GET', `/repos/${fullName}/commits/main/status`, undefined, { ok: [404] })
+      const state = String((data as { state?: unknown } | undefined)?.state ?? '')
+      if (['success', 'failure', 'error'].includes(state)) return state
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+    throw new Error(`${fullName}: its workflow had no final status within three minutes`)
   }
 
   inputs(templates: string, extra: Record<string, string> = {}): Record<string, string> {

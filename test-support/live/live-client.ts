@@ -72,7 +72,12 @@ export class LiveClient {
    * A repository's first commit, pushed as someone else with the admin's token. "[skip ci]" keeps
    * the seed from starting the publish workflow (Gitea's and Forgejo's SKIP_WORKFLOW_STRINGS).
    */
-  async seed(fullName: string, files: Record<string, string>, branch = 'main'): Promise<void> {
+  async seed(
+    fullName: string,
+    files: Record<string, string | Buffer>,
+    branch = 'main',
+    message = 'seed the template [skip ci]'
+  ): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), 'live-seed-'))
     try {
       for (const [path, content] of Object.entries(files)) {
@@ -83,7 +88,7 @@ export class LiveClient {
         exec('git', ['-c', 'core.hooksPath=/dev/null', ...args], { cwd: dir, env: this.gitEnv() })
       await git('init', '-q', '-b', branch)
       await git('add', '-A')
-      await git('commit', '-q', '-m', 'seed the template [skip ci]')
+      await git('commit', '-q', '-m', message)
       await git('push', '-q', `${this.serverUrl}/${fullName}.git`, `HEAD:refs/heads/${branch}`)
     } finally {
       await rm(dir, { recursive: true, force: true })

@@ -2,6 +2,7 @@ import type { Arena } from '../arena.js'
 import { cascadeScenarios } from './cascade-scenarios.js'
 import { pullRequestScenarios } from './pull-request-scenarios.js'
 import { buildScenarios } from './build-scenarios.js'
+import { workflowStepScenarios } from './workflow-step-scenarios.js'
 
 /**
  * One scenario: arranged through an Arena, the bundled action run against it, asserted on the
@@ -10,12 +11,21 @@ import { buildScenarios } from './build-scenarios.js'
  */
 export interface Scenario {
   name: string
-  /** What the arena must offer: a runner that takes the templates' publish workflows. */
-  needs?: 'builds'
+  /**
+   * What the arena must offer: `builds`, a runner that takes the templates' publish workflows;
+   * `workflow-step`, a forge that runs the action itself as a workflow step (live only: the test
+   * forge derives runs from pushes and runs nothing).
+   */
+  needs?: 'builds' | 'workflow-step'
   run(arena: Arena): Promise<void>
 }
 
-export const SCENARIOS: Scenario[] = [...cascadeScenarios, ...pullRequestScenarios, ...buildScenarios]
+export const SCENARIOS: Scenario[] = [
+  ...cascadeScenarios,
+  ...pullRequestScenarios,
+  ...buildScenarios,
+  ...workflowStepScenarios
+]
 
 /**
  * What only the test forge can play, so it stays there (the live suite lists these): faults a
