@@ -31976,7 +31976,7 @@ function compareVersions(a, b) {
     return null;
 }
 
-;// CONCATENATED MODULE: ./src/builds/runs-api.ts
+;// CONCATENATED MODULE: ./src/forge/runs-api.ts
 
 /**
  * GitHub and Gitea >= 1.25 answer `GET /actions/runs?head_sha=`; Gitea 1.23-1.24 and Forgejo
@@ -32050,15 +32050,12 @@ const TASK_SETTLE_MS = 3_000;
 class RunPoller {
     o;
     entries = [];
-    runsApi;
     loop;
     closed = false;
     stoppedBy;
     wake = new AbortController();
     constructor(o) {
         this.o = o;
-        if (o.runsApi)
-            this.runsApi = Promise.resolve(o.runsApi);
     }
     /** Resolves once the commit's build has started, or with why it is not known to have. */
     watch(template, owner, repo, sha, workflow) {
@@ -32127,20 +32124,20 @@ class RunPoller {
                 return this.stop('cancelled');
             const cap = this.entries.some((e) => e.finished) ? MAX_INTERVAL_MS.slots : MAX_INTERVAL_MS.starts;
             interval = Math.min(interval * 1.5, cap);
-            const chosen = await (this.runsApi ??= chooseRunsApi(this.o.api));
-            if ('none' in chosen)
-                return this.stop(chosen.none);
-            this.expire(chosen.api);
+            const source = await this.o.api.workflowRuns.source();
+            if ('none' in source)
+                return this.stop(source.none);
+            this.expire();
             await runPool([...this.entries], this.o.concurrency, (e) => this.poll(e));
             if (this.stoppedBy)
                 return;
         }
     }
     /** Entries past their deadline: a start not seen, a slot given back. */
-    expire(api) {
+    expire() {
         const now = Date.now();
         for (const e of this.entries.filter((x) => x.deadline <= now)) {
-            e.started?.(this.timedOut(e, api));
+            e.started?.(this.timedOut(e));
             if (e.finished) {
                 this.o.log(`${e.owner}/${e.repo}: its build did not finish within verify-timeout: its slot is released`);
                 e.finished('timed-out');
@@ -32155,11 +32152,11 @@ class RunPoller {
      * 1.23-1.24 and Forgejo: models/actions/task.go CreateTaskForRunner), so there nothing seen may
      * be a build queued behind a busy or offline runner: unknown, said so, never a failure.
      */
-    timedOut(e, api) {
+    timedOut(e) {
         const within = seconds(this.o.timeoutMs);
         if (e.unanswered)
             return { build: 'unknown', reason: `could not list workflow runs: ${e.unanswered}` };
-        if (api === 'tasks') {
+        if (e.perJob) {
             return {
                 build: 'unknown',
                 reason: `no runner has taken a job for it within ${within} (this forge lists a run only once a runner picks it up: it may be queued)`
@@ -32170,12 +32167,12 @@ class RunPoller {
     async poll(e) {
         if (this.stoppedBy || !this.entries.includes(e))
             return;
-        const chosen = await this.runsApi;
-        if ('none' in chosen)
-            return;
         let listed;
         try {
-            listed = await this.listRuns(e, chosen.api);
+            listed = await this.o.api.workflowRuns.list(e.owner, e.repo, e.sha, {
+                subject: e.template,
+                group: new RetryGroup(0)
+            });
         }
         catch (error) {
             if (error instanceof RunStopError)
@@ -32190,12 +32187,15 @@ class RunPoller {
             return this.prune();
         }
         e.unanswered = undefined;
-        if (listed.runs === null)
-            return this.stop(`the forge has no ${listed.api} API for workflow runs (HTTP 404)`);
-        this.seen(e, ourRuns(listed.runs, e.workflow), listed.api);
+        if (listed === null)
+            return this.stop('the forge has no API for workflow runs (HTTP 404)');
+        if (listed.switched)
+            this.o.log(listed.switched);
+        e.perJob = listed.perJob;
+        this.seen(e, ourRuns(listed.runs, e.workflow));
     }
     /** What one poll found for a commit: its build started, and perhaps over. */
-    seen(e, ours, api) {
+    seen(e, ours) {
         if (ours.length === 0)
             return;
         if (e.started) {
@@ -32207,8 +32207,7 @@ class RunPoller {
         }
         if (e.finished) {
             const over = ours.every((r) => DONE.has(r.status));
-            const settled = api === 'runs' ||
-                (e.doneSince !== undefined && Date.now() - e.doneSince >= (this.o.taskSettleMs ?? TASK_SETTLE_MS));
+            const settled = !e.perJob || (e.doneSince !== undefined && Date.now() - e.doneSince >= (this.o.taskSettleMs ?? TASK_SETTLE_MS));
             e.doneSince = over ? (e.doneSince ?? Date.now()) : undefined;
             if (over && settled) {
                 e.finished('done');
@@ -32216,25 +32215,6 @@ class RunPoller {
             }
         }
         this.prune();
-    }
-    /**
-     * Gitea 1.25.0-1.25.4 answer `/actions/runs` only for the repository's owner (403 "user should
-     * be the owner of the repo": routers/api/v1/api.go, release/v1.25, reqOwner; fixed in 1.26; seen
-     * on Gitea 1.25.4); `/actions/tasks` needs read access alone. On that 403 the poller switches to
-     * tasks for good, for verify-build and build waves alike.
-     */
-    async listRuns(e, api) {
-        const call = { subject: e.template, group: new RetryGroup(0) };
-        try {
-            return { runs: await this.o.api.runs(e.owner, e.repo, e.sha, api, call), api };
-        }
-        catch (error) {
-            if (!(error instanceof ApiError) || error.status !== 403 || api !== 'runs' || this.o.api.kind === 'github')
-                throw error;
-            this.o.log(`the forge lists workflow runs only for the repository's owner (${error.message}): using its task list`);
-            this.runsApi = Promise.resolve({ api: 'tasks' });
-            return { runs: await this.o.api.runs(e.owner, e.repo, e.sha, 'tasks', call), api: 'tasks' };
-        }
     }
     prune() {
         for (let i = this.entries.length - 1; i >= 0; i--)
@@ -32814,6 +32794,17 @@ class PullsApi {
         }
         return (await this.list(owner, repo, 'open', call, head)).find((p) => p.head === head && p.base === base) ?? null;
     }
+    /**
+     * The last pull request from `head` into `base` that was closed (merged or not), or null:
+     * GitHub lists closed ones by head; Gitea/Forgejo find one by base and head (`GET
+     * /pulls/{base}/{head}`, which answers the first one in any state).
+     */
+    async closedFrom(owner, repo, head, base, call) {
+        const found = this.github
+            ? ((await this.list(owner, repo, 'closed', call, head)).find((p) => p.base === base) ?? null)
+            : await this.between(owner, repo, base, head, call);
+        return found?.state === 'closed' ? found : null;
+    }
     async update(owner, repo, n, fields, call) {
         await this.client.call('PATCH', repoApiPath(owner, repo, 'pulls', `${n}`), { ...call, body: fields });
     }
@@ -32880,6 +32871,21 @@ class PullsApi {
             .slice(0, 1)
             .map((l) => Number(l.id)));
         return { ids, missing: names.filter((name) => !own.some((l) => l.name === name)) };
+    }
+    /**
+     * Labels by name on a pull request; the names this forge does not have (and would not add).
+     * GitHub takes names and creates a missing label; Gitea takes ids, looked up among the
+     * repository's and the organisation's labels (a name that is neither is left out).
+     */
+    async label(owner, repo, n, names, call) {
+        if (this.github) {
+            await this.addLabels(owner, repo, n, names, call);
+            return [];
+        }
+        const { ids, missing } = await this.labelIds(owner, repo, names, call);
+        if (ids.length > 0)
+            await this.addLabels(owner, repo, n, ids, call);
+        return missing;
     }
     async addLabels(owner, repo, n, labels, call) {
         const path = repoApiPath(owner, repo, 'issues', `${n}`, 'labels');
@@ -33278,7 +33284,76 @@ function nextPage(link, current, page) {
     return `${path}?${params}`;
 }
 
+;// CONCATENATED MODULE: ./src/forge/workflow-runs.ts
+
+
+/**
+ * Which endpoint lists a commit's workflow runs here, chosen once per run (runs-api.ts), and
+ * Gitea 1.25.0-1.25.4's owner-only runs API (403 "user should be the owner of the repo":
+ * routers/api/v1/api.go, release/v1.25, reqOwner; fixed in 1.26; seen on Gitea 1.25.4) taken as
+ * the word to use the task list, which needs read access alone: for good, for every caller.
+ */
+class WorkflowRuns {
+    api;
+    chosen;
+    constructor(api) {
+        this.api = api;
+    }
+    source() {
+        return (this.chosen ??= chooseRunsApi(this.api));
+    }
+    /** The commit's runs; null where the forge has no such endpoint (404). */
+    async list(owner, repo, sha, call) {
+        const source = await this.source();
+        if ('none' in source)
+            return null;
+        try {
+            return wrap(await this.api.runs(owner, repo, sha, source.api, call), source.api);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.status !== 403 || source.api !== 'runs' || this.api.kind === 'github')
+                throw error;
+            this.chosen = Promise.resolve({ api: 'tasks' });
+            const listed = wrap(await this.api.runs(owner, repo, sha, 'tasks', call), 'tasks');
+            const switched = `the forge lists workflow runs only for the repository's owner (${error.message}): using its task list`;
+            return listed && { ...listed, switched };
+        }
+    }
+}
+function wrap(runs, api) {
+    return runs && { runs, perJob: api === 'tasks' };
+}
+
+;// CONCATENATED MODULE: ./src/forge/forge-traits.ts
+/** github.com and GHEC: 80 content-creating requests a minute, 500 an hour (shared/forge-facts.md). */
+const GITHUB_WRITE_LIMIT = { perMinute: 75, perHour: 475 };
+/** The traits of the forge whose answers showed `signs`. */
+function traitsOf(signs) {
+    if (signs.kind === 'gitea')
+        return {
+            family: 'gitea',
+            name: 'Gitea or Forgejo',
+            signsBotApiCommits: false,
+            writeLimit: null,
+            rateLimited: false,
+            graphqlLookUp: false,
+            contentsWriteKeepsMode: true
+        };
+    const ghes = signs.enterprise !== undefined;
+    return {
+        family: 'github',
+        name: ghes ? `GitHub Enterprise Server ${signs.enterprise}` : 'GitHub',
+        signsBotApiCommits: !ghes,
+        writeLimit: signs.limited ? GITHUB_WRITE_LIMIT : null,
+        rateLimited: signs.limited,
+        graphqlLookUp: true,
+        contentsWriteKeepsMode: false
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/forge/forge-api.ts
+
+
 
 
 
@@ -33298,13 +33373,32 @@ class ForgeApi {
     listing;
     /** Pull requests beyond opening one: close, comment, label, review, assign, merge. */
     pulls;
+    /** A commit's workflow runs, from the endpoint this forge lists them at. */
+    workflowRuns;
     constructor(client) {
         this.client = client;
         this.listing = new RepoListing(client);
         this.pulls = new PullsApi(client);
+        this.workflowRuns = new WorkflowRuns(this);
     }
     get kind() {
         return this.client.kind;
+    }
+    settled;
+    /** The traits once the forge has answered at all; undefined before (a run stopped by its inputs). */
+    get knownTraits() {
+        return this.client.kind === undefined ? undefined : this.traits;
+    }
+    /**
+     * What differs for this forge and release (forge-traits.ts), from what its answers showed: read
+     * after the token check, and the same from then on.
+     */
+    get traits() {
+        const { kind, enterprise, limited } = this.client;
+        const traits = traitsOf({ kind: kind ?? 'gitea', enterprise, limited });
+        if (kind !== undefined)
+            this.settled ??= traits;
+        return this.settled ?? traits;
     }
     /** What GitHub's latest answers said is left of a quota (core: REST; graphql). */
     quota(resource) {
@@ -33370,6 +33464,14 @@ class ForgeApi {
         const method = this.kind === 'github' || write.sha !== null ? 'PUT' : 'POST';
         const answer = await this.client.call(method, path, { ...call, body });
         return parseWrite(answer.data, `${method} ${path}`);
+    }
+    /**
+     * The content-creating requests one pin commit costs: a contents write is one; several files
+     * (or a pattern pin on GitHub) are one `POST /contents` on Gitea, and on GitHub the Git Data
+     * trio (a tree, a commit, the ref).
+     */
+    writeRequests(single) {
+        return single || this.kind !== 'github' ? 1 : 3;
     }
     /**
      * Several files as one commit. Gitea/Forgejo (1.20+): `POST /contents` with each file's
@@ -33454,8 +33556,12 @@ class ForgeApi {
     async createBranch(owner, repo, branch, from, call) {
         const github = this.kind === 'github';
         const path = github ? repoApiPath(owner, repo, 'git', 'refs') : repoApiPath(owner, repo, 'branches');
+        // GitHub cuts a ref from a sha (the base's tip, read now unless the look-up has it); Gitea from a name.
+        const tip = github ? (from.tip ?? (await this.branch(owner, repo, from.name, call))) : undefined;
+        if (github && !tip)
+            throw new ApiError(404, `HTTP 404: branch ${from.name} not found`);
         const body = github
-            ? { ref: `refs/heads/${branch}`, sha: from.sha }
+            ? { ref: `refs/heads/${branch}`, sha: tip.sha }
             : { new_branch_name: branch, old_branch_name: from.name };
         try {
             await this.client.call('POST', path, { ...call, body });
@@ -33696,6 +33802,10 @@ class ForgeClient {
     options;
     /** Learnt from the answers: GitHub marks every one with x-github-request-id. */
     kind;
+    /** GitHub Enterprise Server's version, from its x-github-enterprise-version header. */
+    enterprise;
+    /** Some answer carried x-ratelimit-* headers: the server limits requests (GHES may not). */
+    limited = false;
     /** GitHub's quotas by resource, from the x-ratelimit-* headers of the latest answers. */
     quotas = new Map();
     constructor(options) {
@@ -33721,7 +33831,7 @@ class ForgeClient {
                 if (failing && tries > 0)
                     throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak);
                 call.budget?.spend();
-                await gate.enter(signal, this.kind === 'github' ? costOf(method, path, call.body) : undefined);
+                await gate.enter(signal, this.cost(method, path, call.body));
                 tries++;
                 let answer;
                 let failure;
@@ -33771,6 +33881,10 @@ class ForgeClient {
             group.settle(me, false);
         }
     }
+    /** GitHub's points for its secondary limits, counted where the server limits at all (GHES may not). */
+    cost(method, path, body) {
+        return this.kind === 'github' && this.limited ? costOf(method, path, body) : undefined;
+    }
     /** Waits the backoff before retry number `retry` (retry-delay-ms, doubling); false when the run was cancelled. */
     pause(retry) {
         return sleep(backoffDelay(this.options.policy, retry), this.options.signal);
@@ -33801,6 +33915,7 @@ class ForgeClient {
             this.kind = 'github';
         else if (this.kind === undefined && reply.status > 0)
             this.kind = 'gitea';
+        this.enterprise ??= first(reply.headers['x-github-enterprise-version']);
         this.noteQuota(reply.headers);
         if (reply.status === 401)
             throw new TokenRejectedError(new URL(this.options.apiUrl).origin);
@@ -33825,6 +33940,7 @@ class ForgeClient {
         const [limit, remaining, reset] = ['limit', 'remaining', 'reset'].map((h) => Number(first(headers[`x-ratelimit-${h}`]) ?? NaN));
         if (![limit, remaining, reset].every(Number.isFinite))
             return;
+        this.limited = true;
         const resource = first(headers['x-ratelimit-resource']) ?? 'core';
         this.quotas.set(resource, { limit, remaining, reset: new Date(reset * 1000) });
     }
@@ -34916,11 +35032,23 @@ function readPullRequest(version, branch, pins) {
         reviewers: read_inputs_names(Inputs.PrReviewers),
         teamReviewers,
         assignees: read_inputs_names(Inputs.PrAssignees),
-        draft: input_values_boolean(Inputs.PrDraft),
-        autoMerge: choice(Inputs.AutoMerge, ['off', 'merge', 'squash', 'rebase']),
+        ...draftAndMerge(),
         closeSuperseded: input_values_boolean(Inputs.CloseSuperseded),
         afterClosed: choice(Inputs.ClosedPr, ['skip', 'reopen'])
     };
+}
+/**
+ * pr-draft and auto-merge contradict each other on every forge: Gitea and Forgejo refuse to
+ * merge a work-in-progress pull request (405 "Work in progress PRs cannot be merged",
+ * routers/api/v1/repo/pull.go MergePullRequest), GitHub a draft (405 "Pull Request is still a
+ * draft"). Said before any request, instead of a refusal per template.
+ */
+function draftAndMerge() {
+    const draft = input_values_boolean(Inputs.PrDraft);
+    const autoMerge = choice(Inputs.AutoMerge, ['off', 'merge', 'squash', 'rebase']);
+    if (draft && autoMerge !== 'off')
+        throw new InputError('pr-draft and auto-merge cannot go together: no forge merges a draft (Gitea and Forgejo refuse a work-in-progress pull request, GitHub one still a draft); drop one of them');
+    return { draft, autoMerge };
 }
 /** A list input: names separated by newlines, commas or spaces. */
 const read_inputs_names = (name) => input(name)
@@ -35077,13 +35205,11 @@ class ApiLander {
     async createBump(request, branch, call) {
         const { api } = this.ctx;
         const { owner, repo, log } = request;
-        const base = api.kind === 'github' ? (request.baseTip ?? (await api.branch(owner, repo, request.base, call))) : null;
-        const from = base ?? { name: request.base, sha: '', message: undefined, tree: undefined };
         if ((await this.ctx.pace(1, log)) === 'spent')
             return budgetSpent(0);
         let made;
         try {
-            made = await api.createBranch(owner, repo, branch, from, call);
+            made = await api.createBranch(owner, repo, branch, { name: request.base, tip: request.baseTip }, call);
         }
         catch (error) {
             if (!(error instanceof ApiError) || error.transient)
@@ -35174,9 +35300,8 @@ class ApiLander {
         const { settings, api } = this.ctx;
         const { owner, repo, log } = request;
         const [only] = verdict.changes;
-        const single = verdict.changes.length === 1 && (api.kind !== 'github' || only.whole);
-        const requests = single || api.kind !== 'github' ? 1 : 3;
-        if ((await this.ctx.pace(requests, log)) === 'spent')
+        const single = verdict.changes.length === 1 && (api.traits.contentsWriteKeepsMode || only.whole);
+        if ((await this.ctx.pace(api.writeRequests(single), log)) === 'spent')
             return budgetSpent(writes - 1);
         const message = settings.commitMessage;
         const author = this.author();
@@ -35219,7 +35344,7 @@ class ApiLander {
      */
     author() {
         const { settings, api } = this.ctx;
-        return api.kind === 'github' && settings.signing !== 'off' ? null : settings.author;
+        return api.traits.signsBotApiCommits && settings.signing !== 'off' ? null : settings.author;
     }
 }
 
@@ -36584,17 +36709,14 @@ async function priorPulls(w) {
     return { open: null, closed: await closedForVersion(w), others };
 }
 /**
- * The bump pull request for this version that someone closed (or merged): GitHub lists closed
- * ones by head; Gitea/Forgejo find one by base and head (`GET /pulls/{base}/{head}`, any state).
- * A rolling branch serves every version: its closed pull request counts only when its head
- * commit carries this version's trailer.
+ * The bump pull request for this version that someone closed (or merged). A rolling branch
+ * serves every version: its closed pull request counts only when its head commit carries this
+ * version's trailer.
  */
 async function closedForVersion(w) {
     const { api, owner, repo, base, pr, call } = w;
-    const found = api.kind === 'github'
-        ? ((await api.pulls.list(owner, repo, 'closed', call, pr.branch)).find((p) => p.base === base) ?? null)
-        : await api.pulls.between(owner, repo, base, pr.branch, call);
-    if (!found || found.state !== 'closed')
+    const found = await api.pulls.closedFrom(owner, repo, pr.branch, base, call);
+    if (!found)
         return null;
     if (pr.anyVersion)
         return found;
@@ -36687,13 +36809,9 @@ async function dressPull(t, n, has) {
     };
     if (pr.labels.length > 0) {
         await attempt('labels', async () => {
-            if (api.kind === 'github')
-                return api.pulls.addLabels(owner, repo, n, pr.labels, call);
-            const { ids, missing } = await api.pulls.labelIds(owner, repo, pr.labels, call);
+            const missing = await api.pulls.label(owner, repo, n, pr.labels, call);
             for (const name of missing)
                 notes.push(`label ${name} does not exist here: not added`);
-            if (ids.length > 0)
-                await api.pulls.addLabels(owner, repo, n, ids, call);
         });
     }
     if (pr.reviewers.length + pr.teamReviewers.length > 0)
@@ -37748,7 +37866,6 @@ function shareOf(all, shard) {
 
 
 
-
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 async function run() {
     let token;
@@ -37818,7 +37935,7 @@ async function cascade(token, settings, redactor, control) {
         await poller?.finish(); // build waves alone: the poller's loop ends with the run
         if (pacing?.waves)
             info(`build waves: ${pacing.waves.waited} pin(s) waited for a build slot, the longest ${(pacing.waves.longestMs / 1000).toFixed(1)} s`);
-        return { results, position, forge: parts.api.kind };
+        return { results, position, forge: parts.api.knownTraits?.family };
     }
     finally {
         parts.transport.dispose();
@@ -37844,7 +37961,7 @@ function wire(token, settings, redactor, control, workDir) {
     });
     const api = new ForgeApi(client);
     const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs });
-    const budget = new WriteBudget(() => api.kind === 'github');
+    const budget = new WriteBudget(() => api.traits.writeLimit !== null);
     const pacing = new WritePacing(budget, settings.transport, settings.rateLimitWaitSeconds, control.signal);
     // git is checked once: at the start when it is the transport, else when a template first needs it.
     let gitCheck;
@@ -37876,13 +37993,13 @@ async function buildPacing(settings, api, control) {
     let waves;
     let poller;
     if (settings.maxBuildsInFlight > 0) {
-        const runs = await chooseRunsApi(api);
+        const runs = await api.workflowRuns.source();
         if ('none' in runs) {
             const why = `max-builds-in-flight: ${runs.none}, so it cannot tell when a build finishes; use builds-per-minute to pace by time`;
             control.stop(new RunStopError(why, `not attempted: ${why}`, why));
             return undefined;
         }
-        poller = runPoller(settings, api, control, runs);
+        poller = runPoller(settings, api, control);
         waves = new BuildWaves({ max: settings.maxBuildsInFlight, poller, signal: control.signal });
         paces.push(waves);
     }
@@ -37893,7 +38010,7 @@ async function buildPacing(settings, api, control) {
 }
 /** GitHub: every template's look-up in GraphQL batches, before the first write. */
 async function lookAhead(settings, api, control, templates) {
-    if (control.stopped || api.kind !== 'github' || templates.length === 0)
+    if (control.stopped || !api.traits.graphqlLookUp || templates.length === 0)
         return undefined;
     try {
         const ahead = await LookAhead.run(api, templates, settings, info);
@@ -37914,15 +38031,14 @@ async function lookAhead(settings, api, control, templates) {
     }
 }
 /** The one poller of workflow runs, for verify-build and build waves alike. */
-function runPoller(settings, api, control, runs) {
+function runPoller(settings, api, control) {
     return new RunPoller({
         api,
         timeoutMs: settings.verifyTimeoutSeconds * 1000,
         firstPollMs: Math.min(5000, Math.max(200, settings.retryDelayMs * 2)),
         concurrency: settings.concurrency,
         signal: control.signal,
-        log: info,
-        runsApi: runs
+        log: info
     });
 }
 /**
@@ -37946,22 +38062,6 @@ async function preflight(settings, api, control, git) {
         return;
     }
     info(`${check.summary}${git?.ok ? `; git ${git.version}` : ''}`);
-    const conflict = forgeConflict(settings, api);
-    if (conflict) {
-        control.stop(new RunStopError(conflict, `not attempted: ${conflict}`, conflict));
-        return;
-    }
-}
-/**
- * Inputs that only this forge makes contradictory, said before any write: Gitea/Forgejo's
- * draft is a WIP title, and they refuse to merge or schedule a merge of one (405 "Work in
- * progress PRs cannot be merged", routers/api/v1/repo/pull.go MergePullRequest).
- */
-function forgeConflict(settings, api) {
-    const { mode, pr } = settings;
-    if (mode !== 'pull-request' || !pr.draft || pr.autoMerge === 'off' || api.kind === 'github')
-        return null;
-    return 'pr-draft and auto-merge cannot go together on Gitea or Forgejo: it refuses to merge a work-in-progress pull request';
 }
 /** Builds are looked for after pushes: not in check mode, not in a dry run, not before merges. */
 function watchesBuilds(settings) {

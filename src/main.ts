@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { RunPoller } from './builds/run-poller.js'
 import { bothPaces, BuildWaves, MinutePace, type Pacing } from './builds/build-waves.js'
-import { chooseRunsApi, type RunsApi } from './builds/runs-api.js'
 import { RunStopError } from './shared/run-control.js'
 import { ForgeApi } from './forge/forge-api.js'
 import { ForgeClient, type ForgeKind } from './forge/forge-client.js'
@@ -112,7 +111,7 @@ async function cascade(
       core.info(
         `build waves: ${pacing.waves.waited} pin(s) waited for a build slot, the longest ${(pacing.waves.longestMs / 1000).toFixed(1)} s`
       )
-    return { results, position, forge: parts.api.kind }
+    return { results, position, forge: parts.api.knownTraits?.family }
   } finally {
     parts.transport.dispose()
     // Clones hold nothing secret (the token lives in git's environment only), but they go anyway.
@@ -138,7 +137,7 @@ function wire(token: string, settings: Settings, redactor: Redactor, control: Ru
   })
   const api = new ForgeApi(client)
   const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs })
-  const budget = new WriteBudget(() => api.kind === 'github')
+  const budget = new WriteBudget(() => api.traits.writeLimit !== null)
   const pacing = new WritePacing(budget, settings.transport, settings.rateLimitWaitSeconds, control.signal)
   // git is checked once: at the start when it is the transport, else when a template first needs it.
   let gitCheck: Promise<GitCheck> | undefined
@@ -169,13 +168,13 @@ async function buildPacing(settings: Settings, api: ForgeApi, control: RunContro
   let waves: BuildWaves | undefined
   let poller: RunPoller | undefined
   if (settings.maxBuildsInFlight > 0) {
-    const runs = await chooseRunsApi(api)
+    const runs = await api.workflowRuns.source()
     if ('none' in runs) {
       const why = `max-builds-in-flight: ${runs.none}, so it cannot tell when a build finishes; use builds-per-minute to pace by time`
       control.stop(new RunStopError(why, `not attempted: ${why}`, why))
       return undefined
     }
-    poller = runPoller(settings, api, control, runs)
+    poller = runPoller(settings, api, control)
     waves = new BuildWaves({ max: settings.maxBuildsInFlight, poller, signal: control.signal })
     paces.push(waves)
   }
@@ -186,7 +185,7 @@ async function buildPacing(settings: Settings, api: ForgeApi, control: RunContro
 
 /** GitHub: every template's look-up in GraphQL batches, before the first write. */
 async function lookAhead(settings: Settings, api: ForgeApi, control: RunControl, templates: TemplateRef[]) {
-  if (control.stopped || api.kind !== 'github' || templates.length === 0) return undefined
+  if (control.stopped || !api.traits.graphqlLookUp || templates.length === 0) return undefined
   try {
     const ahead = await LookAhead.run(api, templates, settings, core.info)
     const estimate = estimateQuota(ahead.held(), templates.length, settings)
@@ -203,15 +202,14 @@ async function lookAhead(settings: Settings, api: ForgeApi, control: RunControl,
 }
 
 /** The one poller of workflow runs, for verify-build and build waves alike. */
-function runPoller(settings: Settings, api: ForgeApi, control: RunControl, runs?: RunsApi): RunPoller {
+function runPoller(settings: Settings, api: ForgeApi, control: RunControl): RunPoller {
   return new RunPoller({
     api,
     timeoutMs: settings.verifyTimeoutSeconds * 1000,
     firstPollMs: Math.min(5000, Math.max(200, settings.retryDelayMs * 2)),
     concurrency: settings.concurrency,
     signal: control.signal,
-    log: core.info,
-    runsApi: runs
+    log: core.info
   })
 }
 
@@ -234,22 +232,6 @@ async function preflight(settings: Settings, api: ForgeApi, control: RunControl,
     return
   }
   core.info(`${check.summary}${git?.ok ? `; git ${git.version}` : ''}`)
-  const conflict = forgeConflict(settings, api)
-  if (conflict) {
-    control.stop(new RunStopError(conflict, `not attempted: ${conflict}`, conflict))
-    return
-  }
-}
-
-/**
- * Inputs that only this forge makes contradictory, said before any write: Gitea/Forgejo's
- * draft is a WIP title, and they refuse to merge or schedule a merge of one (405 "Work in
- * progress PRs cannot be merged", routers/api/v1/repo/pull.go MergePullRequest).
- */
-function forgeConflict(settings: Settings, api: ForgeApi): string | null {
-  const { mode, pr } = settings
-  if (mode !== 'pull-request' || !pr.draft || pr.autoMerge === 'off' || api.kind === 'github') return null
-  return 'pr-draft and auto-merge cannot go together on Gitea or Forgejo: it refuses to merge a work-in-progress pull request'
 }
 
 /** Builds are looked for after pushes: not in check mode, not in a dry run, not before merges. */

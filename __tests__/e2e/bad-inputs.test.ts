@@ -22,7 +22,13 @@ describe('bad inputs stop the run before any network call', () => {
   it.each([
     ['a version with a newline', { version: '1.2.3\nmalicious' }, 'version: "1.2.3\\nmalicious" is not a version'],
     ['a template with a slash too many', { templates: 'acme/x/y' }, 'templates: "acme/x/y" is not repo or owner/repo'],
-    ['no token', { token: '' }, 'token: required']
+    ['no token', { token: '' }, 'token: required'],
+    // No forge merges a draft: refused before any request on every forge (GitHub 405 "Pull Request is still a draft").
+    [
+      'a draft with auto-merge',
+      { mode: 'pull-request', 'pr-draft': 'true', 'auto-merge': 'merge' },
+      'pr-draft and auto-merge cannot go together: no forge merges a draft'
+    ]
   ])('%s', async (_what, bad, message) => {
     const before = forge.requests.length
     const run = await runAction({ ...inputsFor(forge, 'tpl-a'), ...bad })

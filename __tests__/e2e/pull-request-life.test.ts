@@ -169,14 +169,6 @@ describe('auto-merge on Gitea', () => {
     )
     expect(await fileAt(forge, 'acme/tpl', '.runtime-version')).toBe('1.1.0\n')
   })
-
-  it('pr-draft with auto-merge is refused before any write: Gitea will not merge a WIP pull request', async () => {
-    await template(forge, 'tpl', { protectBranch: 'main' })
-    const run = await runAction(pr('1.0.0', { 'auto-merge': 'merge', 'pr-draft': 'true' }))
-    expect(run.exitCode).toBe(1)
-    expect(first(run.outputs).reason).toMatch(/^not attempted: pr-draft and auto-merge cannot go together/)
-    expect(forge.count({ kind: 'api', method: 'POST' })).toBe(0)
-  })
 })
 
 describe('auto-merge on GitHub', () => {

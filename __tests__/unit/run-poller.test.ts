@@ -1,6 +1,7 @@
 import { ApiError } from '../../src/forge/api-error.js'
 import type { ForgeApi, RunInfo } from '../../src/forge/forge-api.js'
 import { RunPoller } from '../../src/builds/run-poller.js'
+import { WorkflowRuns } from '../../src/forge/workflow-runs.js'
 import { RateLimitStopError } from '../../src/shared/run-control.js'
 
 /**
@@ -16,11 +17,12 @@ const run = (status: string, path = 'publish-image.yml@refs/heads/main', url = '
 const task = (status: string, url = 'http://forge/o/t/actions/runs/7') =>
   ({ id: 1, sha: 'abc', status, url, path: 'publish-image.yml' }) as RunInfo
 
-function fakeForge(script: Record<'runs' | 'tasks', Answer[]>, kind: 'gitea' | 'github' = 'gitea') {
+/** A forge of `version` (1.24: the task list; 1.25+: the runs API) whose listings answer `script`. */
+function fakeForge(script: Record<'runs' | 'tasks', Answer[]>, version = '1.26.3', kind: 'gitea' | 'github' = 'gitea') {
   const asked: string[] = []
   const api = {
     kind,
-    version: async () => '1.26.3',
+    version: async () => version,
     runs: async (_o: string, _r: string, _sha: string, which: 'runs' | 'tasks') => {
       asked.push(which)
       const list = script[which]
@@ -29,10 +31,11 @@ function fakeForge(script: Record<'runs' | 'tasks', Answer[]>, kind: 'gitea' | '
       return answer
     }
   } as unknown as ForgeApi
+  Object.assign(api, { workflowRuns: new WorkflowRuns(api) })
   return { api, asked }
 }
 
-function poller(api: ForgeApi, options: { timeoutMs?: number; runsApi?: 'runs' | 'tasks' } = {}) {
+function poller(api: ForgeApi, options: { timeoutMs?: number } = {}) {
   const log: string[] = []
   const p = new RunPoller({
     api,
@@ -41,7 +44,6 @@ function poller(api: ForgeApi, options: { timeoutMs?: number; runsApi?: 'runs' |
     concurrency: 4,
     signal: new AbortController().signal,
     log: (line) => log.push(line),
-    runsApi: options.runsApi ? { api: options.runsApi } : undefined,
     taskSettleMs: 60
   })
   return { p, log }
@@ -56,7 +58,7 @@ describe('the run poller', () => {
       runs: [[], [run('queued', 'tests.yml@refs/heads/main')], [run('in_progress')]],
       tasks: []
     })
-    const { p } = poller(api, { runsApi: 'runs' })
+    const { p } = poller(api)
     expect(await watch(p)).toEqual({ build: 'started', url: 'http://forge/o/t/actions/runs/1', status: 'in_progress' })
     await p.finish()
   })
@@ -66,7 +68,7 @@ describe('the run poller', () => {
       runs: [[run('in_progress')], [run('in_progress')], [run('completed')]],
       tasks: []
     })
-    const { p } = poller(api, { runsApi: 'runs' })
+    const { p } = poller(api)
     expect(await p.finished(watched)).toBe('done')
     expect(asked).toEqual(['runs', 'runs', 'runs'])
     await p.finish()
@@ -80,8 +82,8 @@ describe('the run poller', () => {
       [task('running'), task('success')],
       [task('success'), task('success')]
     ]
-    const { api, asked } = fakeForge({ runs: [], tasks: script })
-    const { p } = poller(api, { runsApi: 'tasks' })
+    const { api, asked } = fakeForge({ runs: [], tasks: script }, '1.24.6')
+    const { p } = poller(api)
     expect(await p.finished(watched)).toBe('done')
     // It asked past the first "all done" (the second answer) and past the second job's end.
     expect(asked.length).toBeGreaterThan(4)
@@ -96,7 +98,7 @@ describe('the run poller', () => {
       'user should be the owner of the repo'
     )
     const { api, asked } = fakeForge({ runs: [forbidden], tasks: [[task('success')]] })
-    const { p, log } = poller(api, { runsApi: 'runs' })
+    const { p, log } = poller(api)
     const [started, finished] = await Promise.all([watch(p), p.finished(watched)])
     expect(started).toMatchObject({ build: 'started' })
     expect(finished).toBe('done')
@@ -107,12 +109,12 @@ describe('the run poller', () => {
 
   it('past the deadline: a slot is given back, a start is not-started (runs) or unknown (tasks: maybe queued)', async () => {
     const never = fakeForge({ runs: [[]], tasks: [[]] })
-    const runs = poller(never.api, { timeoutMs: 40, runsApi: 'runs' })
+    const runs = poller(never.api, { timeoutMs: 40 })
     const [started, finished] = await Promise.all([watch(runs.p), runs.p.finished(watched)])
     expect(started).toMatchObject({ build: 'not-started' })
     expect(finished).toBe('timed-out')
     expect(runs.log.join('\n')).toContain('its build did not finish within verify-timeout: its slot is released')
-    const tasks = poller(fakeForge({ runs: [], tasks: [[]] }).api, { timeoutMs: 40, runsApi: 'tasks' })
+    const tasks = poller(fakeForge({ runs: [], tasks: [[]] }, '1.24.6').api, { timeoutMs: 40 })
     expect(await watch(tasks.p)).toMatchObject({
       build: 'unknown',
       reason: expect.stringContaining('no runner has taken a job')
@@ -122,8 +124,8 @@ describe('the run poller', () => {
 
   it('a run stopped while polling (a rate limit too far off): unknown builds, slots opened, never a failure', async () => {
     const stop = new RateLimitStopError('GitHub API rate limit exhausted', new Date(Date.now() + 3_600_000), 300)
-    const { api } = fakeForge({ runs: [stop], tasks: [] }, 'github')
-    const { p } = poller(api, { runsApi: 'runs' })
+    const { api } = fakeForge({ runs: [stop], tasks: [] }, '', 'github')
+    const { p } = poller(api)
     const [started, finished] = await Promise.all([watch(p), p.finished(watched)])
     expect(started).toMatchObject({ build: 'unknown', reason: expect.stringContaining('polling stopped') })
     expect(finished).toBe('stopped')
@@ -132,16 +134,16 @@ describe('the run poller', () => {
 
   it('a forge with no such API (404): every build unknown, saying so', async () => {
     const { api } = fakeForge({ runs: [null], tasks: [] })
-    const { p } = poller(api, { runsApi: 'runs' })
+    const { p } = poller(api)
     expect(await watch(p)).toEqual({
       build: 'unknown',
-      reason: 'the forge has no runs API for workflow runs (HTTP 404)'
+      reason: 'the forge has no API for workflow runs (HTTP 404)'
     })
   })
 
   it('the run is over for the waves: its waits end as stopped; the starts are still looked for', async () => {
     const { api } = fakeForge({ runs: [[], [run('queued')]], tasks: [] })
-    const { p } = poller(api, { runsApi: 'runs' })
+    const { p } = poller(api)
     const finished = p.finished(watched)
     const started = watch(p)
     p.endWaits()

@@ -1,5 +1,5 @@
 import { ourRuns } from '../../src/builds/run-poller.js'
-import { chooseRunsApi, workflowFile } from '../../src/builds/runs-api.js'
+import { chooseRunsApi, workflowFile } from '../../src/forge/runs-api.js'
 import type { ForgeApi, RunInfo } from '../../src/forge/forge-api.js'
 
 const forge = (kind: 'github' | 'gitea' | undefined, version: string | null) =>

@@ -5,7 +5,8 @@ import type { Log } from '../shared/log.js'
 import { runPool } from '../shared/pool.js'
 import { seconds, sleep } from '../shared/retry-policy.js'
 import { RunStopError } from '../shared/run-control.js'
-import { chooseRunsApi, workflowFile, type RunsApi } from './runs-api.js'
+import { workflowFile } from '../forge/runs-api.js'
+import type { RunsListed } from '../forge/workflow-runs.js'
 
 /** What became of the build a pin should have started. */
 export type BuildState =
@@ -33,6 +34,8 @@ interface Entry extends Watched {
   unanswered?: string
   /** Tasks: when every job seen was first found done (a later job may yet be taken). */
   doneSince?: number
+  /** The last listing showed one entry per job (a task list). */
+  perJob?: boolean
 }
 
 export interface RunPollerOptions {
@@ -43,8 +46,6 @@ export interface RunPollerOptions {
   concurrency: number
   signal: AbortSignal
   log: Log
-  /** Which API lists runs, when decided already (build waves decide it before any write). */
-  runsApi?: RunsApi
   /** How long a task list must show no new job before its run counts as over (TASK_SETTLE_MS). */
   taskSettleMs?: number
 }
@@ -71,15 +72,12 @@ export const TASK_SETTLE_MS = 3_000
  */
 export class RunPoller {
   private readonly entries: Entry[] = []
-  private runsApi: Promise<RunsApi> | undefined
   private loop: Promise<void> | undefined
   private closed = false
   private stoppedBy: string | undefined
   private wake = new AbortController()
 
-  constructor(private readonly o: RunPollerOptions) {
-    if (o.runsApi) this.runsApi = Promise.resolve(o.runsApi)
-  }
+  constructor(private readonly o: RunPollerOptions) {}
 
   /** Resolves once the commit's build has started, or with why it is not known to have. */
   watch(template: string, owner: string, repo: string, sha: string, workflow?: string): Promise<BuildState> {
@@ -146,19 +144,19 @@ export class RunPoller {
       if (!(await this.nap(interval))) return this.stop('cancelled')
       const cap = this.entries.some((e) => e.finished) ? MAX_INTERVAL_MS.slots : MAX_INTERVAL_MS.starts
       interval = Math.min(interval * 1.5, cap)
-      const chosen = await (this.runsApi ??= chooseRunsApi(this.o.api))
-      if ('none' in chosen) return this.stop(chosen.none)
-      this.expire(chosen.api)
+      const source = await this.o.api.workflowRuns.source()
+      if ('none' in source) return this.stop(source.none)
+      this.expire()
       await runPool([...this.entries], this.o.concurrency, (e) => this.poll(e))
       if (this.stoppedBy) return
     }
   }
 
   /** Entries past their deadline: a start not seen, a slot given back. */
-  private expire(api: 'runs' | 'tasks'): void {
+  private expire(): void {
     const now = Date.now()
     for (const e of this.entries.filter((x) => x.deadline <= now)) {
-      e.started?.(this.timedOut(e, api))
+      e.started?.(this.timedOut(e))
       if (e.finished) {
         this.o.log(`${e.owner}/${e.repo}: its build did not finish within verify-timeout: its slot is released`)
         e.finished('timed-out')
@@ -174,10 +172,10 @@ export class RunPoller {
    * 1.23-1.24 and Forgejo: models/actions/task.go CreateTaskForRunner), so there nothing seen may
    * be a build queued behind a busy or offline runner: unknown, said so, never a failure.
    */
-  private timedOut(e: Entry, api: 'runs' | 'tasks'): BuildState {
+  private timedOut(e: Entry): BuildState {
     const within = seconds(this.o.timeoutMs)
     if (e.unanswered) return { build: 'unknown', reason: `could not list workflow runs: ${e.unanswered}` }
-    if (api === 'tasks') {
+    if (e.perJob) {
       return {
         build: 'unknown',
         reason: `no runner has taken a job for it within ${within} (this forge lists a run only once a runner picks it up: it may be queued)`
@@ -188,11 +186,12 @@ export class RunPoller {
 
   private async poll(e: Entry): Promise<void> {
     if (this.stoppedBy || !this.entries.includes(e)) return
-    const chosen = await this.runsApi!
-    if ('none' in chosen) return
-    let listed: { runs: RunInfo[] | null; api: 'runs' | 'tasks' }
+    let listed: RunsListed | null
     try {
-      listed = await this.listRuns(e, chosen.api)
+      listed = await this.o.api.workflowRuns.list(e.owner, e.repo, e.sha, {
+        subject: e.template,
+        group: new RetryGroup(0)
+      })
     } catch (error) {
       if (error instanceof RunStopError) return this.stop(`polling stopped: ${error.inFlight}`)
       if (error instanceof ApiError && error.transient) {
@@ -205,12 +204,14 @@ export class RunPoller {
       return this.prune()
     }
     e.unanswered = undefined
-    if (listed.runs === null) return this.stop(`the forge has no ${listed.api} API for workflow runs (HTTP 404)`)
-    this.seen(e, ourRuns(listed.runs, e.workflow), listed.api)
+    if (listed === null) return this.stop('the forge has no API for workflow runs (HTTP 404)')
+    if (listed.switched) this.o.log(listed.switched)
+    e.perJob = listed.perJob
+    this.seen(e, ourRuns(listed.runs, e.workflow))
   }
 
   /** What one poll found for a commit: its build started, and perhaps over. */
-  private seen(e: Entry, ours: RunInfo[], api: 'runs' | 'tasks'): void {
+  private seen(e: Entry, ours: RunInfo[]): void {
     if (ours.length === 0) return
     if (e.started) {
       const run = ours[0]
@@ -222,8 +223,7 @@ export class RunPoller {
     if (e.finished) {
       const over = ours.every((r) => DONE.has(r.status))
       const settled =
-        api === 'runs' ||
-        (e.doneSince !== undefined && Date.now() - e.doneSince >= (this.o.taskSettleMs ?? TASK_SETTLE_MS))
+        !e.perJob || (e.doneSince !== undefined && Date.now() - e.doneSince >= (this.o.taskSettleMs ?? TASK_SETTLE_MS))
       e.doneSince = over ? (e.doneSince ?? Date.now()) : undefined
       if (over && settled) {
         e.finished('done')
@@ -231,27 +231,6 @@ export class RunPoller {
       }
     }
     this.prune()
-  }
-
-  /**
-   * Gitea 1.25.0-1.25.4 answer `/actions/runs` only for the repository's owner (403 "user should
-   * be the owner of the repo": routers/api/v1/api.go, release/v1.25, reqOwner; fixed in 1.26; seen
-   * on Gitea 1.25.4); `/actions/tasks` needs read access alone. On that 403 the poller switches to
-   * tasks for good, for verify-build and build waves alike.
-   */
-  private async listRuns(e: Entry, api: 'runs' | 'tasks'): Promise<{ runs: RunInfo[] | null; api: 'runs' | 'tasks' }> {
-    const call = { subject: e.template, group: new RetryGroup(0) }
-    try {
-      return { runs: await this.o.api.runs(e.owner, e.repo, e.sha, api, call), api }
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 403 || api !== 'runs' || this.o.api.kind === 'github')
-        throw error
-      this.o.log(
-        `the forge lists workflow runs only for the repository's owner (${error.message}): using its task list`
-      )
-      this.runsApi = Promise.resolve({ api: 'tasks' })
-      return { runs: await this.o.api.runs(e.owner, e.repo, e.sha, 'tasks', call), api: 'tasks' }
-    }
   }
 
   private prune(): void {

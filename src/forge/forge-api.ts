@@ -20,6 +20,8 @@ import { repoApiPath } from './api-paths.js'
 
 export { repoApiPath }
 import { RepoListing } from './repo-listing.js'
+import { WorkflowRuns } from './workflow-runs.js'
+import { traitsOf, type ForgeTraits } from './forge-traits.js'
 
 export interface FileWrite {
   path: string
@@ -71,14 +73,35 @@ export class ForgeApi {
   readonly listing: RepoListing
   /** Pull requests beyond opening one: close, comment, label, review, assign, merge. */
   readonly pulls: PullsApi
+  /** A commit's workflow runs, from the endpoint this forge lists them at. */
+  readonly workflowRuns: WorkflowRuns
 
   constructor(private readonly client: ForgeClient) {
     this.listing = new RepoListing(client)
     this.pulls = new PullsApi(client)
+    this.workflowRuns = new WorkflowRuns(this)
   }
 
   get kind(): ForgeKind | undefined {
     return this.client.kind
+  }
+
+  private settled: ForgeTraits | undefined
+
+  /** The traits once the forge has answered at all; undefined before (a run stopped by its inputs). */
+  get knownTraits(): ForgeTraits | undefined {
+    return this.client.kind === undefined ? undefined : this.traits
+  }
+
+  /**
+   * What differs for this forge and release (forge-traits.ts), from what its answers showed: read
+   * after the token check, and the same from then on.
+   */
+  get traits(): ForgeTraits {
+    const { kind, enterprise, limited } = this.client
+    const traits = traitsOf({ kind: kind ?? 'gitea', enterprise, limited })
+    if (kind !== undefined) this.settled ??= traits
+    return this.settled ?? traits
   }
 
   /** What GitHub's latest answers said is left of a quota (core: REST; graphql). */
@@ -166,6 +189,15 @@ export class ForgeApi {
   }
 
   /**
+   * The content-creating requests one pin commit costs: a contents write is one; several files
+   * (or a pattern pin on GitHub) are one `POST /contents` on Gitea, and on GitHub the Git Data
+   * trio (a tree, a commit, the ref).
+   */
+  writeRequests(single: boolean): number {
+    return single || this.kind !== 'github' ? 1 : 3
+  }
+
+  /**
    * Several files as one commit. Gitea/Forgejo (1.20+): `POST /contents` with each file's
    * operation and sha, committed on the branch's current tip like a single write (the same
    * stale-sha 422; services/repository/files/update.go ChangeRepoFiles, which keeps an
@@ -246,13 +278,16 @@ export class ForgeApi {
     owner: string,
     repo: string,
     branch: string,
-    from: BranchInfo,
+    from: { name: string; tip?: BranchInfo },
     call?: CallOptions
   ): Promise<'created' | 'exists'> {
     const github = this.kind === 'github'
     const path = github ? repoApiPath(owner, repo, 'git', 'refs') : repoApiPath(owner, repo, 'branches')
+    // GitHub cuts a ref from a sha (the base's tip, read now unless the look-up has it); Gitea from a name.
+    const tip = github ? (from.tip ?? (await this.branch(owner, repo, from.name, call))) : undefined
+    if (github && !tip) throw new ApiError(404, `HTTP 404: branch ${from.name} not found`)
     const body = github
-      ? { ref: `refs/heads/${branch}`, sha: from.sha }
+      ? { ref: `refs/heads/${branch}`, sha: tip!.sha }
       : { new_branch_name: branch, old_branch_name: from.name }
     try {
       await this.client.call('POST', path, { ...call, body })

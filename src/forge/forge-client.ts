@@ -70,6 +70,10 @@ const MAX_RATE_WAITS = 3
 export class ForgeClient {
   /** Learnt from the answers: GitHub marks every one with x-github-request-id. */
   kind: ForgeKind | undefined
+  /** GitHub Enterprise Server's version, from its x-github-enterprise-version header. */
+  enterprise: string | undefined
+  /** Some answer carried x-ratelimit-* headers: the server limits requests (GHES may not). */
+  limited = false
   /** GitHub's quotas by resource, from the x-ratelimit-* headers of the latest answers. */
   readonly quotas = new Map<string, Quota>()
 
@@ -95,7 +99,7 @@ export class ForgeClient {
         const failing = health.failing
         if (failing && tries > 0) throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak)
         call.budget?.spend()
-        await gate.enter(signal, this.kind === 'github' ? costOf(method, path, call.body) : undefined)
+        await gate.enter(signal, this.cost(method, path, call.body))
         tries++
         let answer: Answer | undefined
         let failure: ApiError
@@ -140,6 +144,11 @@ export class ForgeClient {
     }
   }
 
+  /** GitHub's points for its secondary limits, counted where the server limits at all (GHES may not). */
+  private cost(method: string, path: string, body: unknown) {
+    return this.kind === 'github' && this.limited ? costOf(method, path, body) : undefined
+  }
+
   /** Waits the backoff before retry number `retry` (retry-delay-ms, doubling); false when the run was cancelled. */
   pause(retry: number): Promise<boolean> {
     return sleep(backoffDelay(this.options.policy, retry), this.options.signal)
@@ -170,6 +179,7 @@ export class ForgeClient {
     const reply = await this.options.transport.send(method, this.url(path), body)
     if (reply.headers['x-github-request-id'] !== undefined) this.kind = 'github'
     else if (this.kind === undefined && reply.status > 0) this.kind = 'gitea'
+    this.enterprise ??= first(reply.headers['x-github-enterprise-version'])
     this.noteQuota(reply.headers)
     if (reply.status === 401) throw new TokenRejectedError(new URL(this.options.apiUrl).origin)
     if (reply.status < 200 || reply.status > 299) {
@@ -200,6 +210,7 @@ export class ForgeClient {
       Number(first(headers[`x-ratelimit-${h}`]) ?? NaN)
     )
     if (![limit, remaining, reset].every(Number.isFinite)) return
+    this.limited = true
     const resource = first(headers['x-ratelimit-resource']) ?? 'core'
     this.quotas.set(resource, { limit, remaining, reset: new Date(reset * 1000) })
   }

@@ -98,6 +98,18 @@ export class PullsApi {
     return (await this.list(owner, repo, 'open', call, head)).find((p) => p.head === head && p.base === base) ?? null
   }
 
+  /**
+   * The last pull request from `head` into `base` that was closed (merged or not), or null:
+   * GitHub lists closed ones by head; Gitea/Forgejo find one by base and head (`GET
+   * /pulls/{base}/{head}`, which answers the first one in any state).
+   */
+  async closedFrom(owner: string, repo: string, head: string, base: string, call: CallOptions) {
+    const found = this.github
+      ? ((await this.list(owner, repo, 'closed', call, head)).find((p) => p.base === base) ?? null)
+      : await this.between(owner, repo, base, head, call)
+    return found?.state === 'closed' ? found : null
+  }
+
   async update(owner: string, repo: string, n: number, fields: Record<string, unknown>, call: CallOptions) {
     await this.client.call('PATCH', repoApiPath(owner, repo, 'pulls', `${n}`), { ...call, body: fields })
   }
@@ -147,7 +159,7 @@ export class PullsApi {
    * only (routers/api/v1/utils/page.go forces page >= 1; seen live on Gitea 1.26.3, where a
    * repository's 60th label was "missing"), and an admin's MAX_RESPONSE_ITEMS can be lower.
    */
-  async labelIds(owner: string, repo: string, names: string[], call: CallOptions) {
+  private async labelIds(owner: string, repo: string, names: string[], call: CallOptions) {
     const read = async (path: string) => {
       const labels: Array<Record<string, unknown>> = []
       for (let page = 1; page <= 20; page++) {
@@ -173,7 +185,22 @@ export class PullsApi {
     return { ids, missing: names.filter((name) => !own.some((l) => l.name === name)) }
   }
 
-  async addLabels(owner: string, repo: string, n: number, labels: Array<number | string>, call: CallOptions) {
+  /**
+   * Labels by name on a pull request; the names this forge does not have (and would not add).
+   * GitHub takes names and creates a missing label; Gitea takes ids, looked up among the
+   * repository's and the organisation's labels (a name that is neither is left out).
+   */
+  async label(owner: string, repo: string, n: number, names: string[], call: CallOptions): Promise<string[]> {
+    if (this.github) {
+      await this.addLabels(owner, repo, n, names, call)
+      return []
+    }
+    const { ids, missing } = await this.labelIds(owner, repo, names, call)
+    if (ids.length > 0) await this.addLabels(owner, repo, n, ids, call)
+    return missing
+  }
+
+  private async addLabels(owner: string, repo: string, n: number, labels: Array<number | string>, call: CallOptions) {
     const path = repoApiPath(owner, repo, 'issues', `${n}`, 'labels')
     await this.client.call('POST', path, { ...call, body: { labels } })
   }

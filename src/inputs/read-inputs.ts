@@ -171,11 +171,26 @@ function readPullRequest(version: string, branch: string, pins: Pin[]): Settings
     reviewers: names(Inputs.PrReviewers),
     teamReviewers,
     assignees: names(Inputs.PrAssignees),
-    draft: boolean(Inputs.PrDraft),
-    autoMerge: choice(Inputs.AutoMerge, ['off', 'merge', 'squash', 'rebase'] as const),
+    ...draftAndMerge(),
     closeSuperseded: boolean(Inputs.CloseSuperseded),
     afterClosed: choice(Inputs.ClosedPr, ['skip', 'reopen'] as const)
   }
+}
+
+/**
+ * pr-draft and auto-merge contradict each other on every forge: Gitea and Forgejo refuse to
+ * merge a work-in-progress pull request (405 "Work in progress PRs cannot be merged",
+ * routers/api/v1/repo/pull.go MergePullRequest), GitHub a draft (405 "Pull Request is still a
+ * draft"). Said before any request, instead of a refusal per template.
+ */
+function draftAndMerge(): Pick<Settings['pr'], 'draft' | 'autoMerge'> {
+  const draft = boolean(Inputs.PrDraft)
+  const autoMerge = choice(Inputs.AutoMerge, ['off', 'merge', 'squash', 'rebase'] as const)
+  if (draft && autoMerge !== 'off')
+    throw new InputError(
+      'pr-draft and auto-merge cannot go together: no forge merges a draft (Gitea and Forgejo refuse a work-in-progress pull request, GitHub one still a draft); drop one of them'
+    )
+  return { draft, autoMerge }
 }
 
 /** A list input: names separated by newlines, commas or spaces. */

@@ -117,12 +117,10 @@ export class ApiLander {
   ): Promise<'created' | { tip: BranchInfo } | Landing> {
     const { api } = this.ctx
     const { owner, repo, log } = request
-    const base = api.kind === 'github' ? (request.baseTip ?? (await api.branch(owner, repo, request.base, call))) : null
-    const from: BranchInfo = base ?? { name: request.base, sha: '', message: undefined, tree: undefined }
     if ((await this.ctx.pace(1, log)) === 'spent') return budgetSpent(0)
     let made: 'created' | 'exists'
     try {
-      made = await api.createBranch(owner, repo, branch, from, call)
+      made = await api.createBranch(owner, repo, branch, { name: request.base, tip: request.baseTip }, call)
     } catch (error) {
       if (!(error instanceof ApiError) || error.transient) throw error
       return { kind: 'failed', reason: `${branch} cannot be created: ${error.message}`, attempts: 0 }
@@ -223,9 +221,8 @@ export class ApiLander {
     const { settings, api } = this.ctx
     const { owner, repo, log } = request
     const [only] = verdict.changes
-    const single = verdict.changes.length === 1 && (api.kind !== 'github' || only.whole)
-    const requests = single || api.kind !== 'github' ? 1 : 3
-    if ((await this.ctx.pace(requests, log)) === 'spent') return budgetSpent(writes - 1)
+    const single = verdict.changes.length === 1 && (api.traits.contentsWriteKeepsMode || only.whole)
+    if ((await this.ctx.pace(api.writeRequests(single), log)) === 'spent') return budgetSpent(writes - 1)
     const message = settings.commitMessage
     const author = this.author()
     try {
@@ -264,6 +261,6 @@ export class ApiLander {
    */
   private author(): Author | null {
     const { settings, api } = this.ctx
-    return api.kind === 'github' && settings.signing !== 'off' ? null : settings.author
+    return api.traits.signsBotApiCommits && settings.signing !== 'off' ? null : settings.author
   }
 }

@@ -45,18 +45,14 @@ export async function priorPulls(w: Where): Promise<PriorPulls> {
 }
 
 /**
- * The bump pull request for this version that someone closed (or merged): GitHub lists closed
- * ones by head; Gitea/Forgejo find one by base and head (`GET /pulls/{base}/{head}`, any state).
- * A rolling branch serves every version: its closed pull request counts only when its head
- * commit carries this version's trailer.
+ * The bump pull request for this version that someone closed (or merged). A rolling branch
+ * serves every version: its closed pull request counts only when its head commit carries this
+ * version's trailer.
  */
 async function closedForVersion(w: Where): Promise<PullState | null> {
   const { api, owner, repo, base, pr, call } = w
-  const found =
-    api.kind === 'github'
-      ? ((await api.pulls.list(owner, repo, 'closed', call, pr.branch)).find((p) => p.base === base) ?? null)
-      : await api.pulls.between(owner, repo, base, pr.branch, call)
-  if (!found || found.state !== 'closed') return null
+  const found = await api.pulls.closedFrom(owner, repo, pr.branch, base, call)
+  if (!found) return null
   if (pr.anyVersion) return found
   return markedVersion(await api.pulls.headMessage(owner, repo, found, call)) === w.version ? found : null
 }

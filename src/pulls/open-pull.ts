@@ -79,10 +79,8 @@ export async function dressPull(t: Target, n: number, has?: PullState): Promise<
   }
   if (pr.labels.length > 0) {
     await attempt('labels', async () => {
-      if (api.kind === 'github') return api.pulls.addLabels(owner, repo, n, pr.labels, call)
-      const { ids, missing } = await api.pulls.labelIds(owner, repo, pr.labels, call)
+      const missing = await api.pulls.label(owner, repo, n, pr.labels, call)
       for (const name of missing) notes.push(`label ${name} does not exist here: not added`)
-      if (ids.length > 0) await api.pulls.addLabels(owner, repo, n, ids, call)
     })
   }
   if (pr.reviewers.length + pr.teamReviewers.length > 0)

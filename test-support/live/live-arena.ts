@@ -292,6 +292,8 @@ export class LiveArena implements Arena {
     const uses = `${this.owner}/runtime-cascade${where.entry ? `/${where.entry}` : ''}@main`
     workflow.push(`      - uses: ${uses}`, '        with:', ...step, '')
     await this.client.seed(release, { '.gitea/workflows/cascade.yml': workflow.join('\n') }, 'main', 'release')
+    // Until the push is taken in, Gitea 1.22.6 answers the status 500 "no open git repo found in context".
+    await this.settled(release)
     return this.combinedStatus(release)
   }
 

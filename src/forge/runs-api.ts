@@ -1,4 +1,4 @@
-import type { ForgeApi } from '../forge/forge-api.js'
+import type { ForgeApi } from './forge-api.js'
 import { compareVersions } from '../shared/version-order.js'
 
 /** Which endpoint lists a commit's workflow runs here, or why none does. */
