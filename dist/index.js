@@ -32517,6 +32517,18 @@ async function gitDataCommit(client, owner, repo, commit, branchOf, call) {
     await client.call('PATCH', ref, { ...call, body: { sha: made.commit, force: false } });
     return made;
 }
+/**
+ * The REST requests one Git Data commit of `paths` makes: the branch, each directory's tree on
+ * the way to the files (the root's at least), the tree, the commit and the ref.
+ */
+function gitDataRequests(paths) {
+    const dirs = new Set(['']);
+    for (const path of paths) {
+        const parts = path.split('/').slice(0, -1);
+        parts.forEach((_, i) => dirs.add(parts.slice(0, i + 1).join('/')));
+    }
+    return 1 + dirs.size + 3;
+}
 /** The tree entries at `paths`, reading each directory on the way once (most pins sit at the root). */
 async function entriesAt(client, owner, repo, root, paths, call) {
     const dirs = new Map();
@@ -35083,11 +35095,173 @@ function readCommit(version) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/pins/pin-text.ts
+/**
+ * The pin exactly as a template reads it: `head -n1 .runtime-version | tr -d '[:space:]'`.
+ * On bytes, not on decoded text: JavaScript's trim() also drops a byte-order mark and other
+ * Unicode spaces, which `tr` (in the C locale a runner uses) keeps, so a file with a BOM would
+ * look pinned to the cascade and not to the template.
+ */
+// POSIX [:space:] in the C locale: space, \t, \n, \v, \f, \r.
+const SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
+/** The version the template's build reads from these bytes. */
+function templateReading(bytes) {
+    const end = bytes.indexOf(0x0a);
+    const line = end < 0 ? bytes : bytes.subarray(0, end);
+    return Buffer.from(line.filter((b) => !SPACE.has(b)));
+}
+function isPinned(bytes, version) {
+    return templateReading(bytes).equals(Buffer.from(version, 'utf8'));
+}
+/** What the file pins, for a person: the reading, quoted and escaped when it is not plain. */
+function describePin(bytes) {
+    const reading = templateReading(bytes);
+    const text = reading.toString('utf8');
+    if (text === '')
+        return 'empty';
+    // Printable ASCII only, else show the bytes as they are (a BOM shows as \ufeff).
+    return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text).replace(/[\u007f-\uffff]/g, escapeChar);
+}
+const escapeChar = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+;// CONCATENATED MODULE: ./src/pins/file-pins.ts
+
+/** The pins of one file (a whole-file pin, or one or more patterns), judged on its bytes. */
+function readFilePins(path, pins, file, version) {
+    if (file.kind === 'other')
+        return { kind: 'fail', reason: `${path} is not a regular file (${file.type})` };
+    const present = file.kind === 'file' ? file : null;
+    if (pins.some((p) => p.kind === 'file'))
+        return wholeFile(path, present, version);
+    const patterns = pins.filter((p) => p.kind === 'pattern');
+    if (present === null) {
+        const needed = patterns.find((p) => !p.optional);
+        return needed ? { kind: 'fail', reason: `${path} not found (pin "${needed.text}")` } : { kind: 'ignored' };
+    }
+    const text = present.bytes.toString('utf8');
+    // A file that is not UTF-8 would not survive the round trip unchanged: refuse, never mangle.
+    if (!Buffer.from(text, 'utf8').equals(present.bytes))
+        return { kind: 'fail', reason: `${path} is not UTF-8 text: its pins cannot be rewritten safely` };
+    return rewrite(path, patterns, text, present.sha, version);
+}
+function wholeFile(path, file, version) {
+    const next = Buffer.from(`${version}\n`, 'utf8');
+    if (file === null)
+        return { kind: 'read', path, values: [], next, sha: null };
+    const value = { reading: templateReading(file.bytes).toString('utf8'), shown: describePin(file.bytes) };
+    const pinned = templateReading(file.bytes).equals(Buffer.from(version, 'utf8'));
+    return { kind: 'read', path, values: [value], next: pinned ? null : next, sha: file.sha };
+}
+/**
+ * Every match of every pattern, in the file's own text: the `version` group's span replaced
+ * by V, every other byte (line endings, other lines) kept. Patterns apply one after another,
+ * so two patterns on one file see each other's rewrite.
+ */
+function rewrite(path, patterns, original, sha, version) {
+    let text = original;
+    const values = [];
+    for (const pin of patterns) {
+        const regex = new RegExp(pin.regex.source, `${pin.regex.flags.replace(/[gd]/g, '')}gd`);
+        const spans = [...text.matchAll(regex)].flatMap((m) => {
+            const at = m.indices?.groups?.version;
+            return at ? [{ start: at[0], end: at[1], reading: m.groups?.version ?? '' }] : [];
+        });
+        if (spans.length === 0) {
+            if (pin.optional)
+                continue;
+            return { kind: 'fail', reason: `"${pin.text}" matches nothing in ${path}` };
+        }
+        for (const span of spans)
+            values.push({ reading: span.reading, shown: span.reading || 'empty' });
+        // From the end, so earlier spans keep their offsets.
+        for (const span of spans.reverse())
+            text = text.slice(0, span.start) + version + text.slice(span.end);
+    }
+    if (values.length === 0)
+        return { kind: 'ignored' };
+    return { kind: 'read', path, values, next: text === original ? null : Buffer.from(text, 'utf8'), sha };
+}
+
+;// CONCATENATED MODULE: ./src/pins/pin-judgement.ts
+
+
+
+/**
+ * The one judgement of what was read, made wherever it was read: by the look-up round, by
+ * either transport after the branch moved, and by check mode. Pinned means every pin reads V
+ * as the template reads it; otherwise the downgrade policy looks at every current version.
+ * `reads` holds each pin file's read (missing: absent).
+ */
+function judgePins(reads, rules) {
+    if ([...reads.values()].some((r) => r.kind === 'empty-repository'))
+        return { kind: 'skip', reason: 'empty repository (no branch to pin)' };
+    const changes = [];
+    const values = [];
+    for (const path of pinPaths(rules.pins)) {
+        const pins = rules.pins.filter((p) => p.path === path);
+        const file = readFilePins(path, pins, reads.get(path) ?? { kind: 'absent' }, rules.version);
+        if (file.kind === 'fail')
+            return { kind: 'fail', reason: file.reason };
+        if (file.kind === 'ignored')
+            continue;
+        values.push(...file.values);
+        if (file.next === null)
+            continue;
+        const was = file.values.length === 0 ? null : [...new Set(file.values.map((v) => v.shown))].join(', ');
+        changes.push({ path, bytes: file.next, sha: file.sha, was, whole: pins[0].kind === 'file' });
+    }
+    if (changes.length === 0)
+        return { kind: 'pinned' };
+    return prefixRule(values, rules) ?? downgradeRule(changes, values, rules);
+}
+const PREFIXED = /^v\d/i;
+const BARE = /^\d/;
+/**
+ * `version: v0.1.10` over pins of `0.1.9` (or `0.1.10` over `v0.1.9`) would rewrite every
+ * template, and every image would rebuild, for a spelling: the template reads the file as it
+ * is written. Unless `allow-prefix-change` says the change is meant, the template fails,
+ * saying which value to pass.
+ */
+function prefixRule(values, rules) {
+    const { version } = rules;
+    if (rules.allowPrefixChange || !(PREFIXED.test(version) || BARE.test(version)))
+        return null;
+    const other = PREFIXED.test(version) ? BARE : PREFIXED;
+    const unlike = values.find((v) => other.test(v.reading));
+    if (!unlike)
+        return null;
+    const spelt = PREFIXED.test(version) ? version.slice(1) : `v${version}`;
+    const reason = `pins ${unlike.shown}, ${PREFIXED.test(version) ? 'without' : 'with'} the "v" that version ${version} ` +
+        `${PREFIXED.test(version) ? 'has' : 'lacks'}: pass version ${spelt} to keep the pins' spelling, ` +
+        `or set allow-prefix-change: true to write ${version}`;
+    return { kind: 'fail', reason, failure: 'version-prefix' };
+}
+/** The downgrade policy over every version the pins read now; `allow` writes and says so. */
+function downgradeRule(changes, values, rules) {
+    const { version, downgrade } = rules;
+    const newer = values.find((v) => v.reading !== '' && (compareVersions(version, v.reading) ?? 0) < 0);
+    const uncomparable = values.find((v) => v.reading !== '' && compareVersions(version, v.reading) === null);
+    if (newer && downgrade === 'skip')
+        return { kind: 'skip', reason: `pins ${newer.shown}, newer than ${version} (downgrade: skip)`, newer: newer.shown };
+    if (newer && downgrade === 'fail')
+        return {
+            kind: 'fail',
+            reason: `pins ${newer.shown}, newer than ${version} (downgrade: fail)`,
+            failure: 'downgrade'
+        };
+    const note = newer
+        ? `a downgrade from ${newer.shown}`
+        : uncomparable && `versions could not be compared (${uncomparable.shown} → ${version})`;
+    return note ? { kind: 'write', changes, note } : { kind: 'write', changes };
+}
+/** A template every pin of which already reads the version: said the same wherever it is found. */
+function alreadyPinned(version, branch) {
+    return `already pinned to ${version}${branch ? ` on ${branch}` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./src/landing/bump-branch.ts
 
 async function bumpRule(state, version) {
-    if (state.tip === null)
-        return { kind: 'create' };
     if (markedVersion(state.tip.message) !== null)
         return { kind: 'update', tip: state.tip.sha };
     if (await state.holdsPin()) {
@@ -35107,6 +35281,7 @@ async function bumpRule(state, version) {
 const MAY_HAVE_LANDED = 'cancelled while pushing: the pin may have landed (a re-run shows it as unchanged if so)';
 
 ;// CONCATENATED MODULE: ./src/landing/api-lander.ts
+
 
 
 
@@ -35141,15 +35316,13 @@ class ApiLander {
         const call = { subject: `${owner}/${repo}`, log, group: new RetryGroup(0), budget: request.budget };
         let reads = request.reads;
         let target = request.base;
-        let bump;
         if (request.bump) {
             const prepared = await this.prepareBump(request, request.bump, call);
             if ('kind' in prepared)
                 return prepared;
-            ({ reads, target, bump } = prepared);
+            ({ reads, target } = prepared);
         }
-        const landed = await this.write(request, target, reads, call);
-        return landed.kind === 'landed' && bump ? { ...landed, bump } : landed;
+        return this.write(request, target, reads, call);
     }
     /** Pull-request mode: the bump branch's rules, then the branch to write on and its files. */
     async prepareBump(request, bump, call) {
@@ -35157,10 +35330,10 @@ class ApiLander {
         const { owner, repo, log } = request;
         if (bump.tip === null) {
             if (settings.dryRun)
-                return { reads: request.reads, target: bump.branch, bump: 'created' };
+                return { reads: request.reads, target: bump.branch };
             const made = await this.createBump(request, bump.branch, call);
             if (made === 'created')
-                return { reads: request.reads, target: bump.branch, bump: 'created' };
+                return { reads: request.reads, target: bump.branch };
             if ('kind' in made)
                 return made;
             // It appeared meanwhile: judged as found, once (a branch that is gone again fails there).
@@ -35171,7 +35344,7 @@ class ApiLander {
         const pinned = request.judge(held).kind === 'pinned';
         const decision = await bumpRule({ branch: bump.branch, tip: bump.tip, holdsPin: () => pinned }, settings.version);
         if (decision.kind === 'keep')
-            return { kind: 'landed', commit: null, attempts: 0, note: decision.note, bump: 'someone-else' };
+            return { kind: 'landed', commit: null, attempts: 0, note: decision.note };
         if (decision.kind === 'refuse')
             return { kind: 'failed', reason: decision.reason, attempts: 0 };
         // Ours. Up to date (cut from the base's current tip) and pinned: nothing to do.
@@ -35183,7 +35356,7 @@ class ApiLander {
         const current = base !== null && parents.includes(base.sha);
         if (pinned && current) {
             log(`${bump.branch} already holds the pin on the current ${request.base}`);
-            return { kind: 'landed', commit: null, attempts: 0, bump: 'current' };
+            return { kind: 'landed', commit: null, attempts: 0 };
         }
         // Bringing it up to date needs a merge commit, which no contents API makes.
         if (settings.transport === 'auto') {
@@ -35194,8 +35367,8 @@ class ApiLander {
             ? undefined
             : `${bump.branch} is behind ${request.base}: the contents API cannot merge (transport: git brings it up to date)`;
         if (pinned)
-            return { kind: 'landed', commit: null, attempts: 0, note: behind, bump: 'current' };
-        return { reads: held, target: bump.branch, bump: 'updated' };
+            return { kind: 'landed', commit: null, attempts: 0, note: behind };
+        return { reads: held, target: bump.branch };
     }
     /**
      * Cuts the bump branch from the base (GitHub needs the base's sha; Gitea takes its name).
@@ -35289,7 +35462,7 @@ class ApiLander {
             if (tip && markedVersion(tip.message) === settings.version)
                 return { kind: 'landed', commit: tip.sha, attempts: writes, note: 'the interrupted write had landed' };
         }
-        return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${target}`, attempts: writes };
+        return { kind: 'unchanged', reason: alreadyPinned(settings.version, target), attempts: writes };
     }
     /**
      * One write: a single file through the contents endpoint (today's fast path), several in one
@@ -35627,6 +35800,7 @@ function data(body) {
 
 
 
+
 /**
  * The git transport: a bare, shallow, blobless clone, one fast-import commit with every pin
  * file, a push. Each round reads the pins at the tip it fetched and judges them with the same
@@ -35726,7 +35900,7 @@ class GitAttempt {
         if (verdict.kind === 'pinned')
             return {
                 kind: 'unchanged',
-                reason: `already pinned to ${settings.version} on ${request.base}`,
+                reason: alreadyPinned(settings.version, request.base),
                 attempts: this.pushes
             };
         if (verdict.kind === 'skip')
@@ -35741,12 +35915,11 @@ class GitAttempt {
         const sha = await this.repo.commitPins(files, settings.commitMessage, settings.author, bump.mergeParent);
         if (typeof sha !== 'string')
             return this.failed(sha.error);
-        const done = request.bump ? (bump.head ? 'updated' : 'created') : undefined;
         if (bump.head && bump.mergeParent) {
             const [candidate] = (await this.repo.describe([sha])) ?? [];
             if (candidate?.tree === bump.head.tree) {
                 request.log(`${this.target} already holds the pin on the current ${request.base}`);
-                return { kind: 'landed', commit: null, attempts: this.pushes, bump: 'current' };
+                return { kind: 'landed', commit: null, attempts: this.pushes };
             }
         }
         if (settings.dryRun) {
@@ -35757,7 +35930,7 @@ class GitAttempt {
         this.attempted.add(sha);
         const pushed = await this.repo.push(sha, this.target);
         if (pushed.kind === 'ok')
-            return { kind: 'landed', commit: sha, attempts: this.pushes, made: verdict, bump: done };
+            return { kind: 'landed', commit: sha, attempts: this.pushes, made: verdict };
         // Killed mid-push by a cancel: the forge may have taken it before git heard back.
         if (signal.aborted)
             return this.failed(MAY_HAVE_LANDED, 'transient');
@@ -35796,7 +35969,7 @@ class GitAttempt {
         };
         const decision = await bumpRule({ branch: bump.branch, tip: head, holdsPin }, this.ctx.settings.version);
         if (decision.kind === 'keep')
-            return { kind: 'landed', commit: null, attempts: this.pushes, note: decision.note, bump: 'someone-else' };
+            return { kind: 'landed', commit: null, attempts: this.pushes, note: decision.note };
         if (decision.kind === 'refuse')
             return this.failed(decision.reason);
         return { head, mergeParent: decision.kind === 'update' ? decision.tip : undefined };
@@ -36112,180 +36285,173 @@ function lookUpOf(facts, settings) {
     return seen;
 }
 
-;// CONCATENATED MODULE: ./src/pins/pin-text.ts
-/**
- * The pin exactly as a template reads it: `head -n1 .runtime-version | tr -d '[:space:]'`.
- * On bytes, not on decoded text: JavaScript's trim() also drops a byte-order mark and other
- * Unicode spaces, which `tr` (in the C locale a runner uses) keeps, so a file with a BOM would
- * look pinned to the cascade and not to the template.
- */
-// POSIX [:space:] in the C locale: space, \t, \n, \v, \f, \r.
-const SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
-/** The version the template's build reads from these bytes. */
-function templateReading(bytes) {
-    const end = bytes.indexOf(0x0a);
-    const line = end < 0 ? bytes : bytes.subarray(0, end);
-    return Buffer.from(line.filter((b) => !SPACE.has(b)));
-}
-function isPinned(bytes, version) {
-    return templateReading(bytes).equals(Buffer.from(version, 'utf8'));
-}
-/** What the file pins, for a person: the reading, quoted and escaped when it is not plain. */
-function describePin(bytes) {
-    const reading = templateReading(bytes);
-    const text = reading.toString('utf8');
-    if (text === '')
-        return 'empty';
-    // Printable ASCII only, else show the bytes as they are (a BOM shows as \ufeff).
-    return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text).replace(/[\u007f-\uffff]/g, escapeChar);
-}
-const escapeChar = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-
-;// CONCATENATED MODULE: ./src/pins/file-pins.ts
-
-/** The pins of one file (a whole-file pin, or one or more patterns), judged on its bytes. */
-function readFilePins(path, pins, file, version) {
-    if (file.kind === 'other')
-        return { kind: 'fail', reason: `${path} is not a regular file (${file.type})` };
-    const present = file.kind === 'file' ? file : null;
-    if (pins.some((p) => p.kind === 'file'))
-        return wholeFile(path, present, version);
-    const patterns = pins.filter((p) => p.kind === 'pattern');
-    if (present === null) {
-        const needed = patterns.find((p) => !p.optional);
-        return needed ? { kind: 'fail', reason: `${path} not found (pin "${needed.text}")` } : { kind: 'ignored' };
-    }
-    const text = present.bytes.toString('utf8');
-    // A file that is not UTF-8 would not survive the round trip unchanged: refuse, never mangle.
-    if (!Buffer.from(text, 'utf8').equals(present.bytes))
-        return { kind: 'fail', reason: `${path} is not UTF-8 text: its pins cannot be rewritten safely` };
-    return rewrite(path, patterns, text, present.sha, version);
-}
-function wholeFile(path, file, version) {
-    const next = Buffer.from(`${version}\n`, 'utf8');
-    if (file === null)
-        return { kind: 'read', path, values: [], next, sha: null };
-    const value = { reading: templateReading(file.bytes).toString('utf8'), shown: describePin(file.bytes) };
-    const pinned = templateReading(file.bytes).equals(Buffer.from(version, 'utf8'));
-    return { kind: 'read', path, values: [value], next: pinned ? null : next, sha: file.sha };
-}
-/**
- * Every match of every pattern, in the file's own text: the `version` group's span replaced
- * by V, every other byte (line endings, other lines) kept. Patterns apply one after another,
- * so two patterns on one file see each other's rewrite.
- */
-function rewrite(path, patterns, original, sha, version) {
-    let text = original;
-    const values = [];
-    for (const pin of patterns) {
-        const regex = new RegExp(pin.regex.source, `${pin.regex.flags.replace(/[gd]/g, '')}gd`);
-        const spans = [...text.matchAll(regex)].flatMap((m) => {
-            const at = m.indices?.groups?.version;
-            return at ? [{ start: at[0], end: at[1], reading: m.groups?.version ?? '' }] : [];
-        });
-        if (spans.length === 0) {
-            if (pin.optional)
-                continue;
-            return { kind: 'fail', reason: `"${pin.text}" matches nothing in ${path}` };
-        }
-        for (const span of spans)
-            values.push({ reading: span.reading, shown: span.reading || 'empty' });
-        // From the end, so earlier spans keep their offsets.
-        for (const span of spans.reverse())
-            text = text.slice(0, span.start) + version + text.slice(span.end);
-    }
-    if (values.length === 0)
-        return { kind: 'ignored' };
-    return { kind: 'read', path, values, next: text === original ? null : Buffer.from(text, 'utf8'), sha };
+;// CONCATENATED MODULE: ./src/pipeline/template-result.ts
+function result(template, status, reason, extra = {}) {
+    return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra };
 }
 
-;// CONCATENATED MODULE: ./src/pins/pin-judgement.ts
+;// CONCATENATED MODULE: ./src/pipeline/drift.ts
 
 
 
 /**
- * The one judgement of what was read, made wherever it was read: by the look-up round, by
- * either transport after the branch moved, and by check mode. Pinned means every pin reads V
- * as the template reads it; otherwise the downgrade policy looks at every current version.
- * `reads` holds each pin file's read (missing: absent).
+ * The consumer guard. The highest-risk failure of the cascade is silent: the pin lands, the
+ * template rebuilds, CI is green, but its publish workflow never reads the version file, so the
+ * image is built with the old runtime. The look-up round has already read the probed workflows;
+ * when none of them mentions the version file's path, this says why that matters. It cannot see
+ * a workflow that reads the pin only through a called reusable workflow (`require-consumer:
+ * off` is there for that).
  */
-function judgePins(reads, rules) {
-    if ([...reads.values()].some((r) => r.kind === 'empty-repository'))
-        return { kind: 'skip', reason: 'empty repository (no branch to pin)' };
-    const changes = [];
-    const values = [];
-    for (const path of pinPaths(rules.pins)) {
-        const pins = rules.pins.filter((p) => p.path === path);
-        const file = readFilePins(path, pins, reads.get(path) ?? { kind: 'absent' }, rules.version);
+function missingConsumer(workflows, pins) {
+    // A pattern pin's file (a Dockerfile, requirements.txt) is read by the build, not named by the
+    // workflow: the guard looks for the whole-file pins only.
+    const files = pins.filter((p) => p.kind === 'file').map((p) => p.path);
+    const readable = workflows.filter((w) => w.bytes !== null);
+    if (files.length === 0 || readable.length === 0)
+        return null;
+    const missing = files.filter((f) => !readable.some((w) => w.bytes.includes(f)));
+    if (missing.length === 0)
+        return null;
+    const names = readable.map((w) => w.path).join(', ');
+    return `${names} does not mention ${missing.join(', ')}: a push may rebuild the image with the old runtime`;
+}
+function drift(reads, rules) {
+    const { version, pins } = rules;
+    const lags = [];
+    for (const path of pinPaths(pins)) {
+        const file = readFilePins(path, pins.filter((p) => p.path === path), reads.get(path) ?? { kind: 'absent' }, version);
         if (file.kind === 'fail')
-            return { kind: 'fail', reason: file.reason };
-        if (file.kind === 'ignored')
+            return { status: 'failed', reason: file.reason };
+        if (file.kind === 'ignored' || file.next === null)
             continue;
-        values.push(...file.values);
-        if (file.next === null)
-            continue;
-        const was = file.values.length === 0 ? null : [...new Set(file.values.map((v) => v.shown))].join(', ');
-        changes.push({ path, bytes: file.next, sha: file.sha, was, whole: pins[0].kind === 'file' });
+        // One pin keeps its short form ("pins 0.1.0, older than 0.2.0"); several name their file.
+        const named = (text) => (pins.length > 1 ? `${path} ${text}` : text);
+        if (file.values.length === 0)
+            lags.push(`no ${path}`);
+        for (const value of file.values)
+            if (value.reading !== version)
+                lags.push(named(lag(value, version)));
     }
-    if (changes.length === 0)
-        return { kind: 'pinned' };
-    return prefixRule(values, rules) ?? downgradeRule(changes, values, rules);
+    if (lags.length === 0)
+        return { status: 'current', reason: `pins ${version}` };
+    return { status: 'lagging', reason: lags.join('; ') };
 }
-const PREFIXED = /^v\d/i;
-const BARE = /^\d/;
+function lag(value, version) {
+    const was = value.shown;
+    const order = compareVersions(version, value.reading);
+    if (order === null)
+        return `pins ${was} (not comparable with ${version})`;
+    if (order > 0)
+        return `pins ${was}, older than ${version}`;
+    if (order < 0)
+        return `pins ${was}, newer than ${version}`;
+    return `pins ${was}, the same version written differently`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/decide.ts
+
+
+
 /**
- * `version: v0.1.10` over pins of `0.1.9` (or `0.1.10` over `v0.1.9`) would rewrite every
- * template, and every image would rebuild, for a spelling: the template reads the file as it
- * is written. Unless `allow-prefix-change` says the change is meant, the template fails,
- * saying which value to pass.
+ * Everything decided from the look-up round alone, before any write: the repository's state,
+ * the branch, the probe, the consumer guard, and the one judgement of every pin.
  */
-function prefixRule(values, rules) {
-    const { version } = rules;
-    if (rules.allowPrefixChange || !(PREFIXED.test(version) || BARE.test(version)))
-        return null;
-    const other = PREFIXED.test(version) ? BARE : PREFIXED;
-    const unlike = values.find((v) => other.test(v.reading));
-    if (!unlike)
-        return null;
-    const spelt = PREFIXED.test(version) ? version.slice(1) : `v${version}`;
-    const reason = `pins ${unlike.shown}, ${PREFIXED.test(version) ? 'without' : 'with'} the "v" that version ${version} ` +
-        `${PREFIXED.test(version) ? 'has' : 'lacks'}: pass version ${spelt} to keep the pins' spelling, ` +
-        `or set allow-prefix-change: true to write ${version}`;
-    return { kind: 'fail', reason, failure: 'version-prefix' };
-}
-/** The downgrade policy over every version the pins read now; `allow` writes and says so. */
-function downgradeRule(changes, values, rules) {
-    const { version, downgrade } = rules;
-    const newer = values.find((v) => v.reading !== '' && (compareVersions(version, v.reading) ?? 0) < 0);
-    const uncomparable = values.find((v) => v.reading !== '' && compareVersions(version, v.reading) === null);
-    if (newer && downgrade === 'skip')
-        return { kind: 'skip', reason: `pins ${newer.shown}, newer than ${version} (downgrade: skip)`, newer: newer.shown };
-    if (newer && downgrade === 'fail')
+function decide(seen, settings, fullName, claims, log) {
+    const failed = (reason, branch = null) => result(fullName, 'failed', reason, { branch });
+    const skipped = (reason, branch = null) => result(fullName, 'skipped', reason, { branch });
+    const info = seen.repo;
+    if (info === null)
         return {
-            kind: 'fail',
-            reason: `pins ${newer.shown}, newer than ${version} (downgrade: fail)`,
-            failure: 'downgrade'
+            ...failed('repository not found, or the token cannot see it (HTTP 404)'),
+            repositoryMissing: true,
+            failure: 'not-found'
         };
-    const note = newer
-        ? `a downgrade from ${newer.shown}`
-        : uncomparable && `versions could not be compared (${uncomparable.shown} → ${version})`;
-    return note ? { kind: 'write', changes, note } : { kind: 'write', changes };
+    // A renamed or transferred repository answers under its new name (the redirect was followed):
+    // work on that name; the result says so, so the operator can fix the list.
+    if (info.fullName.toLowerCase() !== fullName.toLowerCase())
+        log(`${fullName} was renamed: it is now ${info.fullName}`);
+    const claimedBy = claims.claim(info.fullName, fullName);
+    if (claimedBy) {
+        log(`${fullName} is the same repository as ${claimedBy}: written once, under that name`);
+        return { ...result(fullName, 'unchanged', `the same repository as ${claimedBy}`), sameAs: claimedBy };
+    }
+    if (info.archived)
+        return skipped('archived repository');
+    if (info.mirror)
+        return skipped('mirror repository (read-only)');
+    const empty = [...seen.files.values()].some((f) => f.kind === 'empty-repository');
+    if (info.empty || empty)
+        return skipped('empty repository (no branch to pin)');
+    // Only Gitea and Forgejo report this truthfully; on GitHub the write decides (see RepoInfo).
+    if (info.canPush === false)
+        return { ...failed('the token has no push permission on this repository'), failure: 'no-access' };
+    const branch = settings.branch || info.defaultBranch;
+    if (!branch)
+        return failed('the forge reported no default branch');
+    log(`branch ${branch}${settings.branch ? '' : ' (default)'}`);
+    // A 404 from the probe must mean "no workflow", never "no such branch".
+    if (!seen.branchExists)
+        return { ...failed(`branch ${branch} not found`, branch), failure: 'not-found' };
+    if (seen.workflow === null)
+        return {
+            ...skipped(`no publish-image.yml (looked for ${settings.probePaths.join(', ')})`, branch),
+            skip: 'no-workflow'
+        };
+    if (seen.workflow.path)
+        log(`found ${seen.workflow.path}`);
+    return judged(seen, settings, fullName, branch, log);
+}
+/** The consumer guard, then check mode's drift or the pins' judgement. */
+function judged(seen, settings, fullName, branch, log) {
+    const failed = (reason) => result(fullName, 'failed', reason, { branch });
+    const skipped = (reason) => result(fullName, 'skipped', reason, { branch });
+    const consumer = settings.requireConsumer === 'off' ? null : missingConsumer(seen.workflows, settings.pins);
+    if (consumer) {
+        log(consumer);
+        if (settings.requireConsumer === 'skip')
+            return skipped(`${consumer} (require-consumer: skip)`);
+        if (settings.requireConsumer === 'fail')
+            return failed(`${consumer} (require-consumer: fail)`);
+    }
+    const marked = (r) => (consumer ? { ...r, consumer } : r);
+    // Check mode reads and judges; it never writes.
+    if (settings.mode === 'check') {
+        const found = drift(seen.files, settings);
+        return marked(result(fullName, found.status, found.reason, { branch }));
+    }
+    const verdict = judgePins(seen.files, settings);
+    if (verdict.kind === 'pinned') {
+        log(`every pin already reads ${settings.version}: nothing to do`);
+        return marked(result(fullName, 'unchanged', alreadyPinned(settings.version), { branch }));
+    }
+    if (verdict.kind === 'skip')
+        return { ...skipped(verdict.reason), ...(verdict.newer ? { skip: 'newer-pin' } : {}) };
+    if (verdict.kind === 'fail')
+        return { ...failed(verdict.reason), failure: verdict.failure ?? 'other' };
+    for (const change of verdict.changes)
+        log(change.was === null ? `${change.path} is absent: it will be created` : `${change.path} pins ${change.was}`);
+    const workflow = seen.workflow?.path || undefined;
+    return { template: fullName, verdict, branch, workflow, repo: seen.repo, consumer: consumer ?? undefined };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/quota-estimate.ts
 
 
-function estimateQuota(held, templates, settings) {
+
+
+function estimateQuota(held, templates, settings, traits) {
     let answered = 0;
     let toPin = 0;
-    const byFiles = { one: 0, several: 0 };
+    let writeRequests = 0;
+    // The one decision, as each template will make it (a fresh claim book: no name counts twice here).
+    const claims = new RepoClaims();
     for (const seen of held) {
         answered++;
-        const verdict = needsPin(seen, settings);
-        if (verdict === 0)
+        const decided = decide(seen, settings, seen.repo?.fullName ?? `#${answered}`, claims, () => { });
+        if (!('verdict' in decided))
             continue;
         toPin++;
-        byFiles[verdict === 1 ? 'one' : 'several']++;
+        writeRequests += writeCost(decided.verdict, traits);
     }
     const restLookUps = templates - answered;
     const pinPathsCount = pinPaths(settings.pins).length;
@@ -36294,29 +36460,26 @@ function estimateQuota(held, templates, settings) {
         pinPathsCount +
         (settings.branch ? 1 : 0) +
         (settings.mode === 'pull-request' ? 1 + pinPathsCount : 0);
-    // The unanswered ones may write as many files as there are pins.
-    const severalAtOnce = pinPathsCount > 1;
-    byFiles[severalAtOnce ? 'several' : 'one'] += restLookUps;
+    // The unanswered ones may write every pin's file, through Git Data where there are several.
+    const unanswered = pinPathsCount > 1 ? gitDataRequests(pinPaths(settings.pins)) : 1;
     const throughApi = settings.transport !== 'git';
-    const write = (files) => (throughApi ? (files === 'one' ? 1 : 4) : 0);
     const extra = (settings.mode === 'pull-request' ? 6 : 0) + (settings.verifyBuild !== 'false' ? 2 : 0);
     const pinned = toPin + restLookUps;
-    const requests = restLookUps * lookUpCost + byFiles.one * write('one') + byFiles.several * write('several') + pinned * extra;
+    const writes = throughApi ? writeRequests + restLookUps * unanswered : 0;
+    const requests = restLookUps * lookUpCost + writes + pinned * extra;
     // Check mode and a dry run write nothing: only the REST look-ups cost.
-    const writes = settings.mode !== 'check' && !settings.dryRun;
+    const writing = settings.mode !== 'check' && !settings.dryRun;
     return {
         toPin: settings.mode === 'check' ? 0 : toPin,
         restLookUps,
-        requests: writes ? requests : restLookUps * lookUpCost
+        requests: writing ? requests : restLookUps * lookUpCost
     };
 }
-/** 0: nothing to write; else how many files the pin writes. */
-function needsPin(seen, settings) {
-    const repo = seen.repo;
-    if (!repo || repo.archived || repo.mirror || repo.empty || !seen.branchExists || seen.workflow === null)
-        return 0;
-    const verdict = judgePins(seen.files, settings);
-    return verdict.kind === 'write' ? verdict.changes.length : 0;
+/** REST requests of one pin commit through the API: one contents write, or a Git Data commit. */
+function writeCost(verdict, traits) {
+    const [only] = verdict.changes;
+    const single = verdict.changes.length === 1 && (traits.contentsWriteKeepsMode || only.whole);
+    return single ? 1 : gitDataRequests(verdict.changes.map((c) => c.path));
 }
 /** The line before the first write, and whether it is a warning (more than is left). */
 function quotaLine(estimate, core, graphql, waitSeconds) {
@@ -36457,155 +36620,6 @@ class RequestBudget {
     refused(what, answer) {
         this.last = `${what}: ${answer}`;
     }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/template-result.ts
-function result(template, status, reason, extra = {}) {
-    return { template, status, reason, commit: null, branch: null, attempts: 0, ...extra };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/drift.ts
-
-
-
-/**
- * The consumer guard. The highest-risk failure of the cascade is silent: the pin lands, the
- * template rebuilds, CI is green, but its publish workflow never reads the version file, so the
- * image is built with the old runtime. The look-up round has already read the probed workflows;
- * when none of them mentions the version file's path, this says why that matters. It cannot see
- * a workflow that reads the pin only through a called reusable workflow (`require-consumer:
- * off` is there for that).
- */
-function missingConsumer(workflows, pins) {
-    // A pattern pin's file (a Dockerfile, requirements.txt) is read by the build, not named by the
-    // workflow: the guard looks for the whole-file pins only.
-    const files = pins.filter((p) => p.kind === 'file').map((p) => p.path);
-    const readable = workflows.filter((w) => w.bytes !== null);
-    if (files.length === 0 || readable.length === 0)
-        return null;
-    const missing = files.filter((f) => !readable.some((w) => w.bytes.includes(f)));
-    if (missing.length === 0)
-        return null;
-    const names = readable.map((w) => w.path).join(', ');
-    return `${names} does not mention ${missing.join(', ')}: a push may rebuild the image with the old runtime`;
-}
-function drift(reads, rules) {
-    const { version, pins } = rules;
-    const lags = [];
-    for (const path of pinPaths(pins)) {
-        const file = readFilePins(path, pins.filter((p) => p.path === path), reads.get(path) ?? { kind: 'absent' }, version);
-        if (file.kind === 'fail')
-            return { status: 'failed', reason: file.reason };
-        if (file.kind === 'ignored' || file.next === null)
-            continue;
-        // One pin keeps its short form ("pins 0.1.0, older than 0.2.0"); several name their file.
-        const named = (text) => (pins.length > 1 ? `${path} ${text}` : text);
-        if (file.values.length === 0)
-            lags.push(`no ${path}`);
-        for (const value of file.values)
-            if (value.reading !== version)
-                lags.push(named(lag(value, version)));
-    }
-    if (lags.length === 0)
-        return { status: 'current', reason: `pins ${version}` };
-    return { status: 'lagging', reason: lags.join('; ') };
-}
-function lag(value, version) {
-    const was = value.shown;
-    const order = compareVersions(version, value.reading);
-    if (order === null)
-        return `pins ${was} (not comparable with ${version})`;
-    if (order > 0)
-        return `pins ${was}, older than ${version}`;
-    if (order < 0)
-        return `pins ${was}, newer than ${version}`;
-    return `pins ${was}, the same version written differently`;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/decide.ts
-
-
-
-/**
- * Everything decided from the look-up round alone, before any write: the repository's state,
- * the branch, the probe, the consumer guard, and the one judgement of every pin.
- */
-function decide(seen, settings, fullName, claims, log) {
-    const failed = (reason, branch = null) => result(fullName, 'failed', reason, { branch });
-    const skipped = (reason, branch = null) => result(fullName, 'skipped', reason, { branch });
-    const info = seen.repo;
-    if (info === null)
-        return {
-            ...failed('repository not found, or the token cannot see it (HTTP 404)'),
-            repositoryMissing: true,
-            failure: 'not-found'
-        };
-    // A renamed or transferred repository answers under its new name (the redirect was followed):
-    // work on that name; the result says so, so the operator can fix the list.
-    if (info.fullName.toLowerCase() !== fullName.toLowerCase())
-        log(`${fullName} was renamed: it is now ${info.fullName}`);
-    const claimedBy = claims.claim(info.fullName, fullName);
-    if (claimedBy) {
-        log(`${fullName} is the same repository as ${claimedBy}: written once, under that name`);
-        return { ...result(fullName, 'unchanged', `the same repository as ${claimedBy}`), sameAs: claimedBy };
-    }
-    if (info.archived)
-        return skipped('archived repository');
-    if (info.mirror)
-        return skipped('mirror repository (read-only)');
-    const empty = [...seen.files.values()].some((f) => f.kind === 'empty-repository');
-    if (info.empty || empty)
-        return skipped('empty repository (no branch to pin)');
-    // Only Gitea and Forgejo report this truthfully; on GitHub the write decides (see RepoInfo).
-    if (info.canPush === false)
-        return { ...failed('the token has no push permission on this repository'), failure: 'no-access' };
-    const branch = settings.branch || info.defaultBranch;
-    if (!branch)
-        return failed('the forge reported no default branch');
-    log(`branch ${branch}${settings.branch ? '' : ' (default)'}`);
-    // A 404 from the probe must mean "no workflow", never "no such branch".
-    if (!seen.branchExists)
-        return { ...failed(`branch ${branch} not found`, branch), failure: 'not-found' };
-    if (seen.workflow === null)
-        return {
-            ...skipped(`no publish-image.yml (looked for ${settings.probePaths.join(', ')})`, branch),
-            skip: 'no-workflow'
-        };
-    if (seen.workflow.path)
-        log(`found ${seen.workflow.path}`);
-    return judged(seen, settings, fullName, branch, log);
-}
-/** The consumer guard, then check mode's drift or the pins' judgement. */
-function judged(seen, settings, fullName, branch, log) {
-    const failed = (reason) => result(fullName, 'failed', reason, { branch });
-    const skipped = (reason) => result(fullName, 'skipped', reason, { branch });
-    const consumer = settings.requireConsumer === 'off' ? null : missingConsumer(seen.workflows, settings.pins);
-    if (consumer) {
-        log(consumer);
-        if (settings.requireConsumer === 'skip')
-            return skipped(`${consumer} (require-consumer: skip)`);
-        if (settings.requireConsumer === 'fail')
-            return failed(`${consumer} (require-consumer: fail)`);
-    }
-    const marked = (r) => (consumer ? { ...r, consumer } : r);
-    // Check mode reads and judges; it never writes.
-    if (settings.mode === 'check') {
-        const found = drift(seen.files, settings);
-        return marked(result(fullName, found.status, found.reason, { branch }));
-    }
-    const verdict = judgePins(seen.files, settings);
-    if (verdict.kind === 'pinned') {
-        log(`every pin already reads ${settings.version}: nothing to do`);
-        return marked(result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch }));
-    }
-    if (verdict.kind === 'skip')
-        return { ...skipped(verdict.reason), ...(verdict.newer ? { skip: 'newer-pin' } : {}) };
-    if (verdict.kind === 'fail')
-        return { ...failed(verdict.reason), failure: verdict.failure ?? 'other' };
-    for (const change of verdict.changes)
-        log(change.was === null ? `${change.path} is absent: it will be created` : `${change.path} pins ${change.was}`);
-    const workflow = seen.workflow?.path || undefined;
-    return { template: fullName, verdict, branch, workflow, repo: seen.repo, consumer: consumer ?? undefined };
 }
 
 ;// CONCATENATED MODULE: ./src/landing/refusal-kind.ts
@@ -38014,7 +38028,7 @@ async function lookAhead(settings, api, control, templates) {
         return undefined;
     try {
         const ahead = await LookAhead.run(api, templates, settings, info);
-        const estimate = estimateQuota(ahead.held(), templates.length, settings);
+        const estimate = estimateQuota(ahead.held(), templates.length, settings, api.traits);
         const graphql = { queries: ahead.figures.queries, left: api.quota('graphql') };
         const line = quotaLine(estimate, api.quota('core'), graphql, settings.rateLimitWaitSeconds);
         if (line.warn)

@@ -188,7 +188,7 @@ async function lookAhead(settings: Settings, api: ForgeApi, control: RunControl,
   if (control.stopped || !api.traits.graphqlLookUp || templates.length === 0) return undefined
   try {
     const ahead = await LookAhead.run(api, templates, settings, core.info)
-    const estimate = estimateQuota(ahead.held(), templates.length, settings)
+    const estimate = estimateQuota(ahead.held(), templates.length, settings, api.traits)
     const graphql = { queries: ahead.figures.queries, left: api.quota('graphql') }
     const line = quotaLine(estimate, api.quota('core'), graphql, settings.rateLimitWaitSeconds)
     if (line.warn) core.warning(line.text)

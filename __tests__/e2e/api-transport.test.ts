@@ -228,9 +228,16 @@ describe('the contents-API transport on GitHub', () => {
     )
     expect(run.exitCode).toBe(0)
     expect(resultsOf(run.outputs).every((r) => r.status === 'updated')).toBe(true)
-    expect(apiWrites(forge, undefined, CONTENTS)).toHaveLength(75)
+    // The forge's own records: never over 75 content writes in any minute, never refused; what
+    // did not fit went through git (how many fit depends on how long the run took).
+    const writes = apiWrites(forge, undefined, CONTENTS).map((w) => w.at)
+    expect(Math.max(...writes.map((t) => writes.filter((u) => u >= t && u < t + 60_000).length))).toBeLessThanOrEqual(
+      75
+    )
     expect(forge.github.refusedWrites).toBe(0)
-    expect(forge.count({ service: 'receive-pack', phase: 'rpc' })).toBe(5)
+    const pushes = forge.count({ service: 'receive-pack', phase: 'rpc' })
+    expect(writes.length + pushes).toBe(80)
+    expect(pushes).toBeGreaterThan(0)
     expect(run.stdout).toContain(
       "GitHub's budget for content-creating requests (75 a minute, 475 an hour) is spent: the rest land through git"
     )

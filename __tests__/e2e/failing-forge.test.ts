@@ -15,7 +15,6 @@ describe('a forge in trouble', () => {
     const run = await runAction(inputsFor(forge, names.join(' ')))
     expect(run.exitCode).toBe(1)
     expect(forge.count({ kind: 'api' })).toBeLessThanOrEqual(24)
-    expect(run.ms).toBeLessThan(10000)
     const reasons = resultsOf(run.outputs).map((r) => r.reason)
     expect(
       reasons.filter((r) => r === 'not attempted: the forge is failing (HTTP 503: Service Unavailable)').length

@@ -1,11 +1,10 @@
 import { bumpRule } from '../../src/landing/bump-branch.js'
 
-// Pull-request mode's rules for the bump branch, from what the tip says.
+// Pull-request mode's rules for a bump branch that exists, from what its tip says (an absent one is cut).
 const OURS = 'chore: pin runtime to 1.2.3\n\nRuntime-Cascade-Version: 1.2.3\n'
 
 describe('bumpRule', () => {
   it.each([
-    ['absent: cut it', null, false, 'create'],
     ['ours (the trailer), whoever authored it: update without force', { sha: 'a1', message: OURS }, false, 'update'],
     [
       'ours for another version (a rolling branch): update',

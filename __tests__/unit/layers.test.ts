@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from '../../test-support/run-action.js'
  */
 const FLOW = ['shared', 'inputs', 'forge', 'pins', 'git', 'landing', 'pulls', 'builds', 'pipeline', 'report', '']
 const SRC = join(PROJECT_ROOT, 'src')
+const SUPPORT = join(PROJECT_ROOT, 'test-support')
 
 const files = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) => {
@@ -17,6 +18,38 @@ const files = (dir: string): string[] =>
 const layer = (path: string) => {
   const parts = relative(SRC, path).split('/')
   return parts.length > 1 ? parts[0] : ''
+}
+
+/** Each .ts file under `root` and the files it imports (type imports too: a circle of types is one still). */
+function imports(root: string): Map<string, string[]> {
+  return new Map(
+    files(root).map((file) => [
+      file,
+      [...readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)].map((m) =>
+        normalize(join(dirname(file), m[1].replace(/\.js$/, '.ts')))
+      )
+    ])
+  )
+}
+
+/** Files that import each other, directly or round a longer path: each circle once, as its files. */
+function circles(graph: Map<string, string[]>): string[][] {
+  const found: string[][] = []
+  const state = new Map<string, 'open' | 'done'>()
+  const path: string[] = []
+  const visit = (file: string) => {
+    state.set(file, 'open')
+    path.push(file)
+    for (const next of graph.get(file) ?? []) {
+      if (!graph.has(next)) continue
+      if (state.get(next) === 'open') found.push(path.slice(path.indexOf(next)))
+      else if (!state.has(next)) visit(next)
+    }
+    path.pop()
+    state.set(file, 'done')
+  }
+  for (const file of graph.keys()) if (!state.has(file)) visit(file)
+  return found.map((c) => c.map((f) => relative(PROJECT_ROOT, f)))
 }
 
 describe('the flow of src/', () => {
@@ -33,5 +66,12 @@ describe('the flow of src/', () => {
         .map((target) => `${relative(SRC, file)} imports ${relative(SRC, target)}`)
     )
     expect(back).toEqual([])
+  })
+
+  it.each([
+    ['src/', SRC],
+    ['test-support/', SUPPORT]
+  ])('no file of %s imports one that imports it back, round any path', (_name, root) => {
+    expect(circles(imports(root))).toEqual([])
   })
 })

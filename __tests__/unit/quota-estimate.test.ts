@@ -28,17 +28,22 @@ const REPO: RepoInfo = {
   empty: false,
   canPush: undefined
 }
-const pinnedTo = (version: string): LookUp => {
-  const read: FileRead = { kind: 'file', sha: 'a'.repeat(40), bytes: Buffer.from(`${version}\n`) }
+let named = 0
+/** A template (a repository of its own) whose files read `files` (path → content). */
+const reading = (files: Record<string, string>): LookUp => {
+  const name = `t${++named}`
+  const read = (text: string): FileRead => ({ kind: 'file', sha: 'a'.repeat(40), bytes: Buffer.from(text) })
   return {
-    repo: REPO,
+    repo: { ...REPO, fullName: `acme/${name}`, name },
     branchExists: true,
     workflow: { path: '.github/workflows/publish-image.yml', bytes: null },
     workflows: [],
-    files: new Map([['.runtime-version', read]])
+    files: new Map(Object.entries(files).map(([path, text]) => [path, read(text)]))
   }
 }
-const archived: LookUp = { ...pinnedTo('0.1.0'), repo: { ...REPO, archived: true } }
+const pinnedTo = (version: string): LookUp => reading({ '.runtime-version': `${version}\n` })
+const GITHUB = { contentsWriteKeepsMode: false }
+const archived: LookUp = { ...pinnedTo('0.1.0'), repo: { ...REPO, fullName: 'acme/old', archived: true } }
 
 describe('the quota a GitHub run expects to use', () => {
   it.each<[string, Record<string, string>, LookUp[], number, { toPin: number; restLookUps: number; requests: number }]>(
@@ -74,6 +79,27 @@ describe('the quota a GitHub run expects to use', () => {
         { toPin: 1, restLookUps: 0, requests: 7 }
       ],
       [
+        'two pins: one Git Data commit (the branch, the root tree, the tree, the commit, the ref)',
+        { pins: '.runtime-version\nrequirements.txt: rt==' },
+        [reading({ '.runtime-version': '0.1.0\n', 'requirements.txt': 'rt==0.1.0\n' })],
+        1,
+        { toPin: 1, restLookUps: 0, requests: 5 }
+      ],
+      [
+        'one pattern pin in a folder: Git Data too (a contents PUT would make it 100644), one tree more',
+        { pins: 'docker/Dockerfile: ARG RT=' },
+        [reading({ 'docker/Dockerfile': 'ARG RT=0.1.0\n' })],
+        1,
+        { toPin: 1, restLookUps: 0, requests: 6 }
+      ],
+      [
+        'a template the decision skips (no workflow) costs nothing',
+        {},
+        [{ ...pinnedTo('0.1.0'), workflow: null }],
+        1,
+        { toPin: 0, restLookUps: 0, requests: 0 }
+      ],
+      [
         'check mode writes nothing',
         { mode: 'check' },
         [pinnedTo('0.1.0')],
@@ -82,7 +108,7 @@ describe('the quota a GitHub run expects to use', () => {
       ]
     ]
   )('%s', (_, inputs, held, templates, expected) => {
-    expect(estimateQuota(held, templates, settings(inputs))).toEqual(expected)
+    expect(estimateQuota(held, templates, settings(inputs), GITHUB)).toEqual(expected)
   })
 })
 

@@ -1,5 +1,6 @@
 import { ApiError } from '../../src/forge/api-error.js'
-import type { ForgeApi, RunInfo } from '../../src/forge/forge-api.js'
+import type { ForgeApi } from '../../src/forge/forge-api.js'
+import type { RunInfo } from '../../src/forge/forge-writes.js'
 import { RunPoller } from '../../src/builds/run-poller.js'
 import { WorkflowRuns } from '../../src/forge/workflow-runs.js'
 import { RateLimitStopError } from '../../src/shared/run-control.js'

@@ -1,6 +1,7 @@
 import { ourRuns } from '../../src/builds/run-poller.js'
 import { chooseRunsApi, workflowFile } from '../../src/forge/runs-api.js'
-import type { ForgeApi, RunInfo } from '../../src/forge/forge-api.js'
+import type { ForgeApi } from '../../src/forge/forge-api.js'
+import type { RunInfo } from '../../src/forge/forge-writes.js'
 
 const forge = (kind: 'github' | 'gitea' | undefined, version: string | null) =>
   ({ kind, version: async () => version }) as unknown as ForgeApi

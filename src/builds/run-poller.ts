@@ -1,5 +1,6 @@
 import { ApiError } from '../forge/api-error.js'
-import type { ForgeApi, RunInfo } from '../forge/forge-api.js'
+import type { ForgeApi } from '../forge/forge-api.js'
+import type { RunInfo } from '../forge/forge-writes.js'
 import { RetryGroup } from '../forge/retry-group.js'
 import type { Log } from '../shared/log.js'
 import { runPool } from '../shared/pool.js'

@@ -1,4 +1,3 @@
-import type { Author } from '../inputs/settings.js'
 import { absentOn404, ApiError } from './api-error.js'
 import type { CallOptions, ForgeClient, ForgeKind, Quota } from './forge-client.js'
 import {
@@ -14,6 +13,7 @@ import {
   type WriteAnswer
 } from './forge-shapes.js'
 import { gitDataCommit } from './git-data-commit.js'
+import type { FilesCommit, FilesCommitted, FileWrite, PullSpec, RunInfo } from './forge-writes.js'
 import { batchQuery, parseBatch, type BatchAsk, type BatchItem, type BatchShape } from './graphql-look-up.js'
 import { pullState, PullsApi, type PullState } from './pulls-api.js'
 import { repoApiPath } from './api-paths.js'
@@ -22,46 +22,6 @@ export { repoApiPath }
 import { RepoListing } from './repo-listing.js'
 import { WorkflowRuns } from './workflow-runs.js'
 import { traitsOf, type ForgeTraits } from './forge-traits.js'
-
-export interface FileWrite {
-  path: string
-  branch: string
-  bytes: Buffer
-  /** The blob being replaced; null creates the file. */
-  sha: string | null
-  message: string
-  /** null: none sent, so the forge uses the token's account (and GitHub signs the commit). */
-  author: Author | null
-}
-
-/** Several files in one commit on `branch`'s current tip. */
-export interface FilesCommit {
-  branch: string
-  files: Array<{ path: string; bytes: Buffer; sha: string | null }>
-  message: string
-  author: Author | null
-}
-
-/** A files commit; `stale` names a file that is no longer the blob it was read as. */
-export type FilesCommitted = WriteAnswer | { stale: string }
-
-export interface RunInfo {
-  id: number
-  sha: string
-  status: string
-  conclusion?: string
-  url: string
-  /** The workflow the run belongs to, as the forge says it ("file@ref", a path, or a file name). */
-  path?: string
-}
-
-export interface PullSpec {
-  head: string
-  base: string
-  title: string
-  body: string
-  draft?: boolean
-}
 
 /**
  * The forge's REST endpoints the cascade uses, one typed method each. Gitea/Forgejo `/api/v1`

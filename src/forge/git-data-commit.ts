@@ -1,6 +1,6 @@
 import { ApiError } from './api-error.js'
 import { repoApiPath } from './api-paths.js'
-import type { FilesCommit, FilesCommitted } from './forge-api.js'
+import type { FilesCommit, FilesCommitted } from './forge-writes.js'
 import type { CallOptions, ForgeClient } from './forge-client.js'
 import { list, object, parseWrite, type BranchInfo } from './forge-shapes.js'
 
@@ -60,6 +60,19 @@ export async function gitDataCommit(
   const ref = repoApiPath(owner, repo, 'git', 'refs', 'heads', commit.branch)
   await client.call('PATCH', ref, { ...call, body: { sha: made.commit, force: false } })
   return made
+}
+
+/**
+ * The REST requests one Git Data commit of `paths` makes: the branch, each directory's tree on
+ * the way to the files (the root's at least), the tree, the commit and the ref.
+ */
+export function gitDataRequests(paths: string[]): number {
+  const dirs = new Set([''])
+  for (const path of paths) {
+    const parts = path.split('/').slice(0, -1)
+    parts.forEach((_, i) => dirs.add(parts.slice(0, i + 1).join('/')))
+  }
+  return 1 + dirs.size + 3
 }
 
 /** The tree entries at `paths`, reading each directory on the way once (most pins sit at the root). */

@@ -1,5 +1,13 @@
-import type { ForgeApi } from './forge-api.js'
+import type { CallOptions, ForgeKind } from './forge-client.js'
+import type { RunInfo } from './forge-writes.js'
 import { compareVersions } from '../shared/version-order.js'
+
+/** What choosing and asking the runs endpoint needs of the forge API. */
+export interface RunsSource {
+  readonly kind: ForgeKind | undefined
+  version(call?: CallOptions): Promise<string | null>
+  runs(owner: string, repo: string, sha: string, api: 'runs' | 'tasks', call?: CallOptions): Promise<RunInfo[] | null>
+}
 
 /** Which endpoint lists a commit's workflow runs here, or why none does. */
 export type RunsApi = { api: 'runs' | 'tasks' } | { none: string }
@@ -12,7 +20,7 @@ export type RunsApi = { api: 'runs' | 'tasks' } | { none: string }
  * does not tell, the runs endpoint is tried and a 404 decides. Gitea 1.25.0-1.25.4 let only the
  * repository's owner list runs: BuildWatch falls back to tasks on that 403.
  */
-export async function chooseRunsApi(api: ForgeApi): Promise<RunsApi> {
+export async function chooseRunsApi(api: Pick<RunsSource, 'kind' | 'version'>): Promise<RunsApi> {
   if (api.kind === 'github') return { api: 'runs' }
   const version = await api.version().catch(() => null)
   if (!version) return { api: 'runs' }

@@ -1,7 +1,7 @@
 import { ApiError } from './api-error.js'
 import type { CallOptions } from './forge-client.js'
-import type { ForgeApi, RunInfo } from './forge-api.js'
-import { chooseRunsApi, type RunsApi } from './runs-api.js'
+import type { RunInfo } from './forge-writes.js'
+import { chooseRunsApi, type RunsApi, type RunsSource } from './runs-api.js'
 
 /** A commit's runs as one listing showed them. */
 export interface RunsListed {
@@ -21,7 +21,7 @@ export interface RunsListed {
 export class WorkflowRuns {
   private chosen: Promise<RunsApi> | undefined
 
-  constructor(private readonly api: ForgeApi) {}
+  constructor(private readonly api: RunsSource) {}
 
   source(): Promise<RunsApi> {
     return (this.chosen ??= chooseRunsApi(this.api))

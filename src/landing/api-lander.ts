@@ -5,12 +5,12 @@ import type { CallOptions } from '../forge/forge-client.js'
 import type { BranchInfo, WriteAnswer } from '../forge/forge-shapes.js'
 import { RetryGroup } from '../forge/retry-group.js'
 import type { Author, Settings } from '../inputs/settings.js'
-import type { PinReads } from '../pins/pin-judgement.js'
+import { alreadyPinned, type PinReads } from '../pins/pin-judgement.js'
 import { pinPaths } from '../inputs/pins-input.js'
 import { backoffDelay, gitPolicy, seconds, sleep } from '../shared/retry-policy.js'
 import { bumpRule } from './bump-branch.js'
 import { markedVersion } from '../shared/commit-marker.js'
-import { MAY_HAVE_LANDED, type BumpBranchDone, type Landing, type LandRequest, type WriteVerdict } from './lander.js'
+import { MAY_HAVE_LANDED, type Landing, type LandRequest, type WriteVerdict } from './lander.js'
 import type { Log } from '../shared/log.js'
 
 export interface ApiLanderContext {
@@ -49,14 +49,12 @@ export class ApiLander {
     const call: CallOptions = { subject: `${owner}/${repo}`, log, group: new RetryGroup(0), budget: request.budget }
     let reads = request.reads
     let target = request.base
-    let bump: BumpBranchDone | undefined
     if (request.bump) {
       const prepared = await this.prepareBump(request, request.bump, call)
       if ('kind' in prepared) return prepared
-      ;({ reads, target, bump } = prepared)
+      ;({ reads, target } = prepared)
     }
-    const landed = await this.write(request, target, reads, call)
-    return landed.kind === 'landed' && bump ? { ...landed, bump } : landed
+    return this.write(request, target, reads, call)
   }
 
   /** Pull-request mode: the bump branch's rules, then the branch to write on and its files. */
@@ -64,13 +62,13 @@ export class ApiLander {
     request: LandRequest,
     bump: NonNullable<LandRequest['bump']>,
     call: CallOptions
-  ): Promise<{ reads: PinReads; target: string; bump: BumpBranchDone } | Landing> {
+  ): Promise<{ reads: PinReads; target: string } | Landing> {
     const { settings, api } = this.ctx
     const { owner, repo, log } = request
     if (bump.tip === null) {
-      if (settings.dryRun) return { reads: request.reads, target: bump.branch, bump: 'created' }
+      if (settings.dryRun) return { reads: request.reads, target: bump.branch }
       const made = await this.createBump(request, bump.branch, call)
-      if (made === 'created') return { reads: request.reads, target: bump.branch, bump: 'created' }
+      if (made === 'created') return { reads: request.reads, target: bump.branch }
       if ('kind' in made) return made
       // It appeared meanwhile: judged as found, once (a branch that is gone again fails there).
       return this.prepareBump(request, { branch: bump.branch, tip: made.tip }, call)
@@ -79,8 +77,7 @@ export class ApiLander {
     const held = bump.reads ?? (await api.files(owner, repo, pinPaths(settings.pins), bump.branch, call))
     const pinned = request.judge(held).kind === 'pinned'
     const decision = await bumpRule({ branch: bump.branch, tip: bump.tip, holdsPin: () => pinned }, settings.version)
-    if (decision.kind === 'keep')
-      return { kind: 'landed', commit: null, attempts: 0, note: decision.note, bump: 'someone-else' }
+    if (decision.kind === 'keep') return { kind: 'landed', commit: null, attempts: 0, note: decision.note }
     if (decision.kind === 'refuse') return { kind: 'failed', reason: decision.reason, attempts: 0 }
     // Ours. Up to date (cut from the base's current tip) and pinned: nothing to do.
     // What the look-up already read (GitHub: the base's tip, the bump tip's parents) is not asked again.
@@ -91,7 +88,7 @@ export class ApiLander {
     const current = base !== null && parents.includes(base.sha)
     if (pinned && current) {
       log(`${bump.branch} already holds the pin on the current ${request.base}`)
-      return { kind: 'landed', commit: null, attempts: 0, bump: 'current' }
+      return { kind: 'landed', commit: null, attempts: 0 }
     }
     // Bringing it up to date needs a merge commit, which no contents API makes.
     if (settings.transport === 'auto') {
@@ -101,8 +98,8 @@ export class ApiLander {
     const behind = current
       ? undefined
       : `${bump.branch} is behind ${request.base}: the contents API cannot merge (transport: git brings it up to date)`
-    if (pinned) return { kind: 'landed', commit: null, attempts: 0, note: behind, bump: 'current' }
-    return { reads: held, target: bump.branch, bump: 'updated' }
+    if (pinned) return { kind: 'landed', commit: null, attempts: 0, note: behind }
+    return { reads: held, target: bump.branch }
   }
 
   /**
@@ -203,7 +200,7 @@ export class ApiLander {
       if (tip && markedVersion(tip.message) === settings.version)
         return { kind: 'landed', commit: tip.sha, attempts: writes, note: 'the interrupted write had landed' }
     }
-    return { kind: 'unchanged', reason: `already pinned to ${settings.version} on ${target}`, attempts: writes }
+    return { kind: 'unchanged', reason: alreadyPinned(settings.version, target), attempts: writes }
   }
 
   /**

@@ -1,30 +1,25 @@
 import { markedVersion } from '../shared/commit-marker.js'
 
 /**
- * Pull-request mode's rules for the bump branch, as decisions both transports apply to what
- * they saw (the look-up round's answers, or git's fresh fetch):
- * - absent: cut it from the base;
+ * Pull-request mode's rules for a bump branch that exists (an absent one is cut from the base),
+ * as decisions both transports apply to what they saw (the look-up round's answers, or git's
+ * fresh fetch):
  * - made by the cascade (its tip carries the cascade's trailer, whoever authored it): bring it
  *   up to date without force;
  * - someone else's: left alone, since rewriting it would need a force and a tree cut from the
  *   base would revert their work; it still gets its pull request when it holds the pin.
  */
 export type BumpDecision =
-  | { kind: 'create' }
-  | { kind: 'update'; tip: string }
-  | { kind: 'keep'; note: string }
-  | { kind: 'refuse'; reason: string }
+  { kind: 'update'; tip: string } | { kind: 'keep'; note: string } | { kind: 'refuse'; reason: string }
 
 export interface BumpState {
   branch: string
-  /** null: the branch does not exist. */
-  tip: { sha: string; message: string | undefined } | null
+  tip: { sha: string; message: string | undefined }
   /** Whether the tip holds the pin; only asked for a branch that is not ours. */
   holdsPin: () => Promise<boolean> | boolean
 }
 
 export async function bumpRule(state: BumpState, version: string): Promise<BumpDecision> {
-  if (state.tip === null) return { kind: 'create' }
   if (markedVersion(state.tip.message) !== null) return { kind: 'update', tip: state.tip.sha }
   if (await state.holdsPin()) {
     return {

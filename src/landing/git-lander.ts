@@ -2,13 +2,13 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { GitRunner } from '../git/git-runner.js'
 import { TemplateRepo, type PinFile, type TreeReads } from '../git/template-repo.js'
-import type { PinReads } from '../pins/pin-judgement.js'
+import { alreadyPinned, type PinReads } from '../pins/pin-judgement.js'
 import type { Settings } from '../inputs/settings.js'
 import { pinPaths } from '../inputs/pins-input.js'
 import { backoffDelay, gitPolicy, seconds, sleep } from '../shared/retry-policy.js'
 import type { FailureKind } from '../shared/failure-kind.js'
 import { bumpRule } from './bump-branch.js'
-import { MAY_HAVE_LANDED, type BumpBranchDone, type Landing, type LandRequest } from './lander.js'
+import { MAY_HAVE_LANDED, type Landing, type LandRequest } from './lander.js'
 
 export interface GitLanderContext {
   git: GitRunner
@@ -122,7 +122,7 @@ class GitAttempt {
     if (verdict.kind === 'pinned')
       return {
         kind: 'unchanged',
-        reason: `already pinned to ${settings.version} on ${request.base}`,
+        reason: alreadyPinned(settings.version, request.base),
         attempts: this.pushes
       }
     if (verdict.kind === 'skip')
@@ -135,12 +135,11 @@ class GitAttempt {
     })
     const sha = await this.repo.commitPins(files, settings.commitMessage, settings.author, bump.mergeParent)
     if (typeof sha !== 'string') return this.failed(sha.error)
-    const done: BumpBranchDone | undefined = request.bump ? (bump.head ? 'updated' : 'created') : undefined
     if (bump.head && bump.mergeParent) {
       const [candidate] = (await this.repo.describe([sha])) ?? []
       if (candidate?.tree === bump.head.tree) {
         request.log(`${this.target} already holds the pin on the current ${request.base}`)
-        return { kind: 'landed', commit: null, attempts: this.pushes, bump: 'current' }
+        return { kind: 'landed', commit: null, attempts: this.pushes }
       }
     }
     if (settings.dryRun) {
@@ -150,7 +149,7 @@ class GitAttempt {
     this.pushes++
     this.attempted.add(sha)
     const pushed = await this.repo.push(sha, this.target)
-    if (pushed.kind === 'ok') return { kind: 'landed', commit: sha, attempts: this.pushes, made: verdict, bump: done }
+    if (pushed.kind === 'ok') return { kind: 'landed', commit: sha, attempts: this.pushes, made: verdict }
     // Killed mid-push by a cancel: the forge may have taken it before git heard back.
     if (signal.aborted) return this.failed(MAY_HAVE_LANDED, 'transient')
     if (pushed.kind === 'final') return this.failed(pushed.reason)
@@ -183,8 +182,7 @@ class GitAttempt {
       return typeof read !== 'string' && request.judge(read.reads).kind === 'pinned'
     }
     const decision = await bumpRule({ branch: bump.branch, tip: head, holdsPin }, this.ctx.settings.version)
-    if (decision.kind === 'keep')
-      return { kind: 'landed', commit: null, attempts: this.pushes, note: decision.note, bump: 'someone-else' }
+    if (decision.kind === 'keep') return { kind: 'landed', commit: null, attempts: this.pushes, note: decision.note }
     if (decision.kind === 'refuse') return this.failed(decision.reason)
     return { head, mergeParent: decision.kind === 'update' ? decision.tip : undefined }
   }

@@ -36,9 +36,6 @@ export interface LandRequest {
 
 export type WriteVerdict = Extract<Verdict, { kind: 'write' }>
 
-/** What landing did to the bump branch (pull-request mode). */
-export type BumpBranchDone = 'created' | 'updated' | 'current' | 'someone-else'
-
 /** How landing ended. `attempts` counts writes (pushes, or API commits) made. */
 export type Landing =
   /**
@@ -53,7 +50,6 @@ export type Landing =
       note?: string
       made?: WriteVerdict
       verified?: boolean
-      bump?: BumpBranchDone
     }
   /** Nothing to write after all (someone pinned it meanwhile); `reason` for the result. */
   | { kind: 'unchanged'; reason: string; attempts: number }

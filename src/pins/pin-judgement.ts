@@ -102,3 +102,8 @@ function downgradeRule(changes: FileChange[], values: PinValue[], rules: PinRule
     : uncomparable && `versions could not be compared (${uncomparable.shown} → ${version})`
   return note ? { kind: 'write', changes, note } : { kind: 'write', changes }
 }
+
+/** A template every pin of which already reads the version: said the same wherever it is found. */
+export function alreadyPinned(version: string, branch?: string): string {
+  return `already pinned to ${version}${branch ? ` on ${branch}` : ''}`
+}

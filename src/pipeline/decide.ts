@@ -1,5 +1,5 @@
 import type { Settings } from '../inputs/settings.js'
-import { judgePins, type Verdict } from '../pins/pin-judgement.js'
+import { alreadyPinned, judgePins, type Verdict } from '../pins/pin-judgement.js'
 import { result, type TemplateResult } from './template-result.js'
 import type { LookUp } from './look-up.js'
 import { drift, missingConsumer } from './drift.js'
@@ -83,7 +83,7 @@ function judged(seen: LookUp, settings: Settings, fullName: string, branch: stri
   const verdict = judgePins(seen.files, settings)
   if (verdict.kind === 'pinned') {
     log(`every pin already reads ${settings.version}: nothing to do`)
-    return marked(result(fullName, 'unchanged', `already pinned to ${settings.version}`, { branch }))
+    return marked(result(fullName, 'unchanged', alreadyPinned(settings.version), { branch }))
   }
   if (verdict.kind === 'skip') return { ...skipped(verdict.reason), ...(verdict.newer ? { skip: 'newer-pin' } : {}) }
   if (verdict.kind === 'fail') return { ...failed(verdict.reason), failure: verdict.failure ?? 'other' }

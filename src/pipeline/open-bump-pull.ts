@@ -2,7 +2,7 @@ import { RunStopError } from '../shared/run-control.js'
 import type { CallOptions } from '../forge/forge-client.js'
 import type { TemplateResult } from './template-result.js'
 import type { LookUp } from './look-up.js'
-import type { PipelineContext } from './template-pipeline.js'
+import type { PipelineContext } from './pipeline-context.js'
 
 /**
  * Check mode: a template that lags but has the action's bump pull request for this version open

@@ -6,7 +6,7 @@ import type { MergeAsked } from '../forge/pulls-api.js'
 import { dressPull, ensurePull, mergeWhenGreen, type PullDone } from '../pulls/open-pull.js'
 import { RunStopError } from '../shared/run-control.js'
 import type { ToLand } from './landed-result.js'
-import type { PipelineContext } from './template-pipeline.js'
+import type { PipelineContext } from './pipeline-context.js'
 import { result, type TemplateResult } from './template-result.js'
 
 /** Pull-request mode, before anything is pushed: the bump pull requests the template already has. */

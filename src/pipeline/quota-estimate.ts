@@ -1,16 +1,21 @@
 import type { Quota } from '../forge/forge-client.js'
 import type { Settings } from '../inputs/settings.js'
 import { pinPaths } from '../inputs/pins-input.js'
-import { judgePins } from '../pins/pin-judgement.js'
+import { gitDataRequests } from '../forge/git-data-commit.js'
+import type { ForgeTraits } from '../forge/forge-traits.js'
+import type { WriteVerdict } from '../landing/lander.js'
+import { decide } from './decide.js'
 import type { LookUp } from './look-up.js'
+import { RepoClaims } from './repo-claims.js'
 
 /**
  * What a GitHub run expects to spend of its hourly REST quota once the look-up batches are in,
  * said before the first write. The figures per template follow the requests the action sends:
  * - a template the batches did not answer is looked up through REST: the repository, each probe
  *   path and pin file, the `branch` input, and in pull-request mode the bump branch and its pins;
- * - a template to pin costs, through the API, one contents PUT for one file and four Git Data
- *   requests for several (branch, tree, commit, ref); through git, no REST request at all (pushes
+ * - a template to pin costs, through the API, one contents PUT for one whole file, and the Git
+ *   Data commit for several or for a pattern pin (the branch, each directory's tree on the way,
+ *   the new tree, the commit, the ref: five at least); through git, no REST request at all (pushes
  *   are not API requests); in pull-request mode about six more (its pull requests listed, the
  *   base read, the branch created, the pull request opened and dressed); verify-build two more
  *   at least (its runs looked for).
@@ -23,16 +28,23 @@ export interface QuotaEstimate {
   requests: number
 }
 
-export function estimateQuota(held: Iterable<LookUp>, templates: number, settings: Settings): QuotaEstimate {
+export function estimateQuota(
+  held: Iterable<LookUp>,
+  templates: number,
+  settings: Settings,
+  traits: Pick<ForgeTraits, 'contentsWriteKeepsMode'>
+): QuotaEstimate {
   let answered = 0
   let toPin = 0
-  const byFiles = { one: 0, several: 0 }
+  let writeRequests = 0
+  // The one decision, as each template will make it (a fresh claim book: no name counts twice here).
+  const claims = new RepoClaims()
   for (const seen of held) {
     answered++
-    const verdict = needsPin(seen, settings)
-    if (verdict === 0) continue
+    const decided = decide(seen, settings, seen.repo?.fullName ?? `#${answered}`, claims, () => {})
+    if (!('verdict' in decided)) continue
     toPin++
-    byFiles[verdict === 1 ? 'one' : 'several']++
+    writeRequests += writeCost(decided.verdict, traits)
   }
   const restLookUps = templates - answered
   const pinPathsCount = pinPaths(settings.pins).length
@@ -42,30 +54,27 @@ export function estimateQuota(held: Iterable<LookUp>, templates: number, setting
     pinPathsCount +
     (settings.branch ? 1 : 0) +
     (settings.mode === 'pull-request' ? 1 + pinPathsCount : 0)
-  // The unanswered ones may write as many files as there are pins.
-  const severalAtOnce = pinPathsCount > 1
-  byFiles[severalAtOnce ? 'several' : 'one'] += restLookUps
+  // The unanswered ones may write every pin's file, through Git Data where there are several.
+  const unanswered = pinPathsCount > 1 ? gitDataRequests(pinPaths(settings.pins)) : 1
   const throughApi = settings.transport !== 'git'
-  const write = (files: 'one' | 'several') => (throughApi ? (files === 'one' ? 1 : 4) : 0)
   const extra = (settings.mode === 'pull-request' ? 6 : 0) + (settings.verifyBuild !== 'false' ? 2 : 0)
   const pinned = toPin + restLookUps
-  const requests =
-    restLookUps * lookUpCost + byFiles.one * write('one') + byFiles.several * write('several') + pinned * extra
+  const writes = throughApi ? writeRequests + restLookUps * unanswered : 0
+  const requests = restLookUps * lookUpCost + writes + pinned * extra
   // Check mode and a dry run write nothing: only the REST look-ups cost.
-  const writes = settings.mode !== 'check' && !settings.dryRun
+  const writing = settings.mode !== 'check' && !settings.dryRun
   return {
     toPin: settings.mode === 'check' ? 0 : toPin,
     restLookUps,
-    requests: writes ? requests : restLookUps * lookUpCost
+    requests: writing ? requests : restLookUps * lookUpCost
   }
 }
 
-/** 0: nothing to write; else how many files the pin writes. */
-function needsPin(seen: LookUp, settings: Settings): number {
-  const repo = seen.repo
-  if (!repo || repo.archived || repo.mirror || repo.empty || !seen.branchExists || seen.workflow === null) return 0
-  const verdict = judgePins(seen.files, settings)
-  return verdict.kind === 'write' ? verdict.changes.length : 0
+/** REST requests of one pin commit through the API: one contents write, or a Git Data commit. */
+function writeCost(verdict: WriteVerdict, traits: Pick<ForgeTraits, 'contentsWriteKeepsMode'>): number {
+  const [only] = verdict.changes
+  const single = verdict.changes.length === 1 && (traits.contentsWriteKeepsMode || only.whole)
+  return single ? 1 : gitDataRequests(verdict.changes.map((c) => c.path))
 }
 
 /** The line before the first write, and whether it is a warning (more than is left). */

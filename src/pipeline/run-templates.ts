@@ -6,7 +6,8 @@ import { withBuilds } from './build-verdict.js'
 import { OrderedGroups } from './ordered-groups.js'
 import { foldSameRepository } from './repo-claims.js'
 import { TemplateLog } from './template-log.js'
-import { processTemplate, type PipelineContext } from './template-pipeline.js'
+import { processTemplate } from './template-pipeline.js'
+import type { PipelineContext } from './pipeline-context.js'
 import type { TemplateResult } from './template-result.js'
 
 /**

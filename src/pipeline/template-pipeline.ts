@@ -1,6 +1,5 @@
 import { ApiError } from '../forge/api-error.js'
 import { CancelledError, ForgeFailingError, RateLimitStopError, RunStopError } from '../shared/run-control.js'
-import type { ForgeApi } from '../forge/forge-api.js'
 import type { CallOptions } from '../forge/forge-client.js'
 import { RequestBoundError, RequestBudget } from '../forge/request-budget.js'
 import { RetryGroup } from '../forge/retry-group.js'
@@ -11,36 +10,15 @@ import { judgePins } from '../pins/pin-judgement.js'
 import { templateReading } from '../pins/pin-text.js'
 import type { FailureKind } from '../shared/failure-kind.js'
 import { result, type TemplateResult } from './template-result.js'
-import type { RunPoller } from '../builds/run-poller.js'
-import type { Pacing } from '../builds/build-waves.js'
 import { API_ATTEMPTS } from '../shared/retry-policy.js'
 import { lookUp, type LookUp } from './look-up.js'
-import type { LookAhead } from './look-ahead.js'
 import { decide, type Decided } from './decide.js'
 import { landedResult, watchBuild } from './landed-result.js'
 import { closedAnswer, lookUpPulls, pullRequestStep } from './pull-request-step.js'
 import type { PriorPulls } from '../pulls/bump-pulls.js'
-import type { RepoClaims } from './repo-claims.js'
-import type { RunControl } from '../shared/run-control.js'
 import { withOpenBumpPull } from './open-bump-pull.js'
 import type { Log } from '../shared/log.js'
-
-export interface PipelineContext {
-  settings: Settings
-  api: ForgeApi
-  lander: Lander
-  control: RunControl
-  /** Waits for room in GitHub's content-creation budget (a pull request is one such request). */
-  roomToWrite: (writes: number, log: Log) => Promise<void>
-  /** verify-build: looks for the build each pushed pin starts. */
-  builds?: RunPoller
-  /** Which template works on which repository: two names for one repository write it once. */
-  claims: RepoClaims
-  /** Build waves or a pace per minute: a slot before each pin lands (push mode). */
-  pacing?: Pacing
-  /** GitHub: the look-ups already made in GraphQL batches (a template missing there asks REST). */
-  ahead?: LookAhead
-}
+import type { PipelineContext } from './pipeline-context.js'
 
 const NO_PULLS: PriorPulls = { open: null, closed: null, others: [] }
 

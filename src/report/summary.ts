@@ -1,5 +1,6 @@
 import { describeCounts, STATUS_WORDS } from './counts.js'
-import { advice, failuresByKind, type AdviceForge, type FailureKind } from './failure-advice.js'
+import { advice, failuresByKind, type FailureKind } from './failure-advice.js'
+import type { SummaryContext } from './summary-context.js'
 import { COLUMNS, showsBuilds, tableOrder } from './table-rows.js'
 import type { Status, TemplateResult } from '../pipeline/template-result.js'
 
@@ -12,20 +13,6 @@ const FAILURE_HEADING: Record<FailureKind, string> = {
   downgrade: 'Refused by downgrade: fail',
   signing: 'Could only land unsigned',
   other: 'Needs a change first'
-}
-
-export interface SummaryContext {
-  /** The forge the run talked to, for advice that differs (the right a token needs). */
-  forge?: AdviceForge
-  version: string
-  dryRun: boolean
-  mode: 'push' | 'pull-request' | 'check' | 'report'
-  serverUrl: string
-  probePaths: string[]
-  verifyBuild: boolean
-  verifyTimeoutSeconds: number
-  /** Build waves (max-builds-in-flight), when on. */
-  maxBuildsInFlight?: number
 }
 
 const ICON: Record<Status, string> = {

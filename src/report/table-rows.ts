@@ -1,4 +1,4 @@
-import type { SummaryContext } from './summary.js'
+import type { SummaryContext } from './summary-context.js'
 import type { TemplateResult } from '../pipeline/template-result.js'
 
 /**

@@ -1,6 +1,6 @@
 import { STATUS_WORDS } from './counts.js'
 import type { TemplateResult } from '../pipeline/template-result.js'
-import type { SummaryContext } from './summary.js'
+import type { SummaryContext } from './summary-context.js'
 import { buildWords, COLUMNS, showsBuilds, tableOrder } from './table-rows.js'
 
 /**

@@ -64,5 +64,3 @@ export const Outputs = {
   Builds: 'builds',
   PullRequests: 'pull-requests'
 } as const
-
-export type OutputName = (typeof Outputs)[keyof typeof Outputs]

@@ -3,7 +3,7 @@ import { access, constants } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FlavourFacts } from './flavours.js'
 import { serverGitEnv } from './git-cgi.js'
-import type { RepoMeta } from './repo-store.js'
+import type { RepoMeta } from './repo-meta.js'
 
 /**
  * Everything that refuses a push, in one place: the HTTP layer (no write permission, archived,

@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals'
 import type { Arena, BuildRecord } from '../arena.js'
 import { resultsOf } from '../scenario.js'
-import type { Scenario } from './scenario-list.js'
+import type { Scenario } from './scenario.js'
 import { writes } from './cascade-scenarios.js'
 
 interface BuildOutput {

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals'
 import type { Arena } from '../arena.js'
-import type { Scenario } from './scenario-list.js'
+import type { Scenario } from './scenario.js'
 import { annotations, resultsOf } from '../scenario.js'
 
 /** The pin commit's subject for 1.2.3 with the default message. */

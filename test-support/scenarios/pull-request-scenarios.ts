@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals'
 import type { Arena } from '../arena.js'
 import { resultsOf } from '../scenario.js'
-import type { Scenario } from './scenario-list.js'
+import type { Scenario } from './scenario.js'
 
 const result = (outputs: Record<string, string>) => resultsOf(outputs)[0]
 const opened = (arena: Arena, repo: string) => arena.requests({ kind: 'api', repo, method: 'POST', path: /\/pulls$/ })

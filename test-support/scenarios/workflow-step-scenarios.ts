@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals'
 import type { LiveArena } from '../live/live-arena.js'
-import type { Scenario } from './scenario-list.js'
+import type { Scenario } from './scenario.js'
 
 export const workflowStepScenarios: Scenario[] = [
   {
