@@ -33345,7 +33345,7 @@ function traitsOf(signs) {
         return {
             family: 'gitea',
             name: 'Gitea or Forgejo',
-            signsBotApiCommits: false,
+            apiCommitSigning: 'server-key',
             writeLimit: null,
             rateLimited: false,
             graphqlLookUp: false,
@@ -33355,7 +33355,7 @@ function traitsOf(signs) {
     return {
         family: 'github',
         name: ghes ? `GitHub Enterprise Server ${signs.enterprise}` : 'GitHub',
-        signsBotApiCommits: !ghes,
+        apiCommitSigning: ghes ? 'never' : 'bot',
         writeLimit: signs.limited ? GITHUB_WRITE_LIMIT : null,
         rateLimited: signs.limited,
         graphqlLookUp: true,
@@ -33759,17 +33759,23 @@ class RateGate {
     limit = Infinity;
     inFlight = 0;
     queue = [];
-    minute = {
-        rest: new MinutePoints(REST_POINTS_PER_MINUTE),
-        graphql: new MinutePoints(GRAPHQL_POINTS_PER_MINUTE)
-    };
+    minute;
+    concurrent;
+    /** `share`: this run's part of the token's limits (a shard i/n takes 1/n: the token is the shards'). */
+    constructor(share = 1) {
+        this.minute = {
+            rest: new MinutePoints(Math.floor(REST_POINTS_PER_MINUTE * share)),
+            graphql: new MinutePoints(Math.floor(GRAPHQL_POINTS_PER_MINUTE * share))
+        };
+        this.concurrent = Math.max(1, Math.floor(GITHUB_CONCURRENT * share));
+    }
     /** `cost`: GitHub's, for its secondary limits; undefined on a forge that limits nothing. */
     async enter(signal, cost) {
         while (Date.now() < this.pausedUntil) {
             if (!(await sleep(this.pausedUntil - Date.now(), signal)))
                 return;
         }
-        const cap = cost ? Math.min(this.limit, GITHUB_CONCURRENT) : this.limit;
+        const cap = cost ? Math.min(this.limit, this.concurrent) : this.limit;
         while (this.inFlight >= cap && !signal?.aborted)
             await new Promise((resolve) => this.queue.push(resolve));
         this.inFlight++;
@@ -33843,7 +33849,7 @@ class ForgeClient {
                 if (failing && tries > 0)
                     throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak);
                 call.budget?.spend();
-                await gate.enter(signal, this.cost(method, path, call.body));
+                await this.admit(method, path, call);
                 tries++;
                 let answer;
                 let failure;
@@ -33892,6 +33898,19 @@ class ForgeClient {
         finally {
             group.settle(me, false);
         }
+    }
+    /** Room in GitHub's content-creation budget for a request it counts, then a place at the rate gate. */
+    async admit(method, path, call) {
+        const { writeBudget, rateLimitWaitMs, gate, signal } = this.options;
+        if (this.createsContent(method, path, call.body))
+            await writeBudget?.room(1, rateLimitWaitMs, signal, call.log);
+        await gate.enter(signal, this.cost(method, path, call.body));
+    }
+    /** A request GitHub may count as creating content: any REST write, a GraphQL mutation. */
+    createsContent(method, path, body) {
+        if (this.kind !== 'github' || method === 'GET')
+            return false;
+        return path !== '/graphql' || costOf(method, path, body).points > 1;
     }
     /** GitHub's points for its secondary limits, counted where the server limits at all (GHES may not). */
     cost(method, path, body) {
@@ -34085,7 +34104,8 @@ async function checkToken(api, apiUrl, retries) {
             : userError?.status === 403
                 ? ' (an App installation token: GitHub does not say whose)'
                 : '';
-        return { quota, summary: `token accepted by GitHub${whose}${left}` };
+        const limits = api.traits.rateLimited ? '' : '; it announces no rate limits';
+        return { quota, summary: `token accepted by ${api.traits.name}${whose}${left}${limits}` };
     }
     if (user.status === 'fulfilled') {
         return { quota: null, summary: `token accepted by Gitea/Forgejo, user ${user.value}` };
@@ -34105,33 +34125,83 @@ async function checkToken(api, apiUrl, retries) {
 }
 
 ;// CONCATENATED MODULE: ./src/forge/write-budget.ts
+
+
+
 /**
  * GitHub limits content-creating requests per token: 80 a minute and 500 an hour, git pushes not
- * counted (shared/forge-facts.md). A large run must not walk into that limit, so writes are
- * counted here, less a margin for anything else using the same token. Gitea and Forgejo have no
- * such limit: there the budget never runs out.
+ * counted (shared/forge-facts.md). Every request GitHub may count (any REST write, a GraphQL
+ * mutation; its description marks opening a pull request, commenting, asking for reviewers and
+ * merging "Creating content too quickly using this endpoint may result in secondary rate
+ * limiting") takes from this budget in the forge client, less a margin for anything else using
+ * the token. A shard of a job matrix takes its share: the token is the shards'. A forge that
+ * announces no limits (Gitea, Forgejo, GHES by default) has no budget.
  */
-const PER_MINUTE = 75;
-const PER_HOUR = 475;
+const PER_MINUTE = GITHUB_WRITE_LIMIT.perMinute;
+const PER_HOUR = GITHUB_WRITE_LIMIT.perHour;
 class WriteBudget {
-    limited;
+    limit;
+    share;
     spent = [];
-    constructor(limited) {
-        this.limited = limited;
+    /**
+     * `limit`: the forge's (null: none); `share`: this run's part of it (a shard i/n takes 1/n).
+     * The limit is asked each time: it is known only once the forge has answered.
+     */
+    constructor(limit, share = 1) {
+        this.limit = limit;
+        this.share = share;
     }
     /** Takes `n` writes from the budget, or says how long until they fit (ms). */
     take(n, now = Date.now()) {
-        if (!this.limited())
+        const caps = this.caps();
+        if (!caps)
             return { ok: true };
         const minute = this.spent.filter((t) => t > now - 60_000);
         const hour = this.spent.filter((t) => t > now - 3_600_000);
-        if (minute.length + n <= PER_MINUTE && hour.length + n <= PER_HOUR) {
+        if (minute.length + n <= caps.perMinute && hour.length + n <= caps.perHour) {
             for (let i = 0; i < n; i++)
                 this.spent.push(now);
             return { ok: true };
         }
-        const free = (window, span, cap) => window.length + n <= cap ? 0 : window[window.length + n - cap - 1] + span - now;
-        return { ok: false, waitMs: Math.max(free(minute, 60_000, PER_MINUTE), free(hour, 3_600_000, PER_HOUR), 1) };
+        const free = (window, span, cap) => window.length + n <= cap ? 0 : window[Math.max(0, window.length + n - cap - 1)] + span - now;
+        return {
+            ok: false,
+            waitMs: Math.max(free(minute, 60_000, caps.perMinute), free(hour, 3_600_000, caps.perHour), 1)
+        };
+    }
+    /** Whether `n` writes would fit now (nothing taken): under `transport: auto`, else git takes the pin. */
+    fits(n, now = Date.now()) {
+        const caps = this.caps();
+        if (!caps)
+            return true;
+        const minute = this.spent.filter((t) => t > now - 60_000).length;
+        const hour = this.spent.filter((t) => t > now - 3_600_000).length;
+        return minute + n <= caps.perMinute && hour + n <= caps.perHour;
+    }
+    /** Waits until `n` writes fit and takes them; past `waitMs` the run stops, saying when they would. */
+    async room(n, waitMs, signal, log) {
+        for (;;) {
+            const room = this.take(n);
+            if (room.ok)
+                return;
+            if (room.waitMs > waitMs) {
+                const caps = this.caps();
+                throw new RateLimitStopError(`GitHub's limit on content-creating requests (${caps.perMinute} a minute, ${caps.perHour} an hour here)`, new Date(Date.now() + room.waitMs), Math.round(waitMs / 1000));
+            }
+            log?.(`GitHub's content-creation budget is spent: waiting ${seconds(room.waitMs)}`);
+            if (!(await sleep(room.waitMs, signal)))
+                return;
+        }
+    }
+    /** The caps this run keeps under: the forge's limit, its margin taken already, times the share. */
+    caps() {
+        const limit = this.limit();
+        if (!limit)
+            return null;
+        return {
+            perMinute: Math.max(1, Math.floor(limit.perMinute * this.share)),
+            perHour: Math.max(1, Math.floor(limit.perHour * this.share))
+        };
     }
 }
 
@@ -35378,7 +35448,7 @@ class ApiLander {
     async createBump(request, branch, call) {
         const { api } = this.ctx;
         const { owner, repo, log } = request;
-        if ((await this.ctx.pace(1, log)) === 'spent')
+        if ((await this.ctx.pace(1)) === 'spent')
             return budgetSpent(0);
         let made;
         try {
@@ -35471,10 +35541,10 @@ class ApiLander {
      */
     async tryWrite(request, target, verdict, writes, call) {
         const { settings, api } = this.ctx;
-        const { owner, repo, log } = request;
+        const { owner, repo } = request;
         const [only] = verdict.changes;
         const single = verdict.changes.length === 1 && (api.traits.contentsWriteKeepsMode || only.whole);
-        if ((await this.ctx.pace(api.writeRequests(single), log)) === 'spent')
+        if ((await this.ctx.pace(api.writeRequests(single))) === 'spent')
             return budgetSpent(writes - 1);
         const message = settings.commitMessage;
         const author = this.author();
@@ -35517,7 +35587,7 @@ class ApiLander {
      */
     author() {
         const { settings, api } = this.ctx;
-        return api.traits.signsBotApiCommits && settings.signing !== 'off' ? null : settings.author;
+        return api.traits.apiCommitSigning === 'bot' && settings.signing !== 'off' ? null : settings.author;
     }
 }
 
@@ -36023,50 +36093,27 @@ class AutoLander {
 
 ;// CONCATENATED MODULE: ./src/landing/write-pacing.ts
 
-
-
-
 /**
- * How writes meet GitHub's content-creation budget. A pull request, or any write under
- * `transport: api`, waits for room (bounded by rate-limit-wait, past which the run stops with
- * the one rate-limit error); a pin under `auto` does not wait: the rest land through git, which
- * that budget does not count, and the log says so once.
+ * Where a pin goes when GitHub's content-creation budget is spent. The forge client takes the
+ * budget for every request GitHub counts, and waits for room (bounded by rate-limit-wait, past
+ * which the run stops with the one rate-limit error). A pin under `auto` does not wait: the rest
+ * land through git, which that budget does not count, and the log says so once.
  */
 class WritePacing {
     budget;
     transport;
-    waitSeconds;
-    signal;
     noted = false;
-    constructor(budget, transport, waitSeconds, signal) {
+    constructor(budget, transport) {
         this.budget = budget;
         this.transport = transport;
-        this.waitSeconds = waitSeconds;
-        this.signal = signal;
     }
-    /** Waits until `writes` fit in the budget. */
-    room = async (writes, log) => {
-        for (;;) {
-            const room = this.budget.take(writes);
-            if (room.ok)
-                return;
-            if (room.waitMs > this.waitSeconds * 1000) {
-                throw new RateLimitStopError(`GitHub's limit on content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour here)`, new Date(Date.now() + room.waitMs), this.waitSeconds);
-            }
-            log(`GitHub's content-creation budget is spent: waiting ${seconds(room.waitMs)}`);
-            if (!(await sleep(room.waitMs, this.signal)))
-                return;
-        }
-    };
-    /** For a pin: 'ok' to write through the API now, 'spent' to land it through git instead (auto). */
-    pin = async (writes, log) => {
-        if (this.transport !== 'auto')
-            return this.room(writes, log).then(() => 'ok');
-        if (this.budget.take(writes).ok)
+    /** For a pin of `writes` content-creating requests: 'ok' through the API, 'spent' to land it through git (auto). */
+    pin = async (writes) => {
+        if (this.transport !== 'auto' || this.budget.fits(writes))
             return 'ok';
         if (!this.noted) {
             this.noted = true;
-            info(`GitHub's budget for content-creating requests (${PER_MINUTE} a minute, ${PER_HOUR} an hour) is spent: the rest land through git`);
+            info("GitHub's budget for content-creating requests is spent for now: the rest land through git");
         }
         return 'spent';
     };
@@ -36682,7 +36729,13 @@ function landedResult(landing, c, settings, waitedMs) {
         ...(landing.commit && landing.made ? { files: paths(landing.made) } : {}),
         ...(landing.verified === undefined ? {} : { verified: landing.verified })
     };
-    return result(fullName, 'updated', withNote(`${change(made, settings, false)}${after}`, landing.note), done);
+    const words = withNote(`${change(made, settings, false)}${after}`, landing.note);
+    // Under require, an unsigned commit is a failure said where it landed (it is there all the same).
+    if (settings.signing === 'require' && landing.commit && landing.verified !== true) {
+        const unsigned = `${words}; but the commit landed unsigned: ${landing.commit.slice(0, 12)} on ${branch} (commit-signing: require)`;
+        return result(fullName, 'failed', unsigned, { ...done, failure: 'signing' });
+    }
+    return result(fullName, 'updated', words, done);
 }
 const paths = (made) => made.changes.map((c) => c.path);
 /**
@@ -36908,8 +36961,6 @@ async function pullRequestStep(landed, landing, c, prior, ctx, call) {
     // What has happened so far, so that a failure says what is true: opened, or not.
     const progress = { step: 'opening it' };
     try {
-        if (!prior.open)
-            await ctx.roomToWrite(1, call.log ?? (() => { }));
         const done = await ensurePull(target, prior.open);
         progress.done = done;
         progress.step = 'dressing it';
@@ -37336,7 +37387,7 @@ function advice(kind, count = 2, forge) {
         case 'version-prefix':
             return `the version's "v" prefix differs from ${their} pin: pass the version as the pins spell it, or set \`allow-prefix-change: true\` if the change is meant`;
         case 'signing':
-            return `\`commit-signing: require\`, and ${count === 1 ? 'this pin' : 'these pins'} could only land unsigned, through git: see why the API could not write, or relax commit-signing`;
+            return `\`commit-signing: require\`, and the forge did not sign ${count === 1 ? 'this pin' : 'these pins'} (or only git could land ${count === 1 ? 'it' : 'them'}, and a push is never signed): on github.com a GitHub App's token is signed and a user's is not; GitHub Enterprise Server signs no API commit; Gitea and Forgejo only with a signing key`;
         case 'other':
             return 'a re-run alone will not help: see each reason, fix it, then re-run';
     }
@@ -37963,20 +38014,23 @@ async function cascade(token, settings, redactor, control) {
  */
 function wire(token, settings, redactor, control, workDir) {
     const transport = new HttpTransport(token, settings.requestTimeoutMs, redactor);
+    // A shard of a job matrix takes its share of the token's limits: the token is the shards'.
+    const share = settings.shard ? 1 / settings.shard.count : 1;
+    const budget = new WriteBudget(() => api.traits.writeLimit, share);
     const client = new ForgeClient({
         apiUrl: settings.apiUrl,
         transport,
         policy: apiPolicy(settings.retryDelayMs),
         health: new ForgeHealth(),
-        gate: new RateGate(),
+        gate: new RateGate(share),
         rateLimitWaitMs: settings.rateLimitWaitSeconds * 1000,
+        writeBudget: budget,
         redactor,
         signal: control.signal
     });
     const api = new ForgeApi(client);
     const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs });
-    const budget = new WriteBudget(() => api.traits.writeLimit !== null);
-    const pacing = new WritePacing(budget, settings.transport, settings.rateLimitWaitSeconds, control.signal);
+    const pacing = new WritePacing(budget, settings.transport);
     // git is checked once: at the start when it is the transport, else when a template first needs it.
     let gitCheck;
     const checkedGit = () => (gitCheck ??= checkGit());
@@ -37993,7 +38047,7 @@ function wire(token, settings, redactor, control, workDir) {
         git.killAll();
         transport.dispose();
     });
-    return { api, transport, checkedGit, pipeline: { settings, api, lander, control, roomToWrite: pacing.room } };
+    return { api, transport, checkedGit, pipeline: { settings, api, lander, control } };
 }
 /**
  * max-builds-in-flight and builds-per-minute, decided before any write. Waves need an API that
@@ -38076,6 +38130,11 @@ async function preflight(settings, api, control, git) {
         return;
     }
     info(`${check.summary}${git?.ok ? `; git ${git.version}` : ''}`);
+    // GHES signs only commits made in its web interface: require could never hold there.
+    if (settings.signing === 'require' && api.traits.apiCommitSigning === 'never') {
+        const why = `commit-signing: require cannot hold on ${api.traits.name}: it signs only commits made in its web interface, none made through the API or pushed`;
+        control.stop(new RunStopError(why, `not attempted: ${why}`, why));
+    }
 }
 /** Builds are looked for after pushes: not in check mode, not in a dry run, not before merges. */
 function watchesBuilds(settings) {

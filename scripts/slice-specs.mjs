@@ -19,6 +19,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SHARED = join(ROOT, '..', 'shared', 'specs')
 const OUT = join(ROOT, 'test-support', 'specs')
 const OCTOKIT_OPENAPI = '23.0.2'
+// GitHub Enterprise Server: the newest release the package describes (the test forge's ghes flavour).
+const GHES_FILE = 'ghes-3.19.json'
 
 /** What the test forge serves, below each API's base (methods taken from the description). */
 const PATHS = [
@@ -180,9 +182,10 @@ function write(name, sliced) {
   )
 }
 
-function githubDescription() {
+/** GitHub's descriptions: github.com's and GitHub Enterprise Server's, from one @octokit/openapi package. */
+function githubDescriptions() {
   const at = process.argv.indexOf('--github')
-  if (at >= 0) return { doc: JSON.parse(readFileSync(process.argv[at + 1], 'utf8')), cleanup: () => {} }
+  if (at >= 0) return { docs: { github: JSON.parse(readFileSync(process.argv[at + 1], 'utf8')) }, cleanup: () => {} }
   const dir = mkdtempSync(join(tmpdir(), 'octokit-openapi-'))
   const tarball = execFileSync(
     'npm',
@@ -191,19 +194,27 @@ function githubDescription() {
       encoding: 'utf8'
     }
   ).trim()
-  execFileSync('tar', ['xzf', join(dir, tarball), '-C', dir, 'package/generated/api.github.com.json'])
-  const doc = JSON.parse(readFileSync(join(dir, 'package', 'generated', 'api.github.com.json'), 'utf8'))
-  return { doc, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+  const files = { github: 'api.github.com.json', ghes: GHES_FILE }
+  for (const file of Object.values(files))
+    execFileSync('tar', ['xzf', join(dir, tarball), '-C', dir, `package/generated/${file}`])
+  const docs = Object.fromEntries(
+    Object.entries(files).map(([name, file]) => [
+      name,
+      JSON.parse(readFileSync(join(dir, 'package', 'generated', file), 'utf8'))
+    ])
+  )
+  return { docs, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
 for (const [name, file] of GITEA)
   write(name, slice(JSON.parse(readFileSync(join(SHARED, file), 'utf8')), sourceLine(file)))
-const github = githubDescription()
-write(
-  'github',
-  slice(
-    github.doc,
-    `GitHub REST API ${github.doc.info.version}: @octokit/openapi ${OCTOKIT_OPENAPI}, generated/api.github.com.json`
+const github = githubDescriptions()
+for (const [name, doc] of Object.entries(github.docs))
+  write(
+    name,
+    slice(
+      doc,
+      `GitHub REST API ${doc.info.version}: @octokit/openapi ${OCTOKIT_OPENAPI}, generated/${name === 'ghes' ? GHES_FILE : 'api.github.com.json'}`
+    )
   )
-)
 github.cleanup()

@@ -125,20 +125,23 @@ async function cascade(
  */
 function wire(token: string, settings: Settings, redactor: Redactor, control: RunControl, workDir: string) {
   const transport = new HttpTransport(token, settings.requestTimeoutMs, redactor)
+  // A shard of a job matrix takes its share of the token's limits: the token is the shards'.
+  const share = settings.shard ? 1 / settings.shard.count : 1
+  const budget = new WriteBudget(() => api.traits.writeLimit, share)
   const client = new ForgeClient({
     apiUrl: settings.apiUrl,
     transport,
     policy: apiPolicy(settings.retryDelayMs),
     health: new ForgeHealth(),
-    gate: new RateGate(),
+    gate: new RateGate(share),
     rateLimitWaitMs: settings.rateLimitWaitSeconds * 1000,
+    writeBudget: budget,
     redactor,
     signal: control.signal
   })
-  const api = new ForgeApi(client)
+  const api: ForgeApi = new ForgeApi(client)
   const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs })
-  const budget = new WriteBudget(() => api.traits.writeLimit !== null)
-  const pacing = new WritePacing(budget, settings.transport, settings.rateLimitWaitSeconds, control.signal)
+  const pacing = new WritePacing(budget, settings.transport)
   // git is checked once: at the start when it is the transport, else when a template first needs it.
   let gitCheck: Promise<GitCheck> | undefined
   const checkedGit = () => (gitCheck ??= checkGit())
@@ -154,7 +157,7 @@ function wire(token: string, settings: Settings, redactor: Redactor, control: Ru
     git.killAll()
     transport.dispose()
   })
-  return { api, transport, checkedGit, pipeline: { settings, api, lander, control, roomToWrite: pacing.room } }
+  return { api, transport, checkedGit, pipeline: { settings, api, lander, control } }
 }
 
 /**
@@ -232,6 +235,11 @@ async function preflight(settings: Settings, api: ForgeApi, control: RunControl,
     return
   }
   core.info(`${check.summary}${git?.ok ? `; git ${git.version}` : ''}`)
+  // GHES signs only commits made in its web interface: require could never hold there.
+  if (settings.signing === 'require' && api.traits.apiCommitSigning === 'never') {
+    const why = `commit-signing: require cannot hold on ${api.traits.name}: it signs only commits made in its web interface, none made through the API or pushed`
+    control.stop(new RunStopError(why, `not attempted: ${why}`, why))
+  }
 }
 
 /** Builds are looked for after pushes: not in check mode, not in a dry run, not before merges. */

@@ -239,7 +239,7 @@ describe('the contents-API transport on GitHub', () => {
     expect(writes.length + pushes).toBe(80)
     expect(pushes).toBeGreaterThan(0)
     expect(run.stdout).toContain(
-      "GitHub's budget for content-creating requests (75 a minute, 475 an hour) is spent: the rest land through git"
+      "GitHub's budget for content-creating requests is spent for now: the rest land through git"
     )
   })
 })

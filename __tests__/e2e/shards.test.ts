@@ -93,3 +93,31 @@ describe('shards and the report', () => {
     expect(forge.requests).toEqual([])
   })
 })
+
+describe('shards on one token (GitHub)', () => {
+  let github: TestForge
+  forgeForEachTest((f) => (github = f), { flavour: 'github' })
+
+  it("two shards at once keep, together, under the token's content-creation limit: none refused", async () => {
+    // Each shard takes half of the budget (the token is the shards'); on its own each would take
+    // 75 a minute, and two would ask for more than GitHub's 80.
+    const names = Array.from({ length: 100 }, (_, i) => `t${String(i).padStart(3, '0')}`)
+    for (const name of names) await template(github, name)
+    const shard = (i: number) =>
+      runAction(
+        inputsFor(github, names.join(' '), { shard: `${i}/2`, concurrency: '8', 'shard-results': join(dir, `s${i}`) })
+      )
+    const runs = await Promise.all([shard(1), shard(2)])
+    expect(runs.map((r) => r.exitCode)).toEqual([0, 0])
+    expect(runs.flatMap((r) => resultsOf(r.outputs)).every((r) => r.status === 'updated')).toBe(true)
+    expect(github.github.refusedWrites).toBe(0)
+    const writes = github.requests
+      .filter((r) => r.kind === 'api' && r.method !== 'GET' && r.path !== '/api/graphql')
+      .map((r) => r.at)
+    expect(Math.max(...writes.map((t) => writes.filter((u) => u >= t && u < t + 60_000).length))).toBeLessThanOrEqual(
+      75
+    )
+    // What did not fit went through git, which that limit does not count.
+    expect(github.count({ service: 'receive-pack', phase: 'rpc' })).toBeGreaterThan(0)
+  })
+})

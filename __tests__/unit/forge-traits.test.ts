@@ -7,7 +7,7 @@ describe('what differs per forge and release, from what its answers showed', () 
       { kind: 'github', limited: true },
       {
         name: 'GitHub',
-        signsBotApiCommits: true,
+        apiCommitSigning: 'bot',
         writeLimit: GITHUB_WRITE_LIMIT,
         rateLimited: true,
         graphqlLookUp: true,
@@ -19,7 +19,7 @@ describe('what differs per forge and release, from what its answers showed', () 
       { kind: 'github', enterprise: '3.14.2', limited: false },
       {
         name: 'GitHub Enterprise Server 3.14.2',
-        signsBotApiCommits: false,
+        apiCommitSigning: 'never',
         writeLimit: null,
         rateLimited: false,
         graphqlLookUp: true
@@ -28,14 +28,14 @@ describe('what differs per forge and release, from what its answers showed', () 
     [
       'GitHub Enterprise Server with rate limits on: its announced limits kept, still no bot signing',
       { kind: 'github', enterprise: '3.16.0', limited: true },
-      { signsBotApiCommits: false, writeLimit: GITHUB_WRITE_LIMIT, rateLimited: true }
+      { apiCommitSigning: 'never', writeLimit: GITHUB_WRITE_LIMIT, rateLimited: true }
     ],
     [
       'Gitea or Forgejo: no limits, REST look-ups, a contents write keeps the mode',
       { kind: 'gitea', limited: false },
       {
         family: 'gitea',
-        signsBotApiCommits: false,
+        apiCommitSigning: 'server-key',
         writeLimit: null,
         rateLimited: false,
         graphqlLookUp: false,

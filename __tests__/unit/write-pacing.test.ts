@@ -1,43 +1,32 @@
-import { WriteBudget, PER_MINUTE } from '../../src/forge/write-budget.js'
+import { GITHUB_WRITE_LIMIT } from '../../src/forge/forge-traits.js'
+import { PER_MINUTE, WriteBudget } from '../../src/forge/write-budget.js'
 import { WritePacing } from '../../src/landing/write-pacing.js'
-import { RateLimitStopError } from '../../src/shared/run-control.js'
 
-/** How writes meet GitHub's content-creation budget, per transport. */
+/** Where a pin goes when GitHub's content-creation budget is spent, per transport. */
 describe('WritePacing', () => {
   const spent = () => {
-    const budget = new WriteBudget(() => true)
+    const budget = new WriteBudget(() => GITHUB_WRITE_LIMIT)
     for (let i = 0; i < PER_MINUTE; i++) budget.take(1)
     return budget
   }
-  const signal = new AbortController().signal
 
-  it('no budget (Gitea, GHES without limits): every write goes at once', async () => {
-    const pacing = new WritePacing(new WriteBudget(() => false), 'api', 300, signal)
-    for (let i = 0; i < 200; i++) expect(await pacing.pin(1, () => {})).toBe('ok')
+  it('no budget (Gitea, GHES without limits): every pin through the API', async () => {
+    const pacing = new WritePacing(new WriteBudget(() => null), 'auto')
+    for (let i = 0; i < 200; i++) expect(await pacing.pin(1)).toBe('ok')
   })
 
-  it('under auto, a spent budget hands the pin to git at once (it does not wait)', async () => {
-    const pacing = new WritePacing(spent(), 'auto', 300, signal)
-    const log: string[] = []
-    expect(await pacing.pin(1, (l) => log.push(l))).toBe('spent')
-    expect(await pacing.pin(1, (l) => log.push(l))).toBe('spent')
+  it('auto, the budget spent: the pin goes to git at once (it does not wait)', async () => {
+    expect(await new WritePacing(spent(), 'auto').pin(1)).toBe('spent')
   })
 
-  it('under api, a wait past rate-limit-wait stops the run, saying when the budget returns', async () => {
-    const pacing = new WritePacing(spent(), 'api', 5, signal)
-    await expect(pacing.pin(1, () => {})).rejects.toBeInstanceOf(RateLimitStopError)
-    await expect(pacing.room(1, () => {})).rejects.toThrow(/GitHub's limit on content-creating requests/)
+  it('auto, three requests where two fit (a Git Data commit): git', async () => {
+    const budget = new WriteBudget(() => GITHUB_WRITE_LIMIT)
+    for (let i = 0; i < PER_MINUTE - 2; i++) budget.take(1)
+    expect(await new WritePacing(budget, 'auto').pin(3)).toBe('spent')
+    expect(await new WritePacing(budget, 'auto').pin(2)).toBe('ok')
   })
 
-  it('a cancel ends a wait for room at once', async () => {
-    const cancel = new AbortController()
-    const budget = new WriteBudget(() => true)
-    for (let i = 0; i < PER_MINUTE; i++) budget.take(1, Date.now() - 59_000)
-    const pacing = new WritePacing(budget, 'api', 300, cancel.signal)
-    const log: string[] = []
-    const waiting = pacing.room(1, (l) => log.push(l))
-    cancel.abort()
-    await waiting
-    expect(log).toEqual([expect.stringMatching(/^GitHub's content-creation budget is spent: waiting/)])
+  it('api: through the API, where the forge client waits for room', async () => {
+    expect(await new WritePacing(spent(), 'api').pin(1)).toBe('ok')
   })
 })

@@ -15,10 +15,12 @@ import { first, type HttpTransport } from './http-transport.js'
 import { costOf } from './minute-points.js'
 import { rateLimitOf, type RateGate } from './rate-limit.js'
 import type { RequestBudget } from './request-budget.js'
+import type { WriteBudget } from './write-budget.js'
+import type { ForgeKind } from './forge-traits.js'
 import { RetryGroup } from './retry-group.js'
 import type { Log } from '../shared/log.js'
 
-export type ForgeKind = 'github' | 'gitea'
+export type { ForgeKind }
 
 /** A quota as GitHub's last answer for its resource (core, graphql, search) said it. */
 export interface Quota {
@@ -54,6 +56,8 @@ export interface ForgeClientOptions {
   gate: RateGate
   /** How long a rate limit may be waited out, in ms. */
   rateLimitWaitMs: number
+  /** GitHub's content-creation budget, taken by every request it may count (write-budget.ts). */
+  writeBudget?: WriteBudget
   redactor: Redactor
   signal?: AbortSignal
 }
@@ -99,7 +103,7 @@ export class ForgeClient {
         const failing = health.failing
         if (failing && tries > 0) throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak)
         call.budget?.spend()
-        await gate.enter(signal, this.cost(method, path, call.body))
+        await this.admit(method, path, call)
         tries++
         let answer: Answer | undefined
         let failure: ApiError
@@ -142,6 +146,19 @@ export class ForgeClient {
     } finally {
       group.settle(me, false)
     }
+  }
+
+  /** Room in GitHub's content-creation budget for a request it counts, then a place at the rate gate. */
+  private async admit(method: string, path: string, call: CallOptions): Promise<void> {
+    const { writeBudget, rateLimitWaitMs, gate, signal } = this.options
+    if (this.createsContent(method, path, call.body)) await writeBudget?.room(1, rateLimitWaitMs, signal, call.log)
+    await gate.enter(signal, this.cost(method, path, call.body))
+  }
+
+  /** A request GitHub may count as creating content: any REST write, a GraphQL mutation. */
+  private createsContent(method: string, path: string, body: unknown): boolean {
+    if (this.kind !== 'github' || method === 'GET') return false
+    return path !== '/graphql' || costOf(method, path, body).points > 1
   }
 
   /** GitHub's points for its secondary limits, counted where the server limits at all (GHES may not). */

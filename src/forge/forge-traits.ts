@@ -1,4 +1,5 @@
-import type { ForgeKind } from './forge-client.js'
+/** Which family of forge answered: GitHub (and GHES), or Gitea and Forgejo. */
+export type ForgeKind = 'github' | 'gitea'
 
 /** GitHub's content-creation limit, less a margin for anything else using the token. */
 export interface WriteLimit {
@@ -20,12 +21,12 @@ export interface ForgeTraits {
   /** For people: "GitHub", "GitHub Enterprise Server 3.14.2", "Gitea or Forgejo". */
   name: string
   /**
-   * An API commit that names no author and no committer is signed by the forge: github.com and
-   * GHEC sign an App's or bot's ("Signature verification for bots", wrapped in `ifversion fpt or
-   * ghec`); GHES signs only web commits, once a site admin enabled it; Gitea/Forgejo sign with
-   * their own key when configured, whatever the author.
+   * Who signs an API commit: `bot`, github.com and GHEC, an App's or bot's commit that names no
+   * author and no committer ("Signature verification for bots", wrapped in `ifversion fpt or
+   * ghec`); `server-key`, Gitea and Forgejo, with their own key when a site admin configured one,
+   * whatever the author; `never`, GHES, which signs only commits made in its web interface.
    */
-  signsBotApiCommits: boolean
+  apiCommitSigning: 'bot' | 'server-key' | 'never'
   /** The content-creation limit to keep under; null where the server announces no limits. */
   writeLimit: WriteLimit | null
   /** The server limits requests (its answers carry x-ratelimit-* headers): GitHub's secondary limits apply. */
@@ -54,7 +55,7 @@ export function traitsOf(signs: ServerSigns): ForgeTraits {
     return {
       family: 'gitea',
       name: 'Gitea or Forgejo',
-      signsBotApiCommits: false,
+      apiCommitSigning: 'server-key',
       writeLimit: null,
       rateLimited: false,
       graphqlLookUp: false,
@@ -64,7 +65,7 @@ export function traitsOf(signs: ServerSigns): ForgeTraits {
   return {
     family: 'github',
     name: ghes ? `GitHub Enterprise Server ${signs.enterprise}` : 'GitHub',
-    signsBotApiCommits: !ghes,
+    apiCommitSigning: ghes ? 'never' : 'bot',
     writeLimit: signs.limited ? GITHUB_WRITE_LIMIT : null,
     rateLimited: signs.limited,
     graphqlLookUp: true,

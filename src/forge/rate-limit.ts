@@ -53,16 +53,23 @@ export class RateGate {
   private limit = Infinity
   private inFlight = 0
   private readonly queue: Array<() => void> = []
-  private readonly minute: Record<PointPool, MinutePoints> = {
-    rest: new MinutePoints(REST_POINTS_PER_MINUTE),
-    graphql: new MinutePoints(GRAPHQL_POINTS_PER_MINUTE)
+  private readonly minute: Record<PointPool, MinutePoints>
+  private readonly concurrent: number
+
+  /** `share`: this run's part of the token's limits (a shard i/n takes 1/n: the token is the shards'). */
+  constructor(share = 1) {
+    this.minute = {
+      rest: new MinutePoints(Math.floor(REST_POINTS_PER_MINUTE * share)),
+      graphql: new MinutePoints(Math.floor(GRAPHQL_POINTS_PER_MINUTE * share))
+    }
+    this.concurrent = Math.max(1, Math.floor(GITHUB_CONCURRENT * share))
   }
   /** `cost`: GitHub's, for its secondary limits; undefined on a forge that limits nothing. */
   async enter(signal?: AbortSignal, cost?: Cost): Promise<void> {
     while (Date.now() < this.pausedUntil) {
       if (!(await sleep(this.pausedUntil - Date.now(), signal))) return
     }
-    const cap = cost ? Math.min(this.limit, GITHUB_CONCURRENT) : this.limit
+    const cap = cost ? Math.min(this.limit, this.concurrent) : this.limit
     while (this.inFlight >= cap && !signal?.aborted) await new Promise<void>((resolve) => this.queue.push(resolve))
     this.inFlight++
     if (!cost) return

@@ -42,7 +42,8 @@ export async function checkToken(api: ForgeApi, apiUrl: string, retries: number)
       : userError?.status === 403
         ? ' (an App installation token: GitHub does not say whose)'
         : ''
-    return { quota, summary: `token accepted by GitHub${whose}${left}` }
+    const limits = api.traits.rateLimited ? '' : '; it announces no rate limits'
+    return { quota, summary: `token accepted by ${api.traits.name}${whose}${left}${limits}` }
   }
   if (user.status === 'fulfilled') {
     return { quota: null, summary: `token accepted by Gitea/Forgejo, user ${user.value}` }

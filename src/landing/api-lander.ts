@@ -11,14 +11,13 @@ import { backoffDelay, gitPolicy, seconds, sleep } from '../shared/retry-policy.
 import { bumpRule } from './bump-branch.js'
 import { markedVersion } from '../shared/commit-marker.js'
 import { MAY_HAVE_LANDED, type Landing, type LandRequest, type WriteVerdict } from './lander.js'
-import type { Log } from '../shared/log.js'
 
 export interface ApiLanderContext {
   api: ForgeApi
   settings: Settings
   signal: AbortSignal
-  /** Content-creating requests on GitHub: `transport: api` waits for room; auto goes to git. */
-  pace: (writes: number, log: Log) => Promise<'ok' | 'spent'>
+  /** Whether a pin of this many content-creating requests may go through the API now (auto: else git). */
+  pace: (writes: number) => Promise<'ok' | 'spent'>
 }
 
 /** Under auto, a write past GitHub's budget goes to git (see WritePacing). */
@@ -114,7 +113,7 @@ export class ApiLander {
   ): Promise<'created' | { tip: BranchInfo } | Landing> {
     const { api } = this.ctx
     const { owner, repo, log } = request
-    if ((await this.ctx.pace(1, log)) === 'spent') return budgetSpent(0)
+    if ((await this.ctx.pace(1)) === 'spent') return budgetSpent(0)
     let made: 'created' | 'exists'
     try {
       made = await api.createBranch(owner, repo, branch, { name: request.base, tip: request.baseTip }, call)
@@ -216,10 +215,10 @@ export class ApiLander {
     call: CallOptions
   ): Promise<Tried> {
     const { settings, api } = this.ctx
-    const { owner, repo, log } = request
+    const { owner, repo } = request
     const [only] = verdict.changes
     const single = verdict.changes.length === 1 && (api.traits.contentsWriteKeepsMode || only.whole)
-    if ((await this.ctx.pace(api.writeRequests(single), log)) === 'spent') return budgetSpent(writes - 1)
+    if ((await this.ctx.pace(api.writeRequests(single))) === 'spent') return budgetSpent(writes - 1)
     const message = settings.commitMessage
     const author = this.author()
     try {
@@ -258,6 +257,6 @@ export class ApiLander {
    */
   private author(): Author | null {
     const { settings, api } = this.ctx
-    return api.traits.signsBotApiCommits && settings.signing !== 'off' ? null : settings.author
+    return api.traits.apiCommitSigning === 'bot' && settings.signing !== 'off' ? null : settings.author
   }
 }

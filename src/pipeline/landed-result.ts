@@ -54,7 +54,13 @@ export function landedResult(
     ...(landing.commit && landing.made ? { files: paths(landing.made) } : {}),
     ...(landing.verified === undefined ? {} : { verified: landing.verified })
   }
-  return result(fullName, 'updated', withNote(`${change(made, settings, false)}${after}`, landing.note), done)
+  const words = withNote(`${change(made, settings, false)}${after}`, landing.note)
+  // Under require, an unsigned commit is a failure said where it landed (it is there all the same).
+  if (settings.signing === 'require' && landing.commit && landing.verified !== true) {
+    const unsigned = `${words}; but the commit landed unsigned: ${landing.commit.slice(0, 12)} on ${branch} (commit-signing: require)`
+    return result(fullName, 'failed', unsigned, { ...done, failure: 'signing' })
+  }
+  return result(fullName, 'updated', words, done)
 }
 
 const paths = (made: WriteVerdict): string[] => made.changes.map((c) => c.path)

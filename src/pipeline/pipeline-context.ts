@@ -3,7 +3,6 @@ import type { Pacing } from '../builds/build-waves.js'
 import type { ForgeApi } from '../forge/forge-api.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Lander } from '../landing/lander.js'
-import type { Log } from '../shared/log.js'
 import type { RunControl } from '../shared/run-control.js'
 import type { LookAhead } from './look-ahead.js'
 import type { RepoClaims } from './repo-claims.js'
@@ -14,8 +13,6 @@ export interface PipelineContext {
   api: ForgeApi
   lander: Lander
   control: RunControl
-  /** Waits for room in GitHub's content-creation budget (a pull request is one such request). */
-  roomToWrite: (writes: number, log: Log) => Promise<void>
   /** verify-build: looks for the build each pushed pin starts. */
   builds?: RunPoller
   /** Which template works on which repository: two names for one repository write it once. */

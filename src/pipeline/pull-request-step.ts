@@ -63,7 +63,6 @@ export async function pullRequestStep(
   // What has happened so far, so that a failure says what is true: opened, or not.
   const progress: { done?: PullDone; step: string } = { step: 'opening it' }
   try {
-    if (!prior.open) await ctx.roomToWrite(1, call.log ?? (() => {}))
     const done = await ensurePull(target, prior.open)
     progress.done = done
     progress.step = 'dressing it'

@@ -43,7 +43,7 @@ export function advice(kind: FailureKind, count = 2, forge?: AdviceForge): strin
     case 'version-prefix':
       return `the version's "v" prefix differs from ${their} pin: pass the version as the pins spell it, or set \`allow-prefix-change: true\` if the change is meant`
     case 'signing':
-      return `\`commit-signing: require\`, and ${count === 1 ? 'this pin' : 'these pins'} could only land unsigned, through git: see why the API could not write, or relax commit-signing`
+      return `\`commit-signing: require\`, and the forge did not sign ${count === 1 ? 'this pin' : 'these pins'} (or only git could land ${count === 1 ? 'it' : 'them'}, and a push is never signed): on github.com a GitHub App's token is signed and a user's is not; GitHub Enterprise Server signs no API commit; Gitea and Forgejo only with a signing key`
     case 'other':
       return 'a re-run alone will not help: see each reason, fix it, then re-run'
   }

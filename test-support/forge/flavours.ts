@@ -4,7 +4,15 @@
  * documentation); test-support/forge/README.md lists what this forge cannot reproduce.
  */
 export type Flavour =
-  'gitea-1.22' | 'gitea-1.23' | 'gitea-1.24' | 'gitea-1.25' | 'gitea-1.26' | 'forgejo' | 'forgejo-11' | 'github'
+  | 'gitea-1.22'
+  | 'gitea-1.23'
+  | 'gitea-1.24'
+  | 'gitea-1.25'
+  | 'gitea-1.26'
+  | 'forgejo'
+  | 'forgejo-11'
+  | 'github'
+  | 'ghes'
 
 export const FLAVOURS: readonly Flavour[] = [
   'gitea-1.22',
@@ -14,7 +22,8 @@ export const FLAVOURS: readonly Flavour[] = [
   'gitea-1.26',
   'forgejo',
   'forgejo-11',
-  'github'
+  'github',
+  'ghes'
 ]
 
 export interface FlavourFacts {
@@ -67,6 +76,23 @@ export interface FlavourFacts {
    * Gitea 1.22.6: scheduled, 201, and open for good).
    */
   scheduledMergeChecks: boolean
+  /**
+   * GitHub Enterprise Server's version, sent as `x-github-enterprise-version` on every answer;
+   * undefined for github.com and every Gitea.
+   */
+  enterprise?: string
+  /**
+   * GitHub limits requests and says so in x-ratelimit-* headers: github.com always; GHES only once a
+   * site admin turns rate limits on ("Rate limits are disabled by default for GitHub Enterprise
+   * Server"; then no x-ratelimit-* headers, and GET /rate_limit answers 404 "Rate limiting is not
+   * enabled."). Gitea limits nothing.
+   */
+  rateLimits?: boolean
+  /**
+   * A bot's API commit with no author and no committer is signed: github.com and GHEC ("Signature
+   * verification for bots" is wrapped in `ifversion fpt or ghec`); GHES signs web commits only.
+   */
+  signsBotApiCommits?: boolean
 }
 
 const GITEA_500 = () => ({ status: 500, message: '' })
@@ -185,6 +211,30 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     runsNeedOwner: false,
     runPath: (path, branch) => `${path}@${branch}`,
     repoTopics: true,
+    rateLimits: true,
+    signsBotApiCommits: true,
+    // Not in forge-facts.md: what GitHub answers here is not known; its 404 is the ordinary one.
+    deletedFileWrite: () => ({ status: 404, message: 'Not Found' }),
+    listWithoutPage: 'all',
+    heldBack: NOT_READY,
+    scheduledMergeChecks: true
+  },
+  // GitHub Enterprise Server with its defaults (docs "Rate limits for the REST API", enterprise-server@3.14
+  // and later; forge-facts.md): rate limits off, bot API commits unsigned, the github flavour otherwise.
+  ghes: {
+    family: 'github',
+    apiBase: '/api/v3',
+    redirectStatus: 301,
+    absoluteRedirect: true,
+    notFound: { repo: 'Not Found', contents: 'Not Found', branch: 'Not Found' },
+    hookLines: (text) => [`error: ${text}`],
+    actions: 'runs',
+    runsNeedOwner: false,
+    runPath: (path, branch) => `${path}@${branch}`,
+    repoTopics: true,
+    enterprise: '3.19.1',
+    rateLimits: false,
+    signsBotApiCommits: false,
     // Not in forge-facts.md: what GitHub answers here is not known; its 404 is the ordinary one.
     deletedFileWrite: () => ({ status: 404, message: 'Not Found' }),
     listWithoutPage: 'all',

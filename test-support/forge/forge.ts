@@ -204,7 +204,7 @@ export class TestForge {
       const message = this.facts.family === 'github' ? 'Bad credentials' : 'invalid username, password or token'
       return this.send(res, record, errorAnswer(this.facts, this.url, 401, message))
     }
-    if (this.facts.family === 'github') {
+    if (this.facts.family === 'github' && this.facts.rateLimits !== false) {
       const limited = this.github.limited(record.method, path)
       if (limited)
         return this.send(
@@ -245,7 +245,9 @@ export class TestForge {
     if (this.exchanges && record.kind === 'api' && !record.injected)
       this.exchanges.push(exchangeOf(record, answer, this.facts.apiBase))
     const flavourHeaders =
-      this.facts.family === 'github' ? this.github.headers(record.path === GRAPHQL_PATH ? '/graphql' : '') : {}
+      this.facts.family === 'github'
+        ? this.github.headers(record.path === GRAPHQL_PATH ? '/graphql' : '', this.facts)
+        : {}
     const contentType =
       answer.raw !== undefined ? (answer.contentType ?? 'text/html; charset=utf-8') : 'application/json;charset=utf-8'
     res.writeHead(answer.status, { 'Content-Type': contentType, ...flavourHeaders, ...answer.headers, ...headers })

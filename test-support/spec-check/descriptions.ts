@@ -31,7 +31,8 @@ export const DESCRIPTION_OF: Record<Flavour, string> = {
   'gitea-1.26': 'gitea-main-2026-07',
   forgejo: 'forgejo-v10',
   'forgejo-11': 'forgejo-v11',
-  github: 'github'
+  github: 'github',
+  ghes: 'ghes'
 }
 
 const SPECS = join(dirname(fileURLToPath(import.meta.url)), '..', 'specs')

@@ -181,7 +181,7 @@ export class ContentsApi {
         // GitHub: the branch moved, not the file (forge-facts.md; PyGithub #1787, octokit.net #2365).
         return github ? fail(409, `is at ${outcome.actual} but expected ${outcome.expected}`) : fail(500, '')
     }
-    const signed = this.github.signs(github, body)
+    const signed = this.github.signs(this.facts, body)
     return {
       commit: { sha: outcome.commit, message, author, committer },
       blobs: outcome.blobs,

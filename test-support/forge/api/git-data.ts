@@ -86,7 +86,7 @@ export class GitDataApi {
         message,
         tree: { sha: tree, url: this.url(meta, `git/trees/${tree}`) },
         parents: parents.map((p) => ({ sha: p, url: this.url(meta, `git/commits/${p}`), html_url: '' })),
-        verification: this.github.signs(true, body) ? SIGNED_GITHUB : UNSIGNED_GITHUB
+        verification: this.github.signs(this.facts, body) ? SIGNED_GITHUB : UNSIGNED_GITHUB
       },
       201
     )

@@ -1,3 +1,4 @@
+import type { FlavourFacts } from '../flavours.js'
 import { randomBytes } from 'node:crypto'
 
 /** Which kind of GitHub token the test plays: they differ in what /user and permissions say. */
@@ -43,8 +44,9 @@ export class GithubState {
    * when the request names no author and no committer (docs "Signature verification for bots";
    * forge-facts.md, Signed commits). A user token's API commits: unconfirmed, so unsigned here.
    */
-  signs(github: boolean, body: Record<string, unknown>): boolean {
-    return github && this.tokenKind !== 'pat' && body.author === undefined && body.committer === undefined
+  signs(facts: Pick<FlavourFacts, 'family' | 'signsBotApiCommits'>, body: Record<string, unknown>): boolean {
+    const bot = this.tokenKind !== 'pat' && body.author === undefined && body.committer === undefined
+    return facts.family === 'github' && facts.signsBotApiCommits !== false && bot
   }
 
   /** The quota runs out now and comes back `seconds` from now. */
@@ -59,8 +61,16 @@ export class GithubState {
     this.secondaryRetryAfter = retryAfterSeconds
   }
 
-  /** The headers of an answer: the quota of the resource the request spent (core, or graphql). */
-  headers(path = ''): Record<string, string> {
+  /**
+   * The headers of an answer: the quota of the resource the request spent (core, or graphql); on
+   * GitHub Enterprise Server its version, and no quota where its rate limits are off.
+   */
+  headers(path = '', facts?: Pick<FlavourFacts, 'enterprise' | 'rateLimits'>): Record<string, string> {
+    const id = randomBytes(8).toString('hex').toUpperCase()
+    const enterprise: Record<string, string> = facts?.enterprise
+      ? { 'x-github-enterprise-version': facts.enterprise }
+      : {}
+    if (facts?.rateLimits === false) return { 'x-github-request-id': id, ...enterprise }
     if (this.remaining === 0 && Date.now() / 1000 >= this.resetAt) {
       this.remaining = this.limit
       this.resetAt = Math.floor(Date.now() / 1000) + 3600
@@ -68,7 +78,8 @@ export class GithubState {
     const graphql = path === '/graphql'
     const remaining = graphql ? this.graphqlRemaining : this.remaining
     return {
-      'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(),
+      'x-github-request-id': id,
+      ...enterprise,
       'x-ratelimit-limit': String(this.limit),
       'x-ratelimit-remaining': String(remaining),
       'x-ratelimit-reset': String(this.resetAt),

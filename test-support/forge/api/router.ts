@@ -1,6 +1,6 @@
 import type { FlavourFacts } from '../flavours.js'
 import type { RepoMeta, RepoStore } from '../repo-store.js'
-import { notFound, ok, type ApiAnswer } from './answers.js'
+import { errorAnswer, notFound, ok, type ApiAnswer } from './answers.js'
 import { ActionsApi } from './actions.js'
 import { ContentsApi } from './contents.js'
 import { GitDataApi } from './git-data.js'
@@ -59,6 +59,9 @@ export class RestApi {
     const github = this.facts.family === 'github'
     if (method === 'GET' && path === '/version' && !github) return ok({ version: this.facts.version })
     if (method === 'GET' && path === '/user') return this.repos.user()
+    // GHES with its rate limits off (the default): 404 "Rate limiting is not enabled." (docs, forge-facts.md).
+    if (method === 'GET' && path === '/rate_limit' && github && this.facts.rateLimits === false)
+      return errorAnswer(this.facts, this.baseUrl, 404, 'Rate limiting is not enabled.')
     if (method === 'GET' && path === '/rate_limit' && github) return this.repos.rateLimit()
     if (method === 'POST' && path === '/graphql' && github) {
       const body = (req.body ?? {}) as Json
