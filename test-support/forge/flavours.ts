@@ -138,6 +138,26 @@ const GITEA_1_25: FlavourFacts = {
   scheduledMergeChecks: true
 }
 
+const GITHUB: FlavourFacts = {
+  family: 'github',
+  apiBase: '/api/v3',
+  redirectStatus: 301,
+  absoluteRedirect: true,
+  notFound: { repo: 'Not Found', contents: 'Not Found', branch: 'Not Found' },
+  hookLines: (text) => [`error: ${text}`],
+  actions: 'runs',
+  runsNeedOwner: false,
+  runPath: (path, branch) => `${path}@${branch}`,
+  repoTopics: true,
+  rateLimits: true,
+  signsBotApiCommits: true,
+  // Not in forge-facts.md: what GitHub answers here is not known; its 404 is the ordinary one.
+  deletedFileWrite: () => ({ status: 404, message: 'Not Found' }),
+  listWithoutPage: 'all',
+  heldBack: NOT_READY,
+  scheduledMergeChecks: true
+}
+
 export const FACTS: Record<Flavour, FlavourFacts> = {
   'gitea-1.22': {
     family: 'gitea',
@@ -200,45 +220,8 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
 
   // Forgejo v11 answers as v10 wherever the action looks (its swagger: shared/specs/forgejo-v11.0.json).
   'forgejo-11': { ...FORGEJO, version: '11.0.3+gitea-1.22.0' },
-  github: {
-    family: 'github',
-    apiBase: '/api/v3',
-    redirectStatus: 301,
-    absoluteRedirect: true,
-    notFound: { repo: 'Not Found', contents: 'Not Found', branch: 'Not Found' },
-    hookLines: (text) => [`error: ${text}`],
-    actions: 'runs',
-    runsNeedOwner: false,
-    runPath: (path, branch) => `${path}@${branch}`,
-    repoTopics: true,
-    rateLimits: true,
-    signsBotApiCommits: true,
-    // Not in forge-facts.md: what GitHub answers here is not known; its 404 is the ordinary one.
-    deletedFileWrite: () => ({ status: 404, message: 'Not Found' }),
-    listWithoutPage: 'all',
-    heldBack: NOT_READY,
-    scheduledMergeChecks: true
-  },
+  github: GITHUB,
   // GitHub Enterprise Server with its defaults (docs "Rate limits for the REST API", enterprise-server@3.14
   // and later; forge-facts.md): rate limits off, bot API commits unsigned, the github flavour otherwise.
-  ghes: {
-    family: 'github',
-    apiBase: '/api/v3',
-    redirectStatus: 301,
-    absoluteRedirect: true,
-    notFound: { repo: 'Not Found', contents: 'Not Found', branch: 'Not Found' },
-    hookLines: (text) => [`error: ${text}`],
-    actions: 'runs',
-    runsNeedOwner: false,
-    runPath: (path, branch) => `${path}@${branch}`,
-    repoTopics: true,
-    enterprise: '3.19.1',
-    rateLimits: false,
-    signsBotApiCommits: false,
-    // Not in forge-facts.md: what GitHub answers here is not known; its 404 is the ordinary one.
-    deletedFileWrite: () => ({ status: 404, message: 'Not Found' }),
-    listWithoutPage: 'all',
-    heldBack: NOT_READY,
-    scheduledMergeChecks: true
-  }
+  ghes: { ...GITHUB, enterprise: '3.19.1', rateLimits: false, signsBotApiCommits: false }
 }
