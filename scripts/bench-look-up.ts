@@ -15,7 +15,10 @@ import { template } from '../test-support/scenario.js'
 import { GRAPHQL_PATH } from '../test-support/forge/requests.js'
 import { actionFiles, f, LATENCY, measured, VERSION } from './bench-parts.js'
 
-const SIZES = (process.env.BENCH_LOOK_UP_SIZES ?? '50,1000').split(',').map(Number)
+const SIZES = (process.env.BENCH_LOOK_UP_SIZES ?? '50,1000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0)
 
 export async function benchLookUp(scratch: string): Promise<void> {
   console.log(
@@ -24,6 +27,43 @@ export async function benchLookUp(scratch: string): Promise<void> {
       '|---|---|---|---|---|---|---|---|'
   )
   for (const n of SIZES) for (const side of ['graphql', 'rest'] as const) await lookUpSide(n, side, scratch)
+  if (CUT_SIZE > 0) await lookUpCut(CUT_SIZE, scratch)
+}
+
+/**
+ * The look-up of N templates when GitHub cuts big queries: GitHub's own deadline (10 s), and
+ * 150 ms a repository in a query (a knob: it puts the deadline at 66 repositories, where the
+ * reports put it, "about a hundred", community discussion #24408; gfazioli/octoscope#153 met it
+ * at 74), so the first batches (75) are cut. Real time, not scaled: minutes.
+ */
+const CUT_SIZE = Number(process.env.BENCH_LOOK_UP_CUT ?? 1000)
+
+async function lookUpCut(n: number, scratch: string): Promise<void> {
+  const forge = await TestForge.start({ flavour: 'github' })
+  try {
+    const names = Array.from({ length: n }, (_, i) => `tpl-${String(i).padStart(4, '0')}`)
+    for (const name of names) await template(forge, `acme/${name}`, { pin: VERSION })
+    forge.latencyMs = LATENCY
+    forge.github.queryTime = { msPerRepository: 150, deadlineMs: 10_000, cut: 'gateway-json' }
+    const log = join(scratch, `look-up-cut-${n}.log`)
+    const env = await actionFiles(forge, names, { concurrency: '32', owner: 'acme', transport: 'api' }, scratch)
+    const m = await measured(['bash', '-c', `node ${DIST} > ${log}`], env, scratch)
+    const api = forge.requests.filter((r) => r.kind === 'api')
+    const queries = api.filter((r) => r.path === GRAPHQL_PATH)
+    const cut = queries.filter((r) => r.status === 502).length
+    const restLookUps = api.filter((r) => r.method === 'GET' && r.repo !== null).length
+    const text = await readFile(log, 'utf8')
+    const said = /look-up: [^\n]*/.exec(text)?.[0] ?? '(none)'
+    console.log(
+      `\nGitHub look-up of ${n} re-run templates when GitHub cuts queries of more than 66 repositories ` +
+        `(10 s deadline, 150 ms a repository, latency ${LATENCY} ms):\n\n` +
+        '| N | wall | GraphQL queries | cut | REST look-up requests | GraphQL points charged | exit | log |\n' +
+        '|---|---|---|---|---|---|---|---|\n' +
+        `| ${n} | ${f(m.wall)} s | ${queries.length} | ${cut} | ${restLookUps} | ${5000 - forge.github.graphqlRemaining} | ${m.exit} | ${said} |`
+    )
+  } finally {
+    await forge.close()
+  }
 }
 
 async function lookUpSide(n: number, side: 'graphql' | 'rest', scratch: string): Promise<void> {

@@ -192,7 +192,7 @@ async function lookAhead(settings: Settings, api: ForgeApi, control: RunControl,
   try {
     const ahead = await LookAhead.run(api, templates, settings, core.info)
     const estimate = estimateQuota(ahead.held(), templates.length, settings, api.traits)
-    const graphql = { queries: ahead.figures.queries, left: api.quota('graphql') }
+    const graphql = { ...ahead.figures, left: api.quota('graphql') }
     const line = quotaLine(estimate, api.quota('core'), graphql, settings.rateLimitWaitSeconds)
     if (line.warn) core.warning(line.text)
     else core.info(line.text)

@@ -38,7 +38,7 @@ describe('the look-up on GitHub, in GraphQL batches', () => {
     try {
       await mixed(rest)
       // Every GraphQL query fails there: each template is looked up through REST.
-      rest.fault({ kind: 'api', path: /graphql/ }, { status: 502 })
+      rest.fault({ kind: 'api', path: /graphql/ }, { status: 503 })
       const [viaGraphql, viaRest] = [
         await runAction(inputsFor(forge, LIST, { 'retry-delay-ms': '10' })),
         await runAction(inputsFor(rest, LIST, { 'retry-delay-ms': '10' }))
@@ -80,7 +80,7 @@ describe('the look-up on GitHub, in GraphQL batches', () => {
     expect(api.filter(isGraphqlQuery)).toHaveLength(3)
     // Said before the first write: what the look-up took, and that nothing is left to spend.
     expect(run.stdout).toMatch(
-      /GitHub quota: the look-up took 3 GraphQL point\(s\) \(4997 of 5000 left\); 0 template\(s\) to pin: about 0 REST request\(s\) \(\d+ of 5000 left until \S+Z\)/
+      /GitHub quota: the look-up took 3 GraphQL point\(s\) in 3 queries \(4997 of 5000 left\); 0 template\(s\) to pin: about 0 REST request\(s\) \(\d+ of 5000 left until \S+Z\)/
     )
     expect(api.map((r) => r.path).filter((p) => p !== GRAPHQL_PATH)).toEqual(['/api/v3/user', '/api/v3/rate_limit'])
   })
@@ -117,10 +117,67 @@ describe('the look-up on GitHub, in GraphQL batches', () => {
 
   it('a batch that fails for a while is retried, then answered: no REST look-up', async () => {
     for (const name of ['a', 'b']) await template(forge, name)
-    forge.fault({ kind: 'api', path: /graphql/ }, { status: 502 }, 1)
+    forge.fault({ kind: 'api', path: /graphql/ }, { status: 503 }, 1)
     const run = await runAction(inputsFor(forge, 'a b', { 'retry-delay-ms': '10' }))
     expect(resultsOf(run.outputs).map((r) => r.status)).toEqual(['updated', 'updated'])
     expect(run.stdout).toMatch(/look-up: 2 of 2 template\(s\) in 1 GraphQL query/)
     expect(forge.count({ kind: 'api', path: /graphql/ })).toBe(2)
+  })
+})
+
+// GitHub ends a request it cannot finish in 10 seconds, and aliased queries for about a hundred
+// repositories meet that (the sources are beside GithubState.queryTime). Scaled down here: 10 ms
+// a repository against a 500 ms deadline, so a query of more than 50 repositories is cut.
+describe('GraphQL batches that GitHub cuts at its deadline', () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`)
+
+  it('halves asked again, the next sizes follow the answers, no REST look-up, every point counted', async () => {
+    for (const name of names(150)) await template(forge, name, { pin: '1.2.3' })
+    forge.github.queryTime = { msPerRepository: 10, deadlineMs: 500, cut: 'gateway-json' }
+    const run = await runAction(inputsFor(forge, names(150).join(' '), { concurrency: '16' }))
+    expect(run.exitCode).toBe(0)
+    expect(new Set(resultsOf(run.outputs).map((r) => r.status))).toEqual(new Set(['unchanged']))
+    // Two batches of 75 (four reads each, 300 a query) are cut; their halves are answered.
+    expect(forge.requests.filter(isGraphqlQuery)).toHaveLength(6)
+    expect(restLookUps(forge)).toBe(0)
+    expect(run.stdout).toMatch(/look-up: 150 of 150 template\(s\) in 6 GraphQL queries \(2 cut by GitHub's time limit/)
+    // What the run says it spent is what the forge charged, the cut queries included.
+    const charged = 5000 - forge.github.graphqlRemaining
+    expect(run.stdout).toContain(`the look-up took ${charged} GraphQL point(s) in 6 queries, 2 of them cut`)
+  })
+
+  it.each(['gateway-html', 'in-time'] as const)(
+    'cut as %s: told apart from a refusal, split the same way',
+    async (cut) => {
+      for (const name of names(20)) await template(forge, name, { pin: '1.2.3' })
+      forge.github.queryTime = { msPerRepository: 40, deadlineMs: 500, cut }
+      const run = await runAction(inputsFor(forge, names(20).join(' ')))
+      expect(run.exitCode).toBe(0)
+      expect(forge.requests.filter(isGraphqlQuery)).toHaveLength(3)
+      expect(restLookUps(forge)).toBe(0)
+      expect(run.stdout).toMatch(/look-up: 20 of 20 template\(s\) in 3 GraphQL queries \(1 cut/)
+    }
+  )
+
+  it('a repository too slow even alone goes to REST, after a bounded number of halvings', async () => {
+    for (const name of names(4)) await template(forge, name)
+    forge.github.queryTime = { msPerRepository: 300, deadlineMs: 200, cut: 'gateway-json' }
+    const run = await runAction(inputsFor(forge, names(4).join(' ')))
+    expect(run.exitCode).toBe(0)
+    expect(resultsOf(run.outputs).map((r) => r.status)).toEqual(['updated', 'updated', 'updated', 'updated'])
+    // 4, then 2 and 2, then 1, 1, 1 and 1: seven queries, then each template through REST.
+    expect(forge.requests.filter(isGraphqlQuery)).toHaveLength(7)
+    expect(run.stdout).toMatch(/through REST: 4 cut by GitHub even alone/)
+  })
+
+  it('pull-request mode asks two branches a repository: the cost GitHub scores, counted as it charges', async () => {
+    for (const name of names(120)) await template(forge, name, { pin: '1.2.3' })
+    // No probe: one read a branch, two a repository, so a query holds 100 repositories.
+    const inputs = { mode: 'pull-request', 'probe-path': '' }
+    const run = await runAction(inputsFor(forge, names(120).join(' '), inputs))
+    expect(run.exitCode).toBe(0)
+    // 100 repositories × two `parents` connections: 200 requests, 2 points; then 20: 1 point.
+    expect(5000 - forge.github.graphqlRemaining).toBe(3)
+    expect(run.stdout).toContain('the look-up took 3 GraphQL point(s) in 2 queries (4997 of 5000 left)')
   })
 })

@@ -33,7 +33,7 @@ describe('GitHub rate limits', () => {
     const run = await runAction(inputsFor(forge, 't1 t2 t3', { concurrency: '1', transport: 'api' }))
     expect(annotations(run.stdout, 'warning')).toEqual([
       expect.stringMatching(
-        /^::warning::GitHub quota: the look-up took 1 GraphQL point\(s\) \(4999 of 5000 left\); 3 template\(s\) to pin: about 3 REST request\(s\) \(2 of 5000 left until \S+\)\. That is more than is left: the run pins until the quota runs out, waits for it for up to rate-limit-wait \(300 s\), and past that stops; the templates not done are listed in failed-templates/
+        /^::warning::GitHub quota: the look-up took 1 GraphQL point\(s\) in 1 query \(4999 of 5000 left\); 3 template\(s\) to pin: about 3 REST request\(s\) \(2 of 5000 left until \S+\)\. That is more than is left: the run pins until the quota runs out, waits for it for up to rate-limit-wait \(300 s\), and past that stops; the templates not done are listed in failed-templates/
       )
     ])
     expect(statusOf(run.outputs)).toEqual({ 'acme/t1': 'updated', 'acme/t2': 'updated', 'acme/t3': 'failed' })

@@ -1,4 +1,15 @@
-import { batchQuery, blobOid, BatchAnswerError, parseBatch, type BatchShape } from '../../src/forge/graphql-look-up.js'
+import { parse } from 'graphql'
+import {
+  answerCost,
+  batchQuery,
+  blobOid,
+  BatchAnswerError,
+  BatchTimeoutError,
+  parseBatch,
+  queryCost,
+  type BatchShape
+} from '../../src/forge/graphql-look-up.js'
+import { queryScore } from '../../test-support/forge/api/graphql-score.js'
 import { checkGraphql } from '../../test-support/spec-check/graphql-check.js'
 
 const ASKS = [
@@ -127,6 +138,12 @@ describe('reading a GraphQL look-up answer', () => {
     ['not an object', 'oops']
   ])('%s: the whole batch goes to REST', (_, answer) => {
     expect(() => parseBatch(answer, ASKS, SHAPE)).toThrow(BatchAnswerError)
+    expect(() => parseBatch(answer, ASKS, SHAPE)).not.toThrow(BatchTimeoutError)
+  })
+
+  it("GitHub's deadline said in a 200 (docs, Timeouts): the batch is split, not sent to REST", () => {
+    const answer = { data: null, errors: [{ message: "We couldn't respond to your request in time" }] }
+    expect(() => parseBatch(answer, ASKS, SHAPE)).toThrow(BatchTimeoutError)
   })
 
   it.each<[string, unknown, string[] | undefined]>([
@@ -146,5 +163,33 @@ describe('reading a GraphQL look-up answer', () => {
   it('a branch whose target is not a commit, or a repository the answer does not name, goes to REST', () => {
     expect(one(repoNode({}, { at: { name: 'main', target: {} } })).kind).toBe('rest')
     expect(one(repoNode({ f0: entry(), f1: entry() }, { nameWithOwner: '' })).kind).toBe('rest')
+  })
+})
+
+// The action's estimate of a query's cost (for a query GitHub cut, which says none) against
+// GitHub's documented score, computed from the query itself as the test forge charges it.
+describe('the cost of a look-up query', () => {
+  it.each<[string, number, BatchShape]>([
+    ['one repository', 1, SHAPE],
+    ['a hundred, the default branch', 100, SHAPE],
+    ['a hundred, with the bump branch', 100, { ...SHAPE, bump: 'bump/runtime-1.2.3' }],
+    ['149 with the bump branch (298 requests: 3 points)', 149, { ...SHAPE, bump: 'bump/runtime-1.2.3' }],
+    ['twenty with a branch input', 20, { ...SHAPE, branch: 'release' }]
+  ])('%s: estimated as scored', (_, n, shape) => {
+    const asks = Array.from({ length: n }, (_, i) => ({ owner: 'acme', repo: `r${i}` }))
+    const { query, variables } = batchQuery(asks, shape)
+    expect(queryCost(n, shape)).toBe(queryScore(parse(query), variables))
+  })
+
+  it("the test forge's score is GitHub's worked example: 1 + 100 + 5,000 requests, 51 points", () => {
+    const example =
+      'query { viewer { login repositories(first: 100) { edges { node { id issues(first: 50) { edges { node { id ' +
+      'labels(first: 60) { edges { node { id name } } } } } } } } } } }'
+    expect(queryScore(parse(example), {})).toBe(51)
+  })
+
+  it('the cost an answer says, and none from an answer that says none', () => {
+    expect(answerCost({ data: { r0: null, rateLimit: { cost: 2 } } })).toBe(2)
+    expect(answerCost({ data: null, errors: [{ message: 'cut' }] })).toBeUndefined()
   })
 })

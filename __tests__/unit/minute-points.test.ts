@@ -54,6 +54,17 @@ describe('points a minute, sliding', () => {
     expect(minute.take(5, T)).toBe(0)
     expect(minute.take(1, T + 1)).toBe(59_999)
   })
+
+  // GraphQL's share of GitHub's CPU-time limit, estimated from response times (look-ahead.ts):
+  // the time is known once the answer came, and the next query waits while the minute is full.
+  it('time spent after the fact holds the next query until the minute has room', () => {
+    const answers = new MinutePoints(45_000)
+    answers.spend(30_000, T)
+    expect(answers.take(0, T + 1_000)).toBe(0)
+    answers.spend(20_000, T + 11_000)
+    expect(answers.take(0, T + 12_000)).toBe(48_000)
+    expect(answers.take(0, T + 60_000)).toBe(0)
+  })
 })
 
 describe('the gate on GitHub', () => {

@@ -114,7 +114,7 @@ describe('the quota a GitHub run expects to use', () => {
 
 describe('the line before the first write', () => {
   const reset = new Date('2026-12-02T19:00:00Z')
-  const graphql = { queries: 3, left: { limit: 5000, remaining: 4997, reset } }
+  const graphql = { queries: 3, points: 3, cut: 0, left: { limit: 5000, remaining: 4997, reset } }
 
   it('says what the look-up took and what the writes will, beside what is left', () => {
     const line = quotaLine(
@@ -126,9 +126,21 @@ describe('the line before the first write', () => {
     expect(line).toEqual({
       warn: false,
       text:
-        'GitHub quota: the look-up took 3 GraphQL point(s) (4997 of 5000 left); 40 template(s) to pin and 2 to look up ' +
+        'GitHub quota: the look-up took 3 GraphQL point(s) in 3 queries (4997 of 5000 left); 40 template(s) to pin and 2 to look up ' +
         'through REST first (each counted as one to pin): about 52 REST request(s) (4800 of 5000 left until 2026-12-02T19:00:00.000Z)'
     })
+  })
+
+  it('queries GitHub cut are counted: it charges them (changelog 2025-07-21)', () => {
+    const line = quotaLine(
+      { toPin: 0, restLookUps: 0, requests: 0 },
+      undefined,
+      { ...graphql, queries: 7, points: 9, cut: 2 },
+      300
+    )
+    expect(line.text).toMatch(
+      /^GitHub quota: the look-up took 9 GraphQL point\(s\) in 7 queries, 2 of them cut by GitHub's time limit and charged all the same \(4997 of 5000 left\);/
+    )
   })
 
   it('more than is left: a warning that says what the run will do', () => {

@@ -14,7 +14,16 @@ import {
 } from './forge-shapes.js'
 import { gitDataCommit } from './git-data-commit.js'
 import type { FilesCommit, FilesCommitted, FileWrite, PullSpec, RunInfo } from './forge-writes.js'
-import { batchQuery, parseBatch, type BatchAsk, type BatchItem, type BatchShape } from './graphql-look-up.js'
+import {
+  answerCost,
+  batchQuery,
+  BatchTimeoutError,
+  CUT_QUERY_STATUS,
+  parseBatch,
+  type BatchAsk,
+  type BatchItem,
+  type BatchShape
+} from './graphql-look-up.js'
 import { pullState, PullsApi, type PullState } from './pulls-api.js'
 import { repoApiPath } from './api-paths.js'
 
@@ -82,11 +91,25 @@ export class ForgeApi {
     return answer && parseBranch(answer.data, `GET ${path}`)
   }
 
-  /** GitHub: the look-up of many repositories in one GraphQL query (graphql-look-up.ts). */
-  async lookUpBatch(asks: BatchAsk[], shape: BatchShape, call?: CallOptions): Promise<BatchItem[]> {
+  /**
+   * GitHub: the look-up of many repositories in one GraphQL query (graphql-look-up.ts), with
+   * what GitHub charged for it. A query GitHub cut is not retried whole: BatchTimeoutError.
+   */
+  async lookUpBatch(
+    asks: BatchAsk[],
+    shape: BatchShape,
+    call?: CallOptions
+  ): Promise<{ items: BatchItem[]; cost: number | undefined }> {
     const { query, variables } = batchQuery(asks, shape)
-    const answer = await this.client.call('POST', '/graphql', { ...call, body: { query, variables } })
-    return parseBatch(answer.data, asks, shape)
+    const cut = (e: ApiError) => CUT_QUERY_STATUS.has(e.status)
+    try {
+      const answer = await this.client.call('POST', '/graphql', { ...call, giveUpOn: cut, body: { query, variables } })
+      return { items: parseBatch(answer.data, asks, shape), cost: answerCost(answer.data) }
+    } catch (error) {
+      if (error instanceof ApiError && cut(error))
+        throw new BatchTimeoutError(`the GraphQL query was cut: ${error.message}`)
+      throw error
+    }
   }
 
   /** A file on a branch (the default branch when `ref` is undefined). */

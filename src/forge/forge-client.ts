@@ -46,6 +46,8 @@ export interface CallOptions {
   /** The template's bound on requests (see RequestBudget); the run's own requests have none. */
   budget?: RequestBudget
   log?: Log
+  /** A transient failure this caller handles itself (a cut GraphQL query is split): thrown at once, no fault of the forge. */
+  giveUpOn?: (failure: ApiError) => boolean
 }
 
 export interface ForgeClientOptions {
@@ -125,7 +127,7 @@ export class ForgeClient {
           tries--
           continue
         }
-        if (!failure.transient) {
+        if (!failure.transient || call.giveUpOn?.(failure)) {
           health.answered(subject, failedOnce)
           group.settle(me, true)
           throw failure

@@ -71,6 +71,8 @@ export function batchQuery(asks: BatchAsk[], shape: BatchShape): { query: string
   const query = [
     `query RuntimeCascadeLookUp(${declared.join(', ')}) {`,
     ...repos.map((r) => `  ${r}`),
+    // What GitHub charged for this query (its reference: RateLimit.cost).
+    '  rateLimit { cost }',
     '}',
     'fragment repo on Repository { nameWithOwner isArchived isMirror isFork isEmpty defaultBranchRef { name }' +
       ` ${at} { name target { ...tip } }${bump} }`,
@@ -93,9 +95,43 @@ export class BatchAnswerError extends Error {
 }
 
 /**
+ * GitHub cut the query at its 10-second deadline. Its words: "We couldn't respond to your
+ * request in time" in a 200's errors (docs, "Rate limits and query limits for the GraphQL API",
+ * Timeouts), or a 502 or 504 from its gateway, whose body is JSON "Something went wrong while
+ * executing your query. This may be the result of a timeout, or it could be a GitHub bug"
+ * (apache/devlake#4349, sorenlouv/backport#479) or an nginx page (turbot/steampipe-plugin-github#518,
+ * gfazioli/octoscope#153). The batch is asked again in halves, never whole.
+ */
+export class BatchTimeoutError extends BatchAnswerError {
+  override name = 'BatchTimeoutError'
+}
+
+/** The statuses a cut GraphQL query comes back with from GitHub's gateway (see BatchTimeoutError). */
+export const CUT_QUERY_STATUS: ReadonlySet<number> = new Set([502, 504])
+const CUT_WORDS = /couldn't respond to your request in time|result of a timeout/i
+
+/**
+ * What GitHub charges for the query before it runs, by its documented score: one request per
+ * connection to fulfil, here `parents(first: 5)` on each commit asked (the branch, and the bump
+ * branch in pull-request mode), divided by 100 and rounded, at least 1 (docs, "Calculating a
+ * rate limit score"). A timed-out query is charged too (changelog 2025-07-21), and says no cost.
+ */
+export function queryCost(repos: number, shape: BatchShape): number {
+  return Math.max(1, Math.round((repos * (shape.bump ? 2 : 1)) / 100))
+}
+
+/** The cost the answer says GitHub charged (`rateLimit { cost }`); undefined when it does not say. */
+export function answerCost(answer: unknown): number | undefined {
+  const data = isObject(answer) && isObject(answer.data) ? answer.data : undefined
+  const cost = data && isObject(data.rateLimit) ? data.rateLimit.cost : undefined
+  return typeof cost === 'number' && Number.isFinite(cost) ? cost : undefined
+}
+
+/**
  * One item per ask, in order. An error on the whole query (no `data`), or a rate limit said in
  * `errors` (GitHub answers it 200 with type RATE_LIMITED; reported as RATE_LIMIT too), throws
- * BatchAnswerError: every repository of the batch then goes to REST.
+ * BatchAnswerError: every repository of the batch then goes to REST; a timeout throws
+ * BatchTimeoutError, and the batch is split.
  */
 export function parseBatch(answer: unknown, asks: BatchAsk[], shape: BatchShape): BatchItem[] {
   if (!isObject(answer)) throw new BatchAnswerError('the GraphQL answer is not an object')
@@ -105,6 +141,7 @@ export function parseBatch(answer: unknown, asks: BatchAsk[], shape: BatchShape)
   const data = answer.data
   if (!isObject(data)) {
     const said = errors.map((e) => text(e.message)).join('; ')
+    if (CUT_WORDS.test(said)) throw new BatchTimeoutError(`the GraphQL query was cut: ${said}`)
     throw new BatchAnswerError(`the GraphQL query was refused: ${said || 'no data and no error'}`)
   }
   return asks.map((_, i) => {

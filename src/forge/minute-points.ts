@@ -35,6 +35,12 @@ export class MinutePoints {
 
   constructor(readonly cap: number) {}
 
+  /** Counts `points` already spent (a response time, known only once the answer came). */
+  spend(points: number, now = Date.now()): void {
+    this.spent.push({ at: now, points })
+    this.total += points
+  }
+
   /** Takes `points` now (0), or says how many ms until they fit. A request alone over the cap waits for an empty minute. */
   take(points: number, now = Date.now()): number {
     while (this.spent.length > 0 && this.spent[0].at <= now - 60_000) this.total -= this.spent.shift()!.points

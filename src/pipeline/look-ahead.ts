@@ -3,28 +3,33 @@ import type { ForgeApi } from '../forge/forge-api.js'
 import { RetryGroup } from '../forge/retry-group.js'
 import type { FileRead } from '../forge/forge-shapes.js'
 import type { BatchShape, RepoFacts } from '../forge/graphql-look-up.js'
-import { BatchAnswerError } from '../forge/graphql-look-up.js'
+import { BatchAnswerError, BatchTimeoutError, queryCost } from '../forge/graphql-look-up.js'
+import { MinutePoints } from '../forge/minute-points.js'
+import { sleep } from '../shared/retry-policy.js'
+import { BatchSizer } from './batch-sizer.js'
 import type { Settings } from '../inputs/settings.js'
 import type { TemplateRef } from '../inputs/template-list.js'
 import { pinPaths } from '../inputs/pins-input.js'
-import { runPool } from '../shared/pool.js'
 import { API_ATTEMPTS } from '../shared/retry-policy.js'
 import type { Log } from '../shared/log.js'
 import { probeAnswer, type LookUp } from './look-up.js'
 
 /**
  * GitHub's look-up round for every template before the first one starts: one GraphQL query per
- * batch instead of four or five REST requests per template. Sized by GitHub's documented
- * limits: a query without connections costs one point whatever its size, the node limit
- * (500,000) is far off, and a request GitHub cannot finish in 10 seconds is cut (GitHub docs,
- * "Rate limits and query limits for the GraphQL API"), so a batch holds at most 100
- * repositories and 300 file reads. Two batches at a time, well inside the limit on concurrent
- * requests. A template the batch cannot answer exactly (graphql-look-up.ts), or a batch that
- * fails for good, is looked up through REST in its turn, as on Gitea.
+ * batch instead of four or five REST requests per template. A batch holds at most 100
+ * repositories and 300 file reads (the node limit, 500,000, is far off), and the next batch's
+ * size follows how long the answers take (batch-sizer.ts): GitHub cuts any request at 10
+ * seconds, and a cut batch is asked again in halves, never whole, down to one repository, which
+ * then goes to REST. Two queries at a time, and no more than 45 s of GraphQL answers in any
+ * minute: GitHub's secondary limit allows 60 s of GraphQL CPU time a minute, which "can roughly
+ * be estimated by measuring the total response time" (docs, About secondary rate limits). A
+ * template the batch cannot answer exactly (graphql-look-up.ts), or a batch that fails for good,
+ * is looked up through REST in its turn, as on Gitea.
  */
 export const MAX_REPOS_PER_QUERY = 100
 export const MAX_READS_PER_QUERY = 300
 const QUERIES_AT_ONCE = 2
+const GRAPHQL_MS_PER_MINUTE = 45_000
 
 export interface LookAheadFigures {
   queries: number
@@ -32,44 +37,85 @@ export interface LookAheadFigures {
   answered: number
   /** Templates left to the REST look-up (the log says why, grouped). */
   toRest: number
+  /** Queries GitHub cut at its deadline, each then asked in halves. */
+  cut: number
+  /** GraphQL points charged: the answers' `rateLimit { cost }`, or the documented score where none said it. */
+  points: number
 }
 
 export class LookAhead {
   private readonly found = new Map<string, LookUp>()
-  readonly figures: LookAheadFigures = { queries: 0, answered: 0, toRest: 0 }
+  readonly figures: LookAheadFigures = { queries: 0, answered: 0, toRest: 0, cut: 0, points: 0 }
+  private readonly why = new Map<string, number>()
 
   /** The batches, all of them, before the pool starts. A RunStopError (bad token, rate limit) propagates. */
   static async run(api: ForgeApi, templates: TemplateRef[], settings: Settings, log: Log): Promise<LookAhead> {
     const ahead = new LookAhead()
     const shape = shapeOf(settings)
     const reads = Math.max(1, shape.paths.length * (shape.bump ? 2 : 1))
-    const size = Math.max(1, Math.min(MAX_REPOS_PER_QUERY, Math.floor(MAX_READS_PER_QUERY / reads)))
-    const batches: TemplateRef[][] = []
-    for (let i = 0; i < templates.length; i += size) batches.push(templates.slice(i, i + size))
-    const why = new Map<string, number>()
-    await runPool(batches, QUERIES_AT_ONCE, async (batch) => {
-      const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: 'look-up batch' }
-      try {
-        ahead.figures.queries++
-        const items = await api.lookUpBatch(batch, shape, call)
-        items.forEach((item, i) => {
-          if (item.kind === 'found') ahead.keep(batch[i], lookUpOf(item.facts, settings))
-          else why.set(item.why, (why.get(item.why) ?? 0) + 1)
-        })
-      } catch (error) {
-        if (!(error instanceof ApiError) && !(error instanceof BatchAnswerError)) throw error
-        const said = `a query failed (${error.message})`
-        why.set(said, (why.get(said) ?? 0) + batch.length)
+    const sizer = new BatchSizer(Math.min(MAX_REPOS_PER_QUERY, Math.floor(MAX_READS_PER_QUERY / reads)))
+    const answerTime = new MinutePoints(GRAPHQL_MS_PER_MINUTE)
+    const halves: TemplateRef[][] = []
+    let next = 0
+    const take = () =>
+      halves.shift() ?? (next < templates.length ? templates.slice(next, (next += sizer.next())) : undefined)
+    const lane = async () => {
+      for (let batch = take(); batch; batch = take()) {
+        for (let wait = answerTime.take(0); wait > 0; wait = answerTime.take(0)) await sleep(wait)
+        const started = Date.now()
+        const cut = await ahead.ask(api, batch, shape, settings)
+        const ms = Date.now() - started
+        answerTime.spend(ms)
+        if (!cut) sizer.answered(batch.length, ms)
+        else if (batch.length > 1) {
+          sizer.timedOut(batch.length, ms)
+          const half = Math.ceil(batch.length / 2)
+          halves.push(batch.slice(0, half), batch.slice(half))
+        } else ahead.count('cut by GitHub even alone', 1)
       }
-    })
+    }
+    await Promise.all(Array.from({ length: QUERIES_AT_ONCE }, lane))
     ahead.figures.answered = ahead.found.size
     ahead.figures.toRest = templates.length - ahead.found.size
-    log(
-      `look-up: ${ahead.figures.answered} of ${templates.length} template(s) in ${ahead.figures.queries} GraphQL ` +
-        `quer${ahead.figures.queries === 1 ? 'y' : 'ies'}` +
-        (why.size > 0 ? `; through REST: ${[...why].map(([w, n]) => `${n} ${w}`).join(', ')}` : '')
-    )
+    log(ahead.summary(templates.length))
     return ahead
+  }
+
+  /** One query; true when GitHub cut it (its templates are then neither answered nor sent to REST yet). */
+  private async ask(api: ForgeApi, batch: TemplateRef[], shape: BatchShape, settings: Settings): Promise<boolean> {
+    const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: 'look-up batch' }
+    this.figures.queries++
+    try {
+      const { items, cost } = await api.lookUpBatch(batch, shape, call)
+      this.figures.points += cost ?? queryCost(batch.length, shape)
+      items.forEach((item, i) => {
+        if (item.kind === 'found') this.keep(batch[i], lookUpOf(item.facts, settings))
+        else this.count(item.why, 1)
+      })
+      return false
+    } catch (error) {
+      if (error instanceof BatchTimeoutError) {
+        this.figures.cut++
+        this.figures.points += queryCost(batch.length, shape) // charged all the same (changelog 2025-07-21)
+        return true
+      }
+      if (!(error instanceof ApiError) && !(error instanceof BatchAnswerError)) throw error
+      this.count(`a query failed (${error.message})`, batch.length)
+      return false
+    }
+  }
+
+  private count(why: string, n: number): void {
+    this.why.set(why, (this.why.get(why) ?? 0) + n)
+  }
+
+  private summary(total: number): string {
+    const { answered, queries, cut } = this.figures
+    return (
+      `look-up: ${answered} of ${total} template(s) in ${queries} GraphQL quer${queries === 1 ? 'y' : 'ies'}` +
+      (cut > 0 ? ` (${cut} cut by GitHub's time limit and asked again in halves)` : '') +
+      (this.why.size > 0 ? `; through REST: ${[...this.why].map(([w, n]) => `${n} ${w}`).join(', ')}` : '')
+    )
   }
 
   private keep(ref: TemplateRef, seen: LookUp): void {

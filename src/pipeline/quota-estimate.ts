@@ -81,10 +81,12 @@ function writeCost(verdict: WriteVerdict, traits: Pick<ForgeTraits, 'contentsWri
 export function quotaLine(
   estimate: QuotaEstimate,
   core: Quota | undefined,
-  graphql: { queries: number; left: Quota | undefined },
+  graphql: { queries: number; points: number; cut: number; left: Quota | undefined },
   waitSeconds: number
 ): { text: string; warn: boolean } {
-  const spentGraphql = `the look-up took ${graphql.queries} GraphQL point(s)${graphql.left ? ` (${graphql.left.remaining} of ${graphql.left.limit} left)` : ''}`
+  const cut = graphql.cut > 0 ? `, ${graphql.cut} of them cut by GitHub's time limit and charged all the same` : ''
+  const left = graphql.left ? ` (${graphql.left.remaining} of ${graphql.left.limit} left)` : ''
+  const spentGraphql = `the look-up took ${graphql.points} GraphQL point(s) in ${graphql.queries} quer${graphql.queries === 1 ? 'y' : 'ies'}${cut}${left}`
   const restLeft = core ? ` (${core.remaining} of ${core.limit} left until ${core.reset.toISOString()})` : ''
   const text =
     `GitHub quota: ${spentGraphql}; ${estimate.toPin} template(s) to pin` +

@@ -1,6 +1,9 @@
 import type { FlavourFacts } from '../flavours.js'
 import { randomBytes } from 'node:crypto'
 
+/** How GitHub answers a query it cut at its deadline (graphql-queries.ts names the source of each). */
+export type CutAnswer = 'gateway-json' | 'gateway-html' | 'in-time'
+
 /** Which kind of GitHub token the test plays: they differ in what /user and permissions say. */
 export type GithubTokenKind = 'pat' | 'app' | 'runner'
 
@@ -17,18 +20,32 @@ export class GithubState {
   limit = 5000
   remaining = 5000
   resetAt = Math.floor(Date.now() / 1000) + 3600
-  /** GraphQL has its own hourly points (docs, "Rate limits and query limits for the GraphQL API"); a query costs 1 here. */
+  /**
+   * GraphQL has its own hourly points (docs, "Rate limits and query limits for the GraphQL API"):
+   * every request takes 1 at the door, and a query the rest of its score (graphql-score.ts).
+   */
   graphqlRemaining = 5000
   /**
    * A bench knob, no forge's behaviour: GraphQL queries answered with an error, so that the run
    * looks every template up through REST, for the side-by-side figures of `npm run bench`.
    */
   queriesOff = false
+  /**
+   * The time a GraphQL query takes, and GitHub's deadline for it: it ends any request it cannot
+   * finish in 10 seconds (docs, "Rate limits and query limits for the GraphQL API", Timeouts).
+   * The time per repository is a knob, not a measurement: aliased queries for about a hundred
+   * repositories are known to meet the deadline (community discussion #24408), which is all the
+   * sources say; tests scale both down. `cut` is how the cut query is answered (graphql-queries.ts).
+   * Undefined: every query is answered at once.
+   */
+  queryTime: { msPerRepository: number; deadlineMs: number; cut: CutAnswer } | undefined
   private secondaryLeft = 0
   private secondaryRetryAfter: number | undefined
   private readonly writes: number[] = []
   /** Content-creating requests GitHub refused, for tests to assert none were. */
   refusedWrites = 0
+  /** Users without push access, whom GitHub leaves out of an issue's assignees without a word. */
+  readonly withoutPush = new Set<string>()
   /**
    * The documented secondary limits on points and concurrency (docs, About secondary rate limits):
    * 900 REST points a minute (GET 1, other methods 5), 2,000 GraphQL points (query 1, mutation 5),
