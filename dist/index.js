@@ -32598,6 +32598,8 @@ function batchQuery(asks, shape) {
     const query = [
         `query RuntimeCascadeLookUp(${declared.join(', ')}) {`,
         ...repos.map((r) => `  ${r}`),
+        // What GitHub charged for this query (its reference: RateLimit.cost).
+        '  rateLimit { cost }',
         '}',
         'fragment repo on Repository { nameWithOwner isArchived isMirror isFork isEmpty defaultBranchRef { name }' +
             ` ${at} { name target { ...tip } }${bump} }`,
@@ -32616,9 +32618,39 @@ class BatchAnswerError extends Error {
     name = 'BatchAnswerError';
 }
 /**
+ * GitHub cut the query at its 10-second deadline. Its words: "We couldn't respond to your
+ * request in time" in a 200's errors (docs, "Rate limits and query limits for the GraphQL API",
+ * Timeouts), or a 502 or 504 from its gateway, whose body is JSON "Something went wrong while
+ * executing your query. This may be the result of a timeout, or it could be a GitHub bug"
+ * (apache/devlake#4349, sorenlouv/backport#479) or an nginx page (turbot/steampipe-plugin-github#518,
+ * gfazioli/octoscope#153). The batch is asked again in halves, never whole.
+ */
+class BatchTimeoutError extends BatchAnswerError {
+    name = 'BatchTimeoutError';
+}
+/** The statuses a cut GraphQL query comes back with from GitHub's gateway (see BatchTimeoutError). */
+const CUT_QUERY_STATUS = new Set([502, 504]);
+const CUT_WORDS = /couldn't respond to your request in time|result of a timeout/i;
+/**
+ * What GitHub charges for the query before it runs, by its documented score: one request per
+ * connection to fulfil, here `parents(first: 5)` on each commit asked (the branch, and the bump
+ * branch in pull-request mode), divided by 100 and rounded, at least 1 (docs, "Calculating a
+ * rate limit score"). A timed-out query is charged too (changelog 2025-07-21), and says no cost.
+ */
+function queryCost(repos, shape) {
+    return Math.max(1, Math.round((repos * (shape.bump ? 2 : 1)) / 100));
+}
+/** The cost the answer says GitHub charged (`rateLimit { cost }`); undefined when it does not say. */
+function answerCost(answer) {
+    const data = isObject(answer) && isObject(answer.data) ? answer.data : undefined;
+    const cost = data && isObject(data.rateLimit) ? data.rateLimit.cost : undefined;
+    return typeof cost === 'number' && Number.isFinite(cost) ? cost : undefined;
+}
+/**
  * One item per ask, in order. An error on the whole query (no `data`), or a rate limit said in
  * `errors` (GitHub answers it 200 with type RATE_LIMITED; reported as RATE_LIMIT too), throws
- * BatchAnswerError: every repository of the batch then goes to REST.
+ * BatchAnswerError: every repository of the batch then goes to REST; a timeout throws
+ * BatchTimeoutError, and the batch is split.
  */
 function parseBatch(answer, asks, shape) {
     if (!isObject(answer))
@@ -32630,6 +32662,8 @@ function parseBatch(answer, asks, shape) {
     const data = answer.data;
     if (!isObject(data)) {
         const said = errors.map((e) => graphql_look_up_text(e.message)).join('; ');
+        if (CUT_WORDS.test(said))
+            throw new BatchTimeoutError(`the GraphQL query was cut: ${said}`);
         throw new BatchAnswerError(`the GraphQL query was refused: ${said || 'no data and no error'}`);
     }
     return asks.map((_, i) => {
@@ -32745,7 +32779,79 @@ function blobOid(bytes) {
     return (0,external_node_crypto_.createHash)('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
+;// CONCATENATED MODULE: ./src/forge/pull-people.ts
+
+
+
+/**
+ * Who is asked to look at a pull request: reviewers (users and teams) and assignees. The
+ * forges share `POST /pulls/{n}/requested_reviewers` {reviewers, team_reviewers}, which adds
+ * to the requests, and `GET /pulls/{n}/reviews`; they differ in assigning.
+ */
+class PullPeople {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    get github() {
+        return this.client.kind === 'github';
+    }
+    async requestReviewers(owner, repo, n, users, teams, call) {
+        const path = repoApiPath(owner, repo, 'pulls', `${n}`, 'requested_reviewers');
+        await this.client.call('POST', path, { ...call, body: { reviewers: users, team_reviewers: teams } });
+    }
+    /**
+     * Assigns `users`; the ones the forge did not assign. GitHub `POST /issues/{n}/assignees`
+     * answers 201 and leaves out, without a word, a user without push access ("Assignees are
+     * silently ignored otherwise", its OpenAPI description), so the answer's assignees are read.
+     * Gitea takes them on `PATCH /pulls/{n}` and refuses one it cannot assign.
+     */
+    async assign(owner, repo, n, users, call) {
+        const path = this.github
+            ? repoApiPath(owner, repo, 'issues', `${n}`, 'assignees')
+            : repoApiPath(owner, repo, 'pulls', `${n}`);
+        const answer = await this.client.call(this.github ? 'POST' : 'PATCH', path, { ...call, body: { assignees: users } });
+        if (!this.github)
+            return [];
+        const now = logins(object(answer.data ?? {}, 'an issue').assignees);
+        return users.filter((u) => !now.some((a) => a.toLowerCase() === u.toLowerCase()));
+    }
+    /**
+     * Who has reviewed: the users of its submitted reviews, in every state but pending. A user
+     * leaves `requested_reviewers` once they review (tanium/octobot#131, Reviewable#571), so this
+     * is how a rolling pull request knows not to ask them again. Gitea lists a review request as
+     * a review of state REQUEST_REVIEW (modules/structs/pull_review.go): not a review. At most
+     * five pages.
+     */
+    async reviewedBy(owner, repo, n, call) {
+        const path = repoApiPath(owner, repo, 'pulls', `${n}`, 'reviews');
+        const size = this.github ? 100 : 50;
+        const who = new Set();
+        for (let page = 1; page <= 5; page++) {
+            const query = this.github ? `per_page=${size}&page=${page}` : `limit=${size}&page=${page}`;
+            const answer = await absentOn404(this.client.call('GET', `${path}?${query}`, call));
+            const rows = answer ? list(answer.data, `GET ${path}`).map((r) => object(r, 'a review')) : [];
+            for (const review of rows) {
+                const state = String(review.state ?? '');
+                if (state === 'PENDING' || state === 'REQUEST_REVIEW')
+                    continue;
+                const login = review.user ? String(object(review.user, 'a user').login ?? '') : '';
+                if (login)
+                    who.add(login);
+            }
+            if (rows.length < size)
+                break;
+        }
+        return [...who];
+    }
+}
+/** The logins of a list of users (GitHub's and Gitea's user objects both have `login`). */
+function logins(rows) {
+    return Array.isArray(rows) ? rows.map((r) => String(object(r, 'a user').login ?? '')).filter(Boolean) : [];
+}
+
 ;// CONCATENATED MODULE: ./src/forge/pulls-api.ts
+
 
 
 
@@ -32766,8 +32872,11 @@ const HELD_BY_PROTECTION = /not allowed to merge \[reason|not ready to merge|req
  */
 class PullsApi {
     client;
+    /** Reviewers and assignees (pull-people.ts). */
+    people;
     constructor(client) {
         this.client = client;
+        this.people = new PullPeople(client);
     }
     get github() {
         return this.client.kind === 'github';
@@ -32903,23 +33012,14 @@ class PullsApi {
         const path = repoApiPath(owner, repo, 'issues', `${n}`, 'labels');
         await this.client.call('POST', path, { ...call, body: { labels } });
     }
-    async requestReviewers(owner, repo, n, users, teams, call) {
-        const path = repoApiPath(owner, repo, 'pulls', `${n}`, 'requested_reviewers');
-        await this.client.call('POST', path, { ...call, body: { reviewers: users, team_reviewers: teams } });
-    }
-    /** GitHub `POST /issues/{n}/assignees`; Gitea takes them on `PATCH /pulls/{n}`. */
-    async assign(owner, repo, n, users, call) {
-        if (!this.github)
-            return this.update(owner, repo, n, { assignees: users }, call);
-        await this.client.call('POST', repoApiPath(owner, repo, 'issues', `${n}`, 'assignees'), {
-            ...call,
-            body: { assignees: users }
-        });
-    }
     /**
      * Merge once the base branch's protection allows. GitHub: GraphQL `enablePullRequestAutoMerge`,
-     * which refuses a pull request with nothing to wait for ("is in clean status"): that one is
-     * merged directly (`PUT /pulls/{n}/merge`). Gitea/Forgejo: see mergeOnGitea.
+     * which refuses a pull request that no required check holds: "is in clean status" (nothing
+     * pending) and "is in unstable status" (checks no rule requires failing or pending: "Merging is
+     * allowed", GitHub's definition quoted in octokit/octokit.net#1763;
+     * peter-evans/enable-pull-request-automerge#355). Both are merged directly (`PUT
+     * /pulls/{n}/merge`), which branch protection still gates; the unstable one says so.
+     * Gitea/Forgejo: see mergeOnGitea.
      */
     async autoMerge(owner, repo, pull, method, call) {
         try {
@@ -32928,11 +33028,12 @@ class PullsApi {
             const refused = await this.enableOnGithub(pull, method, call);
             if (refused === null)
                 return { kind: 'enabled' };
-            if (!/clean status/i.test(refused))
+            const nothingRequired = /is in (clean|unstable) status/i.exec(refused);
+            if (!nothingRequired)
                 return { kind: 'refused', reason: refused };
             const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge');
             await this.client.call('PUT', path, { ...call, body: { merge_method: method } });
-            return { kind: 'merged' };
+            return nothingRequired[1].toLowerCase() === 'unstable' ? { kind: 'merged', unstable: true } : { kind: 'merged' };
         }
         catch (error) {
             if (!(error instanceof ApiError) || error.transient)
@@ -33026,8 +33127,11 @@ function pullState(data) {
         nodeId: typeof raw.node_id === 'string' ? raw.node_id : undefined,
         headSha: typeof object(raw.head ?? {}, 'head').sha === 'string' ? String(object(raw.head ?? {}, 'head').sha) : undefined,
         labels: names(raw.labels, 'name'),
-        assignees: names(raw.assignees, 'login'),
-        reviewers: names(raw.requested_reviewers, 'login')
+        assignees: logins(raw.assignees),
+        reviewers: logins(raw.requested_reviewers),
+        // GitHub's requested_teams by slug (what its team_reviewers takes); Gitea's
+        // requested_reviewers_teams (its swagger from 1.23 on) by name, which its team_reviewers takes.
+        teamReviewers: [...names(raw.requested_teams, 'slug'), ...names(raw.requested_reviewers_teams, 'name')]
     };
 }
 const names = (rows, field) => Array.isArray(rows) ? rows.map((r) => String(object(r, 'an entry')[field] ?? '')).filter(Boolean) : [];
@@ -33427,11 +33531,22 @@ class ForgeApi {
         const answer = await absentOn404(this.client.call('GET', path, call));
         return answer && parseBranch(answer.data, `GET ${path}`);
     }
-    /** GitHub: the look-up of many repositories in one GraphQL query (graphql-look-up.ts). */
+    /**
+     * GitHub: the look-up of many repositories in one GraphQL query (graphql-look-up.ts), with
+     * what GitHub charged for it. A query GitHub cut is not retried whole: BatchTimeoutError.
+     */
     async lookUpBatch(asks, shape, call) {
         const { query, variables } = batchQuery(asks, shape);
-        const answer = await this.client.call('POST', '/graphql', { ...call, body: { query, variables } });
-        return parseBatch(answer.data, asks, shape);
+        const cut = (e) => CUT_QUERY_STATUS.has(e.status);
+        try {
+            const answer = await this.client.call('POST', '/graphql', { ...call, giveUpOn: cut, body: { query, variables } });
+            return { items: parseBatch(answer.data, asks, shape), cost: answerCost(answer.data) };
+        }
+        catch (error) {
+            if (error instanceof ApiError && cut(error))
+                throw new BatchTimeoutError(`the GraphQL query was cut: ${error.message}`);
+            throw error;
+        }
     }
     /** A file on a branch (the default branch when `ref` is undefined). */
     async file(owner, repo, path, ref, call) {
@@ -33699,6 +33814,11 @@ class MinutePoints {
     constructor(cap) {
         this.cap = cap;
     }
+    /** Counts `points` already spent (a response time, known only once the answer came). */
+    spend(points, now = Date.now()) {
+        this.spent.push({ at: now, points });
+        this.total += points;
+    }
     /** Takes `points` now (0), or says how many ms until they fit. A request alone over the cap waits for an empty minute. */
     take(points, now = Date.now()) {
         while (this.spent.length > 0 && this.spent[0].at <= now - 60_000)
@@ -33875,7 +33995,7 @@ class ForgeClient {
                     tries--;
                     continue;
                 }
-                if (!failure.transient) {
+                if (!failure.transient || call.giveUpOn?.(failure)) {
                     health.answered(subject, failedOnce);
                     group.settle(me, true);
                     throw failure;
@@ -36159,6 +36279,54 @@ function foldSameRepository(results) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/batch-sizer.ts
+/**
+ * How many repositories the next GraphQL look-up query asks for. GitHub ends any request it
+ * cannot finish in 10 seconds (docs, "Rate limits and query limits for the GraphQL API",
+ * Timeouts), and aliased queries for about a hundred repositories are known to meet that
+ * (community discussion #24408; simonw/datasette.io#122 went from 100 to 50 to 20). So:
+ * - the size aims at answers in half the deadline, from the time per repository the answers so
+ *   far took (the slowest recent one counts most: a fast answer does not undo a slow one at once);
+ * - a query that timed out caps every later size at half its own, and the time it took to be
+ *   cut is the deadline from then on (a proxy in front of GitHub Enterprise may cut sooner);
+ * - never more than the cap the query's shape allows (look-ahead.ts), never fewer than one.
+ */
+const GITHUB_REQUEST_DEADLINE_MS = 10_000;
+const AIM = 0.5;
+/** Of a new answer's time per repository, how much moves the estimate when it is faster. */
+const EASE = 0.3;
+class BatchSizer {
+    cap;
+    deadlineMs = GITHUB_REQUEST_DEADLINE_MS;
+    msPerRepo;
+    ceiling;
+    constructor(cap) {
+        this.cap = cap;
+        this.ceiling = Math.max(1, cap);
+    }
+    /** The size of the next query. */
+    next() {
+        const byTime = this.msPerRepo === undefined ? Infinity : Math.floor((this.deadlineMs * AIM) / this.msPerRepo);
+        return Math.max(1, Math.min(this.ceiling, byTime));
+    }
+    /** A query of `size` repositories was answered in `ms`. */
+    answered(size, ms) {
+        if (size < 1 || ms < 0)
+            return;
+        const per = ms / size;
+        const was = this.msPerRepo;
+        this.msPerRepo = was === undefined || per >= was ? per : was + (per - was) * EASE;
+    }
+    /** A query of `size` repositories was cut after `ms`; its halves are asked again. */
+    timedOut(size, ms) {
+        this.ceiling = Math.max(1, Math.min(this.ceiling, Math.floor(size / 2)));
+        if (ms > 0)
+            this.deadlineMs = Math.min(this.deadlineMs, ms);
+        // It took at least the deadline for `size`: no faster than that per repository.
+        this.answered(size, Math.max(ms, this.deadlineMs));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/look-up.ts
 
 
@@ -36239,57 +36407,98 @@ function probeAnswer(paths, readOf) {
 
 
 
+
+
 /**
  * GitHub's look-up round for every template before the first one starts: one GraphQL query per
- * batch instead of four or five REST requests per template. Sized by GitHub's documented
- * limits: a query without connections costs one point whatever its size, the node limit
- * (500,000) is far off, and a request GitHub cannot finish in 10 seconds is cut (GitHub docs,
- * "Rate limits and query limits for the GraphQL API"), so a batch holds at most 100
- * repositories and 300 file reads. Two batches at a time, well inside the limit on concurrent
- * requests. A template the batch cannot answer exactly (graphql-look-up.ts), or a batch that
- * fails for good, is looked up through REST in its turn, as on Gitea.
+ * batch instead of four or five REST requests per template. A batch holds at most 100
+ * repositories and 300 file reads (the node limit, 500,000, is far off), and the next batch's
+ * size follows how long the answers take (batch-sizer.ts): GitHub cuts any request at 10
+ * seconds, and a cut batch is asked again in halves, never whole, down to one repository, which
+ * then goes to REST. Two queries at a time, and no more than 45 s of GraphQL answers in any
+ * minute: GitHub's secondary limit allows 60 s of GraphQL CPU time a minute, which "can roughly
+ * be estimated by measuring the total response time" (docs, About secondary rate limits). A
+ * template the batch cannot answer exactly (graphql-look-up.ts), or a batch that fails for good,
+ * is looked up through REST in its turn, as on Gitea.
  */
 const MAX_REPOS_PER_QUERY = 100;
 const MAX_READS_PER_QUERY = 300;
 const QUERIES_AT_ONCE = 2;
+const GRAPHQL_MS_PER_MINUTE = 45_000;
 class LookAhead {
     found = new Map();
-    figures = { queries: 0, answered: 0, toRest: 0 };
+    figures = { queries: 0, answered: 0, toRest: 0, cut: 0, points: 0 };
+    why = new Map();
     /** The batches, all of them, before the pool starts. A RunStopError (bad token, rate limit) propagates. */
     static async run(api, templates, settings, log) {
         const ahead = new LookAhead();
         const shape = shapeOf(settings);
         const reads = Math.max(1, shape.paths.length * (shape.bump ? 2 : 1));
-        const size = Math.max(1, Math.min(MAX_REPOS_PER_QUERY, Math.floor(MAX_READS_PER_QUERY / reads)));
-        const batches = [];
-        for (let i = 0; i < templates.length; i += size)
-            batches.push(templates.slice(i, i + size));
-        const why = new Map();
-        await runPool(batches, QUERIES_AT_ONCE, async (batch) => {
-            const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: 'look-up batch' };
-            try {
-                ahead.figures.queries++;
-                const items = await api.lookUpBatch(batch, shape, call);
-                items.forEach((item, i) => {
-                    if (item.kind === 'found')
-                        ahead.keep(batch[i], lookUpOf(item.facts, settings));
-                    else
-                        why.set(item.why, (why.get(item.why) ?? 0) + 1);
-                });
+        const sizer = new BatchSizer(Math.min(MAX_REPOS_PER_QUERY, Math.floor(MAX_READS_PER_QUERY / reads)));
+        const answerTime = new MinutePoints(GRAPHQL_MS_PER_MINUTE);
+        const halves = [];
+        let next = 0;
+        const take = () => halves.shift() ?? (next < templates.length ? templates.slice(next, (next += sizer.next())) : undefined);
+        const lane = async () => {
+            for (let batch = take(); batch; batch = take()) {
+                for (let wait = answerTime.take(0); wait > 0; wait = answerTime.take(0))
+                    await sleep(wait);
+                const started = Date.now();
+                const cut = await ahead.ask(api, batch, shape, settings);
+                const ms = Date.now() - started;
+                answerTime.spend(ms);
+                if (!cut)
+                    sizer.answered(batch.length, ms);
+                else if (batch.length > 1) {
+                    sizer.timedOut(batch.length, ms);
+                    const half = Math.ceil(batch.length / 2);
+                    halves.push(batch.slice(0, half), batch.slice(half));
+                }
+                else
+                    ahead.count('cut by GitHub even alone', 1);
             }
-            catch (error) {
-                if (!(error instanceof ApiError) && !(error instanceof BatchAnswerError))
-                    throw error;
-                const said = `a query failed (${error.message})`;
-                why.set(said, (why.get(said) ?? 0) + batch.length);
-            }
-        });
+        };
+        await Promise.all(Array.from({ length: QUERIES_AT_ONCE }, lane));
         ahead.figures.answered = ahead.found.size;
         ahead.figures.toRest = templates.length - ahead.found.size;
-        log(`look-up: ${ahead.figures.answered} of ${templates.length} template(s) in ${ahead.figures.queries} GraphQL ` +
-            `quer${ahead.figures.queries === 1 ? 'y' : 'ies'}` +
-            (why.size > 0 ? `; through REST: ${[...why].map(([w, n]) => `${n} ${w}`).join(', ')}` : ''));
+        log(ahead.summary(templates.length));
         return ahead;
+    }
+    /** One query; true when GitHub cut it (its templates are then neither answered nor sent to REST yet). */
+    async ask(api, batch, shape, settings) {
+        const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: 'look-up batch' };
+        this.figures.queries++;
+        try {
+            const { items, cost } = await api.lookUpBatch(batch, shape, call);
+            this.figures.points += cost ?? queryCost(batch.length, shape);
+            items.forEach((item, i) => {
+                if (item.kind === 'found')
+                    this.keep(batch[i], lookUpOf(item.facts, settings));
+                else
+                    this.count(item.why, 1);
+            });
+            return false;
+        }
+        catch (error) {
+            if (error instanceof BatchTimeoutError) {
+                this.figures.cut++;
+                this.figures.points += queryCost(batch.length, shape); // charged all the same (changelog 2025-07-21)
+                return true;
+            }
+            if (!(error instanceof ApiError) && !(error instanceof BatchAnswerError))
+                throw error;
+            this.count(`a query failed (${error.message})`, batch.length);
+            return false;
+        }
+    }
+    count(why, n) {
+        this.why.set(why, (this.why.get(why) ?? 0) + n);
+    }
+    summary(total) {
+        const { answered, queries, cut } = this.figures;
+        return (`look-up: ${answered} of ${total} template(s) in ${queries} GraphQL quer${queries === 1 ? 'y' : 'ies'}` +
+            (cut > 0 ? ` (${cut} cut by GitHub's time limit and asked again in halves)` : '') +
+            (this.why.size > 0 ? `; through REST: ${[...this.why].map(([w, n]) => `${n} ${w}`).join(', ')}` : ''));
     }
     keep(ref, seen) {
         this.found.set(ref.fullName.toLowerCase(), seen);
@@ -36530,7 +36739,9 @@ function writeCost(verdict, traits) {
 }
 /** The line before the first write, and whether it is a warning (more than is left). */
 function quotaLine(estimate, core, graphql, waitSeconds) {
-    const spentGraphql = `the look-up took ${graphql.queries} GraphQL point(s)${graphql.left ? ` (${graphql.left.remaining} of ${graphql.left.limit} left)` : ''}`;
+    const cut = graphql.cut > 0 ? `, ${graphql.cut} of them cut by GitHub's time limit and charged all the same` : '';
+    const left = graphql.left ? ` (${graphql.left.remaining} of ${graphql.left.limit} left)` : '';
+    const spentGraphql = `the look-up took ${graphql.points} GraphQL point(s) in ${graphql.queries} quer${graphql.queries === 1 ? 'y' : 'ies'}${cut}${left}`;
     const restLeft = core ? ` (${core.remaining} of ${core.limit} left until ${core.reset.toISOString()})` : '';
     const text = `GitHub quota: ${spentGraphql}; ${estimate.toPin} template(s) to pin` +
         `${estimate.restLookUps > 0 ? ` and ${estimate.restLookUps} to look up through REST first (each counted as one to pin)` : ''}` +
@@ -36857,12 +37068,11 @@ async function ensurePull(t, open) {
  * Labels, reviewers and assignees on a pull request just opened. Gitea takes label ids (looked
  * up from the repository's and the organisation's labels: a name that is neither is a warning,
  * not a failure); GitHub takes names and creates a missing label. Each is its own request, so
- * one refusal says its words and the rest still apply.
+ * one refusal says its words and the rest still apply. An assignee the forge left out without a
+ * word (GitHub, without push access) is a note.
  */
 async function dressPull(t, n, has) {
     const { api, owner, repo, call } = t;
-    // A rolling branch's pull request found open gets only what it lacks.
-    const pr = has ? missingOn(t.pr, has) : t.pr;
     const notes = [];
     const attempt = async (what, request) => {
         try {
@@ -36874,6 +37084,16 @@ async function dressPull(t, n, has) {
             notes.push(`${what} refused: ${error.message}`);
         }
     };
+    // A rolling branch's pull request found open gets only what it lacks; reviewers only once the
+    // reviews say who has reviewed (unreadable: nobody is asked again).
+    let pr = has ? lacking(t.pr, has) : t.pr;
+    if (has && pr.reviewers.length + pr.teamReviewers.length > 0) {
+        const wanted = pr;
+        pr = { ...wanted, reviewers: [], teamReviewers: [] };
+        await attempt('reading its reviews', async () => {
+            pr = notReviewed(wanted, await api.pulls.people.reviewedBy(owner, repo, n, call));
+        });
+    }
     if (pr.labels.length > 0) {
         await attempt('labels', async () => {
             const missing = await api.pulls.label(owner, repo, n, pr.labels, call);
@@ -36882,21 +37102,35 @@ async function dressPull(t, n, has) {
         });
     }
     if (pr.reviewers.length + pr.teamReviewers.length > 0)
-        await attempt('reviewers', () => api.pulls.requestReviewers(owner, repo, n, pr.reviewers, pr.teamReviewers, call));
+        await attempt('reviewers', () => api.pulls.people.requestReviewers(owner, repo, n, pr.reviewers, pr.teamReviewers, call));
     if (pr.assignees.length > 0)
-        await attempt('assignees', () => api.pulls.assign(owner, repo, n, pr.assignees, call));
+        await attempt('assignees', async () => {
+            const left = await api.pulls.people.assign(owner, repo, n, pr.assignees, call);
+            if (left.length > 0)
+                notes.push(`not assigned: ${left.join(', ')} (the forge ignores an assignee without push access)`);
+        });
     return notes;
 }
-function missingOn(pr, has) {
+/** What an open pull request lacks: labels, assignees, and reviewers whose request is not open. */
+function lacking(pr, has) {
     return {
         ...pr,
-        labels: pr.labels.filter((l) => !has.labels.includes(l)),
-        assignees: pr.assignees.filter((a) => !has.assignees.includes(a)),
-        // Reviewers once: a review already requested (or given) is not asked for again.
-        reviewers: has.reviewers.length > 0 ? [] : pr.reviewers,
-        teamReviewers: has.reviewers.length > 0 ? [] : pr.teamReviewers
+        labels: lack(pr.labels, has.labels),
+        assignees: lack(pr.assignees, has.assignees),
+        reviewers: lack(pr.reviewers, has.reviewers),
+        teamReviewers: lack(pr.teamReviewers, has.teamReviewers)
     };
 }
+/**
+ * A reviewer is asked once: not while their request is open, nor once they have reviewed (a
+ * review takes them off the requests). A team is asked while no review was given: a member's
+ * review takes the team off the requests (WordPress/openverse#30; Gitea puts the member in its
+ * place, go-gitea/gitea#32334), and asking again would notify the whole team once more.
+ */
+function notReviewed(pr, reviewed) {
+    return { ...pr, reviewers: lack(pr.reviewers, reviewed), teamReviewers: reviewed.length > 0 ? [] : pr.teamReviewers };
+}
+const lack = (wanted, present) => wanted.filter((w) => !present.some((p) => p.toLowerCase() === w.toLowerCase()));
 /** auto-merge: asked once per run; a refusal leaves the pull request open and says why. */
 async function mergeWhenGreen(t, pull) {
     const { api, owner, repo, pr, call } = t;
@@ -37024,6 +37258,8 @@ function mergeWords(merge) {
         return `auto-merge refused: ${merge.reason}`;
     if (merge.kind === 'scheduled')
         return `auto-merge scheduled: not mergeable yet (${merge.waiting}); the forge merges it once that changes`;
+    if (merge.kind === 'merged' && merge.unstable)
+        return 'merged: no check is required, so GitHub merged it with checks still pending or failing';
     return merge.kind === 'merged' ? 'merged' : 'auto-merge enabled';
 }
 const closedWords = (closed) => closed.length > 0 ? `closed ${closed.map((n) => `#${n}`).join(', ')} (superseded)` : undefined;
@@ -38083,7 +38319,7 @@ async function lookAhead(settings, api, control, templates) {
     try {
         const ahead = await LookAhead.run(api, templates, settings, info);
         const estimate = estimateQuota(ahead.held(), templates.length, settings, api.traits);
-        const graphql = { queries: ahead.figures.queries, left: api.quota('graphql') };
+        const graphql = { ...ahead.figures, left: api.quota('graphql') };
         const line = quotaLine(estimate, api.quota('core'), graphql, settings.rateLimitWaitSeconds);
         if (line.warn)
             core_warning(line.text);

@@ -56,6 +56,8 @@ const PATHS = [
   '/repos/{owner}/{repo}/pulls/{index}/merge',
   '/repos/{owner}/{repo}/pulls/{pull_number}/merge',
   '/repos/{owner}/{repo}/pulls/{index}/requested_reviewers',
+  '/repos/{owner}/{repo}/pulls/{index}/reviews',
+  '/repos/{owner}/{repo}/pulls/{pull_number}/reviews',
   '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
   '/repos/{owner}/{repo}/issues/{index}/comments',
   '/repos/{owner}/{repo}/issues/{issue_number}/comments',

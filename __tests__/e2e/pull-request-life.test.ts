@@ -141,12 +141,48 @@ describe.each<Flavour>(['gitea-1.25', 'github'])('bump pull requests on %s', (fl
     expect(run.exitCode).toBe(0)
   })
 
+  it('a rolling pull request over three releases: whoever reviewed, and their team, is not asked again', async () => {
+    const people = { 'pr-branch': 'bump/runtime', 'pr-reviewers': 'alice bob', 'pr-team-reviewers': 'platform' }
+    await runAction(pr('1.0.0', people))
+    const asks = () => requests('POST', /requested_reviewers$/)
+    expect(asks()).toBe(1)
+    // A re-run while every request is open reads no reviews and asks nobody.
+    await runAction(pr('1.1.0', people))
+    expect([asks(), requests('GET', /\/reviews$/)]).toEqual([1, 0])
+    // alice reviews for the team, bob asks for changes: they and the team leave the requests.
+    forge.review('acme/tpl', 1, 'alice', 'APPROVED', 'platform')
+    forge.review('acme/tpl', 1, 'bob', 'CHANGES_REQUESTED')
+    const third = await runAction(pr('1.2.0', people))
+    expect(first(third.outputs).status).toBe('pr-exists')
+    expect(asks()).toBe(1)
+    expect(pulls()[0]).toMatchObject({ reviewers: [], teamReviewers: [] })
+  })
+
   it('a draft: GitHub’s flag, Gitea’s WIP: title', async () => {
     await runAction(pr('1.0.0', { 'pr-draft': 'true' }))
     const [pull] = pulls()
     expect([pull.draft, pull.title]).toEqual(
       flavour === 'github' ? [true, 'chore: pin runtime to 1.0.0'] : [false, 'WIP: chore: pin runtime to 1.0.0']
     )
+  })
+})
+
+describe('assignees on GitHub', () => {
+  beforeEach(async () => {
+    forge = await TestForge.start({ flavour: 'github' })
+    await template(forge, 'tpl')
+  })
+
+  it('one GitHub left out (no push access, 201 all the same) is named in the result; the run stays green', async () => {
+    forge.github.withoutPush.add('outsider')
+    const run = await runAction(pr('1.0.0', { 'pr-assignees': 'carol outsider' }))
+    expect(pulls()[0].assignees).toEqual(['carol'])
+    expect(first(run.outputs)).toMatchObject({
+      status: 'pr-opened',
+      reason:
+        'opened #1: pinned 1.0.0 (was 0.1.0); not assigned: outsider (the forge ignores an assignee without push access)'
+    })
+    expect(run.exitCode).toBe(0)
   })
 })
 
@@ -181,7 +217,13 @@ describe('auto-merge on GitHub', () => {
     [{ allowAutoMerge: false }, 'auto-merge refused: Auto merge is not allowed for this repository', 'open'],
     [{ allowAutoMerge: true, requiredChecks: true }, 'auto-merge enabled', 'open'],
     // Nothing to wait for: GitHub refuses auto-merge ("clean status"), so it is merged directly.
-    [{ allowAutoMerge: true, requiredChecks: false }, 'merged', 'closed']
+    [{ allowAutoMerge: true, requiredChecks: false }, 'merged', 'closed'],
+    // Checks no rule requires still running: "unstable status", also refused; merged directly, and said.
+    [
+      { allowAutoMerge: true, requiredChecks: false, optionalChecksPending: true },
+      'merged: no check is required, so GitHub merged it with checks still pending or failing',
+      'closed'
+    ]
   ])('%j: %s', async (settings, said, state) => {
     await template(forge, 'tpl', { protectBranch: 'main', ...settings })
     const run = await runAction(pr('1.0.0', { 'auto-merge': 'squash' }))

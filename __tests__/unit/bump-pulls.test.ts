@@ -17,6 +17,7 @@ const pull = (number: number, head: string, changes: Partial<PullState> = {}): P
   labels: [],
   assignees: [],
   reviewers: [],
+  teamReviewers: [],
   ...changes
 })
 const OURS = 'chore: pin runtime\n\nRuntime-Cascade-Version: 1.2.0\n'

@@ -16,11 +16,12 @@ const pull = (changes: Partial<PullState> = {}): PullState => ({
   labels: [],
   assignees: [],
   reviewers: [],
+  teamReviewers: [],
   ...changes
 })
 
 /** A forge API whose pull-request calls are recorded; Gitea's draft is a WIP: title. */
-function fakeApi(openAnswer: PullState | 'exists' = pull({ number: 4 })) {
+function fakeApi(openAnswer: PullState | 'exists' = pull({ number: 4 }), reviewed: string[] = []) {
   const calls: string[] = []
   const api = {
     pullTitle: (title: string, draft: boolean) => (draft ? `WIP: ${title}` : title),
@@ -35,12 +36,20 @@ function fakeApi(openAnswer: PullState | 'exists' = pull({ number: 4 })) {
         calls.push(`label #${n} ${names.join(',')}`)
         return names.filter((l) => l === 'nowhere')
       }),
-      requestReviewers: jest.fn(
-        async (_o: string, _r: string, n: number, users: string[]) => void calls.push(`review #${n} ${users.join(',')}`)
-      ),
-      assign: jest.fn(
-        async (_o: string, _r: string, n: number, users: string[]) => void calls.push(`assign #${n} ${users.join(',')}`)
-      ),
+      people: {
+        requestReviewers: jest.fn(async (_o: string, _r: string, n: number, users: string[], teams: string[]) => {
+          calls.push(`review #${n} ${[...users, ...teams.map((t) => `team:${t}`)].join(',')}`)
+        }),
+        // GitHub leaves out an assignee without push access, without a word.
+        assign: jest.fn(async (_o: string, _r: string, n: number, users: string[]) => {
+          calls.push(`assign #${n} ${users.join(',')}`)
+          return users.filter((u) => u === 'outsider')
+        }),
+        reviewedBy: jest.fn(async (_o: string, _r: string, n: number) => {
+          calls.push(`reviews #${n}`)
+          return reviewed
+        })
+      },
       autoMerge: jest.fn(async () => ({ kind: 'merged' as const }))
     }
   } as unknown as ForgeApi
@@ -95,6 +104,50 @@ describe('dressPull', () => {
     const { api, calls } = fakeApi()
     await dressPull(target(api, dress), 3, pull({ labels: ['deps'], reviewers: ['ann'], assignees: ['bot'] }))
     expect(calls).toEqual(['label #3 nowhere'])
+  })
+
+  it('an assignee the forge left out is a note, not a failure', async () => {
+    const { api } = fakeApi()
+    const notes = await dressPull(target(api, { 'pr-assignees': 'bot outsider' }), 4)
+    expect(notes).toEqual(['not assigned: outsider (the forge ignores an assignee without push access)'])
+  })
+
+  const team = { 'pr-reviewers': 'ann bob', 'pr-team-reviewers': 'platform' }
+  it.each<[string, Partial<PullState>, string[], string[]]>([
+    [
+      'everyone still requested: no reviews read, nobody asked',
+      { reviewers: ['ann', 'bob'], teamReviewers: ['platform'] },
+      [],
+      []
+    ],
+    [
+      'ann reviewed (off the requests): not asked again',
+      { reviewers: ['bob'], teamReviewers: ['platform'] },
+      ['ann'],
+      ['reviews #3']
+    ],
+    [
+      'a request a person removed, nobody reviewed: asked again',
+      { reviewers: ['bob'], teamReviewers: ['platform'] },
+      [],
+      ['reviews #3', 'review #3 ann']
+    ],
+    [
+      'the team off the requests after a member reviewed: not asked again',
+      { reviewers: ['ann', 'bob'] },
+      ['carol'],
+      ['reviews #3']
+    ],
+    [
+      'the team off the requests, no review yet: asked',
+      { reviewers: ['ann', 'bob'] },
+      [],
+      ['reviews #3', 'review #3 team:platform']
+    ]
+  ])('%s', async (_, has, reviewed, expected) => {
+    const { api, calls } = fakeApi(undefined, reviewed)
+    await dressPull(target(api, team), 3, pull(has))
+    expect(calls).toEqual(expected)
   })
 })
 

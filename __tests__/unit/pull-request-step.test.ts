@@ -16,7 +16,8 @@ const pull = (number: number, state: 'open' | 'closed', merged = false): PullSta
   body: '',
   labels: [],
   assignees: [],
-  reviewers: []
+  reviewers: [],
+  teamReviewers: []
 })
 const toLand = { template: 'acme/a', branch: 'main', repo: REPO } as ToLand
 const ctx = (inputs: Record<string, string> = {}) =>

@@ -3,6 +3,7 @@ import { absentOn404, ApiError } from './api-error.js'
 import { repoApiPath } from './api-paths.js'
 import type { CallOptions, ForgeClient } from './forge-client.js'
 import { list, object, parsePull, type PullInfo } from './forge-shapes.js'
+import { logins, PullPeople } from './pull-people.js'
 
 /** A pull request as the lists show it: its state, and whether it was merged. */
 export interface PullState extends PullInfo {
@@ -13,10 +14,11 @@ export interface PullState extends PullInfo {
   /** GitHub's GraphQL id (auto-merge takes it). */
   nodeId?: string
   headSha?: string
-  /** Who looks at it now: label names, assignee and requested reviewer logins. */
+  /** Who looks at it now: label names, assignee and requested reviewer logins, requested team names. */
   labels: string[]
   assignees: string[]
   reviewers: string[]
+  teamReviewers: string[]
 }
 
 /** What asking the forge to merge a pull request came to. */
@@ -25,7 +27,8 @@ export type MergeAsked =
   | { kind: 'enabled' }
   /** Gitea/Forgejo: not mergeable yet (`waiting` in the forge's words); it merges it once that changes. */
   | { kind: 'scheduled'; waiting: string }
-  | { kind: 'merged' }
+  /** unstable: GitHub, with checks no rule requires failing or pending (it merges all the same). */
+  | { kind: 'merged'; unstable?: true }
   /** Refused, in the forge's words; the pull request stays open. */
   | { kind: 'refused'; reason: string }
 
@@ -49,7 +52,12 @@ const HELD_BY_PROTECTION =
  * branch, assigning, merging, and in labels (Gitea takes ids).
  */
 export class PullsApi {
-  constructor(private readonly client: ForgeClient) {}
+  /** Reviewers and assignees (pull-people.ts). */
+  readonly people: PullPeople
+
+  constructor(private readonly client: ForgeClient) {
+    this.people = new PullPeople(client)
+  }
 
   private get github(): boolean {
     return this.client.kind === 'github'
@@ -205,24 +213,14 @@ export class PullsApi {
     await this.client.call('POST', path, { ...call, body: { labels } })
   }
 
-  async requestReviewers(owner: string, repo: string, n: number, users: string[], teams: string[], call: CallOptions) {
-    const path = repoApiPath(owner, repo, 'pulls', `${n}`, 'requested_reviewers')
-    await this.client.call('POST', path, { ...call, body: { reviewers: users, team_reviewers: teams } })
-  }
-
-  /** GitHub `POST /issues/{n}/assignees`; Gitea takes them on `PATCH /pulls/{n}`. */
-  async assign(owner: string, repo: string, n: number, users: string[], call: CallOptions) {
-    if (!this.github) return this.update(owner, repo, n, { assignees: users }, call)
-    await this.client.call('POST', repoApiPath(owner, repo, 'issues', `${n}`, 'assignees'), {
-      ...call,
-      body: { assignees: users }
-    })
-  }
-
   /**
    * Merge once the base branch's protection allows. GitHub: GraphQL `enablePullRequestAutoMerge`,
-   * which refuses a pull request with nothing to wait for ("is in clean status"): that one is
-   * merged directly (`PUT /pulls/{n}/merge`). Gitea/Forgejo: see mergeOnGitea.
+   * which refuses a pull request that no required check holds: "is in clean status" (nothing
+   * pending) and "is in unstable status" (checks no rule requires failing or pending: "Merging is
+   * allowed", GitHub's definition quoted in octokit/octokit.net#1763;
+   * peter-evans/enable-pull-request-automerge#355). Both are merged directly (`PUT
+   * /pulls/{n}/merge`), which branch protection still gates; the unstable one says so.
+   * Gitea/Forgejo: see mergeOnGitea.
    */
   async autoMerge(
     owner: string,
@@ -235,10 +233,11 @@ export class PullsApi {
       if (!this.github) return await this.mergeOnGitea(owner, repo, pull, method, call)
       const refused = await this.enableOnGithub(pull, method, call)
       if (refused === null) return { kind: 'enabled' as const }
-      if (!/clean status/i.test(refused)) return { kind: 'refused' as const, reason: refused }
+      const nothingRequired = /is in (clean|unstable) status/i.exec(refused)
+      if (!nothingRequired) return { kind: 'refused' as const, reason: refused }
       const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge')
       await this.client.call('PUT', path, { ...call, body: { merge_method: method } })
-      return { kind: 'merged' as const }
+      return nothingRequired[1].toLowerCase() === 'unstable' ? { kind: 'merged', unstable: true } : { kind: 'merged' }
     } catch (error) {
       if (!(error instanceof ApiError) || error.transient) throw error
       return { kind: 'refused' as const, reason: error.message }
@@ -335,8 +334,11 @@ export function pullState(data: unknown): PullState {
     headSha:
       typeof object(raw.head ?? {}, 'head').sha === 'string' ? String(object(raw.head ?? {}, 'head').sha) : undefined,
     labels: names(raw.labels, 'name'),
-    assignees: names(raw.assignees, 'login'),
-    reviewers: names(raw.requested_reviewers, 'login')
+    assignees: logins(raw.assignees),
+    reviewers: logins(raw.requested_reviewers),
+    // GitHub's requested_teams by slug (what its team_reviewers takes); Gitea's
+    // requested_reviewers_teams (its swagger from 1.23 on) by name, which its team_reviewers takes.
+    teamReviewers: [...names(raw.requested_teams, 'slug'), ...names(raw.requested_reviewers_teams, 'name')]
   }
 }
 

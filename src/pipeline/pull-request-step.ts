@@ -132,6 +132,8 @@ function mergeWords(merge: MergeAsked | undefined): string | undefined {
   if (merge.kind === 'refused') return `auto-merge refused: ${merge.reason}`
   if (merge.kind === 'scheduled')
     return `auto-merge scheduled: not mergeable yet (${merge.waiting}); the forge merges it once that changes`
+  if (merge.kind === 'merged' && merge.unstable)
+    return 'merged: no check is required, so GitHub merged it with checks still pending or failing'
   return merge.kind === 'merged' ? 'merged' : 'auto-merge enabled'
 }
 

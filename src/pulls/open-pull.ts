@@ -62,12 +62,11 @@ export async function ensurePull(t: Target, open: PullState | null): Promise<Pul
  * Labels, reviewers and assignees on a pull request just opened. Gitea takes label ids (looked
  * up from the repository's and the organisation's labels: a name that is neither is a warning,
  * not a failure); GitHub takes names and creates a missing label. Each is its own request, so
- * one refusal says its words and the rest still apply.
+ * one refusal says its words and the rest still apply. An assignee the forge left out without a
+ * word (GitHub, without push access) is a note.
  */
 export async function dressPull(t: Target, n: number, has?: PullState): Promise<string[]> {
   const { api, owner, repo, call } = t
-  // A rolling branch's pull request found open gets only what it lacks.
-  const pr = has ? missingOn(t.pr, has) : t.pr
   const notes: string[] = []
   const attempt = async (what: string, request: () => Promise<void>) => {
     try {
@@ -77,6 +76,16 @@ export async function dressPull(t: Target, n: number, has?: PullState): Promise<
       notes.push(`${what} refused: ${error.message}`)
     }
   }
+  // A rolling branch's pull request found open gets only what it lacks; reviewers only once the
+  // reviews say who has reviewed (unreadable: nobody is asked again).
+  let pr = has ? lacking(t.pr, has) : t.pr
+  if (has && pr.reviewers.length + pr.teamReviewers.length > 0) {
+    const wanted = pr
+    pr = { ...wanted, reviewers: [], teamReviewers: [] }
+    await attempt('reading its reviews', async () => {
+      pr = notReviewed(wanted, await api.pulls.people.reviewedBy(owner, repo, n, call))
+    })
+  }
   if (pr.labels.length > 0) {
     await attempt('labels', async () => {
       const missing = await api.pulls.label(owner, repo, n, pr.labels, call)
@@ -84,21 +93,41 @@ export async function dressPull(t: Target, n: number, has?: PullState): Promise<
     })
   }
   if (pr.reviewers.length + pr.teamReviewers.length > 0)
-    await attempt('reviewers', () => api.pulls.requestReviewers(owner, repo, n, pr.reviewers, pr.teamReviewers, call))
-  if (pr.assignees.length > 0) await attempt('assignees', () => api.pulls.assign(owner, repo, n, pr.assignees, call))
+    await attempt('reviewers', () =>
+      api.pulls.people.requestReviewers(owner, repo, n, pr.reviewers, pr.teamReviewers, call)
+    )
+  if (pr.assignees.length > 0)
+    await attempt('assignees', async () => {
+      const left = await api.pulls.people.assign(owner, repo, n, pr.assignees, call)
+      if (left.length > 0)
+        notes.push(`not assigned: ${left.join(', ')} (the forge ignores an assignee without push access)`)
+    })
   return notes
 }
 
-function missingOn(pr: PullRequestSettings, has: PullState): PullRequestSettings {
+/** What an open pull request lacks: labels, assignees, and reviewers whose request is not open. */
+function lacking(pr: PullRequestSettings, has: PullState): PullRequestSettings {
   return {
     ...pr,
-    labels: pr.labels.filter((l) => !has.labels.includes(l)),
-    assignees: pr.assignees.filter((a) => !has.assignees.includes(a)),
-    // Reviewers once: a review already requested (or given) is not asked for again.
-    reviewers: has.reviewers.length > 0 ? [] : pr.reviewers,
-    teamReviewers: has.reviewers.length > 0 ? [] : pr.teamReviewers
+    labels: lack(pr.labels, has.labels),
+    assignees: lack(pr.assignees, has.assignees),
+    reviewers: lack(pr.reviewers, has.reviewers),
+    teamReviewers: lack(pr.teamReviewers, has.teamReviewers)
   }
 }
+
+/**
+ * A reviewer is asked once: not while their request is open, nor once they have reviewed (a
+ * review takes them off the requests). A team is asked while no review was given: a member's
+ * review takes the team off the requests (WordPress/openverse#30; Gitea puts the member in its
+ * place, go-gitea/gitea#32334), and asking again would notify the whole team once more.
+ */
+function notReviewed(pr: PullRequestSettings, reviewed: string[]): PullRequestSettings {
+  return { ...pr, reviewers: lack(pr.reviewers, reviewed), teamReviewers: reviewed.length > 0 ? [] : pr.teamReviewers }
+}
+
+const lack = (wanted: string[], present: string[]) =>
+  wanted.filter((w) => !present.some((p) => p.toLowerCase() === w.toLowerCase()))
 
 /** auto-merge: asked once per run; a refusal leaves the pull request open and says why. */
 export async function mergeWhenGreen(t: Target, pull: PullState): Promise<MergeAsked | undefined> {

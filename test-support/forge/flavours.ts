@@ -52,6 +52,11 @@ export interface FlavourFacts {
   /** The repository JSON has `topics` (Gitea >= 1.23, #31127; Forgejo's swagger has it). */
   repoTopics: boolean
   /**
+   * A pull request's JSON lists the teams asked to review: GitHub `requested_teams`, Gitea >= 1.23
+   * and Forgejo `requested_reviewers_teams` (their swagger; 1.22's PullRequest has no such field).
+   */
+  teamRequestsListed: boolean
+  /**
    * A contents `PUT` on a file deleted since it was read (routers/api/v1/repo/file.go): Gitea
    * >= 1.25 404 "object does not exist [id: , rel_path: X]" (handleChangeRepoFilesError); 1.22-1.24
    * and Forgejo fall through to a 500, whose message production Gitea leaves empty.
@@ -113,6 +118,7 @@ const FORGEJO: FlavourFacts = {
   runsNeedOwner: false,
   runPath: (path) => path,
   repoTopics: true,
+  teamRequestsListed: true,
   deletedFileWrite: GITEA_500,
   listWithoutPage: 'all',
   heldBack: DISALLOWED,
@@ -132,6 +138,7 @@ const GITEA_1_25: FlavourFacts = {
   runsNeedOwner: true,
   runPath: (path, branch) => `${path.split('/').pop()}@refs/heads/${branch}`,
   repoTopics: true,
+  teamRequestsListed: true,
   deletedFileWrite: (path) => ({ status: 404, message: `object does not exist [id: , rel_path: ${path}]` }),
   listWithoutPage: 'all',
   heldBack: NOT_READY,
@@ -149,6 +156,7 @@ const GITHUB: FlavourFacts = {
   runsNeedOwner: false,
   runPath: (path, branch) => `${path}@${branch}`,
   repoTopics: true,
+  teamRequestsListed: true,
   rateLimits: true,
   signsBotApiCommits: true,
   // Not in forge-facts.md: what GitHub answers here is not known; its 404 is the ordinary one.
@@ -172,6 +180,7 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     runsNeedOwner: false,
     runPath: (path) => path,
     repoTopics: false,
+    teamRequestsListed: false,
     deletedFileWrite: GITEA_500,
     listWithoutPage: 'all',
     heldBack: DISALLOWED,
@@ -189,6 +198,7 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     runsNeedOwner: false,
     runPath: (path) => path,
     repoTopics: true,
+    teamRequestsListed: true,
     deletedFileWrite: GITEA_500,
     listWithoutPage: 'all',
     heldBack: DISALLOWED,
@@ -207,6 +217,7 @@ export const FACTS: Record<Flavour, FlavourFacts> = {
     runsNeedOwner: false,
     runPath: (path) => path,
     repoTopics: true,
+    teamRequestsListed: true,
     deletedFileWrite: GITEA_500,
     listWithoutPage: 'all',
     heldBack: NOT_READY,

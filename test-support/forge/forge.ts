@@ -107,6 +107,19 @@ export class TestForge {
   }
 
   /** Injects a fault for the next `times` matching requests (default: every one). */
+  /**
+   * Someone reviews a pull request: they leave its review requests (GitHub: tanium/octobot#131,
+   * Reviewable/Reviewable#571), and so does the team they review for (GitHub:
+   * WordPress/openverse#30; Gitea puts the reviewer in the team's place, go-gitea/gitea#32334).
+   */
+  review(fullName: string, number: number, login: string, state = 'APPROVED', forTeam?: string): void {
+    const pull = this.repo(fullName).pulls.find((p) => p.number === number)
+    if (!pull) throw new Error(`no pull request ${fullName}#${number}`)
+    pull.reviews = [...(pull.reviews ?? []), { login, state }]
+    pull.reviewers = (pull.reviewers ?? []).filter((r) => r !== login)
+    pull.teamReviewers = (pull.teamReviewers ?? []).filter((t) => t !== forTeam)
+  }
+
   fault(match: Match, what: FaultAction, times = Infinity): void {
     this.faults.push({ match, what, remaining: times })
   }

@@ -33,6 +33,8 @@ export interface RepoOptions {
   allowAutoMerge?: boolean
   /** Required checks on the base: auto-merge waits for them (else a merge is immediate). */
   requiredChecks?: boolean
+  /** Checks no rule requires, pending or failing on its pull requests (GitHub's "unstable" state). */
+  optionalChecksPending?: boolean
 }
 
 export interface PullRequest {
@@ -47,6 +49,8 @@ export interface PullRequest {
   labels?: string[]
   reviewers?: string[]
   teamReviewers?: string[]
+  /** Reviews given, oldest first (TestForge.review). */
+  reviews?: Array<{ login: string; state: string }>
   assignees?: string[]
   comments?: string[]
   /** auto-merge asked for, with this method. */

@@ -127,7 +127,18 @@ export const READS: Record<string, Partial<Record<FlavourFacts['family'], string
     github: ['!number', 'html_url', 'head.ref', 'base.ref', 'node_id']
   },
   'GET /repos/{owner}/{repo}/pulls': {
-    gitea: ['[].number', '[].head.ref', '[].base.ref', '[].state', '[].merged', '[].title', '[].body', '[].head.sha'],
+    gitea: [
+      '[].number',
+      '[].head.ref',
+      '[].base.ref',
+      '[].state',
+      '[].merged',
+      '[].title',
+      '[].body',
+      '[].head.sha',
+      '[].assignees.[].login',
+      '[].requested_reviewers.[].login'
+    ],
     github: [
       '[].number',
       '[].head.ref',
@@ -137,10 +148,16 @@ export const READS: Record<string, Partial<Record<FlavourFacts['family'], string
       '[].title',
       '[].body',
       '[].node_id',
-      '[].head.sha'
+      '[].head.sha',
+      '[].assignees.[].login',
+      '[].requested_reviewers.[].login',
+      '[].requested_teams.[].slug'
     ]
   },
   'GET /repos/{owner}/{repo}/pulls/{index}/commits': { gitea: ['[].commit.message'] },
+  'GET /repos/{owner}/{repo}/pulls/{index}/reviews': { gitea: ['[].state', '[].user.login'] },
+  'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews': { github: ['[].state', '[].user.login'] },
+  'POST /repos/{owner}/{repo}/issues/{issue_number}/assignees': { github: ['assignees.[].login'] },
   'GET /repos/{owner}/{repo}/pulls/{pull_number}/commits': { github: ['[].commit.message'] },
   'GET /repos/{owner}/{repo}/labels': { gitea: ['[].id', '[].name'] },
   'GET /orgs/{org}/labels': { gitea: ['[].id', '[].name'] },

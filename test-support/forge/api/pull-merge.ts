@@ -21,7 +21,10 @@ type Json = Record<string, unknown>
  *   `enablePullRequestAutoMerge`, which answers 200 with `errors` "Auto merge is not allowed for
  *   this repository" when the repository's setting is off (reported: AliceJump/ok-end-field#211)
  *   and "Pull request Pull request is in clean status" when nothing is pending (reported:
- *   peter-evans/enable-pull-request-automerge#1118).
+ *   peter-evans/enable-pull-request-automerge#1118), "... is in unstable status" when checks no
+ *   rule requires are pending or failing (reported: peter-evans/enable-pull-request-automerge#355;
+ *   "Failing/pending commit status that is not part of the required status checks. Merging is
+ *   allowed.", octokit/octokit.net#1763), where `PUT merge` merges.
  * A merge here is one commit on the base with the head's tree (the bump branch is the base plus
  * the pin), with both tips as parents; the methods differ on a real forge, not here.
  */
@@ -80,6 +83,8 @@ export class PullMergeApi {
     if (!meta || !pull)
       return fail(`Could not resolve to a node with the global id of '${String(variables.id)}'`, 'NOT_FOUND')
     if (!meta.allowAutoMerge) return fail('Auto merge is not allowed for this repository')
+    if (!meta.requiredChecks && meta.optionalChecksPending)
+      return fail('Pull request Pull request is in unstable status')
     if (!meta.requiredChecks) return fail('Pull request Pull request is in clean status')
     pull.autoMerge = String(variables.method ?? 'MERGE')
     const enabledAt = new Date().toISOString()

@@ -185,8 +185,10 @@ export class PullsApi {
   }
 
   /**
-   * `POST /pulls/{n}/requested_reviewers` {reviewers, team_reviewers}: 201. GitHub refuses a team
-   * given as org/team with 422 (its team reviewers are slugs).
+   * `POST /pulls/{n}/requested_reviewers` {reviewers, team_reviewers}: 201, added to the requests
+   * (GitHub's description: "Requests reviews ... from a given set of users and/or teams"; Gitea
+   * makes a review request per name). GitHub refuses a team given as org/team with 422 (its team
+   * reviewers are slugs).
    */
   async reviewers(meta: RepoMeta, number: number, body: Json): Promise<ApiAnswer> {
     const pull = meta.pulls.find((p) => p.number === number)
@@ -194,20 +196,65 @@ export class PullsApi {
     const teams = Array.isArray(body.team_reviewers) ? body.team_reviewers.map(String) : []
     if (this.github && teams.some((t) => t.includes('/')))
       return errorAnswer(this.facts, this.baseUrl, 422, 'Validation Failed')
-    pull.reviewers = Array.isArray(body.reviewers) ? body.reviewers.map(String) : []
-    pull.teamReviewers = teams
+    const users = Array.isArray(body.reviewers) ? body.reviewers.map(String) : []
+    pull.reviewers = [...new Set([...(pull.reviewers ?? []), ...users])]
+    pull.teamReviewers = [...new Set([...(pull.teamReviewers ?? []), ...teams])]
     return ok(this.github ? await this.json(meta, pull) : [], 201)
   }
 
-  /** GitHub `POST /issues/{n}/assignees`: 201 with the issue. */
-  async assignees(meta: RepoMeta, number: number, body: Json): Promise<ApiAnswer> {
+  /**
+   * `GET /pulls/{n}/reviews`, oldest first. Gitea lists each open review request as a review of
+   * state REQUEST_REVIEW (models/issues/review.go ReviewTypeRequest; the API converts every
+   * review type, modules/structs/pull_review.go); GitHub lists submitted reviews only.
+   */
+  async reviews(meta: RepoMeta, number: number): Promise<ApiAnswer> {
     const pull = meta.pulls.find((p) => p.number === number)
     if (!pull) return notFound(this.facts, this.baseUrl, 'repo')
-    pull.assignees = Array.isArray(body.assignees) ? body.assignees.map(String) : []
+    const user = (login: string) => ({ login, id: login.length })
+    const given = (pull.reviews ?? []).map((r, i) => ({ id: i + 1, user: user(r.login), state: r.state, body: '' }))
+    const asked = this.github
+      ? []
+      : (pull.reviewers ?? []).map((login, i) => ({
+          id: 100 + i,
+          user: user(login),
+          state: 'REQUEST_REVIEW',
+          body: ''
+        }))
+    return ok([...given, ...asked])
+  }
+
+  /**
+   * GitHub `POST /issues/{n}/assignees`: 201 with the issue; added to the assignees ("Users already
+   * assigned to an issue are not replaced"), and a user without push access left out without a
+   * word ("Assignees are silently ignored otherwise"; both from its OpenAPI description).
+   */
+  async assignees(meta: RepoMeta, number: number, body: Json, withoutPush: ReadonlySet<string>): Promise<ApiAnswer> {
+    const pull = meta.pulls.find((p) => p.number === number)
+    if (!pull) return notFound(this.facts, this.baseUrl, 'repo')
+    const asked = Array.isArray(body.assignees) ? body.assignees.map(String) : []
+    pull.assignees = [...new Set([...(pull.assignees ?? []), ...asked.filter((a) => !withoutPush.has(a))])]
     // An issue, not a pull request: no head, base or merge fields.
     const issue = await this.json(meta, pull)
-    for (const field of ['head', 'base', 'merged_at', 'requested_reviewers', 'draft']) delete issue[field]
+    for (const field of ['head', 'base', 'merged_at', 'requested_reviewers', 'requested_teams', 'draft'])
+      delete issue[field]
     return ok({ ...issue, pull_request: { url: issue.url } }, 201)
+  }
+
+  /** GitHub's team-simple: the fields its description requires. */
+  private team(meta: RepoMeta, slug: string): Json {
+    const url = `${this.baseUrl}${this.facts.apiBase}/orgs/${meta.owner}/teams/${slug}`
+    return {
+      id: slug.length,
+      node_id: `T_${slug}`,
+      url,
+      members_url: `${url}/members{/member}`,
+      name: slug,
+      description: null,
+      permission: 'pull',
+      html_url: `${this.baseUrl}/orgs/${meta.owner}/teams/${slug}`,
+      repositories_url: `${url}/repos`,
+      slug
+    }
   }
 
   async json(meta: RepoMeta, pull: PullRequest): Promise<Json> {
@@ -238,9 +285,16 @@ export class PullsApi {
             node_id: `PR_${meta.id}_${pull.number}`,
             draft: pull.draft === true,
             merged_at: pull.merged ? '2026-01-01T00:00:00Z' : null,
-            requested_reviewers: (pull.reviewers ?? []).map(user)
+            requested_reviewers: (pull.reviewers ?? []).map(user),
+            requested_teams: (pull.teamReviewers ?? []).map((slug) => this.team(meta, slug))
           }
-        : { merged: pull.merged === true, requested_reviewers: (pull.reviewers ?? []).map(user) })
+        : {
+            merged: pull.merged === true,
+            requested_reviewers: (pull.reviewers ?? []).map(user),
+            ...(this.facts.teamRequestsListed
+              ? { requested_reviewers_teams: (pull.teamReviewers ?? []).map((name, i) => ({ id: i + 1, name })) }
+              : {})
+          })
     }
   }
 }

@@ -42,7 +42,7 @@ export class RestApi {
     private readonly store: RepoStore,
     private readonly facts: FlavourFacts,
     private readonly baseUrl: string,
-    github: GithubState
+    private readonly github: GithubState
   ) {
     this.repos = new ReposApi(store, facts, baseUrl, github)
     this.contents = new ContentsApi(store, facts, baseUrl, github)
@@ -114,7 +114,9 @@ export class RestApi {
       if (route === 'GET pulls/commits') return this.pulls.commits(meta, number)
       if (route === 'POST issues/labels') return this.pulls.labels(meta, number, body)
       if (route === 'POST pulls/requested_reviewers') return this.pulls.reviewers(meta, number, body)
-      if (route === 'POST issues/assignees' && github) return this.pulls.assignees(meta, number, body)
+      if (route === 'GET pulls/reviews') return this.pulls.reviews(meta, number)
+      if (route === 'POST issues/assignees' && github)
+        return this.pulls.assignees(meta, number, body, this.github.withoutPush)
       if (route === (github ? 'PUT pulls/merge' : 'POST pulls/merge')) return this.merges.merge(meta, number, body)
     }
     if (method === 'GET' && rest === '/labels' && !github) return this.pulls.listLabels(meta, undefined, query)
