@@ -38066,11 +38066,11 @@ async function writeShardFile(settings, results, position, stopped) {
  * another version or n, or stopped makes the report fail, naming it: its templates are unknown.
  */
 async function readShardFiles(settings) {
-    const files = await shardFiles(settings.shardResults);
-    if (files.length === 0)
+    const { files, unreadable } = await shardFiles(settings.shardResults);
+    if (files.length + unreadable.length === 0)
         throw new InputError(`shard-results: no shard results found below ${settings.shardResults}`);
-    const count = files[0].shard.count;
-    const problems = [];
+    const count = files[0]?.shard.count ?? unreadable[0].count;
+    const problems = unreadable.map((u) => `shard ${u.index}/${u.count}: ${u.file} could not be read (${u.why}); its upload may have been cut short: run that shard again`);
     const seen = new Map();
     for (const f of files) {
         if (f.version !== settings.version)
@@ -38085,7 +38085,7 @@ async function readShardFiles(settings) {
             problems.push(`shard ${f.shard.index}/${f.shard.count} stopped: ${f.stopped}`);
     }
     for (let i = 1; i <= count; i++)
-        if (!seen.has(i))
+        if (!seen.has(i) && !unreadable.some((u) => u.index === i))
             problems.push(`shard ${i}/${count} is missing (its run failed or its artifact was not downloaded)`);
     const results = [...seen.values()]
         .flatMap((f) => f.results)
@@ -38096,23 +38096,33 @@ async function readShardFiles(settings) {
     return { results, stop };
 }
 async function shardFiles(dir) {
-    const found = [];
+    const files = [];
+    const unreadable = [];
     const walk = async (at, depth) => {
         for (const entry of await (0,promises_namespaceObject.readdir)(at, { withFileTypes: true }).catch(() => [])) {
             const path = (0,external_node_path_namespaceObject.join)(at, entry.name);
+            const name = /^shard-(\d+)-of-(\d+)\.json$/.exec(entry.name);
             if (entry.isDirectory() && depth < 3)
                 await walk(path, depth + 1);
-            else if (entry.isFile() && /^shard-\d+-of-\d+\.json$/.test(entry.name)) {
-                const data = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+            else if (entry.isFile() && name) {
+                let data;
+                try {
+                    data = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+                }
+                catch (error) {
+                    const why = error.message;
+                    unreadable.push({ file: (0,external_node_path_namespaceObject.relative)(dir, path), index: Number(name[1]), count: Number(name[2]), why });
+                    continue;
+                }
                 // Unreadable state fails closed: a file that is not a shard's is an error, not skipped.
-                if (data.format !== 'runtime-cascade-shard/1')
+                if (data?.format !== 'runtime-cascade-shard/1')
                     throw new InputError(`shard-results: ${path} is not a shard results file`);
-                found.push(data);
+                files.push(data);
             }
         }
     };
     await walk(dir, 0);
-    return found;
+    return { files, unreadable };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/shards.ts

@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { TestForge } from '../../test-support/forge/forge.js'
 import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction } from '../../test-support/run-action.js'
 import { inputsFor, resultsOf, template } from '../../test-support/scenario.js'
+import { downloadedTo, downloads, handover, SHARD_FORGES, shardWorkflows } from '../../test-support/shard-workflows.js'
 
 /**
  * Shards over a job matrix: three runs with `shard: i/3`, each writing its results file, then
@@ -86,11 +87,61 @@ describe('shards and the report', () => {
     expect(merged.stdout).toMatch(/shard 2\/3 stopped: the token was rejected/)
   })
 
+  it('a shard file cut short: the report names the file and the shard, and still shows the others', async () => {
+    await seed()
+    for (const i of [1, 2, 3]) await shardRun(i)
+    const file = join(dir, 'artifact-2', 'shard-2-of-3.json')
+    await writeFile(file, (await readFile(file, 'utf8')).slice(0, 27))
+    const merged = await reportRun()
+    expect(merged.exitCode).toBe(1)
+    expect(merged.stdout).toMatch(
+      /::error::the report is incomplete: shard 2\/3: artifact-2\/shard-2-of-3\.json could not be read \(.*JSON.*\); its upload may have been cut short: run that shard again/
+    )
+    expect(merged.stdout).not.toMatch(/shard 2\/3 is missing/)
+    expect(resultsOf(merged.outputs).length).toBeGreaterThan(0)
+  })
+
   it('a bad shard input is refused before any request', async () => {
     const run = await runAction(inputsFor(forge, 'tpl-a', { shard: '4/3' }))
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain('shard: "4/3" is not i/n')
     expect(forge.requests).toEqual([])
+  })
+})
+
+// docs/shards.md gives a workflow per forge; each hands the shards' files to the report through
+// its own artifact actions, whose download layouts differ (test-support/shard-workflows.ts).
+describe('the shard workflow of each forge, as docs/shards.md gives it', () => {
+  it('the report reads the layout each workflow’s download makes, and merges every shard', async () => {
+    await seed()
+    for (const i of [1, 2, 3]) await shardRun(i)
+    const workflows = shardWorkflows()
+    for (const forgeName of SHARD_FORGES) {
+      const h = handover(workflows[forgeName])
+      const workspace = join(dir, `report-${forgeName}`)
+      for (const i of [1, 2, 3]) {
+        // Each shard job wrote into its own workspace's shard-results, which upload sends.
+        expect([forgeName, h.upload.path.replace(/\/+$/, '')]).toEqual([forgeName, h.shardResults])
+        const artifact = h.upload.name.replace('${{ matrix.shard }}', String(i))
+        if (!downloads(h.download, artifact)) continue
+        const to = join(workspace, downloadedTo(h.download, artifact))
+        await mkdir(to, { recursive: true })
+        await cp(join(dir, `artifact-${i}`), to, { recursive: true })
+      }
+      const merged = await runAction({
+        version: '1.2.3',
+        mode: 'report',
+        'shard-results': join(workspace, h.reportReads),
+        'server-url': forge.url,
+        'api-url': forge.apiUrl
+      })
+      expect([forgeName, merged.outputs['failed-templates'], merged.stdout]).toEqual([
+        forgeName,
+        'acme/tpl-typo',
+        expect.not.stringContaining('incomplete')
+      ])
+      expect([forgeName, resultsOf(merged.outputs).length]).toEqual([forgeName, NAMES.length])
+    }
   })
 })
 

@@ -1,5 +1,5 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import type { Settings, Shard } from '../inputs/settings.js'
 import type { TemplateResult } from '../pipeline/template-result.js'
 import { InputError } from '../shared/errors.js'
@@ -43,10 +43,14 @@ export async function writeShardFile(
 export async function readShardFiles(
   settings: Settings
 ): Promise<{ results: TemplateResult[]; stop: RunStopError | null }> {
-  const files = await shardFiles(settings.shardResults)
-  if (files.length === 0) throw new InputError(`shard-results: no shard results found below ${settings.shardResults}`)
-  const count = files[0].shard.count
-  const problems: string[] = []
+  const { files, unreadable } = await shardFiles(settings.shardResults)
+  if (files.length + unreadable.length === 0)
+    throw new InputError(`shard-results: no shard results found below ${settings.shardResults}`)
+  const count = files[0]?.shard.count ?? unreadable[0].count
+  const problems = unreadable.map(
+    (u) =>
+      `shard ${u.index}/${u.count}: ${u.file} could not be read (${u.why}); its upload may have been cut short: run that shard again`
+  )
   const seen = new Map<number, ShardFile>()
   for (const f of files) {
     if (f.version !== settings.version)
@@ -58,7 +62,7 @@ export async function readShardFiles(
     if (f.stopped) problems.push(`shard ${f.shard.index}/${f.shard.count} stopped: ${f.stopped}`)
   }
   for (let i = 1; i <= count; i++)
-    if (!seen.has(i))
+    if (!seen.has(i) && !unreadable.some((u) => u.index === i))
       problems.push(`shard ${i}/${count} is missing (its run failed or its artifact was not downloaded)`)
   const results = [...seen.values()]
     .flatMap((f) => f.results)
@@ -69,21 +73,38 @@ export async function readShardFiles(
   return { results, stop }
 }
 
-async function shardFiles(dir: string): Promise<ShardFile[]> {
-  const found: ShardFile[] = []
+/** A shard's file that is not JSON: named by its path below shard-results and the shard its name gives. */
+interface Unreadable {
+  file: string
+  index: number
+  count: number
+  why: string
+}
+
+async function shardFiles(dir: string): Promise<{ files: ShardFile[]; unreadable: Unreadable[] }> {
+  const files: ShardFile[] = []
+  const unreadable: Unreadable[] = []
   const walk = async (at: string, depth: number): Promise<void> => {
     for (const entry of await readdir(at, { withFileTypes: true }).catch(() => [])) {
       const path = join(at, entry.name)
+      const name = /^shard-(\d+)-of-(\d+)\.json$/.exec(entry.name)
       if (entry.isDirectory() && depth < 3) await walk(path, depth + 1)
-      else if (entry.isFile() && /^shard-\d+-of-\d+\.json$/.test(entry.name)) {
-        const data = JSON.parse(await readFile(path, 'utf8')) as ShardFile
+      else if (entry.isFile() && name) {
+        let data: ShardFile
+        try {
+          data = JSON.parse(await readFile(path, 'utf8')) as ShardFile
+        } catch (error) {
+          const why = (error as Error).message
+          unreadable.push({ file: relative(dir, path), index: Number(name[1]), count: Number(name[2]), why })
+          continue
+        }
         // Unreadable state fails closed: a file that is not a shard's is an error, not skipped.
-        if (data.format !== 'runtime-cascade-shard/1')
+        if (data?.format !== 'runtime-cascade-shard/1')
           throw new InputError(`shard-results: ${path} is not a shard results file`)
-        found.push(data)
+        files.push(data)
       }
     }
   }
   await walk(dir, 0)
-  return found
+  return { files, unreadable }
 }

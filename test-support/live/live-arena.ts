@@ -280,21 +280,43 @@ export class LiveArena implements Arena {
     inputs: Record<string, string>,
     where: { runsOn?: string; entry?: 'node20' } = {}
   ): Promise<string> {
-    if (!this.made.has(`${this.owner}/runtime-cascade`)) await this.publishAction()
-    const release = `${this.owner}/${name}`
-    await this.client.call('POST', `/orgs/${this.owner}/repos`, { name, auto_init: false, default_branch: 'main' })
-    this.made.add(release)
-    await this.client.call('PUT', `/repos/${release}/actions/secrets/CASCADE_TOKEN`, { data: this.scratch.bot.token })
     const step = Object.entries({ token: '${{ secrets.CASCADE_TOKEN }}', ...inputs }).map(
       ([k, v]) => `          ${k}: ${JSON.stringify(v)}`
     )
     const workflow = ['on: push', 'jobs:', '  cascade:', `    runs-on: ${where.runsOn ?? this.runsOn}`, '    steps:']
     const uses = `${this.owner}/runtime-cascade${where.entry ? `/${where.entry}` : ''}@main`
     workflow.push(`      - uses: ${uses}`, '        with:', ...step, '')
-    await this.client.seed(release, { '.gitea/workflows/cascade.yml': workflow.join('\n') }, 'main', 'release')
+    return this.workflow(name, workflow.join('\n'))
+  }
+
+  /**
+   * A release repository `name` whose one workflow is `yaml`, run on push, with the bot's token as
+   * the secret CASCADE_TOKEN and the action published as `<owner>/runtime-cascade@main`; resolves
+   * with the workflow's combined commit status.
+   */
+  async workflow(name: string, yaml: string): Promise<string> {
+    if (!this.made.has(`${this.owner}/runtime-cascade`)) await this.publishAction()
+    const release = `${this.owner}/${name}`
+    await this.client.call('POST', `/orgs/${this.owner}/repos`, { name, auto_init: false, default_branch: 'main' })
+    this.made.add(release)
+    await this.client.call('PUT', `/repos/${release}/actions/secrets/CASCADE_TOKEN`, { data: this.scratch.bot.token })
+    await this.client.seed(release, { '.gitea/workflows/cascade.yml': yaml }, 'main', 'release')
     // Until the push is taken in, Gitea 1.22.6 answers the status 500 "no open git repo found in context".
     await this.settled(release)
     return this.combinedStatus(release)
+  }
+
+  /** Each job's commit status on the release repository `name`, by its context ("cascade / report (push)"). */
+  async jobStates(name: string): Promise<Record<string, string>> {
+    const { data } = await this.client.call('GET', `/repos/${this.owner}/${name}/commits/main/status`)
+    const rows = ((data as { statuses?: unknown[] }).statuses ?? []) as Array<{ context?: string; status?: string }>
+    return Object.fromEntries(rows.map((r) => [String(r.context), String(r.status)]))
+  }
+
+  /** Whether the forge holds `actions/<name>` (DEFAULT_ACTIONS_URL = self resolves `uses:` there). */
+  async hasAction(name: string): Promise<boolean> {
+    const { status } = await this.client.call('GET', `/repos/actions/${name}`, undefined, { ok: [404] })
+    return status === 200
   }
 
   private async publishAction(): Promise<void> {

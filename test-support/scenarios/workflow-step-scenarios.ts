@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals'
 import type { LiveArena } from '../live/live-arena.js'
+import { forLiveRun, shardWorkflows } from '../shard-workflows.js'
 import type { Scenario } from './scenario.js'
 
 export const workflowStepScenarios: Scenario[] = [
@@ -36,6 +37,36 @@ export const workflowStepScenarios: Scenario[] = [
       const node20 = await live.releaseWorkflow('release-node20', inputs, { runsOn: live.oldRunsOn, entry: 'node20' })
       expect(node20).toBe('success')
       expect(await arena.file(t, '.runtime-version')).toBe('1.2.3\n')
+    }
+  },
+  {
+    name: "docs/shards.md's Gitea workflow on the forge's runner: three shards and the report, merged through Gitea's artifacts",
+    needs: 'workflow-step',
+    async run(arena) {
+      const live = arena as LiveArena
+      // The v3 artifact actions must be on the forge (docs/live-forges.md says how to mirror them).
+      if (!(await live.hasAction('upload-artifact')) || !(await live.hasAction('download-artifact'))) return
+      const names = ['shard-a', 'shard-b', 'shard-c', 'shard-d', 'shard-e']
+      for (const name of names) await arena.template(name)
+      const run = (templates: string) =>
+        forLiveRun(shardWorkflows().gitea, {
+          action: `${arena.owner}/runtime-cascade@main`,
+          templates,
+          version: '1.2.3',
+          runsOn: live.runsOn
+        })
+      const full = (list: string[]) => list.map((n) => `${arena.owner}/${n}`).join(' ')
+      expect(await live.workflow('shards', run(full(names)))).toBe('success')
+      for (const name of names) expect(await arena.file(`${arena.owner}/${name}`, '.runtime-version')).toBe('1.2.3\n')
+      // A typo in one shard's share: that shard's step fails (continue-on-error), the report job says so.
+      expect(await live.workflow('shards-typo', run(full([...names, 'shard-typo'])))).toBe('failure')
+      const jobs = Object.entries(await live.jobStates('shards-typo'))
+      expect(jobs.filter(([context]) => /report/.test(context)).map(([, state]) => state)).toEqual(['failure'])
+      expect(jobs.filter(([context]) => !/report/.test(context)).map(([, state]) => state)).toEqual([
+        'success',
+        'success',
+        'success'
+      ])
     }
   }
 ]
