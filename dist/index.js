@@ -31629,6 +31629,8 @@ class ApiError extends Error {
     name = 'ApiError';
     /** Set when the answer was a rate limit (GitHub): when the quota returns. */
     rateLimited;
+    /** Set when the request was never sent for want of a credential: no App installation on the owner. */
+    notInstalled;
     constructor(status, message, transient = false, 
     /** The server's own words (redacted, one line), when it sent any. */
     serverText = '', retryAfterMs) {
@@ -31640,11 +31642,13 @@ class ApiError extends Error {
     }
     /** The same failure, its message prefixed with what was being done. */
     during(what) {
-        return this.withMessage(`${what}: ${this.message}`);
+        // A request never sent was not "during" anything: the owner's missing installation says it all.
+        return this.notInstalled ? this : this.withMessage(`${what}: ${this.message}`);
     }
     withMessage(message) {
         const copy = new ApiError(this.status, message, this.transient, this.serverText, this.retryAfterMs);
         copy.rateLimited = this.rateLimited;
+        copy.notInstalled = this.notInstalled;
         return copy;
     }
 }
@@ -32357,6 +32361,911 @@ function bothPaces(paces) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/forge/token-check.ts
+
+
+
+/**
+ * Checks the token once, before any template: Gitea/Forgejo `GET /user` and GitHub
+ * `GET /rate_limit` (which works for every GitHub token kind, costs no quota and says how much
+ * is left) go out together, one round trip. A rejected token (401) stops the run there: two
+ * requests in all, no git. The answers also say which kind of forge this is.
+ */
+async function checkToken(api, apiUrl, retries) {
+    const call = { group: new RetryGroup(retries), subject: 'token check' };
+    const [user, rate] = await Promise.allSettled([api.user(call), api.rateLimit(call)]);
+    for (const outcome of [user, rate]) {
+        if (outcome.status === 'rejected' && outcome.reason instanceof TokenRejectedError)
+            throw outcome.reason;
+    }
+    for (const outcome of [user, rate]) {
+        if (outcome.status === 'rejected' && !(outcome.reason instanceof ApiError))
+            throw outcome.reason;
+    }
+    const failure = (o) => (o.status === 'rejected' ? o.reason : null);
+    const [userError, rateError] = [failure(user), failure(rate)];
+    if (userError?.transient && rateError?.transient) {
+        throw new ForgeFailingError(apiUrl, userError.message, 2);
+    }
+    const kind = api.kind ?? 'gitea';
+    if (kind === 'github') {
+        const quota = rate.status === 'fulfilled' ? rate.value : null;
+        // App installation tokens may not read /user (403 "Resource not accessible by integration").
+        const who = user.status === 'fulfilled' ? user.value : undefined;
+        const left = quota ? `; quota ${quota.remaining} of ${quota.limit} left until ${quota.reset.toISOString()}` : '';
+        const whose = who
+            ? `, user ${who}`
+            : userError?.status === 403
+                ? ' (an App installation token: GitHub does not say whose)'
+                : '';
+        const limits = api.traits.rateLimited ? '' : '; it announces no rate limits';
+        return { quota, summary: `token accepted by ${api.traits.name}${whose}${left}${limits}` };
+    }
+    if (user.status === 'fulfilled') {
+        return { quota: null, summary: `token accepted by Gitea/Forgejo, user ${user.value}` };
+    }
+    // A 403 is an accepted token that may not read the user (no read:user scope): fine here.
+    if (userError?.status === 403) {
+        return {
+            quota: null,
+            summary: `token accepted by Gitea/Forgejo (it may not read /user: ${userError.message})`
+        };
+    }
+    if (userError?.transient)
+        throw new ForgeFailingError(apiUrl, userError.message, 2);
+    // Neither answered as a forge API would: the base URL is most likely wrong.
+    throw new RunStopError(`api-url ${apiUrl} does not answer like a forge's API (GET /user: ${userError?.message}; ` +
+        `GET /rate_limit: ${rateError?.message ?? 'ok'}). Gitea/Forgejo use <server>/api/v1, GitHub https://api.github.com.`, 'not attempted: the API could not be used', 'the API could not be used');
+}
+
+;// CONCATENATED MODULE: ./src/shared/constants.ts
+/**
+ * Every input and output name of the action, in one place (as actions/cache keeps them): the
+ * code reads them from here, and a unit test holds this list to action.yml, so a name cannot drift.
+ */
+const Inputs = {
+    Version: 'version',
+    VersionPattern: 'version-pattern',
+    AllowPrefixChange: 'allow-prefix-change',
+    Templates: 'templates',
+    TemplatesFile: 'templates-file',
+    Token: 'token',
+    AppId: 'app-id',
+    AppPrivateKey: 'app-private-key',
+    Owner: 'owner',
+    ServerUrl: 'server-url',
+    ApiUrl: 'api-url',
+    Branch: 'branch',
+    VersionFile: 'version-file',
+    Pins: 'pins',
+    CommitSigning: 'commit-signing',
+    ProbePath: 'probe-path',
+    MaxAttempts: 'max-attempts',
+    Concurrency: 'concurrency',
+    DryRun: 'dry-run',
+    FailOnError: 'fail-on-error',
+    CommitMessage: 'commit-message',
+    AuthorName: 'author-name',
+    AuthorEmail: 'author-email',
+    RetryDelayMs: 'retry-delay-ms',
+    RequestTimeoutMs: 'request-timeout-ms',
+    GitTimeoutMs: 'git-timeout-ms',
+    Mode: 'mode',
+    PrBranch: 'pr-branch',
+    PrTitle: 'pr-title',
+    PrBody: 'pr-body',
+    MaxBuildsInFlight: 'max-builds-in-flight',
+    BuildsPerMinute: 'builds-per-minute',
+    Shard: 'shard',
+    ShardResults: 'shard-results',
+    PrLabels: 'pr-labels',
+    PrReviewers: 'pr-reviewers',
+    PrTeamReviewers: 'pr-team-reviewers',
+    PrAssignees: 'pr-assignees',
+    PrDraft: 'pr-draft',
+    AutoMerge: 'auto-merge',
+    CloseSuperseded: 'close-superseded',
+    ClosedPr: 'closed-pr',
+    Downgrade: 'downgrade',
+    Transport: 'transport',
+    RequireConsumer: 'require-consumer',
+    VerifyBuild: 'verify-build',
+    VerifyTimeout: 'verify-timeout',
+    RateLimitWait: 'rate-limit-wait'
+};
+const Outputs = {
+    FailedTemplates: 'failed-templates',
+    RetryableTemplates: 'retryable-templates',
+    UpdatedTemplates: 'updated-templates',
+    UnchangedTemplates: 'unchanged-templates',
+    LaggingTemplates: 'lagging-templates',
+    SkippedTemplates: 'skipped-templates',
+    Results: 'results',
+    Builds: 'builds',
+    PullRequests: 'pull-requests'
+};
+
+;// CONCATENATED MODULE: ./src/shared/errors.ts
+/** A bad input: reported before any network call, naming the value at fault. */
+class InputError extends Error {
+    name = 'InputError';
+}
+
+;// CONCATENATED MODULE: ./src/inputs/defaults.ts
+
+/**
+ * The defaults action.yml declares, for runners that do not apply them (a unit test keeps the
+ * two in step). Inputs whose action.yml default is a `${{ }}` expression are not here: they fall
+ * back to the runner's GITHUB_* variables instead.
+ */
+const DEFAULTS = {
+    [Inputs.AppId]: '',
+    [Inputs.AppPrivateKey]: '',
+    [Inputs.VersionPattern]: '',
+    [Inputs.AllowPrefixChange]: 'false',
+    [Inputs.VersionFile]: '',
+    [Inputs.Pins]: '',
+    [Inputs.CommitSigning]: 'auto',
+    [Inputs.ProbePath]: [
+        '.github/workflows/publish-image.yml',
+        '.gitea/workflows/publish-image.yml',
+        '.forgejo/workflows/publish-image.yml'
+    ].join('\n'),
+    [Inputs.MaxAttempts]: '3',
+    [Inputs.Concurrency]: '4',
+    [Inputs.DryRun]: 'false',
+    [Inputs.FailOnError]: 'true',
+    [Inputs.CommitMessage]: 'chore: pin runtime to {version} (publish-runtime cascade)',
+    [Inputs.AuthorName]: 'publish-runtime cascade',
+    [Inputs.AuthorEmail]: 'publish-runtime-cascade@users.noreply.github.com',
+    [Inputs.RetryDelayMs]: '1000',
+    [Inputs.RequestTimeoutMs]: '30000',
+    [Inputs.GitTimeoutMs]: '300000',
+    [Inputs.Mode]: 'push',
+    [Inputs.PrBranch]: 'bump/runtime-{version}',
+    [Inputs.PrTitle]: 'chore: pin runtime to {version}',
+    [Inputs.PrBody]: 'Pins the runtime to {version} in {version-file}, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
+    [Inputs.Downgrade]: 'skip',
+    [Inputs.RateLimitWait]: '300',
+    [Inputs.Transport]: 'auto',
+    [Inputs.PrLabels]: '',
+    [Inputs.PrReviewers]: '',
+    [Inputs.PrTeamReviewers]: '',
+    [Inputs.PrAssignees]: '',
+    [Inputs.PrDraft]: 'false',
+    [Inputs.AutoMerge]: 'off',
+    [Inputs.CloseSuperseded]: 'true',
+    [Inputs.ClosedPr]: 'skip',
+    [Inputs.Shard]: '',
+    [Inputs.MaxBuildsInFlight]: '0',
+    [Inputs.BuildsPerMinute]: '0',
+    [Inputs.ShardResults]: '',
+    [Inputs.RequireConsumer]: 'warn',
+    [Inputs.VerifyBuild]: 'false',
+    [Inputs.VerifyTimeout]: '300'
+};
+
+;// CONCATENATED MODULE: ./src/inputs/input-values.ts
+
+
+
+// A runner that does not evaluate expressions (GitHub's local-action tool, say) passes an
+// action.yml default such as `${{ github.server_url }}` through as literal text. No input can
+// mean that literally, so it counts as unset and the fallback applies.
+const UNEVALUATED = /\$\{\{[\s\S]*\}\}/;
+/** The input as given; '' when unset or an unevaluated expression. */
+function raw(name) {
+    const value = getInput(name);
+    return UNEVALUATED.test(value) ? '' : value;
+}
+/** The input, or action.yml's default when the runner left it unset. */
+function input(name) {
+    const value = raw(name);
+    if (value !== '')
+        return value;
+    return DEFAULTS[name] ?? '';
+}
+function integer(name, min, max) {
+    const text = input(name).trim();
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+        throw new InputError(`${name}: "${text}" is not a whole number from ${min} to ${max}`);
+    }
+    return value;
+}
+function input_values_boolean(name) {
+    const text = input(name).trim();
+    if (/^(true|True|TRUE)$/.test(text))
+        return true;
+    if (/^(false|False|FALSE)$/.test(text))
+        return false;
+    throw new InputError(`${name}: "${text}" is not true or false`);
+}
+function choice(name, options) {
+    const text = input(name).trim();
+    if (!options.includes(text)) {
+        throw new InputError(`${name}: "${text}" is not one of ${options.join(', ')}`);
+    }
+    return text;
+}
+/** An http(s) base URL from the input, else from the runner's variable; no credentials, no query. */
+function baseUrl(name, fallbackEnv) {
+    const text = (raw(name) || process.env[fallbackEnv] || '').trim();
+    if (!text)
+        throw new InputError(`${name}: empty, and ${fallbackEnv} is not set`);
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError(`${name}: "${text}" is not a URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError(`${name}: "${text}" is not an http(s) URL`);
+    }
+    // Credentials in a URL end up in logs and process listings; the token input is the only way in.
+    if (url.username || url.password) {
+        throw new InputError(`${name}: must not contain credentials; pass them through the token input`);
+    }
+    if (url.search || url.hash)
+        throw new InputError(`${name}: "${text}" must not have a query or fragment`);
+    return url.toString().replace(/\/+$/, '');
+}
+/** A path inside the repository, as git and the contents API both take it. */
+function repoPath(name, text) {
+    const path = text.trim();
+    const segments = path.split('/');
+    const bad = path.length === 0 ||
+        path.length > 255 ||
+        // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+        /[\x00-\x1f\x7f\\"]/.test(path) ||
+        segments.some((s) => s === '' || s === '.' || s === '..') ||
+        segments[0].toLowerCase() === '.git';
+    if (bad)
+        throw new InputError(`${name}: "${text}" is not a relative file path inside the repository`);
+    return path;
+}
+function validBranch(name) {
+    return /^[A-Za-z0-9._/+-]{1,200}$/.test(name) && !/\.\.|\/\/|^[-/.]|[/.]$|\.lock$|@\{/.test(name);
+}
+
+;// CONCATENATED MODULE: ./src/shared/commit-marker.ts
+/**
+ * The trailer every pin commit carries. It is how the cascade knows its own commits (its bump
+ * branch, a write whose answer was lost) whoever the author is: on GitHub a signed API commit
+ * is authored by the token's account, not by `author-email`.
+ */
+const MARKER = 'Runtime-Cascade-Version';
+/** The commit message with the trailer as its last paragraph, where git looks for trailers. */
+function markedMessage(message, version) {
+    return `${message.trimEnd()}\n\n${MARKER}: ${version}\n`;
+}
+/** The version a commit message's trailer names; null when the cascade did not make it. */
+function markedVersion(message) {
+    const match = new RegExp(`^${MARKER}: *(\\S+) *$`, 'm').exec(message ?? '');
+    return match ? match[1] : null;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/pins-input.ts
+
+
+
+/** The pins' files, each once, in the order first named. */
+function pinPaths(pins) {
+    return [...new Set(pins.map((p) => p.path))];
+}
+/** What a version looks like after a prefix: the characters the `version` input allows. */
+const VERSION_AFTER_PREFIX = '(?<version>[0-9A-Za-z][0-9A-Za-z.+_-]*)';
+const OPTIONAL = /\s+\(optional\)$/;
+/**
+ * The `pins` input, one pin a line: `PATH` (the whole file), `PATH: PREFIX` (PREFIX followed by
+ * a version), or `PATH: /REGEX/` (a regular expression with a named group `version`); a line
+ * ending in ` (optional)` may find its file missing or its pattern unmatched. Blank lines and
+ * lines starting with `#` are ignored. Every path is checked as `version-file` is.
+ */
+function parsePins(text) {
+    const pins = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .map(parseLine);
+    const whole = new Set(pins.filter((p) => p.kind === 'file').map((p) => p.path));
+    const clash = pins.find((p) => p.kind === 'pattern' && whole.has(p.path));
+    if (clash)
+        throw new InputError(`pins: ${clash.path} is pinned whole and by a pattern: choose one`);
+    if (whole.size < pins.filter((p) => p.kind === 'file').length)
+        throw new InputError('pins: the same file is listed twice as a whole-file pin');
+    return pins;
+}
+function parseLine(line) {
+    const optional = OPTIONAL.test(line);
+    const body = line.replace(OPTIONAL, '');
+    const split = body.indexOf(': ');
+    // "Dockerfile:" with the prefix forgotten must never become a whole-file pin of the Dockerfile.
+    if (body.endsWith(':'))
+        throw new InputError(`pins: "${line}" has no prefix after the colon`);
+    if (split < 0) {
+        if (optional)
+            throw new InputError(`pins: "${line}": only a pattern pin can be optional`);
+        return { kind: 'file', path: repoPath(Inputs.Pins, body) };
+    }
+    const path = repoPath(Inputs.Pins, body.slice(0, split));
+    const spec = body.slice(split + 2).trim();
+    if (spec === '')
+        throw new InputError(`pins: "${line}" has no prefix after the colon`);
+    return { kind: 'pattern', path, text: `${path}: ${spec}`, regex: patternOf(spec, line), optional };
+}
+function patternOf(spec, line) {
+    const literal = /^\/(.+)\/$/.exec(spec);
+    if (!literal)
+        return new RegExp(escapeRegExp(spec) + VERSION_AFTER_PREFIX, 'g');
+    let regex;
+    try {
+        regex = new RegExp(literal[1], 'gm');
+    }
+    catch (error) {
+        throw new InputError(`pins: "${line}": not a regular expression (${error.message})`);
+    }
+    if (!/\(\?<version>/.test(literal[1]))
+        throw new InputError(`pins: "${line}": the regular expression needs a named group (?<version>...)`);
+    return regex;
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+;// CONCATENATED MODULE: ./src/inputs/template-list.ts
+
+// Gitea: letters, digits and dashes, 35 at most; GitHub: lowercase letters, digits, dashes, 50.
+const TOPIC = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/;
+// Gitea/Forgejo and GitHub accept letters, digits, '-', '_' and '.' in owner and repository
+// names. Anything else (a space, a slash too many, a shell metacharacter) is a typo or worse.
+const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+function validName(name) {
+    return NAME.test(name) && !name.includes('..') && name !== '.';
+}
+/** Splits a `templates` value: newlines, commas or spaces; `#` starts a comment to end of line. */
+function splitTemplateList(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.replace(/#.*/, ''))
+        .flatMap((line) => line.split(/[\s,]+/))
+        .filter((word) => word.length > 0);
+}
+/**
+ * Resolves names to owner/repo and sources to what they will list, validates them, and collapses
+ * duplicates case-insensitively (forges match names that way, so `Org/Repo` and `org/repo` are
+ * one repository).
+ */
+function resolveTemplates(words, defaultOwner, serverUrl) {
+    if (words.length === 0) {
+        throw new InputError('templates: the list is empty; name at least one repository (repo or owner/repo), or give templates-file');
+    }
+    const seen = new Set();
+    const refs = [];
+    for (const word of words) {
+        const source = /^(org|topic):(.*)$/i.exec(word);
+        if (source) {
+            const entry = parseSource(source[1].toLowerCase(), source[2], defaultOwner, word);
+            if (!seen.has(entry.fullName.toLowerCase()))
+                refs.push(entry);
+            seen.add(entry.fullName.toLowerCase());
+            continue;
+        }
+        const parts = repositoryWords(word, serverUrl).split('/');
+        if (parts.length > 2)
+            throw new InputError(`templates: "${word}" is not repo or owner/repo`);
+        const [owner, repo] = parts.length === 2 ? parts : [defaultOwner, parts[0]];
+        if (parts.length === 1 && !defaultOwner) {
+            throw new InputError(`templates: "${word}" has no owner and the owner input is empty; write it as owner/repo`);
+        }
+        if (!validName(owner))
+            throw new InputError(`templates: "${word}" has an invalid owner "${owner}"`);
+        if (!validName(repo))
+            throw new InputError(`templates: "${word}" has an invalid repository name "${repo}"`);
+        const key = `${owner}/${repo}`.toLowerCase();
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        refs.push({ owner, repo, fullName: `${owner}/${repo}` });
+    }
+    return refs;
+}
+function parseSource(kind, rest, defaultOwner, word) {
+    if (kind === 'org') {
+        if (!validName(rest))
+            throw new InputError(`templates: "${word}" names no organisation or user: write it as org:NAME`);
+        return { kind, owner: rest, fullName: `org:${rest}` };
+    }
+    const [topic, owner = defaultOwner] = rest.split('@');
+    if (!TOPIC.test(topic))
+        throw new InputError(`templates: "${word}" has an invalid topic "${topic}"`);
+    if (!owner)
+        throw new InputError(`templates: "${word}" has no owner and the owner input is empty; write it as topic:NAME@OWNER`);
+    if (!validName(owner))
+        throw new InputError(`templates: "${word}" has an invalid owner "${owner}"`);
+    return { kind, owner, topic, fullName: `topic:${topic}@${owner}` };
+}
+/**
+ * The forms a repository is copied in, as owner/repo: `owner/repo.git` (a clone URL's tail) and
+ * `https://<this forge>/owner/repo` (its page or clone URL). A URL on another host is refused:
+ * the token is for this forge, and the name would not be found here.
+ */
+function repositoryWords(word, serverUrl) {
+    if (!/^https?:\/\//i.test(word))
+        return word.replace(/\.git$/i, '');
+    let url;
+    try {
+        url = new URL(word);
+    }
+    catch {
+        throw new InputError(`templates: "${word}" is not a URL, nor repo or owner/repo`);
+    }
+    const server = serverUrl ? new URL(serverUrl) : undefined;
+    const base = server ? server.pathname.replace(/\/+$/, '') : '';
+    if (!server || url.origin !== server.origin) {
+        // owner/repo would name the repository of that name on this forge: another one altogether.
+        throw new InputError(`templates: "${word}" is on another host (${url.host}), not on this forge (${serverUrl ?? 'server-url'}): ` +
+            "this run's token and API are this forge's. Pin that host's templates in a step of their own, with its server-url, api-url and token");
+    }
+    if (!url.pathname.startsWith(`${base}/`))
+        throw new InputError(`templates: "${word}" is not below this forge's address (${serverUrl})`);
+    const path = url.pathname
+        .slice(base.length)
+        .replace(/^\/+|\/+$/g, '')
+        .replace(/\.git$/i, '');
+    if (path.split('/').length !== 2)
+        throw new InputError(`templates: "${word}" names no owner/repo on this forge`);
+    return decodeURIComponent(path);
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/inputs/templates-file.ts
+
+
+
+
+/**
+ * Reads `templates-file`: one template a line (`#` comments), or a JSON array of names. One list
+ * shared with the rest of a team's tooling cannot drift. An absolute path is taken as it is (a
+ * list an earlier step wrote under runner.temp, say); a relative one is in the workspace.
+ */
+function readTemplatesFile(path, workspace) {
+    const full = (0,external_node_path_namespaceObject.resolve)(workspace, path);
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(full, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? `no such file: ${full}` : code === 'EISDIR' ? `a directory: ${full}` : code;
+        throw new InputError(`templates-file: cannot read "${path}" (${why})`);
+    }
+    if (!text.trimStart().startsWith('['))
+        return splitTemplateList(text);
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new InputError(`templates-file: "${path}" looks like JSON but does not parse: ${error.message}`);
+    }
+    if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
+        throw new InputError(`templates-file: "${path}" must be a JSON array of template names (strings)`);
+    }
+    return parsed.map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/version-rule.ts
+
+/**
+ * What may be written into every template as a version. Two rules, both checked before any
+ * request:
+ * - always: 1 to 128 of letters, digits and `. + _ -`, starting with a letter or digit (the
+ *   version goes into files, commit messages and branch names), and never a word that a tool
+ *   prints for a missing value (`jq -r` prints `null`, Python `None`, JavaScript `undefined`);
+ * - the shape: by default a digit first, or `v` and a digit (semver, PEP 440 and calendar
+ *   versions all fit; `latest`, `main` and `stable` do not). A team whose versions look
+ *   otherwise describes them with `version-pattern`, a regular expression the whole value must
+ *   match.
+ */
+const SAFE = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,127}$/;
+const DEFAULT_SHAPE = /^v?[0-9][0-9A-Za-z.+_-]*$/;
+const MISSING = /^(null|none|nil|undefined|nan)$/i;
+const EXAMPLES = '1.2.3, 2024.10.1, 1.0.0rc1, 1.2.3+build.5 or v1.2.3';
+/** `version-pattern` as given: anchored to the whole value; empty keeps the default shape. */
+function versionShape(pattern) {
+    const text = pattern.trim();
+    if (!text)
+        return null;
+    try {
+        return new RegExp(`^(?:${text})$`);
+    }
+    catch (error) {
+        throw new InputError(`version-pattern: "${text}" is not a regular expression (${error.message})`);
+    }
+}
+/** The version, or an InputError that names the value and says what a version looks like. */
+function checkVersion(version, shape) {
+    const shown = JSON.stringify(version);
+    if (MISSING.test(version))
+        throw new InputError(`version: ${shown} is not a version: it is what a tool prints for a missing value (jq -r prints null). ` +
+            `Check the step that produced it; a version looks like ${EXAMPLES}`);
+    if (!SAFE.test(version))
+        throw new InputError(`version: ${shown} is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
+            `starting with a letter or digit, such as ${EXAMPLES}`);
+    if (shape && !shape.test(version))
+        throw new InputError(`version: ${shown} does not match version-pattern (${shape.source.slice(4, -2)})`);
+    if (!shape && !DEFAULT_SHAPE.test(version))
+        throw new InputError(`version: ${shown} is not a version: a version starts with a digit, or v and a digit, such as ${EXAMPLES}. ` +
+            'If your versions look otherwise, describe them with version-pattern (a regular expression)');
+    return version;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/inputs/credential-input.ts
+
+
+
+
+const TOKEN_HELP = 'token: required, or app-id with app-private-key. Pass a token with write access to every ' +
+    'template (for example `token: ${{ secrets.CASCADE_TOKEN }}`), or a GitHub App installed on ' +
+    "every templates' owner. The runner's own token will not do: it cannot push to other " +
+    'repositories, and on GitHub the pushes it makes start no workflows, so no template would rebuild.';
+/**
+ * `token`, or `app-id` with `app-private-key`: exactly one of the two forms, checked before any
+ * request. An App is GitHub's: on a Gitea or Forgejo API (`<server>/api/v1`) it is an input
+ * error. The key must be an RSA private key (GitHub gives a PKCS#1 PEM file); a secret stored
+ * with literal "\n" for its line breaks is taken too. No message ever quotes the key.
+ */
+function readCredential(report, apiUrl) {
+    const token = raw(Inputs.Token).trim();
+    const appId = raw(Inputs.AppId).trim();
+    const pem = raw(Inputs.AppPrivateKey).trim();
+    if (token && (appId || pem))
+        throw new InputError('token and app-id/app-private-key are both set: give one form, a token or a GitHub App');
+    if (token) {
+        if (/\s/.test(token))
+            throw new InputError('token: contains whitespace; check how the secret was stored');
+        return { kind: 'token', token };
+    }
+    if (!appId && !pem) {
+        if (report)
+            return { kind: 'none' };
+        throw new InputError(TOKEN_HELP);
+    }
+    if (!appId)
+        throw new InputError("app-id: required with app-private-key: the App's id (or client ID) from its settings");
+    if (!pem)
+        throw new InputError('app-private-key: required with app-id: the private key GitHub gave the App, as a PEM file');
+    if (!/^[A-Za-z0-9.]{1,64}$/.test(appId))
+        throw new InputError(`app-id: "${appId}" is neither an App's id (digits) nor its client ID (Iv…)`);
+    if (/\/api\/v1\/?$/.test(new URL(apiUrl).pathname))
+        throw new InputError(`app-id: a GitHub App is GitHub's, and ${apiUrl} is a Gitea or Forgejo API: give those a token instead`);
+    const text = pem.includes('\\n') && !pem.includes('\n') ? pem.replace(/\\n/g, '\n') : pem;
+    const lines = text.split('\n').map((l) => l.trim());
+    const secrets = [text, ...lines.filter((l) => l.length >= 16 && !l.startsWith('-----'))];
+    let privateKey;
+    try {
+        privateKey = (0,external_node_crypto_.createPrivateKey)(text);
+    }
+    catch {
+        throw new InputError('app-private-key: not a private key in PEM form: paste the whole .pem file GitHub gave the App into the secret');
+    }
+    if (privateKey.asymmetricKeyType !== 'rsa')
+        throw new InputError("app-private-key: not an RSA key: GitHub signs an App's JWT with RS256 only");
+    return { kind: 'app', appId, privateKey, secrets };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/unknown-inputs.ts
+
+/**
+ * Inputs that change what is written, or where: a misspelling of one of these (`dry_run`,
+ * `brnach`) must not let the run write as if it had not been given.
+ */
+const WRITE_SHAPING = new Set([
+    Inputs.Version,
+    Inputs.Templates,
+    Inputs.TemplatesFile,
+    Inputs.Owner,
+    Inputs.ServerUrl,
+    Inputs.ApiUrl,
+    Inputs.Branch,
+    Inputs.VersionFile,
+    Inputs.Pins,
+    Inputs.Mode,
+    Inputs.DryRun,
+    Inputs.PrBranch,
+    Inputs.Downgrade,
+    Inputs.AllowPrefixChange,
+    Inputs.Shard
+]);
+/**
+ * A runner passes every `with:` entry as INPUT_<NAME>, declared or not: upper case, hyphens kept,
+ * any other character not a letter or digit as `_` (Gitea Runner v3.3.0: gitea.dev/actionslib
+ * v0.7.0 pkg/model/workflow.go, Step.GetEnv; GitHub's runner: spaces as `_`). GitHub's runner
+ * warns about an undeclared input; Gitea's and Forgejo's runners say nothing, so the action looks.
+ */
+function unknownInputs(env) {
+    const known = new Map(Object.values(Inputs).map((name) => [`INPUT_${name.toUpperCase()}`, name]));
+    return Object.keys(env)
+        .filter((key) => key.startsWith('INPUT_') && !known.has(key))
+        .sort()
+        .map((key) => {
+        const name = key.slice('INPUT_'.length).toLowerCase();
+        const nearest = nearestInput(name);
+        const given = (env[key] ?? '').trim() !== '';
+        return { name, nearest, blocks: given && nearest !== null && WRITE_SHAPING.has(nearest) };
+    });
+}
+/** The known input within a few edits of `name` (`_` read as `-`), or null when none is close. */
+function nearestInput(name) {
+    const spelt = name.replace(/[_ ]/g, '-');
+    let best = null;
+    for (const known of Object.values(Inputs)) {
+        const distance = editDistance(spelt, known);
+        if (!best || distance < best.distance)
+            best = { name: known, distance };
+    }
+    const allowed = Math.max(2, Math.floor(spelt.length / 4));
+    return best && best.distance <= allowed ? best.name : null;
+}
+/** Levenshtein distance, one row at a time: names are short. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++)
+            row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = row;
+    }
+    return previous[b.length];
+}
+
+;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** `templates` or `templates-file`: exactly one of them. */
+function templateWords() {
+    const inline = raw(Inputs.Templates);
+    const file = raw(Inputs.TemplatesFile).trim();
+    if (inline.trim() && file) {
+        throw new InputError('templates and templates-file are both set: use one of them, so there is one list of templates');
+    }
+    if (file)
+        return readTemplatesFile(file, process.env.GITHUB_WORKSPACE || process.cwd());
+    return splitTemplateList(inline);
+}
+// An explicitly empty probe-path disables the probe; a runner always sets INPUT_PROBE-PATH (to the
+// action.yml default when the workflow leaves it out), so only a missing variable means "default".
+function probePaths() {
+    const unset = process.env[`INPUT_${Inputs.ProbePath.toUpperCase()}`] === undefined;
+    const text = unset ? DEFAULTS[Inputs.ProbePath] : getInput(Inputs.ProbePath);
+    return text
+        .split(/\r?\n/)
+        .map((p) => p.trim())
+        .filter((p) => p.length > 0)
+        .map((p) => repoPath(Inputs.ProbePath, p));
+}
+/** `pins`, or `version-file` as the one-pin shorthand (the default: .runtime-version). */
+function readPins() {
+    const listed = raw(Inputs.Pins);
+    const file = raw(Inputs.VersionFile).trim();
+    if (listed.trim() && file)
+        throw new InputError('pins and version-file are both set: list the version file in pins, so there is one list');
+    if (!listed.trim())
+        return [{ kind: 'file', path: repoPath(Inputs.VersionFile, file || '.runtime-version') }];
+    const pins = parsePins(listed);
+    if (pins.length === 0)
+        throw new InputError('pins: no pin listed');
+    return pins;
+}
+/**
+ * Inputs the workflow gave that the action does not have: a misspelling of one that changes
+ * what is written throws (nothing may be written as if it had not been given); the rest are
+ * warnings, returned for the log.
+ */
+function strayInputs() {
+    const stray = unknownInputs(process.env);
+    const said = (u) => `${u.name} is not an input of this action${u.nearest ? `: did you mean ${u.nearest}?` : ''}`;
+    const blocking = stray.filter((u) => u.blocks);
+    if (blocking.length > 0)
+        throw new InputError(`${blocking.map(said).join('; ')} ${blocking.length === 1 ? 'It changes' : 'They change'} what is written, ` +
+            "so nothing was done: correct the name in the step's with:");
+    return stray.map((u) => `${said(u)} It was ignored.`);
+}
+/** Every input parsed and validated before any network call; the first bad one throws. */
+function readInputs() {
+    const warnings = strayInputs();
+    // The report job merges files the shards wrote: it needs neither a token nor templates.
+    const report = input(Inputs.Mode).trim() === 'report';
+    const apiUrl = baseUrl(Inputs.ApiUrl, 'GITHUB_API_URL');
+    const credential = readCredential(report, apiUrl);
+    const version = readVersion();
+    const owner = (raw(Inputs.Owner) || process.env.GITHUB_REPOSITORY_OWNER || '').trim();
+    const serverUrl = baseUrl(Inputs.ServerUrl, 'GITHUB_SERVER_URL');
+    const templates = report ? [] : resolveTemplates(templateWords(), owner, serverUrl);
+    const where = readBranches(version);
+    const pins = readPins();
+    const settings = {
+        version,
+        templates,
+        owner,
+        serverUrl,
+        apiUrl,
+        ...where,
+        pins,
+        ...readCommit(version),
+        probePaths: probePaths(),
+        maxAttempts: integer(Inputs.MaxAttempts, 1, 10),
+        concurrency: integer(Inputs.Concurrency, 1, 32),
+        dryRun: input_values_boolean(Inputs.DryRun),
+        failOnError: input_values_boolean(Inputs.FailOnError),
+        retryDelayMs: integer(Inputs.RetryDelayMs, 0, 60000),
+        requestTimeoutMs: integer(Inputs.RequestTimeoutMs, 100, 600000),
+        gitTimeoutMs: integer(Inputs.GitTimeoutMs, 1000, 3600000),
+        pr: readPullRequest(version, where.prBranch, pins),
+        downgrade: choice(Inputs.Downgrade, ['skip', 'fail', 'allow']),
+        allowPrefixChange: input_values_boolean(Inputs.AllowPrefixChange),
+        rateLimitWaitSeconds: integer(Inputs.RateLimitWait, 0, 3600),
+        requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off']),
+        verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require']),
+        verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600),
+        maxBuildsInFlight: integer(Inputs.MaxBuildsInFlight, 0, 1000),
+        buildsPerMinute: integer(Inputs.BuildsPerMinute, 0, 600),
+        ...readShards(report)
+    };
+    checkBuildPacing(settings);
+    return { credential, warnings, settings };
+}
+/**
+ * max-builds-in-flight and builds-per-minute pace what starts default-branch builds: pushes, and
+ * in pull-request mode the merges auto-merge makes. Without auto-merge a pull-request run merges
+ * nothing, and the inputs would be ignored: refused instead, never skipped silently.
+ */
+function checkBuildPacing(settings) {
+    if (settings.maxBuildsInFlight === 0 && settings.buildsPerMinute === 0)
+        return;
+    const name = settings.maxBuildsInFlight > 0 ? Inputs.MaxBuildsInFlight : Inputs.BuildsPerMinute;
+    if (settings.mode === 'check')
+        throw new InputError(`${name}: check mode writes nothing, so it starts no build to pace: leave it out`);
+    if (settings.mode === 'pull-request' && settings.pr.autoMerge === 'off')
+        throw new InputError(`${name}: in pull-request mode without auto-merge the run merges nothing, so it starts no ` +
+            'default-branch build to pace: set auto-merge (the merges are then paced like pushes), or leave it out');
+}
+/** `shard: i/n` and `shard-results`; `mode: report` needs the directory and takes no shard. */
+function readShards(report) {
+    const text = input(Inputs.Shard).trim();
+    const shardResults = input(Inputs.ShardResults).trim();
+    if (report && !shardResults)
+        throw new InputError("shard-results: mode report reads the shards' results from it: give the directory");
+    if (!text)
+        return { shard: null, shardResults };
+    if (report)
+        throw new InputError('shard: mode report merges every shard; give shard only to the shard runs');
+    const m = /^(\d{1,3})\/(\d{1,3})$/.exec(text);
+    const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+    if (!m || count < 1 || count > 256 || index < 1 || index > count)
+        throw new InputError(`shard: "${text}" is not i/n (1 <= i <= n <= 256), such as 2/3`);
+    return { shard: { index, count }, shardResults };
+}
+function readVersion() {
+    return checkVersion(raw(Inputs.Version).trim(), versionShape(input(Inputs.VersionPattern)));
+}
+const withVersion = (text, version) => text.split('{version}').join(version);
+/** The branch to pin, the mode, and in pull-request mode the bump branch. */
+function readBranches(version) {
+    const branch = raw(Inputs.Branch).trim();
+    if (branch && !validBranch(branch))
+        throw new InputError(`branch: "${branch}" is not a valid branch name`);
+    const mode = choice(Inputs.Mode, ['push', 'pull-request', 'check', 'report']);
+    const prBranch = withVersion(input(Inputs.PrBranch).trim(), version);
+    if (mode === 'pull-request' && !validBranch(prBranch)) {
+        throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`);
+    }
+    if (mode === 'pull-request' && branch && branch === prBranch) {
+        throw new InputError("pr-branch: must differ from branch, the pull request's base");
+    }
+    return { branch, mode, prBranch };
+}
+function readPullRequest(version, branch, pins) {
+    const template = input(Inputs.PrBranch).trim();
+    const teamReviewers = names(Inputs.PrTeamReviewers);
+    const team = teamReviewers.find((t) => t.includes('/'));
+    if (team)
+        throw new InputError(`pr-team-reviewers: "${team}": give the team's slug, without the organisation`);
+    return {
+        branch,
+        anyVersion: template.includes('{version}') ? branchPattern(template) : null,
+        title: withVersion(input(Inputs.PrTitle), version).trim() || `chore: pin runtime to ${version}`,
+        // {version-file} names the pins' files, so the default body is right whatever is pinned.
+        body: withVersion(input(Inputs.PrBody), version).split('{version-file}').join(pinPaths(pins).join(', ')),
+        labels: names(Inputs.PrLabels),
+        reviewers: names(Inputs.PrReviewers),
+        teamReviewers,
+        assignees: names(Inputs.PrAssignees),
+        ...draftAndMerge(),
+        closeSuperseded: input_values_boolean(Inputs.CloseSuperseded),
+        afterClosed: choice(Inputs.ClosedPr, ['skip', 'reopen'])
+    };
+}
+/**
+ * pr-draft and auto-merge contradict each other on every forge: Gitea and Forgejo refuse to
+ * merge a work-in-progress pull request (405 "Work in progress PRs cannot be merged",
+ * routers/api/v1/repo/pull.go MergePullRequest), GitHub a draft (405 "Pull Request is still a
+ * draft"). Said before any request, instead of a refusal per template.
+ */
+function draftAndMerge() {
+    const draft = input_values_boolean(Inputs.PrDraft);
+    const autoMerge = choice(Inputs.AutoMerge, ['off', 'merge', 'squash', 'rebase']);
+    if (draft && autoMerge !== 'off')
+        throw new InputError('pr-draft and auto-merge cannot go together: no forge merges a draft (Gitea and Forgejo refuse a work-in-progress pull request, GitHub one still a draft); drop one of them');
+    return { draft, autoMerge };
+}
+/** A list input: names separated by newlines, commas or spaces. */
+const names = (name) => input(name)
+    .split(/[\s,]+/)
+    .map((n) => n.trim())
+    .filter(Boolean);
+/** `bump/runtime-{version}` as a pattern that matches the bump branch of any version. */
+function branchPattern(template) {
+    const [before, ...after] = template.split('{version}').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    return new RegExp(`^${before}[0-9A-Za-z][0-9A-Za-z.+_-]*${after.join('[0-9A-Za-z.+_-]+')}$`);
+}
+/** How the pin commit is made: transport, signing, message (with the trailer) and author. */
+function readCommit(version) {
+    const transport = choice(Inputs.Transport, ['auto', 'api', 'git']);
+    const signing = choice(Inputs.CommitSigning, ['auto', 'require', 'off']);
+    if (signing === 'require' && transport === 'git')
+        throw new InputError('commit-signing: require cannot hold with transport: git (a push is never signed by the forge)');
+    const commitMessage = input(Inputs.CommitMessage);
+    if (!commitMessage.trim())
+        throw new InputError('commit-message: empty');
+    const name = input(Inputs.AuthorName).trim();
+    const email = input(Inputs.AuthorEmail).trim();
+    if (!name || /[<>\n]/.test(name))
+        throw new InputError(`author-name: "${name}" is not a name`);
+    if (!/^[^\s<>@]+@[^\s<>@]+$/.test(email))
+        throw new InputError(`author-email: "${email}" is not an email address`);
+    return {
+        transport,
+        signing,
+        commitMessage: markedMessage(withVersion(commitMessage, version), version),
+        author: { name, email }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/forge/app-jwt.ts
+
+/**
+ * The JSON Web Token a GitHub App authenticates as itself with (GitHub docs, "Generating a JSON
+ * Web Token (JWT) for a GitHub App"): RS256, `iat` 60 s in the past against clock drift, `exp`
+ * at most 10 minutes ahead, `iss` the App's id (or client ID). Nine minutes, not ten: an `exp`
+ * of exactly ten minutes is refused as "too far in the future" by a clock a second behind
+ * (github/docs#36558, Link-/gh-token#69).
+ */
+const JWT_LIFETIME_SECONDS = 9 * 60;
+function appJwt(appId, key, nowMs = Date.now()) {
+    const now = Math.floor(nowMs / 1000);
+    const header = { alg: 'RS256', typ: 'JWT' };
+    // A numeric id goes as a number, as GitHub's examples send it; a client ID as its string.
+    const payload = { iat: now - 60, exp: now + JWT_LIFETIME_SECONDS, iss: /^\d+$/.test(appId) ? Number(appId) : appId };
+    const body = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+    const signature = (0,external_node_crypto_.sign)('sha256', Buffer.from(body), key).toString('base64url');
+    return { jwt: `${body}.${signature}`, expiresAtMs: (now + JWT_LIFETIME_SECONDS) * 1000 };
+}
+const base64url = (text) => Buffer.from(text).toString('base64url');
+
 ;// CONCATENATED MODULE: ./src/forge/forge-shapes.ts
 
 /** What kind of thing `data` is, for a message: "null", "a list", "a string". */
@@ -32463,6 +33372,182 @@ function parsePull(data, what) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/forge/app-installations.ts
+
+
+
+
+/**
+ * An owner whose templates the App cannot reach: no installation there, or GitHub would not mint
+ * its token. Status 0: no request about the owner's repositories was sent (none could be).
+ */
+class NotInstalledError extends ApiError {
+    owner;
+    name = 'NotInstalledError';
+    notInstalled = true;
+    constructor(owner, detail) {
+        super(0, `the GitHub App is not installed on ${owner} (${detail})`);
+        this.owner = owner;
+    }
+}
+/** GitHub refused the App's own JWT: a wrong id, a key of another App, a clock far off. The run stops. */
+class AppRejectedError extends RunStopError {
+    constructor(said) {
+        const why = `GitHub refused the App's credentials (${said}): check app-id and app-private-key (the key must be this App's), and the runner's clock`;
+        super(why, `not attempted: ${why}`, why);
+    }
+}
+/** Replaced this long before it expires, or a quarter of its life for a short-lived one. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+/**
+ * A GitHub App's tokens, one per owner of the templates (an installation token covers the one
+ * account the App is installed on): the installation is found by the owner's name (`GET
+ * /orgs/{org}/installation`, then `/users/{user}/installation`), its token minted with a JWT
+ * (`POST /app/installations/{id}/access_tokens`, valid an hour), kept, and minted anew before
+ * its `expires_at`. Each owner's look-up and mint happen once at a time, however many
+ * templates ask; an owner without the App fails its own templates only.
+ */
+class AppInstallations {
+    options;
+    perOwner = true;
+    installations = new Map();
+    tokens = new Map();
+    minting = new Map();
+    jwt;
+    constructor(options) {
+        this.options = options;
+    }
+    async authorization(owner) {
+        return `token ${await this.gitToken(owner)}`;
+    }
+    async gitToken(owner) {
+        return owner === undefined ? this.anyToken() : this.tokenFor(owner);
+    }
+    /** For the run's own requests: the first owner whose installation gives a token; none at all stops the run. */
+    async anyToken() {
+        for (const owner of this.options.owners) {
+            try {
+                return await this.tokenFor(owner);
+            }
+            catch (error) {
+                if (!(error instanceof NotInstalledError))
+                    throw error;
+            }
+        }
+        const why = `the GitHub App is installed on none of the templates' owners (${this.options.owners.join(', ')}): install it there`;
+        throw new RunStopError(why, `not attempted: ${why}`, why);
+    }
+    async tokenFor(name) {
+        const key = name.toLowerCase();
+        const now = this.now();
+        const held = this.tokens.get(key);
+        if (held && now < held.refreshAtMs)
+            return held.token;
+        let pending = this.minting.get(key);
+        if (!pending) {
+            pending = this.mint(name).finally(() => this.minting.delete(key));
+            this.minting.set(key, pending);
+        }
+        const minted = await pending;
+        this.tokens.set(key, minted);
+        return minted.token;
+    }
+    now() {
+        return (this.options.now ?? Date.now)();
+    }
+    async mint(owner) {
+        const id = await this.installation(owner);
+        const answer = await this.asApp('POST', `/app/installations/${id}/access_tokens`, owner);
+        const data = object(answer, 'an installation token');
+        const token = typeof data.token === 'string' ? data.token : '';
+        const expiresAtMs = Date.parse(String(data.expires_at ?? ''));
+        if (!token || !Number.isFinite(expiresAtMs))
+            throw new NotInstalledError(owner, 'GitHub answered the token request without a token');
+        this.options.secret(token);
+        const now = this.now();
+        const margin = Math.min(REFRESH_MARGIN_MS, (expiresAtMs - now) / 4);
+        this.options.log(`GitHub App: a token for ${owner} (installation ${id}), valid until ${new Date(expiresAtMs).toISOString()}`);
+        return { token, expiresAtMs, refreshAtMs: expiresAtMs - margin };
+    }
+    /** The owner's installation id, asked once (a missing one is remembered as missing). */
+    installation(owner) {
+        const key = owner.toLowerCase();
+        let found = this.installations.get(key);
+        if (!found) {
+            found = this.findInstallation(owner);
+            this.installations.set(key, found);
+            // Only "not installed" is remembered; a fault is asked again by the owner's next template.
+            found.catch((error) => {
+                if (!(error instanceof NotInstalledError))
+                    this.installations.delete(key);
+            });
+        }
+        return found;
+    }
+    async findInstallation(owner) {
+        const name = encodeURIComponent(owner);
+        for (const path of [`/orgs/${name}/installation`, `/users/${name}/installation`]) {
+            try {
+                const id = object(await this.asApp('GET', path, owner), 'an installation').id;
+                if (typeof id === 'number')
+                    return id;
+            }
+            catch (error) {
+                if (!(error instanceof ApiError) || error.status !== 404 || error instanceof NotInstalledError)
+                    throw error;
+            }
+        }
+        throw new NotInstalledError(owner, `GitHub has no installation of it on an organisation or user ${owner}`);
+    }
+    /** A request as the App itself (its JWT): 401 stops the run; a refusal for one owner fails that owner. */
+    async asApp(method, path, owner) {
+        const now = this.now();
+        if (!this.jwt || now > this.jwt.expiresAtMs - 60_000) {
+            this.jwt = appJwt(this.options.appId, this.options.key, now);
+            this.options.secret(this.jwt.jwt);
+        }
+        try {
+            const answer = await this.options.client.call(method, path, {
+                authorization: `Bearer ${this.jwt.jwt}`,
+                subject: 'GitHub App'
+            });
+            return answer.data;
+        }
+        catch (error) {
+            if (!(error instanceof ApiError))
+                throw error;
+            if (error.status === 401)
+                throw new AppRejectedError(error.message);
+            if (error.status === 404)
+                throw error;
+            if (error.transient)
+                throw error;
+            throw new NotInstalledError(owner, `GitHub refused its token there: ${error.message}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/forge/credentials.ts
+/** One ready token for every request (the `token` input). */
+class StaticToken {
+    token;
+    perOwner = false;
+    constructor(token) {
+        this.token = token;
+    }
+    authorization() {
+        return Promise.resolve(`token ${this.token}`);
+    }
+    gitToken() {
+        return Promise.resolve(this.token);
+    }
+}
+/** The owner a REST path is about: `/repos/{owner}/…`, `/orgs/{org}/…`, `/users/{user}/…`. */
+function ownerOf(path) {
+    const m = /^\/(?:repos|orgs|users)\/([^/?]+)/.exec(path);
+    return m ? decodeURIComponent(m[1]) : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/forge/api-paths.ts
 /**
  * `/repos/{owner}/{repo}` and more path parts, every segment encoded. A part with slashes (a
@@ -32567,8 +33652,6 @@ async function entriesAt(client, owner, repo, root, paths, call) {
     return result;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/forge/graphql-look-up.ts
 
 /** A merge has two parents; more is an octopus, whose parents are then read through REST when needed. */
@@ -32850,8 +33933,33 @@ function logins(rows) {
     return Array.isArray(rows) ? rows.map((r) => String(object(r, 'a user').login ?? '')).filter(Boolean) : [];
 }
 
-;// CONCATENATED MODULE: ./src/forge/pulls-api.ts
+;// CONCATENATED MODULE: ./src/forge/pull-state.ts
 
+
+/** A pull request answer, with its state. */
+function pullState(data) {
+    const pull = parsePull(data, 'a pull request');
+    const raw = object(data, 'a pull request');
+    return {
+        ...pull,
+        state: raw.state === 'closed' ? 'closed' : 'open',
+        // Gitea says `merged`; GitHub's list says `merged_at` only.
+        merged: raw.merged === true || (typeof raw.merged_at === 'string' && raw.merged_at !== ''),
+        title: String(raw.title ?? ''),
+        body: String(raw.body ?? ''),
+        nodeId: typeof raw.node_id === 'string' ? raw.node_id : undefined,
+        headSha: typeof object(raw.head ?? {}, 'head').sha === 'string' ? String(object(raw.head ?? {}, 'head').sha) : undefined,
+        labels: pull_state_names(raw.labels, 'name'),
+        assignees: logins(raw.assignees),
+        reviewers: logins(raw.requested_reviewers),
+        // GitHub's requested_teams by slug (what its team_reviewers takes); Gitea's
+        // requested_reviewers_teams (its swagger from 1.23 on) by name, which its team_reviewers takes.
+        teamReviewers: [...pull_state_names(raw.requested_teams, 'slug'), ...pull_state_names(raw.requested_reviewers_teams, 'name')]
+    };
+}
+const pull_state_names = (rows, field) => Array.isArray(rows) ? rows.map((r) => String(object(r, 'an entry')[field] ?? '')).filter(Boolean) : [];
+
+;// CONCATENATED MODULE: ./src/forge/pull-merges.ts
 
 
 
@@ -32865,6 +33973,159 @@ const MERGE_CHECK_TRIES = 6;
  */
 const HELD_BY_PROTECTION = /not allowed to merge \[reason|not ready to merge|required status checks|enough approvals|requested changes|official review requests|head branch is behind|protected files/i;
 /**
+ * Merging a bump pull request: auto-merge (merged when the forge's rules allow, or scheduled),
+ * or at once only (paced merges: the merge is a push to the default branch whose build takes a
+ * build slot, so nothing is left to merge later on the forge's own time).
+ */
+class PullMerges {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    get github() {
+        return this.client.kind === 'github';
+    }
+    /**
+     * Merge once the base branch's protection allows. GitHub: GraphQL `enablePullRequestAutoMerge`,
+     * which refuses a pull request that no required check holds: "is in clean status" (nothing
+     * pending) and "is in unstable status" (checks no rule requires failing or pending: "Merging is
+     * allowed", GitHub's definition quoted in octokit/octokit.net#1763;
+     * peter-evans/enable-pull-request-automerge#355). Both are merged directly (`PUT
+     * /pulls/{n}/merge`), which branch protection still gates; the unstable one says so.
+     * Gitea/Forgejo: see mergeOnGitea.
+     */
+    async autoMerge(ask) {
+        const { owner, repo, pull, method, call } = ask;
+        try {
+            if (!this.github)
+                return await this.mergeOnGitea(ask);
+            const refused = await this.enableOnGithub(pull, method, call);
+            if (refused === null)
+                return { kind: 'enabled' };
+            const nothingRequired = /is in (clean|unstable) status/i.exec(refused);
+            if (!nothingRequired)
+                return { kind: 'refused', reason: refused };
+            const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge');
+            await this.client.call('PUT', path, { ...call, body: { merge_method: method } });
+            return nothingRequired[1].toLowerCase() === 'unstable' ? { kind: 'merged', unstable: true } : { kind: 'merged' };
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.transient)
+                throw error;
+            return { kind: 'refused', reason: error.message };
+        }
+    }
+    /**
+     * Gitea/Forgejo. `merge_when_checks_succeed` answers 201 "scheduled" whatever is pending, and
+     * before Gitea 1.24.3 and in Forgejo nothing looks at a scheduled merge again until a commit
+     * status or a review arrives (services/automerge/automerge.go; seen on Gitea 1.22.6: a pull
+     * request with no required check stayed open, "scheduled", for good). So the merge is asked for
+     * now (what a scheduled merge would do when nothing is required), and scheduled only when the
+     * base branch's protection holds it back (required checks, approvals: 405 "not allowed to merge
+     * [reason: ...]" on 1.22, "Not all required status checks successful" and the like on 1.26),
+     * which is what a status or review will come to settle. A re-run finds it scheduled (409).
+     */
+    async mergeOnGitea(ask) {
+        const { owner, repo, pull, method, call } = ask;
+        const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge');
+        const now = await this.mergeNow(path, method, call);
+        if (now === 'merged')
+            return { kind: 'merged' };
+        if (!HELD_BY_PROTECTION.test(now.serverText))
+            return { kind: 'refused', reason: now.message };
+        try {
+            const answer = await this.client.call('POST', path, {
+                ...call,
+                body: { do: method, merge_when_checks_succeed: true }
+            });
+            return answer.status === 201 ? { kind: 'scheduled', waiting: now.serverText } : { kind: 'merged' };
+        }
+        catch (error) {
+            // routers/api/v1/repo/pull.go: 409 when it already is (a re-run).
+            if (error instanceof ApiError && error.status === 409 && /already scheduled/i.test(error.serverText))
+                return { kind: 'scheduled', waiting: now.serverText };
+            throw error;
+        }
+    }
+    /**
+     * A merge right away. The method goes as `do`, which Gitea 1.26 documents; older releases and
+     * Forgejo document `Do` and take either (JSON keys are matched whatever their case: seen on Gitea
+     * 1.22.6). Gitea checks a pull request after each push to its head, and until that
+     * check is done answers 405 "Please try again later" (ErrNotMergeableState; seen on Gitea
+     * 1.26.3 for a pull request opened a moment before): asked again, with backoff, a few times.
+     */
+    async mergeNow(path, method, call) {
+        for (let attempt = 1;; attempt++) {
+            try {
+                await this.client.call('POST', path, { ...call, body: { do: method } });
+                return 'merged';
+            }
+            catch (error) {
+                if (!(error instanceof ApiError) || error.transient)
+                    throw error;
+                const checking = error.status === 405 && /try again later/i.test(error.serverText);
+                if (!checking || attempt >= MERGE_CHECK_TRIES || !(await this.client.pause(attempt)))
+                    return error;
+                call.log?.(`the forge is still checking whether the pull request can merge: asking again`);
+            }
+        }
+    }
+    /**
+     * A merge at once, never scheduled (paced merges): the merge commit, or why the forge cannot
+     * merge it now, in its words. GitHub `PUT /pulls/{n}/merge` answers the merge commit's `sha`
+     * (200), and 405 or 409 when it cannot merge (a required check, an approval, "Head branch was
+     * modified"); Gitea answers the merge with an empty 200, so the pull request is read again for
+     * its `merge_commit_sha`.
+     */
+    async mergeAtOnce(ask) {
+        const { owner, repo, pull, method, call } = ask;
+        const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge');
+        if (!this.github) {
+            const now = await this.mergeNow(path, method, call);
+            if (now !== 'merged')
+                return { kind: 'held', reason: now.message };
+            const read = await this.client.call('GET', repoApiPath(owner, repo, 'pulls', `${pull.number}`), call);
+            return { kind: 'merged', sha: String(object(read.data, 'a pull request').merge_commit_sha ?? '') };
+        }
+        try {
+            const answer = await this.client.call('PUT', path, { ...call, body: { merge_method: method } });
+            return { kind: 'merged', sha: String(object(answer.data ?? {}, 'a merge').sha ?? '') };
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.transient)
+                throw error;
+            return { kind: 'held', reason: error.message };
+        }
+    }
+    /** null when GitHub enabled auto-merge; else its words (GraphQL answers 200 with `errors`). */
+    async enableOnGithub(pull, method, call) {
+        const answer = await this.client.call('POST', '/graphql', {
+            ...call,
+            body: { query: ENABLE_AUTO_MERGE, variables: { id: pull.nodeId ?? '', method: MERGE_METHOD[method] } }
+        });
+        const errors = object(answer.data ?? {}, 'POST /graphql').errors;
+        if (!Array.isArray(errors) || errors.length === 0)
+            return null;
+        return errors.map((e) => String(object(e, 'a GraphQL error').message ?? '')).join('; ');
+    }
+}
+/** The one GraphQL request the action sends; tests validate it against GitHub's published schema. */
+const ENABLE_AUTO_MERGE = `mutation EnableAutoMerge($id: ID!, $method: PullRequestMergeMethod!) {
+  enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method }) {
+    pullRequest { number autoMergeRequest { enabledAt } }
+  }
+}`;
+
+;// CONCATENATED MODULE: ./src/forge/pulls-api.ts
+
+
+
+
+
+
+
+
+/**
  * The pull-request endpoints beyond opening one. Gitea/Forgejo and GitHub share most paths
  * (`PATCH /pulls/{n}`, `POST /issues/{n}/comments`, `POST /issues/{n}/labels`, `POST
  * /pulls/{n}/requested_reviewers`, `GET /pulls/{n}/commits`); they differ in deleting a
@@ -32874,9 +34135,16 @@ class PullsApi {
     client;
     /** Reviewers and assignees (pull-people.ts). */
     people;
+    /** Merging: auto-merge, or at once (pull-merges.ts). */
+    merges;
     constructor(client) {
         this.client = client;
         this.people = new PullPeople(client);
+        this.merges = new PullMerges(client);
+    }
+    /** Merge once the base branch's protection allows (PullMerges.autoMerge). */
+    autoMerge(owner, repo, pull, method, call) {
+        return this.merges.autoMerge({ owner, repo, pull, method, call });
     }
     get github() {
         return this.client.kind === 'github';
@@ -33012,129 +34280,7 @@ class PullsApi {
         const path = repoApiPath(owner, repo, 'issues', `${n}`, 'labels');
         await this.client.call('POST', path, { ...call, body: { labels } });
     }
-    /**
-     * Merge once the base branch's protection allows. GitHub: GraphQL `enablePullRequestAutoMerge`,
-     * which refuses a pull request that no required check holds: "is in clean status" (nothing
-     * pending) and "is in unstable status" (checks no rule requires failing or pending: "Merging is
-     * allowed", GitHub's definition quoted in octokit/octokit.net#1763;
-     * peter-evans/enable-pull-request-automerge#355). Both are merged directly (`PUT
-     * /pulls/{n}/merge`), which branch protection still gates; the unstable one says so.
-     * Gitea/Forgejo: see mergeOnGitea.
-     */
-    async autoMerge(owner, repo, pull, method, call) {
-        try {
-            if (!this.github)
-                return await this.mergeOnGitea(owner, repo, pull, method, call);
-            const refused = await this.enableOnGithub(pull, method, call);
-            if (refused === null)
-                return { kind: 'enabled' };
-            const nothingRequired = /is in (clean|unstable) status/i.exec(refused);
-            if (!nothingRequired)
-                return { kind: 'refused', reason: refused };
-            const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge');
-            await this.client.call('PUT', path, { ...call, body: { merge_method: method } });
-            return nothingRequired[1].toLowerCase() === 'unstable' ? { kind: 'merged', unstable: true } : { kind: 'merged' };
-        }
-        catch (error) {
-            if (!(error instanceof ApiError) || error.transient)
-                throw error;
-            return { kind: 'refused', reason: error.message };
-        }
-    }
-    /**
-     * Gitea/Forgejo. `merge_when_checks_succeed` answers 201 "scheduled" whatever is pending, and
-     * before Gitea 1.24.3 and in Forgejo nothing looks at a scheduled merge again until a commit
-     * status or a review arrives (services/automerge/automerge.go; seen on Gitea 1.22.6: a pull
-     * request with no required check stayed open, "scheduled", for good). So the merge is asked for
-     * now (what a scheduled merge would do when nothing is required), and scheduled only when the
-     * base branch's protection holds it back (required checks, approvals: 405 "not allowed to merge
-     * [reason: ...]" on 1.22, "Not all required status checks successful" and the like on 1.26),
-     * which is what a status or review will come to settle. A re-run finds it scheduled (409).
-     */
-    async mergeOnGitea(owner, repo, pull, method, call) {
-        const path = repoApiPath(owner, repo, 'pulls', `${pull.number}`, 'merge');
-        const now = await this.mergeNow(path, method, call);
-        if (now === 'merged')
-            return { kind: 'merged' };
-        if (!HELD_BY_PROTECTION.test(now.serverText))
-            return { kind: 'refused', reason: now.message };
-        try {
-            const answer = await this.client.call('POST', path, {
-                ...call,
-                body: { do: method, merge_when_checks_succeed: true }
-            });
-            return answer.status === 201 ? { kind: 'scheduled', waiting: now.serverText } : { kind: 'merged' };
-        }
-        catch (error) {
-            // routers/api/v1/repo/pull.go: 409 when it already is (a re-run).
-            if (error instanceof ApiError && error.status === 409 && /already scheduled/i.test(error.serverText))
-                return { kind: 'scheduled', waiting: now.serverText };
-            throw error;
-        }
-    }
-    /**
-     * A merge right away. The method goes as `do`, which Gitea 1.26 documents; older releases and
-     * Forgejo document `Do` and take either (JSON keys are matched whatever their case: seen on Gitea
-     * 1.22.6). Gitea checks a pull request after each push to its head, and until that
-     * check is done answers 405 "Please try again later" (ErrNotMergeableState; seen on Gitea
-     * 1.26.3 for a pull request opened a moment before): asked again, with backoff, a few times.
-     */
-    async mergeNow(path, method, call) {
-        for (let attempt = 1;; attempt++) {
-            try {
-                await this.client.call('POST', path, { ...call, body: { do: method } });
-                return 'merged';
-            }
-            catch (error) {
-                if (!(error instanceof ApiError) || error.transient)
-                    throw error;
-                const checking = error.status === 405 && /try again later/i.test(error.serverText);
-                if (!checking || attempt >= MERGE_CHECK_TRIES || !(await this.client.pause(attempt)))
-                    return error;
-                call.log?.(`the forge is still checking whether the pull request can merge: asking again`);
-            }
-        }
-    }
-    /** null when GitHub enabled auto-merge; else its words (GraphQL answers 200 with `errors`). */
-    async enableOnGithub(pull, method, call) {
-        const answer = await this.client.call('POST', '/graphql', {
-            ...call,
-            body: { query: ENABLE_AUTO_MERGE, variables: { id: pull.nodeId ?? '', method: MERGE_METHOD[method] } }
-        });
-        const errors = object(answer.data ?? {}, 'POST /graphql').errors;
-        if (!Array.isArray(errors) || errors.length === 0)
-            return null;
-        return errors.map((e) => String(object(e, 'a GraphQL error').message ?? '')).join('; ');
-    }
 }
-/** The one GraphQL request the action sends; tests validate it against GitHub's published schema. */
-const ENABLE_AUTO_MERGE = `mutation EnableAutoMerge($id: ID!, $method: PullRequestMergeMethod!) {
-  enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method }) {
-    pullRequest { number autoMergeRequest { enabledAt } }
-  }
-}`;
-/** A pull request answer, with its state. */
-function pullState(data) {
-    const pull = parsePull(data, 'a pull request');
-    const raw = object(data, 'a pull request');
-    return {
-        ...pull,
-        state: raw.state === 'closed' ? 'closed' : 'open',
-        // Gitea says `merged`; GitHub's list says `merged_at` only.
-        merged: raw.merged === true || (typeof raw.merged_at === 'string' && raw.merged_at !== ''),
-        title: String(raw.title ?? ''),
-        body: String(raw.body ?? ''),
-        nodeId: typeof raw.node_id === 'string' ? raw.node_id : undefined,
-        headSha: typeof object(raw.head ?? {}, 'head').sha === 'string' ? String(object(raw.head ?? {}, 'head').sha) : undefined,
-        labels: names(raw.labels, 'name'),
-        assignees: logins(raw.assignees),
-        reviewers: logins(raw.requested_reviewers),
-        // GitHub's requested_teams by slug (what its team_reviewers takes); Gitea's
-        // requested_reviewers_teams (its swagger from 1.23 on) by name, which its team_reviewers takes.
-        teamReviewers: [...names(raw.requested_teams, 'slug'), ...names(raw.requested_reviewers_teams, 'name')]
-    };
-}
-const names = (rows, field) => Array.isArray(rows) ? rows.map((r) => String(object(r, 'an entry')[field] ?? '')).filter(Boolean) : [];
 
 ;// CONCATENATED MODULE: ./src/forge/http-transport.ts
 
@@ -33150,12 +34296,10 @@ const MAX_REDIRECTS = 5;
  * followed only within the same origin, and at most five times.
  */
 class HttpTransport {
-    token;
     timeoutMs;
     redactor;
     http;
-    constructor(token, timeoutMs, redactor) {
-        this.token = token;
+    constructor(timeoutMs, redactor) {
         this.timeoutMs = timeoutMs;
         this.redactor = redactor;
         this.http = new lib_HttpClient('runtime-cascade', [], {
@@ -33169,10 +34313,11 @@ class HttpTransport {
     dispose() {
         this.http.dispose();
     }
-    async send(method, url, body) {
+    /** `authorization`: the header's value, `token <t>` or `Bearer <jwt>`. */
+    async send(method, url, body, authorization) {
         let current = url;
         for (let hop = 0;; hop++) {
-            const answer = await this.once(method, current, body);
+            const answer = await this.once(method, current, body, authorization);
             if (!REDIRECT.has(answer.status))
                 return answer;
             const location = first(answer.headers.location);
@@ -33192,10 +34337,10 @@ class HttpTransport {
             current = next.toString();
         }
     }
-    async once(method, url, body) {
+    async once(method, url, body, authorization) {
         const headers = {
             Accept: 'application/json',
-            Authorization: `token ${this.token}`,
+            Authorization: authorization,
             // GitHub's REST version; other forges ignore it.
             'X-GitHub-Api-Version': '2022-11-28'
         };
@@ -33515,6 +34660,10 @@ class ForgeApi {
         if (kind !== undefined)
             this.settled ??= traits;
         return this.settled ?? traits;
+    }
+    /** Whether each owner's repositories take a token of their own (a GitHub App's installations). */
+    get tokensPerOwner() {
+        return this.client.credentials.perOwner;
     }
     /** What GitHub's latest answers said is left of a quota (core: REST; graphql). */
     quota(resource) {
@@ -33928,6 +35077,7 @@ class RateGate {
 
 
 
+
 // A rate limit waited out is not a fault, but a forge that keeps answering it is: bounded too.
 const MAX_RATE_WAITS = 3;
 /**
@@ -33946,14 +35096,17 @@ class ForgeClient {
     limited = false;
     /** GitHub's quotas by resource, from the x-ratelimit-* headers of the latest answers. */
     quotas = new Map();
+    credentials;
     constructor(options) {
         this.options = options;
+        const { credentials } = options;
+        this.credentials = typeof credentials === 'function' ? credentials(this) : credentials;
     }
     get apiUrl() {
         return this.options.apiUrl;
     }
     async call(method, path, call = {}) {
-        const { policy, health, gate, signal } = this.options;
+        const { policy, health, signal } = this.options;
         const group = call.group ?? new RetryGroup(policy.attempts - 1);
         const subject = call.subject ?? 'run';
         const what = `${method} ${path.replace(/\?.*/, '')}`;
@@ -33962,31 +35115,21 @@ class ForgeClient {
         let rateWaits = 0;
         let tries = 0;
         let failedOnce = false;
+        const owner = ownerOf(path) ?? call.owner;
         health.sent(subject);
         try {
             for (;;) {
                 const failing = health.failing;
                 if (failing && tries > 0)
                     throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak);
-                call.budget?.spend();
-                await this.admit(method, path, call);
+                // Before the gate: a token being minted must not hold a place its own requests need.
+                const authorization = call.authorization ?? (await this.authorize(owner, subject, failedOnce));
+                const failure = await this.attempt(method, path, call, authorization, what);
                 tries++;
-                let answer;
-                let failure;
-                try {
-                    answer = await this.exchange(method, path, call.body);
+                if (!(failure instanceof ApiError)) {
                     health.answered(subject, failedOnce);
                     group.settle(me, true);
-                    return answer;
-                }
-                catch (error) {
-                    if (!(error instanceof ApiError))
-                        throw error;
-                    failure = error;
-                    call.budget?.refused(what, failure.message);
-                }
-                finally {
-                    gate.leave();
+                    return failure;
                 }
                 if (signal?.aborted)
                     throw failure;
@@ -34019,6 +35162,33 @@ class ForgeClient {
             group.settle(me, false);
         }
     }
+    /** One try: through the budgets and the gate, the exchange; its answer, or the ApiError it met. */
+    async attempt(method, path, call, authorization, what) {
+        call.budget?.spend();
+        await this.admit(method, path, call);
+        try {
+            return await this.exchange(method, path, call.body, authorization, call.authorization === undefined);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError))
+                throw error;
+            call.budget?.refused(what, error.message);
+            return error;
+        }
+        finally {
+            this.options.gate.leave();
+        }
+    }
+    /** The credentials' Authorization for `owner`; a refusal (no App installation there) is the forge's answer. */
+    async authorize(owner, subject, failedOnce) {
+        try {
+            return await this.credentials.authorization(owner);
+        }
+        catch (error) {
+            this.options.health.answered(subject, failedOnce);
+            throw error;
+        }
+    }
     /** Room in GitHub's content-creation budget for a request it counts, then a place at the rate gate. */
     async admit(method, path, call) {
         const { writeBudget, rateLimitWaitMs, gate, signal } = this.options;
@@ -34028,7 +35198,8 @@ class ForgeClient {
     }
     /** A request GitHub may count as creating content: any REST write, a GraphQL mutation. */
     createsContent(method, path, body) {
-        if (this.kind !== 'github' || method === 'GET')
+        // Minting an App's installation token creates no content.
+        if (this.kind !== 'github' || method === 'GET' || path.startsWith('/app/'))
             return false;
         return path !== '/graphql' || costOf(method, path, body).points > 1;
     }
@@ -34060,15 +35231,16 @@ class ForgeClient {
         return /\/api\/v3$/.test(base) ? base.replace(/\/v3$/, '/graphql') : `${base}/graphql`;
     }
     /** One exchange, classified: a 2xx comes back parsed, anything else throws. */
-    async exchange(method, path, body) {
-        const reply = await this.options.transport.send(method, this.url(path), body);
+    async exchange(method, path, body, authorization, ownToken) {
+        const reply = await this.options.transport.send(method, this.url(path), body, authorization);
         if (reply.headers['x-github-request-id'] !== undefined)
             this.kind = 'github';
         else if (this.kind === undefined && reply.status > 0)
             this.kind = 'gitea';
         this.enterprise ??= first(reply.headers['x-github-enterprise-version']);
         this.noteQuota(reply.headers);
-        if (reply.status === 401)
+        // A 401 to the run's token stops the run; to a JWT given by the caller, the caller decides.
+        if (reply.status === 401 && ownToken)
             throw new TokenRejectedError(new URL(this.options.apiUrl).origin);
         if (reply.status < 200 || reply.status > 299) {
             const text = this.serverMessage(reply.text);
@@ -34185,63 +35357,6 @@ class ForgeHealth {
             this.subjects.set(subject, (state = { sent: 0, answered: 0, failed: 0 }));
         return state;
     }
-}
-
-;// CONCATENATED MODULE: ./src/forge/token-check.ts
-
-
-
-/**
- * Checks the token once, before any template: Gitea/Forgejo `GET /user` and GitHub
- * `GET /rate_limit` (which works for every GitHub token kind, costs no quota and says how much
- * is left) go out together, one round trip. A rejected token (401) stops the run there: two
- * requests in all, no git. The answers also say which kind of forge this is.
- */
-async function checkToken(api, apiUrl, retries) {
-    const call = { group: new RetryGroup(retries), subject: 'token check' };
-    const [user, rate] = await Promise.allSettled([api.user(call), api.rateLimit(call)]);
-    for (const outcome of [user, rate]) {
-        if (outcome.status === 'rejected' && outcome.reason instanceof TokenRejectedError)
-            throw outcome.reason;
-    }
-    for (const outcome of [user, rate]) {
-        if (outcome.status === 'rejected' && !(outcome.reason instanceof ApiError))
-            throw outcome.reason;
-    }
-    const failure = (o) => (o.status === 'rejected' ? o.reason : null);
-    const [userError, rateError] = [failure(user), failure(rate)];
-    if (userError?.transient && rateError?.transient) {
-        throw new ForgeFailingError(apiUrl, userError.message, 2);
-    }
-    const kind = api.kind ?? 'gitea';
-    if (kind === 'github') {
-        const quota = rate.status === 'fulfilled' ? rate.value : null;
-        // App installation tokens may not read /user (403 "Resource not accessible by integration").
-        const who = user.status === 'fulfilled' ? user.value : undefined;
-        const left = quota ? `; quota ${quota.remaining} of ${quota.limit} left until ${quota.reset.toISOString()}` : '';
-        const whose = who
-            ? `, user ${who}`
-            : userError?.status === 403
-                ? ' (an App installation token: GitHub does not say whose)'
-                : '';
-        const limits = api.traits.rateLimited ? '' : '; it announces no rate limits';
-        return { quota, summary: `token accepted by ${api.traits.name}${whose}${left}${limits}` };
-    }
-    if (user.status === 'fulfilled') {
-        return { quota: null, summary: `token accepted by Gitea/Forgejo, user ${user.value}` };
-    }
-    // A 403 is an accepted token that may not read the user (no read:user scope): fine here.
-    if (userError?.status === 403) {
-        return {
-            quota: null,
-            summary: `token accepted by Gitea/Forgejo (it may not read /user: ${userError.message})`
-        };
-    }
-    if (userError?.transient)
-        throw new ForgeFailingError(apiUrl, userError.message, 2);
-    // Neither answered as a forge API would: the base URL is most likely wrong.
-    throw new RunStopError(`api-url ${apiUrl} does not answer like a forge's API (GET /user: ${userError?.message}; ` +
-        `GET /rate_limit: ${rateError?.message ?? 'ok'}). Gitea/Forgejo use <server>/api/v1, GitHub https://api.github.com.`, 'not attempted: the API could not be used', 'the API could not be used');
 }
 
 ;// CONCATENATED MODULE: ./src/forge/write-budget.ts
@@ -34370,11 +35485,21 @@ function compare(a, b) {
  * own masking (setSecret) does not apply: job summaries, outputs, forge-side logs.
  */
 class Redactor {
-    secrets;
+    secrets = [];
+    /** No token: `mode: report` talks to no forge (its text is still passed through). */
     constructor(token) {
-        const forms = [token, Buffer.from(token).toString('base64'), basicAuth(token)];
+        if (token)
+            this.add(token);
+    }
+    /**
+     * A secret learnt later (a token minted during the run, an App's key): its forms are redacted
+     * from then on. Returns the forms added, for the runner's masking.
+     */
+    add(secret) {
+        const forms = [secret, Buffer.from(secret).toString('base64'), basicAuth(secret)].filter((s) => s.length >= 4 && !this.secrets.includes(s));
         // Longest first, so a form that contains another is replaced whole.
-        this.secrets = [...new Set(forms.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+        this.secrets = [...this.secrets, ...new Set(forms)].sort((a, b) => b.length - a.length);
+        return forms;
     }
     get forms() {
         return this.secrets;
@@ -34423,14 +35548,16 @@ class GitRunner {
     constructor(options) {
         this.options = options;
         this.env = gitEnvironment(options);
-        this.redactor = new Redactor(options.token);
+        this.redactor = options.redactor ?? new Redactor(options.token);
     }
-    run(args, cwd, input) {
+    /** `token`: the one this command sends, when it is not the run's own (an App's token for the repository's owner). */
+    run(args, cwd, input, token) {
         if (this.closed)
             return Promise.resolve(failed('git not started: the run was cancelled'));
+        const env = token === undefined || token === this.options.token ? this.env : withToken(this.env, this.options, token);
         return new Promise((resolve) => {
             const detached = process.platform !== 'win32';
-            const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, { cwd, env: this.env, detached, stdio: ['pipe', 'pipe', 'pipe'] });
+            const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, { cwd, env, detached, stdio: ['pipe', 'pipe', 'pipe'] });
             this.alive.add(child);
             const out = [];
             const err = [];
@@ -34469,6 +35596,23 @@ class GitRunner {
             kill(child);
     }
 }
+function extraHeader(serverUrl, token) {
+    return [`http.${serverUrl}/.extraheader`, `AUTHORIZATION: basic ${basicAuth(token)}`];
+}
+/** The environment with `token`'s header in place of the run's own (or added, when the run has none). */
+function withToken(base, options, token) {
+    const env = { ...base };
+    const [key, value] = extraHeader(options.serverUrl, token);
+    const count = Number(env.GIT_CONFIG_COUNT);
+    let i = 0;
+    while (i < count && env[`GIT_CONFIG_KEY_${i}`] !== key)
+        i++;
+    if (i === count)
+        env.GIT_CONFIG_COUNT = String(count + 1);
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+    return env;
+}
 function kill(child) {
     try {
         if (process.platform !== 'win32' && child.pid)
@@ -34496,7 +35640,7 @@ function gitEnvironment(options) {
     const lowSpeedSeconds = Math.max(1, Math.min(30, Math.ceil(options.timeoutMs / 2000)));
     const config = [
         // Scoped to the server, so a redirect elsewhere never carries the token.
-        [`http.${options.serverUrl}/.extraheader`, `AUTHORIZATION: basic ${basicAuth(options.token)}`],
+        ...(options.token ? [extraHeader(options.serverUrl, options.token)] : []),
         ['credential.helper', ''],
         ['core.askPass', ''],
         // A stalled transfer aborts on its own well before the deadline kills it.
@@ -34523,766 +35667,6 @@ function gitEnvironment(options) {
         env[`GIT_CONFIG_VALUE_${i}`] = value;
     });
     return env;
-}
-
-;// CONCATENATED MODULE: ./src/shared/constants.ts
-/**
- * Every input and output name of the action, in one place (as actions/cache keeps them): the
- * code reads them from here, and a unit test holds this list to action.yml, so a name cannot drift.
- */
-const Inputs = {
-    Version: 'version',
-    VersionPattern: 'version-pattern',
-    AllowPrefixChange: 'allow-prefix-change',
-    Templates: 'templates',
-    TemplatesFile: 'templates-file',
-    Token: 'token',
-    Owner: 'owner',
-    ServerUrl: 'server-url',
-    ApiUrl: 'api-url',
-    Branch: 'branch',
-    VersionFile: 'version-file',
-    Pins: 'pins',
-    CommitSigning: 'commit-signing',
-    ProbePath: 'probe-path',
-    MaxAttempts: 'max-attempts',
-    Concurrency: 'concurrency',
-    DryRun: 'dry-run',
-    FailOnError: 'fail-on-error',
-    CommitMessage: 'commit-message',
-    AuthorName: 'author-name',
-    AuthorEmail: 'author-email',
-    RetryDelayMs: 'retry-delay-ms',
-    RequestTimeoutMs: 'request-timeout-ms',
-    GitTimeoutMs: 'git-timeout-ms',
-    Mode: 'mode',
-    PrBranch: 'pr-branch',
-    PrTitle: 'pr-title',
-    PrBody: 'pr-body',
-    MaxBuildsInFlight: 'max-builds-in-flight',
-    BuildsPerMinute: 'builds-per-minute',
-    Shard: 'shard',
-    ShardResults: 'shard-results',
-    PrLabels: 'pr-labels',
-    PrReviewers: 'pr-reviewers',
-    PrTeamReviewers: 'pr-team-reviewers',
-    PrAssignees: 'pr-assignees',
-    PrDraft: 'pr-draft',
-    AutoMerge: 'auto-merge',
-    CloseSuperseded: 'close-superseded',
-    ClosedPr: 'closed-pr',
-    Downgrade: 'downgrade',
-    Transport: 'transport',
-    RequireConsumer: 'require-consumer',
-    VerifyBuild: 'verify-build',
-    VerifyTimeout: 'verify-timeout',
-    RateLimitWait: 'rate-limit-wait'
-};
-const Outputs = {
-    FailedTemplates: 'failed-templates',
-    RetryableTemplates: 'retryable-templates',
-    UpdatedTemplates: 'updated-templates',
-    UnchangedTemplates: 'unchanged-templates',
-    LaggingTemplates: 'lagging-templates',
-    SkippedTemplates: 'skipped-templates',
-    Results: 'results',
-    Builds: 'builds',
-    PullRequests: 'pull-requests'
-};
-
-;// CONCATENATED MODULE: ./src/shared/errors.ts
-/** A bad input: reported before any network call, naming the value at fault. */
-class InputError extends Error {
-    name = 'InputError';
-}
-
-;// CONCATENATED MODULE: ./src/inputs/defaults.ts
-
-/**
- * The defaults action.yml declares, for runners that do not apply them (a unit test keeps the
- * two in step). Inputs whose action.yml default is a `${{ }}` expression are not here: they fall
- * back to the runner's GITHUB_* variables instead.
- */
-const DEFAULTS = {
-    [Inputs.VersionPattern]: '',
-    [Inputs.AllowPrefixChange]: 'false',
-    [Inputs.VersionFile]: '',
-    [Inputs.Pins]: '',
-    [Inputs.CommitSigning]: 'auto',
-    [Inputs.ProbePath]: [
-        '.github/workflows/publish-image.yml',
-        '.gitea/workflows/publish-image.yml',
-        '.forgejo/workflows/publish-image.yml'
-    ].join('\n'),
-    [Inputs.MaxAttempts]: '3',
-    [Inputs.Concurrency]: '4',
-    [Inputs.DryRun]: 'false',
-    [Inputs.FailOnError]: 'true',
-    [Inputs.CommitMessage]: 'chore: pin runtime to {version} (publish-runtime cascade)',
-    [Inputs.AuthorName]: 'publish-runtime cascade',
-    [Inputs.AuthorEmail]: 'publish-runtime-cascade@users.noreply.github.com',
-    [Inputs.RetryDelayMs]: '1000',
-    [Inputs.RequestTimeoutMs]: '30000',
-    [Inputs.GitTimeoutMs]: '300000',
-    [Inputs.Mode]: 'push',
-    [Inputs.PrBranch]: 'bump/runtime-{version}',
-    [Inputs.PrTitle]: 'chore: pin runtime to {version}',
-    [Inputs.PrBody]: 'Pins the runtime to {version} in {version-file}, so this template rebuilds its image against it.\n\nOpened by the publish-runtime cascade; merging it is all that is needed.',
-    [Inputs.Downgrade]: 'skip',
-    [Inputs.RateLimitWait]: '300',
-    [Inputs.Transport]: 'auto',
-    [Inputs.PrLabels]: '',
-    [Inputs.PrReviewers]: '',
-    [Inputs.PrTeamReviewers]: '',
-    [Inputs.PrAssignees]: '',
-    [Inputs.PrDraft]: 'false',
-    [Inputs.AutoMerge]: 'off',
-    [Inputs.CloseSuperseded]: 'true',
-    [Inputs.ClosedPr]: 'skip',
-    [Inputs.Shard]: '',
-    [Inputs.MaxBuildsInFlight]: '0',
-    [Inputs.BuildsPerMinute]: '0',
-    [Inputs.ShardResults]: '',
-    [Inputs.RequireConsumer]: 'warn',
-    [Inputs.VerifyBuild]: 'false',
-    [Inputs.VerifyTimeout]: '300'
-};
-
-;// CONCATENATED MODULE: ./src/inputs/input-values.ts
-
-
-
-// A runner that does not evaluate expressions (GitHub's local-action tool, say) passes an
-// action.yml default such as `${{ github.server_url }}` through as literal text. No input can
-// mean that literally, so it counts as unset and the fallback applies.
-const UNEVALUATED = /\$\{\{[\s\S]*\}\}/;
-/** The input as given; '' when unset or an unevaluated expression. */
-function raw(name) {
-    const value = getInput(name);
-    return UNEVALUATED.test(value) ? '' : value;
-}
-/** The input, or action.yml's default when the runner left it unset. */
-function input(name) {
-    const value = raw(name);
-    if (value !== '')
-        return value;
-    return DEFAULTS[name] ?? '';
-}
-function integer(name, min, max) {
-    const text = input(name).trim();
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || value < min || value > max) {
-        throw new InputError(`${name}: "${text}" is not a whole number from ${min} to ${max}`);
-    }
-    return value;
-}
-function input_values_boolean(name) {
-    const text = input(name).trim();
-    if (/^(true|True|TRUE)$/.test(text))
-        return true;
-    if (/^(false|False|FALSE)$/.test(text))
-        return false;
-    throw new InputError(`${name}: "${text}" is not true or false`);
-}
-function choice(name, options) {
-    const text = input(name).trim();
-    if (!options.includes(text)) {
-        throw new InputError(`${name}: "${text}" is not one of ${options.join(', ')}`);
-    }
-    return text;
-}
-/** An http(s) base URL from the input, else from the runner's variable; no credentials, no query. */
-function baseUrl(name, fallbackEnv) {
-    const text = (raw(name) || process.env[fallbackEnv] || '').trim();
-    if (!text)
-        throw new InputError(`${name}: empty, and ${fallbackEnv} is not set`);
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new InputError(`${name}: "${text}" is not a URL`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`${name}: "${text}" is not an http(s) URL`);
-    }
-    // Credentials in a URL end up in logs and process listings; the token input is the only way in.
-    if (url.username || url.password) {
-        throw new InputError(`${name}: must not contain credentials; pass them through the token input`);
-    }
-    if (url.search || url.hash)
-        throw new InputError(`${name}: "${text}" must not have a query or fragment`);
-    return url.toString().replace(/\/+$/, '');
-}
-/** A path inside the repository, as git and the contents API both take it. */
-function repoPath(name, text) {
-    const path = text.trim();
-    const segments = path.split('/');
-    const bad = path.length === 0 ||
-        path.length > 255 ||
-        // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-        /[\x00-\x1f\x7f\\"]/.test(path) ||
-        segments.some((s) => s === '' || s === '.' || s === '..') ||
-        segments[0].toLowerCase() === '.git';
-    if (bad)
-        throw new InputError(`${name}: "${text}" is not a relative file path inside the repository`);
-    return path;
-}
-function validBranch(name) {
-    return /^[A-Za-z0-9._/+-]{1,200}$/.test(name) && !/\.\.|\/\/|^[-/.]|[/.]$|\.lock$|@\{/.test(name);
-}
-
-;// CONCATENATED MODULE: ./src/shared/commit-marker.ts
-/**
- * The trailer every pin commit carries. It is how the cascade knows its own commits (its bump
- * branch, a write whose answer was lost) whoever the author is: on GitHub a signed API commit
- * is authored by the token's account, not by `author-email`.
- */
-const MARKER = 'Runtime-Cascade-Version';
-/** The commit message with the trailer as its last paragraph, where git looks for trailers. */
-function markedMessage(message, version) {
-    return `${message.trimEnd()}\n\n${MARKER}: ${version}\n`;
-}
-/** The version a commit message's trailer names; null when the cascade did not make it. */
-function markedVersion(message) {
-    const match = new RegExp(`^${MARKER}: *(\\S+) *$`, 'm').exec(message ?? '');
-    return match ? match[1] : null;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/pins-input.ts
-
-
-
-/** The pins' files, each once, in the order first named. */
-function pinPaths(pins) {
-    return [...new Set(pins.map((p) => p.path))];
-}
-/** What a version looks like after a prefix: the characters the `version` input allows. */
-const VERSION_AFTER_PREFIX = '(?<version>[0-9A-Za-z][0-9A-Za-z.+_-]*)';
-const OPTIONAL = /\s+\(optional\)$/;
-/**
- * The `pins` input, one pin a line: `PATH` (the whole file), `PATH: PREFIX` (PREFIX followed by
- * a version), or `PATH: /REGEX/` (a regular expression with a named group `version`); a line
- * ending in ` (optional)` may find its file missing or its pattern unmatched. Blank lines and
- * lines starting with `#` are ignored. Every path is checked as `version-file` is.
- */
-function parsePins(text) {
-    const pins = text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'))
-        .map(parseLine);
-    const whole = new Set(pins.filter((p) => p.kind === 'file').map((p) => p.path));
-    const clash = pins.find((p) => p.kind === 'pattern' && whole.has(p.path));
-    if (clash)
-        throw new InputError(`pins: ${clash.path} is pinned whole and by a pattern: choose one`);
-    if (whole.size < pins.filter((p) => p.kind === 'file').length)
-        throw new InputError('pins: the same file is listed twice as a whole-file pin');
-    return pins;
-}
-function parseLine(line) {
-    const optional = OPTIONAL.test(line);
-    const body = line.replace(OPTIONAL, '');
-    const split = body.indexOf(': ');
-    // "Dockerfile:" with the prefix forgotten must never become a whole-file pin of the Dockerfile.
-    if (body.endsWith(':'))
-        throw new InputError(`pins: "${line}" has no prefix after the colon`);
-    if (split < 0) {
-        if (optional)
-            throw new InputError(`pins: "${line}": only a pattern pin can be optional`);
-        return { kind: 'file', path: repoPath(Inputs.Pins, body) };
-    }
-    const path = repoPath(Inputs.Pins, body.slice(0, split));
-    const spec = body.slice(split + 2).trim();
-    if (spec === '')
-        throw new InputError(`pins: "${line}" has no prefix after the colon`);
-    return { kind: 'pattern', path, text: `${path}: ${spec}`, regex: patternOf(spec, line), optional };
-}
-function patternOf(spec, line) {
-    const literal = /^\/(.+)\/$/.exec(spec);
-    if (!literal)
-        return new RegExp(escapeRegExp(spec) + VERSION_AFTER_PREFIX, 'g');
-    let regex;
-    try {
-        regex = new RegExp(literal[1], 'gm');
-    }
-    catch (error) {
-        throw new InputError(`pins: "${line}": not a regular expression (${error.message})`);
-    }
-    if (!/\(\?<version>/.test(literal[1]))
-        throw new InputError(`pins: "${line}": the regular expression needs a named group (?<version>...)`);
-    return regex;
-}
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-;// CONCATENATED MODULE: ./src/inputs/template-list.ts
-
-// Gitea: letters, digits and dashes, 35 at most; GitHub: lowercase letters, digits, dashes, 50.
-const TOPIC = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/;
-// Gitea/Forgejo and GitHub accept letters, digits, '-', '_' and '.' in owner and repository
-// names. Anything else (a space, a slash too many, a shell metacharacter) is a typo or worse.
-const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
-function validName(name) {
-    return NAME.test(name) && !name.includes('..') && name !== '.';
-}
-/** Splits a `templates` value: newlines, commas or spaces; `#` starts a comment to end of line. */
-function splitTemplateList(text) {
-    return text
-        .split(/\r?\n/)
-        .map((line) => line.replace(/#.*/, ''))
-        .flatMap((line) => line.split(/[\s,]+/))
-        .filter((word) => word.length > 0);
-}
-/**
- * Resolves names to owner/repo and sources to what they will list, validates them, and collapses
- * duplicates case-insensitively (forges match names that way, so `Org/Repo` and `org/repo` are
- * one repository).
- */
-function resolveTemplates(words, defaultOwner, serverUrl) {
-    if (words.length === 0) {
-        throw new InputError('templates: the list is empty; name at least one repository (repo or owner/repo), or give templates-file');
-    }
-    const seen = new Set();
-    const refs = [];
-    for (const word of words) {
-        const source = /^(org|topic):(.*)$/i.exec(word);
-        if (source) {
-            const entry = parseSource(source[1].toLowerCase(), source[2], defaultOwner, word);
-            if (!seen.has(entry.fullName.toLowerCase()))
-                refs.push(entry);
-            seen.add(entry.fullName.toLowerCase());
-            continue;
-        }
-        const parts = repositoryWords(word, serverUrl).split('/');
-        if (parts.length > 2)
-            throw new InputError(`templates: "${word}" is not repo or owner/repo`);
-        const [owner, repo] = parts.length === 2 ? parts : [defaultOwner, parts[0]];
-        if (parts.length === 1 && !defaultOwner) {
-            throw new InputError(`templates: "${word}" has no owner and the owner input is empty; write it as owner/repo`);
-        }
-        if (!validName(owner))
-            throw new InputError(`templates: "${word}" has an invalid owner "${owner}"`);
-        if (!validName(repo))
-            throw new InputError(`templates: "${word}" has an invalid repository name "${repo}"`);
-        const key = `${owner}/${repo}`.toLowerCase();
-        if (seen.has(key))
-            continue;
-        seen.add(key);
-        refs.push({ owner, repo, fullName: `${owner}/${repo}` });
-    }
-    return refs;
-}
-function parseSource(kind, rest, defaultOwner, word) {
-    if (kind === 'org') {
-        if (!validName(rest))
-            throw new InputError(`templates: "${word}" names no organisation or user: write it as org:NAME`);
-        return { kind, owner: rest, fullName: `org:${rest}` };
-    }
-    const [topic, owner = defaultOwner] = rest.split('@');
-    if (!TOPIC.test(topic))
-        throw new InputError(`templates: "${word}" has an invalid topic "${topic}"`);
-    if (!owner)
-        throw new InputError(`templates: "${word}" has no owner and the owner input is empty; write it as topic:NAME@OWNER`);
-    if (!validName(owner))
-        throw new InputError(`templates: "${word}" has an invalid owner "${owner}"`);
-    return { kind, owner, topic, fullName: `topic:${topic}@${owner}` };
-}
-/**
- * The forms a repository is copied in, as owner/repo: `owner/repo.git` (a clone URL's tail) and
- * `https://<this forge>/owner/repo` (its page or clone URL). A URL on another host is refused:
- * the token is for this forge, and the name would not be found here.
- */
-function repositoryWords(word, serverUrl) {
-    if (!/^https?:\/\//i.test(word))
-        return word.replace(/\.git$/i, '');
-    let url;
-    try {
-        url = new URL(word);
-    }
-    catch {
-        throw new InputError(`templates: "${word}" is not a URL, nor repo or owner/repo`);
-    }
-    const server = serverUrl ? new URL(serverUrl) : undefined;
-    const base = server ? server.pathname.replace(/\/+$/, '') : '';
-    if (!server || url.origin !== server.origin) {
-        // owner/repo would name the repository of that name on this forge: another one altogether.
-        throw new InputError(`templates: "${word}" is on another host (${url.host}), not on this forge (${serverUrl ?? 'server-url'}): ` +
-            "this run's token and API are this forge's. Pin that host's templates in a step of their own, with its server-url, api-url and token");
-    }
-    if (!url.pathname.startsWith(`${base}/`))
-        throw new InputError(`templates: "${word}" is not below this forge's address (${serverUrl})`);
-    const path = url.pathname
-        .slice(base.length)
-        .replace(/^\/+|\/+$/g, '')
-        .replace(/\.git$/i, '');
-    if (path.split('/').length !== 2)
-        throw new InputError(`templates: "${word}" names no owner/repo on this forge`);
-    return decodeURIComponent(path);
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/inputs/templates-file.ts
-
-
-
-
-/**
- * Reads `templates-file`: one template a line (`#` comments), or a JSON array of names. One list
- * shared with the rest of a team's tooling cannot drift. An absolute path is taken as it is (a
- * list an earlier step wrote under runner.temp, say); a relative one is in the workspace.
- */
-function readTemplatesFile(path, workspace) {
-    const full = (0,external_node_path_namespaceObject.resolve)(workspace, path);
-    let text;
-    try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(full, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT' ? `no such file: ${full}` : code === 'EISDIR' ? `a directory: ${full}` : code;
-        throw new InputError(`templates-file: cannot read "${path}" (${why})`);
-    }
-    if (!text.trimStart().startsWith('['))
-        return splitTemplateList(text);
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new InputError(`templates-file: "${path}" looks like JSON but does not parse: ${error.message}`);
-    }
-    if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
-        throw new InputError(`templates-file: "${path}" must be a JSON array of template names (strings)`);
-    }
-    return parsed.map((item) => item.trim()).filter((item) => item.length > 0);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/version-rule.ts
-
-/**
- * What may be written into every template as a version. Two rules, both checked before any
- * request:
- * - always: 1 to 128 of letters, digits and `. + _ -`, starting with a letter or digit (the
- *   version goes into files, commit messages and branch names), and never a word that a tool
- *   prints for a missing value (`jq -r` prints `null`, Python `None`, JavaScript `undefined`);
- * - the shape: by default a digit first, or `v` and a digit (semver, PEP 440 and calendar
- *   versions all fit; `latest`, `main` and `stable` do not). A team whose versions look
- *   otherwise describes them with `version-pattern`, a regular expression the whole value must
- *   match.
- */
-const SAFE = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,127}$/;
-const DEFAULT_SHAPE = /^v?[0-9][0-9A-Za-z.+_-]*$/;
-const MISSING = /^(null|none|nil|undefined|nan)$/i;
-const EXAMPLES = '1.2.3, 2024.10.1, 1.0.0rc1, 1.2.3+build.5 or v1.2.3';
-/** `version-pattern` as given: anchored to the whole value; empty keeps the default shape. */
-function versionShape(pattern) {
-    const text = pattern.trim();
-    if (!text)
-        return null;
-    try {
-        return new RegExp(`^(?:${text})$`);
-    }
-    catch (error) {
-        throw new InputError(`version-pattern: "${text}" is not a regular expression (${error.message})`);
-    }
-}
-/** The version, or an InputError that names the value and says what a version looks like. */
-function checkVersion(version, shape) {
-    const shown = JSON.stringify(version);
-    if (MISSING.test(version))
-        throw new InputError(`version: ${shown} is not a version: it is what a tool prints for a missing value (jq -r prints null). ` +
-            `Check the step that produced it; a version looks like ${EXAMPLES}`);
-    if (!SAFE.test(version))
-        throw new InputError(`version: ${shown} is not a version: use 1 to 128 characters of letters, digits and . + _ -, ` +
-            `starting with a letter or digit, such as ${EXAMPLES}`);
-    if (shape && !shape.test(version))
-        throw new InputError(`version: ${shown} does not match version-pattern (${shape.source.slice(4, -2)})`);
-    if (!shape && !DEFAULT_SHAPE.test(version))
-        throw new InputError(`version: ${shown} is not a version: a version starts with a digit, or v and a digit, such as ${EXAMPLES}. ` +
-            'If your versions look otherwise, describe them with version-pattern (a regular expression)');
-    return version;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/unknown-inputs.ts
-
-/**
- * Inputs that change what is written, or where: a misspelling of one of these (`dry_run`,
- * `brnach`) must not let the run write as if it had not been given.
- */
-const WRITE_SHAPING = new Set([
-    Inputs.Version,
-    Inputs.Templates,
-    Inputs.TemplatesFile,
-    Inputs.Owner,
-    Inputs.ServerUrl,
-    Inputs.ApiUrl,
-    Inputs.Branch,
-    Inputs.VersionFile,
-    Inputs.Pins,
-    Inputs.Mode,
-    Inputs.DryRun,
-    Inputs.PrBranch,
-    Inputs.Downgrade,
-    Inputs.AllowPrefixChange,
-    Inputs.Shard
-]);
-/**
- * A runner passes every `with:` entry as INPUT_<NAME>, declared or not: upper case, hyphens kept,
- * any other character not a letter or digit as `_` (Gitea Runner v3.3.0: gitea.dev/actionslib
- * v0.7.0 pkg/model/workflow.go, Step.GetEnv; GitHub's runner: spaces as `_`). GitHub's runner
- * warns about an undeclared input; Gitea's and Forgejo's runners say nothing, so the action looks.
- */
-function unknownInputs(env) {
-    const known = new Map(Object.values(Inputs).map((name) => [`INPUT_${name.toUpperCase()}`, name]));
-    return Object.keys(env)
-        .filter((key) => key.startsWith('INPUT_') && !known.has(key))
-        .sort()
-        .map((key) => {
-        const name = key.slice('INPUT_'.length).toLowerCase();
-        const nearest = nearestInput(name);
-        const given = (env[key] ?? '').trim() !== '';
-        return { name, nearest, blocks: given && nearest !== null && WRITE_SHAPING.has(nearest) };
-    });
-}
-/** The known input within a few edits of `name` (`_` read as `-`), or null when none is close. */
-function nearestInput(name) {
-    const spelt = name.replace(/[_ ]/g, '-');
-    let best = null;
-    for (const known of Object.values(Inputs)) {
-        const distance = editDistance(spelt, known);
-        if (!best || distance < best.distance)
-            best = { name: known, distance };
-    }
-    const allowed = Math.max(2, Math.floor(spelt.length / 4));
-    return best && best.distance <= allowed ? best.name : null;
-}
-/** Levenshtein distance, one row at a time: names are short. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++)
-            row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = row;
-    }
-    return previous[b.length];
-}
-
-;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
-
-
-
-
-
-
-
-
-
-
-
-const TOKEN_HELP = 'token: required. Pass a token with write access to every template (for example ' +
-    "`token: ${{ secrets.CASCADE_TOKEN }}`). The runner's own token will not do: it cannot push " +
-    'to other repositories, and on GitHub the pushes it makes start no workflows, so no template ' +
-    'would rebuild.';
-/** `templates` or `templates-file`: exactly one of them. */
-function templateWords() {
-    const inline = raw(Inputs.Templates);
-    const file = raw(Inputs.TemplatesFile).trim();
-    if (inline.trim() && file) {
-        throw new InputError('templates and templates-file are both set: use one of them, so there is one list of templates');
-    }
-    if (file)
-        return readTemplatesFile(file, process.env.GITHUB_WORKSPACE || process.cwd());
-    return splitTemplateList(inline);
-}
-// An explicitly empty probe-path disables the probe; a runner always sets INPUT_PROBE-PATH (to the
-// action.yml default when the workflow leaves it out), so only a missing variable means "default".
-function probePaths() {
-    const unset = process.env[`INPUT_${Inputs.ProbePath.toUpperCase()}`] === undefined;
-    const text = unset ? DEFAULTS[Inputs.ProbePath] : getInput(Inputs.ProbePath);
-    return text
-        .split(/\r?\n/)
-        .map((p) => p.trim())
-        .filter((p) => p.length > 0)
-        .map((p) => repoPath(Inputs.ProbePath, p));
-}
-/** `pins`, or `version-file` as the one-pin shorthand (the default: .runtime-version). */
-function readPins() {
-    const listed = raw(Inputs.Pins);
-    const file = raw(Inputs.VersionFile).trim();
-    if (listed.trim() && file)
-        throw new InputError('pins and version-file are both set: list the version file in pins, so there is one list');
-    if (!listed.trim())
-        return [{ kind: 'file', path: repoPath(Inputs.VersionFile, file || '.runtime-version') }];
-    const pins = parsePins(listed);
-    if (pins.length === 0)
-        throw new InputError('pins: no pin listed');
-    return pins;
-}
-/**
- * Inputs the workflow gave that the action does not have: a misspelling of one that changes
- * what is written throws (nothing may be written as if it had not been given); the rest are
- * warnings, returned for the log.
- */
-function strayInputs() {
-    const stray = unknownInputs(process.env);
-    const said = (u) => `${u.name} is not an input of this action${u.nearest ? `: did you mean ${u.nearest}?` : ''}`;
-    const blocking = stray.filter((u) => u.blocks);
-    if (blocking.length > 0)
-        throw new InputError(`${blocking.map(said).join('; ')} ${blocking.length === 1 ? 'It changes' : 'They change'} what is written, ` +
-            "so nothing was done: correct the name in the step's with:");
-    return stray.map((u) => `${said(u)} It was ignored.`);
-}
-/** Every input parsed and validated before any network call; the first bad one throws. */
-function readInputs() {
-    const warnings = strayInputs();
-    // The report job merges files the shards wrote: it needs neither a token nor templates.
-    const report = input(Inputs.Mode).trim() === 'report';
-    const token = raw(Inputs.Token).trim();
-    if (!token && !report)
-        throw new InputError(TOKEN_HELP);
-    if (/\s/.test(token))
-        throw new InputError('token: contains whitespace; check how the secret was stored');
-    const version = readVersion();
-    const owner = (raw(Inputs.Owner) || process.env.GITHUB_REPOSITORY_OWNER || '').trim();
-    const serverUrl = baseUrl(Inputs.ServerUrl, 'GITHUB_SERVER_URL');
-    const templates = report ? [] : resolveTemplates(templateWords(), owner, serverUrl);
-    const where = readBranches(version);
-    const pins = readPins();
-    return {
-        token,
-        warnings,
-        settings: {
-            version,
-            templates,
-            owner,
-            serverUrl,
-            apiUrl: baseUrl(Inputs.ApiUrl, 'GITHUB_API_URL'),
-            ...where,
-            pins,
-            ...readCommit(version),
-            probePaths: probePaths(),
-            maxAttempts: integer(Inputs.MaxAttempts, 1, 10),
-            concurrency: integer(Inputs.Concurrency, 1, 32),
-            dryRun: input_values_boolean(Inputs.DryRun),
-            failOnError: input_values_boolean(Inputs.FailOnError),
-            retryDelayMs: integer(Inputs.RetryDelayMs, 0, 60000),
-            requestTimeoutMs: integer(Inputs.RequestTimeoutMs, 100, 600000),
-            gitTimeoutMs: integer(Inputs.GitTimeoutMs, 1000, 3600000),
-            pr: readPullRequest(version, where.prBranch, pins),
-            downgrade: choice(Inputs.Downgrade, ['skip', 'fail', 'allow']),
-            allowPrefixChange: input_values_boolean(Inputs.AllowPrefixChange),
-            rateLimitWaitSeconds: integer(Inputs.RateLimitWait, 0, 3600),
-            requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off']),
-            verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require']),
-            verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600),
-            maxBuildsInFlight: integer(Inputs.MaxBuildsInFlight, 0, 1000),
-            buildsPerMinute: integer(Inputs.BuildsPerMinute, 0, 600),
-            ...readShards(report)
-        }
-    };
-}
-/** `shard: i/n` and `shard-results`; `mode: report` needs the directory and takes no shard. */
-function readShards(report) {
-    const text = input(Inputs.Shard).trim();
-    const shardResults = input(Inputs.ShardResults).trim();
-    if (report && !shardResults)
-        throw new InputError("shard-results: mode report reads the shards' results from it: give the directory");
-    if (!text)
-        return { shard: null, shardResults };
-    if (report)
-        throw new InputError('shard: mode report merges every shard; give shard only to the shard runs');
-    const m = /^(\d{1,3})\/(\d{1,3})$/.exec(text);
-    const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-    if (!m || count < 1 || count > 256 || index < 1 || index > count)
-        throw new InputError(`shard: "${text}" is not i/n (1 <= i <= n <= 256), such as 2/3`);
-    return { shard: { index, count }, shardResults };
-}
-function readVersion() {
-    return checkVersion(raw(Inputs.Version).trim(), versionShape(input(Inputs.VersionPattern)));
-}
-const withVersion = (text, version) => text.split('{version}').join(version);
-/** The branch to pin, the mode, and in pull-request mode the bump branch. */
-function readBranches(version) {
-    const branch = raw(Inputs.Branch).trim();
-    if (branch && !validBranch(branch))
-        throw new InputError(`branch: "${branch}" is not a valid branch name`);
-    const mode = choice(Inputs.Mode, ['push', 'pull-request', 'check', 'report']);
-    const prBranch = withVersion(input(Inputs.PrBranch).trim(), version);
-    if (mode === 'pull-request' && !validBranch(prBranch)) {
-        throw new InputError(`pr-branch: "${prBranch}" is not a valid branch name`);
-    }
-    if (mode === 'pull-request' && branch && branch === prBranch) {
-        throw new InputError("pr-branch: must differ from branch, the pull request's base");
-    }
-    return { branch, mode, prBranch };
-}
-function readPullRequest(version, branch, pins) {
-    const template = input(Inputs.PrBranch).trim();
-    const teamReviewers = read_inputs_names(Inputs.PrTeamReviewers);
-    const team = teamReviewers.find((t) => t.includes('/'));
-    if (team)
-        throw new InputError(`pr-team-reviewers: "${team}": give the team's slug, without the organisation`);
-    return {
-        branch,
-        anyVersion: template.includes('{version}') ? branchPattern(template) : null,
-        title: withVersion(input(Inputs.PrTitle), version).trim() || `chore: pin runtime to ${version}`,
-        // {version-file} names the pins' files, so the default body is right whatever is pinned.
-        body: withVersion(input(Inputs.PrBody), version).split('{version-file}').join(pinPaths(pins).join(', ')),
-        labels: read_inputs_names(Inputs.PrLabels),
-        reviewers: read_inputs_names(Inputs.PrReviewers),
-        teamReviewers,
-        assignees: read_inputs_names(Inputs.PrAssignees),
-        ...draftAndMerge(),
-        closeSuperseded: input_values_boolean(Inputs.CloseSuperseded),
-        afterClosed: choice(Inputs.ClosedPr, ['skip', 'reopen'])
-    };
-}
-/**
- * pr-draft and auto-merge contradict each other on every forge: Gitea and Forgejo refuse to
- * merge a work-in-progress pull request (405 "Work in progress PRs cannot be merged",
- * routers/api/v1/repo/pull.go MergePullRequest), GitHub a draft (405 "Pull Request is still a
- * draft"). Said before any request, instead of a refusal per template.
- */
-function draftAndMerge() {
-    const draft = input_values_boolean(Inputs.PrDraft);
-    const autoMerge = choice(Inputs.AutoMerge, ['off', 'merge', 'squash', 'rebase']);
-    if (draft && autoMerge !== 'off')
-        throw new InputError('pr-draft and auto-merge cannot go together: no forge merges a draft (Gitea and Forgejo refuse a work-in-progress pull request, GitHub one still a draft); drop one of them');
-    return { draft, autoMerge };
-}
-/** A list input: names separated by newlines, commas or spaces. */
-const read_inputs_names = (name) => input(name)
-    .split(/[\s,]+/)
-    .map((n) => n.trim())
-    .filter(Boolean);
-/** `bump/runtime-{version}` as a pattern that matches the bump branch of any version. */
-function branchPattern(template) {
-    const [before, ...after] = template.split('{version}').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-    return new RegExp(`^${before}[0-9A-Za-z][0-9A-Za-z.+_-]*${after.join('[0-9A-Za-z.+_-]+')}$`);
-}
-/** How the pin commit is made: transport, signing, message (with the trailer) and author. */
-function readCommit(version) {
-    const transport = choice(Inputs.Transport, ['auto', 'api', 'git']);
-    const signing = choice(Inputs.CommitSigning, ['auto', 'require', 'off']);
-    if (signing === 'require' && transport === 'git')
-        throw new InputError('commit-signing: require cannot hold with transport: git (a push is never signed by the forge)');
-    const commitMessage = input(Inputs.CommitMessage);
-    if (!commitMessage.trim())
-        throw new InputError('commit-message: empty');
-    const name = input(Inputs.AuthorName).trim();
-    const email = input(Inputs.AuthorEmail).trim();
-    if (!name || /[<>\n]/.test(name))
-        throw new InputError(`author-name: "${name}" is not a name`);
-    if (!/^[^\s<>@]+@[^\s<>@]+$/.test(email))
-        throw new InputError(`author-email: "${email}" is not an email address`);
-    return {
-        transport,
-        signing,
-        commitMessage: markedMessage(withVersion(commitMessage, version), version),
-        author: { name, email }
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/pins/pin-text.ts
@@ -35711,6 +36095,51 @@ class ApiLander {
     }
 }
 
+;// CONCATENATED MODULE: ./src/landing/auto-lander.ts
+/**
+ * `transport`: `api` and `git` land every pin their way; `auto` lands through the contents API
+ * and hands a template to git, saying why in its log, where the API cannot serve it: a forge
+ * without the write endpoints (404/405), GitHub's content-creation budget spent, or a bump
+ * branch of ours that needs a merge commit to be brought up to date. Under `commit-signing:
+ * require` that hand-over fails instead: a push is never signed by the forge.
+ */
+class AutoLander {
+    choice;
+    signing;
+    api;
+    git;
+    constructor(choice, signing, api, 
+    /** The git transport, or why git cannot be used here: asked only when a template needs git. */
+    git) {
+        this.choice = choice;
+        this.signing = signing;
+        this.api = api;
+        this.git = git;
+    }
+    async land(request) {
+        if (this.choice === 'git')
+            return this.viaGit(request, '');
+        const landing = await this.api.land(request);
+        if (landing.kind !== 'cannot' || this.choice === 'api')
+            return { ...landing, transport: 'api' };
+        if (this.signing === 'require') {
+            const reason = `${landing.reason}, and git would land it unsigned (commit-signing: require)`;
+            return { kind: 'failed', reason, attempts: landing.attempts, failure: 'signing', transport: 'api' };
+        }
+        request.log(`${landing.reason}: landing through git instead`);
+        return this.viaGit({ ...request, writesMade: landing.attempts }, landing.reason);
+    }
+    /** Through git; writes the API made first count in the result and against max-attempts. */
+    async viaGit(request, why) {
+        const git = await this.git();
+        const made = request.writesMade ?? 0;
+        if (typeof git === 'string') {
+            return { kind: 'failed', reason: `${why ? `${why}, and ` : ''}${git}`, attempts: made, transport: 'git' };
+        }
+        return { ...(await git.land(request)), transport: 'git' };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/git/git-outcome.ts
 const TRANSIENT = [
     /returned error: 5\d\d/i,
@@ -35845,13 +36274,17 @@ class TemplateRepo {
     url;
     branch;
     log;
+    token;
     ref;
-    constructor(git, dir, url, branch, log) {
+    constructor(git, dir, url, branch, log, 
+    /** The token for this repository's owner, asked before each network command (a GitHub App's may be renewed). */
+    token = () => Promise.resolve(undefined)) {
         this.git = git;
         this.dir = dir;
         this.url = url;
         this.branch = branch;
         this.log = log;
+        this.token = token;
         this.ref = `refs/heads/${branch}`;
     }
     async clone() {
@@ -35968,7 +36401,7 @@ class TemplateRepo {
     async network(args, cwd, classify) {
         this.log(`git ${args.filter((a) => a !== '--').join(' ')}`);
         const started = Date.now();
-        const result = await this.git.run(args, cwd);
+        const result = await this.git.run(args, cwd, undefined, await this.token());
         const outcome = classify(result);
         const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
         this.log(outcome.kind === 'ok' ? `  ok (${took})` : `  ${outcome.kind}: ${outcome.reason} (${took})`);
@@ -36033,7 +36466,7 @@ class GitAttempt {
         this.request = request;
         this.dir = dir;
         const { settings } = ctx;
-        this.repo = new TemplateRepo(ctx.git, dir, `${settings.serverUrl}/${request.owner}/${request.repo}.git`, request.base, request.log);
+        this.repo = new TemplateRepo(ctx.git, dir, `${settings.serverUrl}/${request.owner}/${request.repo}.git`, request.base, request.log, () => ctx.credentials.gitToken(request.owner));
         this.target = request.bump?.branch ?? request.base;
         // Writes another transport already made count against max-attempts too (auto's hand-over).
         this.pushes = request.writesMade ?? 0;
@@ -36166,51 +36599,6 @@ class GitAttempt {
     }
 }
 
-;// CONCATENATED MODULE: ./src/landing/auto-lander.ts
-/**
- * `transport`: `api` and `git` land every pin their way; `auto` lands through the contents API
- * and hands a template to git, saying why in its log, where the API cannot serve it: a forge
- * without the write endpoints (404/405), GitHub's content-creation budget spent, or a bump
- * branch of ours that needs a merge commit to be brought up to date. Under `commit-signing:
- * require` that hand-over fails instead: a push is never signed by the forge.
- */
-class AutoLander {
-    choice;
-    signing;
-    api;
-    git;
-    constructor(choice, signing, api, 
-    /** The git transport, or why git cannot be used here: asked only when a template needs git. */
-    git) {
-        this.choice = choice;
-        this.signing = signing;
-        this.api = api;
-        this.git = git;
-    }
-    async land(request) {
-        if (this.choice === 'git')
-            return this.viaGit(request, '');
-        const landing = await this.api.land(request);
-        if (landing.kind !== 'cannot' || this.choice === 'api')
-            return { ...landing, transport: 'api' };
-        if (this.signing === 'require') {
-            const reason = `${landing.reason}, and git would land it unsigned (commit-signing: require)`;
-            return { kind: 'failed', reason, attempts: landing.attempts, failure: 'signing', transport: 'api' };
-        }
-        request.log(`${landing.reason}: landing through git instead`);
-        return this.viaGit({ ...request, writesMade: landing.attempts }, landing.reason);
-    }
-    /** Through git; writes the API made first count in the result and against max-attempts. */
-    async viaGit(request, why) {
-        const git = await this.git();
-        const made = request.writesMade ?? 0;
-        if (typeof git === 'string') {
-            return { kind: 'failed', reason: `${why ? `${why}, and ` : ''}${git}`, attempts: made, transport: 'git' };
-        }
-        return { ...(await git.land(request)), transport: 'git' };
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/landing/write-pacing.ts
 
 /**
@@ -36237,6 +36625,83 @@ class WritePacing {
         }
         return 'spent';
     };
+}
+
+;// CONCATENATED MODULE: ./src/run-wiring.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The run's parts, wired once: the credentials, the forge's HTTP transport and API, git, the
+ * write pacing, and the landers. On a cancel every request and every git is killed.
+ */
+function wire(credential, settings, redactor, control, workDir) {
+    const transport = new HttpTransport(settings.requestTimeoutMs, redactor);
+    // A shard of a job matrix takes its share of the token's limits: the token is the shards'.
+    const share = settings.shard ? 1 / settings.shard.count : 1;
+    const budget = new WriteBudget(() => api.traits.writeLimit, share);
+    const client = new ForgeClient({
+        apiUrl: settings.apiUrl,
+        transport,
+        policy: apiPolicy(settings.retryDelayMs),
+        health: new ForgeHealth(),
+        gate: new RateGate(share),
+        rateLimitWaitMs: settings.rateLimitWaitSeconds * 1000,
+        writeBudget: budget,
+        credentials: (forge) => credentialsFor(credential, settings, forge, redactor),
+        redactor,
+        signal: control.signal
+    });
+    const api = new ForgeApi(client);
+    const token = credential.kind === 'token' ? credential.token : undefined;
+    const git = new GitRunner({ serverUrl: settings.serverUrl, token, redactor, timeoutMs: settings.gitTimeoutMs });
+    const pacing = new WritePacing(budget, settings.transport);
+    // git is checked once: at the start when it is the transport, else when a template first needs it.
+    let gitCheck;
+    const checkedGit = () => (gitCheck ??= checkGit());
+    const gitLander = new GitLander({ git, credentials: client.credentials, settings, workDir, signal: control.signal });
+    const useGit = async () => {
+        if (settings.transport === 'api')
+            return 'git is not used with transport: api';
+        const checked = await checkedGit();
+        return checked.ok ? gitLander : checked.reason;
+    };
+    const apiLander = new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin });
+    const lander = new AutoLander(settings.transport, settings.signing, apiLander, useGit);
+    control.signal.addEventListener('abort', () => {
+        git.killAll();
+        transport.dispose();
+    });
+    return { api, transport, checkedGit, pipeline: { settings, api, lander, control } };
+}
+/** The `token`, or a GitHub App's tokens per owner, each masked and redacted before its first use. */
+function credentialsFor(credential, settings, client, redactor) {
+    if (credential.kind !== 'app')
+        return new StaticToken(credential.kind === 'token' ? credential.token : '');
+    return new AppInstallations({
+        appId: credential.appId,
+        key: credential.privateKey,
+        client,
+        owners: [...new Set([...settings.templates.map((t) => t.owner), settings.owner].filter(Boolean))],
+        secret: (value) => {
+            for (const form of redactor.add(value))
+                core_setSecret(form);
+        },
+        log: info
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/repo-claims.ts
@@ -36436,11 +36901,9 @@ class LookAhead {
         const reads = Math.max(1, shape.paths.length * (shape.bump ? 2 : 1));
         const sizer = new BatchSizer(Math.min(MAX_REPOS_PER_QUERY, Math.floor(MAX_READS_PER_QUERY / reads)));
         const answerTime = new MinutePoints(GRAPHQL_MS_PER_MINUTE);
-        const halves = [];
-        let next = 0;
-        const take = () => halves.shift() ?? (next < templates.length ? templates.slice(next, (next += sizer.next())) : undefined);
+        const queue = new BatchQueue(templates, sizer, api.tokensPerOwner);
         const lane = async () => {
-            for (let batch = take(); batch; batch = take()) {
+            for (let batch = queue.take(); batch; batch = queue.take()) {
                 for (let wait = answerTime.take(0); wait > 0; wait = answerTime.take(0))
                     await sleep(wait);
                 const started = Date.now();
@@ -36451,8 +36914,7 @@ class LookAhead {
                     sizer.answered(batch.length, ms);
                 else if (batch.length > 1) {
                     sizer.timedOut(batch.length, ms);
-                    const half = Math.ceil(batch.length / 2);
-                    halves.push(batch.slice(0, half), batch.slice(half));
+                    queue.split(batch);
                 }
                 else
                     ahead.count('cut by GitHub even alone', 1);
@@ -36466,7 +36928,7 @@ class LookAhead {
     }
     /** One query; true when GitHub cut it (its templates are then neither answered nor sent to REST yet). */
     async ask(api, batch, shape, settings) {
-        const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: 'look-up batch' };
+        const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: 'look-up batch', owner: batch[0].owner };
         this.figures.queries++;
         try {
             const { items, cost } = await api.lookUpBatch(batch, shape, call);
@@ -36513,6 +36975,46 @@ class LookAhead {
     /** Every answered look-up still held, for the quota estimate before the first write. */
     held() {
         return this.found.values();
+    }
+}
+/**
+ * The batches still to ask: halves of cut batches first, then the list in order, each batch as
+ * big as the sizer says. With a GitHub App a token sees one owner's repositories, so a batch
+ * then holds one owner's templates (owners in the order first met).
+ */
+class BatchQueue {
+    sizer;
+    halves = [];
+    groups;
+    group = 0;
+    next = 0;
+    constructor(templates, sizer, perOwner) {
+        this.sizer = sizer;
+        const owners = new Map();
+        for (const t of templates) {
+            const key = perOwner ? t.owner.toLowerCase() : '';
+            owners.set(key, [...(owners.get(key) ?? []), t]);
+        }
+        this.groups = [...owners.values()];
+    }
+    take() {
+        const half = this.halves.shift();
+        if (half)
+            return half;
+        while (this.group < this.groups.length && this.next >= this.groups[this.group].length) {
+            this.group++;
+            this.next = 0;
+        }
+        if (this.group >= this.groups.length)
+            return undefined;
+        const batch = this.groups[this.group].slice(this.next, this.next + this.sizer.next());
+        this.next += batch.length;
+        return batch;
+    }
+    /** A cut batch, asked again in two halves before anything new. */
+    split(batch) {
+        const half = Math.ceil(batch.length / 2);
+        this.halves.push(batch.slice(0, half), batch.slice(half));
     }
 }
 function shapeOf(settings) {
@@ -37205,7 +37707,9 @@ async function pullRequestStep(landed, landing, c, prior, ctx, call) {
                 ? await dressPull(target, done.pull.number, done.state)
                 : [];
         progress.step = 'asking for auto-merge';
-        const merge = await mergeWhenGreen(target, done.state);
+        const merge = ctx.pacing && pr.autoMerge !== 'off'
+            ? await mergePaced(target, done.state, ctx.pacing, c.workflow)
+            : await mergeWhenGreen(target, done.state);
         progress.step = 'closing the superseded ones';
         const superseded = pr.closeSuperseded && prior.others.length > 0
             ? await closeSuperseded({ ...target, version: settings.version }, prior.others, done.pull)
@@ -37236,6 +37740,35 @@ async function pullRequestStep(landed, landing, c, prior, ctx, call) {
         return pullFailed(landed, pr.branch, progress, error);
     }
 }
+/**
+ * auto-merge under max-builds-in-flight or builds-per-minute: a merge is a push to the default
+ * branch, so it waits for a build slot as a push does, and its build holds the slot. Only a merge
+ * the forge makes at once can be paced; one it would schedule (checks still required) happens
+ * on its own time, so none is scheduled: the pull request stays open, and the result says why.
+ */
+async function mergePaced(t, pull, pacing, workflow) {
+    const method = t.pr.autoMerge;
+    if (method === 'off')
+        return undefined;
+    const log = t.call.log ?? (() => { });
+    if ((await pacing.slot(log)) === null)
+        return { kind: 'held', reason: 'the run was cancelled while it waited for a build slot' };
+    let tracked = false;
+    try {
+        const merged = await t.api.pulls.merges.mergeAtOnce({ owner: t.owner, repo: t.repo, pull, method, call: t.call });
+        if (merged.kind === 'held')
+            return merged;
+        if (merged.sha) {
+            pacing.track(t.owner, t.repo, merged.sha, workflow);
+            tracked = true;
+        }
+        return { kind: 'merged' };
+    }
+    finally {
+        if (!tracked)
+            pacing.release();
+    }
+}
 /** Not opened: the branch is pushed, the pull request is not. Opened: it is, and what failed after says so. */
 function pullFailed(landed, branch, progress, error) {
     const message = error.message;
@@ -37256,6 +37789,8 @@ function mergeWords(merge) {
         return undefined;
     if (merge.kind === 'refused')
         return `auto-merge refused: ${merge.reason}`;
+    if (merge.kind === 'held')
+        return `not merged: ${merge.reason}; with build pacing a pull request is merged only when it can merge at once, inside a build slot (a merge the forge schedules starts its build on its own time): re-run once that is settled`;
     if (merge.kind === 'scheduled')
         return `auto-merge scheduled: not mergeable yet (${merge.waiting}); the forge merges it once that changes`;
     if (merge.kind === 'merged' && merge.unstable)
@@ -37322,6 +37857,7 @@ async function processTemplate(ref, ctx, log) {
     const call = {
         group: new RetryGroup(API_ATTEMPTS - 1),
         subject: ref.fullName,
+        owner: ref.owner,
         budget: new RequestBudget(),
         log
     };
@@ -37351,7 +37887,8 @@ async function processTemplate(ref, ctx, log) {
         const message = error instanceof ApiError || error instanceof RequestBoundError
             ? error.message
             : `unexpected error: ${error.message}`;
-        return result(ref.fullName, 'failed', message, { failure: transient ? 'transient' : 'other' });
+        const failure = error instanceof ApiError && error.notInstalled ? 'not-installed' : transient ? 'transient' : 'other';
+        return result(ref.fullName, 'failed', message, { failure });
     }
 }
 /**
@@ -37525,13 +38062,17 @@ async function expandSources(entries, api, log) {
 }
 async function template_sources_list(source, api, log) {
     let listed;
+    // The owner picks the token where tokens are per owner (a GitHub App's installations).
+    const call = { owner: source.owner };
     try {
         listed =
             source.kind === 'org'
-                ? await api.listing.ownerRepos(source.owner)
-                : await api.listing.topicRepos(source.topic, source.owner).then((repos) => repos && { repos });
+                ? await api.listing.ownerRepos(source.owner, call)
+                : await api.listing.topicRepos(source.topic, source.owner, call).then((repos) => repos && { repos });
     }
     catch (error) {
+        if (error instanceof ApiError && error.notInstalled)
+            throw new SourceError(`templates: ${source.fullName}: ${error.message}`);
         if (error instanceof ApiError)
             throw new SourceError(`templates: listing ${source.fullName} failed: ${error.message}`);
         throw error;
@@ -37616,6 +38157,8 @@ function advice(kind, count = 2, forge) {
             return 'check the name: the forge has no such repository or branch, or the token cannot see it';
         case 'no-access':
             return `the token may read but not write ${them}: ${writeRight(forge)}`;
+        case 'not-installed':
+            return `the GitHub App is not installed on ${their} owner: install it there (on all repositories, or on these), then re-run ${them}`;
         case 'protected-branch':
             return `the branch is protected (the forge refused the write for its branch protection): use \`mode: pull-request\` for ${them}`;
         case 'downgrade':
@@ -37634,6 +38177,7 @@ function failuresByKind(results) {
         'transient',
         'protected-branch',
         'no-access',
+        'not-installed',
         'not-found',
         'version-prefix',
         'downgrade',
@@ -37729,6 +38273,7 @@ const FAILURE_HEADING = {
     transient: 'A re-run may fix',
     'protected-branch': 'Protected branch',
     'no-access': 'No write access',
+    'not-installed': 'GitHub App not installed',
     'not-found': 'Not found',
     'version-prefix': 'Version prefix differs',
     downgrade: 'Refused by downgrade: fail',
@@ -38166,34 +38711,26 @@ function shareOf(all, shard) {
 
 
 
-
-
-
-
-
-
-
-
-
-
-
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 async function run() {
-    let token;
+    let credential;
     let settings;
     let warnings;
     try {
         ;
-        ({ token, settings, warnings } = readInputs());
+        ({ credential, settings, warnings } = readInputs());
     }
     catch (error) {
         // Nothing has touched the network yet, and nothing will.
         setFailed(error instanceof InputError ? error.message : `bad input: ${error.message}`);
         return;
     }
-    const redactor = new Redactor(token);
-    for (const secret of redactor.forms)
-        core_setSecret(secret);
+    const redactor = new Redactor();
+    // Every secret the inputs hold is masked before anything is printed: the token, or the App's key.
+    const secrets = credential.kind === 'token' ? [credential.token] : credential.kind === 'app' ? credential.secrets : [];
+    for (const secret of secrets)
+        for (const form of redactor.add(secret))
+            core_setSecret(form);
     for (const warning of warnings)
         core_warning(redactor.redact(warning), { title: 'runtime cascade: inputs' });
     if (settings.mode === 'report')
@@ -38208,7 +38745,7 @@ async function run() {
         control.cancel(signal);
     });
     try {
-        const { results, position, forge } = await cascade(token, settings, redactor, control);
+        const { results, position, forge } = await cascade(credential, settings, redactor, control);
         await writeShardFile(settings, results, position, control.stopped);
         await publish(settings, results, redactor, control.stopped, forge);
     }
@@ -38227,9 +38764,9 @@ async function report(settings, redactor) {
         setFailed(error instanceof InputError ? error.message : `the shards' results could not be read: ${error.message}`);
     }
 }
-async function cascade(token, settings, redactor, control) {
+async function cascade(credential, settings, redactor, control) {
     const workDir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'runtime-cascade-'));
-    const parts = wire(token, settings, redactor, control, workDir);
+    const parts = wire(credential, settings, redactor, control, workDir);
     try {
         const git = settings.transport === 'git' && settings.mode !== 'check' ? await parts.checkedGit() : null;
         await preflight(settings, parts.api, control, git);
@@ -38255,53 +38792,14 @@ async function cascade(token, settings, redactor, control) {
     }
 }
 /**
- * The run's parts, wired once: the forge's HTTP transport and API, git, the write pacing, and
- * the landers. On a cancel every request and every git is killed.
- */
-function wire(token, settings, redactor, control, workDir) {
-    const transport = new HttpTransport(token, settings.requestTimeoutMs, redactor);
-    // A shard of a job matrix takes its share of the token's limits: the token is the shards'.
-    const share = settings.shard ? 1 / settings.shard.count : 1;
-    const budget = new WriteBudget(() => api.traits.writeLimit, share);
-    const client = new ForgeClient({
-        apiUrl: settings.apiUrl,
-        transport,
-        policy: apiPolicy(settings.retryDelayMs),
-        health: new ForgeHealth(),
-        gate: new RateGate(share),
-        rateLimitWaitMs: settings.rateLimitWaitSeconds * 1000,
-        writeBudget: budget,
-        redactor,
-        signal: control.signal
-    });
-    const api = new ForgeApi(client);
-    const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs });
-    const pacing = new WritePacing(budget, settings.transport);
-    // git is checked once: at the start when it is the transport, else when a template first needs it.
-    let gitCheck;
-    const checkedGit = () => (gitCheck ??= checkGit());
-    const gitLander = new GitLander({ git, settings, workDir, signal: control.signal });
-    const useGit = async () => {
-        if (settings.transport === 'api')
-            return 'git is not used with transport: api';
-        const checked = await checkedGit();
-        return checked.ok ? gitLander : checked.reason;
-    };
-    const apiLander = new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin });
-    const lander = new AutoLander(settings.transport, settings.signing, apiLander, useGit);
-    control.signal.addEventListener('abort', () => {
-        git.killAll();
-        transport.dispose();
-    });
-    return { api, transport, checkedGit, pipeline: { settings, api, lander, control } };
-}
-/**
  * max-builds-in-flight and builds-per-minute, decided before any write. Waves need an API that
  * lists a commit's runs; where the forge has none the run stops here, saying so and offering
  * the time-based pace.
  */
 async function buildPacing(settings, api, control) {
-    if (control.stopped || settings.mode !== 'push' || settings.dryRun)
+    // Pushes are paced, and in pull-request mode the merges auto-merge makes (read-inputs.ts refuses the rest).
+    const merges = settings.mode === 'pull-request' && settings.pr.autoMerge !== 'off';
+    if (control.stopped || !(settings.mode === 'push' || merges) || settings.dryRun)
         return undefined;
     const paces = [];
     let waves;

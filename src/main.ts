@@ -6,21 +6,14 @@ import { RunPoller } from './builds/run-poller.js'
 import { bothPaces, BuildWaves, MinutePace, type Pacing } from './builds/build-waves.js'
 import { RunStopError } from './shared/run-control.js'
 import { ForgeApi } from './forge/forge-api.js'
-import { ForgeClient, type ForgeKind } from './forge/forge-client.js'
-import { ForgeHealth } from './forge/forge-health.js'
-import { HttpTransport } from './forge/http-transport.js'
-import { RateGate } from './forge/rate-limit.js'
+import type { ForgeKind } from './forge/forge-client.js'
 import { checkToken, type TokenCheck } from './forge/token-check.js'
-import { WriteBudget } from './forge/write-budget.js'
-import { checkGit, type GitCheck } from './git/git-check.js'
-import { GitRunner } from './git/git-runner.js'
+import type { GitCheck } from './git/git-check.js'
 import { readInputs } from './inputs/read-inputs.js'
+import type { Credential } from './inputs/credential-input.js'
+import { wire } from './run-wiring.js'
 import type { Settings } from './inputs/settings.js'
 import type { TemplateRef } from './inputs/template-list.js'
-import { ApiLander } from './landing/api-lander.js'
-import { GitLander } from './landing/git-lander.js'
-import { AutoLander } from './landing/auto-lander.js'
-import { WritePacing } from './landing/write-pacing.js'
 import { RepoClaims } from './pipeline/repo-claims.js'
 import { LookAhead } from './pipeline/look-ahead.js'
 import { estimateQuota, quotaLine } from './pipeline/quota-estimate.js'
@@ -33,22 +26,24 @@ import { shareOf } from './pipeline/shards.js'
 import type { TemplateResult } from './pipeline/template-result.js'
 import { InputError } from './shared/errors.js'
 import { Redactor } from './shared/redact.js'
-import { API_ATTEMPTS, apiPolicy } from './shared/retry-policy.js'
+import { API_ATTEMPTS } from './shared/retry-policy.js'
 
 /** inputs → git and token checks → templates through a bounded pool → outputs, summary, log. */
 export async function run(): Promise<void> {
-  let token: string
+  let credential: Credential
   let settings: Settings
   let warnings: string[]
   try {
-    ;({ token, settings, warnings } = readInputs())
+    ;({ credential, settings, warnings } = readInputs())
   } catch (error) {
     // Nothing has touched the network yet, and nothing will.
     core.setFailed(error instanceof InputError ? error.message : `bad input: ${(error as Error).message}`)
     return
   }
-  const redactor = new Redactor(token)
-  for (const secret of redactor.forms) core.setSecret(secret)
+  const redactor = new Redactor()
+  // Every secret the inputs hold is masked before anything is printed: the token, or the App's key.
+  const secrets = credential.kind === 'token' ? [credential.token] : credential.kind === 'app' ? credential.secrets : []
+  for (const secret of secrets) for (const form of redactor.add(secret)) core.setSecret(form)
   for (const warning of warnings) core.warning(redactor.redact(warning), { title: 'runtime cascade: inputs' })
   if (settings.mode === 'report') return report(settings, redactor)
   const control = new RunControl()
@@ -64,7 +59,7 @@ export async function run(): Promise<void> {
     control.cancel(signal)
   })
   try {
-    const { results, position, forge } = await cascade(token, settings, redactor, control)
+    const { results, position, forge } = await cascade(credential, settings, redactor, control)
     await writeShardFile(settings, results, position, control.stopped)
     await publish(settings, results, redactor, control.stopped, forge)
   } finally {
@@ -86,13 +81,13 @@ async function report(settings: Settings, redactor: Redactor): Promise<void> {
 }
 
 async function cascade(
-  token: string,
+  credential: Credential,
   settings: Settings,
   redactor: Redactor,
   control: RunControl
 ): Promise<{ results: TemplateResult[]; position: Map<string, number>; forge: ForgeKind | undefined }> {
   const workDir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'runtime-cascade-'))
-  const parts = wire(token, settings, redactor, control, workDir)
+  const parts = wire(credential, settings, redactor, control, workDir)
   try {
     const git = settings.transport === 'git' && settings.mode !== 'check' ? await parts.checkedGit() : null
     await preflight(settings, parts.api, control, git)
@@ -120,53 +115,14 @@ async function cascade(
 }
 
 /**
- * The run's parts, wired once: the forge's HTTP transport and API, git, the write pacing, and
- * the landers. On a cancel every request and every git is killed.
- */
-function wire(token: string, settings: Settings, redactor: Redactor, control: RunControl, workDir: string) {
-  const transport = new HttpTransport(token, settings.requestTimeoutMs, redactor)
-  // A shard of a job matrix takes its share of the token's limits: the token is the shards'.
-  const share = settings.shard ? 1 / settings.shard.count : 1
-  const budget = new WriteBudget(() => api.traits.writeLimit, share)
-  const client = new ForgeClient({
-    apiUrl: settings.apiUrl,
-    transport,
-    policy: apiPolicy(settings.retryDelayMs),
-    health: new ForgeHealth(),
-    gate: new RateGate(share),
-    rateLimitWaitMs: settings.rateLimitWaitSeconds * 1000,
-    writeBudget: budget,
-    redactor,
-    signal: control.signal
-  })
-  const api: ForgeApi = new ForgeApi(client)
-  const git = new GitRunner({ serverUrl: settings.serverUrl, token, timeoutMs: settings.gitTimeoutMs })
-  const pacing = new WritePacing(budget, settings.transport)
-  // git is checked once: at the start when it is the transport, else when a template first needs it.
-  let gitCheck: Promise<GitCheck> | undefined
-  const checkedGit = () => (gitCheck ??= checkGit())
-  const gitLander = new GitLander({ git, settings, workDir, signal: control.signal })
-  const useGit = async (): Promise<GitLander | string> => {
-    if (settings.transport === 'api') return 'git is not used with transport: api'
-    const checked = await checkedGit()
-    return checked.ok ? gitLander : checked.reason
-  }
-  const apiLander = new ApiLander({ api, settings, signal: control.signal, pace: pacing.pin })
-  const lander = new AutoLander(settings.transport, settings.signing, apiLander, useGit)
-  control.signal.addEventListener('abort', () => {
-    git.killAll()
-    transport.dispose()
-  })
-  return { api, transport, checkedGit, pipeline: { settings, api, lander, control } }
-}
-
-/**
  * max-builds-in-flight and builds-per-minute, decided before any write. Waves need an API that
  * lists a commit's runs; where the forge has none the run stops here, saying so and offering
  * the time-based pace.
  */
 async function buildPacing(settings: Settings, api: ForgeApi, control: RunControl) {
-  if (control.stopped || settings.mode !== 'push' || settings.dryRun) return undefined
+  // Pushes are paced, and in pull-request mode the merges auto-merge makes (read-inputs.ts refuses the rest).
+  const merges = settings.mode === 'pull-request' && settings.pr.autoMerge !== 'off'
+  if (control.stopped || !(settings.mode === 'push' || merges) || settings.dryRun) return undefined
   const paces: Pacing[] = []
   let waves: BuildWaves | undefined
   let poller: RunPoller | undefined

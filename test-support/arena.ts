@@ -92,6 +92,8 @@ export interface PullView {
   labels: string[]
   assignees: string[]
   comments: string[]
+  /** The merge commit, once merged. */
+  mergeCommit?: string
 }
 
 /**

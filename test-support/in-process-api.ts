@@ -1,5 +1,6 @@
 import { ForgeApi } from '../src/forge/forge-api.js'
 import { ForgeClient } from '../src/forge/forge-client.js'
+import { StaticToken } from '../src/forge/credentials.js'
 import { ForgeHealth } from '../src/forge/forge-health.js'
 import { HttpTransport } from '../src/forge/http-transport.js'
 import { RateGate } from '../src/forge/rate-limit.js'
@@ -12,10 +13,11 @@ import { actionEnv } from './run-action.js'
 export function apiFor(inputs: Record<string, string>) {
   const saved = { ...process.env }
   Object.assign(process.env, actionEnv(inputs, {}))
-  const { token, settings } = readInputs()
+  const { credential, settings } = readInputs()
   process.env = saved
+  const token = credential.kind === 'token' ? credential.token : ''
   const redactor = new Redactor(token)
-  const transport = new HttpTransport(token, 10_000, redactor)
+  const transport = new HttpTransport(10_000, redactor)
   const client = new ForgeClient({
     apiUrl: settings.apiUrl,
     transport,
@@ -23,6 +25,7 @@ export function apiFor(inputs: Record<string, string>) {
     health: new ForgeHealth(),
     gate: new RateGate(),
     rateLimitWaitMs: 0,
+    credentials: new StaticToken(token),
     redactor
   })
   return { settings, api: new ForgeApi(client), transport }

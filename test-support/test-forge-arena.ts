@@ -107,7 +107,8 @@ export class TestForgeArena implements Arena {
       head: p.head,
       labels: p.labels ?? [],
       assignees: p.assignees ?? [],
-      comments: p.comments ?? []
+      comments: p.comments ?? [],
+      ...(p.mergeCommit ? { mergeCommit: p.mergeCommit } : {})
     }))
   }
 

@@ -2,7 +2,7 @@ import type { Flavour } from '../../test-support/forge/flavours.js'
 import { TestForge } from '../../test-support/forge/forge.js'
 import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction } from '../../test-support/run-action.js'
-import { inputsFor, resultsOf, template } from '../../test-support/scenario.js'
+import { fileAt, inputsFor, resultsOf, template } from '../../test-support/scenario.js'
 
 /**
  * Build waves: with max-builds-in-flight N, a pin lands only while fewer than N of the cascade's
@@ -12,10 +12,15 @@ import { inputsFor, resultsOf, template } from '../../test-support/scenario.js'
 let forge: TestForge
 const NAMES = ['tpl-a', 'tpl-b', 'tpl-c', 'tpl-d']
 
-/** The most runs of the cascade in progress at one moment, from each push and its run's end. */
+/** The most runs of the cascade in progress at one moment, from each default-branch push (a merge is one) and its run's end. */
 function mostAtOnce(): number {
   const { runDelayMs, runMs } = forge.api.actions
-  const spans = NAMES.flatMap((n) => forge.repo(`acme/${n}`).pushes.map((p) => [p.at, p.at + runDelayMs + runMs]))
+  const spans = NAMES.flatMap((n) =>
+    forge
+      .repo(`acme/${n}`)
+      .pushes.filter((p) => p.branch === 'main')
+      .map((p) => [p.at, p.at + runDelayMs + runMs])
+  )
   return Math.max(...spans.map(([start]) => spans.filter(([s, end]) => s <= start && start < end).length))
 }
 
@@ -54,6 +59,51 @@ describe.each<Flavour>(['gitea-1.25', 'github'])('build waves on %s', (flavour) 
     )
     expect(resultsOf(run.outputs).map((r) => r.status)).toEqual(['updated', 'updated'])
     expect(run.stdout).toMatch(/did not finish within verify-timeout: its slot is released/)
+  })
+})
+
+// A merge starts a default-branch build just as a push does: with auto-merge, the merges the
+// run makes wait for a build slot, and one the forge would only schedule is not asked for.
+describe.each<Flavour>(['gitea-1.25', 'github'])('merges paced like pushes, pull-request mode on %s', (flavour) => {
+  forgeForEachTest(
+    (f) => (forge = f),
+    () => ({ flavour })
+  )
+  const merging = { mode: 'pull-request', 'auto-merge': 'squash', 'max-builds-in-flight': '1', concurrency: '3' }
+
+  it('max-builds-in-flight 1: never two default-branch builds at once, every pull request merged', async () => {
+    forge.api.actions.runDelayMs = 50
+    forge.api.actions.runMs = 400
+    for (const n of NAMES) await template(forge, n)
+    const run = await runAction(inputsFor(forge, NAMES.join(' '), merging))
+    expect(run.exitCode).toBe(0)
+    for (const r of resultsOf(run.outputs))
+      expect([r.status, r.reason]).toEqual(['pr-opened', expect.stringMatching(/; merged/)])
+    for (const n of NAMES) expect(await fileAt(forge, `acme/${n}`, '.runtime-version')).toBe('1.2.3\n')
+    expect(mostAtOnce()).toBe(1)
+    expect(run.stdout).toMatch(/build waves: 3 pin\(s\) waited for a build slot/)
+  })
+
+  it('a merge the forge would only schedule (a required check) is not asked for: open, said why, its slot given back', async () => {
+    await template(forge, 'tpl-a', { requiredChecks: true })
+    await template(forge, 'tpl-b')
+    const run = await runAction(inputsFor(forge, 'tpl-a tpl-b', merging))
+    const [held, merged] = resultsOf(run.outputs)
+    expect(held.reason).toMatch(
+      /; not merged: .*(status checks successful|status check "build" is expected).*; with build pacing a pull request is merged only when it can merge at once/
+    )
+    expect(forge.repo('acme/tpl-a').pulls[0]).toMatchObject({ state: 'open' })
+    expect(forge.repo('acme/tpl-a').pulls[0].autoMerge).toBeUndefined()
+    expect(merged.reason).toMatch(/; merged/)
+    expect(run.exitCode).toBe(0)
+  })
+
+  it('without auto-merge the run merges nothing: max-builds-in-flight is an input error, before any request', async () => {
+    await template(forge, 'tpl-a')
+    const run = await runAction(inputsFor(forge, 'tpl-a', { mode: 'pull-request', 'max-builds-in-flight': '1' }))
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/max-builds-in-flight: in pull-request mode without auto-merge the run merges nothing/)
+    expect(forge.requests).toEqual([])
   })
 })
 

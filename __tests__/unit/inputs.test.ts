@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -109,9 +110,66 @@ describe('template sources', () => {
   })
 })
 
-describe('token', () => {
+describe('token, or a GitHub App', () => {
+  const KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+    type: 'pkcs1',
+    format: 'pem'
+  }) as string
+  const EC = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem'
+  }) as string
+  const GITHUB = { 'server-url': 'https://github.com', 'api-url': 'https://api.github.com' }
+  const credential = (over: Record<string, string>) => {
+    for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
+    for (const [name, value] of Object.entries({ ...base, ...GITHUB, ...over }))
+      process.env[`INPUT_${name.toUpperCase()}`] = value
+    return readInputs().credential
+  }
+
   it('is required, and the error says why the runner token will not do', () => {
     expect(() => read({ token: '' })).toThrow(/cannot push to other repositories.*start no workflows/s)
+  })
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['both forms', { 'app-id': '123', 'app-private-key': KEY }, /both set: give one form/],
+    ['an id without its key', { token: '', 'app-id': '123' }, /app-private-key: required with app-id/],
+    ['a key without its id', { token: '', 'app-private-key': KEY }, /app-id: required with app-private-key/],
+    ['an id that is neither', { token: '', 'app-id': 'my app', 'app-private-key': KEY }, /neither an App's id/],
+    [
+      'a key that is not PEM',
+      { token: '', 'app-id': '123', 'app-private-key': 'not a key' },
+      /not a private key in PEM form/
+    ],
+    ['a key that is not RSA', { token: '', 'app-id': '123', 'app-private-key': EC }, /not an RSA key/],
+    [
+      'an App on Gitea',
+      { token: '', 'app-id': '123', 'app-private-key': KEY, 'api-url': 'https://git.example.com/api/v1' },
+      /a GitHub App is GitHub's, and https:\/\/git\.example\.com\/api\/v1 is a Gitea or Forgejo API/
+    ]
+  ])('%s: an input error before any request, never quoting the key', (_, over, said) => {
+    let message = ''
+    try {
+      credential(over)
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toMatch(said)
+    expect(message).not.toContain('PRIVATE KEY')
+    expect(message).not.toContain(KEY.split('\n')[1])
+  })
+
+  it('an App: its id, its key as a key object, and every line of it to mask', () => {
+    const app = credential({ token: '', 'app-id': '123', 'app-private-key': KEY })
+    expect(app).toMatchObject({ kind: 'app', appId: '123' })
+    if (app.kind !== 'app') throw new Error('not an app')
+    expect(app.privateKey.asymmetricKeyType).toBe('rsa')
+    expect(app.secrets).toEqual(expect.arrayContaining([KEY.trim(), KEY.split('\n')[1]]))
+  })
+
+  it('a key stored with literal \\n for its line breaks is taken', () => {
+    const app = credential({ token: '', 'app-id': 'Iv23liAbc', 'app-private-key': KEY.trim().replace(/\n/g, '\\n') })
+    expect(app.kind).toBe('app')
   })
 })
 
@@ -200,7 +258,9 @@ describe('action.yml', () => {
     // Every output the code sets is declared, and nothing else.
     expect(Object.keys(action.outputs).sort()).toEqual(Object.keys(buildOutputs([])).sort())
     expect(action.inputs.token.default).toBeUndefined()
-    for (const name of ['version', 'token']) expect(action.inputs[name].required).toBe(true)
+    expect(action.inputs.version.required).toBe(true)
+    // token, or app-id with app-private-key: the code demands exactly one form.
+    for (const name of ['token', 'app-id', 'app-private-key']) expect(action.inputs[name].required).toBe(false)
     // templates or templates-file: the code demands exactly one.
     expect(action.inputs.templates.required).toBe(false)
   })

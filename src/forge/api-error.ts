@@ -14,6 +14,8 @@ export class ApiError extends Error {
   override name = 'ApiError'
   /** Set when the answer was a rate limit (GitHub): when the quota returns. */
   rateLimited?: RateLimited
+  /** Set when the request was never sent for want of a credential: no App installation on the owner. */
+  notInstalled?: true
   constructor(
     readonly status: number,
     message: string,
@@ -27,12 +29,14 @@ export class ApiError extends Error {
 
   /** The same failure, its message prefixed with what was being done. */
   during(what: string): ApiError {
-    return this.withMessage(`${what}: ${this.message}`)
+    // A request never sent was not "during" anything: the owner's missing installation says it all.
+    return this.notInstalled ? this : this.withMessage(`${what}: ${this.message}`)
   }
 
   withMessage(message: string): ApiError {
     const copy = new ApiError(this.status, message, this.transient, this.serverText, this.retryAfterMs)
     copy.rateLimited = this.rateLimited
+    copy.notInstalled = this.notInstalled
     return copy
   }
 }

@@ -73,6 +73,11 @@ export class ForgeApi {
     return this.settled ?? traits
   }
 
+  /** Whether each owner's repositories take a token of their own (a GitHub App's installations). */
+  get tokensPerOwner(): boolean {
+    return this.client.credentials.perOwner
+  }
+
   /** What GitHub's latest answers said is left of a quota (core: REST; graphql). */
   quota(resource: 'core' | 'graphql'): Quota | undefined {
     return this.client.quotas.get(resource)

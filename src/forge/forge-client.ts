@@ -17,6 +17,7 @@ import { rateLimitOf, type RateGate } from './rate-limit.js'
 import type { RequestBudget } from './request-budget.js'
 import type { WriteBudget } from './write-budget.js'
 import type { ForgeKind } from './forge-traits.js'
+import { ownerOf, type Credentials } from './credentials.js'
 import { RetryGroup } from './retry-group.js'
 import type { Log } from '../shared/log.js'
 
@@ -46,6 +47,10 @@ export interface CallOptions {
   /** The template's bound on requests (see RequestBudget); the run's own requests have none. */
   budget?: RequestBudget
   log?: Log
+  /** Whose repositories a request without one in its path is about (a GraphQL query): picks the token. */
+  owner?: string
+  /** The Authorization header as given (a GitHub App's JWT), instead of the credentials'. */
+  authorization?: string
   /** A transient failure this caller handles itself (a cut GraphQL query is split): thrown at once, no fault of the forge. */
   giveUpOn?: (failure: ApiError) => boolean
 }
@@ -60,6 +65,8 @@ export interface ForgeClientOptions {
   rateLimitWaitMs: number
   /** GitHub's content-creation budget, taken by every request it may count (write-budget.ts). */
   writeBudget?: WriteBudget
+  /** The token (or, with a GitHub App, the token per owner) each request carries; made with the client when it needs it. */
+  credentials: Credentials | ((client: ForgeClient) => Credentials)
   redactor: Redactor
   signal?: AbortSignal
 }
@@ -83,14 +90,19 @@ export class ForgeClient {
   /** GitHub's quotas by resource, from the x-ratelimit-* headers of the latest answers. */
   readonly quotas = new Map<string, Quota>()
 
-  constructor(private readonly options: ForgeClientOptions) {}
+  readonly credentials: Credentials
+
+  constructor(private readonly options: ForgeClientOptions) {
+    const { credentials } = options
+    this.credentials = typeof credentials === 'function' ? credentials(this) : credentials
+  }
 
   get apiUrl(): string {
     return this.options.apiUrl
   }
 
   async call(method: string, path: string, call: CallOptions = {}): Promise<Answer> {
-    const { policy, health, gate, signal } = this.options
+    const { policy, health, signal } = this.options
     const group = call.group ?? new RetryGroup(policy.attempts - 1)
     const subject = call.subject ?? 'run'
     const what = `${method} ${path.replace(/\?.*/, '')}`
@@ -99,27 +111,20 @@ export class ForgeClient {
     let rateWaits = 0
     let tries = 0
     let failedOnce = false
+    const owner = ownerOf(path) ?? call.owner
     health.sent(subject)
     try {
       for (;;) {
         const failing = health.failing
         if (failing && tries > 0) throw new ForgeFailingError(this.options.apiUrl, failing.failure, failing.streak)
-        call.budget?.spend()
-        await this.admit(method, path, call)
+        // Before the gate: a token being minted must not hold a place its own requests need.
+        const authorization = call.authorization ?? (await this.authorize(owner, subject, failedOnce))
+        const failure = await this.attempt(method, path, call, authorization, what)
         tries++
-        let answer: Answer | undefined
-        let failure: ApiError
-        try {
-          answer = await this.exchange(method, path, call.body)
+        if (!(failure instanceof ApiError)) {
           health.answered(subject, failedOnce)
           group.settle(me, true)
-          return answer
-        } catch (error) {
-          if (!(error instanceof ApiError)) throw error
-          failure = error
-          call.budget?.refused(what, failure.message)
-        } finally {
-          gate.leave()
+          return failure
         }
         if (signal?.aborted) throw failure
         if (failure.rateLimited) {
@@ -150,6 +155,37 @@ export class ForgeClient {
     }
   }
 
+  /** One try: through the budgets and the gate, the exchange; its answer, or the ApiError it met. */
+  private async attempt(
+    method: string,
+    path: string,
+    call: CallOptions,
+    authorization: string,
+    what: string
+  ): Promise<Answer | ApiError> {
+    call.budget?.spend()
+    await this.admit(method, path, call)
+    try {
+      return await this.exchange(method, path, call.body, authorization, call.authorization === undefined)
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error
+      call.budget?.refused(what, error.message)
+      return error
+    } finally {
+      this.options.gate.leave()
+    }
+  }
+
+  /** The credentials' Authorization for `owner`; a refusal (no App installation there) is the forge's answer. */
+  private async authorize(owner: string | undefined, subject: string, failedOnce: boolean): Promise<string> {
+    try {
+      return await this.credentials.authorization(owner)
+    } catch (error) {
+      this.options.health.answered(subject, failedOnce)
+      throw error
+    }
+  }
+
   /** Room in GitHub's content-creation budget for a request it counts, then a place at the rate gate. */
   private async admit(method: string, path: string, call: CallOptions): Promise<void> {
     const { writeBudget, rateLimitWaitMs, gate, signal } = this.options
@@ -159,7 +195,8 @@ export class ForgeClient {
 
   /** A request GitHub may count as creating content: any REST write, a GraphQL mutation. */
   private createsContent(method: string, path: string, body: unknown): boolean {
-    if (this.kind !== 'github' || method === 'GET') return false
+    // Minting an App's installation token creates no content.
+    if (this.kind !== 'github' || method === 'GET' || path.startsWith('/app/')) return false
     return path !== '/graphql' || costOf(method, path, body).points > 1
   }
 
@@ -194,13 +231,20 @@ export class ForgeClient {
   }
 
   /** One exchange, classified: a 2xx comes back parsed, anything else throws. */
-  private async exchange(method: string, path: string, body: unknown): Promise<Answer> {
-    const reply = await this.options.transport.send(method, this.url(path), body)
+  private async exchange(
+    method: string,
+    path: string,
+    body: unknown,
+    authorization: string,
+    ownToken: boolean
+  ): Promise<Answer> {
+    const reply = await this.options.transport.send(method, this.url(path), body, authorization)
     if (reply.headers['x-github-request-id'] !== undefined) this.kind = 'github'
     else if (this.kind === undefined && reply.status > 0) this.kind = 'gitea'
     this.enterprise ??= first(reply.headers['x-github-enterprise-version'])
     this.noteQuota(reply.headers)
-    if (reply.status === 401) throw new TokenRejectedError(new URL(this.options.apiUrl).origin)
+    // A 401 to the run's token stops the run; to a JWT given by the caller, the caller decides.
+    if (reply.status === 401 && ownToken) throw new TokenRejectedError(new URL(this.options.apiUrl).origin)
     if (reply.status < 200 || reply.status > 299) {
       const text = this.serverMessage(reply.text)
       const error = new ApiError(

@@ -26,7 +26,6 @@ export class HttpTransport {
   private readonly http: HttpClient
 
   constructor(
-    private readonly token: string,
     private readonly timeoutMs: number,
     private readonly redactor: Redactor
   ) {
@@ -43,10 +42,11 @@ export class HttpTransport {
     this.http.dispose()
   }
 
-  async send(method: string, url: string, body?: unknown): Promise<Exchange> {
+  /** `authorization`: the header's value, `token <t>` or `Bearer <jwt>`. */
+  async send(method: string, url: string, body: unknown, authorization: string): Promise<Exchange> {
     let current = url
     for (let hop = 0; ; hop++) {
-      const answer = await this.once(method, current, body)
+      const answer = await this.once(method, current, body, authorization)
       if (!REDIRECT.has(answer.status)) return answer
       const location = first(answer.headers.location)
       if (!location) return answer
@@ -70,10 +70,10 @@ export class HttpTransport {
     }
   }
 
-  private async once(method: string, url: string, body?: unknown): Promise<Exchange> {
+  private async once(method: string, url: string, body: unknown, authorization: string): Promise<Exchange> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
-      Authorization: `token ${this.token}`,
+      Authorization: authorization,
       // GitHub's REST version; other forges ignore it.
       'X-GitHub-Api-Version': '2022-11-28'
     }

@@ -15,7 +15,10 @@ export interface GitResult {
 
 export interface GitRunnerOptions {
   serverUrl: string
-  token: string
+  /** The one token of a run given `token`; with a GitHub App, each network command names its owner's. */
+  token?: string
+  /** The run's redactor, which learns every token minted (default: one for `token`). */
+  redactor?: Redactor
   /** Deadline per git command; the whole process group is killed when it passes. */
   timeoutMs: number
 }
@@ -38,14 +41,17 @@ export class GitRunner {
 
   constructor(private readonly options: GitRunnerOptions) {
     this.env = gitEnvironment(options)
-    this.redactor = new Redactor(options.token)
+    this.redactor = options.redactor ?? new Redactor(options.token)
   }
 
-  run(args: string[], cwd?: string, input?: string | Buffer): Promise<GitResult> {
+  /** `token`: the one this command sends, when it is not the run's own (an App's token for the repository's owner). */
+  run(args: string[], cwd?: string, input?: string | Buffer, token?: string): Promise<GitResult> {
     if (this.closed) return Promise.resolve(failed('git not started: the run was cancelled'))
+    const env =
+      token === undefined || token === this.options.token ? this.env : withToken(this.env, this.options, token)
     return new Promise((resolve) => {
       const detached = process.platform !== 'win32'
-      const child = spawn('git', args, { cwd, env: this.env, detached, stdio: ['pipe', 'pipe', 'pipe'] })
+      const child = spawn('git', args, { cwd, env, detached, stdio: ['pipe', 'pipe', 'pipe'] })
       this.alive.add(child)
       const out: Buffer[] = []
       const err: Buffer[] = []
@@ -85,6 +91,23 @@ export class GitRunner {
   }
 }
 
+function extraHeader(serverUrl: string, token: string): [string, string] {
+  return [`http.${serverUrl}/.extraheader`, `AUTHORIZATION: basic ${basicAuth(token)}`]
+}
+
+/** The environment with `token`'s header in place of the run's own (or added, when the run has none). */
+function withToken(base: NodeJS.ProcessEnv, options: GitRunnerOptions, token: string): NodeJS.ProcessEnv {
+  const env = { ...base }
+  const [key, value] = extraHeader(options.serverUrl, token)
+  const count = Number(env.GIT_CONFIG_COUNT)
+  let i = 0
+  while (i < count && env[`GIT_CONFIG_KEY_${i}`] !== key) i++
+  if (i === count) env.GIT_CONFIG_COUNT = String(count + 1)
+  env[`GIT_CONFIG_KEY_${i}`] = key
+  env[`GIT_CONFIG_VALUE_${i}`] = value
+  return env
+}
+
 function kill(child: ChildProcess): void {
   try {
     if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, 'SIGKILL')
@@ -110,7 +133,7 @@ export function gitEnvironment(options: GitRunnerOptions): NodeJS.ProcessEnv {
   const lowSpeedSeconds = Math.max(1, Math.min(30, Math.ceil(options.timeoutMs / 2000)))
   const config: Array<[string, string]> = [
     // Scoped to the server, so a redirect elsewhere never carries the token.
-    [`http.${options.serverUrl}/.extraheader`, `AUTHORIZATION: basic ${basicAuth(options.token)}`],
+    ...(options.token ? [extraHeader(options.serverUrl, options.token)] : []),
     ['credential.helper', ''],
     ['core.askPass', ''],
     // A stalled transfer aborts on its own well before the deadline kills it.

@@ -32,7 +32,9 @@ export class TemplateRepo {
     private readonly dir: string,
     private readonly url: string,
     private readonly branch: string,
-    private readonly log: Log
+    private readonly log: Log,
+    /** The token for this repository's owner, asked before each network command (a GitHub App's may be renewed). */
+    private readonly token: () => Promise<string | undefined> = () => Promise.resolve(undefined)
   ) {
     this.ref = `refs/heads/${branch}`
   }
@@ -164,7 +166,7 @@ export class TemplateRepo {
   ): Promise<Outcome> {
     this.log(`git ${args.filter((a) => a !== '--').join(' ')}`)
     const started = Date.now()
-    const result = await this.git.run(args, cwd)
+    const result = await this.git.run(args, cwd, undefined, await this.token())
     const outcome = classify(result)
     const took = `${((Date.now() - started) / 1000).toFixed(1)} s`
     this.log(outcome.kind === 'ok' ? `  ok (${took})` : `  ${outcome.kind}: ${outcome.reason} (${took})`)

@@ -6,6 +6,8 @@ import { Inputs } from '../shared/constants.js'
  * back to the runner's GITHUB_* variables instead.
  */
 export const DEFAULTS = {
+  [Inputs.AppId]: '',
+  [Inputs.AppPrivateKey]: '',
   [Inputs.VersionPattern]: '',
   [Inputs.AllowPrefixChange]: 'false',
   [Inputs.VersionFile]: '',

@@ -9,13 +9,8 @@ import type { ActionInputs, Settings } from './settings.js'
 import { resolveTemplates, splitTemplateList } from './template-list.js'
 import { readTemplatesFile } from './templates-file.js'
 import { checkVersion, versionShape } from './version-rule.js'
+import { readCredential } from './credential-input.js'
 import { unknownInputs, type UnknownInput } from './unknown-inputs.js'
-
-const TOKEN_HELP =
-  'token: required. Pass a token with write access to every template (for example ' +
-  "`token: ${{ secrets.CASCADE_TOKEN }}`). The runner's own token will not do: it cannot push " +
-  'to other repositories, and on GitHub the pushes it makes start no workflows, so no template ' +
-  'would rebuild.'
 
 /** `templates` or `templates-file`: exactly one of them. */
 function templateWords(): string[] {
@@ -77,47 +72,61 @@ export function readInputs(): ActionInputs {
   const warnings = strayInputs()
   // The report job merges files the shards wrote: it needs neither a token nor templates.
   const report = input(Inputs.Mode).trim() === 'report'
-  const token = raw(Inputs.Token).trim()
-  if (!token && !report) throw new InputError(TOKEN_HELP)
-  if (/\s/.test(token)) throw new InputError('token: contains whitespace; check how the secret was stored')
+  const apiUrl = baseUrl(Inputs.ApiUrl, 'GITHUB_API_URL')
+  const credential = readCredential(report, apiUrl)
   const version = readVersion()
   const owner = (raw(Inputs.Owner) || process.env.GITHUB_REPOSITORY_OWNER || '').trim()
   const serverUrl = baseUrl(Inputs.ServerUrl, 'GITHUB_SERVER_URL')
   const templates = report ? [] : resolveTemplates(templateWords(), owner, serverUrl)
   const where = readBranches(version)
   const pins = readPins()
-  return {
-    token,
-    warnings,
-    settings: {
-      version,
-      templates,
-      owner,
-      serverUrl,
-      apiUrl: baseUrl(Inputs.ApiUrl, 'GITHUB_API_URL'),
-      ...where,
-      pins,
-      ...readCommit(version),
-      probePaths: probePaths(),
-      maxAttempts: integer(Inputs.MaxAttempts, 1, 10),
-      concurrency: integer(Inputs.Concurrency, 1, 32),
-      dryRun: boolean(Inputs.DryRun),
-      failOnError: boolean(Inputs.FailOnError),
-      retryDelayMs: integer(Inputs.RetryDelayMs, 0, 60000),
-      requestTimeoutMs: integer(Inputs.RequestTimeoutMs, 100, 600000),
-      gitTimeoutMs: integer(Inputs.GitTimeoutMs, 1000, 3600000),
-      pr: readPullRequest(version, where.prBranch, pins),
-      downgrade: choice(Inputs.Downgrade, ['skip', 'fail', 'allow'] as const),
-      allowPrefixChange: boolean(Inputs.AllowPrefixChange),
-      rateLimitWaitSeconds: integer(Inputs.RateLimitWait, 0, 3600),
-      requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off'] as const),
-      verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require'] as const),
-      verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600),
-      maxBuildsInFlight: integer(Inputs.MaxBuildsInFlight, 0, 1000),
-      buildsPerMinute: integer(Inputs.BuildsPerMinute, 0, 600),
-      ...readShards(report)
-    }
+  const settings: Settings = {
+    version,
+    templates,
+    owner,
+    serverUrl,
+    apiUrl,
+    ...where,
+    pins,
+    ...readCommit(version),
+    probePaths: probePaths(),
+    maxAttempts: integer(Inputs.MaxAttempts, 1, 10),
+    concurrency: integer(Inputs.Concurrency, 1, 32),
+    dryRun: boolean(Inputs.DryRun),
+    failOnError: boolean(Inputs.FailOnError),
+    retryDelayMs: integer(Inputs.RetryDelayMs, 0, 60000),
+    requestTimeoutMs: integer(Inputs.RequestTimeoutMs, 100, 600000),
+    gitTimeoutMs: integer(Inputs.GitTimeoutMs, 1000, 3600000),
+    pr: readPullRequest(version, where.prBranch, pins),
+    downgrade: choice(Inputs.Downgrade, ['skip', 'fail', 'allow'] as const),
+    allowPrefixChange: boolean(Inputs.AllowPrefixChange),
+    rateLimitWaitSeconds: integer(Inputs.RateLimitWait, 0, 3600),
+    requireConsumer: choice(Inputs.RequireConsumer, ['warn', 'skip', 'fail', 'off'] as const),
+    verifyBuild: choice(Inputs.VerifyBuild, ['false', 'true', 'require'] as const),
+    verifyTimeoutSeconds: integer(Inputs.VerifyTimeout, 1, 3600),
+    maxBuildsInFlight: integer(Inputs.MaxBuildsInFlight, 0, 1000),
+    buildsPerMinute: integer(Inputs.BuildsPerMinute, 0, 600),
+    ...readShards(report)
   }
+  checkBuildPacing(settings)
+  return { credential, warnings, settings }
+}
+
+/**
+ * max-builds-in-flight and builds-per-minute pace what starts default-branch builds: pushes, and
+ * in pull-request mode the merges auto-merge makes. Without auto-merge a pull-request run merges
+ * nothing, and the inputs would be ignored: refused instead, never skipped silently.
+ */
+function checkBuildPacing(settings: Settings): void {
+  if (settings.maxBuildsInFlight === 0 && settings.buildsPerMinute === 0) return
+  const name = settings.maxBuildsInFlight > 0 ? Inputs.MaxBuildsInFlight : Inputs.BuildsPerMinute
+  if (settings.mode === 'check')
+    throw new InputError(`${name}: check mode writes nothing, so it starts no build to pace: leave it out`)
+  if (settings.mode === 'pull-request' && settings.pr.autoMerge === 'off')
+    throw new InputError(
+      `${name}: in pull-request mode without auto-merge the run merges nothing, so it starts no ` +
+        'default-branch build to pace: set auto-merge (the merges are then paced like pushes), or leave it out'
+    )
 }
 
 /** `shard: i/n` and `shard-results`; `mode: report` needs the directory and takes no shard. */

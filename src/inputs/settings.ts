@@ -1,3 +1,4 @@
+import type { Credential } from './credential-input.js'
 import type { Pin } from './pins-input.js'
 import type { TemplateEntry } from './template-list.js'
 
@@ -98,7 +99,7 @@ export interface Settings {
 }
 
 export interface ActionInputs {
-  token: string
+  credential: Credential
   settings: Settings
   /** What the log should warn about the inputs (an input the action does not have). */
   warnings: string[]

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { GitRunner } from '../git/git-runner.js'
+import type { Credentials } from '../forge/credentials.js'
 import { TemplateRepo, type PinFile, type TreeReads } from '../git/template-repo.js'
 import { alreadyPinned, type PinReads } from '../pins/pin-judgement.js'
 import type { Settings } from '../inputs/settings.js'
@@ -12,6 +13,8 @@ import { MAY_HAVE_LANDED, type Landing, type LandRequest } from './lander.js'
 
 export interface GitLanderContext {
   git: GitRunner
+  /** Which token git sends for a template's owner. */
+  credentials: Credentials
   settings: Settings
   /** Per-run temporary directory; each template clones into its own folder below it. */
   workDir: string
@@ -69,7 +72,8 @@ class GitAttempt {
       dir,
       `${settings.serverUrl}/${request.owner}/${request.repo}.git`,
       request.base,
-      request.log
+      request.log,
+      () => ctx.credentials.gitToken(request.owner)
     )
     this.target = request.bump?.branch ?? request.base
     // Writes another transport already made count against max-attempts too (auto's hand-over).

@@ -55,12 +55,9 @@ export class LookAhead {
     const reads = Math.max(1, shape.paths.length * (shape.bump ? 2 : 1))
     const sizer = new BatchSizer(Math.min(MAX_REPOS_PER_QUERY, Math.floor(MAX_READS_PER_QUERY / reads)))
     const answerTime = new MinutePoints(GRAPHQL_MS_PER_MINUTE)
-    const halves: TemplateRef[][] = []
-    let next = 0
-    const take = () =>
-      halves.shift() ?? (next < templates.length ? templates.slice(next, (next += sizer.next())) : undefined)
+    const queue = new BatchQueue(templates, sizer, api.tokensPerOwner)
     const lane = async () => {
-      for (let batch = take(); batch; batch = take()) {
+      for (let batch = queue.take(); batch; batch = queue.take()) {
         for (let wait = answerTime.take(0); wait > 0; wait = answerTime.take(0)) await sleep(wait)
         const started = Date.now()
         const cut = await ahead.ask(api, batch, shape, settings)
@@ -69,8 +66,7 @@ export class LookAhead {
         if (!cut) sizer.answered(batch.length, ms)
         else if (batch.length > 1) {
           sizer.timedOut(batch.length, ms)
-          const half = Math.ceil(batch.length / 2)
-          halves.push(batch.slice(0, half), batch.slice(half))
+          queue.split(batch)
         } else ahead.count('cut by GitHub even alone', 1)
       }
     }
@@ -83,7 +79,7 @@ export class LookAhead {
 
   /** One query; true when GitHub cut it (its templates are then neither answered nor sent to REST yet). */
   private async ask(api: ForgeApi, batch: TemplateRef[], shape: BatchShape, settings: Settings): Promise<boolean> {
-    const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: 'look-up batch' }
+    const call = { group: new RetryGroup(API_ATTEMPTS - 1), subject: 'look-up batch', owner: batch[0].owner }
     this.figures.queries++
     try {
       const { items, cost } = await api.lookUpBatch(batch, shape, call)
@@ -133,6 +129,50 @@ export class LookAhead {
   /** Every answered look-up still held, for the quota estimate before the first write. */
   held(): Iterable<LookUp> {
     return this.found.values()
+  }
+}
+
+/**
+ * The batches still to ask: halves of cut batches first, then the list in order, each batch as
+ * big as the sizer says. With a GitHub App a token sees one owner's repositories, so a batch
+ * then holds one owner's templates (owners in the order first met).
+ */
+class BatchQueue {
+  private readonly halves: TemplateRef[][] = []
+  private readonly groups: TemplateRef[][]
+  private group = 0
+  private next = 0
+
+  constructor(
+    templates: TemplateRef[],
+    private readonly sizer: BatchSizer,
+    perOwner: boolean
+  ) {
+    const owners = new Map<string, TemplateRef[]>()
+    for (const t of templates) {
+      const key = perOwner ? t.owner.toLowerCase() : ''
+      owners.set(key, [...(owners.get(key) ?? []), t])
+    }
+    this.groups = [...owners.values()]
+  }
+
+  take(): TemplateRef[] | undefined {
+    const half = this.halves.shift()
+    if (half) return half
+    while (this.group < this.groups.length && this.next >= this.groups[this.group].length) {
+      this.group++
+      this.next = 0
+    }
+    if (this.group >= this.groups.length) return undefined
+    const batch = this.groups[this.group].slice(this.next, this.next + this.sizer.next())
+    this.next += batch.length
+    return batch
+  }
+
+  /** A cut batch, asked again in two halves before anything new. */
+  split(batch: TemplateRef[]): void {
+    const half = Math.ceil(batch.length / 2)
+    this.halves.push(batch.slice(0, half), batch.slice(half))
   }
 }
 

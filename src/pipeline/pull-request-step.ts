@@ -2,7 +2,8 @@ import { ApiError } from '../forge/api-error.js'
 import type { CallOptions } from '../forge/forge-client.js'
 import type { Landing } from '../landing/lander.js'
 import { closeSuperseded, priorPulls, type PriorPulls } from '../pulls/bump-pulls.js'
-import type { MergeAsked } from '../forge/pulls-api.js'
+import type { MergeAsked, PullState } from '../forge/pulls-api.js'
+import type { Pacing } from '../builds/build-waves.js'
 import { dressPull, ensurePull, mergeWhenGreen, type PullDone } from '../pulls/open-pull.js'
 import { RunStopError } from '../shared/run-control.js'
 import type { ToLand } from './landed-result.js'
@@ -73,7 +74,10 @@ export async function pullRequestStep(
         ? await dressPull(target, done.pull.number, done.state)
         : []
     progress.step = 'asking for auto-merge'
-    const merge = await mergeWhenGreen(target, done.state)
+    const merge =
+      ctx.pacing && pr.autoMerge !== 'off'
+        ? await mergePaced(target, done.state, ctx.pacing, c.workflow)
+        : await mergeWhenGreen(target, done.state)
     progress.step = 'closing the superseded ones'
     const superseded =
       pr.closeSuperseded && prior.others.length > 0
@@ -104,6 +108,37 @@ export async function pullRequestStep(
   }
 }
 
+/**
+ * auto-merge under max-builds-in-flight or builds-per-minute: a merge is a push to the default
+ * branch, so it waits for a build slot as a push does, and its build holds the slot. Only a merge
+ * the forge makes at once can be paced; one it would schedule (checks still required) happens
+ * on its own time, so none is scheduled: the pull request stays open, and the result says why.
+ */
+async function mergePaced(
+  t: Parameters<typeof mergeWhenGreen>[0],
+  pull: PullState,
+  pacing: Pacing,
+  workflow: string | undefined
+): Promise<MergeAsked | undefined> {
+  const method = t.pr.autoMerge
+  if (method === 'off') return undefined
+  const log = t.call.log ?? (() => {})
+  if ((await pacing.slot(log)) === null)
+    return { kind: 'held', reason: 'the run was cancelled while it waited for a build slot' }
+  let tracked = false
+  try {
+    const merged = await t.api.pulls.merges.mergeAtOnce({ owner: t.owner, repo: t.repo, pull, method, call: t.call })
+    if (merged.kind === 'held') return merged
+    if (merged.sha) {
+      pacing.track(t.owner, t.repo, merged.sha, workflow)
+      tracked = true
+    }
+    return { kind: 'merged' }
+  } finally {
+    if (!tracked) pacing.release()
+  }
+}
+
 /** Not opened: the branch is pushed, the pull request is not. Opened: it is, and what failed after says so. */
 function pullFailed(
   landed: TemplateResult,
@@ -130,6 +165,8 @@ const headline = (done: PullDone, pushed: string) =>
 function mergeWords(merge: MergeAsked | undefined): string | undefined {
   if (!merge) return undefined
   if (merge.kind === 'refused') return `auto-merge refused: ${merge.reason}`
+  if (merge.kind === 'held')
+    return `not merged: ${merge.reason}; with build pacing a pull request is merged only when it can merge at once, inside a build slot (a merge the forge schedules starts its build on its own time): re-run once that is settled`
   if (merge.kind === 'scheduled')
     return `auto-merge scheduled: not mergeable yet (${merge.waiting}); the forge merges it once that changes`
   if (merge.kind === 'merged' && merge.unstable)

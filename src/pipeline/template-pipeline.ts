@@ -35,6 +35,7 @@ export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, lo
   const call: CallOptions = {
     group: new RetryGroup(API_ATTEMPTS - 1),
     subject: ref.fullName,
+    owner: ref.owner,
     budget: new RequestBudget(),
     log
   }
@@ -63,7 +64,9 @@ export async function processTemplate(ref: TemplateRef, ctx: PipelineContext, lo
       error instanceof ApiError || error instanceof RequestBoundError
         ? error.message
         : `unexpected error: ${(error as Error).message}`
-    return result(ref.fullName, 'failed', message, { failure: transient ? 'transient' : 'other' })
+    const failure =
+      error instanceof ApiError && error.notInstalled ? 'not-installed' : transient ? 'transient' : 'other'
+    return result(ref.fullName, 'failed', message, { failure })
   }
 }
 

@@ -28,7 +28,7 @@ export interface TemplateResult {
   /** Pull-request mode: the action's own bump pull requests for other versions it closed. */
   superseded?: number[]
   /** Pull-request mode with auto-merge: what the forge did with the request. */
-  autoMerge?: 'enabled' | 'scheduled' | 'merged' | 'refused'
+  autoMerge?: 'enabled' | 'scheduled' | 'merged' | 'refused' | 'held'
   /** The repository's name now, when the forge redirected from the one in the list. */
   renamedTo?: string
   /** This name is the same repository as that template's (a rename): folded into its result. */

@@ -60,12 +60,16 @@ export async function expandSources(entries: TemplateEntry[], api: ForgeApi, log
 
 async function list(source: TemplateSource, api: ForgeApi, log: Log): Promise<RepoInfo[]> {
   let listed: { repos: RepoInfo[]; note?: string } | null
+  // The owner picks the token where tokens are per owner (a GitHub App's installations).
+  const call = { owner: source.owner }
   try {
     listed =
       source.kind === 'org'
-        ? await api.listing.ownerRepos(source.owner)
-        : await api.listing.topicRepos(source.topic!, source.owner).then((repos) => repos && { repos })
+        ? await api.listing.ownerRepos(source.owner, call)
+        : await api.listing.topicRepos(source.topic!, source.owner, call).then((repos) => repos && { repos })
   } catch (error) {
+    if (error instanceof ApiError && error.notInstalled)
+      throw new SourceError(`templates: ${source.fullName}: ${error.message}`)
     if (error instanceof ApiError)
       throw new SourceError(`templates: listing ${source.fullName} failed: ${error.message}`)
     throw error

@@ -36,6 +36,8 @@ export function advice(kind: FailureKind, count = 2, forge?: AdviceForge): strin
       return 'check the name: the forge has no such repository or branch, or the token cannot see it'
     case 'no-access':
       return `the token may read but not write ${them}: ${writeRight(forge)}`
+    case 'not-installed':
+      return `the GitHub App is not installed on ${their} owner: install it there (on all repositories, or on these), then re-run ${them}`
     case 'protected-branch':
       return `the branch is protected (the forge refused the write for its branch protection): use \`mode: pull-request\` for ${them}`
     case 'downgrade':
@@ -55,6 +57,7 @@ export function failuresByKind(results: readonly TemplateResult[]): Array<[Failu
     'transient',
     'protected-branch',
     'no-access',
+    'not-installed',
     'not-found',
     'version-prefix',
     'downgrade',

@@ -8,6 +8,7 @@ const FAILURE_HEADING: Record<FailureKind, string> = {
   transient: 'A re-run may fix',
   'protected-branch': 'Protected branch',
   'no-access': 'No write access',
+  'not-installed': 'GitHub App not installed',
   'not-found': 'Not found',
   'version-prefix': 'Version prefix differs',
   downgrade: 'Refused by downgrade: fail',

@@ -9,6 +9,8 @@ export const Inputs = {
   Templates: 'templates',
   TemplatesFile: 'templates-file',
   Token: 'token',
+  AppId: 'app-id',
+  AppPrivateKey: 'app-private-key',
   Owner: 'owner',
   ServerUrl: 'server-url',
   ApiUrl: 'api-url',

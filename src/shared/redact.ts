@@ -4,12 +4,24 @@
  * own masking (setSecret) does not apply: job summaries, outputs, forge-side logs.
  */
 export class Redactor {
-  private readonly secrets: string[]
+  private secrets: string[] = []
 
-  constructor(token: string) {
-    const forms = [token, Buffer.from(token).toString('base64'), basicAuth(token)]
+  /** No token: `mode: report` talks to no forge (its text is still passed through). */
+  constructor(token?: string) {
+    if (token) this.add(token)
+  }
+
+  /**
+   * A secret learnt later (a token minted during the run, an App's key): its forms are redacted
+   * from then on. Returns the forms added, for the runner's masking.
+   */
+  add(secret: string): string[] {
+    const forms = [secret, Buffer.from(secret).toString('base64'), basicAuth(secret)].filter(
+      (s) => s.length >= 4 && !this.secrets.includes(s)
+    )
     // Longest first, so a form that contains another is replaced whole.
-    this.secrets = [...new Set(forms.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length)
+    this.secrets = [...this.secrets, ...new Set(forms)].sort((a, b) => b.length - a.length)
+    return forms
   }
 
   get forms(): readonly string[] {

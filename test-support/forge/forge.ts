@@ -9,7 +9,7 @@ import { GithubState } from './api/github-state.js'
 import { RestApi } from './api/router.js'
 import { FACTS, type Flavour, type FlavourFacts } from './flavours.js'
 import { serveGit, type GitContext } from './git-serving.js'
-import { authorized, classify, exchangeOf, GRAPHQL_PATH, readBody } from './requests.js'
+import { authorized, classify, exchangeOf, GRAPHQL_PATH, readBody, secretOf } from './requests.js'
 import { checkExchanges, type Exchange } from '../spec-check/check.js'
 import { recordSpecReport } from '../spec-check/totals.js'
 import { RepoStore, type RepoMeta, type RepoOptions } from './repo-store.js'
@@ -161,6 +161,7 @@ export class TestForge {
     const url = new URL(req.url ?? '/', this.url)
     const record = classify(this.facts, this.store, req.method ?? 'GET', url.pathname, url.searchParams)
     record.authorized = authorized(req, this.token)
+    this.appToken(req, record)
     if (record.kind === 'api' && this.exchanges) Object.assign(record, { query: url.searchParams, body })
     this.requests.push(record)
     if (this.latencyMs > 0) await sleep(this.latencyMs)
@@ -197,6 +198,9 @@ export class TestForge {
           : { status: fault.status, body: fault.body ?? { message, url: '' } }
       return this.send(res, record, answer, fault.headers)
     }
+    // An installation token sees its owner's repositories only; any other is not found (GitHub).
+    if (record.tokenOwner && record.repo && record.repo.split('/')[0].toLowerCase() !== record.tokenOwner.toLowerCase())
+      return this.send(res, record, errorAnswer(this.facts, this.url, 404, 'Not Found'))
     try {
       if (record.kind === 'api') return await this.serveApi(req, res, url, record, body)
       return await serveGit(this.gitContext(), req, res, body, url, record)
@@ -213,6 +217,8 @@ export class TestForge {
     raw: Buffer
   ): Promise<void> {
     const path = url.pathname === GRAPHQL_PATH ? '/graphql' : url.pathname.slice(this.facts.apiBase.length)
+    const asApp = this.github.app?.answer(record.method, path, req.headers.authorization ?? '')
+    if (asApp) return this.send(res, record, asApp)
     if (req.headers.authorization && !record.authorized) {
       const message = this.facts.family === 'github' ? 'Bad credentials' : 'invalid username, password or token'
       return this.send(res, record, errorAnswer(this.facts, this.url, 401, message))
@@ -239,7 +245,19 @@ export class TestForge {
     } catch {
       return this.send(res, record, errorAnswer(this.facts, this.url, 422, 'invalid JSON body'))
     }
-    this.send(res, record, await this.api.handle({ method: record.method, path, query: url.searchParams, body }))
+    const scope = record.tokenOwner
+    this.send(res, record, await this.api.handle({ method: record.method, path, query: url.searchParams, body, scope }))
+  }
+
+  /** A GitHub App's installation token: the request is authorized for its owner, unless it expired (401). */
+  private appToken(req: IncomingMessage, record: RequestRecord): void {
+    const app = this.github.app
+    if (record.authorized || !app) return
+    const held = app.credential(secretOf(req))
+    if (held && held !== 'expired') {
+      record.authorized = true
+      record.tokenOwner = held.owner
+    }
   }
 
   private gitContext(): GitContext {

@@ -53,6 +53,8 @@ export interface PullRequest {
   reviews?: Array<{ login: string; state: string }>
   assignees?: string[]
   comments?: string[]
+  /** The merge commit, once merged through the API. */
+  mergeCommit?: string
   /** auto-merge asked for, with this method. */
   autoMerge?: string
   /** Gitea: the head the forge has checked for mergeability (a merge before that: try again later). */

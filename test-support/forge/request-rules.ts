@@ -18,6 +18,8 @@ export interface RequestRecord {
   status?: number
   /** Whether a valid token came with it. */
   authorized: boolean
+  /** A GitHub App's installation token came with it: the owner it was minted for. */
+  tokenOwner?: string
   /** When it arrived (ms since the epoch). */
   at: number
   /** When it was answered, and how many body bytes git http-backend sent. */

@@ -58,12 +58,16 @@ export function classifyRequest(
 
 /** `token X`, `Bearer X`, or basic auth with the token as password (git's extraheader). */
 export function authorized(req: IncomingMessage, token: string): boolean {
+  return secretOf(req) === token
+}
+
+/** The secret a request carries, whatever the scheme; '' when none. */
+export function secretOf(req: IncomingMessage): string {
   const header = req.headers.authorization ?? ''
   const [scheme, value = ''] = header.split(' ', 2)
-  if (/^(token|bearer)$/i.test(scheme)) return value === token
-  if (/^basic$/i.test(scheme))
-    return Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':') === token
-  return false
+  if (/^(token|bearer)$/i.test(scheme)) return value
+  if (/^basic$/i.test(scheme)) return Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':')
+  return ''
 }
 
 /** What the spec check needs of one API request and its answer. */

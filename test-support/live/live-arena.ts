@@ -227,7 +227,8 @@ export class LiveArena implements Arena {
       head: String((row.head as { ref?: unknown }).ref),
       labels: names(row.labels, 'name'),
       assignees: names(row.assignees, 'login'),
-      comments: comments.map((c) => String(c.body))
+      comments: comments.map((c) => String(c.body)),
+      ...(typeof row.merge_commit_sha === 'string' ? { mergeCommit: row.merge_commit_sha } : {})
     }
   }
 

@@ -92,5 +92,30 @@ export const buildScenarios: Scenario[] = [
       expect(mostAtOnce(await finishedBuilds(arena, pinned))).toBe(1)
       expect(run.stdout).not.toContain('did not finish within verify-timeout')
     }
+  },
+  {
+    name: 'paced merges: pull-request mode with auto-merge and max-builds-in-flight 1 never has two of the merges’ builds at once',
+    needs: 'builds',
+    async run(arena) {
+      const names = ['merge-a', 'merge-b', 'merge-c']
+      const repos = await Promise.all(names.map((n) => arena.template(n)))
+      if ((await arena.builds(repos[0])) === null) return // no runs API: the waves scenario holds the refusal
+      const inputs = {
+        mode: 'pull-request',
+        'auto-merge': 'merge',
+        'max-builds-in-flight': '1',
+        'verify-timeout': '120'
+      }
+      const run = await arena.run(arena.inputs(names.join(' '), inputs))
+      expect(run.exitCode).toBe(0)
+      for (const r of resultsOf(run.outputs)) expect(r.reason).toMatch(/; merged/)
+      for (const repo of repos) expect(await arena.file(repo, '.runtime-version')).toBe('1.2.3\n')
+      // Each merge commit's build, as the forge records it.
+      const pinned = await Promise.all(
+        repos.map(async (repo) => ({ repo, sha: (await arena.pulls(repo)).find((p) => p.merged)?.mergeCommit ?? '' }))
+      )
+      expect(pinned.every((p) => p.sha)).toBe(true)
+      expect(mostAtOnce(await finishedBuilds(arena, pinned))).toBe(1)
+    }
   }
 ]

@@ -37,6 +37,12 @@ export const STATUS_ALLOWANCES: StatusAllowance[] = [
     operation: 'GET /orgs/{org}/repos',
     why: 'an owner GitHub does not know as an organisation (a user, a typo) is 404 Not Found, as on every route; its description declares only 200 here'
   },
+  ...['GET /orgs/{org}/installation', 'GET /users/{username}/installation'].map((operation) => ({
+    statuses: [404],
+    family: 'github' as const,
+    operation,
+    why: 'an App not installed on that account, or an organisation asked as a user, is 404 Not Found (actions/create-github-app-token#76: GET /users/<org>/installation 404; tibdex/github-app-token#2, an App never installed); its description declares only 200'
+  })),
   {
     statuses: [403],
     family: 'gitea',
@@ -155,6 +161,11 @@ export const READS: Record<string, Partial<Record<FlavourFacts['family'], string
     ]
   },
   'GET /repos/{owner}/{repo}/pulls/{index}/commits': { gitea: ['[].commit.message'] },
+  'GET /orgs/{org}/installation': { github: ['!id'] },
+  'GET /users/{username}/installation': { github: ['!id'] },
+  'POST /app/installations/{installation_id}/access_tokens': { github: ['!token', '!expires_at'] },
+  'GET /repos/{owner}/{repo}/pulls/{index}': { gitea: ['merge_commit_sha'] },
+  'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge': { github: ['sha'] },
   'GET /repos/{owner}/{repo}/pulls/{index}/reviews': { gitea: ['[].state', '[].user.login'] },
   'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews': { github: ['[].state', '[].user.login'] },
   'POST /repos/{owner}/{repo}/issues/{issue_number}/assignees': { github: ['assignees.[].login'] },

@@ -1,5 +1,6 @@
 import type { FlavourFacts } from '../flavours.js'
 import { randomBytes } from 'node:crypto'
+import { GithubApp } from './github-app.js'
 
 /** How GitHub answers a query it cut at its deadline (graphql-queries.ts names the source of each). */
 export type CutAnswer = 'gateway-json' | 'gateway-html' | 'in-time'
@@ -44,6 +45,16 @@ export class GithubState {
   private readonly writes: number[] = []
   /** Content-creating requests GitHub refused, for tests to assert none were. */
   refusedWrites = 0
+  /** A GitHub App installed on some owners (installApp), whose tokens the forge then accepts. */
+  app: GithubApp | undefined
+
+  /** Installs a GitHub App on `owners`; its private key is `app.privateKeyPem`. */
+  installApp(owners: string[]): GithubApp {
+    this.app = new GithubApp(owners)
+    this.tokenKind = 'app'
+    return this.app
+  }
+
   /** Users without push access, whom GitHub leaves out of an issue's assignees without a word. */
   readonly withoutPush = new Set<string>()
   /**

@@ -35,7 +35,8 @@ export class GraphqlQueries {
     private readonly github: GithubState
   ) {}
 
-  async answer(body: Json): Promise<ApiAnswer> {
+  /** `scope`: an installation token's owner, whose repositories alone it sees (others: NOT_FOUND). */
+  async answer(body: Json, scope?: string): Promise<ApiAnswer> {
     if (this.github.queriesOff) return ok({ errors: [{ message: 'GraphQL queries are off (a bench knob)' }] })
     let document
     try {
@@ -55,7 +56,7 @@ export class GraphqlQueries {
       schema: githubSchema(),
       document,
       rootValue: {
-        repository: (args: { owner: string; name: string }) => this.repository(args),
+        repository: (args: { owner: string; name: string }) => this.repository(args, scope),
         rateLimit: () => this.rateLimit(cost)
       },
       variableValues: variables
@@ -112,9 +113,10 @@ export class GraphqlQueries {
     }
   }
 
-  private repository({ owner, name }: { owner: string; name: string }): Json {
+  private repository({ owner, name }: { owner: string; name: string }, scope?: string): Json {
     const found = this.store.find(owner, name) ?? this.store.movedTo(owner, name)
-    if (!found || found.hidden) {
+    const outside = scope !== undefined && found?.owner.toLowerCase() !== scope.toLowerCase()
+    if (!found || found.hidden || outside) {
       const error = new Error(`Could not resolve to a Repository with the name '${owner}/${name}'.`)
       throw Object.assign(error, { type: 'NOT_FOUND' })
     }

@@ -39,6 +39,16 @@ export class PullMergeApi {
     const pull = meta.pulls.find((p) => p.number === number && p.state === 'open')
     if (!pull) return notFound(this.facts, this.baseUrl, 'repo')
     if (this.facts.family === 'github') {
+      // A required check not yet reported: 405 'Required status check "X" is expected.'
+      // (PennyDreadfulMTG/Penny-Dreadful-Tools#6226, with its documentation_url).
+      if (meta.requiredChecks)
+        return {
+          status: 405,
+          body: {
+            message: 'Required status check "build" is expected.',
+            documentation_url: 'https://help.github.com/articles/about-protected-branches'
+          }
+        }
       const sha = await this.land(meta, pull)
       return ok({ sha, merged: true, message: 'Pull Request successfully merged' })
     }
@@ -106,6 +116,7 @@ export class PullMergeApi {
         this.store.pushed(meta, pull.base, sha)
         pull.state = 'closed'
         pull.merged = true
+        pull.mergeCommit = sha
         return sha
       }
     }

@@ -235,7 +235,15 @@ export class PullsApi {
     pull.assignees = [...new Set([...(pull.assignees ?? []), ...asked.filter((a) => !withoutPush.has(a))])]
     // An issue, not a pull request: no head, base or merge fields.
     const issue = await this.json(meta, pull)
-    for (const field of ['head', 'base', 'merged_at', 'requested_reviewers', 'requested_teams', 'draft'])
+    for (const field of [
+      'head',
+      'base',
+      'merged_at',
+      'merge_commit_sha',
+      'requested_reviewers',
+      'requested_teams',
+      'draft'
+    ])
       delete issue[field]
     return ok({ ...issue, pull_request: { url: issue.url } }, 201)
   }
@@ -285,11 +293,14 @@ export class PullsApi {
             node_id: `PR_${meta.id}_${pull.number}`,
             draft: pull.draft === true,
             merged_at: pull.merged ? '2026-01-01T00:00:00Z' : null,
+            merge_commit_sha: pull.mergeCommit ?? null,
             requested_reviewers: (pull.reviewers ?? []).map(user),
             requested_teams: (pull.teamReviewers ?? []).map((slug) => this.team(meta, slug))
           }
         : {
             merged: pull.merged === true,
+            // A *string in Gitea's struct (services/convert/pull.go sets it once merged).
+            ...(pull.mergeCommit ? { merge_commit_sha: pull.mergeCommit } : {}),
             requested_reviewers: (pull.reviewers ?? []).map(user),
             ...(this.facts.teamRequestsListed
               ? { requested_reviewers_teams: (pull.teamReviewers ?? []).map((name, i) => ({ id: i + 1, name })) }

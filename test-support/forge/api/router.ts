@@ -17,6 +17,8 @@ export interface ApiRequest {
   path: string
   query: URLSearchParams
   body: unknown
+  /** A GitHub App installation token's owner: the only owner whose repositories it sees. */
+  scope?: string
 }
 
 type Json = Record<string, unknown>
@@ -65,7 +67,9 @@ export class RestApi {
     if (method === 'GET' && path === '/rate_limit' && github) return this.repos.rateLimit()
     if (method === 'POST' && path === '/graphql' && github) {
       const body = (req.body ?? {}) as Json
-      return /^\s*mutation\b/.test(String(body.query ?? '')) ? this.merges.graphql(body) : this.queries.answer(body)
+      return /^\s*mutation\b/.test(String(body.query ?? ''))
+        ? this.merges.graphql(body)
+        : this.queries.answer(body, req.scope)
     }
     const orgLabels = github ? null : /^\/orgs\/([^/]+)\/labels$/.exec(path)
     if (method === 'GET' && orgLabels) return this.pulls.listLabels(null, decodeURIComponent(orgLabels[1]), query)
