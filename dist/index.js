@@ -31906,6 +31906,112 @@ class RunControl {
     }
 }
 
+;// CONCATENATED MODULE: ./src/forge/forge-shapes.ts
+
+/** What kind of thing `data` is, for a message: "null", "a list", "a string". */
+function describe(data) {
+    if (data === null)
+        return 'null';
+    if (data === undefined)
+        return 'an empty body';
+    if (Array.isArray(data))
+        return 'a list';
+    return `a ${typeof data}`;
+}
+function object(data, what) {
+    if (typeof data === 'object' && data !== null && !Array.isArray(data))
+        return data;
+    throw new ApiError(0, `the forge answered ${what} with ${describe(data)} where an object belongs`);
+}
+function list(data, what) {
+    if (Array.isArray(data))
+        return data;
+    throw new ApiError(0, `the forge answered ${what} with ${describe(data)} where a list belongs`);
+}
+const forge_shapes_text = (value) => (typeof value === 'string' ? value : '');
+const maybeObject = (value) => (typeof value === 'object' && value !== null ? value : {});
+function parseRepo(kind, data, what) {
+    const repo = object(data, what);
+    const fullName = forge_shapes_text(repo.full_name);
+    const [owner = '', name = ''] = fullName.split('/');
+    if (!fullName.includes('/'))
+        throw new ApiError(0, `the forge answered ${what} without the repository's full_name`);
+    const permissions = maybeObject(repo.permissions);
+    const push = typeof permissions.push === 'boolean' ? permissions.push : undefined;
+    return {
+        fullName,
+        owner,
+        name,
+        defaultBranch: forge_shapes_text(repo.default_branch),
+        archived: repo.archived === true,
+        // Gitea says `mirror`; GitHub says `mirror_url` (a string, or null).
+        mirror: repo.mirror === true || (typeof repo.mirror_url === 'string' && repo.mirror_url !== ''),
+        fork: repo.fork === true,
+        empty: repo.empty === true,
+        canPush: kind === 'github' ? undefined : push
+    };
+}
+function parseBranch(data, what) {
+    const branch = object(data, what);
+    const commit = maybeObject(branch.commit);
+    // Gitea: commit {id, message}; GitHub: commit {sha, commit{message, tree{sha}}}.
+    const sha = forge_shapes_text(commit.id) || forge_shapes_text(commit.sha);
+    if (!sha)
+        throw new ApiError(0, `the forge answered ${what} without the branch's commit`);
+    const nested = maybeObject(commit.commit);
+    const info = {
+        name: forge_shapes_text(branch.name),
+        sha,
+        message: forge_shapes_text(commit.message) || forge_shapes_text(nested.message) || undefined,
+        tree: forge_shapes_text(maybeObject(nested.tree).sha) || undefined
+    };
+    // GitHub: commit.parents [{sha}]; Gitea's PayloadCommit has none (then they are asked when needed).
+    if (Array.isArray(commit.parents))
+        info.parents = commit.parents.map((p) => forge_shapes_text(maybeObject(p).sha));
+    return info;
+}
+function parseFile(data, what, asked) {
+    if (Array.isArray(data))
+        return { kind: 'other', sha: '', type: 'dir' };
+    const file = object(data, what);
+    const sha = forge_shapes_text(file.sha);
+    const type = forge_shapes_text(file.type);
+    // GitHub answers a symlink with the file it points to, under that file's path (forge-facts.md,
+    // Contents API). Writing there would replace the link with a regular file: refuse instead.
+    const path = forge_shapes_text(file.path);
+    if (path && path !== asked)
+        return { kind: 'other', sha, type: `a symlink to ${path}` };
+    if (type === 'file' && typeof file.content === 'string' && file.encoding === 'base64') {
+        return { kind: 'file', sha, bytes: Buffer.from(file.content, 'base64') };
+    }
+    return { kind: 'other', sha, type: type === 'file' ? 'file too large to be inlined' : type || 'unknown' };
+}
+/**
+ * A write's answer: the contents APIs nest the commit (`commit.sha`), GitHub's Git Data commit
+ * is the commit itself. Verification sits in the commit on GitHub, beside it on Gitea.
+ */
+function parseWrite(data, what) {
+    const answer = object(data, what);
+    const commit = answer.commit === undefined ? answer : maybeObject(answer.commit);
+    const sha = forge_shapes_text(commit.sha);
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha))
+        throw new ApiError(0, `the forge answered ${what} without the commit it made`);
+    const verification = maybeObject(commit.verification ?? answer.verification);
+    return { commit: sha, verified: typeof verification.verified === 'boolean' ? verification.verified : undefined };
+}
+function parsePull(data, what) {
+    const pull = object(data, what);
+    const number = Number(pull.number);
+    if (!Number.isInteger(number) || number <= 0)
+        throw new ApiError(0, `the forge answered ${what} without a pull request number`);
+    return {
+        number,
+        url: forge_shapes_text(pull.html_url) || forge_shapes_text(pull.url),
+        head: forge_shapes_text(maybeObject(pull.head).ref) || undefined,
+        base: forge_shapes_text(maybeObject(pull.base).ref) || undefined
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/shared/version-order.ts
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 // PEP 440, with the spellings its normalisation accepts (case, separators, alpha/beta/c/pre...).
@@ -31982,6 +32088,7 @@ function compareVersions(a, b) {
 
 ;// CONCATENATED MODULE: ./src/forge/runs-api.ts
 
+
 /**
  * GitHub and Gitea >= 1.25 answer `GET /actions/runs?head_sha=`; Gitea 1.23-1.24 and Forgejo
  * v8-v11 only `GET /actions/tasks`; Forgejo v12 (its main, mid 2025) has both; Gitea <= 1.22
@@ -32024,6 +32131,55 @@ async function chooseRunsApi(api) {
 function workflowFile(path) {
     return (path.split('@')[0] ?? '').split('/').pop() ?? '';
 }
+/** A commit's runs as `GET /actions/runs` or `/actions/tasks` answers them ({total_count, workflow_runs}). */
+function runsOf(data, what, sha) {
+    return list(object(data, what).workflow_runs, `${what} workflow_runs`)
+        .map((run) => object(run, 'a workflow run'))
+        .map((run) => ({
+        id: Number(run.id),
+        sha: String(run.head_sha ?? ''),
+        status: String(run.status ?? 'unknown'),
+        conclusion: typeof run.conclusion === 'string' && run.conclusion ? run.conclusion : undefined,
+        url: String(run.html_url ?? run.url ?? ''),
+        // Runs say `path`; tasks (and Forgejo's runs) `workflow_id`, the workflow's file name.
+        path: typeof run.path === 'string' ? run.path : typeof run.workflow_id === 'string' ? run.workflow_id : undefined
+    }))
+        .filter((run) => run.sha === sha);
+}
+/** The statuses of a combined status answer ({state, statuses: [{state, target_url, …}]}). */
+function jobStatusesOf(data, what) {
+    return list(object(data, what).statuses ?? [], `${what} statuses`)
+        .map((status) => object(status, 'a commit status'))
+        .map((status) => ({
+        state: String(status.state ?? status.status ?? ''),
+        targetUrl: String(status.target_url ?? '')
+    }));
+}
+/**
+ * Whether a run shown by its tasks still has a job to do, from the commit's statuses. Gitea and
+ * Forgejo Actions write a status for every job of a run as the run is created, pending while the
+ * job waits, is blocked by `needs:` or runs, and point it at `<run link>/jobs/<n>`
+ * (services/actions/commit_status.go and notifier_helper.go; Gitea 1.22-1.26, Forgejo v11), while
+ * a task appears only once a runner takes its job. So: true while a status of one of `runUrls`
+ * is pending, false once all of them are over, null where none points at those runs (then only
+ * the task list can tell).
+ */
+function jobsPending(statuses, runUrls) {
+    const runs = runUrls.map((url) => `${pathOf(url)}/jobs/`);
+    const ours = statuses.filter((s) => runs.some((run) => pathOf(s.targetUrl, runUrls[0]).startsWith(run)));
+    if (ours.length === 0)
+        return null;
+    return ours.some((s) => s.state === 'pending');
+}
+/** A URL's path, a relative one (as Gitea stores a status's target) read against `base`. */
+function pathOf(url, base) {
+    try {
+        return new URL(url, base).pathname.replace(/\/+$/, '');
+    }
+    catch {
+        return '';
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/builds/run-poller.ts
 
@@ -32038,9 +32194,11 @@ const DONE = new Set(['completed', 'success', 'failure', 'cancelled', 'skipped']
 const MAX_INTERVAL_MS = { slots: 5_000, starts: 15_000 };
 /**
  * A task is one job, created only when a runner takes it (models/actions/task.go), so a run whose
- * jobs are all done may still have one to come (`needs:`): it counts as done once no new job of
- * it has been taken for this long (a runner asks for work every 2 s by default: act_runner's
- * fetch_interval).
+ * jobs are all done may still have one to come (`needs:`, or a busy runner). The commit's statuses
+ * say so (one per job from the run's creation: jobsPending); where they do not, a run counts as
+ * done once no new job of it has been taken for this long (a runner asks for work every 2 s by
+ * default: act_runner's fetch_interval). Seen on Gitea 1.25.4 under load: a second job taken more
+ * than 3 s after the first ended, so the settle alone freed a wave's slot too early.
  */
 const TASK_SETTLE_MS = 3_000;
 /**
@@ -32196,7 +32354,27 @@ class RunPoller {
         if (listed.switched)
             this.o.log(listed.switched);
         e.perJob = listed.perJob;
-        this.seen(e, ourRuns(listed.runs, e.workflow));
+        const ours = ourRuns(listed.runs, e.workflow);
+        if (e.finished && e.perJob)
+            e.jobsLeft = await this.jobsLeft(e, ours);
+        if (!this.stoppedBy)
+            this.seen(e, ours);
+    }
+    /** Every task seen done: whether the commit's statuses show a job of those runs still to do. */
+    async jobsLeft(e, ours) {
+        if (ours.length === 0 || !ours.every((r) => DONE.has(r.status)))
+            return null;
+        try {
+            const call = { subject: e.template, group: new RetryGroup(0) };
+            return jobsPending(await this.o.api.jobStatuses(e.owner, e.repo, e.sha, call), [
+                ...new Set(ours.map((r) => r.url))
+            ]);
+        }
+        catch (error) {
+            if (error instanceof RunStopError)
+                this.stop(`polling stopped: ${error.inFlight}`);
+            return null; // unreadable: the settle decides, as where a forge writes no such statuses
+        }
     }
     /** What one poll found for a commit: its build started, and perhaps over. */
     seen(e, ours) {
@@ -32210,8 +32388,10 @@ class RunPoller {
             e.started = undefined;
         }
         if (e.finished) {
-            const over = ours.every((r) => DONE.has(r.status));
-            const settled = !e.perJob || (e.doneSince !== undefined && Date.now() - e.doneSince >= (this.o.taskSettleMs ?? TASK_SETTLE_MS));
+            const over = ours.every((r) => DONE.has(r.status)) && e.jobsLeft !== true;
+            const settled = !e.perJob ||
+                e.jobsLeft === false ||
+                (e.doneSince !== undefined && Date.now() - e.doneSince >= (this.o.taskSettleMs ?? TASK_SETTLE_MS));
             e.doneSince = over ? (e.doneSince ?? Date.now()) : undefined;
             if (over && settled) {
                 e.finished('done');
@@ -33265,112 +33445,6 @@ function appJwt(appId, key, nowMs = Date.now()) {
     return { jwt: `${body}.${signature}`, expiresAtMs: (now + JWT_LIFETIME_SECONDS) * 1000 };
 }
 const base64url = (text) => Buffer.from(text).toString('base64url');
-
-;// CONCATENATED MODULE: ./src/forge/forge-shapes.ts
-
-/** What kind of thing `data` is, for a message: "null", "a list", "a string". */
-function describe(data) {
-    if (data === null)
-        return 'null';
-    if (data === undefined)
-        return 'an empty body';
-    if (Array.isArray(data))
-        return 'a list';
-    return `a ${typeof data}`;
-}
-function object(data, what) {
-    if (typeof data === 'object' && data !== null && !Array.isArray(data))
-        return data;
-    throw new ApiError(0, `the forge answered ${what} with ${describe(data)} where an object belongs`);
-}
-function list(data, what) {
-    if (Array.isArray(data))
-        return data;
-    throw new ApiError(0, `the forge answered ${what} with ${describe(data)} where a list belongs`);
-}
-const forge_shapes_text = (value) => (typeof value === 'string' ? value : '');
-const maybeObject = (value) => (typeof value === 'object' && value !== null ? value : {});
-function parseRepo(kind, data, what) {
-    const repo = object(data, what);
-    const fullName = forge_shapes_text(repo.full_name);
-    const [owner = '', name = ''] = fullName.split('/');
-    if (!fullName.includes('/'))
-        throw new ApiError(0, `the forge answered ${what} without the repository's full_name`);
-    const permissions = maybeObject(repo.permissions);
-    const push = typeof permissions.push === 'boolean' ? permissions.push : undefined;
-    return {
-        fullName,
-        owner,
-        name,
-        defaultBranch: forge_shapes_text(repo.default_branch),
-        archived: repo.archived === true,
-        // Gitea says `mirror`; GitHub says `mirror_url` (a string, or null).
-        mirror: repo.mirror === true || (typeof repo.mirror_url === 'string' && repo.mirror_url !== ''),
-        fork: repo.fork === true,
-        empty: repo.empty === true,
-        canPush: kind === 'github' ? undefined : push
-    };
-}
-function parseBranch(data, what) {
-    const branch = object(data, what);
-    const commit = maybeObject(branch.commit);
-    // Gitea: commit {id, message}; GitHub: commit {sha, commit{message, tree{sha}}}.
-    const sha = forge_shapes_text(commit.id) || forge_shapes_text(commit.sha);
-    if (!sha)
-        throw new ApiError(0, `the forge answered ${what} without the branch's commit`);
-    const nested = maybeObject(commit.commit);
-    const info = {
-        name: forge_shapes_text(branch.name),
-        sha,
-        message: forge_shapes_text(commit.message) || forge_shapes_text(nested.message) || undefined,
-        tree: forge_shapes_text(maybeObject(nested.tree).sha) || undefined
-    };
-    // GitHub: commit.parents [{sha}]; Gitea's PayloadCommit has none (then they are asked when needed).
-    if (Array.isArray(commit.parents))
-        info.parents = commit.parents.map((p) => forge_shapes_text(maybeObject(p).sha));
-    return info;
-}
-function parseFile(data, what, asked) {
-    if (Array.isArray(data))
-        return { kind: 'other', sha: '', type: 'dir' };
-    const file = object(data, what);
-    const sha = forge_shapes_text(file.sha);
-    const type = forge_shapes_text(file.type);
-    // GitHub answers a symlink with the file it points to, under that file's path (forge-facts.md,
-    // Contents API). Writing there would replace the link with a regular file: refuse instead.
-    const path = forge_shapes_text(file.path);
-    if (path && path !== asked)
-        return { kind: 'other', sha, type: `a symlink to ${path}` };
-    if (type === 'file' && typeof file.content === 'string' && file.encoding === 'base64') {
-        return { kind: 'file', sha, bytes: Buffer.from(file.content, 'base64') };
-    }
-    return { kind: 'other', sha, type: type === 'file' ? 'file too large to be inlined' : type || 'unknown' };
-}
-/**
- * A write's answer: the contents APIs nest the commit (`commit.sha`), GitHub's Git Data commit
- * is the commit itself. Verification sits in the commit on GitHub, beside it on Gitea.
- */
-function parseWrite(data, what) {
-    const answer = object(data, what);
-    const commit = answer.commit === undefined ? answer : maybeObject(answer.commit);
-    const sha = forge_shapes_text(commit.sha);
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha))
-        throw new ApiError(0, `the forge answered ${what} without the commit it made`);
-    const verification = maybeObject(commit.verification ?? answer.verification);
-    return { commit: sha, verified: typeof verification.verified === 'boolean' ? verification.verified : undefined };
-}
-function parsePull(data, what) {
-    const pull = object(data, what);
-    const number = Number(pull.number);
-    if (!Number.isInteger(number) || number <= 0)
-        throw new ApiError(0, `the forge answered ${what} without a pull request number`);
-    return {
-        number,
-        url: forge_shapes_text(pull.html_url) || forge_shapes_text(pull.url),
-        head: forge_shapes_text(maybeObject(pull.head).ref) || undefined,
-        base: forge_shapes_text(maybeObject(pull.base).ref) || undefined
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/forge/app-installations.ts
 
@@ -34623,6 +34697,7 @@ function traitsOf(signs) {
 
 
 
+
 /**
  * The forge's REST endpoints the cascade uses, one typed method each. Gitea/Forgejo `/api/v1`
  * and GitHub share most paths; where they differ (creating a file, creating a branch, finding a
@@ -34897,20 +34972,16 @@ class ForgeApi {
             ? new URLSearchParams({ head_sha: sha, [size]: '30' })
             : new URLSearchParams({ limit: '50', page: '1' });
         const answer = await absentOn404(this.client.call('GET', `${base}?${query}`, call));
-        if (!answer)
-            return null;
-        return list(object(answer.data, `GET ${base}`).workflow_runs, `GET ${base} workflow_runs`)
-            .map((run) => object(run, 'a workflow run'))
-            .map((run) => ({
-            id: Number(run.id),
-            sha: String(run.head_sha ?? ''),
-            status: String(run.status ?? 'unknown'),
-            conclusion: typeof run.conclusion === 'string' && run.conclusion ? run.conclusion : undefined,
-            url: String(run.html_url ?? run.url ?? ''),
-            // Runs say `path`; tasks (and Forgejo's runs) `workflow_id`, the workflow's file name.
-            path: typeof run.path === 'string' ? run.path : typeof run.workflow_id === 'string' ? run.workflow_id : undefined
-        }))
-            .filter((run) => run.sha === sha);
+        return answer && runsOf(answer.data, `GET ${base}`, sha);
+    }
+    /**
+     * Gitea/Forgejo: the commit's latest status per context (`GET /commits/{sha}/status`), where
+     * Actions keeps one per job of each run (see jobsPending). Up to 50: a publish workflow has a few.
+     */
+    async jobStatuses(owner, repo, sha, call) {
+        const path = repoApiPath(owner, repo, 'commits', sha, 'status');
+        const answer = await this.client.call('GET', `${path}?limit=50`, call);
+        return jobStatusesOf(answer.data, `GET ${path}`);
     }
     /** Gitea/Forgejo: who the token belongs to. */
     async user(call) {

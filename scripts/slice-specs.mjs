@@ -71,7 +71,8 @@ const PATHS = [
   '/repos/{owner}/{repo}/labels',
   '/orgs/{org}/labels',
   '/repos/{owner}/{repo}/actions/runs',
-  '/repos/{owner}/{repo}/actions/tasks'
+  '/repos/{owner}/{repo}/actions/tasks',
+  '/repos/{owner}/{repo}/commits/{ref}/status'
 ]
 const METHODS = ['get', 'put', 'post', 'patch', 'delete']
 

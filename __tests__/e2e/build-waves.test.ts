@@ -1,4 +1,6 @@
+import { publishWorkflow } from '../../test-support/arena.js'
 import type { Flavour } from '../../test-support/forge/flavours.js'
+import { PUBLISH_WORKFLOW } from '../../test-support/forge/repo-store.js'
 import { TestForge } from '../../test-support/forge/forge.js'
 import { forgeForEachTest } from '../../test-support/forge-lifecycle.js'
 import { runAction } from '../../test-support/run-action.js'
@@ -162,5 +164,33 @@ describe('build waves and a cancel', () => {
     expect(resultsOf(run.outputs).find((r) => r.status === 'failed')?.reason).toBe('cancelled')
     const pushes = forge.repo('acme/tpl-a').pushes.length + forge.repo('acme/tpl-b').pushes.length
     expect(pushes).toBe(1)
+  })
+})
+
+// A task is one job, taken only once a runner is free (models/actions/task.go): a busy runner may
+// take a run's second job long after its first ended, and the task list then shows every job it
+// has done. Seen on Gitea 1.25.4 under load, where a settle of 3 s freed the slot too early. The
+// commit's statuses (one per job from the run's creation) say a job is still to come.
+describe.each<Flavour>(['gitea-1.24', 'gitea-1.25', 'forgejo-11'])('build waves on a task list (%s)', (flavour) => {
+  forgeForEachTest(
+    (f) => (forge = f),
+    () => ({ flavour })
+  )
+
+  it("a run's second job taken 4 s after its first ended still holds the slot", async () => {
+    Object.assign(forge.api.actions, { runDelayMs: 50, runMs: 300, jobGapMs: 4000, tokenIsOwner: false })
+    const names = ['tpl-a', 'tpl-b']
+    const files = { [PUBLISH_WORKFLOW]: publishWorkflow('ubuntu-latest', 2) }
+    for (const n of names) await template(forge, n, { workflow: false, files })
+    const run = await runAction(inputsFor(forge, names.join(' '), { 'max-builds-in-flight': '1', concurrency: '2' }))
+    expect(run.exitCode).toBe(0)
+    const [first, second] = names
+      .map((n) => forge.repo(`acme/${n}`).pushes.map((p) => p.at))
+      .sort((a, b) => a[0] - b[0])
+      .map((at) => at[0])
+    // The second pin landed only once the first pin's run, both of its jobs, was over.
+    const { runDelayMs, runMs, jobGapMs } = forge.api.actions
+    expect(second).toBeGreaterThanOrEqual(first + runDelayMs + 2 * runMs + jobGapMs)
+    expect(run.stdout).not.toContain('did not finish within verify-timeout')
   })
 })

@@ -3,6 +3,7 @@ import type { ForgeApi } from '../../src/forge/forge-api.js'
 import type { RunInfo } from '../../src/forge/forge-writes.js'
 import { RunPoller } from '../../src/builds/run-poller.js'
 import { WorkflowRuns } from '../../src/forge/workflow-runs.js'
+import type { JobStatus } from '../../src/forge/runs-api.js'
 import { RateLimitStopError } from '../../src/shared/run-control.js'
 
 /**
@@ -19,11 +20,22 @@ const task = (status: string, url = 'http://forge/o/t/actions/runs/7') =>
   ({ id: 1, sha: 'abc', status, url, path: 'publish-image.yml' }) as RunInfo
 
 /** A forge of `version` (1.24: the task list; 1.25+: the runs API) whose listings answer `script`. */
-function fakeForge(script: Record<'runs' | 'tasks', Answer[]>, version = '1.26.3', kind: 'gitea' | 'github' = 'gitea') {
+function fakeForge(
+  script: Record<'runs' | 'tasks', Answer[]>,
+  version = '1.26.3',
+  kind: 'gitea' | 'github' = 'gitea',
+  statuses: Array<JobStatus[] | Error> = [new ApiError(404, 'HTTP 404: not found', false, 'not found')]
+) {
   const asked: string[] = []
   const api = {
     kind,
     version: async () => version,
+    jobStatuses: async () => {
+      asked.push('statuses')
+      const answer = statuses.length > 1 ? statuses.shift()! : statuses[0]
+      if (answer instanceof Error) throw answer
+      return answer
+    },
     runs: async (_o: string, _r: string, _sha: string, which: 'runs' | 'tasks') => {
       asked.push(which)
       const list = script[which]
@@ -88,6 +100,20 @@ describe('the run poller', () => {
     expect(await p.finished(watched)).toBe('done')
     // It asked past the first "all done" (the second answer) and past the second job's end.
     expect(asked.length).toBeGreaterThan(4)
+    await p.finish()
+  })
+
+  it("a task is one job: the commit's statuses hold the run open while a job is still to come, however long", async () => {
+    // Seen on Gitea 1.25.4 under load: the second job taken more than 3 s after the first ended.
+    const job = (state: string, n: number) => ({ state, targetUrl: `/o/t/actions/runs/7/jobs/${n}` })
+    const pending = [job('success', 0), job('pending', 1)]
+    const { api, asked } = fakeForge({ runs: [], tasks: [[task('success')]] }, '1.24.6', 'gitea', [
+      ...Array<JobStatus[]>(6).fill(pending),
+      [job('success', 0), job('success', 1)]
+    ])
+    const { p } = poller(api) // a settle of 60 ms: long past, six rounds over
+    expect(await p.finished(watched)).toBe('done')
+    expect(asked.filter((a) => a === 'statuses')).toHaveLength(7)
     await p.finish()
   })
 

@@ -1,5 +1,5 @@
 import { ourRuns } from '../../src/builds/run-poller.js'
-import { chooseRunsApi, workflowFile } from '../../src/forge/runs-api.js'
+import { chooseRunsApi, jobsPending, jobStatusesOf, workflowFile } from '../../src/forge/runs-api.js'
 import type { ForgeApi } from '../../src/forge/forge-api.js'
 import type { RunInfo } from '../../src/forge/forge-writes.js'
 
@@ -70,5 +70,61 @@ describe('the run of the probed workflow', () => {
     ['no probed workflow (probe-path empty): the newest run', [run(7, 'a.yml'), run(6, 'b.yml')], undefined, 7]
   ])('%s', (_what, runs, probed, id) => {
     expect(ourRuns(runs, probed)[0]?.id).toBe(id)
+  })
+})
+
+describe("jobsPending: whether a run seen through its tasks still has a job to do, from the commit's statuses", () => {
+  const RUN = 'http://127.0.0.1:3125/acme/tpl/actions/runs/7'
+  // As Gitea 1.25.4 answers GET /commits/{sha}/status: `status`, a relative target per job.
+  const status = (state: string, target: string, context = 'publish-image.yml / build (push)') => ({
+    id: 1,
+    status: state,
+    target_url: target,
+    context
+  })
+  it.each<[string, unknown[], string[], boolean | null]>([
+    [
+      'every job of the run over',
+      [status('success', '/acme/tpl/actions/runs/7/jobs/0'), status('failure', '/acme/tpl/actions/runs/7/jobs/1')],
+      [RUN],
+      false
+    ],
+    [
+      'a job not yet taken by a runner (blocked by needs:)',
+      [status('success', '/acme/tpl/actions/runs/7/jobs/0'), status('pending', '/acme/tpl/actions/runs/7/jobs/1')],
+      [RUN],
+      true
+    ],
+    [
+      'a skipped job is over',
+      [status('success', '/acme/tpl/actions/runs/7/jobs/0'), status('skipped', '/acme/tpl/actions/runs/7/jobs/1')],
+      [RUN],
+      false
+    ],
+    [
+      "another run's pending job is not this run's (runs/70 is not runs/7)",
+      [status('success', '/acme/tpl/actions/runs/7/jobs/0'), status('pending', '/acme/tpl/actions/runs/70/jobs/0')],
+      [RUN],
+      false
+    ],
+    [
+      'another CI system pending on the commit is not the run',
+      [
+        status('success', '/acme/tpl/actions/runs/7/jobs/0'),
+        status('pending', 'https://ci.example.com/b/1', 'ci/other')
+      ],
+      [RUN],
+      false
+    ],
+    ['an absolute target', [status('pending', 'http://127.0.0.1:3125/acme/tpl/actions/runs/7/jobs/1')], [RUN], true],
+    [
+      'no status points at the run: the statuses do not say',
+      [status('pending', 'https://ci.example.com/b/1', 'ci/other')],
+      [RUN],
+      null
+    ],
+    ['no statuses at all', [], [RUN], null]
+  ])('%s', (_what, statuses, runs, expected) => {
+    expect(jobsPending(jobStatusesOf({ state: 'pending', statuses }, 'GET status'), runs)).toBe(expected)
   })
 })

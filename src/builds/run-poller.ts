@@ -6,7 +6,7 @@ import type { Log } from '../shared/log.js'
 import { runPool } from '../shared/pool.js'
 import { seconds, sleep } from '../shared/retry-policy.js'
 import { RunStopError } from '../shared/run-control.js'
-import { workflowFile } from '../forge/runs-api.js'
+import { jobsPending, workflowFile } from '../forge/runs-api.js'
 import type { RunsListed } from '../forge/workflow-runs.js'
 
 /** What became of the build a pin should have started. */
@@ -37,6 +37,8 @@ interface Entry extends Watched {
   doneSince?: number
   /** The last listing showed one entry per job (a task list). */
   perJob?: boolean
+  /** Tasks all done: whether the commit's statuses show a job of the run still to do (null: they do not say). */
+  jobsLeft?: boolean | null
 }
 
 export interface RunPollerOptions {
@@ -47,7 +49,7 @@ export interface RunPollerOptions {
   concurrency: number
   signal: AbortSignal
   log: Log
-  /** How long a task list must show no new job before its run counts as over (TASK_SETTLE_MS). */
+  /** How long a task list must show no new job before its run counts as over, where the commit's statuses do not say (TASK_SETTLE_MS). */
   taskSettleMs?: number
 }
 
@@ -57,9 +59,11 @@ const DONE = new Set(['completed', 'success', 'failure', 'cancelled', 'skipped']
 const MAX_INTERVAL_MS = { slots: 5_000, starts: 15_000 }
 /**
  * A task is one job, created only when a runner takes it (models/actions/task.go), so a run whose
- * jobs are all done may still have one to come (`needs:`): it counts as done once no new job of
- * it has been taken for this long (a runner asks for work every 2 s by default: act_runner's
- * fetch_interval).
+ * jobs are all done may still have one to come (`needs:`, or a busy runner). The commit's statuses
+ * say so (one per job from the run's creation: jobsPending); where they do not, a run counts as
+ * done once no new job of it has been taken for this long (a runner asks for work every 2 s by
+ * default: act_runner's fetch_interval). Seen on Gitea 1.25.4 under load: a second job taken more
+ * than 3 s after the first ended, so the settle alone freed a wave's slot too early.
  */
 export const TASK_SETTLE_MS = 3_000
 
@@ -208,7 +212,23 @@ export class RunPoller {
     if (listed === null) return this.stop('the forge has no API for workflow runs (HTTP 404)')
     if (listed.switched) this.o.log(listed.switched)
     e.perJob = listed.perJob
-    this.seen(e, ourRuns(listed.runs, e.workflow))
+    const ours = ourRuns(listed.runs, e.workflow)
+    if (e.finished && e.perJob) e.jobsLeft = await this.jobsLeft(e, ours)
+    if (!this.stoppedBy) this.seen(e, ours)
+  }
+
+  /** Every task seen done: whether the commit's statuses show a job of those runs still to do. */
+  private async jobsLeft(e: Entry, ours: RunInfo[]): Promise<boolean | null> {
+    if (ours.length === 0 || !ours.every((r) => DONE.has(r.status))) return null
+    try {
+      const call = { subject: e.template, group: new RetryGroup(0) }
+      return jobsPending(await this.o.api.jobStatuses(e.owner, e.repo, e.sha, call), [
+        ...new Set(ours.map((r) => r.url))
+      ])
+    } catch (error) {
+      if (error instanceof RunStopError) this.stop(`polling stopped: ${error.inFlight}`)
+      return null // unreadable: the settle decides, as where a forge writes no such statuses
+    }
   }
 
   /** What one poll found for a commit: its build started, and perhaps over. */
@@ -222,9 +242,11 @@ export class RunPoller {
       e.started = undefined
     }
     if (e.finished) {
-      const over = ours.every((r) => DONE.has(r.status))
+      const over = ours.every((r) => DONE.has(r.status)) && e.jobsLeft !== true
       const settled =
-        !e.perJob || (e.doneSince !== undefined && Date.now() - e.doneSince >= (this.o.taskSettleMs ?? TASK_SETTLE_MS))
+        !e.perJob ||
+        e.jobsLeft === false ||
+        (e.doneSince !== undefined && Date.now() - e.doneSince >= (this.o.taskSettleMs ?? TASK_SETTLE_MS))
       e.doneSince = over ? (e.doneSince ?? Date.now()) : undefined
       if (over && settled) {
         e.finished('done')

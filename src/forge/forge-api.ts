@@ -30,6 +30,7 @@ import { repoApiPath } from './api-paths.js'
 export { repoApiPath }
 import { RepoListing } from './repo-listing.js'
 import { WorkflowRuns } from './workflow-runs.js'
+import { jobStatusesOf, runsOf, type JobStatus } from './runs-api.js'
 import { traitsOf, type ForgeTraits } from './forge-traits.js'
 
 /**
@@ -345,20 +346,17 @@ export class ForgeApi {
         ? new URLSearchParams({ head_sha: sha, [size]: '30' })
         : new URLSearchParams({ limit: '50', page: '1' })
     const answer = await absentOn404(this.client.call('GET', `${base}?${query}`, call))
-    if (!answer) return null
-    return list(object(answer.data, `GET ${base}`).workflow_runs, `GET ${base} workflow_runs`)
-      .map((run) => object(run, 'a workflow run'))
-      .map((run) => ({
-        id: Number(run.id),
-        sha: String(run.head_sha ?? ''),
-        status: String(run.status ?? 'unknown'),
-        conclusion: typeof run.conclusion === 'string' && run.conclusion ? run.conclusion : undefined,
-        url: String(run.html_url ?? run.url ?? ''),
-        // Runs say `path`; tasks (and Forgejo's runs) `workflow_id`, the workflow's file name.
-        path:
-          typeof run.path === 'string' ? run.path : typeof run.workflow_id === 'string' ? run.workflow_id : undefined
-      }))
-      .filter((run) => run.sha === sha)
+    return answer && runsOf(answer.data, `GET ${base}`, sha)
+  }
+
+  /**
+   * Gitea/Forgejo: the commit's latest status per context (`GET /commits/{sha}/status`), where
+   * Actions keeps one per job of each run (see jobsPending). Up to 50: a publish workflow has a few.
+   */
+  async jobStatuses(owner: string, repo: string, sha: string, call?: CallOptions): Promise<JobStatus[]> {
+    const path = repoApiPath(owner, repo, 'commits', sha, 'status')
+    const answer = await this.client.call('GET', `${path}?limit=50`, call)
+    return jobStatusesOf(answer.data, `GET ${path}`)
   }
 
   /** Gitea/Forgejo: who the token belongs to. */

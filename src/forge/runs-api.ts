@@ -1,5 +1,6 @@
 import type { CallOptions, ForgeKind } from './forge-client.js'
 import type { RunInfo } from './forge-writes.js'
+import { list, object } from './forge-shapes.js'
 import { compareVersions } from '../shared/version-order.js'
 
 /** What choosing and asking the runs endpoint needs of the forge API. */
@@ -46,4 +47,61 @@ export async function chooseRunsApi(api: Pick<RunsSource, 'kind' | 'version'>): 
  */
 export function workflowFile(path: string): string {
   return (path.split('@')[0] ?? '').split('/').pop() ?? ''
+}
+
+/** A commit's runs as `GET /actions/runs` or `/actions/tasks` answers them ({total_count, workflow_runs}). */
+export function runsOf(data: unknown, what: string, sha: string): RunInfo[] {
+  return list(object(data, what).workflow_runs, `${what} workflow_runs`)
+    .map((run) => object(run, 'a workflow run'))
+    .map((run) => ({
+      id: Number(run.id),
+      sha: String(run.head_sha ?? ''),
+      status: String(run.status ?? 'unknown'),
+      conclusion: typeof run.conclusion === 'string' && run.conclusion ? run.conclusion : undefined,
+      url: String(run.html_url ?? run.url ?? ''),
+      // Runs say `path`; tasks (and Forgejo's runs) `workflow_id`, the workflow's file name.
+      path: typeof run.path === 'string' ? run.path : typeof run.workflow_id === 'string' ? run.workflow_id : undefined
+    }))
+    .filter((run) => run.sha === sha)
+}
+
+/** One commit status: its state and where it points. */
+export interface JobStatus {
+  state: string
+  targetUrl: string
+}
+
+/** The statuses of a combined status answer ({state, statuses: [{state, target_url, …}]}). */
+export function jobStatusesOf(data: unknown, what: string): JobStatus[] {
+  return list(object(data, what).statuses ?? [], `${what} statuses`)
+    .map((status) => object(status, 'a commit status'))
+    .map((status) => ({
+      state: String(status.state ?? status.status ?? ''),
+      targetUrl: String(status.target_url ?? '')
+    }))
+}
+
+/**
+ * Whether a run shown by its tasks still has a job to do, from the commit's statuses. Gitea and
+ * Forgejo Actions write a status for every job of a run as the run is created, pending while the
+ * job waits, is blocked by `needs:` or runs, and point it at `<run link>/jobs/<n>`
+ * (services/actions/commit_status.go and notifier_helper.go; Gitea 1.22-1.26, Forgejo v11), while
+ * a task appears only once a runner takes its job. So: true while a status of one of `runUrls`
+ * is pending, false once all of them are over, null where none points at those runs (then only
+ * the task list can tell).
+ */
+export function jobsPending(statuses: JobStatus[], runUrls: string[]): boolean | null {
+  const runs = runUrls.map((url) => `${pathOf(url)}/jobs/`)
+  const ours = statuses.filter((s) => runs.some((run) => pathOf(s.targetUrl, runUrls[0]).startsWith(run)))
+  if (ours.length === 0) return null
+  return ours.some((s) => s.state === 'pending')
+}
+
+/** A URL's path, a relative one (as Gitea stores a status's target) read against `base`. */
+function pathOf(url: string, base?: string): string {
+  try {
+    return new URL(url, base).pathname.replace(/\/+$/, '')
+  } catch {
+    return ''
+  }
 }

@@ -55,6 +55,8 @@ export class ActionsApi {
   ) {}
 
   async handle(meta: RepoMeta, rest: string, query: URLSearchParams): Promise<ApiAnswer | null> {
+    const status = /^\/commits\/([0-9a-f]{40})\/status$/.exec(rest)?.[1]
+    if (status && this.facts.family !== 'github') return ok(await this.combinedStatus(meta, status))
     const kind = /^\/actions\/(runs|tasks)$/.exec(rest)?.[1]
     if (!kind) return null
     // Gitea 1.25 keeps the task list beside its runs API (its swagger has both).
@@ -81,6 +83,34 @@ export class ActionsApi {
       total_count: tasks.length,
       workflow_runs: tasks.slice((page - 1) * limit, page * limit).map((t) => this.taskJson(meta, t.run, t.job, t.done))
     })
+  }
+
+  /**
+   * Gitea's combined status of a commit (`GET /commits/{ref}/status`), as its Actions writes it:
+   * one status per job of each run from the run's creation, pending until that job ends, then its
+   * conclusion; context "<workflow name> / <job> (push)", target "<run link>/jobs/<n>", relative
+   * (services/actions/commit_status.go and notifier_helper.go, Gitea 1.22.6-1.26.3 and Forgejo
+   * v11.0.15). Seen on Gitea 1.25.4: a workflow without `name:` gives "/ build (push)", target
+   * "/<owner>/<repo>/actions/runs/1/jobs/0" beside a task url ".../actions/runs/1".
+   */
+  private async combinedStatus(meta: RepoMeta, sha: string): Promise<Record<string, unknown>> {
+    const now = Date.now()
+    const statuses = (await this.runs(meta))
+      .filter((r) => r.push.sha === sha)
+      .flatMap((run) =>
+        run.jobs.map((job, i) => ({
+          id: run.id * 10 + i,
+          status: this.jobDone(run, i, now) ? run.conclusion : 'pending',
+          target_url: `/${meta.fullName}/actions/runs/${run.id % 1000}/jobs/${i}`,
+          context: `/ ${job} (push)`
+        }))
+      )
+    const state = statuses.some((s) => s.status === 'pending')
+      ? 'pending'
+      : statuses.some((s) => s.status === 'failure')
+        ? 'failure'
+        : 'success'
+    return { state, sha, total_count: statuses.length, statuses }
   }
 
   /** Job `i` of a run is done once its `runMs` are over (the next one is taken `jobGapMs` later). */
