@@ -38580,8 +38580,12 @@ async function publish(settings, results, redactor, stopped, forge) {
     info(redactor.redact(renderText(ctx, results)));
     warnings(settings, results);
     if (!stopped) {
-        for (const r of results.filter((x) => x.status === 'failed'))
-            error(`${r.template}: ${r.reason} (${advice(failureKind(r), 1, forge)})`, { title: 'runtime cascade' });
+        for (const r of results.filter((x) => x.status === 'failed')) {
+            // A prefix mismatch's reason already names the value to pass: the advice would say it twice.
+            const kind = failureKind(r);
+            const then = kind === 'version-prefix' ? '' : ` (${advice(kind, 1, forge)})`;
+            error(`${r.template}: ${r.reason}${then}`, { title: 'runtime cascade' });
+        }
     }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary

@@ -50,6 +50,10 @@ describe.each<Flavour>(['gitea-1.22', 'github'])('a first hour on %s', (flavour)
     expect(gitRequests(forge)).toBe(0)
     expect(await fileAt(forge, 'acme/tpl-b', '.runtime-version')).toBe('0.1.9\n')
     expect(run.summary).toContain('**Version prefix differs** (acme/tpl-a acme/tpl-b)')
+    // The annotation says it once (the advice would repeat what the reason says).
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('::error title=runtime cascade::acme/tpl-a:'))).toEqual([
+      `::error title=runtime cascade::acme/tpl-a: pins 0.1.9, without the "v" that version v0.1.10 has: pass version 0.1.10 to keep the pins' spelling, or set allow-prefix-change: true to write v0.1.10`
+    ])
     expect(run.outputs['failed-templates']).toBe('acme/tpl-a acme/tpl-b')
 
     const meant = await runAction(inputsFor(forge, 'tpl-a', { version: 'v0.1.10', 'allow-prefix-change': 'true' }))
