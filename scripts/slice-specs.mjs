@@ -5,10 +5,14 @@
 //
 //   node scripts/slice-specs.mjs            # Gitea/Forgejo from ../shared/specs, GitHub from npm
 //   node scripts/slice-specs.mjs --github path/to/api.github.com.json
+//   node scripts/slice-specs.mjs --gitea-release GIT_DIR   # also gitea-1.26 from a Gitea clone's tag
 //
 // Sources: ../shared/specs/README.md names the Gitea and Forgejo release and commit of each
 // swagger (both MIT licensed); GitHub's is @octokit/openapi's generated/api.github.com.json
-// (MIT), at the version below.
+// (MIT), at the version below. Gitea 1.26 has no swagger in ../shared/specs: with
+// --gitea-release, its slice is read from the tag below of a Gitea clone (bircni/gitea mirrors
+// go-gitea/gitea with every tag), templates/swagger/v1_json.tmpl, the release the live runs used;
+// without it, the committed gitea-1.26.json is left as it is.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -81,7 +85,6 @@ const GITEA = [
   ['gitea-1.23', 'gitea-1.23.json'],
   ['gitea-1.24', 'gitea-1.24.json'],
   ['gitea-1.25', 'gitea-1.25.json'],
-  ['gitea-main-2026-07', 'gitea-main.json'],
   ['forgejo-v10', 'forgejo-v10.0.json'],
   ['forgejo-v11', 'forgejo-v11.0.json']
 ]
@@ -189,6 +192,24 @@ function write(name, sliced) {
   )
 }
 
+/** A Gitea release's own swagger, from a clone's tag (its two template fields filled in). */
+const GITEA_RELEASES = [['gitea-1.26', 'v1.26.3']]
+function giteaReleases() {
+  const at = process.argv.indexOf('--gitea-release')
+  if (at < 0) return
+  const gitDir = process.argv[at + 1]
+  for (const [name, tag] of GITEA_RELEASES) {
+    const commit = execFileSync('git', ['--git-dir', gitDir, 'rev-parse', `${tag}^{commit}`], { encoding: 'utf8' })
+    const text = execFileSync('git', ['--git-dir', gitDir, 'show', `${tag}:templates/swagger/v1_json.tmpl`], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024
+    })
+    const doc = JSON.parse(text.replaceAll('{{.SwaggerAppVer}}', tag.slice(1)).replaceAll('{{.SwaggerAppSubUrl}}', ''))
+    const source = `Gitea ${tag.slice(1)}: go-gitea/gitea tag ${tag} (${commit.trim().slice(0, 10)}), templates/swagger/v1_json.tmpl`
+    write(name, slice(doc, source))
+  }
+}
+
 /** GitHub's descriptions: github.com's and GitHub Enterprise Server's, from one @octokit/openapi package. */
 function githubDescriptions() {
   const at = process.argv.indexOf('--github')
@@ -215,6 +236,7 @@ function githubDescriptions() {
 
 for (const [name, file] of GITEA)
   write(name, slice(JSON.parse(readFileSync(join(SHARED, file), 'utf8')), sourceLine(file)))
+giteaReleases()
 const github = githubDescriptions()
 for (const [name, doc] of Object.entries(github.docs))
   write(

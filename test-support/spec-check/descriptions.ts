@@ -27,8 +27,8 @@ export const DESCRIPTION_OF: Record<Flavour, string> = {
   'gitea-1.23': 'gitea-1.23',
   'gitea-1.24': 'gitea-1.24',
   'gitea-1.25': 'gitea-1.25',
-  // No 1.26 swagger in shared/specs: Gitea's main of 2026-07-16 (after 1.26 branched) judges it.
-  'gitea-1.26': 'gitea-main-2026-07',
+  // Sliced from tag v1.26.3's own swagger (scripts/slice-specs.mjs --gitea-release), the release run live.
+  'gitea-1.26': 'gitea-1.26',
   forgejo: 'forgejo-v10',
   'forgejo-11': 'forgejo-v11',
   github: 'github',
