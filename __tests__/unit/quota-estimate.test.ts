@@ -1,44 +1,23 @@
-import { readInputs } from '../../src/inputs/read-inputs.js'
-import type { FileRead, RepoInfo } from '../../src/forge/forge-shapes.js'
+import { fileRead, REPO as GITEA_REPO, settingsOf } from '../../__fixtures__/decisions.js'
 import type { LookUp } from '../../src/pipeline/look-up.js'
 import { estimateQuota, quotaLine } from '../../src/pipeline/quota-estimate.js'
 
-function settings(inputs: Record<string, string> = {}) {
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
-  const all = {
-    version: '1.2.3',
-    templates: 'acme/a',
-    token: 'x',
-    'server-url': 'https://github.com',
-    'api-url': 'https://api.github.com',
-    ...inputs
-  }
-  for (const [name, value] of Object.entries(all)) process.env[`INPUT_${name.toUpperCase()}`] = value
-  return readInputs().settings
-}
+const settings = (inputs: Record<string, string> = {}) =>
+  settingsOf({ 'server-url': 'https://github.com', 'api-url': 'https://api.github.com', ...inputs })
 
-const REPO: RepoInfo = {
-  fullName: 'acme/a',
-  owner: 'acme',
-  name: 'a',
-  defaultBranch: 'main',
-  archived: false,
-  mirror: false,
-  fork: false,
-  empty: false,
-  canPush: undefined
-}
+// As the GitHub repository is read (forge-shapes.ts parseRepo): push rights are left to the write.
+const REPO = { ...GITEA_REPO, canPush: undefined }
+
 let named = 0
 /** A template (a repository of its own) whose files read `files` (path → content). */
 const reading = (files: Record<string, string>): LookUp => {
   const name = `t${++named}`
-  const read = (text: string): FileRead => ({ kind: 'file', sha: 'a'.repeat(40), bytes: Buffer.from(text) })
   return {
     repo: { ...REPO, fullName: `acme/${name}`, name },
     branchExists: true,
     workflow: { path: '.github/workflows/publish-image.yml', bytes: null },
     workflows: [],
-    files: new Map(Object.entries(files).map(([path, text]) => [path, read(text)]))
+    files: new Map(Object.entries(files).map(([path, text]) => [path, fileRead(text)]))
   }
 }
 const pinnedTo = (version: string): LookUp => reading({ '.runtime-version': `${version}\n` })

@@ -30,13 +30,11 @@ export class WriteBudget {
   /** Takes `n` writes from the budget, or says how long until they fit (ms). */
   take(n: number, now = Date.now()): { ok: true } | { ok: false; waitMs: number } {
     const caps = this.caps()
-    if (!caps) return { ok: true }
-    const minute = this.spent.filter((t) => t > now - 60_000)
-    const hour = this.spent.filter((t) => t > now - 3_600_000)
-    if (minute.length + n <= caps.perMinute && hour.length + n <= caps.perHour) {
-      for (let i = 0; i < n; i++) this.spent.push(now)
+    if (!caps || this.fits(n, now)) {
+      if (caps) for (let i = 0; i < n; i++) this.spent.push(now)
       return { ok: true }
     }
+    const { minute, hour } = this.windows(now)
     const free = (window: number[], span: number, cap: number) =>
       window.length + n <= cap ? 0 : window[Math.max(0, window.length + n - cap - 1)] + span - now
     return {
@@ -49,9 +47,16 @@ export class WriteBudget {
   fits(n: number, now = Date.now()): boolean {
     const caps = this.caps()
     if (!caps) return true
-    const minute = this.spent.filter((t) => t > now - 60_000).length
-    const hour = this.spent.filter((t) => t > now - 3_600_000).length
-    return minute + n <= caps.perMinute && hour + n <= caps.perHour
+    const { minute, hour } = this.windows(now)
+    return minute.length + n <= caps.perMinute && hour.length + n <= caps.perHour
+  }
+
+  /** The writes taken in the last minute and the last hour. */
+  private windows(now: number): { minute: number[]; hour: number[] } {
+    return {
+      minute: this.spent.filter((t) => t > now - 60_000),
+      hour: this.spent.filter((t) => t > now - 3_600_000)
+    }
   }
 
   /** Waits until `n` writes fit and takes them; past `waitMs` the run stops, saying when they would. */

@@ -1,7 +1,17 @@
 import { expect } from '@jest/globals'
+import type { Arena } from '../arena.js'
 import type { LiveArena } from '../live/live-arena.js'
 import { forLiveRun, shardWorkflows } from '../shard-workflows.js'
 import type { Scenario } from './scenario.js'
+
+/** A template `name`: the first release run fails and writes nothing, the second succeeds and pins 1.2.3. */
+async function failsThenPins(arena: Arena, name: string, [failing, passing]: Array<() => Promise<string>>) {
+  const t = await arena.template(name)
+  expect(await failing()).toBe('failure')
+  expect(await arena.file(t, '.runtime-version')).toBe('0.1.0\n')
+  expect(await passing()).toBe('success')
+  expect(await arena.file(t, '.runtime-version')).toBe('1.2.3\n')
+}
 
 export const workflowStepScenarios: Scenario[] = [
   {
@@ -9,18 +19,12 @@ export const workflowStepScenarios: Scenario[] = [
     needs: 'workflow-step',
     async run(arena) {
       const live = arena as LiveArena
-      const t = await arena.template('from-runner')
+      const inputs = { version: '1.2.3', templates: 'from-runner' }
       // The runner passes every with: entry as INPUT_<NAME>, declared or not: dry_run is seen.
-      const typo = await live.releaseWorkflow('release-typo', {
-        version: '1.2.3',
-        templates: 'from-runner',
-        dry_run: 'true'
-      })
-      expect(typo).toBe('failure')
-      expect(await arena.file(t, '.runtime-version')).toBe('0.1.0\n')
-      const good = await live.releaseWorkflow('release', { version: '1.2.3', templates: 'from-runner' })
-      expect(good).toBe('success')
-      expect(await arena.file(t, '.runtime-version')).toBe('1.2.3\n')
+      await failsThenPins(arena, 'from-runner', [
+        () => live.releaseWorkflow('release-typo', { ...inputs, dry_run: 'true' }),
+        () => live.releaseWorkflow('release', inputs)
+      ])
     }
   },
   {
@@ -29,14 +33,12 @@ export const workflowStepScenarios: Scenario[] = [
     async run(arena) {
       const live = arena as LiveArena
       if (!live.oldRunsOn) return // LIVE_FORGE_OLD_RUNS_ON names no such runner
-      const t = await arena.template('old-runner')
       const inputs = { version: '1.2.3', templates: 'old-runner' }
-      const refused = await live.releaseWorkflow('release-node24', inputs, { runsOn: live.oldRunsOn })
-      expect(refused).toBe('failure')
-      expect(await arena.file(t, '.runtime-version')).toBe('0.1.0\n')
-      const node20 = await live.releaseWorkflow('release-node20', inputs, { runsOn: live.oldRunsOn, entry: 'node20' })
-      expect(node20).toBe('success')
-      expect(await arena.file(t, '.runtime-version')).toBe('1.2.3\n')
+      const runsOn = live.oldRunsOn
+      await failsThenPins(arena, 'old-runner', [
+        () => live.releaseWorkflow('release-node24', inputs, { runsOn }),
+        () => live.releaseWorkflow('release-node20', inputs, { runsOn, entry: 'node20' })
+      ])
     }
   },
   {
